@@ -1,0 +1,17 @@
+using System.CommandLine;
+using LicenceTrust.Cli;
+
+var root = new RootCommand("LicenceTrust — 川渝电子证照互认 command-line tool: keys, QR codes, offline verification.");
+root.Subcommands.Add(KeysCommands.Create());
+root.Subcommands.Add(VerifyCommand.Create());
+root.Subcommands.Add(QrCommands.Create());
+try
+{
+    return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or FormatException or ArgumentException)
+{
+    // A bad file or argument is the user's to fix: say what it is, without a stack trace.
+    Console.Error.WriteLine($"licencetrust: {e.Message}");
+    return 2;
+}

@@ -1,0 +1,60 @@
+namespace LicenceTrust.Core.Codec;
+
+/// <summary>Every label of the LT1 format, in one place. docs/format.md documents each.</summary>
+public static class CredentialFormat
+{
+    /// <summary>The QR text prefix; the digit is the format version.</summary>
+    public const string Prefix = "LT1:";
+
+    /// <summary>CBOR tag of a COSE_Sign1 message (RFC 9052).</summary>
+    public const ulong CoseSign1Tag = 18;
+
+    /// <summary>COSE header labels (RFC 9052 §3.1).</summary>
+    public static class Header
+    {
+        public const int Alg = 1;
+        public const int Crit = 2;
+        public const int Kid = 4;
+    }
+
+    /// <summary>CWT claim keys (RFC 8392; status from the IETF Token Status List).</summary>
+    public static class Claim
+    {
+        public const int Iss = 1;
+        public const int Exp = 4;
+        public const int Nbf = 5;
+        public const int Iat = 6;
+        public const int Status = 65535;
+
+        /// <summary>The licence claim: a private-use CWT claim key (below -65536).</summary>
+        public const int Licence = -65537;
+    }
+
+    /// <summary>Keys of the licence claim map.</summary>
+    public static class Licence
+    {
+        public const int Identifier = 1;
+        public const int Name = 2;
+        public const int Number = 3;
+        public const int HolderName = 4;
+        public const int HolderCodeType = 5;
+        public const int HolderCode = 6;
+        public const int AuthorityName = 7;
+        public const int AreaCode = 8;
+        public const int IssueDate = 9;
+        public const int ValidFrom = 10;
+        public const int ValidTo = 11;
+        public const int Attributes = 12;
+    }
+
+    /// <summary>Text keys inside the status claim (IETF Token Status List, CWT form).</summary>
+    public static class Status
+    {
+        public const string StatusList = "status_list";
+        public const string Index = "idx";
+        public const string Uri = "uri";
+    }
+
+    /// <summary>CBOR tag 100: a full date as days since 1970-01-01 (RFC 8943).</summary>
+    public const ulong DaysSinceEpochTag = 100;
+}

@@ -1,0 +1,126 @@
+using System.Formats.Cbor;
+using LicenceTrust.Core.Crypto;
+using LicenceTrust.Core.Licences;
+
+namespace LicenceTrust.Core.Codec;
+
+/// <summary>A signed credential: its QR text and the COSE_Sign1 bytes inside it.</summary>
+public sealed record EncodedCredential(string QrText, byte[] CoseBytes);
+
+/// <summary>
+/// Writes credentials: CWT claims → COSE_Sign1 (deterministic CBOR) → zlib → Base45 → <c>LT1:</c>.
+/// Signs exactly once per call. Thread-safe.
+/// </summary>
+public static class CredentialWriter
+{
+    public static EncodedCredential Write(CredentialClaims claims, ICredentialSigner signer, KeyId kid)
+    {
+        ArgumentNullException.ThrowIfNull(claims);
+        ArgumentNullException.ThrowIfNull(signer);
+        var protectedHeader = ProtectedHeader(signer.Algorithm, kid);
+        var payload = Payload(claims);
+        var signature = signer.Sign(CoseSign1.ToBeSigned(protectedHeader, payload));
+        var cose = CoseSign1.Write(protectedHeader, payload, signature);
+        return new EncodedCredential(CredentialFormat.Prefix + Base45.Encode(Zlib.Compress(cose)), cose);
+    }
+
+    /// <summary>The protected header: <c>{1: alg, 4: kid}</c>.</summary>
+    public static byte[] ProtectedHeader(SignatureAlgorithm algorithm, KeyId kid)
+    {
+        var writer = new CborWriter(CborConformanceMode.Canonical);
+        writer.WriteStartMap(2);
+        writer.WriteInt32(CredentialFormat.Header.Alg);
+        writer.WriteInt32(algorithm.CoseId);
+        writer.WriteInt32(CredentialFormat.Header.Kid);
+        writer.WriteByteString(kid.ToBytes());
+        writer.WriteEndMap();
+        return writer.Encode();
+    }
+
+    /// <summary>The CWT claims map (canonical key order).</summary>
+    public static byte[] Payload(CredentialClaims claims)
+    {
+        var licence = claims.Licence;
+        var writer = new CborWriter(CborConformanceMode.Canonical);
+        writer.WriteStartMap(claims.Expires is null ? 5 : 6);
+        writer.WriteInt32(CredentialFormat.Claim.Iss);
+        writer.WriteTextString(claims.Issuer);
+        if (claims.Expires is { } exp)
+        {
+            writer.WriteInt32(CredentialFormat.Claim.Exp);
+            writer.WriteInt64(exp.ToUnixTimeSeconds());
+        }
+
+        writer.WriteInt32(CredentialFormat.Claim.Nbf);
+        writer.WriteInt64(claims.NotBefore.ToUnixTimeSeconds());
+        writer.WriteInt32(CredentialFormat.Claim.Iat);
+        writer.WriteInt64(claims.IssuedAt.ToUnixTimeSeconds());
+
+        writer.WriteInt32(CredentialFormat.Claim.Status);
+        writer.WriteStartMap(1);
+        writer.WriteTextString(CredentialFormat.Status.StatusList);
+        writer.WriteStartMap(2);
+        writer.WriteTextString(CredentialFormat.Status.Index);
+        writer.WriteInt64(claims.Status.Index);
+        writer.WriteTextString(CredentialFormat.Status.Uri);
+        writer.WriteTextString(claims.Status.Uri);
+        writer.WriteEndMap();
+        writer.WriteEndMap();
+
+        writer.WriteInt32(CredentialFormat.Claim.Licence);
+        // The name is left out when it is the catalogue's type name (the usual case): it saves up to
+        // 40 bytes of QR space, and the reader restores it from the same catalogue.
+        var writeName = !LicenceTypeCatalogue.TryGet(licence.TypeCode, out var type) || type.NameZh != licence.Name;
+        writer.WriteStartMap(9 + (writeName ? 1 : 0) + (licence.ValidTo is null ? 0 : 1) + (licence.Attributes.Count > 0 ? 1 : 0));
+        writer.WriteInt32(CredentialFormat.Licence.Identifier);
+        writer.WriteTextString(licence.Identifier.Value);
+        if (writeName)
+        {
+            writer.WriteInt32(CredentialFormat.Licence.Name);
+            writer.WriteTextString(licence.Name);
+        }
+
+        writer.WriteInt32(CredentialFormat.Licence.Number);
+        writer.WriteTextString(licence.Number);
+        writer.WriteInt32(CredentialFormat.Licence.HolderName);
+        writer.WriteTextString(licence.Holder.Name);
+        writer.WriteInt32(CredentialFormat.Licence.HolderCodeType);
+        writer.WriteInt32((int)licence.Holder.CodeType);
+        writer.WriteInt32(CredentialFormat.Licence.HolderCode);
+        writer.WriteTextString(licence.Holder.Code);
+        writer.WriteInt32(CredentialFormat.Licence.AuthorityName);
+        writer.WriteTextString(licence.AuthorityName);
+        writer.WriteInt32(CredentialFormat.Licence.AreaCode);
+        writer.WriteInt32(int.Parse(licence.AreaCode, System.Globalization.CultureInfo.InvariantCulture));
+        WriteDate(writer, CredentialFormat.Licence.IssueDate, licence.IssueDate);
+        WriteDate(writer, CredentialFormat.Licence.ValidFrom, licence.ValidFrom);
+        if (licence.ValidTo is { } validTo)
+        {
+            WriteDate(writer, CredentialFormat.Licence.ValidTo, validTo);
+        }
+
+        if (licence.Attributes.Count > 0)
+        {
+            writer.WriteInt32(CredentialFormat.Licence.Attributes);
+            writer.WriteStartMap(licence.Attributes.Count);
+            foreach (var (key, value) in licence.Attributes)
+            {
+                writer.WriteTextString(key);
+                writer.WriteTextString(value);
+            }
+
+            writer.WriteEndMap();
+        }
+
+        writer.WriteEndMap();
+        writer.WriteEndMap();
+        return writer.Encode();
+    }
+
+    private static void WriteDate(CborWriter writer, int key, DateOnly date)
+    {
+        writer.WriteInt32(key);
+        writer.WriteTag((CborTag)CredentialFormat.DaysSinceEpochTag);
+        writer.WriteInt32(date.DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber);
+    }
+}

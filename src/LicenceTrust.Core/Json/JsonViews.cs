@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LicenceTrust.Core.Licences;
+using LicenceTrust.Core.Pki;
+using LicenceTrust.Core.Results;
+
+namespace LicenceTrust.Core.Json;
+
+/// <summary>
+/// The JSON views of licences, trust-list entries and verification results. Their shapes are the
+/// schemas in <c>schemas/</c>; a test validates every view against its schema.
+/// </summary>
+public static class JsonViews
+{
+    /// <summary>Web defaults (camelCase), Chinese kept readable, nulls written.</summary>
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        WriteIndented = false,
+    };
+
+    public static string Serialize<T>(T view) => JsonSerializer.Serialize(view, Options);
+
+    public static LicenceView ToView(this Licence licence)
+    {
+        ArgumentNullException.ThrowIfNull(licence);
+        var known = LicenceTypeCatalogue.TryGet(licence.TypeCode, out var type);
+        return new LicenceView(
+            licence.Identifier.Value,
+            licence.Name,
+            licence.TypeCode.Value,
+            known ? type.NameZh : null,
+            licence.Number,
+            new HolderView(licence.Holder.Name, licence.Holder.CodeType.ToCode(), licence.Holder.Code, licence.Holder.IsMasked),
+            new PartyView(licence.AuthorityName, licence.AuthorityCode),
+            new PartyView(known ? type.DefiningDepartmentName : null, licence.TypeCode.DefiningDepartmentCode),
+            licence.AreaCode,
+            licence.Province.NodeId,
+            Date(licence.IssueDate),
+            Date(licence.ValidFrom),
+            licence.ValidTo is { } to ? Date(to) : null,
+            new SortedDictionary<string, string>(licence.Attributes.ToDictionary(), StringComparer.Ordinal));
+    }
+
+    public static TrustListEntryView ToView(this IssuerCertificate issuer)
+    {
+        ArgumentNullException.ThrowIfNull(issuer);
+        return new TrustListEntryView(
+            issuer.Kid.ToString(),
+            issuer.Fingerprint,
+            issuer.AuthorityCode,
+            issuer.AuthorityName,
+            issuer.Province.NodeId,
+            issuer.Algorithm.Name,
+            [.. issuer.AllowedLicenceTypes.Order(StringComparer.Ordinal)],
+            issuer.NotBefore,
+            issuer.NotAfter,
+            Convert.ToBase64String(issuer.Der.Span));
+    }
+
+    public static VerificationResultView ToView(this VerificationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new VerificationResultView(
+            result.Verdict.ToString().ToUpperInvariant(),
+            [.. result.Reasons.Select(r => ReasonCatalogue.Get(r)).Select(r => new ReasonView(r.Name, r.MessageZh, r.MessageEn))],
+            [.. result.Checks.Select(c => new CheckView(c.Name, c.Outcome.ToString().ToUpperInvariant(), c.Reason == ReasonCode.None ? null : ReasonCatalogue.WireName(c.Reason)))],
+            result.Licence?.ToView(),
+            result.Issuer is { } issuer
+                ? new IssuerView(issuer.AuthorityCode, issuer.AuthorityName, issuer.Province.NodeId, issuer.Kid.ToString(), issuer.Algorithm.Name)
+                : null,
+            result.Algorithm?.Name,
+            result.CheckedAt);
+    }
+
+    private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
+
+/// <summary>A licence in JSON. Chinese element names (GB/T 36903) are in the schema's titles.</summary>
+public sealed record LicenceView(
+    string Identifier,
+    string Name,
+    string TypeCode,
+    string? TypeName,
+    string Number,
+    HolderView Holder,
+    PartyView Authority,
+    PartyView DefiningDepartment,
+    string AreaCode,
+    string Province,
+    string IssueDate,
+    string ValidFrom,
+    string? ValidTo,
+    IReadOnlyDictionary<string, string> Attributes);
+
+public sealed record HolderView(string Name, string CodeType, string Code, bool Masked);
+
+public sealed record PartyView(string? Name, string Code);
+
+public sealed record TrustListEntryView(
+    string Kid,
+    string Fingerprint,
+    string AuthorityCode,
+    string AuthorityName,
+    string Province,
+    string Algorithm,
+    IReadOnlyList<string> AllowedLicenceTypes,
+    DateTimeOffset NotBefore,
+    DateTimeOffset NotAfter,
+    string Certificate);
+
+public sealed record VerificationResultView(
+    string Verdict,
+    IReadOnlyList<ReasonView> Reasons,
+    IReadOnlyList<CheckView> Checks,
+    LicenceView? Licence,
+    IssuerView? Issuer,
+    string? Algorithm,
+    DateTimeOffset CheckedAt);
+
+public sealed record ReasonView(string Code, string MessageZh, string MessageEn);
+
+public sealed record CheckView(string Name, string Outcome, [property: JsonPropertyName("reason")] string? Reason);
+
+public sealed record IssuerView(string AuthorityCode, string AuthorityName, string Province, string Kid, string Algorithm);

@@ -1,0 +1,32 @@
+using LicenceTrust.Core.Identifiers;
+
+namespace LicenceTrust.Core.Licences;
+
+/// <summary>One licence-type-specific attribute (e.g. 法定代表人 on a business licence).</summary>
+/// <param name="Key">Stable short key used in the credential and JSON, e.g. <c>legalRep</c>.</param>
+/// <param name="NameZh">Element name as printed on the licence.</param>
+/// <param name="NameEn">English name.</param>
+/// <param name="Required">Whether every licence of the type must carry it.</param>
+/// <param name="MaxLength">Longest value accepted (characters); values are kept short for the QR.</param>
+public sealed record AttributeDefinition(string Key, string NameZh, string NameEn, bool Required, int MaxLength = 40);
+
+/// <summary>A licence type (证照类型) and what a licence of that type carries.</summary>
+/// <param name="Code">Licence type code (证照类型代码).</param>
+/// <param name="NameZh">Licence type name (证照类型名称).</param>
+/// <param name="NameEn">English name.</param>
+/// <param name="DefiningDepartmentName">证照定义机构 — the department that defines the type.</param>
+/// <param name="HolderCodeTypes">Which holder code types the type accepts.</param>
+/// <param name="Attributes">Type-specific attributes.</param>
+/// <param name="PersonalHolder">True when holders are natural persons (their codes are personal data).</param>
+public sealed record LicenceType(
+    LicenceTypeCode Code,
+    string NameZh,
+    string NameEn,
+    string DefiningDepartmentName,
+    IReadOnlyList<HolderCodeType> HolderCodeTypes,
+    IReadOnlyList<AttributeDefinition> Attributes,
+    bool PersonalHolder)
+{
+    /// <summary>The defining department's code (证照定义机构代码), from the type code.</summary>
+    public string DefiningDepartmentCode => Code.DefiningDepartmentCode;
+}

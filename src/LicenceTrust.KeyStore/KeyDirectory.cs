@@ -1,0 +1,102 @@
+using LicenceTrust.Core.Crypto;
+using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Pki;
+
+namespace LicenceTrust.KeyStore;
+
+/// <summary>An issuing authority's certificate with its private key.</summary>
+public sealed record IssuerKey(IssuerCertificate Certificate, SigningKey Key);
+
+/// <summary>A node's list-signing certificate with its private key.</summary>
+public sealed record ListSignerKey(byte[] CertificateDer, SigningKey Key);
+
+/// <summary>One province's keys and certificates as read from a key directory.</summary>
+/// <param name="RootKey">The root's private key; null where the root is kept offline (production).</param>
+public sealed record ProvinceKeys(Province Province, TrustAnchor Root, SigningKey? RootKey, ListSignerKey? ListSigner, IReadOnlyList<IssuerKey> Issuers);
+
+/// <summary>
+/// Reads and writes a key directory:
+/// <code>
+/// &lt;dir&gt;/&lt;cq|sc&gt;/root.crt.pem, root.key.pem (optional)
+/// &lt;dir&gt;/&lt;cq|sc&gt;/list-signer.crt.pem, list-signer.key.pem
+/// &lt;dir&gt;/&lt;cq|sc&gt;/issuers/&lt;authority code&gt;-&lt;alg&gt;.crt.pem, .key.pem
+/// </code>
+/// Private keys are unencrypted PKCS#8 PEM: fit for samples and tests; production keys belong in an
+/// HSM behind <see cref="ICredentialSigner"/>.
+/// </summary>
+public static class KeyDirectory
+{
+    public const string RootCertificate = "root.crt.pem";
+    public const string RootKey = "root.key.pem";
+    public const string ListSignerCertificate = "list-signer.crt.pem";
+    public const string ListSignerKey = "list-signer.key.pem";
+    public const string IssuersFolder = "issuers";
+
+    /// <summary>Loads every province folder present.</summary>
+    /// <exception cref="InvalidDataException">A file is missing or unreadable; the message names it.</exception>
+    public static IReadOnlyList<ProvinceKeys> Load(string directory) =>
+        [.. Province.All.Where(p => Directory.Exists(Path.Combine(directory, p.NodeId))).Select(p => Load(directory, p))];
+
+    /// <summary>Loads one province's folder.</summary>
+    /// <exception cref="InvalidDataException">A file is missing or unreadable; the message names it.</exception>
+    public static ProvinceKeys Load(string directory, Province province)
+    {
+        var folder = Path.Combine(directory, province.NodeId);
+        var root = Read(Path.Combine(folder, RootCertificate), pem => TrustAnchor.Create(CertificateFactory.FromPem(pem)));
+        var rootKeyPath = Path.Combine(folder, RootKey);
+        var rootKey = File.Exists(rootKeyPath) ? Read(rootKeyPath, SigningKey.FromPkcs8Pem) : null;
+        ListSignerKey? listSigner = null;
+        if (File.Exists(Path.Combine(folder, ListSignerCertificate)))
+        {
+            listSigner = new ListSignerKey(
+                Read(Path.Combine(folder, ListSignerCertificate), CertificateFactory.FromPem),
+                Read(Path.Combine(folder, ListSignerKey), SigningKey.FromPkcs8Pem));
+        }
+
+        var issuers = new List<IssuerKey>();
+        var issuerFolder = Path.Combine(folder, IssuersFolder);
+        if (Directory.Exists(issuerFolder))
+        {
+            foreach (var certificatePath in Directory.GetFiles(issuerFolder, "*.crt.pem").Order(StringComparer.Ordinal))
+            {
+                var certificate = Read(certificatePath, pem => IssuerCertificate.Parse(CertificateFactory.FromPem(pem)));
+                var key = Read(certificatePath.Replace(".crt.pem", ".key.pem", StringComparison.Ordinal), SigningKey.FromPkcs8Pem);
+                if (!key.SubjectPublicKeyInfo.Span.SequenceEqual(certificate.Key.SubjectPublicKeyInfo.Span))
+                {
+                    throw new InvalidDataException($"{certificatePath}: the key file does not match the certificate.");
+                }
+
+                issuers.Add(new IssuerKey(certificate, key));
+            }
+        }
+
+        return new ProvinceKeys(province, root, rootKey, listSigner, issuers);
+    }
+
+    /// <summary>Builds a trust store of every root and issuer certificate in the directory.</summary>
+    public static TrustStore LoadTrustStore(string directory)
+    {
+        var provinces = Load(directory);
+        return TrustStore.Create(provinces.Select(p => p.Root), provinces.SelectMany(p => p.Issuers).Select(i => i.Certificate));
+    }
+
+    public static string IssuerFileStem(IssuerCertificate certificate) =>
+        $"{certificate.AuthorityCode}-{certificate.Algorithm.Name.ToLowerInvariant()}";
+
+    private static T Read<T>(string path, Func<string, T> parse)
+    {
+        if (!File.Exists(path))
+        {
+            throw new InvalidDataException($"{path}: file not found.");
+        }
+
+        try
+        {
+            return parse(File.ReadAllText(path));
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Licences;
+using LicenceTrust.Samples;
+
+namespace LicenceTrust.Testing;
+
+/// <summary>Builds demo licences with the fields a test cares about overridden.</summary>
+public sealed class ALicence
+{
+    private LicenceType _type;
+    private Province _province = Province.Sichuan;
+    private int _sequence = 1;
+    private DateOnly? _validFrom;
+    private DateOnly? _validTo;
+    private bool _longTerm;
+    private string? _authorityCode;
+
+    private ALicence(LicenceType type) => _type = type;
+
+    public static ALicence OfType(LicenceType type) => new(type);
+
+    public ALicence In(Province province)
+    {
+        _province = province;
+        return this;
+    }
+
+    public ALicence Numbered(int sequence)
+    {
+        _sequence = sequence;
+        return this;
+    }
+
+    public ALicence Valid(DateOnly from, DateOnly? to)
+    {
+        _validFrom = from;
+        _validTo = to;
+        _longTerm = to is null;
+        return this;
+    }
+
+    /// <summary>Names another authority in the identifier (for issuer-mismatch tests).</summary>
+    public ALicence ClaimingAuthority(string authorityCode)
+    {
+        _authorityCode = authorityCode;
+        return this;
+    }
+
+    public Licence Build()
+    {
+        var demo = DemoLicences.Create(_province, _type, _sequence);
+        var identifier = _authorityCode is null
+            ? demo.Identifier
+            : LicenceIdentifier.Create(demo.TypeCode, UnifiedSocialCreditCode.Parse(_authorityCode), demo.Identifier.Serial);
+        var validFrom = _validFrom ?? demo.ValidFrom;
+        var validTo = _longTerm ? null : _validTo ?? demo.ValidTo;
+        return Licence.Create(identifier, demo.Name, demo.Number, demo.Holder, demo.AuthorityName, demo.AreaCode,
+            validFrom < demo.IssueDate ? validFrom : demo.IssueDate, validFrom, validTo, demo.Attributes);
+    }
+}
