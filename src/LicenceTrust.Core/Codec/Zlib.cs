@@ -27,8 +27,8 @@ public static class Zlib
 
     /// <summary>
     /// Inflates a zlib stream, reading at most <paramref name="maxBytes"/> + 1 bytes so a bomb costs
-    /// no more than the cap. Checks the header and the Adler-32 trailer itself, and refuses bytes
-    /// after the stream, so a damaged code is never half-read.
+    /// no more than the cap. Accepts exactly one encoding of each stream's bits: header check, the
+    /// deflate data ending at the trailer with zero padding, and the Adler-32 trailer.
     /// </summary>
     public static Outcome TryDecompress(ReadOnlySpan<byte> data, int maxBytes, out byte[] output, out string error)
     {
@@ -36,6 +36,27 @@ public static class Zlib
         if (data.Length < 6 || (data[0] & 0x0F) != 8 || (data[0] << 8 | data[1]) % 31 != 0 || (data[1] & 0x20) != 0)
         {
             error = "no valid zlib header (RFC 1950 CMF/FLG)";
+            return Outcome.Corrupt;
+        }
+
+        // The deflate data must end exactly where the 4-byte Adler-32 trailer begins, with zero padding
+        // bits: otherwise different QR texts could inflate to the same signed bytes.
+        var body = data[2..];
+        if (!DeflateExtent.TryMeasure(body, out var deflateLength, out var zeroPadding))
+        {
+            error = "deflate data is malformed or truncated";
+            return Outcome.Corrupt;
+        }
+
+        if (deflateLength != body.Length - 4)
+        {
+            error = $"{body.Length - 4 - deflateLength} bytes between the deflate data and the trailer";
+            return Outcome.Corrupt;
+        }
+
+        if (!zeroPadding)
+        {
+            error = "non-zero padding bits after the final deflate block";
             return Outcome.Corrupt;
         }
 
@@ -66,26 +87,15 @@ public static class Zlib
         }
 
         var inflated = buffer.AsSpan(0, total);
-        var trailerAt = FindTrailer(data, inflated);
-        if (trailerAt < 0)
+        if (Adler32(inflated) != BinaryPrimitives.ReadUInt32BigEndian(data[^4..]))
         {
-            error = "Adler-32 checksum missing or wrong, or bytes follow the stream";
+            error = "Adler-32 checksum does not match";
             return Outcome.Corrupt;
         }
 
         output = inflated.ToArray();
         error = string.Empty;
         return Outcome.Ok;
-    }
-
-    /// <summary>
-    /// DeflateStream does not say where the deflate data ended, so the 4-byte trailer is taken as the
-    /// last 4 bytes: any byte after the stream makes the checksum comparison fail.
-    /// </summary>
-    private static int FindTrailer(ReadOnlySpan<byte> data, ReadOnlySpan<byte> inflated)
-    {
-        var expected = BinaryPrimitives.ReadUInt32BigEndian(data[^4..]);
-        return Adler32(inflated) == expected ? data.Length - 4 : -1;
     }
 
     private static uint Adler32(ReadOnlySpan<byte> data)
