@@ -36,8 +36,19 @@ public sealed class TrustStore : IIssuerDirectory
         var rejected = new List<RejectedCertificate>();
         foreach (var issuer in issuers)
         {
-            string detail = "no root is configured";
-            var root = rootList.FirstOrDefault(r => PkiRules.CheckIssuedBy(issuer, r, out detail) == Results.ReasonCode.None);
+            // Judge the certificate against the root it names, so the reason given is the relevant one.
+            var named = rootList.Where(r => r.Certificate.SubjectDN.Equivalent(issuer.Certificate.IssuerDN)).ToList();
+            TrustAnchor? root = null;
+            var detail = "it names no configured root";
+            foreach (var candidate in named)
+            {
+                if (PkiRules.CheckIssuedBy(issuer, candidate, out detail) == Results.ReasonCode.None)
+                {
+                    root = candidate;
+                    break;
+                }
+            }
+
             if (root is null)
             {
                 rejected.Add(new RejectedCertificate(issuer.Subject, issuer.Fingerprint, detail));

@@ -1,0 +1,29 @@
+using System.Reflection;
+
+namespace LicenceTrust.Core.Tests;
+
+public class ArchitectureTests
+{
+    [Fact]
+    public void Core_references_only_the_BCL_BouncyCastle_and_CBOR()
+    {
+        var references = typeof(Licences.Licence).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        var foreign = references.Where(name => !(name.StartsWith("System", StringComparison.Ordinal)
+            || name == "netstandard" || name == "mscorlib" || name == "BouncyCastle.Cryptography")).ToList();
+        Assert.Empty(foreign);
+        Assert.DoesNotContain(references, r => r.StartsWith("System.Data", StringComparison.Ordinal) || r.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Core_never_touches_files()
+    {
+        var core = typeof(Licences.Licence).Assembly;
+        var fileApis = new[] { typeof(File), typeof(Directory), typeof(FileStream), typeof(FileInfo) };
+        // IL-level scan is heavy; the public surface check is enough to catch a file path slipping in.
+        var parameters = core.GetExportedTypes()
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly))
+            .SelectMany(m => m.GetParameters())
+            .Where(p => fileApis.Contains(p.ParameterType) || (p.Name ?? string.Empty).Contains("path", StringComparison.OrdinalIgnoreCase));
+        Assert.Empty(parameters);
+    }
+}
