@@ -1,0 +1,44 @@
+using LicenceTrust.Core.Results;
+using LicenceTrust.Testing;
+using LicenceTrust.Testing.Vectors;
+
+namespace LicenceTrust.Core.Tests;
+
+/// <summary>The published vectors in tests/vectors/ give their expected results (docs/format.md).</summary>
+public class VectorTests
+{
+    private static readonly Lazy<VectorFile> File = new(() => VectorSet.Read(Path.Combine(RepositoryPaths.Vectors, "vectors.json")));
+
+    public static TheoryData<string> Names()
+    {
+        var data = new TheoryData<string>();
+        foreach (var vector in File.Value.Vectors)
+        {
+            data.Add(vector.Name);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void The_vector_gives_its_expected_result(string name)
+    {
+        var vector = File.Value.Vectors.Single(v => v.Name == name);
+        var result = new CredentialVerifier(SampleKeys.TrustStore).Verify(vector.Qr, vector.VerifyAt);
+
+        Assert.Equal(vector.Verdict, result.Verdict.ToString().ToUpperInvariant());
+        Assert.Equal(vector.Reason, result.PrimaryReason == ReasonCode.None ? null : ReasonCatalogue.WireName(result.PrimaryReason));
+    }
+
+    [Fact]
+    public void The_vectors_cover_every_verdict_and_both_provinces()
+    {
+        var vectors = File.Value.Vectors;
+        Assert.True(vectors.Count >= 25);
+        Assert.Equal(["CHECK", "INVALID", "UNREADABLE", "VALID"], vectors.Select(v => v.Verdict).Distinct().Order(StringComparer.Ordinal));
+        Assert.Contains(vectors, v => v.Name.StartsWith("valid-cq-", StringComparison.Ordinal));
+        Assert.Contains(vectors, v => v.Name.StartsWith("valid-sc-", StringComparison.Ordinal));
+        Assert.Equal(vectors.Count, vectors.Select(v => v.Name).Distinct(StringComparer.Ordinal).Count());
+    }
+}

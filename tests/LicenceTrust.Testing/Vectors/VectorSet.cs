@@ -1,0 +1,125 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using LicenceTrust.Core.Codec;
+using LicenceTrust.Core.Crypto;
+using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Licences;
+using LicenceTrust.Core.Results;
+using LicenceTrust.Samples;
+
+namespace LicenceTrust.Testing.Vectors;
+
+/// <summary>One published test vector: QR text, when to verify it, and the expected outcome.</summary>
+/// <param name="Name">Stable kebab-case name.</param>
+/// <param name="Description">What the vector exercises.</param>
+/// <param name="Qr">The QR text.</param>
+/// <param name="VerifyAt">The verification time (ISO 8601, UTC).</param>
+/// <param name="Verdict">Expected verdict: VALID, INVALID, CHECK or UNREADABLE.</param>
+/// <param name="Reason">Expected first reason code, or null for VALID.</param>
+public sealed record TestVector(string Name, string Description, string Qr, DateTimeOffset VerifyAt, string Verdict, string? Reason);
+
+/// <summary>The vector file: the trust it assumes and the vectors.</summary>
+public sealed record VectorFile(string Format, string Trust, IReadOnlyList<TestVector> Vectors);
+
+/// <summary>Builds and reads <c>tests/vectors/vectors.json</c>.</summary>
+public static class VectorSet
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static VectorFile Read(string path) =>
+        JsonSerializer.Deserialize<VectorFile>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path} is empty.");
+
+    public static void Write(VectorFile file, string path) => File.WriteAllText(path, JsonSerializer.Serialize(file, Json) + "\n");
+
+    public static VectorFile Generate()
+    {
+        var vectors = new List<TestVector>();
+        var now = TestClock.Now;
+        void Add(string name, string description, string qr, ReasonCode reason, DateTimeOffset? at = null) =>
+            vectors.Add(new TestVector(name, description, qr, at ?? now,
+                (reason == ReasonCode.None ? Verdict.Valid : ReasonCatalogue.Get(reason).Verdict).ToString().ToUpperInvariant(),
+                reason == ReasonCode.None ? null : ReasonCatalogue.WireName(reason)));
+
+        foreach (var province in Province.All)
+        {
+            foreach (var type in LicenceTypeCatalogue.All)
+            {
+                var licence = ALicence.OfType(type).In(province).Build();
+                var algorithm = SampleKeys.IssuerOf(licence).Key.Algorithm;
+                Add($"valid-{province.NodeId}-{Slug(type)}-{algorithm.Name.ToLowerInvariant()}",
+                    $"A genuine {type.NameEn} of {province.NameEn}, signed {algorithm.Name}.", Credentials.Sign(licence).QrText, ReasonCode.None);
+            }
+        }
+
+        var food = ALicence.OfType(LicenceTypeCatalogue.FoodBusinessPermit).In(Province.Chongqing).Build();
+        var foodIssuer = SampleKeys.IssuerOf(food);
+        var foodText = Credentials.Sign(food).QrText;
+        var foodDecoded = CredentialReader.Read(foodText).Credential!;
+        Add("expired", "The food permit's validity ended (5 years).", foodText, ReasonCode.Expired, new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var future = ALicence.OfType(LicenceTypeCatalogue.FoodBusinessPermit).In(Province.Chongqing).Numbered(2).Valid(new DateOnly(2026, 7, 1), new DateOnly(2031, 6, 30)).Build();
+        var futureText = Credentials.Sign(future).QrText;
+        Add("not-yet-valid", "Signed in January for a permit valid from 1 July, verified in June.", futureText, ReasonCode.NotYetValid);
+        Add("clock-skew-at-start", "Two minutes before the first valid day (China time): too close to call.", futureText, ReasonCode.ClockSkew, new DateTimeOffset(2026, 6, 30, 15, 58, 0, TimeSpan.Zero));
+
+        var tampered = foodDecoded.Payload.ToArray();
+        var at = Array.IndexOf(tampered, (byte)'J');
+        tampered[at] = (byte)'K';
+        Add("payload-altered", "One byte of the licence number changed after signing.",
+            Credentials.Wrap(CoseSign1.Write(foodDecoded.ProtectedHeader.Span, tampered, foodDecoded.Signature.Span)), ReasonCode.SignatureInvalid);
+
+        var stranger = SigningKey.Generate(SignatureAlgorithm.Sm2Sm3);
+        Add("forged-signature", "Signed by an unknown key under a trusted issuer's kid.", Credentials.Sign(food, stranger, foodIssuer.Certificate.Kid).QrText, ReasonCode.SignatureInvalid);
+        Add("unknown-issuer", "Signed by an unknown key with an unknown kid.", Credentials.Sign(food, stranger, new KeyId(0x0011223344556677)).QrText, ReasonCode.UnknownIssuer);
+
+        var hr = SampleKeys.IssuerWith(Province.Chongqing, SignatureAlgorithm.Es256);
+        var wrongType = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Chongqing).ClaimingAuthority(hr.Certificate.AuthorityCode).Build();
+        Add("issuer-not-allowed-for-type", "The HR department signs a business licence.", Credentials.Sign(wrongType, hr.Key, hr.Certificate.Kid).QrText, ReasonCode.IssuerNotAllowedForType);
+
+        var sichuanRegulator = SampleKeys.Of(Province.Sichuan).Issuers.Single(i => i.Certificate.Allows(LicenceTypeCatalogue.FoodBusinessPermit.Code));
+        Add("issuer-mismatch", "Sichuan's regulator signs a permit naming Chongqing's regulator.", Credentials.Sign(food, sichuanRegulator.Key, sichuanRegulator.Certificate.Kid).QrText, ReasonCode.IssuerMismatch);
+
+        var payload = foodDecoded.Payload.ToArray();
+        var kid = foodIssuer.Certificate.Kid.ToBytes();
+        var sm2 = SignatureAlgorithm.Sm2Sm3.CoseId;
+        Add("alg-unprotected", "alg only in the unprotected header.",
+            Credentials.Wrap(CoseForge.Sign1(CoseForge.Map((4, kid)), CoseForge.Map((1, sm2)), payload, foodIssuer.Key)), ReasonCode.AlgorithmUnprotected);
+        Add("alg-key-mismatch", "ES256 claimed with the kid of an SM2 certificate.",
+            Credentials.Wrap(CoseForge.Sign1(CoseForge.Map((1, SignatureAlgorithm.Es256.CoseId), (4, kid)), CoseForge.Map(), payload, hr.Key)), ReasonCode.AlgorithmKeyMismatch);
+        Add("alg-not-allowed", "EdDSA (-8) is not on the allow-list.",
+            Credentials.Wrap(CoseForge.Sign1(CoseForge.Map((1, -8), (4, kid)), CoseForge.Map(), payload, foodIssuer.Key)), ReasonCode.AlgorithmNotAllowed);
+        Add("unknown-critical-header", "crit names header 99, which verifiers do not know.",
+            Credentials.Wrap(CoseForge.Sign1(CoseForge.Map((1, sm2), (4, kid), (2, new[] { 99 }), (99, 1)), CoseForge.Map(), payload, foodIssuer.Key)), ReasonCode.UnknownCriticalHeader);
+        Add("zlib-bomb", "2.5 MB of zeros compressed into one QR code.", Credentials.Wrap(new byte[2_500_000]), ReasonCode.DecompressedTooLarge);
+        Add("base45-lowercase", "Lower-case Base45 (not in the alphabet).", "LT1:" + foodText[4..].ToLowerInvariant(), ReasonCode.Base45Invalid);
+        Add("truncated", "The last 30 characters are missing.", foodText[..^30], ReasonCode.DecompressionFailed);
+        Add("other-system", "An EU digital COVID certificate prefix: not a LicenceTrust code.", "HC1:6BFOXN%TS3DH0YOJ58S S-W5HDC *M0II5XHC9B5G2+$N", ReasonCode.PrefixMissing);
+        Add("empty", "Nothing was scanned.", string.Empty, ReasonCode.Empty);
+
+        var file = new VectorFile("LT1", "keys-sample/: both provincial roots and all eight sample issuer certificates; no status, no recognition agreement", vectors);
+        Check(file);
+        return file;
+    }
+
+    /// <summary>Verifies every vector against the sample trust store; throws on the first mismatch.</summary>
+    public static void Check(VectorFile file)
+    {
+        var verifier = new CredentialVerifier(SampleKeys.TrustStore);
+        foreach (var vector in file.Vectors)
+        {
+            var result = verifier.Verify(vector.Qr, vector.VerifyAt);
+            var verdict = result.Verdict.ToString().ToUpperInvariant();
+            var reason = result.PrimaryReason == ReasonCode.None ? null : ReasonCatalogue.WireName(result.PrimaryReason);
+            if (verdict != vector.Verdict || reason != vector.Reason)
+            {
+                throw new InvalidDataException($"vector {vector.Name}: expected {vector.Verdict}/{vector.Reason}, got {verdict}/{reason} ({result.Detail})");
+            }
+        }
+    }
+
+    private static string Slug(LicenceType type) => type.NameEn.ToLowerInvariant().Replace("'s", string.Empty, StringComparison.Ordinal)
+        .Replace(' ', '-').Replace("-work-safety", string.Empty, StringComparison.Ordinal);
+}
