@@ -5,6 +5,7 @@ var root = new RootCommand("LicenceTrust — 川渝电子证照互认 command-li
 root.Subcommands.Add(KeysCommands.Create());
 root.Subcommands.Add(VerifyCommand.Create());
 root.Subcommands.Add(QrCommands.Create());
+root.Subcommands.Add(DemoCommand.Create());
 try
 {
     return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

@@ -34,8 +34,13 @@ public static class KeyDirectory
 
     /// <summary>Loads every province folder present.</summary>
     /// <exception cref="InvalidDataException">A file is missing or unreadable; the message names it.</exception>
-    public static IReadOnlyList<ProvinceKeys> Load(string directory) =>
-        [.. Province.All.Where(p => Directory.Exists(Path.Combine(directory, p.NodeId))).Select(p => Load(directory, p))];
+    public static IReadOnlyList<ProvinceKeys> Load(string directory)
+    {
+        var provinces = Province.All.Where(p => Directory.Exists(Path.Combine(directory, p.NodeId))).ToList();
+        return provinces.Count > 0
+            ? [.. provinces.Select(p => Load(directory, p))]
+            : throw new InvalidDataException($"{directory}: no cq/ or sc/ key folder found.");
+    }
 
     /// <summary>Loads one province's folder.</summary>
     /// <exception cref="InvalidDataException">A file is missing or unreadable; the message names it.</exception>

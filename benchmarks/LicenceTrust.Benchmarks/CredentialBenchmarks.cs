@@ -1,0 +1,73 @@
+using BenchmarkDotNet.Attributes;
+using LicenceTrust.Core.Codec;
+using LicenceTrust.Core.Crypto;
+using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Licences;
+using LicenceTrust.Core.Results;
+using LicenceTrust.KeyStore;
+using LicenceTrust.Testing;
+
+namespace LicenceTrust.Benchmarks;
+
+/// <summary>
+/// The costs that bound issuance and verification: raw SM2 and ES256 sign/verify over a real
+/// Sig_structure, credential encode (incl. signing), decode, and the full Core verification.
+/// </summary>
+[MemoryDiagnoser]
+public class CredentialBenchmarks
+{
+    private CredentialClaims _sm2Claims = null!;
+    private CredentialClaims _es256Claims = null!;
+    private IssuerKey _sm2 = null!;
+    private IssuerKey _es256 = null!;
+    private byte[] _toBeSigned = null!;
+    private byte[] _sm2Signature = null!;
+    private byte[] _es256Signature = null!;
+    private string _sm2Text = null!;
+    private string _es256Text = null!;
+    private CredentialVerifier _verifier = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var sm2Licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Sichuan).Build();
+        var es256Licence = ALicence.OfType(LicenceTypeCatalogue.ProfessionalQualification).In(Province.Sichuan).Build();
+        _sm2 = SampleKeys.IssuerOf(sm2Licence);
+        _es256 = SampleKeys.IssuerOf(es256Licence);
+        _sm2Claims = CredentialClaims.Create(sm2Licence, TestClock.SignedAt, Credentials.Status());
+        _es256Claims = CredentialClaims.Create(es256Licence, TestClock.SignedAt, Credentials.Status());
+        _sm2Text = CredentialWriter.Write(_sm2Claims, _sm2.Key, _sm2.Certificate.Kid).QrText;
+        _es256Text = CredentialWriter.Write(_es256Claims, _es256.Key, _es256.Certificate.Kid).QrText;
+        _toBeSigned = CredentialReader.Read(_sm2Text).Credential!.ToBeSigned();
+        _sm2Signature = _sm2.Key.Sign(_toBeSigned);
+        _es256Signature = _es256.Key.Sign(_toBeSigned);
+        _verifier = new CredentialVerifier(SampleKeys.TrustStore);
+    }
+
+    [Benchmark]
+    public byte[] Sm2Sign() => _sm2.Key.Sign(_toBeSigned);
+
+    [Benchmark]
+    public bool Sm2Verify() => _sm2.Certificate.Key.Verify(_toBeSigned, _sm2Signature);
+
+    [Benchmark]
+    public byte[] Es256Sign() => _es256.Key.Sign(_toBeSigned);
+
+    [Benchmark]
+    public bool Es256Verify() => _es256.Certificate.Key.Verify(_toBeSigned, _es256Signature);
+
+    [Benchmark]
+    public string EncodeSm2() => CredentialWriter.Write(_sm2Claims, _sm2.Key, _sm2.Certificate.Kid).QrText;
+
+    [Benchmark]
+    public string EncodeEs256() => CredentialWriter.Write(_es256Claims, _es256.Key, _es256.Certificate.Kid).QrText;
+
+    [Benchmark]
+    public ReadResult Decode() => CredentialReader.Read(_sm2Text);
+
+    [Benchmark]
+    public VerificationResult VerifySm2Credential() => _verifier.Verify(_sm2Text, TestClock.Now);
+
+    [Benchmark]
+    public VerificationResult VerifyEs256Credential() => _verifier.Verify(_es256Text, TestClock.Now);
+}

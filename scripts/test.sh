@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs every test of LicenceTrust on a fresh machine: bash scripts/test.sh
+# Installs what the tests need (Debian packages), runs the whole solution's tests in Release,
+# and ends with the line "N passed, N failed, N skipped" summed from the TRX results.
+# Extra arguments go to `dotnet test` (e.g. --filter FullyQualifiedName~Vector).
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+# Debian packages the tests use for real (never mocked): openssl for the SM2/ECDSA interop tests.
+need=()
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "Installing ${need[*]} ..."
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null \
+    || { echo "could not install ${need[*]}" >&2; exit 1; }
+fi
+
+results="$root/artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+dotnet test LicenceTrust.sln -c Release --logger "trx" --results-directory "$results" "$@"
+status=$?
+
+passed=0; failed=0; total=0
+shopt -s nullglob
+trx_files=("$results"/*.trx)
+for trx in "${trx_files[@]}"; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  value() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  total=$((total + $(value total)))
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed)))
+done
+skipped=$((total - passed - failed))
+
+if [ ${#trx_files[@]} -eq 0 ]; then
+  echo "no test results were written" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ]; then
+  exit 1
+fi

@@ -1,0 +1,174 @@
+using System.Formats.Cbor;
+using LicenceTrust.Core.Codec;
+using LicenceTrust.Core.Crypto;
+
+namespace LicenceTrust.Core.Status;
+
+/// <summary>A status list as read from a verified token.</summary>
+/// <param name="Uri">The list's URI (<c>sub</c>); credentials point at it.</param>
+/// <param name="IssuedAt"><c>iat</c>.</param>
+/// <param name="ExpiresAt"><c>exp</c>: after this the list must not be used.</param>
+/// <param name="TimeToLive"><c>ttl</c>: how long a holder may cache it before fetching again.</param>
+/// <param name="Bits">The 2-bit entries.</param>
+public sealed record StatusList(string Uri, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, TimeSpan TimeToLive, StatusBits Bits);
+
+/// <summary>
+/// Signed status lists in the shape of the IETF Token Status List (draft-ietf-oauth-status-list),
+/// CWT form: COSE_Sign1 with <c>typ</c> (16) = <c>application/statuslist+cwt</c> and claims
+/// <c>sub</c> (2), <c>iat</c> (6), <c>exp</c> (4), <c>ttl</c> (65534) and <c>status_list</c> (65533) =
+/// <c>{"bits": 2, "lst": zlib(bytes)}</c>. Signed by the node's list-signing key. Thread-safe.
+/// </summary>
+public static class StatusListToken
+{
+    public const string MediaType = "application/statuslist+cwt";
+    private const int TypHeader = 16;
+    private const int Sub = 2;
+    private const int Ttl = 65534;
+    private const int StatusListClaim = 65533;
+
+    public static byte[] Write(StatusList list, ICredentialSigner signer, KeyId kid)
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        ArgumentNullException.ThrowIfNull(signer);
+        var header = new CborWriter(CborConformanceMode.Canonical);
+        header.WriteStartMap(3);
+        header.WriteInt32(CredentialFormat.Header.Alg);
+        header.WriteInt32(signer.Algorithm.CoseId);
+        header.WriteInt32(CredentialFormat.Header.Kid);
+        header.WriteByteString(kid.ToBytes());
+        header.WriteInt32(TypHeader);
+        header.WriteTextString(MediaType);
+        header.WriteEndMap();
+        var protectedHeader = header.Encode();
+
+        var claims = new CborWriter(CborConformanceMode.Canonical);
+        claims.WriteStartMap(5);
+        claims.WriteInt32(Sub);
+        claims.WriteTextString(list.Uri);
+        claims.WriteInt32(CredentialFormat.Claim.Exp);
+        claims.WriteInt64(list.ExpiresAt.ToUnixTimeSeconds());
+        claims.WriteInt32(CredentialFormat.Claim.Iat);
+        claims.WriteInt64(list.IssuedAt.ToUnixTimeSeconds());
+        claims.WriteInt32(Ttl);
+        claims.WriteInt64((long)list.TimeToLive.TotalSeconds);
+        claims.WriteInt32(StatusListClaim);
+        claims.WriteStartMap(2);
+        claims.WriteTextString("bits");
+        claims.WriteInt32(2);
+        claims.WriteTextString("lst");
+        claims.WriteByteString(Zlib.Compress(list.Bits.ToBytes()));
+        claims.WriteEndMap();
+        claims.WriteEndMap();
+        var payload = claims.Encode();
+
+        return CoseSign1.Write(protectedHeader, payload, signer.Sign(CoseSign1.ToBeSigned(protectedHeader, payload)));
+    }
+
+    /// <summary>
+    /// Reads a token and checks its signature with <paramref name="key"/>. Returns null and a reason
+    /// for anything malformed, unsigned by that key, or larger than <paramref name="maxEntries"/>.
+    /// </summary>
+    public static StatusList? TryRead(byte[] token, VerificationKey key, out string error, int maxEntries = 4 * StatusBits.MinimumSize * 16)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        ArgumentNullException.ThrowIfNull(key);
+        try
+        {
+            var reader = new CborReader(token, CborConformanceMode.Strict);
+            if (reader.PeekState() == CborReaderState.Tag)
+            {
+                reader.ReadTag();
+            }
+
+            reader.ReadStartArray();
+            var protectedHeader = reader.ReadByteString();
+            reader.SkipValue();
+            var payload = reader.ReadByteString();
+            var signature = reader.ReadByteString();
+            reader.ReadEndArray();
+
+            var header = new CborReader(protectedHeader, CborConformanceMode.Strict);
+            long? alg = null;
+            string? typ = null;
+            var count = header.ReadStartMap();
+            for (var i = 0; i < count; i++)
+            {
+                switch (header.ReadInt32())
+                {
+                    case CredentialFormat.Header.Alg: alg = header.ReadInt64(); break;
+                    case TypHeader: typ = header.ReadTextString(); break;
+                    default: header.SkipValue(); break;
+                }
+            }
+
+            if (typ != MediaType || alg != key.Algorithm.CoseId)
+            {
+                error = "not a status list token for this key's algorithm";
+                return null;
+            }
+
+            if (!key.Verify(CoseSign1.ToBeSigned(protectedHeader, payload), signature))
+            {
+                error = "the status list signature does not verify";
+                return null;
+            }
+
+            return ReadClaims(payload, maxEntries, out error);
+        }
+        catch (Exception e) when (e is CborContentException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
+        {
+            error = "malformed status list token: " + e.Message;
+            return null;
+        }
+    }
+
+    private static StatusList? ReadClaims(byte[] payload, int maxEntries, out string error)
+    {
+        var reader = new CborReader(payload, CborConformanceMode.Strict);
+        string? sub = null;
+        long? iat = null, exp = null, ttl = null;
+        byte[]? lst = null;
+        long? bits = null;
+        var count = reader.ReadStartMap();
+        for (var i = 0; i < count; i++)
+        {
+            switch (reader.ReadInt32())
+            {
+                case Sub: sub = reader.ReadTextString(); break;
+                case CredentialFormat.Claim.Iat: iat = reader.ReadInt64(); break;
+                case CredentialFormat.Claim.Exp: exp = reader.ReadInt64(); break;
+                case Ttl: ttl = reader.ReadInt64(); break;
+                case StatusListClaim:
+                    var n = reader.ReadStartMap();
+                    for (var j = 0; j < n; j++)
+                    {
+                        switch (reader.ReadTextString())
+                        {
+                            case "bits": bits = reader.ReadInt64(); break;
+                            case "lst": lst = reader.ReadByteString(); break;
+                            default: reader.SkipValue(); break;
+                        }
+                    }
+
+                    reader.ReadEndMap();
+                    break;
+                default: reader.SkipValue(); break;
+            }
+        }
+
+        if (sub is null || iat is null || exp is null || ttl is null || lst is null || bits != 2)
+        {
+            error = "a status list claim is missing, or bits is not 2";
+            return null;
+        }
+
+        if (Zlib.TryDecompress(lst, maxEntries / 4, out var bytes, out error) != Zlib.Outcome.Ok || bytes.Length == 0)
+        {
+            error = "status list bytes: " + error;
+            return null;
+        }
+
+        error = string.Empty;
+        return new StatusList(sub, DateTimeOffset.FromUnixTimeSeconds(iat.Value), DateTimeOffset.FromUnixTimeSeconds(exp.Value), TimeSpan.FromSeconds(ttl.Value), StatusBits.FromBytes(bytes));
+    }
+}
