@@ -42,6 +42,25 @@ public class PkiRuleTests
     }
 
     [Fact]
+    public void An_ECDSA_root_and_list_signer_work_like_SM2_ones()
+    {
+        var rootKey = SigningKey.Generate(SignatureAlgorithm.Es256);
+        var rootDer = CertificateFactory.CreateRoot(Province.Chongqing, rootKey, "P-256 root", SampleKeyGenerator.RootFrom, SampleKeyGenerator.RootTo);
+        var root = new ProvinceKeys(Province.Chongqing, TrustAnchor.Create(rootDer), rootKey, null, []);
+        var authority = SampleAuthorities.For(Province.Chongqing, LicenceTypeCatalogue.BusinessLicence);
+        var (certificate, key) = NewIssuer(root, Province.Chongqing, authority, SampleKeyGenerator.LeafFrom, SampleKeyGenerator.LeafTo, SignatureAlgorithm.Es256);
+        var listSigner = CertificateFactory.CreateListSigner(Province.Chongqing, rootDer, rootKey, SigningKey.Generate(SignatureAlgorithm.Es256), "P-256 list signer", SampleKeyGenerator.LeafFrom, SampleKeyGenerator.LeafTo);
+
+        var store = TrustStore.Create([root.Root], [certificate]);
+        var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Chongqing).Build();
+        var result = new CredentialVerifier(store).Verify(Credentials.Sign(licence, key, certificate.Kid).QrText, TestClock.Now);
+
+        Assert.Empty(store.Rejected);
+        Assert.Equal(Verdict.Valid, result.Verdict);
+        Assert.Contains("licence-signing", Assert.Throws<FormatException>(() => IssuerCertificate.Parse(listSigner)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_issuer_certificate_of_an_unknown_root_is_not_trusted()
     {
         var rogueRootKey = SigningKey.Generate(SignatureAlgorithm.Sm2Sm3);
