@@ -44,6 +44,32 @@ public static class JsonViews
             new SortedDictionary<string, string>(licence.Attributes.ToDictionary(), StringComparer.Ordinal));
     }
 
+    /// <summary>Rebuilds a licence from its view, checking every rule again.</summary>
+    /// <exception cref="FormatException">The view breaks a rule; the message names the field.</exception>
+    public static Licence ToLicence(this LicenceView view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        if (!HolderCodeTypes.TryParse(view.Holder.CodeType, out var codeType))
+        {
+            throw new FormatException("holder.codeType: unknown holder code type.");
+        }
+
+        var holder = view.Holder.Masked
+            ? LicenceHolder.FromCredential(view.Holder.Name, codeType, view.Holder.Code)
+            : LicenceHolder.Create(view.Holder.Name, codeType, view.Holder.Code);
+        return Licence.Create(
+            Identifiers.LicenceIdentifier.Parse(view.Identifier),
+            view.Name,
+            view.Number,
+            holder,
+            view.Authority.Name ?? throw new FormatException("authority.name is required."),
+            view.AreaCode,
+            DateOnly.ParseExact(view.IssueDate, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+            DateOnly.ParseExact(view.ValidFrom, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+            view.ValidTo is null ? null : DateOnly.ParseExact(view.ValidTo, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+            view.Attributes);
+    }
+
     public static TrustListEntryView ToView(this IssuerCertificate issuer)
     {
         ArgumentNullException.ThrowIfNull(issuer);

@@ -1,0 +1,44 @@
+namespace LicenceTrust.Core.Results;
+
+/// <summary>What kind of failure an error is; the HTTP edge maps each kind to one status code.</summary>
+public enum ErrorKind
+{
+    /// <summary>The request breaks a rule (400).</summary>
+    Validation,
+
+    /// <summary>The caller may not do this (403).</summary>
+    Forbidden,
+
+    /// <summary>The thing does not exist, or the caller may not know it exists (404).</summary>
+    NotFound,
+
+    /// <summary>The request conflicts with the current state (409).</summary>
+    Conflict,
+
+    /// <summary>A dependency (database, key store) is unavailable (503).</summary>
+    Unavailable,
+}
+
+/// <summary>
+/// The one error vocabulary inside LicenceTrust. <see cref="Code"/> is stable (upper snake case) and
+/// documented in docs/api.md; <see cref="Detail"/> is for people and never holds personal data.
+/// </summary>
+/// <param name="Kind">What kind of failure.</param>
+/// <param name="Code">Stable error code, e.g. <c>STATUS_CHANGE_NOT_ALLOWED</c>.</param>
+/// <param name="Detail">What went wrong, in words a caller can act on.</param>
+/// <param name="Field">The request field at fault, as a JSON path (e.g. <c>holder.code</c>), if any.</param>
+public sealed record LicenceTrustError(ErrorKind Kind, string Code, string Detail, string? Field = null);
+
+/// <summary>Carries a <see cref="LicenceTrustError"/> out of a module; the server turns it into problem details.</summary>
+public sealed class LicenceTrustException(LicenceTrustError error) : Exception(error.Detail)
+{
+    public LicenceTrustError Error { get; } = error;
+
+    public static LicenceTrustException Validation(string code, string detail, string? field = null) => new(new(ErrorKind.Validation, code, detail, field));
+
+    public static LicenceTrustException Forbidden(string code, string detail) => new(new(ErrorKind.Forbidden, code, detail));
+
+    public static LicenceTrustException NotFound(string code, string detail) => new(new(ErrorKind.NotFound, code, detail));
+
+    public static LicenceTrustException Conflict(string code, string detail) => new(new(ErrorKind.Conflict, code, detail));
+}

@@ -1,0 +1,86 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace LicenceTrust.Issuance;
+
+/// <summary>
+/// Stable audit event ids, grouped by range (DESIGN §9): 1xxx issuance, 2xxx status, 3xxx keys and
+/// trust, 9xxx node. Never renumber.
+/// </summary>
+public static class AuditEvents
+{
+    public const int LicenceIssued = 1001;
+    public const int LicenceSuperseded = 1002;
+    public const int StatusChanged = 2001;
+    public const int ApiKeyCreated = 3001;
+    public const int ApiKeyRevoked = 3002;
+    public const int NodeSeeded = 9001;
+}
+
+/// <summary>An audit entry before it is chained: what happened, to what, by whom. No personal data.</summary>
+public sealed record AuditDraft(int EventId, string Event, string Actor, string Subject, string Data, DateTimeOffset At);
+
+/// <summary>An audit entry as stored: the draft, its sequence number and its place in the hash chain.</summary>
+public sealed record AuditEntry(long Sequence, int EventId, string Event, string Actor, string Subject, string Data, DateTimeOffset At, string PreviousHash, string Hash);
+
+/// <summary>Where an audit chain check stopped.</summary>
+/// <param name="Ok">True when every link holds.</param>
+/// <param name="Entries">Entries checked.</param>
+/// <param name="FirstBrokenSequence">The first entry whose link fails; null when ok.</param>
+/// <param name="Problem">What is wrong with it.</param>
+/// <param name="Head">The hash of the last entry (the value to publish or compare offline).</param>
+public sealed record AuditVerification(bool Ok, long Entries, long? FirstBrokenSequence, string? Problem, string Head);
+
+/// <summary>
+/// The hash chain over audit entries: hash = SHA-256(previous hash ‖ canonical text of the entry),
+/// hex. The first entry's previous hash is 64 zeros. Pure; thread-safe.
+/// </summary>
+public static class AuditChain
+{
+    public static readonly string Genesis = new('0', 64);
+
+    public static AuditEntry Link(AuditDraft draft, long sequence, string previousHash)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(draft.At.ToUnixTimeMilliseconds());
+        var entry = new AuditEntry(sequence, draft.EventId, draft.Event, draft.Actor, draft.Subject, draft.Data, at, previousHash, string.Empty);
+        return entry with { Hash = HashOf(entry) };
+    }
+
+    /// <summary>Checks entries in sequence order: numbering, links and hashes. Reports the first break.</summary>
+    public static AuditVerification Verify(IEnumerable<AuditEntry> entries)
+    {
+        var previous = Genesis;
+        long expected = 1, count = 0;
+        foreach (var entry in entries)
+        {
+            count++;
+            string? problem = entry.Sequence != expected ? $"sequence {entry.Sequence} where {expected} was expected (an entry was deleted or reordered)"
+                : entry.PreviousHash != previous ? "its previous hash does not match the entry before it"
+                : entry.Hash != HashOf(entry) ? "its content does not match its hash (the entry was edited)"
+                : null;
+            if (problem is not null)
+            {
+                return new AuditVerification(false, count, entry.Sequence, problem, previous);
+            }
+
+            previous = entry.Hash;
+            expected++;
+        }
+
+        return new AuditVerification(true, count, null, null, previous);
+    }
+
+    private static string HashOf(AuditEntry e)
+    {
+        // Fields joined with a separator that cannot occur in them unescaped; lengths prefix each field.
+        var canonical = string.Join('\u001f', new[]
+        {
+            e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            e.EventId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            e.Event, e.Actor, e.Subject, e.Data,
+            e.At.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }.Select(f => $"{f.Length}:{f}"));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(e.PreviousHash + canonical)));
+    }
+}

@@ -1,0 +1,17 @@
+using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Status;
+
+namespace LicenceTrust.Issuance;
+
+/// <summary>How this node issues.</summary>
+public sealed record IssuanceOptions
+{
+    /// <summary>The node's province: licences must have an area code in it.</summary>
+    public required Province Province { get; init; }
+
+    /// <summary>Absolute base of the status-list URIs put in credentials; the list number is appended.</summary>
+    public required string StatusListBaseUri { get; init; }
+
+    /// <summary>Entries per status list; at least 131,072 (herd privacy).</summary>
+    public int StatusListSize { get; init; } = StatusBits.MinimumSize;
+}

@@ -1,0 +1,272 @@
+using LicenceTrust.Core.Codec;
+using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Licences;
+using LicenceTrust.Core.Results;
+using LicenceTrust.Core.Status;
+
+namespace LicenceTrust.Issuance;
+
+/// <summary>A status change an authority asks for.</summary>
+public enum StatusAction
+{
+    Suspend,
+    Reinstate,
+    Revoke,
+    Cancel,
+}
+
+/// <summary>The outcome of an issue request: the record, and whether it was issued now or replayed.</summary>
+public sealed record IssueOutcome(LicenceRecord Record, bool Replayed);
+
+/// <summary>A licence's status at a point in time, with the event that set it.</summary>
+public sealed record StatusAt(LicenceStatus Status, DateTimeOffset Since, StatusEvent? SetBy);
+
+/// <summary>
+/// The issuing authorities' workflow: issue (idempotent; lint → allocate → sign once → re-verify →
+/// store with audit in one transaction), status changes with guarded updates, supersede, read, list.
+/// Thread-safe.
+/// </summary>
+public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, IssuanceOptions options, TimeProvider time)
+{
+    private const int SlotAttempts = 64;
+
+    public async Task<IssueOutcome> IssueAsync(IssueCommand command, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var authorityCode = RequireAuthority(actor);
+        if (command.IdempotencyKey is { Length: > 100 })
+        {
+            throw LicenceTrustException.Validation("IDEMPOTENCY_KEY_INVALID", "Idempotency-Key最多100个字符 (the idempotency key is at most 100 characters).", "Idempotency-Key");
+        }
+
+        var type = Lints.KnownType(command.TypeCode);
+        var signing = keys.Find(authorityCode, type.Code)
+            ?? throw LicenceTrustException.Forbidden("TYPE_NOT_ALLOWED_FOR_AUTHORITY", $"本机构的签发证书不允许签发{type.NameZh} (your issuer certificate does not allow {type.NameEn}).");
+
+        return await store.InTransactionAsync(async unit =>
+        {
+            if (command.IdempotencyKey is { } key && await unit.FindByIdempotencyKeyAsync(authorityCode, key) is { } earlier)
+            {
+                return new IssueOutcome(earlier, Replayed: true);
+            }
+
+            var now = time.GetUtcNow();
+            var serial = await unit.NextSerialAsync(authorityCode);
+            var identifier = LicenceIdentifier.Create(type.Code, UnifiedSocialCreditCode.Parse(authorityCode), $"{ChinaDate(now).Year}{serial:D8}");
+            var licence = Draft(command, type, identifier, signing.Certificate.AuthorityName, now);
+            var record = await SignAsync(unit, licence, signing, actor, now, supersedes: null);
+            await unit.InsertLicenceAsync(record, command.IdempotencyKey);
+            await AuditAsync(unit, AuditEvents.LicenceIssued, "licence.issued", actor, record.Identifier, $"type={type.Code.Value};list={record.StatusList}", now);
+            return new IssueOutcome(record, Replayed: false);
+        }, cancellationToken);
+    }
+
+    /// <summary>Issues the next version of a licence and marks the old one SUPERSEDED, in one transaction.</summary>
+    public async Task<LicenceRecord> SupersedeAsync(string identifier, IssueCommand replacement, string reason, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var authorityCode = RequireAuthority(actor);
+        RequireReason(reason);
+        var type = Lints.KnownType(replacement.TypeCode);
+        var signing = keys.Find(authorityCode, type.Code)
+            ?? throw LicenceTrustException.Forbidden("TYPE_NOT_ALLOWED_FOR_AUTHORITY", $"本机构的签发证书不允许签发{type.NameZh} (your issuer certificate does not allow {type.NameEn}).");
+
+        return await store.InTransactionAsync(async unit =>
+        {
+            var old = await unit.FindAsync(identifier) ?? throw NotFound(identifier);
+            RequireOwner(old, actor);
+            if (old.Licence.TypeCode != type.Code)
+            {
+                throw LicenceTrustException.Validation("TYPE_CHANGE_NOT_ALLOWED", "变更换发不能改变证照类型 (a replacement keeps the licence type).", "typeCode");
+            }
+
+            EnsureCanChange(old, LicenceStatus.Superseded);
+            var now = time.GetUtcNow();
+            var licence = Draft(replacement, type, old.Licence.Identifier.NextVersion(), signing.Certificate.AuthorityName, now);
+            var record = await SignAsync(unit, licence, signing, actor, now, supersedes: old.Identifier);
+            await unit.InsertLicenceAsync(record, null);
+            await ApplyStatusAsync(unit, old, LicenceStatus.Superseded, reason, actor, now, supersededBy: record.Identifier);
+            await AuditAsync(unit, AuditEvents.LicenceSuperseded, "licence.superseded", actor, record.Identifier, $"supersedes={old.Identifier}", now);
+            return record;
+        }, cancellationToken);
+    }
+
+    public async Task<LicenceRecord> ChangeStatusAsync(string identifier, StatusAction action, string reason, Actor actor, CancellationToken cancellationToken = default)
+    {
+        RequireAuthority(actor);
+        RequireReason(reason);
+        var target = action switch
+        {
+            StatusAction.Suspend => LicenceStatus.Suspended,
+            StatusAction.Reinstate => LicenceStatus.Valid,
+            StatusAction.Revoke => LicenceStatus.Revoked,
+            _ => LicenceStatus.Cancelled,
+        };
+
+        return await store.InTransactionAsync(async unit =>
+        {
+            var record = await unit.FindAsync(identifier) ?? throw NotFound(identifier);
+            RequireOwner(record, actor);
+            EnsureCanChange(record, target);
+            await ApplyStatusAsync(unit, record, target, reason, actor, time.GetUtcNow(), supersededBy: null);
+            return record with { Status = target };
+        }, cancellationToken);
+    }
+
+    public async Task<LicenceRecord> GetAsync(string identifier, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var record = await store.FindAsync(identifier, cancellationToken) ?? throw NotFound(identifier);
+        RequireOwner(record, actor);
+        return record;
+    }
+
+    public Task<Page<LicenceRecord>> ListAsync(LicenceQuery query, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.PageNumber < 1 || query.PageSize is < 1 or > 200)
+        {
+            throw LicenceTrustException.Validation("PAGE_INVALID", "page从1开始，pageSize为1-200 (page starts at 1; pageSize is 1-200).", "pageSize");
+        }
+
+        var scoped = actor.Role == ActorRole.Admin ? query : query with { AuthorityCode = RequireAuthority(actor) };
+        return store.ListAsync(scoped, cancellationToken);
+    }
+
+    /// <summary>The status history, oldest first, and the status as at <paramref name="at"/> (default: now).</summary>
+    public async Task<(LicenceRecord Record, IReadOnlyList<StatusEvent> History, StatusAt? At)> StatusAsync(string identifier, DateTimeOffset? at, CancellationToken cancellationToken = default)
+    {
+        var record = await store.FindAsync(identifier, cancellationToken) ?? throw NotFound(identifier);
+        var history = await store.HistoryAsync(identifier, cancellationToken);
+        return (record, history, StatusAsOf(record, history, at ?? time.GetUtcNow()));
+    }
+
+    /// <summary>The status at a time: VALID from issue, then each change in order; null before issue.</summary>
+    public static StatusAt? StatusAsOf(LicenceRecord record, IReadOnlyList<StatusEvent> history, DateTimeOffset at)
+    {
+        if (at < record.IssuedAt)
+        {
+            return null;
+        }
+
+        var current = new StatusAt(LicenceStatus.Valid, record.IssuedAt, null);
+        foreach (var change in history.Where(e => e.At <= at))
+        {
+            current = new StatusAt(change.To, change.At, change);
+        }
+
+        return current;
+    }
+
+    private async Task<LicenceRecord> SignAsync(IIssuanceUnit unit, Licence licence, IssuerSigning signing, Actor actor, DateTimeOffset now, string? supersedes)
+    {
+        var (list, size) = await unit.OpenStatusListAsync(options.StatusListSize, now);
+        var index = -1;
+        for (var attempt = 0; attempt < SlotAttempts && index < 0; attempt++)
+        {
+            // Random slots: a list's neighbours reveal nothing about when or by whom a licence was issued.
+            var candidate = Random.Shared.Next(size);
+            if (await unit.IsSlotFreeAsync(list, candidate))
+            {
+                index = candidate;
+            }
+        }
+
+        if (index < 0)
+        {
+            throw new LicenceTrustException(new LicenceTrustError(ErrorKind.Unavailable, "STATUS_LIST_FULL", "状态列表暂无空位，请重试 (no free status slot found; retry)."));
+        }
+
+        var claims = CredentialClaims.Create(licence, now, new StatusReference(index, options.StatusListBaseUri + list));
+        var credential = CredentialWriter.Write(claims, signing.Signer, signing.Certificate.Kid);
+        Recheck(credential, signing, licence);
+        await unit.TouchStatusListAsync(list, now);
+        return new LicenceRecord(licence, LicenceStatus.Valid, list, index, credential.QrText, claims.IssuedAt, actor.ToString(), supersedes);
+    }
+
+    /// <summary>Sign once, then prove it: the credential must decode, verify with the issuer key and carry the licence.</summary>
+    private static void Recheck(EncodedCredential credential, IssuerSigning signing, Licence licence)
+    {
+        var read = CredentialReader.Read(credential.QrText);
+        if (read.Credential is not { } decoded
+            || !signing.Certificate.Key.Verify(decoded.ToBeSigned(), decoded.Signature.Span)
+            || decoded.Claims.Licence.Identifier != licence.Identifier
+            || decoded.Claims.Licence.Holder.Code != licence.Holder.Disclosed().Code)
+        {
+            throw new InvalidOperationException($"The credential just signed does not verify ({read}); nothing was stored.");
+        }
+    }
+
+    private static async Task ApplyStatusAsync(IIssuanceUnit unit, LicenceRecord record, LicenceStatus target, string reason, Actor actor, DateTimeOffset now, string? supersededBy)
+    {
+        if (!await unit.ChangeStatusAsync(record.Identifier, record.Status, target, supersededBy))
+        {
+            throw LicenceTrustException.Conflict("STATUS_CHANGED_CONCURRENTLY", "证照状态已被其他操作修改，请刷新后重试 (the status changed meanwhile; reload and retry).");
+        }
+
+        await unit.InsertStatusEventAsync(new StatusEvent(record.Identifier, record.Status, target, reason, actor.ToString(), now));
+        await unit.TouchStatusListAsync(record.StatusList, now);
+        await AuditAsync(unit, AuditEvents.StatusChanged, "licence.status_changed", actor, record.Identifier, $"from={record.Status.WireName()};to={target.WireName()};reason={reason}", now);
+    }
+
+    private static async Task AuditAsync(IIssuanceUnit unit, int eventId, string name, Actor actor, string subject, string data, DateTimeOffset now)
+    {
+        var (sequence, hash) = await unit.LastAuditAsync();
+        await unit.InsertAuditAsync(AuditChain.Link(new AuditDraft(eventId, name, actor.ToString(), subject, data, now), sequence + 1, hash));
+    }
+
+    private Licence Draft(IssueCommand command, LicenceType type, LicenceIdentifier identifier, string certificateAuthorityName, DateTimeOffset now)
+    {
+        var codeType = Lints.HolderCodeTypeAllowed(type, command.HolderCodeType);
+        var holder = Lints.Holder(command.HolderName, codeType, command.HolderCode);
+        Lints.AreaInProvince(command.AreaCode, options.Province);
+        Lints.Attributes(type, command.Attributes);
+        var issueDate = command.IssueDate ?? ChinaDate(now);
+        Lints.Validity(issueDate, command.ValidFrom, command.ValidTo, ChinaDate(now));
+        Lints.Text(command.Number, Licence.MaxNumberLength, "number", "证照编号");
+        var name = command.Name ?? type.NameZh;
+        Lints.Text(name, Licence.MaxNameLength, "name", "证照名称");
+        var authorityName = command.AuthorityName ?? certificateAuthorityName;
+        Lints.Text(authorityName, Licence.MaxNameLength, "authorityName", "证照颁发机构");
+        return Licence.Create(identifier, name, command.Number, holder, authorityName, command.AreaCode, issueDate, command.ValidFrom, command.ValidTo, command.Attributes);
+    }
+
+    private static DateOnly ChinaDate(DateTimeOffset instant) => DateOnly.FromDateTime(instant.ToOffset(CredentialClaims.ChinaOffset).DateTime);
+
+    private string RequireAuthority(Actor actor)
+    {
+        if (actor.Role != ActorRole.Authority || actor.AuthorityCode is null)
+        {
+            throw LicenceTrustException.Forbidden("ROLE_NOT_ALLOWED", "只有颁发机构可以执行此操作 (only an issuing authority may do this).");
+        }
+
+        return keys.Knows(actor.AuthorityCode)
+            ? actor.AuthorityCode
+            : throw LicenceTrustException.Forbidden("AUTHORITY_UNKNOWN", "本节点没有该颁发机构的签发密钥 (this node holds no key of your authority).");
+    }
+
+    private static void RequireOwner(LicenceRecord record, Actor actor)
+    {
+        if (actor.Role != ActorRole.Admin && record.Licence.AuthorityCode != actor.AuthorityCode)
+        {
+            throw LicenceTrustException.Forbidden("LICENCE_OF_ANOTHER_AUTHORITY", "只能操作本机构颁发的证照 (you may act only on licences your authority issued).");
+        }
+    }
+
+    private static void RequireReason(string reason)
+    {
+        if (string.IsNullOrWhiteSpace(reason) || reason.Length > 200)
+        {
+            throw LicenceTrustException.Validation("REASON_REQUIRED", "请填写1-200字的原因 (give a reason of 1-200 characters).", "reason");
+        }
+    }
+
+    private static void EnsureCanChange(LicenceRecord record, LicenceStatus target)
+    {
+        if (!LicenceStatusRules.CanChange(record.Status, target))
+        {
+            throw LicenceTrustException.Conflict("STATUS_CHANGE_NOT_ALLOWED", $"证照当前为{record.Status.NameZh()}，不能改为{target.NameZh()} (a {record.Status.WireName()} licence cannot become {target.WireName()}).");
+        }
+    }
+
+    private static LicenceTrustException NotFound(string identifier) =>
+        LicenceTrustException.NotFound("LICENCE_NOT_FOUND", $"未找到证照 {identifier} (no licence with this identifier).");
+}

@@ -1,0 +1,110 @@
+using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Licences;
+using LicenceTrust.Core.Results;
+
+namespace LicenceTrust.Issuance;
+
+/// <summary>
+/// The rules a draft must pass before it reaches a signer. Each throws a validation error naming the
+/// field and the rule; the clause each enforces is in its comment.
+/// </summary>
+public static class Lints
+{
+    /// <summary>GB/T 36903: the type must be a known licence type.</summary>
+    public static LicenceType KnownType(string typeCode) =>
+        LicenceTypeCode.TryParse(typeCode, out var code, out var error)
+            ? LicenceTypeCatalogue.TryGet(code, out var type) ? type
+                : throw LicenceTrustException.Validation("TYPE_UNKNOWN", $"证照类型{typeCode}不在目录中 (licence type {typeCode} is not in the catalogue).", "typeCode")
+            : throw LicenceTrustException.Validation("TYPE_CODE_INVALID", error, "typeCode");
+
+    /// <summary>GB/T 36903 持证主体代码类型: each type takes only its holder code types.</summary>
+    public static HolderCodeType HolderCodeTypeAllowed(LicenceType type, string holderCodeType)
+    {
+        if (!HolderCodeTypes.TryParse(holderCodeType, out var codeType))
+        {
+            throw LicenceTrustException.Validation("HOLDER_CODE_TYPE_INVALID", "持证主体代码类型应为001、111或414 (holderCodeType must be 001, 111 or 414).", "holder.codeType");
+        }
+
+        return type.HolderCodeTypes.Contains(codeType)
+            ? codeType
+            : throw LicenceTrustException.Validation("HOLDER_CODE_TYPE_NOT_ALLOWED", $"{type.NameZh}的持证主体代码类型应为{string.Join("/", type.HolderCodeTypes.Select(t => t.ToCode()))} (this type takes holder code type {string.Join("/", type.HolderCodeTypes.Select(t => t.ToCode()))}).", "holder.codeType");
+    }
+
+    /// <summary>GB 32100 / GB 11643: the holder code passes its check digit.</summary>
+    public static LicenceHolder Holder(string name, HolderCodeType codeType, string code)
+    {
+        try
+        {
+            return LicenceHolder.Create(name, codeType, code);
+        }
+        catch (FormatException e)
+        {
+            var field = e.Message.Contains("名称", StringComparison.Ordinal) ? "holder.name" : "holder.code";
+            throw LicenceTrustException.Validation(field == "holder.name" ? "HOLDER_NAME_INVALID" : "HOLDER_CODE_INVALID", e.Message, field);
+        }
+    }
+
+    /// <summary>GB/T 2260: the area code belongs to this node's province.</summary>
+    public static void AreaInProvince(string areaCode, Province province)
+    {
+        if (areaCode is null || areaCode.Length != 6 || !areaCode.All(char.IsAsciiDigit) || !areaCode.StartsWith(province.Code.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))
+        {
+            throw LicenceTrustException.Validation("AREA_CODE_INVALID", $"管辖属地编码应为{province.NameZh}的6位行政区划码 (areaCode must be a 6-digit division code of {province.NameEn}).", "areaCode");
+        }
+    }
+
+    /// <summary>Type definition: required attributes present, no unknown ones, values within length.</summary>
+    public static void Attributes(LicenceType type, IReadOnlyDictionary<string, string> attributes)
+    {
+        foreach (var definition in type.Attributes)
+        {
+            var present = attributes.TryGetValue(definition.Key, out var value) && !string.IsNullOrWhiteSpace(value);
+            if (definition.Required && !present)
+            {
+                throw LicenceTrustException.Validation("ATTRIBUTE_MISSING", $"缺少{definition.NameZh} ({definition.NameEn} is required).", $"attributes.{definition.Key}");
+            }
+
+            if (present && value!.Length > definition.MaxLength)
+            {
+                throw LicenceTrustException.Validation("ATTRIBUTE_TOO_LONG", $"{definition.NameZh}最多{definition.MaxLength}个字符 ({definition.NameEn} is at most {definition.MaxLength} characters).", $"attributes.{definition.Key}");
+            }
+        }
+
+        var unknown = attributes.Keys.FirstOrDefault(k => type.Attributes.All(d => d.Key != k));
+        if (unknown is not null)
+        {
+            throw LicenceTrustException.Validation("ATTRIBUTE_UNKNOWN", $"{type.NameZh}没有属性{unknown} ({type.NameEn} has no attribute '{unknown}').", $"attributes.{unknown}");
+        }
+    }
+
+    /// <summary>
+    /// GB/T 36903 有效期 and 颁发日期: the window is ordered and plausible, and the issue date is not in
+    /// the future. (An issue date after the start is normal: e-licences are issued for licences in force.)
+    /// </summary>
+    public static void Validity(DateOnly issueDate, DateOnly validFrom, DateOnly? validTo, DateOnly today)
+    {
+        if (validTo is { } to && to < validFrom)
+        {
+            throw LicenceTrustException.Validation("VALIDITY_INVALID", "有效期截止日期早于起始日期 (validTo is before validFrom).", "validTo");
+        }
+
+        if (validFrom.Year < 1949 || validTo?.Year > 2199)
+        {
+            throw LicenceTrustException.Validation("VALIDITY_INVALID", "有效期超出合理范围 (validity must lie between 1949 and 2199).", "validFrom");
+        }
+
+        if (issueDate > today.AddDays(1))
+        {
+            throw LicenceTrustException.Validation("ISSUE_DATE_INVALID", "颁发日期不能晚于今天 (issueDate is in the future).", "issueDate");
+        }
+    }
+
+    /// <summary>GB/T 36903 证照编号 and 证照名称: present and short enough for the QR code.</summary>
+    public static void Text(string? value, int max, string field, string nameZh)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Length > max)
+        {
+            throw LicenceTrustException.Validation("FIELD_INVALID", $"{nameZh}应为1-{max}个字符 ({field} must be 1-{max} characters).", field);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using LicenceTrust.Core.Crypto;
+using LicenceTrust.Core.Pki;
+using LicenceTrust.Core.Status;
+
+namespace LicenceTrust.Issuance;
+
+/// <summary>
+/// Storage for issuance. Implementations run <see cref="InTransactionAsync{T}"/> as one database
+/// transaction with writers serialised, so a status change, its status-list update and its audit
+/// entry commit together or not at all (DESIGN §5).
+/// </summary>
+public interface IIssuanceStore
+{
+    Task<T> InTransactionAsync<T>(Func<IIssuanceUnit, Task<T>> work, CancellationToken cancellationToken);
+
+    Task<LicenceRecord?> FindAsync(string identifier, CancellationToken cancellationToken);
+
+    Task<Page<LicenceRecord>> ListAsync(LicenceQuery query, CancellationToken cancellationToken);
+
+    /// <summary>The status changes of a licence, oldest first.</summary>
+    Task<IReadOnlyList<StatusEvent>> HistoryAsync(string identifier, CancellationToken cancellationToken);
+
+    /// <summary>The list's size and change counter, or null when there is no such list.</summary>
+    Task<(int Size, long Version)?> StatusListAsync(int list, CancellationToken cancellationToken);
+
+    /// <summary>Every occupied slot of a list with its licence's status.</summary>
+    Task<IReadOnlyList<(int Index, LicenceStatus Status)>> StatusListEntriesAsync(int list, CancellationToken cancellationToken);
+
+    /// <summary>The whole audit log in sequence order.</summary>
+    Task<IReadOnlyList<AuditEntry>> AuditLogAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>The operations available inside one issuance transaction.</summary>
+public interface IIssuanceUnit
+{
+    Task<LicenceRecord?> FindAsync(string identifier);
+
+    Task<LicenceRecord?> FindByIdempotencyKeyAsync(string authorityCode, string idempotencyKey);
+
+    /// <summary>The next serial number of an authority (1, 2, …).</summary>
+    Task<long> NextSerialAsync(string authorityCode);
+
+    /// <summary>The list new licences get slots in, opening a new one of <paramref name="size"/> when the current is half full.</summary>
+    Task<(int List, int Size)> OpenStatusListAsync(int size, DateTimeOffset at);
+
+    Task<bool> IsSlotFreeAsync(int list, int index);
+
+    Task InsertLicenceAsync(LicenceRecord record, string? idempotencyKey);
+
+    /// <summary>Sets the status only if it is still <paramref name="from"/>; false when it is not (a concurrent change).</summary>
+    Task<bool> ChangeStatusAsync(string identifier, LicenceStatus from, LicenceStatus to, string? supersededBy);
+
+    Task InsertStatusEventAsync(StatusEvent statusEvent);
+
+    /// <summary>Bumps the list's change counter so servers rebuild it.</summary>
+    Task TouchStatusListAsync(int list, DateTimeOffset at);
+
+    /// <summary>The last audit entry's sequence and hash; (0, genesis) for an empty log.</summary>
+    Task<(long Sequence, string Hash)> LastAuditAsync();
+
+    Task InsertAuditAsync(AuditEntry entry);
+}
+
+/// <summary>An issuer certificate with the signer of its key.</summary>
+public sealed record IssuerSigning(IssuerCertificate Certificate, ICredentialSigner Signer);
+
+/// <summary>The signing keys of this node's authorities (files, or an HSM).</summary>
+public interface IIssuerKeys
+{
+    /// <summary>A key of the authority whose certificate allows the type, or null.</summary>
+    IssuerSigning? Find(string authorityCode, Core.Identifiers.LicenceTypeCode type);
+
+    /// <summary>Whether the node holds any key for the authority.</summary>
+    bool Knows(string authorityCode);
+}

@@ -1,0 +1,14 @@
+using LicenceTrust.Issuance;
+using LicenceTrust.Server.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LicenceTrust.Server.Endpoints;
+
+/// <summary>Audit chain verification for administrators.</summary>
+public static class AuditApi
+{
+    public static void MapAuditApi(this IEndpointRouteBuilder app) =>
+        app.MapGet("/api/v1/audit/verify", async Task<Ok<AuditVerification>> (IIssuanceStore store, HttpContext http) =>
+            TypedResults.Ok(AuditChain.Verify(await store.AuditLogAsync(http.RequestAborted))))
+            .RequireAuthorization(Policies.Admin);
+}

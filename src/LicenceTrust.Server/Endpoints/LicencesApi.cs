@@ -1,0 +1,90 @@
+using LicenceTrust.Core.Results;
+using LicenceTrust.Core.Status;
+using LicenceTrust.Issuance;
+using LicenceTrust.QrImages;
+using LicenceTrust.Server.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace LicenceTrust.Server.Endpoints;
+
+/// <summary>The issuing authorities' API: issue, read, list, change status, supersede, QR images, print view.</summary>
+public static class LicencesApi
+{
+    public static void MapLicencesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/licences");
+        group.MapPost("/", IssueAsync).RequireAuthorization(Policies.Authority);
+        group.MapGet("/", ListAsync).RequireAuthorization(Policies.AuthorityOrAdmin);
+        group.MapGet("/{identifier}", GetAsync).RequireAuthorization(Policies.AuthorityOrAdmin);
+        group.MapPost("/{identifier}/suspend", (string identifier, StatusChangeRequest? body, HttpContext http, IssuanceService issuance, IOptions<NodeOptions> options) =>
+            ChangeAsync(identifier, StatusAction.Suspend, body, http, issuance, options)).RequireAuthorization(Policies.Authority);
+        group.MapPost("/{identifier}/reinstate", (string identifier, StatusChangeRequest? body, HttpContext http, IssuanceService issuance, IOptions<NodeOptions> options) =>
+            ChangeAsync(identifier, StatusAction.Reinstate, body, http, issuance, options)).RequireAuthorization(Policies.Authority);
+        group.MapPost("/{identifier}/revoke", (string identifier, StatusChangeRequest? body, HttpContext http, IssuanceService issuance, IOptions<NodeOptions> options) =>
+            ChangeAsync(identifier, StatusAction.Revoke, body, http, issuance, options)).RequireAuthorization(Policies.Authority);
+        group.MapPost("/{identifier}/cancel", (string identifier, StatusChangeRequest? body, HttpContext http, IssuanceService issuance, IOptions<NodeOptions> options) =>
+            ChangeAsync(identifier, StatusAction.Cancel, body, http, issuance, options)).RequireAuthorization(Policies.Authority);
+        group.MapPost("/{identifier}/supersede", SupersedeAsync).RequireAuthorization(Policies.Authority);
+        group.MapGet("/{identifier}/qr.png", async (string identifier, HttpContext http, IssuanceService issuance) =>
+            Results.File(QrCodeImages.Png((await issuance.GetAsync(identifier, Actor(http), http.RequestAborted)).QrText), "image/png"))
+            .RequireAuthorization(Policies.AuthorityOrAdmin);
+        group.MapGet("/{identifier}/qr.svg", async (string identifier, HttpContext http, IssuanceService issuance) =>
+            Results.Text(QrCodeImages.Svg((await issuance.GetAsync(identifier, Actor(http), http.RequestAborted)).QrText), "image/svg+xml"))
+            .RequireAuthorization(Policies.AuthorityOrAdmin);
+        group.MapGet("/{identifier}/print", async (string identifier, HttpContext http, IssuanceService issuance) =>
+            Results.Content(PrintView.Render(await issuance.GetAsync(identifier, Actor(http), http.RequestAborted)), "text/html; charset=utf-8"))
+            .RequireAuthorization(Policies.AuthorityOrAdmin);
+    }
+
+    private static async Task<Results<Created<LicenceRecordView>, Ok<LicenceRecordView>>> IssueAsync(
+        IssueRequest? body, HttpContext http, IssuanceService issuance, IOptions<NodeOptions> options)
+    {
+        var command = (body ?? throw MissingBody()).ToCommand(http.Request.Headers["Idempotency-Key"].FirstOrDefault());
+        var outcome = await issuance.IssueAsync(command, Actor(http), http.RequestAborted);
+        var view = outcome.Record.ToView(StatusListBase(options));
+        return outcome.Replayed ? TypedResults.Ok(view) : TypedResults.Created(view.Links.Self, view);
+    }
+
+    private static async Task<Ok<LicencePageView>> ListAsync(
+        HttpContext http, IssuanceService issuance, IOptions<NodeOptions> options, string? typeCode, string? status, int? page, int? pageSize)
+    {
+        LicenceStatus? wanted = null;
+        if (status is not null)
+        {
+            wanted = Enum.TryParse<LicenceStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+                ? parsed
+                : throw LicenceTrustException.Validation("STATUS_INVALID", "status应为VALID、SUSPENDED、REVOKED、CANCELLED或SUPERSEDED (unknown status filter).", "status");
+        }
+
+        var result = await issuance.ListAsync(new LicenceQuery(null, typeCode, wanted, page ?? 1, pageSize ?? 50), Actor(http), http.RequestAborted);
+        return TypedResults.Ok(new LicencePageView([.. result.Items.Select(r => r.ToView(StatusListBase(options)))], result.PageNumber, result.PageSize, result.Total));
+    }
+
+    private static async Task<Ok<LicenceRecordView>> GetAsync(string identifier, HttpContext http, IssuanceService issuance, IOptions<NodeOptions> options) =>
+        TypedResults.Ok((await issuance.GetAsync(identifier, Actor(http), http.RequestAborted)).ToView(StatusListBase(options)));
+
+    private static async Task<Ok<LicenceRecordView>> ChangeAsync(
+        string identifier, StatusAction action, StatusChangeRequest? body, HttpContext http, IssuanceService issuance, IOptions<NodeOptions> options)
+    {
+        var record = await issuance.ChangeStatusAsync(identifier, action, (body ?? throw MissingBody()).Reason ?? string.Empty, Actor(http), http.RequestAborted);
+        return TypedResults.Ok(record.ToView(StatusListBase(options)));
+    }
+
+    private static async Task<Created<LicenceRecordView>> SupersedeAsync(
+        string identifier, SupersedeRequest? body, HttpContext http, IssuanceService issuance, IOptions<NodeOptions> options)
+    {
+        var request = body ?? throw MissingBody();
+        var replacement = (request.Licence ?? throw LicenceTrustException.Validation("FIELD_REQUIRED", "缺少新证照信息 (licence is required).", "licence")).ToCommand(null);
+        var record = await issuance.SupersedeAsync(identifier, replacement, request.Reason ?? string.Empty, Actor(http), http.RequestAborted);
+        var view = record.ToView(StatusListBase(options));
+        return TypedResults.Created(view.Links.Self, view);
+    }
+
+    internal static Actor Actor(HttpContext http) => ApiKeyAuthentication.ActorOf(http.User);
+
+    internal static string StatusListBase(IOptions<NodeOptions> options) => NodeHost.StatusListBase(options.Value);
+
+    private static LicenceTrustException MissingBody() =>
+        LicenceTrustException.Validation("BODY_REQUIRED", "请求体不能为空 (a JSON body is required).");
+}

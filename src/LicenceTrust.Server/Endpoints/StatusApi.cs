@@ -1,0 +1,66 @@
+using System.Globalization;
+using LicenceTrust.Core.Results;
+using LicenceTrust.Core.Status;
+using LicenceTrust.Issuance;
+using LicenceTrust.Server.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LicenceTrust.Server.Endpoints;
+
+/// <summary>Public status: signed status lists and the online status of one licence, also "as of" a time.</summary>
+public static class StatusApi
+{
+    public static void MapStatusApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/status-lists/{list}", StatusListAsync);
+        app.MapGet("/api/v1/licences/{identifier}/status", LicenceStatusAsync);
+    }
+
+    private static async Task<IResult> StatusListAsync(string list, HttpContext http, StatusListPublisher publisher)
+    {
+        if (!int.TryParse(list, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id < 1)
+        {
+            throw LicenceTrustException.Validation("STATUS_LIST_ID_INVALID", "状态列表编号应为正整数 (the list id is a positive integer).", "list");
+        }
+
+        var published = await publisher.GetAsync(id, http.RequestAborted)
+            ?? throw LicenceTrustException.NotFound("STATUS_LIST_NOT_FOUND", $"没有编号为{id}的状态列表 (no status list {id}).");
+        var etag = $"\"{published.List}-{published.Version}\"";
+        http.Response.Headers.ETag = etag;
+        http.Response.Headers.CacheControl = $"public, max-age={(int)publisher.MaxAge.TotalSeconds}";
+        if (http.Request.Headers.IfNoneMatch.Contains(etag))
+        {
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        return Results.Bytes(published.Token, StatusListToken.MediaType);
+    }
+
+    private static async Task<Ok<LicenceStatusView>> LicenceStatusAsync(string identifier, string? at, HttpContext http, IssuanceService issuance, TimeProvider time)
+    {
+        DateTimeOffset? asOf = null;
+        if (at is not null)
+        {
+            asOf = DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+                ? parsed
+                : throw LicenceTrustException.Validation("AT_INVALID", "at应为ISO 8601时间，如2026-06-01T08:00:00+08:00 (at must be an ISO 8601 time).", "at");
+        }
+
+        var when = asOf ?? time.GetUtcNow();
+        var (record, history, status) = await issuance.StatusAsync(identifier, when, http.RequestAborted);
+        if (status is null)
+        {
+            throw LicenceTrustException.NotFound("NOT_YET_ISSUED", "该时间点证照尚未签发 (the licence was not yet issued at that time).");
+        }
+
+        return TypedResults.Ok(new LicenceStatusView(
+            record.Identifier,
+            status.Status.WireName(),
+            status.Status.NameZh(),
+            status.SetBy?.At ?? record.IssuedAt,
+            status.SetBy?.Reason,
+            when,
+            status.Status == LicenceStatus.Superseded ? record.SupersededBy : null,
+            [.. history.Where(e => e.At <= when).Select(e => new StatusEventView(e.From.WireName(), e.To.WireName(), e.Reason, e.At))]));
+    }
+}

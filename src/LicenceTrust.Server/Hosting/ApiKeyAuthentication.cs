@@ -1,0 +1,53 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using LicenceTrust.Issuance;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace LicenceTrust.Server.Hosting;
+
+/// <summary>
+/// Authenticates <c>Authorization: Bearer lt_…</c> or <c>X-Api-Key: lt_…</c> against the hashed keys.
+/// No key → anonymous (public endpoints still work); a wrong key → 401.
+/// </summary>
+public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyService keys)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string AuthorityClaim = "lt:authority";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var presented = Request.Headers["X-Api-Key"].FirstOrDefault();
+        var authorization = Request.Headers.Authorization.FirstOrDefault();
+        if (presented is null && authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            presented = authorization[7..].Trim();
+        }
+
+        if (presented is null)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var actor = await keys.AuthenticateAsync(presented, Context.RequestAborted);
+        if (actor is null)
+        {
+            return AuthenticateResult.Fail("unknown or revoked API key");
+        }
+
+        var claims = new List<Claim> { new(ClaimTypes.Name, actor.Name), new(ClaimTypes.Role, actor.Role.ToString()) };
+        if (actor.AuthorityCode is not null)
+        {
+            claims.Add(new Claim(AuthorityClaim, actor.AuthorityCode));
+        }
+
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
+    }
+
+    /// <summary>The actor of an authenticated request.</summary>
+    public static Actor ActorOf(ClaimsPrincipal user) => new(
+        Enum.Parse<ActorRole>(user.FindFirstValue(ClaimTypes.Role) ?? nameof(ActorRole.Partner)),
+        user.FindFirstValue(ClaimTypes.Name) ?? "anonymous",
+        user.FindFirstValue(AuthorityClaim));
+}

@@ -1,0 +1,77 @@
+using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Licences;
+using LicenceTrust.Issuance;
+using LicenceTrust.Samples;
+
+namespace LicenceTrust.Server.Hosting;
+
+/// <summary>
+/// Fills an empty demo node: demo licences of every type of the node's province (both algorithms),
+/// some suspended and revoked, and one SAMPLE API key per role, written to data/&lt;province&gt;-demo-keys.txt.
+/// Does nothing when the node already has licences.
+/// </summary>
+public sealed class DemoSeeder(IssuanceService issuance, ApiKeyService apiKeys, IIssuanceStore store, ILogger<DemoSeeder> logger)
+{
+    public async Task SeedAsync(Province province, string keysFile, CancellationToken cancellationToken = default)
+    {
+        if ((await store.ListAsync(new LicenceQuery(null, null, null, 1, 1), cancellationToken)).Total > 0)
+        {
+            return;
+        }
+
+        var lines = new List<string> { $"# SAMPLE API keys of the {province.NameEn} demo node. Demo only: anyone with this file can act as these authorities." };
+        var issued = new List<(LicenceType Type, string Identifier, Actor Actor)>();
+        foreach (var authority in SampleAuthorities.All.Where(a => a.Province == province))
+        {
+            var (key, _) = await apiKeys.CreateAsync(ActorRole.Authority, authority.Name, authority.Code.Value, cancellationToken);
+            lines.Add($"authority {authority.Code.Value} {authority.Name}: {key}");
+            var actor = new Actor(ActorRole.Authority, authority.Name, authority.Code.Value);
+            foreach (var type in authority.Types)
+            {
+                for (var sequence = 1; sequence <= 3; sequence++)
+                {
+                    var demo = DemoLicences.Create(province, type, sequence);
+                    var outcome = await issuance.IssueAsync(ToCommand(demo), actor, cancellationToken);
+                    issued.Add((type, outcome.Record.Identifier, actor));
+                }
+            }
+        }
+
+        // Some licences not in force, so every verdict can be seen in the demo.
+        var byType = issued.GroupBy(i => i.Type).ToList();
+        foreach (var group in byType)
+        {
+            var second = group.ElementAt(1);
+            var third = group.ElementAt(2);
+            await issuance.ChangeStatusAsync(second.Identifier, StatusAction.Suspend, "演示：暂扣 (demo suspension)", second.Actor, cancellationToken);
+            await issuance.ChangeStatusAsync(third.Identifier, StatusAction.Revoke, "演示：吊销 (demo revocation)", third.Actor, cancellationToken);
+        }
+
+        foreach (var role in new[] { ActorRole.Partner, ActorRole.Admin })
+        {
+            var (key, _) = await apiKeys.CreateAsync(role, $"demo {role.ToString().ToLowerInvariant()}", null, cancellationToken);
+            lines.Add($"{role.ToString().ToLowerInvariant()}: {key}");
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(keysFile)!);
+        await File.WriteAllLinesAsync(keysFile, lines, cancellationToken);
+        logger.LogInformation("Demo node seeded: {Count} licences; SAMPLE API keys written to {File}", issued.Count, keysFile);
+    }
+
+    /// <summary>The issue request that yields a demo licence (the node assigns the identifier).</summary>
+    public static IssueCommand ToCommand(Licence licence) => new()
+    {
+        TypeCode = licence.TypeCode.Value,
+        Name = licence.Name,
+        Number = licence.Number,
+        HolderName = licence.Holder.Name,
+        HolderCodeType = licence.Holder.CodeType.ToCode(),
+        HolderCode = licence.Holder.Code,
+        AuthorityName = licence.AuthorityName,
+        AreaCode = licence.AreaCode,
+        IssueDate = licence.IssueDate,
+        ValidFrom = licence.ValidFrom,
+        ValidTo = licence.ValidTo,
+        Attributes = licence.Attributes,
+    };
+}

@@ -1,0 +1,186 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Json;
+using LicenceTrust.Issuance;
+using LicenceTrust.KeyStore;
+using LicenceTrust.Server.Endpoints;
+using LicenceTrust.Storage.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace LicenceTrust.Server.Hosting;
+
+/// <summary>Builds the node. <c>Program.cs</c> and the tests use the same method, so tests run the real host.</summary>
+public static class NodeHost
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(NodeOptions.DefaultUrl(builder.Configuration[$"{NodeOptions.Section}:{nameof(NodeOptions.Province)}"] ?? "cq"));
+        }
+
+        builder.AddNode();
+        builder.AddApiKeyAuthentication();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapLicencesApi();
+        app.MapStatusApi();
+        app.MapAuditApi();
+        app.MapHealth();
+        return app;
+    }
+
+    /// <summary>Options, storage, keys, issuance, JSON rules, problem details.</summary>
+    public static void AddNode(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<NodeOptions>().Bind(builder.Configuration.GetSection(NodeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
+            return new SqliteDatabase(FromContentRoot(builder, options.Database ?? Path.Combine("data", options.Province + ".db")));
+        });
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
+            Province.TryFromNodeId(options.Province, out var province);
+            return KeyDirectory.Load(FromContentRoot(builder, options.KeysDirectory), province);
+        });
+        builder.Services.AddSingleton<IIssuanceStore, SqliteIssuanceStore>();
+        builder.Services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
+        builder.Services.AddSingleton<IIssuerKeys>(sp => new FileIssuerKeys(sp.GetRequiredService<ProvinceKeys>()));
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
+            return new IssuanceOptions
+            {
+                Province = sp.GetRequiredService<ProvinceKeys>().Province,
+                StatusListBaseUri = StatusListBase(options),
+                StatusListSize = options.StatusListSize,
+            };
+        });
+        builder.Services.AddSingleton<IssuanceService>();
+        builder.Services.AddSingleton<ApiKeyService>();
+        builder.Services.AddSingleton<DemoSeeder>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
+            var keys = sp.GetRequiredService<ProvinceKeys>();
+            return new StatusListPublisher(sp.GetRequiredService<IIssuanceStore>(),
+                keys.ListSigner ?? throw new InvalidDataException("The key directory has no list-signing key for this province."),
+                StatusListBase(options), TimeSpan.FromSeconds(options.StatusListMaxAgeSeconds), sp.GetRequiredService<TimeProvider>());
+        });
+
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            json.SerializerOptions.Encoder = JsonViews.Options.Encoder;
+            json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+        });
+        // Binding failures reach ProblemMapper as exceptions, so they get a stable code and the field.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            // Responses written by the framework (401, 403, 404, 405, 415) get a stable code too.
+            if (!context.ProblemDetails.Extensions.ContainsKey("code"))
+            {
+                var code = context.ProblemDetails.Status switch
+                {
+                    401 => "UNAUTHENTICATED",
+                    403 => "FORBIDDEN",
+                    404 => "NOT_FOUND",
+                    405 => "METHOD_NOT_ALLOWED",
+                    413 => "BODY_TOO_LARGE",
+                    415 => "UNSUPPORTED_MEDIA_TYPE",
+                    _ => "HTTP_" + context.ProblemDetails.Status,
+                };
+                context.ProblemDetails.Extensions["code"] = code;
+                context.ProblemDetails.Title = code;
+                context.ProblemDetails.Detail ??= code switch
+                {
+                    "UNAUTHENTICATED" => "需要有效的API密钥 (a valid API key is required: Authorization: Bearer lt_…).",
+                    "FORBIDDEN" => "此API密钥的角色无权执行该操作 (this API key's role may not do this).",
+                    "NOT_FOUND" => "没有这个地址 (no such resource).",
+                    "UNSUPPORTED_MEDIA_TYPE" => "请求体应为application/json (send the body as application/json).",
+                    _ => null,
+                };
+            }
+        });
+        builder.Services.AddExceptionHandler<ProblemMapper>();
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+            kestrel.Limits.MaxRequestBodySize = context.Configuration.GetValue($"{NodeOptions.Section}:{nameof(NodeOptions.MaxRequestBytes)}", 64 * 1024));
+    }
+
+    public static void AddApiKeyAuthentication(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Authority, p => p.RequireRole(nameof(ActorRole.Authority)))
+            .AddPolicy(Policies.AuthorityOrAdmin, p => p.RequireRole(nameof(ActorRole.Authority), nameof(ActorRole.Admin)))
+            .AddPolicy(Policies.Admin, p => p.RequireRole(nameof(ActorRole.Admin)));
+    }
+
+    /// <summary>Migrates the database and, for a demo node, seeds it. Call before running.</summary>
+    public static async Task InitialiseNodeAsync(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
+        var database = app.Services.GetRequiredService<SqliteDatabase>();
+        var applied = database.Migrate();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LicenceTrust.Node");
+        var province = app.Services.GetRequiredService<ProvinceKeys>().Province;
+        logger.LogInformation("{Province} node: database {Database} ({Applied} migrations applied), keys from {Keys}",
+            province.NameZh, database.FilePath, applied.Count, options.KeysDirectory);
+        if (options.SeedDemo)
+        {
+            var keysFile = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(database.FilePath))!, $"{province.NodeId}-demo-keys.txt");
+            await app.Services.GetRequiredService<DemoSeeder>().SeedAsync(province, keysFile);
+        }
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+            logger.LogInformation("LicenceTrust {Province} node listening on {Urls}", province.NameZh, string.Join(", ", app.Urls)));
+    }
+
+    internal static string StatusListBase(NodeOptions options) => options.PublicBase + "/api/v1/status-lists/";
+
+    /// <summary>
+    /// Relative paths are from the node's home: the repository root when running from a checkout
+    /// (so keys-sample/ and data/ are found whether started from the root or by <c>dotnet run --project</c>),
+    /// otherwise the content root.
+    /// </summary>
+    private static string FromContentRoot(WebApplicationBuilder builder, string path)
+    {
+        if (Path.IsPathRooted(path))
+        {
+            return path;
+        }
+
+        var home = new DirectoryInfo(builder.Environment.ContentRootPath);
+        for (var dir = home; dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "LicenceTrust.sln")))
+            {
+                home = dir;
+                break;
+            }
+        }
+
+        return Path.GetFullPath(Path.Combine(home.FullName, path));
+    }
+}
+
+/// <summary>Authorisation policy names.</summary>
+public static class Policies
+{
+    public const string Authority = "authority";
+    public const string AuthorityOrAdmin = "authority-or-admin";
+    public const string Admin = "admin";
+}

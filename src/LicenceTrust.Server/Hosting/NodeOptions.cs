@@ -1,0 +1,51 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace LicenceTrust.Server.Hosting;
+
+/// <summary>
+/// The node's configuration (section <c>Node</c>). Defaults run the Chongqing demo node: embedded
+/// SQLite under data/, the sample keys, demo licences. Validated at start-up; a bad value stops the node.
+/// </summary>
+public sealed class NodeOptions
+{
+    public const string Section = "Node";
+
+    /// <summary><c>cq</c> (重庆) or <c>sc</c> (四川).</summary>
+    [Required, RegularExpression("^(cq|sc)$")]
+    public string Province { get; set; } = "cq";
+
+    /// <summary>Key directory (keys-sample/ layout); relative paths are from the content root.</summary>
+    [Required]
+    public string KeysDirectory { get; set; } = "keys-sample";
+
+    /// <summary>SQLite database file; relative paths are from the content root. Default data/&lt;province&gt;.db.</summary>
+    public string? Database { get; set; }
+
+    /// <summary>
+    /// The node's public base URL, used in status-list URIs inside credentials (keep it short: it is in
+    /// every QR code). Default: the province's default local URL (<see cref="DefaultUrl"/>).
+    /// </summary>
+    [Url]
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Where a node listens when no URL is configured: 127.0.0.1:5050 for cq, :5051 for sc.</summary>
+    public static string DefaultUrl(string province) => province == "sc" ? "http://127.0.0.1:5051" : "http://127.0.0.1:5050";
+
+    /// <summary>The base URL to publish.</summary>
+    public string PublicBase => (PublicBaseUrl ?? DefaultUrl(Province)).TrimEnd('/');
+
+    /// <summary>Issue the demo licences and demo API keys into an empty database at start-up.</summary>
+    public bool SeedDemo { get; set; } = true;
+
+    /// <summary>Largest request body accepted, in bytes. Default 64 KiB.</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int MaxRequestBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Entries per status list (≥ 131,072).</summary>
+    [Range(131_072, 16_777_216)]
+    public int StatusListSize { get; set; } = 131_072;
+
+    /// <summary>How long a served status list may be cached, in seconds (Cache-Control max-age and the token's ttl).</summary>
+    [Range(0, 3600)]
+    public int StatusListMaxAgeSeconds { get; set; } = 1;
+}

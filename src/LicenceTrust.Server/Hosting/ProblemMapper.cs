@@ -1,0 +1,69 @@
+using System.Text.Json;
+using LicenceTrust.Core.Results;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace LicenceTrust.Server.Hosting;
+
+/// <summary>
+/// The one place where errors become RFC 9457 problem details. Known errors keep their code, field and
+/// detail; anything else is logged and answered with a generic 500 that reveals nothing.
+/// </summary>
+public sealed class ProblemMapper(IProblemDetailsService problems, ILogger<ProblemMapper> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var error = exception switch
+        {
+            LicenceTrustException e => e.Error,
+            BadHttpRequestException { InnerException: JsonException json } => new LicenceTrustError(ErrorKind.Validation, "BODY_INVALID",
+                "请求体不是有效的JSON，或含有未知字段 (the body is not valid JSON for this endpoint, or has an unknown field).", json.Path),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new LicenceTrustError(ErrorKind.Validation, "BODY_TOO_LARGE",
+                "请求体过大 (the request body is too large)."),
+            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => new LicenceTrustError(ErrorKind.Validation, "UNSUPPORTED_MEDIA_TYPE",
+                "请求体应为application/json (send the body as application/json)."),
+            BadHttpRequestException bad => new LicenceTrustError(ErrorKind.Validation, "REQUEST_INVALID", bad.Message),
+            _ => null,
+        };
+
+        if (error is null)
+        {
+            logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+            error = new LicenceTrustError(ErrorKind.Unavailable, "INTERNAL_ERROR", "服务内部错误，请稍后重试 (an internal error occurred; retry later).");
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+        }
+        else
+        {
+            context.Response.StatusCode = exception is BadHttpRequestException { StatusCode: 413 or 415 } bad ? bad.StatusCode : StatusOf(error.Kind);
+        }
+
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = ToProblem(error, context.Response.StatusCode) });
+    }
+
+    public static int StatusOf(ErrorKind kind) => kind switch
+    {
+        ErrorKind.Validation => StatusCodes.Status400BadRequest,
+        ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
+        ErrorKind.NotFound => StatusCodes.Status404NotFound,
+        ErrorKind.Conflict => StatusCodes.Status409Conflict,
+        _ => StatusCodes.Status503ServiceUnavailable,
+    };
+
+    public static ProblemDetails ToProblem(LicenceTrustError error, int status)
+    {
+        var problem = new ProblemDetails
+        {
+            Status = status,
+            Type = $"https://licencetrust.example/problems/{error.Code.ToLowerInvariant().Replace('_', '-')}",
+            Title = error.Code,
+            Detail = error.Detail,
+        };
+        problem.Extensions["code"] = error.Code;
+        if (error.Field is not null)
+        {
+            problem.Extensions["field"] = error.Field;
+        }
+
+        return problem;
+    }
+}

@@ -1,0 +1,39 @@
+using Dapper;
+using LicenceTrust.Issuance;
+
+namespace LicenceTrust.Storage.Sqlite;
+
+/// <summary>API keys on SQLite. All SQL for them is in this file.</summary>
+public sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
+{
+    public async Task<ApiKeyRecord?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = database.Open();
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            "SELECT id, secret_hash AS SecretHash, role, name, authority_code AS AuthorityCode, created_at AS CreatedAt, revoked_at AS RevokedAt FROM api_keys WHERE id = @id",
+            new { id }, cancellationToken: cancellationToken));
+        return row is null ? null : new ApiKeyRecord(row.Id, row.SecretHash, (ActorRole)row.Role, row.Name, row.AuthorityCode,
+            DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt), row.RevokedAt is { } r ? DateTimeOffset.FromUnixTimeMilliseconds(r) : null);
+    }
+
+    public async Task InsertAsync(ApiKeyRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        await using var connection = database.Open();
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO api_keys (id, secret_hash, role, name, authority_code, created_at) VALUES (@Id, @SecretHash, @Role, @Name, @AuthorityCode, @CreatedAt)",
+            new { record.Id, record.SecretHash, Role = (int)record.Role, record.Name, record.AuthorityCode, CreatedAt = record.CreatedAt.ToUnixTimeMilliseconds() },
+            cancellationToken: cancellationToken));
+    }
+
+    private sealed class Row
+    {
+        public string Id { get; init; } = string.Empty;
+        public string SecretHash { get; init; } = string.Empty;
+        public long Role { get; init; }
+        public string Name { get; init; } = string.Empty;
+        public string? AuthorityCode { get; init; }
+        public long CreatedAt { get; init; }
+        public long? RevokedAt { get; init; }
+    }
+}

@@ -1,0 +1,220 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using LicenceTrust.Core.Json;
+using LicenceTrust.Core.Status;
+using LicenceTrust.Issuance;
+using Microsoft.Data.Sqlite;
+
+namespace LicenceTrust.Storage.Sqlite;
+
+/// <summary>The issuance store on SQLite. All SQL for it is in this file.</summary>
+public sealed class SqliteIssuanceStore(SqliteDatabase database) : IIssuanceStore
+{
+    private const string LicenceColumns =
+        "identifier, licence_json AS LicenceJson, status, status_list AS StatusList, status_index AS StatusIndex, qr_text AS QrText, " +
+        "issued_at AS IssuedAt, issued_by AS IssuedBy, supersedes, superseded_by AS SupersededBy";
+
+    public async Task<T> InTransactionAsync<T>(Func<IIssuanceUnit, Task<T>> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await using var connection = database.Open();
+        // BEGIN IMMEDIATE: take the write lock now, so concurrent writers queue instead of deadlocking.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
+        var result = await work(new Unit(connection, transaction));
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    public async Task<LicenceRecord?> FindAsync(string identifier, CancellationToken cancellationToken)
+    {
+        await using var connection = database.Open();
+        var row = await connection.QuerySingleOrDefaultAsync<LicenceRow>(new CommandDefinition(
+            $"SELECT {LicenceColumns} FROM licences WHERE identifier = @identifier", new { identifier }, cancellationToken: cancellationToken));
+        return row?.ToRecord();
+    }
+
+    public async Task<Page<LicenceRecord>> ListAsync(LicenceQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        const string where = "WHERE (@AuthorityCode IS NULL OR authority_code = @AuthorityCode) AND (@TypeCode IS NULL OR type_code = @TypeCode) AND (@Status IS NULL OR status = @Status)";
+        var parameters = new
+        {
+            query.AuthorityCode,
+            query.TypeCode,
+            Status = (int?)query.Status,
+            Limit = query.PageSize,
+            Offset = (long)(query.PageNumber - 1) * query.PageSize,
+        };
+        await using var connection = database.Open();
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM licences {where}", parameters, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<LicenceRow>(new CommandDefinition(
+            $"SELECT {LicenceColumns} FROM licences {where} ORDER BY issued_at DESC, identifier LIMIT @Limit OFFSET @Offset", parameters, cancellationToken: cancellationToken));
+        return new Page<LicenceRecord>([.. rows.Select(r => r.ToRecord())], query.PageNumber, query.PageSize, total);
+    }
+
+    public async Task<IReadOnlyList<StatusEvent>> HistoryAsync(string identifier, CancellationToken cancellationToken)
+    {
+        await using var connection = database.Open();
+        var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(
+            "SELECT identifier, from_status AS FromStatus, to_status AS ToStatus, reason, actor, at FROM status_events WHERE identifier = @identifier ORDER BY id",
+            new { identifier }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new StatusEvent(r.Identifier, (LicenceStatus)r.FromStatus, (LicenceStatus)r.ToStatus, r.Reason, r.Actor, DateTimeOffset.FromUnixTimeMilliseconds(r.At)))];
+    }
+
+    public async Task<(int Size, long Version)?> StatusListAsync(int list, CancellationToken cancellationToken)
+    {
+        await using var connection = database.Open();
+        var row = await connection.QuerySingleOrDefaultAsync<(long Size, long Version)?>(new CommandDefinition(
+            "SELECT size, version FROM status_lists WHERE id = @list", new { list }, cancellationToken: cancellationToken));
+        return row is { } r ? ((int)r.Size, r.Version) : null;
+    }
+
+    public async Task<IReadOnlyList<(int Index, LicenceStatus Status)>> StatusListEntriesAsync(int list, CancellationToken cancellationToken)
+    {
+        await using var connection = database.Open();
+        var rows = await connection.QueryAsync<(long Index, long Status)>(new CommandDefinition(
+            "SELECT status_index, status FROM licences WHERE status_list = @list", new { list }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => ((int)r.Index, (LicenceStatus)r.Status))];
+    }
+
+    public async Task<IReadOnlyList<AuditEntry>> AuditLogAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = database.Open();
+        var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(
+            "SELECT sequence, event_id AS EventId, event, actor, subject, data, at, previous_hash AS PreviousHash, hash FROM audit_log ORDER BY sequence",
+            cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToEntry())];
+    }
+
+    private sealed class Unit(SqliteConnection connection, SqliteTransaction transaction) : IIssuanceUnit
+    {
+        public async Task<LicenceRecord?> FindAsync(string identifier) =>
+            (await connection.QuerySingleOrDefaultAsync<LicenceRow>($"SELECT {LicenceColumns} FROM licences WHERE identifier = @identifier", new { identifier }, transaction))?.ToRecord();
+
+        public async Task<LicenceRecord?> FindByIdempotencyKeyAsync(string authorityCode, string idempotencyKey) =>
+            (await connection.QuerySingleOrDefaultAsync<LicenceRow>(
+                $"SELECT {LicenceColumns} FROM licences WHERE authority_code = @authorityCode AND idempotency_key = @idempotencyKey",
+                new { authorityCode, idempotencyKey }, transaction))?.ToRecord();
+
+        public Task<long> NextSerialAsync(string authorityCode) => connection.ExecuteScalarAsync<long>(
+            "INSERT INTO serials (authority_code, last_serial) VALUES (@authorityCode, 1) " +
+            "ON CONFLICT (authority_code) DO UPDATE SET last_serial = last_serial + 1 RETURNING last_serial",
+            new { authorityCode }, transaction);
+
+        public async Task<(int List, int Size)> OpenStatusListAsync(int size, DateTimeOffset at)
+        {
+            var current = await connection.QuerySingleOrDefaultAsync<(long Id, long Size, long Used)?>(
+                "SELECT id, size, used FROM status_lists ORDER BY id DESC LIMIT 1", transaction: transaction);
+            // A list is closed at half full so random slot picks stay cheap.
+            if (current is { } list && list.Used * 2 < list.Size)
+            {
+                return ((int)list.Id, (int)list.Size);
+            }
+
+            var id = (current?.Id ?? 0) + 1;
+            await connection.ExecuteAsync(
+                "INSERT INTO status_lists (id, size, used, version, updated_at) VALUES (@id, @size, 0, 0, @at)",
+                new { id, size, at = at.ToUnixTimeMilliseconds() }, transaction);
+            return ((int)id, size);
+        }
+
+        public async Task<bool> IsSlotFreeAsync(int list, int index) =>
+            await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM licences WHERE status_list = @list AND status_index = @index", new { list, index }, transaction) == 0;
+
+        public async Task InsertLicenceAsync(LicenceRecord record, string? idempotencyKey)
+        {
+            await connection.ExecuteAsync(
+                "INSERT INTO licences (identifier, authority_code, type_code, number, holder_name, licence_json, status, status_list, status_index, qr_text, issued_at, issued_by, idempotency_key, supersedes) " +
+                "VALUES (@Identifier, @AuthorityCode, @TypeCode, @Number, @HolderName, @LicenceJson, @Status, @StatusList, @StatusIndex, @QrText, @IssuedAt, @IssuedBy, @IdempotencyKey, @Supersedes)",
+                new
+                {
+                    record.Identifier,
+                    record.Licence.AuthorityCode,
+                    TypeCode = record.Licence.TypeCode.Value,
+                    record.Licence.Number,
+                    HolderName = record.Licence.Holder.Name,
+                    LicenceJson = JsonViews.Serialize(record.Licence.ToView()),
+                    Status = (int)record.Status,
+                    record.StatusList,
+                    record.StatusIndex,
+                    record.QrText,
+                    IssuedAt = record.IssuedAt.ToUnixTimeMilliseconds(),
+                    record.IssuedBy,
+                    IdempotencyKey = idempotencyKey,
+                    record.Supersedes,
+                },
+                transaction);
+            await connection.ExecuteAsync("UPDATE status_lists SET used = used + 1 WHERE id = @StatusList", new { record.StatusList }, transaction);
+        }
+
+        public async Task<bool> ChangeStatusAsync(string identifier, LicenceStatus from, LicenceStatus to, string? supersededBy) =>
+            await connection.ExecuteAsync(
+                "UPDATE licences SET status = @to, superseded_by = COALESCE(@supersededBy, superseded_by) WHERE identifier = @identifier AND status = @from",
+                new { identifier, from = (int)from, to = (int)to, supersededBy }, transaction) == 1;
+
+        public Task InsertStatusEventAsync(StatusEvent statusEvent) => connection.ExecuteAsync(
+            "INSERT INTO status_events (identifier, from_status, to_status, reason, actor, at) VALUES (@Identifier, @From, @To, @Reason, @Actor, @At)",
+            new { statusEvent.Identifier, From = (int)statusEvent.From, To = (int)statusEvent.To, statusEvent.Reason, statusEvent.Actor, At = statusEvent.At.ToUnixTimeMilliseconds() },
+            transaction);
+
+        public Task TouchStatusListAsync(int list, DateTimeOffset at) => connection.ExecuteAsync(
+            "UPDATE status_lists SET version = version + 1, updated_at = @at WHERE id = @list", new { list, at = at.ToUnixTimeMilliseconds() }, transaction);
+
+        public async Task<(long Sequence, string Hash)> LastAuditAsync()
+        {
+            var last = await connection.QuerySingleOrDefaultAsync<(long Sequence, string Hash)?>(
+                "SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1", transaction: transaction);
+            return last ?? (0, AuditChain.Genesis);
+        }
+
+        public Task InsertAuditAsync(AuditEntry entry) => connection.ExecuteAsync(
+            "INSERT INTO audit_log (sequence, event_id, event, actor, subject, data, at, previous_hash, hash) VALUES (@Sequence, @EventId, @Event, @Actor, @Subject, @Data, @At, @PreviousHash, @Hash)",
+            new { entry.Sequence, entry.EventId, entry.Event, entry.Actor, entry.Subject, entry.Data, At = entry.At.ToUnixTimeMilliseconds(), entry.PreviousHash, entry.Hash },
+            transaction);
+    }
+
+    private sealed class LicenceRow
+    {
+        public string Identifier { get; init; } = string.Empty;
+        public string LicenceJson { get; init; } = string.Empty;
+        public long Status { get; init; }
+        public long StatusList { get; init; }
+        public long StatusIndex { get; init; }
+        public string QrText { get; init; } = string.Empty;
+        public long IssuedAt { get; init; }
+        public string IssuedBy { get; init; } = string.Empty;
+        public string? Supersedes { get; init; }
+        public string? SupersededBy { get; init; }
+
+        public LicenceRecord ToRecord() => new(
+            (JsonSerializer.Deserialize<LicenceView>(LicenceJson, JsonViews.Options) ?? throw new InvalidDataException($"licence {Identifier}: empty JSON")).ToLicence(),
+            (LicenceStatus)Status, (int)StatusList, (int)StatusIndex, QrText, DateTimeOffset.FromUnixTimeMilliseconds(IssuedAt), IssuedBy, Supersedes, SupersededBy);
+    }
+
+    private sealed class EventRow
+    {
+        public string Identifier { get; init; } = string.Empty;
+        public long FromStatus { get; init; }
+        public long ToStatus { get; init; }
+        public string Reason { get; init; } = string.Empty;
+        public string Actor { get; init; } = string.Empty;
+        public long At { get; init; }
+    }
+
+    private sealed class AuditRow
+    {
+        public long Sequence { get; init; }
+        public long EventId { get; init; }
+        public string Event { get; init; } = string.Empty;
+        public string Actor { get; init; } = string.Empty;
+        public string Subject { get; init; } = string.Empty;
+        public string Data { get; init; } = string.Empty;
+        public long At { get; init; }
+        public string PreviousHash { get; init; } = string.Empty;
+        public string Hash { get; init; } = string.Empty;
+
+        public AuditEntry ToEntry() => new(Sequence, (int)EventId, Event, Actor, Subject, Data, DateTimeOffset.FromUnixTimeMilliseconds(At), PreviousHash, Hash);
+    }
+}

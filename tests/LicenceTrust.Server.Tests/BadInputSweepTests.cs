@@ -1,0 +1,48 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace LicenceTrust.Server.Tests;
+
+/// <summary>Hostile and careless requests: always a specific 4xx problem, never a 500 or a stack trace.</summary>
+public class BadInputSweepTests(NodeFixture node) : IClassFixture<NodeFixture>
+{
+    public static TheoryData<string, string, string?, string?> Requests() => new()
+    {
+        { "POST", "/api/v1/licences", "application/json", "{\"holder\":{\"name\":null}}" },
+        { "POST", "/api/v1/licences", "application/json", "[1,2,3]" },
+        { "POST", "/api/v1/licences", "application/json", "{\"attributes\":{\"a\":1}}" },
+        { "POST", "/api/v1/licences", "application/json", "{\"validFrom\":\"2026-01-01\",\"validTo\":\"2025-01-01\",\"typeCode\":\"11100000MB0100001D001\",\"number\":\"1\",\"holder\":{\"name\":\"a\",\"codeType\":\"001\",\"code\":\"914403001922038216\"},\"areaCode\":\"500103\",\"attributes\":{\"entityType\":\"a\",\"legalRep\":\"b\"}}" },
+        { "POST", "/api/v1/licences", "text/plain", "hello" },
+        { "POST", "/api/v1/licences", "application/json", "{\"typeCode\":\"" + new string('9', 5000) + "\"}" },
+        { "POST", "/api/v1/licences", "application/json", "{\"holder\":" + new string('[', 2000) + "}" },
+        { "POST", "/api/v1/licences/x/revoke", "application/json", "{\"reason\":" + new string('"', 3) + "}" },
+        { "POST", "/api/v1/licences/x/supersede", "application/json", "{\"reason\":\"r\"}" },
+        { "GET", "/api/v1/licences?page=-1", null, null },
+        { "GET", "/api/v1/licences?page=abc", null, null },
+        { "GET", "/api/v1/licences/..%2F..%2Fetc%2Fpasswd/print", null, null },
+        { "DELETE", "/api/v1/licences", null, null },
+        { "GET", "/api/v1/nothing-here", null, null },
+        { "GET", "/api/v1/licences/x/status?at=" + new string('9', 300), null, null },
+    };
+
+    [Theory]
+    [MemberData(nameof(Requests))]
+    public async Task Never_a_500(string method, string path, string? contentType, string? body)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, contentType!);
+        }
+
+        using var response = await node.Client(node.RegulatorKey).SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.InRange((int)response.StatusCode, 400, 499);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", text, StringComparison.Ordinal);
+        var code = JsonDocument.Parse(text).RootElement.GetProperty("code").GetString();
+        Assert.False(string.IsNullOrEmpty(code));
+    }
+}

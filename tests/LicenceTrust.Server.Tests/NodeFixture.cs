@@ -1,0 +1,109 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Licences;
+using LicenceTrust.Issuance;
+using LicenceTrust.Samples;
+using LicenceTrust.Server.Hosting;
+using LicenceTrust.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LicenceTrust.Server.Tests;
+
+/// <summary>
+/// A real Chongqing node: Kestrel on 127.0.0.1 (a free port), its own SQLite file, the sample keys.
+/// One per test class; tests create their own licences and never rely on each other's.
+/// </summary>
+public sealed class NodeFixture : IAsyncLifetime, IAsyncDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("lt-node-").FullName;
+
+    public WebApplication App { get; private set; } = null!;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public string DatabasePath => Path.Combine(_folder, "cq.db");
+
+    /// <summary>API keys: Chongqing market regulator (SM2), Chongqing HR (ES256), partner, admin.</summary>
+    public string RegulatorKey { get; private set; } = string.Empty;
+
+    public string HrKey { get; private set; } = string.Empty;
+
+    public string PartnerKey { get; private set; } = string.Empty;
+
+    public string AdminKey { get; private set; } = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        App = NodeHost.Build(
+        [
+            "--urls=http://127.0.0.1:0",
+            $"--Node:Database={DatabasePath}",
+            $"--Node:KeysDirectory={RepositoryPaths.KeysSample}",
+            "--Node:SeedDemo=false",
+            "--Node:PublicBaseUrl=https://cq.lt.example",
+        ], builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+        await App.InitialiseNodeAsync();
+        await App.StartAsync();
+        BaseAddress = new Uri(App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+        var keys = App.Services.GetRequiredService<ApiKeyService>();
+        var regulator = SampleAuthorities.For(Province.Chongqing, LicenceTypeCatalogue.BusinessLicence);
+        var hr = SampleAuthorities.For(Province.Chongqing, LicenceTypeCatalogue.ProfessionalQualification);
+        RegulatorKey = (await keys.CreateAsync(ActorRole.Authority, regulator.Name, regulator.Code.Value)).Key;
+        HrKey = (await keys.CreateAsync(ActorRole.Authority, hr.Name, hr.Code.Value)).Key;
+        PartnerKey = (await keys.CreateAsync(ActorRole.Partner, "bank", null)).Key;
+        AdminKey = (await keys.CreateAsync(ActorRole.Admin, "ops", null)).Key;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
+
+    public HttpClient Client(string? apiKey = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
+        return client;
+    }
+
+    /// <summary>An issue request body for a demo licence of the type (Chongqing), made distinct by <paramref name="sequence"/>.</summary>
+    public static Dictionary<string, object?> IssueBody(LicenceType type, int sequence)
+    {
+        var demo = DemoLicences.Create(Province.Chongqing, type, sequence);
+        return new Dictionary<string, object?>
+        {
+            ["typeCode"] = demo.TypeCode.Value,
+            ["number"] = demo.Number,
+            ["holder"] = new Dictionary<string, object?> { ["name"] = demo.Holder.Name, ["codeType"] = demo.Holder.CodeType.ToCode(), ["code"] = demo.Holder.Code },
+            ["areaCode"] = demo.AreaCode,
+            ["validFrom"] = demo.ValidFrom.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["validTo"] = demo.ValidTo?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["attributes"] = demo.Attributes,
+        };
+    }
+
+    /// <summary>Issues a licence and returns the response JSON.</summary>
+    public async Task<JsonElement> IssueAsync(string apiKey, LicenceType type, int sequence)
+    {
+        using var response = await Client(apiKey).PostAsJsonAsync("/api/v1/licences", IssueBody(type, sequence));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+}
