@@ -8,14 +8,22 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-# Debian packages the tests use for real (never mocked): openssl for the SM2/ECDSA interop tests.
+# Debian packages the tests use for real (never mocked): openssl for the SM2/ECDSA interop tests,
+# PostgreSQL for the store contract suite.
 need=()
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]} ..."
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null \
     || { echo "could not install ${need[*]}" >&2; exit 1; }
+fi
+
+# A private PostgreSQL on 127.0.0.1:54329 (unless the caller provides one).
+if [ -z "${LICENCETRUST_TEST_POSTGRES:-}" ]; then
+  LICENCETRUST_TEST_POSTGRES=$(bash scripts/postgres.sh start) || { echo "could not start PostgreSQL" >&2; exit 1; }
+  export LICENCETRUST_TEST_POSTGRES
 fi
 
 results="$root/artifacts/test-results"

@@ -1,4 +1,5 @@
-using LicenceTrust.Storage.Sqlite;
+using System.Data.Common;
+using LicenceTrust.Storage;
 
 namespace LicenceTrust.Server.Endpoints;
 
@@ -8,17 +9,17 @@ public static class HealthApi
     public static void MapHealth(this IEndpointRouteBuilder app)
     {
         app.MapGet("/health/live", () => Results.Text("ok"));
-        app.MapGet("/health/ready", (SqliteDatabase database) =>
+        app.MapGet("/health/ready", async (IDatabase database, CancellationToken cancellationToken) =>
         {
             try
             {
-                using var connection = database.Open();
-                using var command = connection.CreateCommand();
+                await using var connection = await database.OpenAsync(cancellationToken);
+                await using var command = connection.CreateCommand();
                 command.CommandText = "SELECT COUNT(*) FROM schema_migrations";
-                command.ExecuteScalar();
+                await command.ExecuteScalarAsync(cancellationToken);
                 return Results.Text("ready");
             }
-            catch (Microsoft.Data.Sqlite.SqliteException)
+            catch (DbException)
             {
                 return Results.Problem(title: "DATABASE_UNAVAILABLE", detail: "数据库不可用 (the database does not answer).", statusCode: StatusCodes.Status503ServiceUnavailable);
             }

@@ -5,6 +5,8 @@ using LicenceTrust.Core.Json;
 using LicenceTrust.Issuance;
 using LicenceTrust.KeyStore;
 using LicenceTrust.Server.Endpoints;
+using LicenceTrust.Storage;
+using LicenceTrust.Storage.Postgres;
 using LicenceTrust.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -42,10 +44,12 @@ public static class NodeHost
     {
         builder.Services.AddOptions<NodeOptions>().Bind(builder.Configuration.GetSection(NodeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp =>
+        builder.Services.AddSingleton<IDatabase>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
-            return new SqliteDatabase(FromContentRoot(builder, options.Database ?? Path.Combine("data", options.Province + ".db")));
+            return options.DatabaseProvider == "postgres"
+                ? new PostgresDatabase(options.ConnectionString ?? throw new InvalidDataException("Node:ConnectionString is required for PostgreSQL."))
+                : new SqliteDatabase(FromContentRoot(builder, options.Database ?? Path.Combine("data", options.Province + ".db")));
         });
         builder.Services.AddSingleton(sp =>
         {
@@ -53,8 +57,8 @@ public static class NodeHost
             Province.TryFromNodeId(options.Province, out var province);
             return KeyDirectory.Load(FromContentRoot(builder, options.KeysDirectory), province);
         });
-        builder.Services.AddSingleton<IIssuanceStore, SqliteIssuanceStore>();
-        builder.Services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
+        builder.Services.AddSingleton<IIssuanceStore, IssuanceStore>();
+        builder.Services.AddSingleton<IApiKeyStore, ApiKeyStore>();
         builder.Services.AddSingleton<IIssuerKeys>(sp => new FileIssuerKeys(sp.GetRequiredService<ProvinceKeys>()));
         builder.Services.AddSingleton(sp =>
         {
@@ -133,15 +137,16 @@ public static class NodeHost
     public static async Task InitialiseNodeAsync(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
-        var database = app.Services.GetRequiredService<SqliteDatabase>();
+        var database = app.Services.GetRequiredService<IDatabase>();
         var applied = database.Migrate();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LicenceTrust.Node");
         var province = app.Services.GetRequiredService<ProvinceKeys>().Province;
         logger.LogInformation("{Province} node: database {Database} ({Applied} migrations applied), keys from {Keys}",
-            province.NameZh, database.FilePath, applied.Count, options.KeysDirectory);
+            province.NameZh, database.Description, applied.Count, options.KeysDirectory);
         if (options.SeedDemo)
         {
-            var keysFile = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(database.FilePath))!, $"{province.NodeId}-demo-keys.txt");
+            var folder = database is SqliteDatabase sqlite ? Path.GetDirectoryName(Path.GetFullPath(sqlite.FilePath))! : Path.GetFullPath("data");
+            var keysFile = Path.Combine(folder, $"{province.NodeId}-demo-keys.txt");
             await app.Services.GetRequiredService<DemoSeeder>().SeedAsync(province, keysFile);
         }
 

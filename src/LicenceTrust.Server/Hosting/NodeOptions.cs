@@ -18,6 +18,13 @@ public sealed class NodeOptions
     [Required]
     public string KeysDirectory { get; set; } = "keys-sample";
 
+    /// <summary><c>sqlite</c> (embedded default) or <c>postgres</c>.</summary>
+    [RegularExpression("^(sqlite|postgres)$")]
+    public string DatabaseProvider { get; set; } = "sqlite";
+
+    /// <summary>The PostgreSQL connection string (with <c>postgres</c>). A secret: never logged.</summary>
+    public string? ConnectionString { get; set; }
+
     /// <summary>SQLite database file; relative paths are from the content root. Default data/&lt;province&gt;.db.</summary>
     public string? Database { get; set; }
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace LicenceTrust.Storage.Sqlite;
@@ -6,10 +7,8 @@ namespace LicenceTrust.Storage.Sqlite;
 /// The embedded SQLite database: one file, WAL journal, full fsync, foreign keys on. Connections are
 /// pooled by Microsoft.Data.Sqlite; writers are serialised by BEGIN IMMEDIATE transactions.
 /// </summary>
-public sealed class SqliteDatabase
+public sealed class SqliteDatabase : IDatabase
 {
-    public const string Dialect = "Sqlite";
-
     private readonly string _connectionString;
 
     /// <param name="path">The database file; its folder is created if missing.</param>
@@ -25,8 +24,16 @@ public sealed class SqliteDatabase
         wal.ExecuteNonQuery();
     }
 
+    public string Dialect => "Sqlite";
+
     /// <summary>The database file.</summary>
     public string FilePath { get; }
+
+    public string Description => $"SQLite {FilePath}";
+
+    public string NextSerialSql =>
+        "INSERT INTO serials (authority_code, last_serial) VALUES (@authorityCode, 1) " +
+        "ON CONFLICT (authority_code) DO UPDATE SET last_serial = serials.last_serial + 1 RETURNING last_serial";
 
     public SqliteConnection Open()
     {
@@ -39,7 +46,15 @@ public sealed class SqliteDatabase
         return connection;
     }
 
-    /// <summary>Applies pending migrations; returns their names.</summary>
+    public Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => Task.FromResult<DbConnection>(Open());
+
+    public async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        // Microsoft.Data.Sqlite begins non-deferred transactions as BEGIN IMMEDIATE: the write lock is
+        // taken now, so concurrent writers queue instead of failing to upgrade a read lock.
+        await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
+
+    public string Page(string orderedSelect) => orderedSelect + " LIMIT @Limit OFFSET @Offset";
+
     public IReadOnlyList<string> Migrate()
     {
         using var connection = Open();

@@ -4,12 +4,14 @@ using Dapper;
 using LicenceTrust.Core.Json;
 using LicenceTrust.Core.Status;
 using LicenceTrust.Issuance;
-using Microsoft.Data.Sqlite;
 
-namespace LicenceTrust.Storage.Sqlite;
+namespace LicenceTrust.Storage;
 
-/// <summary>The issuance store on SQLite. All SQL for it is in this file.</summary>
-public sealed class SqliteIssuanceStore(SqliteDatabase database) : IIssuanceStore
+/// <summary>
+/// The issuance store on any <see cref="IDatabase"/>. All SQL for it is in this file; the few
+/// statements that differ by dialect come from the database.
+/// </summary>
+public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
 {
     private const string LicenceColumns =
         "identifier, licence_json AS LicenceJson, status, status_list AS StatusList, status_index AS StatusIndex, qr_text AS QrText, " +
@@ -18,17 +20,16 @@ public sealed class SqliteIssuanceStore(SqliteDatabase database) : IIssuanceStor
     public async Task<T> InTransactionAsync<T>(Func<IIssuanceUnit, Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
-        await using var connection = database.Open();
-        // BEGIN IMMEDIATE: take the write lock now, so concurrent writers queue instead of deadlocking.
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
-        var result = await work(new Unit(connection, transaction));
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
+        var result = await work(new Unit(connection, transaction, database));
         await transaction.CommitAsync(cancellationToken);
         return result;
     }
 
     public async Task<LicenceRecord?> FindAsync(string identifier, CancellationToken cancellationToken)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<LicenceRow>(new CommandDefinition(
             $"SELECT {LicenceColumns} FROM licences WHERE identifier = @identifier", new { identifier }, cancellationToken: cancellationToken));
         return row?.ToRecord();
@@ -46,16 +47,16 @@ public sealed class SqliteIssuanceStore(SqliteDatabase database) : IIssuanceStor
             Limit = query.PageSize,
             Offset = (long)(query.PageNumber - 1) * query.PageSize,
         };
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(cancellationToken);
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM licences {where}", parameters, cancellationToken: cancellationToken));
         var rows = await connection.QueryAsync<LicenceRow>(new CommandDefinition(
-            $"SELECT {LicenceColumns} FROM licences {where} ORDER BY issued_at DESC, identifier LIMIT @Limit OFFSET @Offset", parameters, cancellationToken: cancellationToken));
+            database.Page($"SELECT {LicenceColumns} FROM licences {where} ORDER BY issued_at DESC, identifier"), parameters, cancellationToken: cancellationToken));
         return new Page<LicenceRecord>([.. rows.Select(r => r.ToRecord())], query.PageNumber, query.PageSize, total);
     }
 
     public async Task<IReadOnlyList<StatusEvent>> HistoryAsync(string identifier, CancellationToken cancellationToken)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(
             "SELECT identifier, from_status AS FromStatus, to_status AS ToStatus, reason, actor, at FROM status_events WHERE identifier = @identifier ORDER BY id",
             new { identifier }, cancellationToken: cancellationToken));
@@ -64,7 +65,7 @@ public sealed class SqliteIssuanceStore(SqliteDatabase database) : IIssuanceStor
 
     public async Task<(int Size, long Version)?> StatusListAsync(int list, CancellationToken cancellationToken)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<(long Size, long Version)?>(new CommandDefinition(
             "SELECT size, version FROM status_lists WHERE id = @list", new { list }, cancellationToken: cancellationToken));
         return row is { } r ? ((int)r.Size, r.Version) : null;
@@ -72,7 +73,7 @@ public sealed class SqliteIssuanceStore(SqliteDatabase database) : IIssuanceStor
 
     public async Task<IReadOnlyList<(int Index, LicenceStatus Status)>> StatusListEntriesAsync(int list, CancellationToken cancellationToken)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<(long Index, long Status)>(new CommandDefinition(
             "SELECT status_index, status FROM licences WHERE status_list = @list", new { list }, cancellationToken: cancellationToken));
         return [.. rows.Select(r => ((int)r.Index, (LicenceStatus)r.Status))];
@@ -80,14 +81,14 @@ public sealed class SqliteIssuanceStore(SqliteDatabase database) : IIssuanceStor
 
     public async Task<IReadOnlyList<AuditEntry>> AuditLogAsync(CancellationToken cancellationToken)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(
             "SELECT sequence, event_id AS EventId, event, actor, subject, data, at, previous_hash AS PreviousHash, hash FROM audit_log ORDER BY sequence",
             cancellationToken: cancellationToken));
         return [.. rows.Select(r => r.ToEntry())];
     }
 
-    private sealed class Unit(SqliteConnection connection, SqliteTransaction transaction) : IIssuanceUnit
+    private sealed class Unit(DbConnection connection, DbTransaction transaction, IDatabase database) : IIssuanceUnit
     {
         public async Task<LicenceRecord?> FindAsync(string identifier) =>
             (await connection.QuerySingleOrDefaultAsync<LicenceRow>($"SELECT {LicenceColumns} FROM licences WHERE identifier = @identifier", new { identifier }, transaction))?.ToRecord();
@@ -97,15 +98,13 @@ public sealed class SqliteIssuanceStore(SqliteDatabase database) : IIssuanceStor
                 $"SELECT {LicenceColumns} FROM licences WHERE authority_code = @authorityCode AND idempotency_key = @idempotencyKey",
                 new { authorityCode, idempotencyKey }, transaction))?.ToRecord();
 
-        public Task<long> NextSerialAsync(string authorityCode) => connection.ExecuteScalarAsync<long>(
-            "INSERT INTO serials (authority_code, last_serial) VALUES (@authorityCode, 1) " +
-            "ON CONFLICT (authority_code) DO UPDATE SET last_serial = last_serial + 1 RETURNING last_serial",
-            new { authorityCode }, transaction);
+        public Task<long> NextSerialAsync(string authorityCode) =>
+            connection.ExecuteScalarAsync<long>(database.NextSerialSql, new { authorityCode }, transaction);
 
         public async Task<(int List, int Size)> OpenStatusListAsync(int size, DateTimeOffset at)
         {
             var current = await connection.QuerySingleOrDefaultAsync<(long Id, long Size, long Used)?>(
-                "SELECT id, size, used FROM status_lists ORDER BY id DESC LIMIT 1", transaction: transaction);
+                database.Page("SELECT id, size, used FROM status_lists ORDER BY id DESC"), new { Limit = 1, Offset = 0 }, transaction);
             // A list is closed at half full so random slot picks stay cheap.
             if (current is { } list && list.Used * 2 < list.Size)
             {
@@ -165,7 +164,7 @@ public sealed class SqliteIssuanceStore(SqliteDatabase database) : IIssuanceStor
         public async Task<(long Sequence, string Hash)> LastAuditAsync()
         {
             var last = await connection.QuerySingleOrDefaultAsync<(long Sequence, string Hash)?>(
-                "SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1", transaction: transaction);
+                database.Page("SELECT sequence, hash FROM audit_log ORDER BY sequence DESC"), new { Limit = 1, Offset = 0 }, transaction);
             return last ?? (0, AuditChain.Genesis);
         }
 

@@ -1,14 +1,14 @@
 using Dapper;
 using LicenceTrust.Issuance;
 
-namespace LicenceTrust.Storage.Sqlite;
+namespace LicenceTrust.Storage;
 
-/// <summary>API keys on SQLite. All SQL for them is in this file.</summary>
-public sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
+/// <summary>API keys on any <see cref="IDatabase"/>. All SQL for them is in this file.</summary>
+public sealed class ApiKeyStore(IDatabase database) : IApiKeyStore
 {
     public async Task<ApiKeyRecord?> FindAsync(string id, CancellationToken cancellationToken)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             "SELECT id, secret_hash AS SecretHash, role, name, authority_code AS AuthorityCode, created_at AS CreatedAt, revoked_at AS RevokedAt FROM api_keys WHERE id = @id",
             new { id }, cancellationToken: cancellationToken));
@@ -19,7 +19,7 @@ public sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
     public async Task InsertAsync(ApiKeyRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO api_keys (id, secret_hash, role, name, authority_code, created_at) VALUES (@Id, @SecretHash, @Role, @Name, @AuthorityCode, @CreatedAt)",
             new { record.Id, record.SecretHash, Role = (int)record.Role, record.Name, record.AuthorityCode, CreatedAt = record.CreatedAt.ToUnixTimeMilliseconds() },

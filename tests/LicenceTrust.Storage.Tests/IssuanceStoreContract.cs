@@ -1,0 +1,223 @@
+using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Licences;
+using LicenceTrust.Core.Results;
+using LicenceTrust.Core.Status;
+using LicenceTrust.Issuance;
+using LicenceTrust.KeyStore;
+using LicenceTrust.Samples;
+using LicenceTrust.Testing;
+
+namespace LicenceTrust.Storage.Tests;
+
+/// <summary>
+/// The behaviour every database must give the issuance module. Run once per database by the
+/// subclasses below; each test starts from an empty, freshly migrated database.
+/// </summary>
+public abstract class IssuanceStoreContract
+{
+    private static readonly SampleAuthority Regulator = SampleAuthorities.For(Province.Sichuan, LicenceTypeCatalogue.BusinessLicence);
+    private static readonly Actor RegulatorActor = new(ActorRole.Authority, Regulator.Name, Regulator.Code.Value);
+
+    protected abstract IDatabase Database { get; }
+
+    private (IssuanceService Service, IssuanceStore Store) Service()
+    {
+        Database.Migrate();
+        var store = new IssuanceStore(Database);
+        var keys = new SampleIssuerKeys(SampleKeys.Of(Province.Sichuan));
+        var options = new IssuanceOptions { Province = Province.Sichuan, StatusListBaseUri = "https://sc.lt.example/s/" };
+        return (new IssuanceService(store, keys, options, TimeProvider.System), store);
+    }
+
+    [Fact]
+    public void Migrations_apply_once()
+    {
+        Assert.NotEmpty(Database.Migrate());
+        Assert.Empty(Database.Migrate());
+    }
+
+    [Fact]
+    public async Task An_issued_licence_reads_back_whole()
+    {
+        var (service, store) = Service();
+        var demo = DemoLicences.Create(Province.Sichuan, LicenceTypeCatalogue.BusinessLicence, 1);
+        var issued = (await service.IssueAsync(Command(demo), RegulatorActor)).Record;
+
+        var read = await store.FindAsync(issued.Identifier, CancellationToken.None);
+
+        Assert.NotNull(read);
+        Assert.Equal(issued.Licence.Holder.Code, read.Licence.Holder.Code);
+        Assert.Equal(demo.Attributes, read.Licence.Attributes);
+        Assert.Equal(issued.QrText, read.QrText);
+        Assert.Equal(issued.StatusIndex, read.StatusIndex);
+        Assert.Equal(issued.IssuedAt.ToUnixTimeMilliseconds(), read.IssuedAt.ToUnixTimeMilliseconds());
+        Assert.Equal(Verdict.Valid, new CredentialVerifier(SampleKeys.TrustStore).Verify(read.QrText, DateTimeOffset.UtcNow).Verdict);
+        Assert.Null(await store.FindAsync("nope", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Idempotency_keys_serials_and_slots_are_unique()
+    {
+        var (service, _) = Service();
+        var first = await service.IssueAsync(Command(DemoLicences.Create(Province.Sichuan, LicenceTypeCatalogue.BusinessLicence, 2)) with { IdempotencyKey = "k" }, RegulatorActor);
+        var replay = await service.IssueAsync(Command(DemoLicences.Create(Province.Sichuan, LicenceTypeCatalogue.BusinessLicence, 2)) with { IdempotencyKey = "k" }, RegulatorActor);
+        var others = new List<LicenceRecord>();
+        for (var i = 3; i < 13; i++)
+        {
+            others.Add((await service.IssueAsync(Command(DemoLicences.Create(Province.Sichuan, LicenceTypeCatalogue.FoodBusinessPermit, i)), RegulatorActor)).Record);
+        }
+
+        Assert.True(replay.Replayed);
+        Assert.Equal(first.Record.Identifier, replay.Record.Identifier);
+        var all = others.Append(first.Record).ToList();
+        Assert.Equal(all.Count, all.Select(r => r.Licence.Identifier.Serial).Distinct().Count());
+        Assert.Equal(all.Count, all.Select(r => (r.StatusList, r.StatusIndex)).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Concurrent_issues_never_share_a_serial_or_slot()
+    {
+        var (service, _) = Service();
+        var tasks = Enumerable.Range(100, 24).Select(i =>
+            Task.Run(() => service.IssueAsync(Command(DemoLicences.Create(Province.Sichuan, LicenceTypeCatalogue.BusinessLicence, i)), RegulatorActor))).ToList();
+        var records = (await Task.WhenAll(tasks)).Select(o => o.Record).ToList();
+
+        Assert.Equal(24, records.Select(r => r.Identifier).Distinct().Count());
+        Assert.Equal(24, records.Select(r => r.StatusIndex).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Status_changes_are_guarded_kept_in_history_and_listed()
+    {
+        var (service, store) = Service();
+        var record = (await service.IssueAsync(Command(DemoLicences.Create(Province.Sichuan, LicenceTypeCatalogue.BusinessLicence, 20)), RegulatorActor)).Record;
+        await service.ChangeStatusAsync(record.Identifier, StatusAction.Suspend, "a", RegulatorActor);
+        await service.ChangeStatusAsync(record.Identifier, StatusAction.Reinstate, "b", RegulatorActor);
+        await service.ChangeStatusAsync(record.Identifier, StatusAction.Revoke, "c", RegulatorActor);
+
+        var history = await store.HistoryAsync(record.Identifier, CancellationToken.None);
+        var stale = await store.InTransactionAsync(unit => unit.ChangeStatusAsync(record.Identifier, LicenceStatus.Valid, LicenceStatus.Suspended, null), CancellationToken.None);
+        var entries = await store.StatusListEntriesAsync(record.StatusList, CancellationToken.None);
+
+        Assert.Equal(["a", "b", "c"], history.Select(h => h.Reason));
+        Assert.Equal([LicenceStatus.Suspended, LicenceStatus.Valid, LicenceStatus.Revoked], history.Select(h => h.To));
+        Assert.False(stale);
+        Assert.Equal(LicenceStatus.Revoked, entries.Single(e => e.Index == record.StatusIndex).Status);
+        Assert.True((await store.StatusListAsync(record.StatusList, CancellationToken.None))!.Value.Version >= 4);
+        Assert.Null(await store.StatusListAsync(999, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<LicenceTrustException>(() => service.ChangeStatusAsync(record.Identifier, StatusAction.Reinstate, "d", RegulatorActor));
+        Assert.Equal("STATUS_CHANGE_NOT_ALLOWED", ex.Error.Code);
+    }
+
+    [Fact]
+    public async Task Listing_filters_and_pages()
+    {
+        var (service, store) = Service();
+        for (var i = 30; i < 35; i++)
+        {
+            await service.IssueAsync(Command(DemoLicences.Create(Province.Sichuan, LicenceTypeCatalogue.BusinessLicence, i)), RegulatorActor);
+        }
+
+        var food = (await service.IssueAsync(Command(DemoLicences.Create(Province.Sichuan, LicenceTypeCatalogue.FoodBusinessPermit, 35)), RegulatorActor)).Record;
+        await service.ChangeStatusAsync(food.Identifier, StatusAction.Suspend, "x", RegulatorActor);
+
+        var page2 = await store.ListAsync(new LicenceQuery(Regulator.Code.Value, null, null, 2, 4), CancellationToken.None);
+        var suspended = await store.ListAsync(new LicenceQuery(Regulator.Code.Value, null, LicenceStatus.Suspended), CancellationToken.None);
+        var business = await store.ListAsync(new LicenceQuery(null, LicenceTypeCatalogue.BusinessLicence.Code.Value, null), CancellationToken.None);
+        var nobody = await store.ListAsync(new LicenceQuery("11510000MB2B00033U", null, null), CancellationToken.None);
+
+        Assert.Equal(6, page2.Total);
+        Assert.Equal(2, page2.Items.Count);
+        Assert.Equal(food.Identifier, Assert.Single(suspended.Items).Identifier);
+        Assert.Equal(5, business.Total);
+        Assert.Equal(0, nobody.Total);
+    }
+
+    [Fact]
+    public async Task The_audit_log_chains_every_change_in_order()
+    {
+        var (service, store) = Service();
+        var record = (await service.IssueAsync(Command(DemoLicences.Create(Province.Sichuan, LicenceTypeCatalogue.BusinessLicence, 40)), RegulatorActor)).Record;
+        await service.ChangeStatusAsync(record.Identifier, StatusAction.Revoke, "r", RegulatorActor);
+
+        var log = await store.AuditLogAsync(CancellationToken.None);
+        var verification = AuditChain.Verify(log);
+
+        Assert.Equal([1L, 2L], log.Select(e => e.Sequence));
+        Assert.Equal([AuditEvents.LicenceIssued, AuditEvents.StatusChanged], log.Select(e => e.EventId));
+        Assert.True(verification.Ok);
+        Assert.DoesNotContain(record.Licence.Holder.Code, string.Concat(log.Select(e => e.Data)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failed_transaction_leaves_nothing_behind()
+    {
+        var (_, store) = Service();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.InTransactionAsync<int>(async unit =>
+        {
+            await unit.NextSerialAsync("11510000MB2B00011K");
+            await unit.InsertAuditAsync(AuditChain.Link(new AuditDraft(1, "x", "y", "z", "d", DateTimeOffset.UtcNow), 1, AuditChain.Genesis));
+            throw new InvalidOperationException("crash before commit");
+        }, CancellationToken.None));
+
+        Assert.Empty(await store.AuditLogAsync(CancellationToken.None));
+        Assert.Equal(1, await store.InTransactionAsync(unit => unit.NextSerialAsync("11510000MB2B00011K"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Api_keys_are_stored_hashed_and_authenticate()
+    {
+        Database.Migrate();
+        var keys = new ApiKeyService(new ApiKeyStore(Database), TimeProvider.System);
+        var (key, record) = await keys.CreateAsync(ActorRole.Authority, Regulator.Name, Regulator.Code.Value);
+
+        Assert.DoesNotContain(key[16..], record.SecretHash, StringComparison.Ordinal);
+        Assert.Equal(Regulator.Code.Value, (await keys.AuthenticateAsync(key))!.AuthorityCode);
+        Assert.Null(await keys.AuthenticateAsync(key[..^1] + "x"));
+        Assert.Null(await keys.AuthenticateAsync(null));
+    }
+
+    private static IssueCommand Command(Licence demo) => new()
+    {
+        TypeCode = demo.TypeCode.Value,
+        Number = demo.Number,
+        HolderName = demo.Holder.Name,
+        HolderCodeType = demo.Holder.CodeType.ToCode(),
+        HolderCode = demo.Holder.Code,
+        AreaCode = demo.AreaCode,
+        ValidFrom = demo.ValidFrom,
+        ValidTo = demo.ValidTo,
+        Attributes = demo.Attributes,
+    };
+
+    private sealed class SampleIssuerKeys(ProvinceKeys keys) : IIssuerKeys
+    {
+        public IssuerSigning? Find(string authorityCode, LicenceTypeCode type) =>
+            keys.Issuers.Where(i => i.Certificate.AuthorityCode == authorityCode && i.Certificate.Allows(type)).Select(i => new IssuerSigning(i.Certificate, i.Key)).FirstOrDefault();
+
+        public bool Knows(string authorityCode) => keys.Issuers.Any(i => i.Certificate.AuthorityCode == authorityCode);
+    }
+}
+
+public sealed class SqliteIssuanceStoreTests : IssuanceStoreContract, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("lt-store-").FullName;
+    private readonly Lazy<IDatabase> _database;
+
+    public SqliteIssuanceStoreTests() => _database = new(() => new Sqlite.SqliteDatabase(Path.Combine(_folder, "test.db")));
+
+    protected override IDatabase Database => _database.Value;
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
+
+public sealed class PostgresIssuanceStoreTests : IssuanceStoreContract
+{
+    private readonly Lazy<IDatabase> _database = new(() => new Postgres.PostgresDatabase(PostgresServer.CreateDatabase()));
+
+    protected override IDatabase Database => _database.Value;
+}
