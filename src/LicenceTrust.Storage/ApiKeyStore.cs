@@ -6,11 +6,15 @@ namespace LicenceTrust.Storage;
 /// <summary>API keys on any <see cref="IDatabase"/>. All SQL for them is in this file.</summary>
 public sealed class ApiKeyStore(IDatabase database) : IApiKeyStore
 {
+    public const string FindSql = "SELECT id, secret_hash AS SecretHash, role, name, authority_code AS AuthorityCode, created_at AS CreatedAt, revoked_at AS RevokedAt FROM api_keys WHERE id = @id";
+
+    public const string InsertSql = "INSERT INTO api_keys (id, secret_hash, role, name, authority_code, created_at) VALUES (@Id, @SecretHash, @Role, @Name, @AuthorityCode, @CreatedAt)";
+
     public async Task<ApiKeyRecord?> FindAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            "SELECT id, secret_hash AS SecretHash, role, name, authority_code AS AuthorityCode, created_at AS CreatedAt, revoked_at AS RevokedAt FROM api_keys WHERE id = @id",
+            FindSql,
             new { id }, cancellationToken: cancellationToken));
         return row is null ? null : new ApiKeyRecord(row.Id, row.SecretHash, (ActorRole)row.Role, row.Name, row.AuthorityCode,
             DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt), row.RevokedAt is { } r ? DateTimeOffset.FromUnixTimeMilliseconds(r) : null);
@@ -21,7 +25,7 @@ public sealed class ApiKeyStore(IDatabase database) : IApiKeyStore
         ArgumentNullException.ThrowIfNull(record);
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO api_keys (id, secret_hash, role, name, authority_code, created_at) VALUES (@Id, @SecretHash, @Role, @Name, @AuthorityCode, @CreatedAt)",
+            InsertSql,
             new { record.Id, record.SecretHash, Role = (int)record.Role, record.Name, record.AuthorityCode, CreatedAt = record.CreatedAt.ToUnixTimeMilliseconds() },
             cancellationToken: cancellationToken));
     }

@@ -13,7 +13,9 @@ namespace LicenceTrust.Storage;
 /// </summary>
 public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
 {
-    private const string LicenceColumns =
+    private readonly Statements _sql = new(database);
+
+    internal const string LicenceColumns =
         "identifier, licence_json AS LicenceJson, status, status_list AS StatusList, status_index AS StatusIndex, qr_text AS QrText, " +
         "issued_at AS IssuedAt, issued_by AS IssuedBy, supersedes, superseded_by AS SupersededBy";
 
@@ -22,7 +24,7 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
         ArgumentNullException.ThrowIfNull(work);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
-        var result = await work(new Unit(connection, transaction, database));
+        var result = await work(new Unit(connection, transaction, _sql));
         await transaction.CommitAsync(cancellationToken);
         return result;
     }
@@ -31,14 +33,13 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<LicenceRow>(new CommandDefinition(
-            $"SELECT {LicenceColumns} FROM licences WHERE identifier = @identifier", new { identifier }, cancellationToken: cancellationToken));
+            _sql.FindLicence, new { identifier }, cancellationToken: cancellationToken));
         return row?.ToRecord();
     }
 
     public async Task<Page<LicenceRecord>> ListAsync(LicenceQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        const string where = "WHERE (@AuthorityCode IS NULL OR authority_code = @AuthorityCode) AND (@TypeCode IS NULL OR type_code = @TypeCode) AND (@Status IS NULL OR status = @Status)";
         var parameters = new
         {
             query.AuthorityCode,
@@ -48,9 +49,9 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
             Offset = (long)(query.PageNumber - 1) * query.PageSize,
         };
         await using var connection = await database.OpenAsync(cancellationToken);
-        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM licences {where}", parameters, cancellationToken: cancellationToken));
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(_sql.CountLicences, parameters, cancellationToken: cancellationToken));
         var rows = await connection.QueryAsync<LicenceRow>(new CommandDefinition(
-            database.Page($"SELECT {LicenceColumns} FROM licences {where} ORDER BY issued_at DESC, identifier"), parameters, cancellationToken: cancellationToken));
+            _sql.ListLicences, parameters, cancellationToken: cancellationToken));
         return new Page<LicenceRecord>([.. rows.Select(r => r.ToRecord())], query.PageNumber, query.PageSize, total);
     }
 
@@ -58,7 +59,7 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(
-            "SELECT identifier, from_status AS FromStatus, to_status AS ToStatus, reason, actor, at FROM status_events WHERE identifier = @identifier ORDER BY id",
+            _sql.History,
             new { identifier }, cancellationToken: cancellationToken));
         return [.. rows.Select(r => new StatusEvent(r.Identifier, (LicenceStatus)r.FromStatus, (LicenceStatus)r.ToStatus, r.Reason, r.Actor, DateTimeOffset.FromUnixTimeMilliseconds(r.At)))];
     }
@@ -67,7 +68,7 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<(long Size, long Version)?>(new CommandDefinition(
-            "SELECT size, version FROM status_lists WHERE id = @list", new { list }, cancellationToken: cancellationToken));
+            _sql.StatusList, new { list }, cancellationToken: cancellationToken));
         return row is { } r ? ((int)r.Size, r.Version) : null;
     }
 
@@ -75,7 +76,7 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<(long Index, long Status)>(new CommandDefinition(
-            "SELECT status_index, status FROM licences WHERE status_list = @list", new { list }, cancellationToken: cancellationToken));
+            _sql.StatusListEntries, new { list }, cancellationToken: cancellationToken));
         return [.. rows.Select(r => ((int)r.Index, (LicenceStatus)r.Status))];
     }
 
@@ -83,28 +84,77 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(
-            "SELECT sequence, event_id AS EventId, event, actor, subject, data, at, previous_hash AS PreviousHash, hash FROM audit_log ORDER BY sequence",
+            _sql.AuditLog,
             cancellationToken: cancellationToken));
         return [.. rows.Select(r => r.ToEntry())];
     }
 
-    private sealed class Unit(DbConnection connection, DbTransaction transaction, IDatabase database) : IIssuanceUnit
+
+    /// <summary>Every statement of this repository, in the database's dialect (the SQL Server test parses them all).</summary>
+    public sealed class Statements(IDatabase database)
+    {
+        private const string where = "WHERE (@AuthorityCode IS NULL OR authority_code = @AuthorityCode) AND (@TypeCode IS NULL OR type_code = @TypeCode) AND (@Status IS NULL OR status = @Status)";
+
+        public string FindLicence { get; } = $"SELECT {LicenceColumns} FROM licences WHERE identifier = @identifier";
+
+        public string CountLicences { get; } = $"SELECT COUNT(*) FROM licences {where}";
+
+        public string ListLicences { get; } = database.Page($"SELECT {LicenceColumns} FROM licences {where} ORDER BY issued_at DESC, identifier");
+
+        public string History { get; } = "SELECT identifier, from_status AS FromStatus, to_status AS ToStatus, reason, actor, at FROM status_events WHERE identifier = @identifier ORDER BY id";
+
+        public string StatusList { get; } = "SELECT size, version FROM status_lists WHERE id = @list";
+
+        public string StatusListEntries { get; } = "SELECT status_index, status FROM licences WHERE status_list = @list";
+
+        public string AuditLog { get; } = "SELECT sequence, event_id AS EventId, event, actor, subject, data, at, previous_hash AS PreviousHash, hash FROM audit_log ORDER BY sequence";
+
+        public string FindByIdempotencyKey { get; } = $"SELECT {LicenceColumns} FROM licences WHERE authority_code = @authorityCode AND idempotency_key = @idempotencyKey";
+
+        public string LastStatusList { get; } = database.Page("SELECT id, size, used FROM status_lists ORDER BY id DESC");
+
+        public string InsertStatusList { get; } = "INSERT INTO status_lists (id, size, used, version, updated_at) VALUES (@id, @size, 0, 0, @at)";
+
+        public string SlotTaken { get; } = "SELECT COUNT(*) FROM licences WHERE status_list = @list AND status_index = @index";
+
+        public string CountSlot { get; } = "UPDATE status_lists SET used = used + 1 WHERE id = @StatusList";
+
+        public string ChangeStatus { get; } = "UPDATE licences SET status = @to, superseded_by = COALESCE(@supersededBy, superseded_by) WHERE identifier = @identifier AND status = @from";
+
+        public string InsertStatusEvent { get; } = "INSERT INTO status_events (identifier, from_status, to_status, reason, actor, at) VALUES (@Identifier, @From, @To, @Reason, @Actor, @At)";
+
+        public string TouchStatusList { get; } = "UPDATE status_lists SET version = version + 1, updated_at = @at WHERE id = @list";
+
+        public string LastAudit { get; } = database.Page("SELECT sequence, hash FROM audit_log ORDER BY sequence DESC");
+
+        public string InsertAudit { get; } = "INSERT INTO audit_log (sequence, event_id, event, actor, subject, data, at, previous_hash, hash) VALUES (@Sequence, @EventId, @Event, @Actor, @Subject, @Data, @At, @PreviousHash, @Hash)";
+
+        public string NextSerial { get; } = database.NextSerialSql;
+
+        public string InsertLicence { get; } = "INSERT INTO licences (identifier, authority_code, type_code, number, holder_name, licence_json, status, status_list, status_index, qr_text, issued_at, issued_by, idempotency_key, supersedes) " +
+            "VALUES (@Identifier, @AuthorityCode, @TypeCode, @Number, @HolderName, @LicenceJson, @Status, @StatusList, @StatusIndex, @QrText, @IssuedAt, @IssuedBy, @IdempotencyKey, @Supersedes)";
+
+        /// <summary>All statements, for dialect checks.</summary>
+        public IEnumerable<string> All() => GetType().GetProperties().Where(p => p.PropertyType == typeof(string)).Select(p => (string)p.GetValue(this)!);
+    }
+
+    private sealed class Unit(DbConnection connection, DbTransaction transaction, Statements sql) : IIssuanceUnit
     {
         public async Task<LicenceRecord?> FindAsync(string identifier) =>
-            (await connection.QuerySingleOrDefaultAsync<LicenceRow>($"SELECT {LicenceColumns} FROM licences WHERE identifier = @identifier", new { identifier }, transaction))?.ToRecord();
+            (await connection.QuerySingleOrDefaultAsync<LicenceRow>(sql.FindLicence, new { identifier }, transaction))?.ToRecord();
 
         public async Task<LicenceRecord?> FindByIdempotencyKeyAsync(string authorityCode, string idempotencyKey) =>
             (await connection.QuerySingleOrDefaultAsync<LicenceRow>(
-                $"SELECT {LicenceColumns} FROM licences WHERE authority_code = @authorityCode AND idempotency_key = @idempotencyKey",
+                sql.FindByIdempotencyKey,
                 new { authorityCode, idempotencyKey }, transaction))?.ToRecord();
 
         public Task<long> NextSerialAsync(string authorityCode) =>
-            connection.ExecuteScalarAsync<long>(database.NextSerialSql, new { authorityCode }, transaction);
+            connection.ExecuteScalarAsync<long>(sql.NextSerial, new { authorityCode }, transaction);
 
         public async Task<(int List, int Size)> OpenStatusListAsync(int size, DateTimeOffset at)
         {
             var current = await connection.QuerySingleOrDefaultAsync<(long Id, long Size, long Used)?>(
-                database.Page("SELECT id, size, used FROM status_lists ORDER BY id DESC"), new { Limit = 1, Offset = 0 }, transaction);
+                sql.LastStatusList, new { Limit = 1, Offset = 0 }, transaction);
             // A list is closed at half full so random slot picks stay cheap.
             if (current is { } list && list.Used * 2 < list.Size)
             {
@@ -113,20 +163,19 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
 
             var id = (current?.Id ?? 0) + 1;
             await connection.ExecuteAsync(
-                "INSERT INTO status_lists (id, size, used, version, updated_at) VALUES (@id, @size, 0, 0, @at)",
+                sql.InsertStatusList,
                 new { id, size, at = at.ToUnixTimeMilliseconds() }, transaction);
             return ((int)id, size);
         }
 
         public async Task<bool> IsSlotFreeAsync(int list, int index) =>
             await connection.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM licences WHERE status_list = @list AND status_index = @index", new { list, index }, transaction) == 0;
+                sql.SlotTaken, new { list, index }, transaction) == 0;
 
         public async Task InsertLicenceAsync(LicenceRecord record, string? idempotencyKey)
         {
             await connection.ExecuteAsync(
-                "INSERT INTO licences (identifier, authority_code, type_code, number, holder_name, licence_json, status, status_list, status_index, qr_text, issued_at, issued_by, idempotency_key, supersedes) " +
-                "VALUES (@Identifier, @AuthorityCode, @TypeCode, @Number, @HolderName, @LicenceJson, @Status, @StatusList, @StatusIndex, @QrText, @IssuedAt, @IssuedBy, @IdempotencyKey, @Supersedes)",
+                sql.InsertLicence,
                 new
                 {
                     record.Identifier,
@@ -145,31 +194,31 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
                     record.Supersedes,
                 },
                 transaction);
-            await connection.ExecuteAsync("UPDATE status_lists SET used = used + 1 WHERE id = @StatusList", new { record.StatusList }, transaction);
+            await connection.ExecuteAsync(sql.CountSlot, new { record.StatusList }, transaction);
         }
 
         public async Task<bool> ChangeStatusAsync(string identifier, LicenceStatus from, LicenceStatus to, string? supersededBy) =>
             await connection.ExecuteAsync(
-                "UPDATE licences SET status = @to, superseded_by = COALESCE(@supersededBy, superseded_by) WHERE identifier = @identifier AND status = @from",
+                sql.ChangeStatus,
                 new { identifier, from = (int)from, to = (int)to, supersededBy }, transaction) == 1;
 
         public Task InsertStatusEventAsync(StatusEvent statusEvent) => connection.ExecuteAsync(
-            "INSERT INTO status_events (identifier, from_status, to_status, reason, actor, at) VALUES (@Identifier, @From, @To, @Reason, @Actor, @At)",
+            sql.InsertStatusEvent,
             new { statusEvent.Identifier, From = (int)statusEvent.From, To = (int)statusEvent.To, statusEvent.Reason, statusEvent.Actor, At = statusEvent.At.ToUnixTimeMilliseconds() },
             transaction);
 
         public Task TouchStatusListAsync(int list, DateTimeOffset at) => connection.ExecuteAsync(
-            "UPDATE status_lists SET version = version + 1, updated_at = @at WHERE id = @list", new { list, at = at.ToUnixTimeMilliseconds() }, transaction);
+            sql.TouchStatusList, new { list, at = at.ToUnixTimeMilliseconds() }, transaction);
 
         public async Task<(long Sequence, string Hash)> LastAuditAsync()
         {
             var last = await connection.QuerySingleOrDefaultAsync<(long Sequence, string Hash)?>(
-                database.Page("SELECT sequence, hash FROM audit_log ORDER BY sequence DESC"), new { Limit = 1, Offset = 0 }, transaction);
+                sql.LastAudit, new { Limit = 1, Offset = 0 }, transaction);
             return last ?? (0, AuditChain.Genesis);
         }
 
         public Task InsertAuditAsync(AuditEntry entry) => connection.ExecuteAsync(
-            "INSERT INTO audit_log (sequence, event_id, event, actor, subject, data, at, previous_hash, hash) VALUES (@Sequence, @EventId, @Event, @Actor, @Subject, @Data, @At, @PreviousHash, @Hash)",
+            sql.InsertAudit,
             new { entry.Sequence, entry.EventId, entry.Event, entry.Actor, entry.Subject, entry.Data, At = entry.At.ToUnixTimeMilliseconds(), entry.PreviousHash, entry.Hash },
             transaction);
     }

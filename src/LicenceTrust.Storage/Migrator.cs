@@ -14,7 +14,9 @@ public static class Migrator
     public static IReadOnlyList<string> Migrate(DbConnection connection, string dialect)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        connection.Execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+        connection.Execute(dialect == "SqlServer"
+            ? "IF OBJECT_ID(N'schema_migrations') IS NULL CREATE TABLE schema_migrations (version BIGINT NOT NULL PRIMARY KEY, name NVARCHAR(200) NOT NULL, applied_at NVARCHAR(40) NOT NULL)"
+            : "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
         var applied = connection.Query<long>("SELECT version FROM schema_migrations").ToHashSet();
         var done = new List<string>();
         foreach (var (version, name, sql) in Scripts(dialect))
@@ -25,7 +27,11 @@ public static class Migrator
             }
 
             using var transaction = connection.BeginTransaction();
-            connection.Execute(sql, transaction: transaction);
+            foreach (var batch in Batches(sql))
+            {
+                connection.Execute(batch, transaction: transaction);
+            }
+
             connection.Execute(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @at)",
                 new { version, name, at = DateTimeOffset.UtcNow.ToString("O") },
@@ -36,6 +42,11 @@ public static class Migrator
 
         return done;
     }
+
+    /// <summary>Splits a script on lines holding only <c>GO</c> (T-SQL batches); other dialects have one batch.</summary>
+    public static IEnumerable<string> Batches(string script) =>
+        System.Text.RegularExpressions.Regex.Split(script, @"^\s*GO\s*$", System.Text.RegularExpressions.RegexOptions.Multiline | System.Text.RegularExpressions.RegexOptions.IgnoreCase)
+            .Where(b => !string.IsNullOrWhiteSpace(b));
 
     /// <summary>The embedded scripts of a dialect, in version order.</summary>
     public static IReadOnlyList<(long Version, string Name, string Sql)> Scripts(string dialect)
