@@ -19,6 +19,7 @@ internal static class DemoCommand
         command.Options.Add(keys);
         command.Options.Add(province);
         command.Options.Add(type);
+        command.Subcommands.Add(Csv());
         command.SetAction(result =>
         {
             if (!Province.TryFromNodeId(result.GetValue(province), out var where))
@@ -40,6 +41,60 @@ internal static class DemoCommand
             var issuer = KeyDirectory.Load(result.GetValue(keys)!.FullName, where).Issuers.First(i => i.Certificate.AuthorityCode == licence.AuthorityCode);
             var claims = CredentialClaims.Create(licence, DateTimeOffset.UtcNow, new StatusReference(0, $"https://{where.NodeId}.lt.example/s/1"));
             Console.WriteLine(CredentialWriter.Write(claims, issuer.Key, issuer.Certificate.Kid).QrText);
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary><c>licencetrust demo csv</c>: a batch-issue input file of distinct demo licences.</summary>
+    private static Command Csv()
+    {
+        var province = new Option<string>("--province") { Description = "cq or sc.", DefaultValueFactory = _ => "cq" };
+        var count = new Option<int>("--count") { Description = "Rows (1-1,000,000).", DefaultValueFactory = _ => 1000 };
+        var output = new Option<FileInfo>("--out") { Description = "The CSV file to write.", Required = true };
+        var command = new Command("csv", "Write a CSV of distinct SAMPLE business licences for batch issue by the province's market regulator.");
+        command.Options.Add(province);
+        command.Options.Add(count);
+        command.Options.Add(output);
+        command.SetAction(result =>
+        {
+            if (!Province.TryFromNodeId(result.GetValue(province), out var where) || result.GetValue(count) is < 1 or > 1_000_000)
+            {
+                Console.Error.WriteLine("--province must be cq or sc; --count 1-1,000,000.");
+                return 2;
+            }
+
+            var type = LicenceTypeCatalogue.BusinessLicence;
+            using var writer = new StreamWriter(result.GetValue(output)!.FullName);
+            using var csv = new CsvHelper.CsvWriter(writer, System.Globalization.CultureInfo.InvariantCulture);
+            string[] header = ["typeCode", "number", "holderName", "holderCodeType", "holderCode", "areaCode", "issueDate", "validFrom", "validTo", .. type.Attributes.Select(a => "attr." + a.Key)];
+            foreach (var column in header)
+            {
+                csv.WriteField(column);
+            }
+
+            csv.NextRecord();
+            for (var i = 1; i <= result.GetValue(count); i++)
+            {
+                var licence = DemoLicences.Create(where, type, i);
+                csv.WriteField(licence.TypeCode.Value);
+                csv.WriteField(licence.Number);
+                csv.WriteField(licence.Holder.Name);
+                csv.WriteField(licence.Holder.CodeType.ToCode());
+                csv.WriteField(licence.Holder.Code);
+                csv.WriteField(licence.AreaCode);
+                csv.WriteField(licence.IssueDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+                csv.WriteField(licence.ValidFrom.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+                csv.WriteField(licence.ValidTo?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty);
+                foreach (var attribute in type.Attributes)
+                {
+                    csv.WriteField(licence.Attributes.TryGetValue(attribute.Key, out var value) ? value : string.Empty);
+                }
+
+                csv.NextRecord();
+            }
+
+            Console.WriteLine($"{result.GetValue(count)} rows for {SampleAuthorities.For(where, type).Code.Value} written to {result.GetValue(output)!.FullName}");
             return 0;
         });
         return command;

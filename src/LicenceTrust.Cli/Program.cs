@@ -6,6 +6,11 @@ root.Subcommands.Add(KeysCommands.Create());
 root.Subcommands.Add(VerifyCommand.Create());
 root.Subcommands.Add(QrCommands.Create());
 root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
+foreach (var command in NodeCommands.Create())
+{
+    root.Subcommands.Add(command);
+}
 try
 {
     return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

@@ -6,6 +6,12 @@ using LicenceTrust.Core.Status;
 
 namespace LicenceTrust.Issuance;
 
+/// <summary>One row of a batch: its line in the input file and the request.</summary>
+public sealed record BatchRow(int Line, IssueCommand Command);
+
+/// <summary>What became of a batch row: the record (issued now or replayed), or the error.</summary>
+public sealed record BatchRowResult(int Line, LicenceRecord? Record, LicenceTrustError? Error, bool Replayed);
+
 /// <summary>A status change an authority asks for.</summary>
 public enum StatusAction
 {
@@ -29,6 +35,7 @@ public sealed record StatusAt(LicenceStatus Status, DateTimeOffset Since, Status
 public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, IssuanceOptions options, TimeProvider time)
 {
     private const int SlotAttempts = 64;
+    private static readonly IReadOnlySet<(int, int)> NoSlots = new HashSet<(int, int)>();
 
     public async Task<IssueOutcome> IssueAsync(IssueCommand command, Actor actor, CancellationToken cancellationToken = default)
     {
@@ -43,6 +50,8 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         var signing = keys.Find(authorityCode, type.Code)
             ?? throw LicenceTrustException.Forbidden("TYPE_NOT_ALLOWED_FOR_AUTHORITY", $"本机构的签发证书不允许签发{type.NameZh} (your issuer certificate does not allow {type.NameEn}).");
 
+        // Every lint runs before the first write, so a bad request changes nothing.
+        Draft(command, type, Placeholder(type, authorityCode), signing.Certificate.AuthorityName, time.GetUtcNow());
         return await store.InTransactionAsync(async unit =>
         {
             if (command.IdempotencyKey is { } key && await unit.FindByIdempotencyKeyAsync(authorityCode, key) is { } earlier)
@@ -51,14 +60,90 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
             }
 
             var now = time.GetUtcNow();
-            var serial = await unit.NextSerialAsync(authorityCode);
-            var identifier = LicenceIdentifier.Create(type.Code, UnifiedSocialCreditCode.Parse(authorityCode), $"{ChinaDate(now).Year}{serial:D8}");
-            var licence = Draft(command, type, identifier, signing.Certificate.AuthorityName, now);
-            var record = await SignAsync(unit, licence, signing, actor, now, supersedes: null);
-            await unit.InsertLicenceAsync(record, command.IdempotencyKey);
-            await AuditAsync(unit, AuditEvents.LicenceIssued, "licence.issued", actor, record.Identifier, $"type={type.Code.Value};list={record.StatusList}", now);
+            var licence = await NewLicenceAsync(unit, command, type, signing, authorityCode, now);
+            var (list, index) = await AllocateSlotAsync(unit, now);
+            var record = Seal(licence, signing, list, index, actor, now, supersedes: null);
+            await StoreIssuedAsync(unit, record, command.IdempotencyKey, actor, now);
             return new IssueOutcome(record, Replayed: false);
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Issues many licences for one authority in one transaction: every row is linted first (bad rows
+    /// come back with their error and are not written), serials and slots are allocated in order,
+    /// the credentials are signed in parallel and each is re-verified, then all are stored with their
+    /// audit entries. Either the whole chunk commits or none of it does. Rows whose idempotency key
+    /// was seen before return the earlier record.
+    /// </summary>
+    public async Task<IReadOnlyList<BatchRowResult>> IssueBatchAsync(IReadOnlyList<BatchRow> rows, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var authorityCode = RequireAuthority(actor);
+        var results = new BatchRowResult?[rows.Count];
+        var valid = new List<(int Position, LicenceType Type, IssuerSigning Signing)>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            try
+            {
+                var type = Lints.KnownType(rows[i].Command.TypeCode);
+                var signing = keys.Find(authorityCode, type.Code)
+                    ?? throw LicenceTrustException.Forbidden("TYPE_NOT_ALLOWED_FOR_AUTHORITY", $"本机构的签发证书不允许签发{type.NameZh} (your issuer certificate does not allow {type.NameEn}).");
+                Draft(rows[i].Command, type, Placeholder(type, authorityCode), signing.Certificate.AuthorityName, time.GetUtcNow());
+                valid.Add((i, type, signing));
+            }
+            catch (LicenceTrustException e)
+            {
+                results[i] = new BatchRowResult(rows[i].Line, null, e.Error, Replayed: false);
+            }
+        }
+
+        await store.InTransactionAsync(async unit =>
+        {
+            var now = time.GetUtcNow();
+            var prepared = new List<(int Position, Licence Licence, IssuerSigning Signing, int List, int Index)>();
+            var taken = new HashSet<(int, int)>();
+            // One list per chunk: a chunk (≤ 5,000) is small against a half-empty list of ≥ 131,072 slots.
+            var (list, size) = await unit.OpenStatusListAsync(options.StatusListSize, now);
+            foreach (var (position, type, signing) in valid)
+            {
+                var command = rows[position].Command;
+                if (command.IdempotencyKey is { } key && await unit.FindByIdempotencyKeyAsync(authorityCode, key) is { } earlier)
+                {
+                    results[position] = new BatchRowResult(rows[position].Line, earlier, null, Replayed: true);
+                    continue;
+                }
+
+                var licence = await NewLicenceAsync(unit, command, type, signing, authorityCode, now);
+                var index = await FreeSlotAsync(unit, list, size, taken);
+                taken.Add((list, index));
+                prepared.Add((position, licence, signing, list, index));
+            }
+
+            var sealedRecords = new LicenceRecord[prepared.Count];
+            Parallel.For(0, prepared.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+                sealedRecords[i] = Seal(prepared[i].Licence, prepared[i].Signing, prepared[i].List, prepared[i].Index, actor, now, supersedes: null));
+
+            var (sequence, hash) = await unit.LastAuditAsync();
+            for (var i = 0; i < prepared.Count; i++)
+            {
+                var position = prepared[i].Position;
+                var record = sealedRecords[i];
+                await unit.InsertLicenceAsync(record, rows[position].Command.IdempotencyKey);
+                var entry = AuditChain.Link(IssuedDraft(record, actor, now), ++sequence, hash);
+                await unit.InsertAuditAsync(entry);
+                hash = entry.Hash;
+                results[position] = new BatchRowResult(rows[position].Line, record, null, Replayed: false);
+            }
+
+            if (prepared.Count > 0)
+            {
+                await unit.TouchStatusListAsync(list, now, prepared.Count);
+            }
+
+            return 0;
+        }, cancellationToken);
+
+        return [.. results.Select(r => r!)];
     }
 
     /// <summary>Issues the next version of a licence and marks the old one SUPERSEDED, in one transaction.</summary>
@@ -82,8 +167,10 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
             EnsureCanChange(old, LicenceStatus.Superseded);
             var now = time.GetUtcNow();
             var licence = Draft(replacement, type, old.Licence.Identifier.NextVersion(), signing.Certificate.AuthorityName, now);
-            var record = await SignAsync(unit, licence, signing, actor, now, supersedes: old.Identifier);
+            var (list, index) = await AllocateSlotAsync(unit, now);
+            var record = Seal(licence, signing, list, index, actor, now, supersedes: old.Identifier);
             await unit.InsertLicenceAsync(record, null);
+            await unit.TouchStatusListAsync(record.StatusList, now, added: 1);
             await ApplyStatusAsync(unit, old, LicenceStatus.Superseded, reason, actor, now, supersededBy: record.Identifier);
             await AuditAsync(unit, AuditEvents.LicenceSuperseded, "licence.superseded", actor, record.Identifier, $"supersedes={old.Identifier}", now);
             return record;
@@ -156,31 +243,57 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         return current;
     }
 
-    private async Task<LicenceRecord> SignAsync(IIssuanceUnit unit, Licence licence, IssuerSigning signing, Actor actor, DateTimeOffset now, string? supersedes)
+    private async Task<Licence> NewLicenceAsync(IIssuanceUnit unit, IssueCommand command, LicenceType type, IssuerSigning signing, string authorityCode, DateTimeOffset now)
+    {
+        var serial = await unit.NextSerialAsync(authorityCode);
+        var identifier = LicenceIdentifier.Create(type.Code, UnifiedSocialCreditCode.Parse(authorityCode), $"{ChinaDate(now).Year}{serial:D8}");
+        return Draft(command, type, identifier, signing.Certificate.AuthorityName, now);
+    }
+
+    private async Task<(int List, int Index)> AllocateSlotAsync(IIssuanceUnit unit, DateTimeOffset now)
     {
         var (list, size) = await unit.OpenStatusListAsync(options.StatusListSize, now);
-        var index = -1;
-        for (var attempt = 0; attempt < SlotAttempts && index < 0; attempt++)
+        return (list, await FreeSlotAsync(unit, list, size, NoSlots));
+    }
+
+    /// <summary>A random free slot: a list's neighbours reveal nothing about when or by whom a licence was issued.</summary>
+    private static async Task<int> FreeSlotAsync(IIssuanceUnit unit, int list, int size, IReadOnlySet<(int, int)> takenInThisTransaction)
+    {
+        for (var attempt = 0; attempt < SlotAttempts; attempt++)
         {
-            // Random slots: a list's neighbours reveal nothing about when or by whom a licence was issued.
             var candidate = Random.Shared.Next(size);
-            if (await unit.IsSlotFreeAsync(list, candidate))
+            if (!takenInThisTransaction.Contains((list, candidate)) && await unit.IsSlotFreeAsync(list, candidate))
             {
-                index = candidate;
+                return candidate;
             }
         }
 
-        if (index < 0)
-        {
-            throw new LicenceTrustException(new LicenceTrustError(ErrorKind.Unavailable, "STATUS_LIST_FULL", "状态列表暂无空位，请重试 (no free status slot found; retry)."));
-        }
+        throw new LicenceTrustException(new LicenceTrustError(ErrorKind.Unavailable, "STATUS_LIST_FULL", "状态列表暂无空位，请重试 (no free status slot found; retry)."));
+    }
 
+    /// <summary>Signs once and re-verifies. Pure CPU: safe to run in parallel.</summary>
+    private LicenceRecord Seal(Licence licence, IssuerSigning signing, int list, int index, Actor actor, DateTimeOffset now, string? supersedes)
+    {
         var claims = CredentialClaims.Create(licence, now, new StatusReference(index, options.StatusListBaseUri + list));
         var credential = CredentialWriter.Write(claims, signing.Signer, signing.Certificate.Kid);
         Recheck(credential, signing, licence);
-        await unit.TouchStatusListAsync(list, now);
         return new LicenceRecord(licence, LicenceStatus.Valid, list, index, credential.QrText, claims.IssuedAt, actor.ToString(), supersedes);
     }
+
+    private static async Task StoreIssuedAsync(IIssuanceUnit unit, LicenceRecord record, string? idempotencyKey, Actor actor, DateTimeOffset now)
+    {
+        await unit.InsertLicenceAsync(record, idempotencyKey);
+        await unit.TouchStatusListAsync(record.StatusList, now, added: 1);
+        var (sequence, hash) = await unit.LastAuditAsync();
+        await unit.InsertAuditAsync(AuditChain.Link(IssuedDraft(record, actor, now), sequence + 1, hash));
+    }
+
+    private static AuditDraft IssuedDraft(LicenceRecord record, Actor actor, DateTimeOffset now) =>
+        new(AuditEvents.LicenceIssued, "licence.issued", actor.ToString(), record.Identifier, $"type={record.Licence.TypeCode.Value};list={record.StatusList}", now);
+
+    /// <summary>A well-formed identifier used only to lint a draft before anything is allocated.</summary>
+    private static LicenceIdentifier Placeholder(LicenceType type, string authorityCode) =>
+        LicenceIdentifier.Create(type.Code, UnifiedSocialCreditCode.Parse(authorityCode), "0");
 
     /// <summary>Sign once, then prove it: the credential must decode, verify with the issuer key and carry the licence.</summary>
     private static void Recheck(EncodedCredential credential, IssuerSigning signing, Licence licence)
@@ -203,7 +316,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         }
 
         await unit.InsertStatusEventAsync(new StatusEvent(record.Identifier, record.Status, target, reason, actor.ToString(), now));
-        await unit.TouchStatusListAsync(record.StatusList, now);
+        await unit.TouchStatusListAsync(record.StatusList, now, added: 0);
         await AuditAsync(unit, AuditEvents.StatusChanged, "licence.status_changed", actor, record.Identifier, $"from={record.Status.WireName()};to={target.WireName()};reason={reason}", now);
     }
 

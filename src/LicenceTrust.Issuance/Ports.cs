@@ -52,8 +52,8 @@ public interface IIssuanceUnit
 
     Task InsertStatusEventAsync(StatusEvent statusEvent);
 
-    /// <summary>Bumps the list's change counter so servers rebuild it.</summary>
-    Task TouchStatusListAsync(int list, DateTimeOffset at);
+    /// <summary>Bumps the list's change counter so servers rebuild it, and counts <paramref name="added"/> newly used slots.</summary>
+    Task TouchStatusListAsync(int list, DateTimeOffset at, int added);
 
     /// <summary>The last audit entry's sequence and hash; (0, genesis) for an empty log.</summary>
     Task<(long Sequence, string Hash)> LastAuditAsync();

@@ -18,7 +18,7 @@ public static class DemoLicences
         var serial = $"2025{province.Code}{sequence:D6}";
         var identifier = LicenceIdentifier.Create(type.Code, authority.Code, serial);
         var issued = new DateOnly(2025, 3, 1).AddDays(sequence % 200);
-        var code = UnifiedSocialCreditCode.FromBody($"91{area}MA{(cq ? "5U" : "6C")}{sequence:D5}");
+        var code = UnifiedSocialCreditCode.FromBody($"91{area}MA{(cq ? "5" : "6")}{sequence:D6}");
 
         return type switch
         {

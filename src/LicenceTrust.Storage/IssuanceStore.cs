@@ -117,13 +117,12 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
 
         public string SlotTaken { get; } = "SELECT COUNT(*) FROM licences WHERE status_list = @list AND status_index = @index";
 
-        public string CountSlot { get; } = "UPDATE status_lists SET used = used + 1 WHERE id = @StatusList";
 
         public string ChangeStatus { get; } = "UPDATE licences SET status = @to, superseded_by = COALESCE(@supersededBy, superseded_by) WHERE identifier = @identifier AND status = @from";
 
         public string InsertStatusEvent { get; } = "INSERT INTO status_events (identifier, from_status, to_status, reason, actor, at) VALUES (@Identifier, @From, @To, @Reason, @Actor, @At)";
 
-        public string TouchStatusList { get; } = "UPDATE status_lists SET version = version + 1, updated_at = @at WHERE id = @list";
+        public string TouchStatusList { get; } = "UPDATE status_lists SET version = version + 1, used = used + @added, updated_at = @at WHERE id = @list";
 
         public string LastAudit { get; } = database.Page("SELECT sequence, hash FROM audit_log ORDER BY sequence DESC");
 
@@ -194,7 +193,6 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
                     record.Supersedes,
                 },
                 transaction);
-            await connection.ExecuteAsync(sql.CountSlot, new { record.StatusList }, transaction);
         }
 
         public async Task<bool> ChangeStatusAsync(string identifier, LicenceStatus from, LicenceStatus to, string? supersededBy) =>
@@ -207,8 +205,8 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
             new { statusEvent.Identifier, From = (int)statusEvent.From, To = (int)statusEvent.To, statusEvent.Reason, statusEvent.Actor, At = statusEvent.At.ToUnixTimeMilliseconds() },
             transaction);
 
-        public Task TouchStatusListAsync(int list, DateTimeOffset at) => connection.ExecuteAsync(
-            sql.TouchStatusList, new { list, at = at.ToUnixTimeMilliseconds() }, transaction);
+        public Task TouchStatusListAsync(int list, DateTimeOffset at, int added) => connection.ExecuteAsync(
+            sql.TouchStatusList, new { list, added, at = at.ToUnixTimeMilliseconds() }, transaction);
 
         public async Task<(long Sequence, string Hash)> LastAuditAsync()
         {

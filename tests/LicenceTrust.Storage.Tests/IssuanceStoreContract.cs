@@ -24,7 +24,7 @@ public abstract class IssuanceStoreContract
     {
         Database.Migrate();
         var store = new IssuanceStore(Database);
-        var keys = new SampleIssuerKeys(SampleKeys.Of(Province.Sichuan));
+        var keys = new ProvinceIssuerKeys(SampleKeys.Of(Province.Sichuan));
         var options = new IssuanceOptions { Province = Province.Sichuan, StatusListBaseUri = "https://sc.lt.example/s/" };
         return (new IssuanceService(store, keys, options, TimeProvider.System), store);
     }
@@ -189,14 +189,6 @@ public abstract class IssuanceStoreContract
         ValidTo = demo.ValidTo,
         Attributes = demo.Attributes,
     };
-
-    private sealed class SampleIssuerKeys(ProvinceKeys keys) : IIssuerKeys
-    {
-        public IssuerSigning? Find(string authorityCode, LicenceTypeCode type) =>
-            keys.Issuers.Where(i => i.Certificate.AuthorityCode == authorityCode && i.Certificate.Allows(type)).Select(i => new IssuerSigning(i.Certificate, i.Key)).FirstOrDefault();
-
-        public bool Knows(string authorityCode) => keys.Issuers.Any(i => i.Certificate.AuthorityCode == authorityCode);
-    }
 }
 
 public sealed class SqliteIssuanceStoreTests : IssuanceStoreContract, IDisposable

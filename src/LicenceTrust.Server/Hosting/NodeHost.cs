@@ -59,7 +59,7 @@ public static class NodeHost
         });
         builder.Services.AddSingleton<IIssuanceStore, IssuanceStore>();
         builder.Services.AddSingleton<IApiKeyStore, ApiKeyStore>();
-        builder.Services.AddSingleton<IIssuerKeys>(sp => new FileIssuerKeys(sp.GetRequiredService<ProvinceKeys>()));
+        builder.Services.AddSingleton<IIssuerKeys>(sp => new ProvinceIssuerKeys(sp.GetRequiredService<ProvinceKeys>()));
         builder.Services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;

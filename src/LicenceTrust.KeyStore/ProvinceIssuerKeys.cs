@@ -1,11 +1,10 @@
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Issuance;
-using LicenceTrust.KeyStore;
 
-namespace LicenceTrust.Server.Hosting;
+namespace LicenceTrust.KeyStore;
 
-/// <summary>The issuer keys of this node's province, read once from the key directory.</summary>
-public sealed class FileIssuerKeys(ProvinceKeys keys) : IIssuerKeys
+/// <summary>The issuance module's signing keys, from one province's key directory (read once).</summary>
+public sealed class ProvinceIssuerKeys(ProvinceKeys keys) : IIssuerKeys
 {
     public IssuerSigning? Find(string authorityCode, LicenceTypeCode type) =>
         keys.Issuers.Where(i => i.Certificate.AuthorityCode == authorityCode && i.Certificate.Allows(type))

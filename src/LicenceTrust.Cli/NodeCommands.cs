@@ -1,0 +1,230 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using CsvHelper;
+using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Results;
+using LicenceTrust.Issuance;
+using LicenceTrust.KeyStore;
+using LicenceTrust.Storage;
+using LicenceTrust.Storage.Postgres;
+using LicenceTrust.Storage.Sqlite;
+
+namespace LicenceTrust.Cli;
+
+/// <summary>Node administration against its database: migrate, API keys, audit verification, batch issue.</summary>
+internal static class NodeCommands
+{
+    private static readonly Option<FileInfo?> Sqlite = new("--sqlite") { Description = "The node's SQLite database file." };
+    private static readonly Option<string?> Postgres = new("--postgres") { Description = "The node's PostgreSQL connection string." };
+
+    public static IEnumerable<Command> Create() => [Db(), ApiKey(), Audit(), Issue()];
+
+    private static Command Db()
+    {
+        var migrate = WithDatabase(new Command("migrate", "Apply pending schema migrations."));
+        migrate.SetAction(result =>
+        {
+            var applied = Database(result).Migrate();
+            Console.WriteLine(applied.Count == 0 ? "The schema is up to date." : $"Applied: {string.Join(", ", applied)}");
+            return 0;
+        });
+        var db = new Command("db", "Database schema.");
+        db.Subcommands.Add(migrate);
+        return db;
+    }
+
+    private static Command ApiKey()
+    {
+        var role = new Option<string>("--role") { Description = "authority, partner or admin.", Required = true };
+        var name = new Option<string>("--name") { Description = "Who the key is for (shown in the audit log).", Required = true };
+        var authority = new Option<string?>("--authority") { Description = "The authority's unified social credit code (role authority only)." };
+        var create = WithDatabase(new Command("create", "Create an API key; the key is printed once and stored only as a hash."));
+        create.Options.Add(role);
+        create.Options.Add(name);
+        create.Options.Add(authority);
+        create.SetAction(async (result, cancellationToken) =>
+        {
+            if (!Enum.TryParse<ActorRole>(result.GetValue(role), ignoreCase: true, out var actorRole) || !Enum.IsDefined(actorRole))
+            {
+                Console.Error.WriteLine("--role: use authority, partner or admin.");
+                return 2;
+            }
+
+            var code = result.GetValue(authority);
+            if (actorRole == ActorRole.Authority && !UnifiedSocialCreditCode.TryParse(code, out _, out var error))
+            {
+                Console.Error.WriteLine($"--authority: {error}");
+                return 2;
+            }
+
+            var database = Database(result);
+            database.Migrate();
+            var (key, record) = await new ApiKeyService(new ApiKeyStore(database), TimeProvider.System)
+                .CreateAsync(actorRole, result.GetValue(name)!, actorRole == ActorRole.Authority ? code : null, cancellationToken);
+            Console.WriteLine(key);
+            Console.Error.WriteLine($"Created {record.Role} key {record.Id} for {record.Name}. Store it now: it cannot be shown again.");
+            return 0;
+        });
+        var command = new Command("apikey", "API keys.");
+        command.Subcommands.Add(create);
+        return command;
+    }
+
+    private static Command Audit()
+    {
+        var verify = WithDatabase(new Command("verify", "Check the audit hash chain; exit 1 and name the first broken entry if it was tampered with."));
+        verify.SetAction(async (result, cancellationToken) =>
+        {
+            var outcome = AuditChain.Verify(await new IssuanceStore(Database(result)).AuditLogAsync(cancellationToken));
+            Console.WriteLine(outcome.Ok
+                ? $"OK: {outcome.Entries} entries, head {outcome.Head}"
+                : $"BROKEN at entry {outcome.FirstBrokenSequence}: {outcome.Problem}");
+            return outcome.Ok ? 0 : 1;
+        });
+        var command = new Command("audit", "Audit log.");
+        command.Subcommands.Add(verify);
+        return command;
+    }
+
+    private static Command Issue()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "CSV with a header row, or JSON Lines (.jsonl): see docs/api.md." };
+        var authority = new Option<string>("--authority") { Description = "The issuing authority's credit code; its key must be in --keys.", Required = true };
+        var keys = new Option<DirectoryInfo>("--keys") { Description = "Key directory (keys-sample layout).", Required = true };
+        var province = new Option<string>("--province") { Description = "cq or sc: the node's province.", DefaultValueFactory = _ => "cq" };
+        var baseUrl = new Option<string?>("--base-url") { Description = "The node's public base URL (status-list URIs). Default: the province's local URL." };
+        var chunk = new Option<int>("--chunk") { Description = "Rows per transaction (1-5000).", DefaultValueFactory = _ => 500 };
+        var batch = WithDatabase(new Command("batch", "Issue licences from a file. Bad rows are reported with line and reason and nothing of them is written; good rows are issued. Re-running the same file resumes without issuing twice."));
+        batch.Arguments.Add(file);
+        batch.Options.Add(authority);
+        batch.Options.Add(keys);
+        batch.Options.Add(province);
+        batch.Options.Add(baseUrl);
+        batch.Options.Add(chunk);
+        batch.SetAction(async (result, cancellationToken) =>
+        {
+            if (!Province.TryFromNodeId(result.GetValue(province), out var where) || result.GetValue(chunk) is < 1 or > 5000)
+            {
+                Console.Error.WriteLine("--province must be cq or sc; --chunk 1-5000.");
+                return 2;
+            }
+
+            var database = Database(result);
+            database.Migrate();
+            var provinceKeys = KeyDirectory.Load(result.GetValue(keys)!.FullName, where);
+            var issuerKeys = new ProvinceIssuerKeys(provinceKeys);
+            var code = result.GetValue(authority)!;
+            if (!issuerKeys.Knows(code))
+            {
+                Console.Error.WriteLine($"--authority: no issuer key of {code} in {result.GetValue(keys)!.FullName}/{where.NodeId}.");
+                return 2;
+            }
+
+            var options = new IssuanceOptions
+            {
+                Province = where,
+                StatusListBaseUri = (result.GetValue(baseUrl) ?? (where == Province.Sichuan ? "http://127.0.0.1:5051" : "http://127.0.0.1:5050")).TrimEnd('/') + "/api/v1/status-lists/",
+            };
+            var service = new IssuanceService(new IssuanceStore(database), issuerKeys, options, TimeProvider.System);
+            var name = provinceKeys.Issuers.First(i => i.Certificate.AuthorityCode == code).Certificate.AuthorityName;
+            var path = result.GetValue(file)!.FullName;
+            return await RunBatchAsync(service, new Actor(ActorRole.Authority, $"batch:{name}", code), path, result.GetValue(chunk), cancellationToken);
+        });
+        var command = new Command("issue", "Issue licences.");
+        command.Subcommands.Add(batch);
+        return command;
+    }
+
+    private static async Task<int> RunBatchAsync(IssuanceService service, Actor actor, string path, int chunkSize, CancellationToken cancellationToken)
+    {
+        var (rows, unreadable) = BatchInput.Read(path);
+        var errors = unreadable.Select(u => (u.Line, Code: "ROW_UNREADABLE", u.Field, u.Detail)).ToList();
+        int issued = 0, replayed = 0, done = 0;
+        var watch = Stopwatch.StartNew();
+        foreach (var chunk in rows.Chunk(chunkSize))
+        {
+            foreach (var row in await service.IssueBatchAsync(chunk, actor, cancellationToken))
+            {
+                if (row.Error is { } error)
+                {
+                    errors.Add((row.Line, error.Code, error.Field ?? string.Empty, error.Detail));
+                }
+                else if (row.Replayed)
+                {
+                    replayed++;
+                }
+                else
+                {
+                    issued++;
+                }
+            }
+
+            done += chunk.Length;
+            Progress(done, rows.Count, watch.Elapsed);
+        }
+
+        Console.Error.WriteLine();
+        var report = path + ".errors.csv";
+        if (errors.Count > 0)
+        {
+            await using var writer = new StreamWriter(report);
+            await using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture);
+            csv.WriteField("line");
+            csv.WriteField("code");
+            csv.WriteField("field");
+            csv.WriteField("detail");
+            await csv.NextRecordAsync();
+            foreach (var (line, code, field, detail) in errors.OrderBy(e => e.Line))
+            {
+                csv.WriteField(line);
+                csv.WriteField(code);
+                csv.WriteField(field);
+                csv.WriteField(detail);
+                await csv.NextRecordAsync();
+            }
+        }
+        else if (File.Exists(report))
+        {
+            File.Delete(report);
+        }
+
+        var rate = issued / Math.Max(watch.Elapsed.TotalSeconds, 0.001);
+        Console.WriteLine($"issued {issued}, already issued {replayed}, rejected {errors.Count} in {watch.Elapsed.TotalSeconds:F1} s ({rate:F0} licences/s)");
+        if (errors.Count > 0)
+        {
+            Console.WriteLine($"rejected rows: {report}");
+        }
+
+        return errors.Count == 0 ? 0 : 3;
+    }
+
+    private static void Progress(int done, int total, TimeSpan elapsed)
+    {
+        if (Console.IsErrorRedirected && done != total)
+        {
+            return;
+        }
+
+        const int width = 30;
+        var filled = total == 0 ? width : done * width / total;
+        Console.Error.Write($"\r[{new string('#', filled)}{new string('.', width - filled)}] {done}/{total} ({done / Math.Max(elapsed.TotalSeconds, 0.001):F0}/s)");
+    }
+
+    private static Command WithDatabase(Command command)
+    {
+        command.Options.Add(Sqlite);
+        command.Options.Add(Postgres);
+        command.Validators.Add(result =>
+        {
+            if ((result.GetValue(Sqlite) is null) == (result.GetValue(Postgres) is null))
+            {
+                result.AddError("Give exactly one of --sqlite FILE or --postgres CONNECTION-STRING.");
+            }
+        });
+        return command;
+    }
+
+    private static IDatabase Database(ParseResult result) =>
+        result.GetValue(Sqlite) is { } file ? new SqliteDatabase(file.FullName) : new PostgresDatabase(result.GetValue(Postgres)!);
+}
