@@ -1,4 +1,8 @@
 using System.CommandLine;
+using LicenceTrust.Core.Crypto;
+using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Pki;
+using LicenceTrust.KeyStore;
 using LicenceTrust.Samples;
 
 namespace LicenceTrust.Cli;
@@ -22,6 +26,126 @@ internal static class KeysCommands
 
         var keys = new Command("keys", "Keys and certificates.");
         keys.Subcommands.Add(sample);
+        keys.Subcommands.Add(Init());
+        keys.Subcommands.Add(Issuer());
         return keys;
     }
+
+    /// <summary><c>keys init</c>: a province's SM2 root CA and the node's list-signing key.</summary>
+    private static Command Init()
+    {
+        var province = new Option<string>("--province") { Description = "cq or sc.", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Key directory; <province>/ is created in it and must not exist yet.", Required = true };
+        var years = new Option<int>("--years") { Description = "Root validity in years (1-30).", DefaultValueFactory = _ => 20 };
+        var command = new Command("init", "Create a province's root CA (SM2, SM3withSM2) and the node's list-signing certificate. Keep root.key.pem offline.");
+        command.Options.Add(province);
+        command.Options.Add(output);
+        command.Options.Add(years);
+        command.SetAction(result =>
+        {
+            if (!Province.TryFromNodeId(result.GetValue(province), out var where) || result.GetValue(years) is < 1 or > 30)
+            {
+                Console.Error.WriteLine("--province must be cq or sc; --years 1-30.");
+                return 2;
+            }
+
+            var folder = Path.Combine(result.GetValue(output)!.FullName, where.NodeId);
+            if (Directory.Exists(folder))
+            {
+                Console.Error.WriteLine($"{folder} exists already: refusing to overwrite a province's keys.");
+                return 2;
+            }
+
+            Directory.CreateDirectory(Path.Combine(folder, KeyDirectory.IssuersFolder));
+            var now = DateTimeOffset.UtcNow;
+            var rootKey = SigningKey.Generate(SignatureAlgorithm.Sm2Sm3);
+            var root = CertificateFactory.CreateRoot(where, rootKey, $"{where.NameZh}电子证照互认根CA", now, now.AddYears(result.GetValue(years)));
+            var listKey = SigningKey.Generate(SignatureAlgorithm.Sm2Sm3);
+            var list = CertificateFactory.CreateListSigner(where, root, rootKey, listKey, $"{where.NameZh}节点列表签名", now, now.AddYears(Math.Min(5, result.GetValue(years))));
+            Write(folder, KeyDirectory.RootCertificate, CertificateFactory.ToPem(root));
+            Write(folder, KeyDirectory.RootKey, rootKey.ToPkcs8Pem());
+            Write(folder, KeyDirectory.ListSignerCertificate, CertificateFactory.ToPem(list));
+            Write(folder, KeyDirectory.ListSignerKey, listKey.ToPkcs8Pem());
+            Console.WriteLine($"{where.NameZh} root fingerprint (the value peers pin): {TrustAnchor.Create(root).Fingerprint}");
+            Console.Error.WriteLine($"Move {Path.Combine(folder, KeyDirectory.RootKey)} offline once the issuer certificates are made.");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary><c>keys issuer</c>: an issuer certificate and key for one authority, signed by the province root.</summary>
+    private static Command Issuer()
+    {
+        var directory = new Option<DirectoryInfo>("--keys") { Description = "Key directory holding <province>/root.crt.pem and root.key.pem.", Required = true };
+        var province = new Option<string>("--province") { Description = "cq or sc.", Required = true };
+        var authority = new Option<string>("--authority") { Description = "The authority's unified social credit code.", Required = true };
+        var name = new Option<string>("--name") { Description = "The authority's name, e.g. 重庆市市场监督管理局.", Required = true };
+        var types = new Option<string[]>("--type") { Description = "A licence type code it may sign (repeat for several).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var algorithm = new Option<string>("--alg") { Description = "SM2-SM3 (default) or ES256.", DefaultValueFactory = _ => "SM2-SM3" };
+        var years = new Option<int>("--years") { Description = "Validity in years (1-10).", DefaultValueFactory = _ => 3 };
+        var command = new Command("issuer", "Create an issuer certificate for an authority, signed by the province root.");
+        foreach (var option in new Option[] { directory, province, authority, name, types, algorithm, years })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(result =>
+        {
+            if (!Province.TryFromNodeId(result.GetValue(province), out var where))
+            {
+                Console.Error.WriteLine("--province must be cq or sc.");
+                return 2;
+            }
+
+            if (!UnifiedSocialCreditCode.TryParse(result.GetValue(authority), out var code, out var error))
+            {
+                Console.Error.WriteLine($"--authority: {error}");
+                return 2;
+            }
+
+            if (!Province.TryFromDivision(code.DivisionCode, out var registered) || registered != where)
+            {
+                Console.Error.WriteLine($"--authority: {code.Value} is not registered in {where.NameZh}; a {where.NodeId} root vouches only for its own province's authorities.");
+                return 2;
+            }
+
+            var typeCodes = new List<LicenceTypeCode>();
+            foreach (var text in result.GetValue(types)!)
+            {
+                if (!LicenceTypeCode.TryParse(text, out var typeCode, out error))
+                {
+                    Console.Error.WriteLine($"--type {text}: {error}");
+                    return 2;
+                }
+
+                typeCodes.Add(typeCode);
+            }
+
+            if (!SignatureAlgorithm.TryFromName(result.GetValue(algorithm), out var alg) || result.GetValue(years) is < 1 or > 10)
+            {
+                Console.Error.WriteLine("--alg must be SM2-SM3 or ES256; --years 1-10.");
+                return 2;
+            }
+
+            var keys = KeyDirectory.Load(result.GetValue(directory)!.FullName, where);
+            if (keys.RootKey is null)
+            {
+                Console.Error.WriteLine($"No {KeyDirectory.RootKey} for {where.NodeId}: issuer certificates are made where the root key is.");
+                return 2;
+            }
+
+            var key = SigningKey.Generate(alg);
+            var now = DateTimeOffset.UtcNow;
+            var der = CertificateFactory.CreateIssuer(where, keys.Root.Der.ToArray(), keys.RootKey, key, new IssuerProfile(code, result.GetValue(name)!, typeCodes), now, now.AddYears(result.GetValue(years)));
+            var certificate = IssuerCertificate.Parse(der);
+            var folder = Path.Combine(result.GetValue(directory)!.FullName, where.NodeId, KeyDirectory.IssuersFolder);
+            Write(folder, KeyDirectory.IssuerFileStem(certificate) + ".crt.pem", CertificateFactory.ToPem(der));
+            Write(folder, KeyDirectory.IssuerFileStem(certificate) + ".key.pem", key.ToPkcs8Pem());
+            Console.WriteLine($"Issuer certificate for {certificate.AuthorityName}: kid {certificate.Kid}, {certificate.Algorithm.Name}, types {string.Join(", ", certificate.AllowedLicenceTypes)}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Write(string folder, string name, string content) => File.WriteAllText(Path.Combine(folder, name), content.TrimEnd() + "\n");
 }

@@ -60,7 +60,7 @@ internal static class NodeCommands
 
             var database = Database(result);
             database.Migrate();
-            var (key, record) = await new ApiKeyService(new ApiKeyStore(database), TimeProvider.System)
+            var (key, record) = await new ApiKeyService(new ApiKeyStore(database), new IssuanceStore(database), TimeProvider.System)
                 .CreateAsync(actorRole, result.GetValue(name)!, actorRole == ActorRole.Authority ? code : null, cancellationToken);
             Console.WriteLine(key);
             Console.Error.WriteLine($"Created {record.Role} key {record.Id} for {record.Name}. Store it now: it cannot be shown again.");

@@ -6,12 +6,10 @@ namespace LicenceTrust.Issuance;
 /// <summary>A stored API key: never the secret, only its SHA-256.</summary>
 public sealed record ApiKeyRecord(string Id, string SecretHash, ActorRole Role, string Name, string? AuthorityCode, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 
-/// <summary>Where API keys are kept.</summary>
+/// <summary>Where API keys are looked up (they are written through the issuance store, with their audit entry).</summary>
 public interface IApiKeyStore
 {
     Task<ApiKeyRecord?> FindAsync(string id, CancellationToken cancellationToken);
-
-    Task InsertAsync(ApiKeyRecord record, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -19,7 +17,7 @@ public interface IApiKeyStore
 /// so a single SHA-256 is a sufficient hash (no password stretching needed); it is compared in
 /// constant time. The clear key is shown once, at creation.
 /// </summary>
-public sealed class ApiKeyService(IApiKeyStore store, TimeProvider time)
+public sealed class ApiKeyService(IApiKeyStore store, IIssuanceStore issuance, TimeProvider time)
 {
     /// <summary>Creates a key; returns the clear key (shown once) and the stored record.</summary>
     public async Task<(string Key, ApiKeyRecord Record)> CreateAsync(ActorRole role, string name, string? authorityCode, CancellationToken cancellationToken = default)
@@ -32,8 +30,14 @@ public sealed class ApiKeyService(IApiKeyStore store, TimeProvider time)
 
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
-        var record = new ApiKeyRecord(id, Hash(secret), role, name, authorityCode, time.GetUtcNow(), null);
-        await store.InsertAsync(record, cancellationToken);
+        var now = time.GetUtcNow();
+        var record = new ApiKeyRecord(id, Hash(secret), role, name, authorityCode, now, null);
+        await issuance.InTransactionAsync(async unit =>
+        {
+            await unit.InsertApiKeyAsync(record);
+            await AuditChain.AppendAsync(unit, new AuditDraft(AuditEvents.ApiKeyCreated, "api_key.created", Actor.System.ToString(), id, $"role={role};authority={authorityCode};name={name}", now));
+            return 0;
+        }, cancellationToken);
         return ($"lt_{id}_{secret}", record);
     }
 

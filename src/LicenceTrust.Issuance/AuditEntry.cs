@@ -47,6 +47,14 @@ public static class AuditChain
         return entry with { Hash = HashOf(entry) };
     }
 
+    /// <summary>Appends an entry after the current head, inside the caller's transaction.</summary>
+    public static async Task AppendAsync(IIssuanceUnit unit, AuditDraft draft)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        var (sequence, hash) = await unit.LastAuditAsync();
+        await unit.InsertAuditAsync(Link(draft, sequence + 1, hash));
+    }
+
     /// <summary>Checks entries in sequence order: numbering, links and hashes. Reports the first break.</summary>
     public static AuditVerification Verify(IEnumerable<AuditEntry> entries)
     {

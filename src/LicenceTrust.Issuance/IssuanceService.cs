@@ -284,8 +284,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
     {
         await unit.InsertLicenceAsync(record, idempotencyKey);
         await unit.TouchStatusListAsync(record.StatusList, now, added: 1);
-        var (sequence, hash) = await unit.LastAuditAsync();
-        await unit.InsertAuditAsync(AuditChain.Link(IssuedDraft(record, actor, now), sequence + 1, hash));
+        await AuditChain.AppendAsync(unit, IssuedDraft(record, actor, now));
     }
 
     private static AuditDraft IssuedDraft(LicenceRecord record, Actor actor, DateTimeOffset now) =>
@@ -320,11 +319,8 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         await AuditAsync(unit, AuditEvents.StatusChanged, "licence.status_changed", actor, record.Identifier, $"from={record.Status.WireName()};to={target.WireName()};reason={reason}", now);
     }
 
-    private static async Task AuditAsync(IIssuanceUnit unit, int eventId, string name, Actor actor, string subject, string data, DateTimeOffset now)
-    {
-        var (sequence, hash) = await unit.LastAuditAsync();
-        await unit.InsertAuditAsync(AuditChain.Link(new AuditDraft(eventId, name, actor.ToString(), subject, data, now), sequence + 1, hash));
-    }
+    private static Task AuditAsync(IIssuanceUnit unit, int eventId, string name, Actor actor, string subject, string data, DateTimeOffset now) =>
+        AuditChain.AppendAsync(unit, new AuditDraft(eventId, name, actor.ToString(), subject, data, now));
 
     private Licence Draft(IssueCommand command, LicenceType type, LicenceIdentifier identifier, string certificateAuthorityName, DateTimeOffset now)
     {

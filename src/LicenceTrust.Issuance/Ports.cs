@@ -59,6 +59,8 @@ public interface IIssuanceUnit
     Task<(long Sequence, string Hash)> LastAuditAsync();
 
     Task InsertAuditAsync(AuditEntry entry);
+
+    Task InsertApiKeyAsync(ApiKeyRecord record);
 }
 
 /// <summary>An issuer certificate with the signer of its key.</summary>

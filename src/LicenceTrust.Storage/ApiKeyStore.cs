@@ -3,7 +3,7 @@ using LicenceTrust.Issuance;
 
 namespace LicenceTrust.Storage;
 
-/// <summary>API keys on any <see cref="IDatabase"/>. All SQL for them is in this file.</summary>
+/// <summary>API key look-ups on any <see cref="IDatabase"/>. Both API key statements are here; the insert runs in the issuance transaction.</summary>
 public sealed class ApiKeyStore(IDatabase database) : IApiKeyStore
 {
     public const string FindSql = "SELECT id, secret_hash AS SecretHash, role, name, authority_code AS AuthorityCode, created_at AS CreatedAt, revoked_at AS RevokedAt FROM api_keys WHERE id = @id";
@@ -18,16 +18,6 @@ public sealed class ApiKeyStore(IDatabase database) : IApiKeyStore
             new { id }, cancellationToken: cancellationToken));
         return row is null ? null : new ApiKeyRecord(row.Id, row.SecretHash, (ActorRole)row.Role, row.Name, row.AuthorityCode,
             DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt), row.RevokedAt is { } r ? DateTimeOffset.FromUnixTimeMilliseconds(r) : null);
-    }
-
-    public async Task InsertAsync(ApiKeyRecord record, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            InsertSql,
-            new { record.Id, record.SecretHash, Role = (int)record.Role, record.Name, record.AuthorityCode, CreatedAt = record.CreatedAt.ToUnixTimeMilliseconds() },
-            cancellationToken: cancellationToken));
     }
 
     private sealed class Row

@@ -215,6 +215,11 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
             return last ?? (0, AuditChain.Genesis);
         }
 
+        public Task InsertApiKeyAsync(ApiKeyRecord record) => connection.ExecuteAsync(
+            ApiKeyStore.InsertSql,
+            new { record.Id, record.SecretHash, Role = (int)record.Role, record.Name, record.AuthorityCode, CreatedAt = record.CreatedAt.ToUnixTimeMilliseconds() },
+            transaction);
+
         public Task InsertAuditAsync(AuditEntry entry) => connection.ExecuteAsync(
             sql.InsertAudit,
             new { entry.Sequence, entry.EventId, entry.Event, entry.Actor, entry.Subject, entry.Data, At = entry.At.ToUnixTimeMilliseconds(), entry.PreviousHash, entry.Hash },

@@ -168,13 +168,16 @@ public abstract class IssuanceStoreContract
     public async Task Api_keys_are_stored_hashed_and_authenticate()
     {
         Database.Migrate();
-        var keys = new ApiKeyService(new ApiKeyStore(Database), TimeProvider.System);
+        var keys = new ApiKeyService(new ApiKeyStore(Database), new IssuanceStore(Database), TimeProvider.System);
         var (key, record) = await keys.CreateAsync(ActorRole.Authority, Regulator.Name, Regulator.Code.Value);
 
         Assert.DoesNotContain(key[16..], record.SecretHash, StringComparison.Ordinal);
         Assert.Equal(Regulator.Code.Value, (await keys.AuthenticateAsync(key))!.AuthorityCode);
         Assert.Null(await keys.AuthenticateAsync(key[..^1] + "x"));
         Assert.Null(await keys.AuthenticateAsync(null));
+        var audit = await new IssuanceStore(Database).AuditLogAsync(CancellationToken.None);
+        Assert.Equal(AuditEvents.ApiKeyCreated, Assert.Single(audit).EventId);
+        Assert.DoesNotContain(key[16..], audit[0].Data, StringComparison.Ordinal);
     }
 
     private static IssueCommand Command(Licence demo) => new()

@@ -1,0 +1,28 @@
+using System.Net;
+
+namespace LicenceTrust.Server.Tests;
+
+public class HealthTests(NodeFixture node) : IClassFixture<NodeFixture>
+{
+    [Fact]
+    public async Task Live_and_ready_answer_without_a_key()
+    {
+        var client = node.Client();
+        Assert.Equal("ok", await client.GetStringAsync("/health/live"));
+        Assert.Equal("ready", await client.GetStringAsync("/health/ready"));
+    }
+
+    [Fact]
+    public async Task Ready_is_503_when_the_database_file_is_gone()
+    {
+        await using var own = new NodeFixture();
+        await own.InitializeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Delete(own.DatabasePath);
+        Directory.CreateDirectory(own.DatabasePath); // a folder where the file was: SQLite cannot open it
+
+        using var response = await own.Client().GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Directory.Delete(own.DatabasePath);
+    }
+}
