@@ -35,7 +35,6 @@ public sealed record StatusAt(LicenceStatus Status, DateTimeOffset Since, Status
 public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, IssuanceOptions options, TimeProvider time)
 {
     private const int SlotAttempts = 64;
-    private static readonly IReadOnlySet<(int, int)> NoSlots = new HashSet<(int, int)>();
 
     public async Task<IssueOutcome> IssueAsync(IssueCommand command, Actor actor, CancellationToken cancellationToken = default)
     {
@@ -54,13 +53,13 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         Draft(command, type, Placeholder(type, authorityCode), signing.Certificate.AuthorityName, time.GetUtcNow());
         return await store.InTransactionAsync(async unit =>
         {
-            if (command.IdempotencyKey is { } key && await unit.FindByIdempotencyKeyAsync(authorityCode, key) is { } earlier)
+            if (command.IdempotencyKey is { } key && (await unit.FindByIdempotencyKeysAsync(authorityCode, [key])).TryGetValue(key, out var earlier))
             {
                 return new IssueOutcome(earlier, Replayed: true);
             }
 
             var now = time.GetUtcNow();
-            var licence = await NewLicenceAsync(unit, command, type, signing, authorityCode, now);
+            var licence = Draft(command, type, await IdentifierAsync(unit, type, authorityCode, now), signing.Certificate.AuthorityName, now);
             var (list, index) = await AllocateSlotAsync(unit, now);
             var record = Seal(licence, signing, list, index, actor, now, supersedes: null);
             await StoreIssuedAsync(unit, record, command.IdempotencyKey, actor, now);
@@ -100,44 +99,54 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         await store.InTransactionAsync(async unit =>
         {
             var now = time.GetUtcNow();
-            var prepared = new List<(int Position, Licence Licence, IssuerSigning Signing, int List, int Index)>();
-            var taken = new HashSet<(int, int)>();
-            // One list per chunk: a chunk (≤ 5,000) is small against a half-empty list of ≥ 131,072 slots.
-            var (list, size) = await unit.OpenStatusListAsync(options.StatusListSize, now);
-            foreach (var (position, type, signing) in valid)
+            var keys = valid.Select(v => rows[v.Position].Command.IdempotencyKey).OfType<string>().ToList();
+            var earlier = keys.Count == 0 ? new Dictionary<string, LicenceRecord>() : await unit.FindByIdempotencyKeysAsync(authorityCode, keys);
+            var fresh = new List<(int Position, LicenceType Type, IssuerSigning Signing)>();
+            foreach (var row in valid)
             {
-                var command = rows[position].Command;
-                if (command.IdempotencyKey is { } key && await unit.FindByIdempotencyKeyAsync(authorityCode, key) is { } earlier)
+                if (rows[row.Position].Command.IdempotencyKey is { } key && earlier.TryGetValue(key, out var record))
                 {
-                    results[position] = new BatchRowResult(rows[position].Line, earlier, null, Replayed: true);
-                    continue;
+                    results[row.Position] = new BatchRowResult(rows[row.Position].Line, record, null, Replayed: true);
                 }
-
-                var licence = await NewLicenceAsync(unit, command, type, signing, authorityCode, now);
-                var index = await FreeSlotAsync(unit, list, size, taken);
-                taken.Add((list, index));
-                prepared.Add((position, licence, signing, list, index));
+                else
+                {
+                    fresh.Add(row);
+                }
             }
 
-            var sealedRecords = new LicenceRecord[prepared.Count];
-            Parallel.For(0, prepared.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
-                sealedRecords[i] = Seal(prepared[i].Licence, prepared[i].Signing, prepared[i].List, prepared[i].Index, actor, now, supersedes: null));
+            if (fresh.Count == 0)
+            {
+                return 0;
+            }
+
+            // One round trip each for serials and slots; one list per chunk (a chunk is small against a half-empty list).
+            var firstSerial = await unit.ReserveSerialsAsync(authorityCode, fresh.Count);
+            var (list, size) = await unit.OpenStatusListAsync(options.StatusListSize, now);
+            var slots = await FreeSlotsAsync(unit, list, size, fresh.Count);
+            var sealedRecords = new LicenceRecord[fresh.Count];
+            Parallel.For(0, fresh.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            {
+                var (position, type, signing) = fresh[i];
+                var identifier = Identifier(type, authorityCode, firstSerial + i, now);
+                var licence = Draft(rows[position].Command, type, identifier, signing.Certificate.AuthorityName, now);
+                sealedRecords[i] = Seal(licence, signing, list, slots[i], actor, now, supersedes: null);
+            });
 
             var (sequence, hash) = await unit.LastAuditAsync();
-            for (var i = 0; i < prepared.Count; i++)
+            var audit = new List<AuditEntry>(fresh.Count);
+            foreach (var record in sealedRecords)
             {
-                var position = prepared[i].Position;
-                var record = sealedRecords[i];
-                await unit.InsertLicenceAsync(record, rows[position].Command.IdempotencyKey);
                 var entry = AuditChain.Link(IssuedDraft(record, actor, now), ++sequence, hash);
-                await unit.InsertAuditAsync(entry);
+                audit.Add(entry);
                 hash = entry.Hash;
-                results[position] = new BatchRowResult(rows[position].Line, record, null, Replayed: false);
             }
 
-            if (prepared.Count > 0)
+            await unit.InsertLicencesAsync([.. sealedRecords.Select((r, i) => (r, rows[fresh[i].Position].Command.IdempotencyKey))]);
+            await unit.InsertAuditsAsync(audit);
+            await unit.TouchStatusListAsync(list, now, fresh.Count);
+            for (var i = 0; i < fresh.Count; i++)
             {
-                await unit.TouchStatusListAsync(list, now, prepared.Count);
+                results[fresh[i].Position] = new BatchRowResult(rows[fresh[i].Position].Line, sealedRecords[i], null, Replayed: false);
             }
 
             return 0;
@@ -243,32 +252,47 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         return current;
     }
 
-    private async Task<Licence> NewLicenceAsync(IIssuanceUnit unit, IssueCommand command, LicenceType type, IssuerSigning signing, string authorityCode, DateTimeOffset now)
-    {
-        var serial = await unit.NextSerialAsync(authorityCode);
-        var identifier = LicenceIdentifier.Create(type.Code, UnifiedSocialCreditCode.Parse(authorityCode), $"{ChinaDate(now).Year}{serial:D8}");
-        return Draft(command, type, identifier, signing.Certificate.AuthorityName, now);
-    }
+    private static async Task<LicenceIdentifier> IdentifierAsync(IIssuanceUnit unit, LicenceType type, string authorityCode, DateTimeOffset now) =>
+        Identifier(type, authorityCode, await unit.ReserveSerialsAsync(authorityCode, 1), now);
+
+    private static LicenceIdentifier Identifier(LicenceType type, string authorityCode, long serial, DateTimeOffset now) =>
+        LicenceIdentifier.Create(type.Code, UnifiedSocialCreditCode.Parse(authorityCode), $"{ChinaDate(now).Year}{serial:D8}");
 
     private async Task<(int List, int Index)> AllocateSlotAsync(IIssuanceUnit unit, DateTimeOffset now)
     {
         var (list, size) = await unit.OpenStatusListAsync(options.StatusListSize, now);
-        return (list, await FreeSlotAsync(unit, list, size, NoSlots));
+        return (list, (await FreeSlotsAsync(unit, list, size, 1))[0]);
     }
 
-    /// <summary>A random free slot: a list's neighbours reveal nothing about when or by whom a licence was issued.</summary>
-    private static async Task<int> FreeSlotAsync(IIssuanceUnit unit, int list, int size, IReadOnlySet<(int, int)> takenInThisTransaction)
+    /// <summary>
+    /// Random free slots: a list's neighbours reveal nothing about when or by whom a licence was issued.
+    /// Candidates are checked in one query per round; the list is at most half full, so rounds are few.
+    /// </summary>
+    private static async Task<int[]> FreeSlotsAsync(IIssuanceUnit unit, int list, int size, int count)
     {
-        for (var attempt = 0; attempt < SlotAttempts; attempt++)
+        var chosen = new HashSet<int>();
+        for (var round = 0; round < SlotAttempts && chosen.Count < count; round++)
         {
-            var candidate = Random.Shared.Next(size);
-            if (!takenInThisTransaction.Contains((list, candidate)) && await unit.IsSlotFreeAsync(list, candidate))
+            var candidates = new HashSet<int>();
+            while (candidates.Count < Math.Min((count - chosen.Count) * 2 + 4, size))
             {
-                return candidate;
+                var candidate = Random.Shared.Next(size);
+                if (!chosen.Contains(candidate))
+                {
+                    candidates.Add(candidate);
+                }
+            }
+
+            var taken = await unit.TakenSlotsAsync(list, candidates);
+            foreach (var candidate in candidates.Where(c => !taken.Contains(c)).Take(count - chosen.Count))
+            {
+                chosen.Add(candidate);
             }
         }
 
-        throw new LicenceTrustException(new LicenceTrustError(ErrorKind.Unavailable, "STATUS_LIST_FULL", "状态列表暂无空位，请重试 (no free status slot found; retry)."));
+        return chosen.Count == count
+            ? [.. chosen]
+            : throw new LicenceTrustException(new LicenceTrustError(ErrorKind.Unavailable, "STATUS_LIST_FULL", "状态列表暂无空位，请重试 (no free status slot found; retry)."));
     }
 
     /// <summary>Signs once and re-verifies. Pure CPU: safe to run in parallel.</summary>

@@ -35,10 +35,20 @@ public interface IIssuanceUnit
 {
     Task<LicenceRecord?> FindAsync(string identifier);
 
-    Task<LicenceRecord?> FindByIdempotencyKeyAsync(string authorityCode, string idempotencyKey);
+    /// <summary>Reserves <paramref name="count"/> consecutive serial numbers of an authority (1, 2, …); returns the first.</summary>
+    Task<long> ReserveSerialsAsync(string authorityCode, int count);
 
-    /// <summary>The next serial number of an authority (1, 2, …).</summary>
-    Task<long> NextSerialAsync(string authorityCode);
+    /// <summary>The earlier records of an authority for any of these idempotency keys, by key.</summary>
+    Task<IReadOnlyDictionary<string, LicenceRecord>> FindByIdempotencyKeysAsync(string authorityCode, IReadOnlyCollection<string> idempotencyKeys);
+
+    /// <summary>Which of the candidate slots of a list are taken.</summary>
+    Task<IReadOnlySet<int>> TakenSlotsAsync(int list, IReadOnlyCollection<int> candidates);
+
+    /// <summary>Inserts many licences (with their idempotency keys) in as few statements as the engine allows.</summary>
+    Task InsertLicencesAsync(IReadOnlyList<(LicenceRecord Record, string? IdempotencyKey)> records);
+
+    /// <summary>Inserts many audit entries, already chained, in as few statements as the engine allows.</summary>
+    Task InsertAuditsAsync(IReadOnlyList<AuditEntry> entries);
 
     /// <summary>The list new licences get slots in, opening a new one of <paramref name="size"/> when the current is half full.</summary>
     Task<(int List, int Size)> OpenStatusListAsync(int size, DateTimeOffset at);

@@ -22,8 +22,23 @@ public interface IDatabase
     /// <summary><c>… LIMIT @Limit OFFSET @Offset</c> in this dialect.</summary>
     string Page(string orderedSelect);
 
-    /// <summary>Increments and returns an authority's serial: one statement, inside the write transaction.</summary>
-    string NextSerialSql { get; }
+    /// <summary>Adds <c>@count</c> to an authority's serial and returns the new last serial: one statement, inside the write transaction.</summary>
+    string ReserveSerialsSql { get; }
+
+    /// <summary>
+    /// "column is one of the list parameter": <c>column IN @p</c>, which Dapper expands, or on PostgreSQL
+    /// <c>column = ANY(@p)</c>, because Dapper passes lists to Npgsql as arrays.
+    /// </summary>
+    string InList(string column, string parameter) => $"{column} IN @{parameter}";
+
+    /// <summary>
+    /// Rows per multi-row INSERT. Servers gain from fewer round trips; in-process SQLite does not, and
+    /// binding many named parameters costs more than it saves there.
+    /// </summary>
+    int RowsPerInsert => 50;
+
+    /// <summary>The most parameters one statement may carry (multi-row inserts are split to fit).</summary>
+    int MaxParameters { get; }
 
     /// <summary>Applies pending migrations; returns their names.</summary>
     IReadOnlyList<string> Migrate();

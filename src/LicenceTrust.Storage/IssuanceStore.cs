@@ -15,6 +15,8 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
 {
     private readonly Statements _sql = new(database);
 
+    private const int ValuesPerList = 200;
+
     internal const string LicenceColumns =
         "identifier, licence_json AS LicenceJson, status, status_list AS StatusList, status_index AS StatusIndex, qr_text AS QrText, " +
         "issued_at AS IssuedAt, issued_by AS IssuedBy, supersedes, superseded_by AS SupersededBy";
@@ -24,7 +26,7 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
         ArgumentNullException.ThrowIfNull(work);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
-        var result = await work(new Unit(connection, transaction, _sql));
+        var result = await work(new Unit(connection, transaction, _sql, database));
         await transaction.CommitAsync(cancellationToken);
         return result;
     }
@@ -109,7 +111,6 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
 
         public string AuditLog { get; } = "SELECT sequence, event_id AS EventId, event, actor, subject, data, at, previous_hash AS PreviousHash, hash FROM audit_log ORDER BY sequence";
 
-        public string FindByIdempotencyKey { get; } = $"SELECT {LicenceColumns} FROM licences WHERE authority_code = @authorityCode AND idempotency_key = @idempotencyKey";
 
         public string LastStatusList { get; } = database.Page("SELECT id, size, used FROM status_lists ORDER BY id DESC");
 
@@ -126,29 +127,99 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
 
         public string LastAudit { get; } = database.Page("SELECT sequence, hash FROM audit_log ORDER BY sequence DESC");
 
-        public string InsertAudit { get; } = "INSERT INTO audit_log (sequence, event_id, event, actor, subject, data, at, previous_hash, hash) VALUES (@Sequence, @EventId, @Event, @Actor, @Subject, @Data, @At, @PreviousHash, @Hash)";
+        public string InsertAudit { get; } = MultiRowInsert("audit_log", AuditInsertColumns, 1);
 
-        public string NextSerial { get; } = database.NextSerialSql;
+        public string ReserveSerials { get; } = database.ReserveSerialsSql;
 
-        public string InsertLicence { get; } = "INSERT INTO licences (identifier, authority_code, type_code, number, holder_name, licence_json, status, status_list, status_index, qr_text, issued_at, issued_by, idempotency_key, supersedes) " +
-            "VALUES (@Identifier, @AuthorityCode, @TypeCode, @Number, @HolderName, @LicenceJson, @Status, @StatusList, @StatusIndex, @QrText, @IssuedAt, @IssuedBy, @IdempotencyKey, @Supersedes)";
+        public string FindByIdempotencyKeys { get; } = $"SELECT {LicenceColumns}, idempotency_key AS IdempotencyKey FROM licences WHERE authority_code = @authorityCode AND {database.InList("idempotency_key", "keys")}";
+
+        public string TakenSlots { get; } = $"SELECT status_index FROM licences WHERE status_list = @list AND {database.InList("status_index", "candidates")}";
+
+        public string InsertLicence { get; } = MultiRowInsert("licences", LicenceInsertColumns, 1);
+
+        public string InsertLicencesTwoRows { get; } = MultiRowInsert("licences", LicenceInsertColumns, 2);
+
+        public static readonly string[] LicenceInsertColumns =
+            ["identifier", "authority_code", "type_code", "number", "holder_name", "licence_json", "status", "status_list", "status_index", "qr_text", "issued_at", "issued_by", "idempotency_key", "supersedes"];
+
+        public static readonly string[] AuditInsertColumns =
+            ["sequence", "event_id", "event", "actor", "subject", "data", "at", "previous_hash", "hash"];
+
+        /// <summary><c>INSERT INTO table (columns) VALUES (@p0_0, …), (@p1_0, …)</c> for <paramref name="rows"/> rows.</summary>
+        public static string MultiRowInsert(string table, string[] columns, int rows) =>
+            $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES " +
+            string.Join(", ", Enumerable.Range(0, rows).Select(r => "(" + string.Join(", ", columns.Select((_, c) => $"@p{r}_{c}")) + ")"));
 
         /// <summary>All statements, for dialect checks.</summary>
         public IEnumerable<string> All() => GetType().GetProperties().Where(p => p.PropertyType == typeof(string)).Select(p => (string)p.GetValue(this)!);
     }
 
-    private sealed class Unit(DbConnection connection, DbTransaction transaction, Statements sql) : IIssuanceUnit
+    private sealed class Unit(DbConnection connection, DbTransaction transaction, Statements sql, IDatabase database) : IIssuanceUnit
     {
         public async Task<LicenceRecord?> FindAsync(string identifier) =>
             (await connection.QuerySingleOrDefaultAsync<LicenceRow>(sql.FindLicence, new { identifier }, transaction))?.ToRecord();
 
-        public async Task<LicenceRecord?> FindByIdempotencyKeyAsync(string authorityCode, string idempotencyKey) =>
-            (await connection.QuerySingleOrDefaultAsync<LicenceRow>(
-                sql.FindByIdempotencyKey,
-                new { authorityCode, idempotencyKey }, transaction))?.ToRecord();
+        public async Task<long> ReserveSerialsAsync(string authorityCode, int count) =>
+            await connection.ExecuteScalarAsync<long>(sql.ReserveSerials, new { authorityCode, count }, transaction) - count + 1;
 
-        public Task<long> NextSerialAsync(string authorityCode) =>
-            connection.ExecuteScalarAsync<long>(sql.NextSerial, new { authorityCode }, transaction);
+        public async Task<IReadOnlyDictionary<string, LicenceRecord>> FindByIdempotencyKeysAsync(string authorityCode, IReadOnlyCollection<string> idempotencyKeys)
+        {
+            var found = new Dictionary<string, LicenceRecord>(StringComparer.Ordinal);
+            foreach (var keys in idempotencyKeys.Chunk(ValuesPerList))
+            {
+                foreach (var row in await connection.QueryAsync<LicenceRow>(sql.FindByIdempotencyKeys, new { authorityCode, keys }, transaction))
+                {
+                    found[row.IdempotencyKey!] = row.ToRecord();
+                }
+            }
+
+            return found;
+        }
+
+        public async Task<IReadOnlySet<int>> TakenSlotsAsync(int list, IReadOnlyCollection<int> candidates)
+        {
+            var taken = new HashSet<int>();
+            foreach (var part in candidates.Chunk(ValuesPerList))
+            {
+                taken.UnionWith((await connection.QueryAsync<long>(sql.TakenSlots, new { list, candidates = part.Select(c => (long)c).ToArray() }, transaction)).Select(i => (int)i));
+            }
+
+            return taken;
+        }
+
+        public Task InsertLicencesAsync(IReadOnlyList<(LicenceRecord Record, string? IdempotencyKey)> records) =>
+            InsertRowsAsync("licences", Statements.LicenceInsertColumns, records, r => new object?[]
+            {
+                r.Record.Identifier, r.Record.Licence.AuthorityCode, r.Record.Licence.TypeCode.Value, r.Record.Licence.Number,
+                r.Record.Licence.Holder.Name, JsonViews.Serialize(r.Record.Licence.ToView()), (int)r.Record.Status, r.Record.StatusList,
+                r.Record.StatusIndex, r.Record.QrText, r.Record.IssuedAt.ToUnixTimeMilliseconds(), r.Record.IssuedBy, r.IdempotencyKey, r.Record.Supersedes,
+            });
+
+        public Task InsertAuditsAsync(IReadOnlyList<AuditEntry> entries) =>
+            InsertRowsAsync("audit_log", Statements.AuditInsertColumns, entries, e => new object?[]
+            {
+                e.Sequence, e.EventId, e.Event, e.Actor, e.Subject, e.Data, e.At.ToUnixTimeMilliseconds(), e.PreviousHash, e.Hash,
+            });
+
+        private async Task InsertRowsAsync<T>(string table, string[] columns, IReadOnlyList<T> rows, Func<T, object?[]> values)
+        {
+            // Statements stay small: binding named parameters is quadratic in their number (Dapper and SQLite
+            // look each one up by name), so a few dozen rows beat one huge statement by far.
+            foreach (var part in rows.Chunk(Math.Clamp(database.MaxParameters / columns.Length, 1, database.RowsPerInsert)))
+            {
+                var parameters = new DynamicParameters();
+                for (var r = 0; r < part.Length; r++)
+                {
+                    var row = values(part[r]);
+                    for (var c = 0; c < columns.Length; c++)
+                    {
+                        parameters.Add($"p{r}_{c}", row[c]);
+                    }
+                }
+
+                await connection.ExecuteAsync(Statements.MultiRowInsert(table, columns, part.Length), parameters, transaction);
+            }
+        }
 
         public async Task<(int List, int Size)> OpenStatusListAsync(int size, DateTimeOffset at)
         {
@@ -171,29 +242,7 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
             await connection.ExecuteScalarAsync<long>(
                 sql.SlotTaken, new { list, index }, transaction) == 0;
 
-        public async Task InsertLicenceAsync(LicenceRecord record, string? idempotencyKey)
-        {
-            await connection.ExecuteAsync(
-                sql.InsertLicence,
-                new
-                {
-                    record.Identifier,
-                    record.Licence.AuthorityCode,
-                    TypeCode = record.Licence.TypeCode.Value,
-                    record.Licence.Number,
-                    HolderName = record.Licence.Holder.Name,
-                    LicenceJson = JsonViews.Serialize(record.Licence.ToView()),
-                    Status = (int)record.Status,
-                    record.StatusList,
-                    record.StatusIndex,
-                    record.QrText,
-                    IssuedAt = record.IssuedAt.ToUnixTimeMilliseconds(),
-                    record.IssuedBy,
-                    IdempotencyKey = idempotencyKey,
-                    record.Supersedes,
-                },
-                transaction);
-        }
+        public Task InsertLicenceAsync(LicenceRecord record, string? idempotencyKey) => InsertLicencesAsync([(record, idempotencyKey)]);
 
         public async Task<bool> ChangeStatusAsync(string identifier, LicenceStatus from, LicenceStatus to, string? supersededBy) =>
             await connection.ExecuteAsync(
@@ -220,10 +269,7 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
             new { record.Id, record.SecretHash, Role = (int)record.Role, record.Name, record.AuthorityCode, CreatedAt = record.CreatedAt.ToUnixTimeMilliseconds() },
             transaction);
 
-        public Task InsertAuditAsync(AuditEntry entry) => connection.ExecuteAsync(
-            sql.InsertAudit,
-            new { entry.Sequence, entry.EventId, entry.Event, entry.Actor, entry.Subject, entry.Data, At = entry.At.ToUnixTimeMilliseconds(), entry.PreviousHash, entry.Hash },
-            transaction);
+        public Task InsertAuditAsync(AuditEntry entry) => InsertAuditsAsync([entry]);
     }
 
     private sealed class LicenceRow
@@ -238,6 +284,8 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
         public string IssuedBy { get; init; } = string.Empty;
         public string? Supersedes { get; init; }
         public string? SupersededBy { get; init; }
+
+        public string? IdempotencyKey { get; init; }
 
         public LicenceRecord ToRecord() => new(
             (JsonSerializer.Deserialize<LicenceView>(LicenceJson, JsonViews.Options) ?? throw new InvalidDataException($"licence {Identifier}: empty JSON")).ToLicence(),

@@ -155,13 +155,14 @@ public abstract class IssuanceStoreContract
         var (_, store) = Service();
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.InTransactionAsync<int>(async unit =>
         {
-            await unit.NextSerialAsync("11510000MB2B00011K");
+            await unit.ReserveSerialsAsync("11510000MB2B00011K", 3);
             await unit.InsertAuditAsync(AuditChain.Link(new AuditDraft(1, "x", "y", "z", "d", DateTimeOffset.UtcNow), 1, AuditChain.Genesis));
             throw new InvalidOperationException("crash before commit");
         }, CancellationToken.None));
 
         Assert.Empty(await store.AuditLogAsync(CancellationToken.None));
-        Assert.Equal(1, await store.InTransactionAsync(unit => unit.NextSerialAsync("11510000MB2B00011K"), CancellationToken.None));
+        Assert.Equal(1, await store.InTransactionAsync(unit => unit.ReserveSerialsAsync("11510000MB2B00011K", 2), CancellationToken.None));
+        Assert.Equal(3, await store.InTransactionAsync(unit => unit.ReserveSerialsAsync("11510000MB2B00011K", 1), CancellationToken.None));
     }
 
     [SkippableFact]

@@ -14,6 +14,8 @@ public sealed class PostgresDatabase(string connectionString) : IDatabase
 
     private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
 
+    public int MaxParameters => 60000;
+
     public string Dialect => "Postgres";
 
     public string Description
@@ -25,9 +27,9 @@ public sealed class PostgresDatabase(string connectionString) : IDatabase
         }
     }
 
-    public string NextSerialSql =>
-        "INSERT INTO serials (authority_code, last_serial) VALUES (@authorityCode, 1) " +
-        "ON CONFLICT (authority_code) DO UPDATE SET last_serial = serials.last_serial + 1 RETURNING last_serial";
+    public string ReserveSerialsSql =>
+        "INSERT INTO serials (authority_code, last_serial) VALUES (@authorityCode, @count) " +
+        "ON CONFLICT (authority_code) DO UPDATE SET last_serial = serials.last_serial + @count RETURNING last_serial";
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await _source.OpenConnectionAsync(cancellationToken);
 
@@ -40,6 +42,8 @@ public sealed class PostgresDatabase(string connectionString) : IDatabase
         await command.ExecuteNonQueryAsync(cancellationToken);
         return transaction;
     }
+
+    public string InList(string column, string parameter) => $"{column} = ANY(@{parameter})";
 
     public string Page(string orderedSelect) => orderedSelect + " LIMIT @Limit OFFSET @Offset";
 

@@ -10,6 +10,9 @@ namespace LicenceTrust.Storage.SqlServer;
 /// </summary>
 public sealed class SqlServerDatabase(string connectionString) : IDatabase
 {
+    /// <summary>SQL Server takes at most 2,100 parameters a statement.</summary>
+    public int MaxParameters => 2000;
+
     public string Dialect => "SqlServer";
 
     public string Description
@@ -21,10 +24,10 @@ public sealed class SqlServerDatabase(string connectionString) : IDatabase
         }
     }
 
-    public string NextSerialSql =>
+    public string ReserveSerialsSql =>
         "MERGE serials WITH (HOLDLOCK) AS target USING (SELECT @authorityCode AS authority_code) AS source ON target.authority_code = source.authority_code " +
-        "WHEN MATCHED THEN UPDATE SET last_serial = target.last_serial + 1 " +
-        "WHEN NOT MATCHED THEN INSERT (authority_code, last_serial) VALUES (source.authority_code, 1) " +
+        "WHEN MATCHED THEN UPDATE SET last_serial = target.last_serial + @count " +
+        "WHEN NOT MATCHED THEN INSERT (authority_code, last_serial) VALUES (source.authority_code, @count) " +
         "OUTPUT inserted.last_serial;";
 
     /// <summary>The statement that takes the writers' lock inside a transaction.</summary>

@@ -24,6 +24,10 @@ public sealed class SqliteDatabase : IDatabase
         wal.ExecuteNonQuery();
     }
 
+    public int MaxParameters => 30000;
+
+    public int RowsPerInsert => 1;
+
     public string Dialect => "Sqlite";
 
     /// <summary>The database file.</summary>
@@ -31,9 +35,9 @@ public sealed class SqliteDatabase : IDatabase
 
     public string Description => $"SQLite {FilePath}";
 
-    public string NextSerialSql =>
-        "INSERT INTO serials (authority_code, last_serial) VALUES (@authorityCode, 1) " +
-        "ON CONFLICT (authority_code) DO UPDATE SET last_serial = serials.last_serial + 1 RETURNING last_serial";
+    public string ReserveSerialsSql =>
+        "INSERT INTO serials (authority_code, last_serial) VALUES (@authorityCode, @count) " +
+        "ON CONFLICT (authority_code) DO UPDATE SET last_serial = serials.last_serial + @count RETURNING last_serial";
 
     public SqliteConnection Open()
     {
