@@ -24,6 +24,23 @@ public class StatusLifecycleTests(NodeFixture node) : IClassFixture<NodeFixture>
         (await client.SendAsync(HttpMethod.Post, $"/api/v1/licences/{id}/cancel", new { reason = "x" })).AssertProblem(HttpStatusCode.Conflict, "STATUS_CHANGE_NOT_ALLOWED");
     }
 
+    [Fact]
+    public async Task Cancel_ends_a_licence_and_shows_as_invalid_in_the_status_list()
+    {
+        var issued = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.FoodBusinessPermit, 306);
+        var id = issued.GetProperty("identifier").GetString();
+        var client = node.Client(node.RegulatorKey);
+
+        var cancelled = await client.SendAsync(HttpMethod.Post, $"/api/v1/licences/{id}/cancel", new { reason = "企业注销" });
+        var status = await node.Client().SendAsync(HttpMethod.Get, $"/api/v1/licences/{id}/status");
+        var (list, _) = await FetchListAsync(node.Client(), new Uri(issued.GetProperty("statusList").GetProperty("uri").GetString()!).AbsolutePath);
+
+        Assert.Equal("CANCELLED", cancelled.Body.GetProperty("status").GetString());
+        Assert.Equal("已注销", status.Body.GetProperty("statusZh").GetString());
+        Assert.Equal(1, list.Bits.Get(issued.GetProperty("statusList").GetProperty("index").GetInt32()));
+        (await client.SendAsync(HttpMethod.Post, $"/api/v1/licences/{id}/suspend", new { reason = "x" })).AssertProblem(HttpStatusCode.Conflict, "STATUS_CHANGE_NOT_ALLOWED");
+    }
+
     [Theory]
     [InlineData("{}")]
     [InlineData("{\"reason\":\"\"}")]
