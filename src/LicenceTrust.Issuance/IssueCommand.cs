@@ -1,3 +1,5 @@
+using LicenceTrust.Core.Licences;
+
 namespace LicenceTrust.Issuance;
 
 /// <summary>What an authority asks to issue. Validated by <see cref="Lints"/>; the node assigns the identifier.</summary>
@@ -34,4 +36,25 @@ public sealed record IssueCommand
 
     /// <summary>A retried request with the same key returns the first result instead of issuing twice.</summary>
     public string? IdempotencyKey { get; init; }
+
+    /// <summary>The request that would issue this licence (the node assigns a new identifier).</summary>
+    public static IssueCommand For(Licence licence)
+    {
+        ArgumentNullException.ThrowIfNull(licence);
+        return new IssueCommand
+        {
+            TypeCode = licence.TypeCode.Value,
+            Name = licence.Name,
+            Number = licence.Number,
+            HolderName = licence.Holder.Name,
+            HolderCodeType = licence.Holder.CodeType.ToCode(),
+            HolderCode = licence.Holder.Code,
+            AuthorityName = licence.AuthorityName,
+            AreaCode = licence.AreaCode,
+            IssueDate = licence.IssueDate,
+            ValidFrom = licence.ValidFrom,
+            ValidTo = licence.ValidTo,
+            Attributes = licence.Attributes,
+        };
+    }
 }

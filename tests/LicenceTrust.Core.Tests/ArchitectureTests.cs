@@ -27,3 +27,19 @@ public class ArchitectureTests
         Assert.Empty(parameters);
     }
 }
+
+public class ModuleBoundaryTests
+{
+    [Theory]
+    [InlineData("LicenceTrust.Issuance")]
+    [InlineData("LicenceTrust.Core")]
+    public void Domain_modules_reference_no_web_framework_SQL_or_Dapper(string module)
+    {
+        var assembly = System.Reflection.Assembly.Load(module);
+        var references = assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        Assert.DoesNotContain(references, r => r.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal)
+            || r.StartsWith("System.Data", StringComparison.Ordinal) || r == "Dapper" || r.StartsWith("Npgsql", StringComparison.Ordinal)
+            || r.StartsWith("Microsoft.Data", StringComparison.Ordinal) || r.StartsWith("LicenceTrust.Storage", StringComparison.Ordinal)
+            || r.StartsWith("LicenceTrust.Server", StringComparison.Ordinal));
+    }
+}

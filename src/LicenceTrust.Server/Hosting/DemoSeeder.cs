@@ -31,7 +31,7 @@ public sealed class DemoSeeder(IssuanceService issuance, ApiKeyService apiKeys, 
                 for (var sequence = 1; sequence <= 3; sequence++)
                 {
                     var demo = DemoLicences.Create(province, type, sequence);
-                    var outcome = await issuance.IssueAsync(ToCommand(demo), actor, cancellationToken);
+                    var outcome = await issuance.IssueAsync(IssueCommand.For(demo), actor, cancellationToken);
                     issued.Add((type, outcome.Record.Identifier, actor));
                 }
             }
@@ -57,21 +57,4 @@ public sealed class DemoSeeder(IssuanceService issuance, ApiKeyService apiKeys, 
         await File.WriteAllLinesAsync(keysFile, lines, cancellationToken);
         logger.LogInformation("Demo node seeded: {Count} licences; SAMPLE API keys written to {File}", issued.Count, keysFile);
     }
-
-    /// <summary>The issue request that yields a demo licence (the node assigns the identifier).</summary>
-    public static IssueCommand ToCommand(Licence licence) => new()
-    {
-        TypeCode = licence.TypeCode.Value,
-        Name = licence.Name,
-        Number = licence.Number,
-        HolderName = licence.Holder.Name,
-        HolderCodeType = licence.Holder.CodeType.ToCode(),
-        HolderCode = licence.Holder.Code,
-        AuthorityName = licence.AuthorityName,
-        AreaCode = licence.AreaCode,
-        IssueDate = licence.IssueDate,
-        ValidFrom = licence.ValidFrom,
-        ValidTo = licence.ValidTo,
-        Attributes = licence.Attributes,
-    };
 }
