@@ -32,6 +32,7 @@ public class ModuleBoundaryTests
 {
     [Theory]
     [InlineData("LicenceTrust.Issuance")]
+    [InlineData("LicenceTrust.Verification")]
     [InlineData("LicenceTrust.Core")]
     public void Domain_modules_reference_no_web_framework_SQL_or_Dapper(string module)
     {

@@ -6,6 +6,7 @@ using LicenceTrust.Issuance;
 using LicenceTrust.KeyStore;
 using LicenceTrust.Server.Endpoints;
 using LicenceTrust.Storage;
+using LicenceTrust.Verification;
 using LicenceTrust.Storage.Postgres;
 using LicenceTrust.Storage.Sqlite;
 using Microsoft.Extensions.Options;
@@ -34,6 +35,7 @@ public static class NodeHost
         app.UseAuthorization();
         app.MapLicencesApi();
         app.MapStatusApi();
+        app.MapVerifyApi();
         app.MapAuditApi();
         app.MapHealth();
         return app;
@@ -71,6 +73,17 @@ public static class NodeHost
             };
         });
         builder.Services.AddSingleton<IssuanceService>();
+        builder.Services.AddSingleton(sp =>
+        {
+            // Until federation (issue 5) syncs the peer's signed trust list, the node trusts the roots and
+            // issuer certificates of both provinces that its key directory holds.
+            var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
+            var keys = sp.GetRequiredService<ProvinceKeys>();
+            var trust = KeyDirectory.LoadTrustStore(FromContentRoot(builder, options.KeysDirectory));
+            var time = sp.GetRequiredService<TimeProvider>();
+            return new VerificationService(new LicenceTrust.Core.Results.CredentialVerifier(trust),
+                new LocalStatusSource(sp.GetRequiredService<IIssuanceStore>(), keys.Province, time), keys.Province.NodeId, time);
+        });
         builder.Services.AddSingleton<ApiKeyService>();
         builder.Services.AddSingleton<DemoSeeder>();
         builder.Services.AddSingleton(sp =>

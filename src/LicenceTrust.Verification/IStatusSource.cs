@@ -1,0 +1,24 @@
+using LicenceTrust.Core.Codec;
+using LicenceTrust.Core.Licences;
+using LicenceTrust.Core.Results;
+using LicenceTrust.Core.Status;
+
+namespace LicenceTrust.Verification;
+
+/// <summary>The answer of a status look-up: the status, or why it could not be had.</summary>
+/// <param name="Status">The licence's status; null when it could not be determined.</param>
+/// <param name="Source">Whose data answered, e.g. <c>cq:database</c>.</param>
+/// <param name="AsOf">How fresh the answer is.</param>
+/// <param name="Failure">Why there is no status (CHECK reasons: STATUS_UNKNOWN, PEER_UNREACHABLE, STATUS_STALE).</param>
+public sealed record StatusLookup(LicenceStatus? Status, string Source, DateTimeOffset? AsOf, ReasonCode Failure = ReasonCode.None)
+{
+    public static StatusLookup Found(LicenceStatus status, string source, DateTimeOffset asOf) => new(status, source, asOf);
+
+    public static StatusLookup Unavailable(ReasonCode reason, string source) => new(null, source, null, reason);
+}
+
+/// <summary>Where a licence's status comes from: this node's database, or the peer's synced lists.</summary>
+public interface IStatusSource
+{
+    Task<StatusLookup> LookupAsync(Licence licence, StatusReference reference, CancellationToken cancellationToken);
+}

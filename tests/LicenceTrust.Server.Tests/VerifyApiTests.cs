@@ -1,0 +1,122 @@
+using System.Net;
+using System.Text.Json;
+using LicenceTrust.Core.Crypto;
+using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Licences;
+using LicenceTrust.Testing;
+
+namespace LicenceTrust.Server.Tests;
+
+/// <summary>POST /api/v1/verify at the Chongqing node: signature and chain, then status from its database.</summary>
+public class VerifyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
+{
+    [Fact]
+    public async Task A_genuine_licence_in_force_is_VALID_with_its_status_source()
+    {
+        var qr = (await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 501)).GetProperty("qrText").GetString();
+
+        var response = await VerifyAsync(qr);
+
+        Assert.Equal("VALID", response.GetProperty("result").GetProperty("verdict").GetString());
+        Assert.Empty(response.GetProperty("result").GetProperty("reasons").EnumerateArray());
+        Assert.Equal("VALID", response.GetProperty("status").GetString());
+        Assert.Equal("cq:database", response.GetProperty("checkedAgainst").GetProperty("statusSource").GetString());
+        Assert.Equal("cq", response.GetProperty("checkedAgainst").GetProperty("node").GetString());
+        Assert.Contains(response.GetProperty("result").GetProperty("checks").EnumerateArray(), c => c.GetProperty("name").GetString() == "status" && c.GetProperty("outcome").GetString() == "PASSED");
+    }
+
+    [Fact]
+    public async Task Suspended_and_revoked_licences_are_INVALID_with_the_reason_in_Chinese()
+    {
+        var issued = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.FoodBusinessPermit, 502);
+        var id = issued.GetProperty("identifier").GetString();
+        var qr = issued.GetProperty("qrText").GetString();
+        var client = node.Client(node.RegulatorKey);
+
+        await client.SendAsync(HttpMethod.Post, $"/api/v1/licences/{id}/suspend", new { reason = "整改" });
+        var suspended = await VerifyAsync(qr);
+        await client.SendAsync(HttpMethod.Post, $"/api/v1/licences/{id}/revoke", new { reason = "吊销" });
+        var revoked = await VerifyAsync(qr);
+
+        Assert.Equal("INVALID", suspended.GetProperty("result").GetProperty("verdict").GetString());
+        Assert.Equal("SUSPENDED", suspended.GetProperty("result").GetProperty("reasons")[0].GetProperty("code").GetString());
+        Assert.Equal("INVALID", revoked.GetProperty("result").GetProperty("verdict").GetString());
+        Assert.Equal("REVOKED", revoked.GetProperty("result").GetProperty("reasons")[0].GetProperty("code").GetString());
+        Assert.Equal("证照已吊销。", revoked.GetProperty("result").GetProperty("reasons")[0].GetProperty("messageZh").GetString());
+    }
+
+    [Fact]
+    public async Task A_person_s_ID_number_never_appears_in_a_verification()
+    {
+        var issued = await node.IssueAsync(node.HrKey, LicenceTypeCatalogue.ProfessionalQualification, 503);
+        var fullId = issued.GetProperty("licence").GetProperty("holder").GetProperty("code").GetString()!;
+
+        using var response = await node.Client().PostAsync("/api/v1/verify", JsonBody(issued.GetProperty("qrText").GetString()));
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Contains("\"verdict\":\"VALID\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(fullId, text, StringComparison.Ordinal);
+        Assert.Contains(fullId[..6] + "********", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_Sichuan_licence_is_CHECK_until_federation_never_VALID()
+    {
+        var sichuan = Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Sichuan).Build(), DateTimeOffset.UtcNow.AddMinutes(-10)).QrText;
+        var response = await VerifyAsync(sichuan);
+
+        Assert.Equal("CHECK", response.GetProperty("result").GetProperty("verdict").GetString());
+        Assert.Equal("PEER_UNREACHABLE", response.GetProperty("result").GetProperty("reasons")[0].GetProperty("code").GetString());
+        Assert.Equal("sc:not-federated", response.GetProperty("checkedAgainst").GetProperty("statusSource").GetString());
+    }
+
+    [Fact]
+    public async Task A_genuine_credential_this_node_has_no_record_of_is_CHECK()
+    {
+        var unknown = Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Chongqing).Numbered(99999).Build(), DateTimeOffset.UtcNow.AddMinutes(-10)).QrText;
+        var response = await VerifyAsync(unknown);
+        Assert.Equal("CHECK", response.GetProperty("result").GetProperty("verdict").GetString());
+        Assert.Equal("STATUS_UNKNOWN", response.GetProperty("result").GetProperty("reasons")[0].GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task A_forged_licence_is_INVALID_and_the_status_is_not_looked_up()
+    {
+        var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Chongqing).Build();
+        var forged = Credentials.Sign(licence, SigningKey.Generate(SignatureAlgorithm.Sm2Sm3), SampleKeys.IssuerOf(licence).Certificate.Kid).QrText;
+        var response = await VerifyAsync(forged);
+
+        Assert.Equal("INVALID", response.GetProperty("result").GetProperty("verdict").GetString());
+        Assert.Equal("SIGNATURE_INVALID", response.GetProperty("result").GetProperty("reasons")[0].GetProperty("code").GetString());
+        Assert.Equal(JsonValueKind.Null, response.GetProperty("checkedAgainst").GetProperty("statusSource").ValueKind);
+    }
+
+    [Theory]
+    [InlineData("{\"qrText\":\"HC1:NCFOXN%TS3DH3ZSUZK+.V0ETD%65NL-AH\"}", "PREFIX_MISSING")]
+    [InlineData("{\"qrText\":\"\"}", "EMPTY")]
+    [InlineData("{}", "EMPTY")]
+    [InlineData("{\"qrText\":\"LT1:abc\"}", "BASE45_INVALID")]
+    public async Task Text_that_is_not_a_credential_is_UNREADABLE_with_its_reason(string raw, string code)
+    {
+        var response = await node.Client().SendAsync(HttpMethod.Post, "/api/v1/verify", rawJson: raw);
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal("UNREADABLE", response.Body.GetProperty("result").GetProperty("verdict").GetString());
+        Assert.Equal(code, response.Body.GetProperty("result").GetProperty("reasons")[0].GetProperty("code").GetString());
+    }
+
+    [Theory]
+    [InlineData("not json", HttpStatusCode.BadRequest, "BODY_INVALID")]
+    [InlineData("{\"qrText\":1}", HttpStatusCode.BadRequest, "BODY_INVALID")]
+    public async Task Malformed_requests_are_specific_4xx(string raw, HttpStatusCode status, string code) =>
+        (await node.Client().SendAsync(HttpMethod.Post, "/api/v1/verify", rawJson: raw)).AssertProblem(status, code);
+
+    private async Task<JsonElement> VerifyAsync(string? qr)
+    {
+        var response = await node.Client().SendAsync(HttpMethod.Post, "/api/v1/verify", new { qrText = qr });
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        return response.Body;
+    }
+
+    private static StringContent JsonBody(string? qr) =>
+        new(JsonSerializer.Serialize(new { qrText = qr }), System.Text.Encoding.UTF8, "application/json");
+}
