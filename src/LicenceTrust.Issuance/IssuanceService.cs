@@ -46,8 +46,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         }
 
         var type = Lints.KnownType(command.TypeCode);
-        var signing = keys.Find(authorityCode, type.Code)
-            ?? throw LicenceTrustException.Forbidden("TYPE_NOT_ALLOWED_FOR_AUTHORITY", $"本机构的签发证书不允许签发{type.NameZh} (your issuer certificate does not allow {type.NameEn}).");
+        var signing = SigningFor(authorityCode, type);
 
         // Every lint runs before the first write, so a bad request changes nothing.
         Draft(command, type, Placeholder(type, authorityCode), signing.Certificate.AuthorityName, time.GetUtcNow());
@@ -85,8 +84,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
             try
             {
                 var type = Lints.KnownType(rows[i].Command.TypeCode);
-                var signing = keys.Find(authorityCode, type.Code)
-                    ?? throw LicenceTrustException.Forbidden("TYPE_NOT_ALLOWED_FOR_AUTHORITY", $"本机构的签发证书不允许签发{type.NameZh} (your issuer certificate does not allow {type.NameEn}).");
+                var signing = SigningFor(authorityCode, type);
                 Draft(rows[i].Command, type, Placeholder(type, authorityCode), signing.Certificate.AuthorityName, time.GetUtcNow());
                 valid.Add((i, type, signing));
             }
@@ -99,8 +97,8 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         await store.InTransactionAsync(async unit =>
         {
             var now = time.GetUtcNow();
-            var keys = valid.Select(v => rows[v.Position].Command.IdempotencyKey).OfType<string>().ToList();
-            var earlier = keys.Count == 0 ? new Dictionary<string, LicenceRecord>() : await unit.FindByIdempotencyKeysAsync(authorityCode, keys);
+            var idempotencyKeys = valid.Select(v => rows[v.Position].Command.IdempotencyKey).OfType<string>().ToList();
+            var earlier = idempotencyKeys.Count == 0 ? new Dictionary<string, LicenceRecord>() : await unit.FindByIdempotencyKeysAsync(authorityCode, idempotencyKeys);
             var fresh = new List<(int Position, LicenceType Type, IssuerSigning Signing)>();
             foreach (var row in valid)
             {
@@ -161,8 +159,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         var authorityCode = RequireAuthority(actor);
         RequireReason(reason);
         var type = Lints.KnownType(replacement.TypeCode);
-        var signing = keys.Find(authorityCode, type.Code)
-            ?? throw LicenceTrustException.Forbidden("TYPE_NOT_ALLOWED_FOR_AUTHORITY", $"本机构的签发证书不允许签发{type.NameZh} (your issuer certificate does not allow {type.NameEn}).");
+        var signing = SigningFor(authorityCode, type);
 
         return await store.InTransactionAsync(async unit =>
         {
@@ -363,6 +360,11 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
     }
 
     private static DateOnly ChinaDate(DateTimeOffset instant) => DateOnly.FromDateTime(instant.ToOffset(CredentialClaims.ChinaOffset).DateTime);
+
+    /// <summary>The authority's key whose certificate allows the type; 403 when there is none.</summary>
+    private IssuerSigning SigningFor(string authorityCode, LicenceType type) =>
+        keys.Find(authorityCode, type.Code)
+            ?? throw LicenceTrustException.Forbidden("TYPE_NOT_ALLOWED_FOR_AUTHORITY", $"本机构的签发证书不允许签发{type.NameZh} (your issuer certificate does not allow {type.NameEn}).");
 
     private string RequireAuthority(Actor actor)
     {
