@@ -23,6 +23,9 @@ public sealed class NodeFixture : IAsyncLifetime, IAsyncDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("lt-node-").FullName;
 
+    /// <summary>Runs before the node's own registrations, to replace a default (e.g. the clock).</summary>
+    public Action<WebApplicationBuilder>? Configure { get; init; }
+
     public WebApplication App { get; private set; } = null!;
 
     public Uri BaseAddress { get; private set; } = null!;
@@ -47,7 +50,11 @@ public sealed class NodeFixture : IAsyncLifetime, IAsyncDisposable
             $"--Node:KeysDirectory={RepositoryPaths.KeysSample}",
             "--Node:SeedDemo=false",
             "--Node:PublicBaseUrl=https://cq.lt.example",
-        ], builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+        ], builder =>
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            Configure?.Invoke(builder);
+        });
         await App.InitialiseNodeAsync();
         await App.StartAsync();
         BaseAddress = new Uri(App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());

@@ -9,6 +9,7 @@ using LicenceTrust.Storage;
 using LicenceTrust.Verification;
 using LicenceTrust.Storage.Postgres;
 using LicenceTrust.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace LicenceTrust.Server.Hosting;
@@ -45,24 +46,24 @@ public static class NodeHost
     public static void AddNode(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<NodeOptions>().Bind(builder.Configuration.GetSection(NodeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IDatabase>(sp =>
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<IDatabase>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
             return options.DatabaseProvider == "postgres"
                 ? new PostgresDatabase(options.ConnectionString ?? throw new InvalidDataException("Node:ConnectionString is required for PostgreSQL."))
                 : new SqliteDatabase(FromContentRoot(builder, options.Database ?? Path.Combine("data", options.Province + ".db")));
         });
-        builder.Services.AddSingleton(sp =>
+        builder.Services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
             Province.TryFromNodeId(options.Province, out var province);
             return KeyDirectory.Load(FromContentRoot(builder, options.KeysDirectory), province);
         });
-        builder.Services.AddSingleton<IIssuanceStore, IssuanceStore>();
-        builder.Services.AddSingleton<IApiKeyStore, ApiKeyStore>();
-        builder.Services.AddSingleton<IIssuerKeys>(sp => new ProvinceIssuerKeys(sp.GetRequiredService<ProvinceKeys>()));
-        builder.Services.AddSingleton(sp =>
+        builder.Services.TryAddSingleton<IIssuanceStore, IssuanceStore>();
+        builder.Services.TryAddSingleton<IApiKeyStore, ApiKeyStore>();
+        builder.Services.TryAddSingleton<IIssuerKeys>(sp => new ProvinceIssuerKeys(sp.GetRequiredService<ProvinceKeys>()));
+        builder.Services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
             return new IssuanceOptions
@@ -72,8 +73,8 @@ public static class NodeHost
                 StatusListSize = options.StatusListSize,
             };
         });
-        builder.Services.AddSingleton<IssuanceService>();
-        builder.Services.AddSingleton(sp =>
+        builder.Services.TryAddSingleton<IssuanceService>();
+        builder.Services.TryAddSingleton(sp =>
         {
             // Until federation (issue 5) syncs the peer's signed trust list, the node trusts the roots and
             // issuer certificates of both provinces that its key directory holds.
@@ -84,9 +85,9 @@ public static class NodeHost
             return new VerificationService(new LicenceTrust.Core.Results.CredentialVerifier(trust),
                 new LocalStatusSource(sp.GetRequiredService<IIssuanceStore>(), keys.Province, time), keys.Province.NodeId, time);
         });
-        builder.Services.AddSingleton<ApiKeyService>();
-        builder.Services.AddSingleton<DemoSeeder>();
-        builder.Services.AddSingleton(sp =>
+        builder.Services.TryAddSingleton<ApiKeyService>();
+        builder.Services.TryAddSingleton<DemoSeeder>();
+        builder.Services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
             var keys = sp.GetRequiredService<ProvinceKeys>();
