@@ -172,3 +172,40 @@ public class TamperTests
         Assert.All(outcomes, o => Assert.NotEqual(ReasonCode.None, o.PrimaryReason));
     }
 }
+
+public class SignatureMemoTests
+{
+    [Fact]
+    public void A_repeated_scan_is_answered_from_memory_but_time_still_counts_and_changed_bytes_miss()
+    {
+        var memo = new SignatureMemo();
+        var verifier = new CredentialVerifier(SampleKeys.TrustStore, memo: memo);
+        var licence = ALicence.OfType(LicenceTypeCatalogue.FoodBusinessPermit).Build();
+        var credential = Credentials.Sign(licence);
+
+        Assert.Equal(Verdict.Valid, verifier.Verify(credential.QrText, TestClock.Now).Verdict);
+        Assert.Equal(0, memo.Hits);
+        Assert.Equal(Verdict.Valid, verifier.Verify(credential.QrText, TestClock.Now).Verdict);
+        Assert.Equal(1, memo.Hits);
+
+        // Memoised signature, but the licence has expired by then: the time check still runs.
+        Assert.Equal(ReasonCode.Expired, verifier.Verify(credential.QrText, new DateTimeOffset(2034, 1, 1, 0, 0, 0, TimeSpan.Zero)).PrimaryReason);
+
+        // Same payload with another (forged) signature: different bytes, no memory, signature fails.
+        var decoded = CredentialReader.Read(credential.QrText).Credential!;
+        var forged = CoseSign1.Write(decoded.ProtectedHeader.Span, decoded.Payload.Span, new byte[64]);
+        Assert.Equal(ReasonCode.SignatureInvalid, verifier.Verify(Credentials.Wrap(forged), TestClock.Now).PrimaryReason);
+    }
+
+    [Fact]
+    public void A_full_memo_starts_again_without_losing_correctness()
+    {
+        var memo = new SignatureMemo(capacity: 2);
+        var verifier = new CredentialVerifier(SampleKeys.TrustStore, memo: memo);
+        var texts = Enumerable.Range(1, 5).Select(i => Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).Numbered(i).Build()).QrText).ToList();
+        foreach (var text in texts.Concat(texts))
+        {
+            Assert.Equal(Verdict.Valid, verifier.Verify(text, TestClock.Now).Verdict);
+        }
+    }
+}

@@ -8,7 +8,7 @@ namespace LicenceTrust.Core.Results;
 /// licence type → validity window. Status and recognition are added by the Verification module.
 /// Thread-safe; never throws for bad input.
 /// </summary>
-public sealed class CredentialVerifier(IIssuerDirectory issuers, VerificationPolicy? policy = null, CodecLimits? limits = null)
+public sealed class CredentialVerifier(IIssuerDirectory issuers, VerificationPolicy? policy = null, CodecLimits? limits = null, SignatureMemo? memo = null)
 {
     private readonly VerificationPolicy _policy = policy ?? VerificationPolicy.Default;
     private readonly CodecLimits _limits = limits ?? CodecLimits.Default;
@@ -39,7 +39,8 @@ public sealed class CredentialVerifier(IIssuerDirectory issuers, VerificationPol
         }
 
         checks.Add(new VerificationCheck("issuer", CheckOutcome.Passed));
-        var toBeSigned = credential.ToBeSigned();
+        var messageKey = memo is null ? null : SignatureMemo.KeyOf(credential.CoseBytes.Span);
+        byte[]? toBeSigned = null;
         TrustedIssuer? signer = null;
         var keyTypeMatched = false;
         foreach (var candidate in candidates)
@@ -51,9 +52,21 @@ public sealed class CredentialVerifier(IIssuerDirectory issuers, VerificationPol
             }
 
             keyTypeMatched = true;
+            if (messageKey is not null && memo!.Remembers(messageKey, candidate.Certificate.Fingerprint))
+            {
+                signer = candidate;
+                break;
+            }
+
+            toBeSigned ??= credential.ToBeSigned();
             if (candidate.Certificate.Key.Verify(toBeSigned, credential.Signature.Span))
             {
                 signer = candidate;
+                if (messageKey is not null)
+                {
+                    memo!.Remember(messageKey, candidate.Certificate.Fingerprint);
+                }
+
                 break;
             }
         }

@@ -82,7 +82,7 @@ public static class NodeHost
             var keys = sp.GetRequiredService<ProvinceKeys>();
             var trust = KeyDirectory.LoadTrustStore(FromContentRoot(builder, options.KeysDirectory));
             var time = sp.GetRequiredService<TimeProvider>();
-            return new VerificationService(new LicenceTrust.Core.Results.CredentialVerifier(trust),
+            return new VerificationService(new LicenceTrust.Core.Results.CredentialVerifier(trust, memo: new LicenceTrust.Core.Results.SignatureMemo()),
                 new LocalStatusSource(sp.GetRequiredService<IIssuanceStore>(), keys.Province, time), keys.Province.NodeId, time);
         });
         builder.Services.TryAddSingleton<ApiKeyService>();
