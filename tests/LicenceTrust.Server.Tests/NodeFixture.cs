@@ -23,6 +23,9 @@ public sealed class NodeFixture : IAsyncLifetime, IAsyncDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("lt-node-").FullName;
 
+    /// <summary>More command-line settings for this node, e.g. <c>--Node:RateLimitPerSecond=2</c>.</summary>
+    public string[] ExtraArgs { get; init; } = [];
+
     /// <summary>Runs before the node's own registrations, to replace a default (e.g. the clock).</summary>
     public Action<WebApplicationBuilder>? Configure { get; init; }
 
@@ -50,6 +53,7 @@ public sealed class NodeFixture : IAsyncLifetime, IAsyncDisposable
             $"--Node:KeysDirectory={RepositoryPaths.KeysSample}",
             "--Node:SeedDemo=false",
             "--Node:PublicBaseUrl=https://cq.lt.example",
+            .. ExtraArgs,
         ], builder =>
         {
             builder.Logging.SetMinimumLevel(LogLevel.Warning);

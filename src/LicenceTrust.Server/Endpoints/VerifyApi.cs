@@ -1,4 +1,9 @@
+using System.Text.Json;
 using LicenceTrust.Core.Json;
+using LicenceTrust.Core.Results;
+using LicenceTrust.Server.Hosting;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 using LicenceTrust.Verification;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -17,10 +22,60 @@ public sealed record VerifyResponse(VerificationResultView Result, string? Statu
 /// </summary>
 public static class VerifyApi
 {
-    public static void MapVerifyApi(this IEndpointRouteBuilder app) =>
+    /// <summary>Most QR texts in one batch.</summary>
+    public const int MaxBatch = 1000;
+
+    public static void MapVerifyApi(this IEndpointRouteBuilder app)
+    {
         app.MapPost("/api/v1/verify", async Task<Ok<VerifyResponse>> (VerifyRequest? body, VerificationService verification, HttpContext http) =>
+            TypedResults.Ok(ToResponse(await verification.VerifyAsync(body?.QrText, http.RequestAborted))));
+        app.MapPost("/api/v1/verify/batch", VerifyBatchAsync).RequireAuthorization(Policies.PartnerOrAdmin);
+    }
+
+    /// <summary>Up to 1,000 QR texts, answered in order. The body may be up to Node:MaxBatchRequestBytes.</summary>
+    private static async Task<Ok<BatchVerifyResponse>> VerifyBatchAsync(HttpContext http, VerificationService verification, IOptions<NodeOptions> options)
+    {
+        // This endpoint alone takes large bodies: raise the limit before the body is read.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            var outcome = await verification.VerifyAsync(body?.QrText, http.RequestAborted);
-            return TypedResults.Ok(new VerifyResponse(outcome.Result.ToView(), outcome.Status, outcome.CheckedAgainst));
-        });
+            limit.MaxRequestBodySize = options.Value.MaxBatchRequestBytes;
+        }
+
+        if (!http.Request.HasJsonContentType())
+        {
+            throw new BadHttpRequestException("not JSON", StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        BatchVerifyRequest? body;
+        try
+        {
+            body = await http.Request.ReadFromJsonAsync<BatchVerifyRequest>(http.RequestAborted);
+        }
+        catch (JsonException e)
+        {
+            throw new BadHttpRequestException("invalid JSON", StatusCodes.Status400BadRequest, e);
+        }
+
+        var texts = body?.QrTexts ?? throw LicenceTrustException.Validation("FIELD_REQUIRED", "缺少字段qrTexts (qrTexts is required).", "qrTexts");
+        if (texts.Count is 0 or > MaxBatch)
+        {
+            throw LicenceTrustException.Validation("BATCH_SIZE_INVALID", $"qrTexts应有1-{MaxBatch}项 (qrTexts takes 1-{MaxBatch} texts).", "qrTexts");
+        }
+
+        var results = new List<VerifyResponse>(texts.Count);
+        foreach (var text in texts)
+        {
+            results.Add(ToResponse(await verification.VerifyAsync(text, http.RequestAborted)));
+        }
+
+        return TypedResults.Ok(new BatchVerifyResponse(results));
+    }
+
+    private static VerifyResponse ToResponse(NodeVerification outcome) => new(outcome.Result.ToView(), outcome.Status, outcome.CheckedAgainst);
 }
+
+/// <summary>The body of POST /api/v1/verify/batch.</summary>
+public sealed record BatchVerifyRequest(IReadOnlyList<string?>? QrTexts);
+
+/// <summary>One result per QR text, in the order given.</summary>
+public sealed record BatchVerifyResponse(IReadOnlyList<VerifyResponse> Results);

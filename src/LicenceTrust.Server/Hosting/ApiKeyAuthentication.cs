@@ -15,6 +15,7 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
 {
     public const string SchemeName = "ApiKey";
     public const string AuthorityClaim = "lt:authority";
+    public const string KeyIdClaim = "lt:key";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -36,7 +37,7 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
             return AuthenticateResult.Fail("unknown or revoked API key");
         }
 
-        var claims = new List<Claim> { new(ClaimTypes.Name, actor.Name), new(ClaimTypes.Role, actor.Role.ToString()) };
+        var claims = new List<Claim> { new(ClaimTypes.Name, actor.Name), new(ClaimTypes.Role, actor.Role.ToString()), new(KeyIdClaim, presented[3..15]) };
         if (actor.AuthorityCode is not null)
         {
             claims.Add(new Claim(AuthorityClaim, actor.AuthorityCode));

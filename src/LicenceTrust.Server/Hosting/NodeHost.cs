@@ -28,11 +28,13 @@ public static class NodeHost
 
         builder.AddNode();
         builder.AddApiKeyAuthentication();
+        builder.AddNodeRateLimits();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.MapLicencesApi();
         app.MapStatusApi();
@@ -144,7 +146,8 @@ public static class NodeHost
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Authority, p => p.RequireRole(nameof(ActorRole.Authority)))
             .AddPolicy(Policies.AuthorityOrAdmin, p => p.RequireRole(nameof(ActorRole.Authority), nameof(ActorRole.Admin)))
-            .AddPolicy(Policies.Admin, p => p.RequireRole(nameof(ActorRole.Admin)));
+            .AddPolicy(Policies.Admin, p => p.RequireRole(nameof(ActorRole.Admin)))
+            .AddPolicy(Policies.PartnerOrAdmin, p => p.RequireRole(nameof(ActorRole.Partner), nameof(ActorRole.Admin)));
     }
 
     /// <summary>Migrates the database and, for a demo node, seeds it. Call before running.</summary>
@@ -202,4 +205,5 @@ public static class Policies
     public const string Authority = "authority";
     public const string AuthorityOrAdmin = "authority-or-admin";
     public const string Admin = "admin";
+    public const string PartnerOrAdmin = "partner-or-admin";
 }

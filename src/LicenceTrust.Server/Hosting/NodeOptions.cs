@@ -48,6 +48,18 @@ public sealed class NodeOptions
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxRequestBytes { get; set; } = 64 * 1024;
 
+    /// <summary>Largest body of a batch verification, in bytes. Default 1 MiB (1,000 QR texts).</summary>
+    [Range(64 * 1024, 16 * 1024 * 1024)]
+    public int MaxBatchRequestBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Requests per second each API key may make (token bucket, bursts up to twice that).</summary>
+    [Range(1, 100_000)]
+    public int RateLimitPerSecond { get; set; } = 500;
+
+    /// <summary>Requests per second each IP address may make without a key.</summary>
+    [Range(1, 100_000)]
+    public int AnonymousRateLimitPerSecond { get; set; } = 200;
+
     /// <summary>Entries per status list (≥ 131,072).</summary>
     [Range(131_072, 16_777_216)]
     public int StatusListSize { get; set; } = 131_072;

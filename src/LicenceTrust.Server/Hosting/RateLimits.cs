@@ -1,0 +1,45 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using LicenceTrust.Core.Results;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace LicenceTrust.Server.Hosting;
+
+/// <summary>
+/// Per-client rate limits (DESIGN §9): a token bucket per authenticated API key, or per IP address for
+/// callers without one. Partitioned after authentication, so quoting someone else's key id cannot use
+/// up their budget. Rejections are 429 problems with Retry-After.
+/// </summary>
+public static class RateLimits
+{
+    public static void AddNodeRateLimits(this WebApplicationBuilder builder) =>
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+            {
+                var node = http.RequestServices.GetRequiredService<IOptions<NodeOptions>>().Value;
+                var key = http.User.FindFirst(ApiKeyAuthentication.KeyIdClaim)?.Value;
+                var perSecond = key is null ? node.AnonymousRateLimitPerSecond : node.RateLimitPerSecond;
+                var partition = key is null ? "ip:" + http.Connection.RemoteIpAddress : "key:" + key;
+                return RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = perSecond * 2,
+                    TokensPerPeriod = perSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+            });
+            options.OnRejected = async (context, cancellationToken) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
+                var http = context.HttpContext;
+                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+                var problem = ProblemMapper.ToProblem(new LicenceTrustError(ErrorKind.Validation, "RATE_LIMITED",
+                    $"请求过于频繁，请{retryAfter}秒后重试 (too many requests; retry after {retryAfter} s)."), StatusCodes.Status429TooManyRequests);
+                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
+            };
+        });
+}
