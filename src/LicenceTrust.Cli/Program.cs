@@ -7,6 +7,7 @@ root.Subcommands.Add(VerifyCommand.Create());
 root.Subcommands.Add(QrCommands.Create());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(ReceiptCommand.Create());
 foreach (var command in NodeCommands.Create())
 {
     root.Subcommands.Add(command);

@@ -4,6 +4,7 @@ using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Pki;
 using LicenceTrust.Core.Results;
+using LicenceTrust.Core.Status;
 using LicenceTrust.KeyStore;
 using LicenceTrust.Samples;
 using LicenceTrust.Testing;
@@ -206,5 +207,44 @@ public class PkiRuleTests
         {
             File.Copy(file, file.Replace(from, to, StringComparison.Ordinal));
         }
+    }
+}
+
+public class ReceiptTests
+{
+    private static readonly byte[] Json = """{"result":{"verdict":"VALID"},"checkedAgainst":{"at":"2026-06-01T00:00:00Z"}}"""u8.ToArray();
+
+    private static IReadOnlyList<ListSignerCertificate> Signers(params Province[] provinces) =>
+        [.. provinces.Select(p => SampleKeys.Of(p)).Select(k => ListSignerCertificate.Parse(k.ListSigner!.CertificateDer, k.Root))];
+
+    [Fact]
+    public void A_receipt_verifies_with_its_node_s_list_signer_only()
+    {
+        var signer = SampleKeys.Of(Province.Sichuan).ListSigner!;
+        var receipt = Receipt.Sign(Json, signer.Key, KeyId.ForCertificate(signer.CertificateDer));
+
+        var payload = Receipt.TryVerify(receipt, Signers(Province.Chongqing, Province.Sichuan), out var signedBy, out _);
+        Assert.Equal(Json, payload);
+        Assert.Equal(Province.Sichuan, signedBy!.Province);
+
+        Assert.Null(Receipt.TryVerify(receipt, Signers(Province.Chongqing), out _, out var unknown));
+        Assert.Contains("unknown key", unknown, StringComparison.Ordinal);
+
+        var tampered = (byte[])receipt.Clone();
+        tampered[Array.IndexOf(tampered, (byte)'V')] = (byte)'I';
+        Assert.Null(Receipt.TryVerify(tampered, Signers(Province.Sichuan), out _, out var bad));
+        Assert.Contains("does not verify", bad, StringComparison.Ordinal);
+
+        Assert.Null(Receipt.TryVerify([0x01, 0x02], Signers(Province.Sichuan), out _, out var malformed));
+        Assert.Contains("malformed", malformed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_list_signer_must_come_from_the_root_it_is_checked_against()
+    {
+        var sichuan = SampleKeys.Of(Province.Sichuan);
+        var error = Assert.Throws<FormatException>(() => ListSignerCertificate.Parse(sichuan.ListSigner!.CertificateDer, SampleKeys.Of(Province.Chongqing).Root));
+        Assert.Contains("not issued by the cq root", error.Message, StringComparison.Ordinal);
+        Assert.Throws<FormatException>(() => ListSignerCertificate.Parse(sichuan.Issuers[0].Certificate.Der.ToArray(), sichuan.Root));
     }
 }

@@ -31,9 +31,9 @@ public sealed class CrashSafetyTests : IDisposable
     public async Task Killing_a_batch_issue_leaves_whole_chunks_only_and_a_rerun_completes_it()
     {
         var csv = Path.Combine(_work, "rows.csv");
-        Assert.Equal(0, (await RunAsync(Cli, $"demo csv --count 3000 --out {csv}")).Code);
+        Assert.Equal(0, (await Programs.RunAsync(Programs.Cli, $"demo csv --count 3000 --out {csv}")).Code);
 
-        using (var batch = Start(Cli, $"issue batch {csv} --sqlite {Db} --authority {Authority} --keys {RepositoryPaths.KeysSample} --chunk 100"))
+        using (var batch = Programs.Start(Programs.Cli, $"issue batch {csv} --sqlite {Db} --authority {Authority} --keys {RepositoryPaths.KeysSample} --chunk 100"))
         {
             await WaitUntilAsync(() => CountIfReady("SELECT COUNT(*) FROM licences") >= 300, batch);
             batch.Kill(entireProcessTree: true);
@@ -46,7 +46,7 @@ public sealed class CrashSafetyTests : IDisposable
         Assert.Equal(0, survived % 100);
         await AssertConsistentAsync(expectedLicences: survived);
 
-        var rerun = await RunAsync(Cli, $"issue batch {csv} --sqlite {Db} --authority {Authority} --keys {RepositoryPaths.KeysSample} --chunk 100");
+        var rerun = await Programs.RunAsync(Programs.Cli, $"issue batch {csv} --sqlite {Db} --authority {Authority} --keys {RepositoryPaths.KeysSample} --chunk 100");
         Assert.Equal(0, rerun.Code);
         Assert.Contains($"issued {3000 - survived}, already issued {survived}, rejected 0", rerun.Output, StringComparison.Ordinal);
         await AssertConsistentAsync(expectedLicences: 3000);
@@ -56,15 +56,15 @@ public sealed class CrashSafetyTests : IDisposable
     public async Task Killing_the_node_in_a_burst_of_revocations_loses_no_committed_revocation()
     {
         var csv = Path.Combine(_work, "rows.csv");
-        Assert.Equal(0, (await RunAsync(Cli, $"demo csv --count 400 --out {csv}")).Code);
-        Assert.Equal(0, (await RunAsync(Cli, $"issue batch {csv} --sqlite {Db} --authority {Authority} --keys {RepositoryPaths.KeysSample}")).Code);
-        var key = (await RunAsync(Cli, $"apikey create --role authority --authority {Authority} --name crash --sqlite {Db}")).Output.Trim();
+        Assert.Equal(0, (await Programs.RunAsync(Programs.Cli, $"demo csv --count 400 --out {csv}")).Code);
+        Assert.Equal(0, (await Programs.RunAsync(Programs.Cli, $"issue batch {csv} --sqlite {Db} --authority {Authority} --keys {RepositoryPaths.KeysSample}")).Code);
+        var key = (await Programs.RunAsync(Programs.Cli, $"apikey create --role authority --authority {Authority} --name crash --sqlite {Db}")).Output.Trim();
         Assert.StartsWith("lt_", key, StringComparison.Ordinal);
         var identifiers = Strings("SELECT identifier FROM licences");
         var port = FreePort();
 
         var acknowledged = new System.Collections.Concurrent.ConcurrentBag<string>();
-        using (var node = Start(Server, $"--urls=http://127.0.0.1:{port} --Node:Database={Db} --Node:KeysDirectory={RepositoryPaths.KeysSample} --Node:SeedDemo=false"))
+        using (var node = Programs.Start(Programs.Server, $"--urls=http://127.0.0.1:{port} --Node:Database={Db} --Node:KeysDirectory={RepositoryPaths.KeysSample} --Node:SeedDemo=false"))
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
             client.DefaultRequestHeaders.Authorization = new("Bearer", key);
@@ -163,42 +163,6 @@ public sealed class CrashSafetyTests : IDisposable
         }
 
         return values;
-    }
-
-    private static string Configuration => AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-
-    private static string Cli => Path.Combine(RepositoryPaths.Root, "src", "LicenceTrust.Cli", "bin", Configuration, "net10.0", "licencetrust.dll");
-
-    private static string Server => Path.Combine(RepositoryPaths.Root, "src", "LicenceTrust.Server", "bin", Configuration, "net10.0", "LicenceTrust.Server.dll");
-
-    private static Process Start(string dll, string arguments)
-    {
-        var start = new ProcessStartInfo("dotnet", $"{dll} {arguments}")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepositoryPaths.Root,
-        };
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    /// <summary>Runs a command to completion; Output is its standard output only.</summary>
-    private static async Task<(int Code, string Output)> RunAsync(string dll, string arguments)
-    {
-        var start = new ProcessStartInfo("dotnet", $"{dll} {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryPaths.Root };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        await error;
-        return (process.ExitCode, await output);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, Process process) => await WaitUntilAsync(() => Task.FromResult(condition()), process);

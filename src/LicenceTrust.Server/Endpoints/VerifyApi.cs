@@ -15,6 +15,9 @@ public sealed record VerifyRequest(string? QrText);
 /// <summary>A verification result with what it was checked against and the licence's status.</summary>
 public sealed record VerifyResponse(VerificationResultView Result, string? Status, CheckedAgainst CheckedAgainst);
 
+/// <summary>The response of POST /api/v1/verify: the result and, when asked for, its signed receipt (base64 COSE_Sign1).</summary>
+public sealed record VerifyWithReceiptResponse(VerificationResultView Result, string? Status, CheckedAgainst CheckedAgainst, string? Receipt);
+
 /// <summary>
 /// Verification for anyone (counter staff, partner systems): the verdict, the reasons in zh-CN and en,
 /// every check, the licence as the credential discloses it (personal codes masked), and what it was
@@ -27,8 +30,12 @@ public static class VerifyApi
 
     public static void MapVerifyApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/verify", async Task<Ok<VerifyResponse>> (VerifyRequest? body, VerificationService verification, HttpContext http) =>
-            TypedResults.Ok(ToResponse(await verification.VerifyAsync(body?.QrText, http.RequestAborted))));
+        app.MapPost("/api/v1/verify", async Task<Ok<VerifyWithReceiptResponse>> (VerifyRequest? body, bool? receipt, VerificationService verification, ReceiptSigner signer, HttpContext http) =>
+        {
+            var response = ToResponse(await verification.VerifyAsync(body?.QrText, http.RequestAborted));
+            return TypedResults.Ok(new VerifyWithReceiptResponse(response.Result, response.Status, response.CheckedAgainst,
+                receipt == true ? signer.Sign(response) : null));
+        });
         app.MapPost("/api/v1/verify/batch", VerifyBatchAsync).RequireAuthorization(Policies.PartnerOrAdmin);
     }
 

@@ -89,6 +89,7 @@ public static class NodeHost
         });
         builder.Services.TryAddSingleton<ApiKeyService>();
         builder.Services.TryAddSingleton<DemoSeeder>();
+        builder.Services.TryAddSingleton<ReceiptSigner>();
         builder.Services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;

@@ -1,0 +1,98 @@
+using System.Formats.Cbor;
+using LicenceTrust.Core.Codec;
+using LicenceTrust.Core.Crypto;
+using LicenceTrust.Core.Pki;
+
+namespace LicenceTrust.Core.Results;
+
+/// <summary>
+/// A signed verification receipt: COSE_Sign1 (tag 18) whose payload is the verification response as
+/// UTF-8 JSON, with protected header <c>{1: alg, 3: "application/json", 4: kid}</c>, signed by the node's
+/// list-signing key. Anyone holding the province root can check it offline. Thread-safe.
+/// </summary>
+public static class Receipt
+{
+    private const int ContentTypeHeader = 3;
+    private const string ContentType = "application/json";
+
+    public static byte[] Sign(ReadOnlySpan<byte> json, ICredentialSigner signer, KeyId kid)
+    {
+        ArgumentNullException.ThrowIfNull(signer);
+        var header = new CborWriter(CborConformanceMode.Canonical);
+        header.WriteStartMap(3);
+        header.WriteInt32(CredentialFormat.Header.Alg);
+        header.WriteInt32(signer.Algorithm.CoseId);
+        header.WriteInt32(ContentTypeHeader);
+        header.WriteTextString(ContentType);
+        header.WriteInt32(CredentialFormat.Header.Kid);
+        header.WriteByteString(kid.ToBytes());
+        header.WriteEndMap();
+        var protectedHeader = header.Encode();
+        return CoseSign1.Write(protectedHeader, json, signer.Sign(CoseSign1.ToBeSigned(protectedHeader, json)));
+    }
+
+    /// <summary>
+    /// Checks a receipt against the list-signing certificates one trusts. Returns the JSON payload, or
+    /// null with the reason (malformed, unknown signer, bad signature).
+    /// </summary>
+    public static byte[]? TryVerify(byte[] receipt, IReadOnlyCollection<ListSignerCertificate> signers, out ListSignerCertificate? signedBy, out string error)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        ArgumentNullException.ThrowIfNull(signers);
+        signedBy = null;
+        try
+        {
+            var reader = new CborReader(receipt, CborConformanceMode.Strict);
+            if (reader.PeekState() == CborReaderState.Tag && reader.ReadTag() != (CborTag)CredentialFormat.CoseSign1Tag)
+            {
+                error = "not a COSE_Sign1 message";
+                return null;
+            }
+
+            reader.ReadStartArray();
+            var protectedHeader = reader.ReadByteString();
+            reader.SkipValue();
+            var payload = reader.ReadByteString();
+            var signature = reader.ReadByteString();
+            reader.ReadEndArray();
+
+            long? alg = null;
+            byte[]? kid = null;
+            string? contentType = null;
+            var header = new CborReader(protectedHeader, CborConformanceMode.Strict);
+            var count = header.ReadStartMap();
+            for (var i = 0; i < count; i++)
+            {
+                switch (header.ReadInt32())
+                {
+                    case CredentialFormat.Header.Alg: alg = header.ReadInt64(); break;
+                    case CredentialFormat.Header.Kid: kid = header.ReadByteString(); break;
+                    case ContentTypeHeader: contentType = header.ReadTextString(); break;
+                    default: header.SkipValue(); break;
+                }
+            }
+
+            if (contentType != ContentType || kid is null || !KeyId.TryRead(kid, out var keyId) || alg is null)
+            {
+                error = "not a LicenceTrust receipt (content type, kid or alg missing)";
+                return null;
+            }
+
+            var toBeSigned = CoseSign1.ToBeSigned(protectedHeader, payload);
+            signedBy = signers.FirstOrDefault(s => s.Kid == keyId && s.Key.Algorithm.CoseId == alg && s.Key.Verify(toBeSigned, signature));
+            if (signedBy is null)
+            {
+                error = signers.Any(s => s.Kid == keyId) ? "the receipt's signature does not verify" : "the receipt was signed by an unknown key";
+                return null;
+            }
+
+            error = string.Empty;
+            return payload;
+        }
+        catch (Exception e) when (e is CborContentException or InvalidOperationException or FormatException or OverflowException)
+        {
+            error = "malformed receipt: " + e.Message;
+            return null;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using LicenceTrust.Testing;
+
+namespace LicenceTrust.Server.Tests;
+
+/// <summary>The built CLI and node, run as real child processes.</summary>
+internal static class Programs
+{
+    public static string Configuration => AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+
+    public static string Cli => Path.Combine(RepositoryPaths.Root, "src", "LicenceTrust.Cli", "bin", Configuration, "net10.0", "licencetrust.dll");
+
+    public static string Server => Path.Combine(RepositoryPaths.Root, "src", "LicenceTrust.Server", "bin", Configuration, "net10.0", "LicenceTrust.Server.dll");
+
+    public static Process Start(string dll, string arguments)
+    {
+        var start = new ProcessStartInfo("dotnet", $"{dll} {arguments}")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepositoryPaths.Root,
+        };
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Runs a command to completion; Output is its standard output only.</summary>
+    public static async Task<(int Code, string Output)> RunAsync(string dll, string arguments)
+    {
+        var start = new ProcessStartInfo("dotnet", $"{dll} {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryPaths.Root };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        await error;
+        return (process.ExitCode, await output);
+    }
+}
