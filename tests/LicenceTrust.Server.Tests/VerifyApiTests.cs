@@ -110,6 +110,22 @@ public class VerifyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     public async Task Malformed_requests_are_specific_4xx(string raw, HttpStatusCode status, string code) =>
         (await node.Client().SendAsync(HttpMethod.Post, "/api/v1/verify", rawJson: raw)).AssertProblem(status, code);
 
+    [Fact]
+    public async Task A_licence_known_only_by_its_identifier_is_verified_from_its_own_credential()
+    {
+        var issued = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 504);
+        var id = issued.GetProperty("identifier").GetString();
+        var before = await node.Client().SendAsync(HttpMethod.Get, $"/api/v1/licences/{id}/verification");
+        await node.Client(node.RegulatorKey).SendAsync(HttpMethod.Post, $"/api/v1/licences/{id}/suspend", new { reason = "核查" });
+        var after = await node.Client().SendAsync(HttpMethod.Get, $"/api/v1/licences/{id}/verification");
+        var unknown = await node.Client().SendAsync(HttpMethod.Get, "/api/v1/licences/1.2.156.3005.2.nope/verification");
+
+        Assert.Equal("VALID", before.Body.GetProperty("result").GetProperty("verdict").GetString());
+        Assert.Equal(id, before.Body.GetProperty("result").GetProperty("licence").GetProperty("identifier").GetString());
+        Assert.Equal("SUSPENDED", after.Body.GetProperty("result").GetProperty("reasons")[0].GetProperty("code").GetString());
+        unknown.AssertProblem(HttpStatusCode.NotFound, "LICENCE_NOT_FOUND");
+    }
+
     private async Task<JsonElement> VerifyAsync(string? qr)
     {
         var response = await node.Client().SendAsync(HttpMethod.Post, "/api/v1/verify", new { qrText = qr });

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LicenceTrust.Core.Json;
 using LicenceTrust.Core.Results;
+using LicenceTrust.Issuance;
 using LicenceTrust.Server.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -37,6 +38,13 @@ public static class VerifyApi
                 receipt == true ? signer.Sign(response) : null));
         });
         app.MapPost("/api/v1/verify/batch", VerifyBatchAsync).RequireAuthorization(Policies.PartnerOrAdmin);
+        app.MapGet("/api/v1/licences/{identifier}/verification", async Task<Ok<VerifyResponse>> (string identifier, IIssuanceStore store, VerificationService verification, HttpContext http) =>
+        {
+            // For callers that only have the identifier: the licence's own credential goes through the same pipeline.
+            var record = await store.FindAsync(identifier, http.RequestAborted)
+                ?? throw LicenceTrustException.NotFound("LICENCE_NOT_FOUND", $"未找到证照 {identifier} (no licence with this identifier at this node).");
+            return TypedResults.Ok(ToResponse(await verification.VerifyAsync(record.QrText, http.RequestAborted)));
+        });
     }
 
     /// <summary>Up to 1,000 QR texts, answered in order. The body may be up to Node:MaxBatchRequestBytes.</summary>
