@@ -52,8 +52,10 @@ internal static class DemoCommand
         var province = new Option<string>("--province") { Description = "cq or sc.", DefaultValueFactory = _ => "cq" };
         var count = new Option<int>("--count") { Description = "Rows (1-1,000,000).", DefaultValueFactory = _ => 1000 };
         var output = new Option<FileInfo>("--out") { Description = "The CSV file to write.", Required = true };
-        var command = new Command("csv", "Write a CSV of distinct SAMPLE business licences for batch issue by the province's market regulator.");
+        var typeOption = new Option<string>("--type") { Description = "Licence type: code, Chinese or English name.", DefaultValueFactory = _ => "营业执照" };
+        var command = new Command("csv", "Write a CSV of distinct SAMPLE licences of one type for batch issue by the authority that issues that type.");
         command.Options.Add(province);
+        command.Options.Add(typeOption);
         command.Options.Add(count);
         command.Options.Add(output);
         command.SetAction(result =>
@@ -64,7 +66,14 @@ internal static class DemoCommand
                 return 2;
             }
 
-            var type = LicenceTypeCatalogue.BusinessLicence;
+            var wanted = result.GetValue(typeOption)!;
+            var type = LicenceTypeCatalogue.All.FirstOrDefault(t => t.Code.Value == wanted || t.NameZh == wanted || string.Equals(t.NameEn, wanted, StringComparison.OrdinalIgnoreCase));
+            if (type is null)
+            {
+                Console.Error.WriteLine($"--type: unknown licence type '{wanted}'.");
+                return 2;
+            }
+
             using var writer = new StreamWriter(result.GetValue(output)!.FullName);
             using var csv = new CsvHelper.CsvWriter(writer, System.Globalization.CultureInfo.InvariantCulture);
             string[] header = ["typeCode", "number", "holderName", "holderCodeType", "holderCode", "areaCode", "issueDate", "validFrom", "validTo", .. type.Attributes.Select(a => "attr." + a.Key)];
