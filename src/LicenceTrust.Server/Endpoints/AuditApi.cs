@@ -10,5 +10,6 @@ public static class AuditApi
     public static void MapAuditApi(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/audit/verify", async Task<Ok<AuditVerification>> (IIssuanceStore store, HttpContext http) =>
             TypedResults.Ok(AuditChain.Verify(await store.AuditLogAsync(http.RequestAborted))))
-            .RequireAuthorization(Policies.Admin);
+            .RequireAuthorization(Policies.Admin)
+            .WithProblems(401, 403, 429);
 }

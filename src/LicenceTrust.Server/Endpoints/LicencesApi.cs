@@ -13,7 +13,7 @@ public static class LicencesApi
 {
     public static void MapLicencesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/licences");
+        var group = app.MapGroup("/api/v1/licences").WithProblems(400, 401, 403, 404, 409, 413, 415, 429);
         group.MapPost("/", IssueAsync).RequireAuthorization(Policies.Authority);
         group.MapGet("/", ListAsync).RequireAuthorization(Policies.AuthorityOrAdmin);
         group.MapGet("/{identifier}", GetAsync).RequireAuthorization(Policies.AuthorityOrAdmin);

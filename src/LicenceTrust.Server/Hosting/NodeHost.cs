@@ -29,9 +29,24 @@ public static class NodeHost
         builder.AddNode();
         builder.AddApiKeyAuthentication();
         builder.AddNodeRateLimits();
+        builder.Services.AddEndpointsApiExplorer();
+        builder.Services.AddOpenApiDocument(document =>
+        {
+            document.DocumentName = "v1";
+            document.Title = "LicenceTrust node API";
+            document.Version = "v1";
+            document.Description = "川渝电子证照互认: issuance, status and verification. Errors are RFC 9457 problems with a stable code.";
+        });
 
         var app = builder.Build();
         app.UseExceptionHandler();
+        // The document names no server: clients set the base URL of the node they call.
+        app.UseOpenApi(settings =>
+        {
+            settings.Path = "/openapi/v1.json";
+            settings.PostProcess = (document, _) => document.Servers.Clear();
+        });
+        app.UseSwaggerUi(settings => { settings.Path = "/swagger"; settings.DocumentPath = "/openapi/v1.json"; });
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseRateLimiter();
