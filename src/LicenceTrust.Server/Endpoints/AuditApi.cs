@@ -11,5 +11,6 @@ public static class AuditApi
         app.MapGet("/api/v1/audit/verify", async Task<Ok<AuditVerification>> (IIssuanceStore store, HttpContext http) =>
             TypedResults.Ok(AuditChain.Verify(await store.AuditLogAsync(http.RequestAborted))))
             .RequireAuthorization(Policies.Admin)
-            .WithProblems(401, 403, 429);
+            .WithProblems(401, 403, 429)
+            .WithName("VerifyAuditChain");
 }

@@ -8,7 +8,7 @@ public static class HealthApi
 {
     public static void MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health/live", () => Results.Text("ok"));
+        app.MapGet("/health/live", () => Results.Text("ok")).WithName("Live");
         app.MapGet("/health/ready", async (IDatabase database, CancellationToken cancellationToken) =>
         {
             try
@@ -23,6 +23,6 @@ public static class HealthApi
             {
                 return Results.Problem(title: "DATABASE_UNAVAILABLE", detail: "数据库不可用 (the database does not answer).", statusCode: StatusCodes.Status503ServiceUnavailable);
             }
-        });
+        }).WithName("Ready");
     }
 }

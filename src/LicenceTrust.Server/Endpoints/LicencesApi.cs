@@ -14,27 +14,27 @@ public static class LicencesApi
     public static void MapLicencesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/licences").WithProblems(400, 401, 403, 404, 409, 413, 415, 429);
-        group.MapPost("/", IssueAsync).RequireAuthorization(Policies.Authority);
-        group.MapGet("/", ListAsync).RequireAuthorization(Policies.AuthorityOrAdmin);
-        group.MapGet("/{identifier}", GetAsync).RequireAuthorization(Policies.AuthorityOrAdmin);
+        group.MapPost("/", IssueAsync).RequireAuthorization(Policies.Authority).WithName("IssueLicence");
+        group.MapGet("/", ListAsync).RequireAuthorization(Policies.AuthorityOrAdmin).WithName("ListLicences");
+        group.MapGet("/{identifier}", GetAsync).RequireAuthorization(Policies.AuthorityOrAdmin).WithName("GetLicence");
         group.MapPost("/{identifier}/suspend", (string identifier, StatusChangeRequest? body, HttpContext http, IssuanceService issuance, IOptions<NodeOptions> options) =>
-            ChangeAsync(identifier, StatusAction.Suspend, body, http, issuance, options)).RequireAuthorization(Policies.Authority);
+            ChangeAsync(identifier, StatusAction.Suspend, body, http, issuance, options)).RequireAuthorization(Policies.Authority).WithName("SuspendLicence");
         group.MapPost("/{identifier}/reinstate", (string identifier, StatusChangeRequest? body, HttpContext http, IssuanceService issuance, IOptions<NodeOptions> options) =>
-            ChangeAsync(identifier, StatusAction.Reinstate, body, http, issuance, options)).RequireAuthorization(Policies.Authority);
+            ChangeAsync(identifier, StatusAction.Reinstate, body, http, issuance, options)).RequireAuthorization(Policies.Authority).WithName("ReinstateLicence");
         group.MapPost("/{identifier}/revoke", (string identifier, StatusChangeRequest? body, HttpContext http, IssuanceService issuance, IOptions<NodeOptions> options) =>
-            ChangeAsync(identifier, StatusAction.Revoke, body, http, issuance, options)).RequireAuthorization(Policies.Authority);
+            ChangeAsync(identifier, StatusAction.Revoke, body, http, issuance, options)).RequireAuthorization(Policies.Authority).WithName("RevokeLicence");
         group.MapPost("/{identifier}/cancel", (string identifier, StatusChangeRequest? body, HttpContext http, IssuanceService issuance, IOptions<NodeOptions> options) =>
-            ChangeAsync(identifier, StatusAction.Cancel, body, http, issuance, options)).RequireAuthorization(Policies.Authority);
-        group.MapPost("/{identifier}/supersede", SupersedeAsync).RequireAuthorization(Policies.Authority);
+            ChangeAsync(identifier, StatusAction.Cancel, body, http, issuance, options)).RequireAuthorization(Policies.Authority).WithName("CancelLicence");
+        group.MapPost("/{identifier}/supersede", SupersedeAsync).RequireAuthorization(Policies.Authority).WithName("SupersedeLicence");
         group.MapGet("/{identifier}/qr.png", async (string identifier, HttpContext http, IssuanceService issuance) =>
             Results.File(QrCodeImages.Png((await issuance.GetAsync(identifier, Actor(http), http.RequestAborted)).QrText), "image/png"))
-            .RequireAuthorization(Policies.AuthorityOrAdmin);
+            .RequireAuthorization(Policies.AuthorityOrAdmin).WithName("GetLicenceQrPng");
         group.MapGet("/{identifier}/qr.svg", async (string identifier, HttpContext http, IssuanceService issuance) =>
             Results.Text(QrCodeImages.Svg((await issuance.GetAsync(identifier, Actor(http), http.RequestAborted)).QrText), "image/svg+xml"))
-            .RequireAuthorization(Policies.AuthorityOrAdmin);
+            .RequireAuthorization(Policies.AuthorityOrAdmin).WithName("GetLicenceQrSvg");
         group.MapGet("/{identifier}/print", async (string identifier, HttpContext http, IssuanceService issuance) =>
             Results.Content(PrintView.Render(await issuance.GetAsync(identifier, Actor(http), http.RequestAborted)), "text/html; charset=utf-8"))
-            .RequireAuthorization(Policies.AuthorityOrAdmin);
+            .RequireAuthorization(Policies.AuthorityOrAdmin).WithName("GetLicencePrintView");
     }
 
     private static async Task<Results<Created<LicenceRecordView>, Ok<LicenceRecordView>>> IssueAsync(

@@ -36,15 +36,15 @@ public static class VerifyApi
             var response = ToResponse(await verification.VerifyAsync(body?.QrText, http.RequestAborted));
             return TypedResults.Ok(new VerifyWithReceiptResponse(response.Result, response.Status, response.CheckedAgainst,
                 receipt == true ? signer.Sign(response) : null));
-        }).WithProblems(400, 413, 415, 429);
-        app.MapPost("/api/v1/verify/batch", VerifyBatchAsync).RequireAuthorization(Policies.PartnerOrAdmin).WithProblems(400, 401, 403, 413, 415, 429);
+        }).WithProblems(400, 413, 415, 429).WithName("Verify");
+        app.MapPost("/api/v1/verify/batch", VerifyBatchAsync).RequireAuthorization(Policies.PartnerOrAdmin).WithProblems(400, 401, 403, 413, 415, 429).WithName("VerifyBatch");
         app.MapGet("/api/v1/licences/{identifier}/verification", async Task<Ok<VerifyResponse>> (string identifier, IIssuanceStore store, VerificationService verification, HttpContext http) =>
         {
             // For callers that only have the identifier: the licence's own credential goes through the same pipeline.
             var record = await store.FindAsync(identifier, http.RequestAborted)
                 ?? throw LicenceTrustException.NotFound("LICENCE_NOT_FOUND", $"未找到证照 {identifier} (no licence with this identifier at this node).");
             return TypedResults.Ok(ToResponse(await verification.VerifyAsync(record.QrText, http.RequestAborted)));
-        }).WithProblems(404, 429);
+        }).WithProblems(404, 429).WithName("VerifyLicence");
     }
 
     /// <summary>Up to 1,000 QR texts, answered in order. The body may be up to Node:MaxBatchRequestBytes.</summary>
