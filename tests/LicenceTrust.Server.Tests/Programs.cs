@@ -12,13 +12,13 @@ internal static class Programs
 
     public static string Server => Path.Combine(RepositoryPaths.Root, "src", "LicenceTrust.Server", "bin", Configuration, "net10.0", "LicenceTrust.Server.dll");
 
-    public static Process Start(string dll, string arguments)
+    public static Process Start(string dll, string arguments, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo("dotnet", $"{dll} {arguments}")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = RepositoryPaths.Root,
+            WorkingDirectory = workingDirectory ?? RepositoryPaths.Root,
         };
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         var process = Process.Start(start)!;
