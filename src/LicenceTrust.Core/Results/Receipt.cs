@@ -42,19 +42,7 @@ public static class Receipt
         signedBy = null;
         try
         {
-            var reader = new CborReader(receipt, CborConformanceMode.Strict);
-            if (reader.PeekState() == CborReaderState.Tag && reader.ReadTag() != (CborTag)CredentialFormat.CoseSign1Tag)
-            {
-                error = "not a COSE_Sign1 message";
-                return null;
-            }
-
-            reader.ReadStartArray();
-            var protectedHeader = reader.ReadByteString();
-            reader.SkipValue();
-            var payload = reader.ReadByteString();
-            var signature = reader.ReadByteString();
-            reader.ReadEndArray();
+            var (protectedHeader, payload, signature) = CoseSign1.ReadEnvelope(receipt);
 
             long? alg = null;
             byte[]? kid = null;

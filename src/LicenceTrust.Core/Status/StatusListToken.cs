@@ -74,18 +74,7 @@ public static class StatusListToken
         ArgumentNullException.ThrowIfNull(key);
         try
         {
-            var reader = new CborReader(token, CborConformanceMode.Strict);
-            if (reader.PeekState() == CborReaderState.Tag)
-            {
-                reader.ReadTag();
-            }
-
-            reader.ReadStartArray();
-            var protectedHeader = reader.ReadByteString();
-            reader.SkipValue();
-            var payload = reader.ReadByteString();
-            var signature = reader.ReadByteString();
-            reader.ReadEndArray();
+            var (protectedHeader, payload, signature) = CoseSign1.ReadEnvelope(token);
 
             var header = new CborReader(protectedHeader, CborConformanceMode.Strict);
             long? alg = null;
