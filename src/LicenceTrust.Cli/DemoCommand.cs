@@ -29,9 +29,7 @@ internal static class DemoCommand
             }
 
             var wanted = result.GetValue(type)!;
-            var licenceType = LicenceTypeCatalogue.All.FirstOrDefault(t =>
-                t.Code.Value == wanted || t.NameZh == wanted || string.Equals(t.NameEn, wanted, StringComparison.OrdinalIgnoreCase));
-            if (licenceType is null)
+            if (!LicenceTypeCatalogue.TryFind(wanted, out var licenceType))
             {
                 Console.Error.WriteLine($"--type: unknown licence type '{wanted}'. Known: {string.Join(", ", LicenceTypeCatalogue.All.Select(t => t.NameZh))}.");
                 return 2;
@@ -67,8 +65,7 @@ internal static class DemoCommand
             }
 
             var wanted = result.GetValue(typeOption)!;
-            var type = LicenceTypeCatalogue.All.FirstOrDefault(t => t.Code.Value == wanted || t.NameZh == wanted || string.Equals(t.NameEn, wanted, StringComparison.OrdinalIgnoreCase));
-            if (type is null)
+            if (!LicenceTypeCatalogue.TryFind(wanted, out var type))
             {
                 Console.Error.WriteLine($"--type: unknown licence type '{wanted}'.");
                 return 2;

@@ -5,7 +5,7 @@ namespace LicenceTrust.Issuance;
 
 /// <summary>
 /// Stable audit event ids, grouped by range (DESIGN §9): 1xxx issuance, 2xxx status, 3xxx keys and
-/// trust, 9xxx node. Never renumber.
+/// trust. Never renumber or reuse.
 /// </summary>
 public static class AuditEvents
 {
@@ -13,8 +13,6 @@ public static class AuditEvents
     public const int LicenceSuperseded = 1002;
     public const int StatusChanged = 2001;
     public const int ApiKeyCreated = 3001;
-    public const int ApiKeyRevoked = 3002;
-    public const int NodeSeeded = 9001;
 }
 
 /// <summary>An audit entry before it is chained: what happened, to what, by whom. No personal data.</summary>

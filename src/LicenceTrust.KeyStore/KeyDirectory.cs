@@ -79,11 +79,11 @@ public static class KeyDirectory
     }
 
     /// <summary>Builds a trust store of every root and issuer certificate in the directory.</summary>
-    public static TrustStore LoadTrustStore(string directory)
-    {
-        var provinces = Load(directory);
-        return TrustStore.Create(provinces.Select(p => p.Root), provinces.SelectMany(p => p.Issuers).Select(i => i.Certificate));
-    }
+    public static TrustStore LoadTrustStore(string directory) => TrustStoreOf(Load(directory));
+
+    /// <summary>A trust store of the roots and issuer certificates of provinces already loaded.</summary>
+    public static TrustStore TrustStoreOf(IReadOnlyCollection<ProvinceKeys> provinces) =>
+        TrustStore.Create(provinces.Select(p => p.Root), provinces.SelectMany(p => p.Issuers).Select(i => i.Certificate));
 
     public static string IssuerFileStem(IssuerCertificate certificate) =>
         $"{certificate.AuthorityCode}-{certificate.Algorithm.Name.ToLowerInvariant()}";

@@ -27,7 +27,7 @@ public sealed class VerificationService(CredentialVerifier credentials, IStatusS
         var read = CredentialReader.Read(qrText);
         if (read.Credential is not { } credential)
         {
-            return new(credentials.Verify(qrText, now), new CheckedAgainst(node, null, null, now), null);
+            return new(credentials.Verify(read, now), new CheckedAgainst(node, null, null, now), null);
         }
 
         var core = credentials.Verify(credential, now);

@@ -9,8 +9,7 @@ namespace LicenceTrust.Testing;
 public static class SampleKeys
 {
     private static readonly Lazy<IReadOnlyList<ProvinceKeys>> Loaded = new(() => KeyDirectory.Load(RepositoryPaths.KeysSample));
-    private static readonly Lazy<TrustStore> Store = new(() =>
-        TrustStore.Create(Loaded.Value.Select(p => p.Root), Loaded.Value.SelectMany(p => p.Issuers).Select(i => i.Certificate)));
+    private static readonly Lazy<TrustStore> Store = new(() => KeyDirectory.TrustStoreOf(Loaded.Value));
 
     public static IReadOnlyList<ProvinceKeys> Provinces => Loaded.Value;
 

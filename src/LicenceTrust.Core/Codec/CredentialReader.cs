@@ -134,8 +134,8 @@ public static class CredentialReader
         }
 
         var unprotectedAlg = false;
-        var count2 = outer.ReadStartMap();
-        for (var i = 0; count2 is null ? outer.PeekState() != CborReaderState.EndMap : i < count2; i++)
+        var unprotectedCount = outer.ReadStartMap();
+        for (var i = 0; unprotectedCount is null ? outer.PeekState() != CborReaderState.EndMap : i < unprotectedCount; i++)
         {
             var label = outer.ReadInt64();
             if (protectedLabels.Contains(label))

@@ -21,7 +21,4 @@ public static class PersonalDataMask
         ArgumentNullException.ThrowIfNull(value);
         return value.Length <= 2 ? new string('*', value.Length) : new string('*', value.Length - 2) + value[^2..];
     }
-
-    /// <summary>True when the text has the shape of a full (unmasked) 18-character citizen ID number.</summary>
-    public static bool LooksLikeFullCitizenId(string text) => CitizenIdNumber.TryParse(text, out _, out _);
 }

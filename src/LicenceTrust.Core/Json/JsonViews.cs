@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Pki;
 using LicenceTrust.Core.Results;
@@ -148,6 +147,6 @@ public sealed record VerificationResultView(
 
 public sealed record ReasonView(string Code, string MessageZh, string MessageEn);
 
-public sealed record CheckView(string Name, string Outcome, [property: JsonPropertyName("reason")] string? Reason);
+public sealed record CheckView(string Name, string Outcome, string? Reason);
 
 public sealed record IssuerView(string AuthorityCode, string AuthorityName, string Province, string Kid, string Algorithm);

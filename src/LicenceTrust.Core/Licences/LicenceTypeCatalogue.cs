@@ -65,6 +65,14 @@ public static class LicenceTypeCatalogue
     public static bool TryGet(LicenceTypeCode code, out LicenceType type) =>
         ByCode.TryGetValue(code.Value ?? string.Empty, out type!);
 
+    /// <summary>Finds a type by its code, Chinese name or English name (case-insensitive), as people type them.</summary>
+    public static bool TryFind(string? codeOrName, out LicenceType type)
+    {
+        type = All.FirstOrDefault(t => t.Code.Value == codeOrName || t.NameZh == codeOrName
+            || string.Equals(t.NameEn, codeOrName, StringComparison.OrdinalIgnoreCase))!;
+        return type is not null;
+    }
+
     /// <exception cref="KeyNotFoundException">The code is not in the catalogue.</exception>
     public static LicenceType Get(LicenceTypeCode code) =>
         TryGet(code, out var type) ? type : throw new KeyNotFoundException($"Unknown licence type {code}.");

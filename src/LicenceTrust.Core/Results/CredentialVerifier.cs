@@ -15,7 +15,13 @@ public sealed class CredentialVerifier(IIssuerDirectory issuers, VerificationPol
 
     public VerificationResult Verify(string? qrText, DateTimeOffset now)
     {
-        var read = CredentialReader.Read(qrText, _limits);
+        return Verify(CredentialReader.Read(qrText, _limits), now);
+    }
+
+    /// <summary>Verifies what was read already; an unreadable input gets its reading failure.</summary>
+    public VerificationResult Verify(ReadResult read, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(read);
         return read.Credential is { } credential
             ? Verify(credential, now)
             : VerificationResult.Failed(read.Reason, [new VerificationCheck("read", CheckOutcome.Failed, read.Reason)], null, null, null, now, read.Detail);

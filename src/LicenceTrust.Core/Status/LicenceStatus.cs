@@ -25,8 +25,6 @@ public enum LicenceStatus
 /// <summary>The rules for moving between statuses.</summary>
 public static class LicenceStatusRules
 {
-    public static bool IsFinal(this LicenceStatus status) => status is LicenceStatus.Revoked or LicenceStatus.Cancelled or LicenceStatus.Superseded;
-
     /// <summary>
     /// Whether <paramref name="from"/> may become <paramref name="to"/>: suspend only a valid licence,
     /// reinstate only a suspended one, and end (revoke, cancel, supersede) any licence not yet ended.

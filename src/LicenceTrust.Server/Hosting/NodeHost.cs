@@ -71,11 +71,15 @@ public static class NodeHost
                 ? new PostgresDatabase(options.ConnectionString ?? throw new InvalidDataException("Node:ConnectionString is required for PostgreSQL."))
                 : new SqliteDatabase(FromContentRoot(builder, options.Database ?? Path.Combine("data", options.Province + ".db")));
         });
+        // The key directory is read once: this province's keys for issuing, every province for trust.
+        builder.Services.TryAddSingleton<IReadOnlyList<ProvinceKeys>>(sp =>
+            KeyDirectory.Load(FromContentRoot(builder, sp.GetRequiredService<IOptions<NodeOptions>>().Value.KeysDirectory)));
         builder.Services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
             Province.TryFromNodeId(options.Province, out var province);
-            return KeyDirectory.Load(FromContentRoot(builder, options.KeysDirectory), province);
+            return sp.GetRequiredService<IReadOnlyList<ProvinceKeys>>().SingleOrDefault(p => p.Province == province)
+                ?? throw new InvalidDataException($"{options.KeysDirectory}: no {province.NodeId}/ key folder for this node's province.");
         });
         builder.Services.TryAddSingleton<IIssuanceStore, IssuanceStore>();
         builder.Services.TryAddSingleton<IApiKeyStore, ApiKeyStore>();
@@ -95,9 +99,8 @@ public static class NodeHost
         {
             // Until federation (issue 5) syncs the peer's signed trust list, the node trusts the roots and
             // issuer certificates of both provinces that its key directory holds.
-            var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
             var keys = sp.GetRequiredService<ProvinceKeys>();
-            var trust = KeyDirectory.LoadTrustStore(FromContentRoot(builder, options.KeysDirectory));
+            var trust = KeyDirectory.TrustStoreOf(sp.GetRequiredService<IReadOnlyList<ProvinceKeys>>());
             var time = sp.GetRequiredService<TimeProvider>();
             return new VerificationService(new LicenceTrust.Core.Results.CredentialVerifier(trust, memo: new LicenceTrust.Core.Results.SignatureMemo()),
                 new LocalStatusSource(sp.GetRequiredService<IIssuanceStore>(), keys.Province, time), keys.Province.NodeId, time);
