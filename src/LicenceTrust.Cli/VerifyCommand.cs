@@ -49,7 +49,7 @@ internal static class VerifyCommand
             var outcome = new CredentialVerifier(store).Verify(qr, now);
             if (result.GetValue(json))
             {
-                Console.WriteLine(JsonViews.Serialize(outcome.ToView()));
+                Console.WriteLine(JsonViews.Serialize(outcome.ToView(Disclosure.Full)));
             }
             else
             {

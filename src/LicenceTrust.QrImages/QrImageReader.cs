@@ -125,10 +125,12 @@ public static class QrImageReader
             return ImageScanError.TooLarge;
         }
 
-        using var bitmap = SKBitmap.Decode(codec, new SKImageInfo(info.Width, info.Height, SKColorType.Bgra8888, SKAlphaType.Unpremul));
-        if (bitmap is null)
+        // Decoded through the codec, not SKBitmap.Decode, so a truncated file is reported rather than half-read.
+        using var bitmap = new SKBitmap(new SKImageInfo(info.Width, info.Height, SKColorType.Bgra8888, SKAlphaType.Unpremul));
+        var result = codec.GetPixels(bitmap.Info, bitmap.GetPixels());
+        if (result is not (SKCodecResult.Success))
         {
-            detail = "the image cannot be decoded";
+            detail = $"the image cannot be decoded ({result})";
             return ImageScanError.Corrupt;
         }
 

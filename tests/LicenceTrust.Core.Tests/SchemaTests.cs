@@ -54,7 +54,8 @@ public class SchemaTests
         Assert.Equal([Verdict.Valid, Verdict.Invalid, Verdict.Unreadable], new[] { valid.Verdict, expired.Verdict, unreadable.Verdict });
         foreach (var result in new[] { valid, expired, unreadable })
         {
-            AssertValid("verification-result.schema.json", JsonViews.Serialize(result.ToView()));
+            AssertValid("verification-result.schema.json", JsonViews.Serialize(result.ToView(Disclosure.Public)));
+            AssertValid("verification-result.schema.json", JsonViews.Serialize(result.ToView(Disclosure.Full)));
         }
     }
 
@@ -68,7 +69,7 @@ public class SchemaTests
         var licence = ALicence.OfType(LicenceTypeCatalogue.ProfessionalQualification).In(Province.Sichuan).Build();
         var json = schema == "licence.schema.json"
             ? JsonViews.Serialize(licence.Disclosed().ToView())
-            : JsonViews.Serialize(verifier.Verify(Credentials.Sign(licence).QrText, TestClock.Now).ToView());
+            : JsonViews.Serialize(verifier.Verify(Credentials.Sign(licence).QrText, TestClock.Now).ToView(Disclosure.Full));
         find = find.Replace("{masked}", $"\"code\":\"{licence.Disclosed().Holder.Code}\"", StringComparison.Ordinal);
         replace = replace.Replace("{full}", $"\"code\":\"{licence.Holder.Code}\"", StringComparison.Ordinal);
         Assert.Contains(find, json, StringComparison.Ordinal);

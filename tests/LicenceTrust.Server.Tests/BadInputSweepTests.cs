@@ -46,3 +46,58 @@ public class BadInputSweepTests(NodeFixture node) : IClassFixture<NodeFixture>
         Assert.False(string.IsNullOrEmpty(code));
     }
 }
+
+/// <summary>The verify endpoints under careless and hostile input: UNREADABLE with a reason, or a specific 4xx problem.</summary>
+public class VerifyBadInputSweepTests(NodeFixture node) : IClassFixture<NodeFixture>
+{
+    public static TheoryData<string, string?, string?, int, string> Inputs()
+    {
+        var genuine = LicenceTrust.Testing.Credentials.Sign(LicenceTrust.Testing.ALicence.OfType(LicenceTrust.Core.Licences.LicenceTypeCatalogue.BusinessLicence).Build()).QrText;
+        return new()
+        {
+            { "/api/v1/verify", null, null, 200, "EMPTY" },
+            { "/api/v1/verify", "application/json", "", 200, "EMPTY" },
+            { "/api/v1/verify", "application/json", "{\"qrText\":\"" + new string('A', 70_000) + "\"}", 413, "BODY_TOO_LARGE" },
+            { "/api/v1/verify", "text/plain", "LT1:abc", 415, "UNSUPPORTED_MEDIA_TYPE" },
+            { "/api/v1/verify", "application/octet-stream", "\u0001\u0002\u00ff", 415, "UNSUPPORTED_MEDIA_TYPE" },
+            { "/api/v1/verify", "application/json", "{\"qrText\":\"\\u0001\\u0002\\u00ff\"}", 200, "PREFIX_MISSING" },
+            { "/api/v1/verify", "application/json", "{\"qrText\":\"\u0001\"}", 400, "BODY_INVALID" },
+            { "/api/v1/verify", "application/json", "{\"qrText\":\"HC1:NCFOXN%TS3DH3ZSUZK+.V0ETD%65NL-AH\"}", 200, "PREFIX_MISSING" },
+            { "/api/v1/verify", "application/json", "{\"qrText\":\"" + genuine[..(genuine.Length / 2)] + "\"}", 200, "UNREADABLE" },
+            { "/api/v1/verify", "application/json", "{\"qrText\":\"" + genuine[..^1] + "\"}", 200, "UNREADABLE" },
+            { "/api/v1/verify", "application/json", "{\"qrText\":\"lt1:" + genuine[4..].ToLowerInvariant() + "\"}", 200, "PREFIX_MISSING" },
+            { "/api/v1/verify", "application/json", "{\"qrText\":\"" + genuine + "\",\"extra\":1}", 400, "BODY_INVALID" },
+            { "/api/v1/verify?receipt=maybe", "application/json", "{\"qrText\":\"LT1:\"}", 400, "REQUEST_INVALID" },
+            { "/api/v1/verify/image", null, null, 415, "UNSUPPORTED_MEDIA_TYPE" },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(Inputs))]
+    public async Task Never_a_500(string path, string? contentType, string? body, int status, string code)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path);
+        if (contentType is not null)
+        {
+            request.Content = new StringContent(body ?? string.Empty, Encoding.UTF8);
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        }
+
+        using var response = await node.Client().SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        var json = JsonDocument.Parse(text).RootElement;
+        if (status == 200)
+        {
+            var result = json.GetProperty("result");
+            Assert.Equal("UNREADABLE", result.GetProperty("verdict").GetString());
+            Assert.True(code == "UNREADABLE" || result.GetProperty("reasons")[0].GetProperty("code").GetString() == code, text[..Math.Min(400, text.Length)]);
+        }
+        else
+        {
+            Assert.Equal(code, json.GetProperty("code").GetString());
+        }
+    }
+}

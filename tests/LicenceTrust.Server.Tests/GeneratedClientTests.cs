@@ -40,6 +40,18 @@ public class GeneratedClientTests(NodeFixture node) : IClassFixture<NodeFixture>
         Assert.Equal(404, missing.StatusCode);
     }
 
+    [Fact]
+    public async Task A_photo_is_verified_through_the_generated_client()
+    {
+        var qr = (await node.IssueAsync(node.RegulatorKey, Core.Licences.LicenceTypeCatalogue.BusinessLicence, 902)).GetProperty("qrText").GetString()!;
+
+        using var photo = new MemoryStream(Testing.PrintedLicencePhoto.Jpeg(qr));
+        var verified = await Client(node.PartnerKey).VerifyImageAsync(photo);
+
+        Assert.Equal(1, verified.Found);
+        Assert.Equal("VALID", verified.Results.Single().Result.Verdict);
+    }
+
     private LicenceTrustClient Client(string key)
     {
         var http = new HttpClient { BaseAddress = node.BaseAddress };

@@ -115,7 +115,7 @@ public class VerifyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     {
         var issued = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 504);
         var id = issued.GetProperty("identifier").GetString();
-        var before = await node.Client().SendAsync(HttpMethod.Get, $"/api/v1/licences/{id}/verification");
+        var before = await node.Client(node.PartnerKey).SendAsync(HttpMethod.Get, $"/api/v1/licences/{id}/verification");
         await node.Client(node.RegulatorKey).SendAsync(HttpMethod.Post, $"/api/v1/licences/{id}/suspend", new { reason = "核查" });
         var after = await node.Client().SendAsync(HttpMethod.Get, $"/api/v1/licences/{id}/verification");
         var unknown = await node.Client().SendAsync(HttpMethod.Get, "/api/v1/licences/1.2.156.3005.2.nope/verification");
@@ -124,6 +124,37 @@ public class VerifyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
         Assert.Equal(id, before.Body.GetProperty("result").GetProperty("licence").GetProperty("identifier").GetString());
         Assert.Equal("SUSPENDED", after.Body.GetProperty("result").GetProperty("reasons")[0].GetProperty("code").GetString());
         unknown.AssertProblem(HttpStatusCode.NotFound, "LICENCE_NOT_FOUND");
+    }
+
+    [Fact]
+    public async Task Public_callers_see_the_summary_with_the_person_s_name_masked_partners_see_the_licence()
+    {
+        var issued = await node.IssueAsync(node.HrKey, LicenceTypeCatalogue.ProfessionalQualification, 505);
+        var name = issued.GetProperty("licence").GetProperty("holder").GetProperty("name").GetString()!;
+        var qr = issued.GetProperty("qrText").GetString();
+
+        var anonymous = await node.Client().SendAsync(HttpMethod.Post, "/api/v1/verify", new { qrText = qr });
+        var partner = await node.Client(node.PartnerKey).SendAsync(HttpMethod.Post, "/api/v1/verify", new { qrText = qr });
+
+        var summary = anonymous.Body.GetProperty("result").GetProperty("summary");
+        Assert.Equal(JsonValueKind.Null, anonymous.Body.GetProperty("result").GetProperty("licence").ValueKind);
+        Assert.Equal(name[..1] + new string('*', name.Length - 1), summary.GetProperty("holder").GetProperty("name").GetString());
+        Assert.Equal(issued.GetProperty("licence").GetProperty("number").GetString(), summary.GetProperty("number").GetString());
+        Assert.Equal(LicenceTypeCatalogue.ProfessionalQualification.Code.Value, summary.GetProperty("typeCode").GetString());
+        Assert.DoesNotContain(name, anonymous.Body.GetRawText(), StringComparison.Ordinal);
+        Assert.Equal(name, partner.Body.GetProperty("result").GetProperty("licence").GetProperty("holder").GetProperty("name").GetString());
+        Assert.Equal(issued.GetProperty("identifier").GetString(), partner.Body.GetProperty("result").GetProperty("licence").GetProperty("identifier").GetString());
+    }
+
+    [Fact]
+    public async Task An_organisation_s_name_and_credit_code_are_public_register_data_and_shown()
+    {
+        var issued = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 506);
+
+        var summary = (await VerifyAsync(issued.GetProperty("qrText").GetString())).GetProperty("result").GetProperty("summary");
+
+        Assert.Equal(issued.GetProperty("licence").GetProperty("holder").GetProperty("name").GetString(), summary.GetProperty("holder").GetProperty("name").GetString());
+        Assert.Equal(issued.GetProperty("licence").GetProperty("holder").GetProperty("code").GetString(), summary.GetProperty("holder").GetProperty("code").GetString());
     }
 
     private async Task<JsonElement> VerifyAsync(string? qr)

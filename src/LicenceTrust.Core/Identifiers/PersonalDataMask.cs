@@ -21,4 +21,12 @@ public static class PersonalDataMask
         ArgumentNullException.ThrowIfNull(value);
         return value.Length <= 2 ? new string('*', value.Length) : new string('*', value.Length - 2) + value[^2..];
     }
+
+    /// <summary>Keeps the first character of a person's name: <c>张**</c> (public verification answers).</summary>
+    public static string MaskPersonName(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var text = System.Globalization.StringInfo.GetNextTextElementLength(value) is var first and > 0 ? value[..first] : string.Empty;
+        return text + new string('*', Math.Max(1, new System.Globalization.StringInfo(value).LengthInTextElements - 1));
+    }
 }

@@ -85,14 +85,38 @@ public static class JsonViews
             Convert.ToBase64String(issuer.Der.Span));
     }
 
-    public static VerificationResultView ToView(this VerificationResult result)
+    /// <summary>
+    /// The public summary of a licence (DESIGN §9, minimal disclosure): type, number, holder, issuer and
+    /// validity. A person's name is masked to its first character and their code stays masked;
+    /// an organisation's name and credit code are public register data and are shown.
+    /// </summary>
+    public static LicenceSummaryView ToSummary(this Licence licence)
+    {
+        ArgumentNullException.ThrowIfNull(licence);
+        var known = LicenceTypeCatalogue.TryGet(licence.TypeCode, out var type);
+        var personal = licence.Holder.CodeType.IsPersonal();
+        return new LicenceSummaryView(
+            licence.Name,
+            licence.TypeCode.Value,
+            known ? type.NameZh : null,
+            licence.Number,
+            new HolderView(personal ? Identifiers.PersonalDataMask.MaskPersonName(licence.Holder.Name) : licence.Holder.Name, licence.Holder.CodeType.ToCode(), licence.Holder.Code, licence.Holder.IsMasked || personal),
+            new PartyView(licence.AuthorityName, licence.AuthorityCode),
+            licence.Province.NodeId,
+            Date(licence.ValidFrom),
+            licence.ValidTo is { } to ? Date(to) : null);
+    }
+
+    /// <summary>A result as a caller with <paramref name="disclosure"/> may see it: the summary always, the licence's fields only in full.</summary>
+    public static VerificationResultView ToView(this VerificationResult result, Disclosure disclosure)
     {
         ArgumentNullException.ThrowIfNull(result);
         return new VerificationResultView(
             result.Verdict.ToString().ToUpperInvariant(),
             [.. result.Reasons.Select(r => ReasonCatalogue.Get(r)).Select(r => new ReasonView(r.Name, r.MessageZh, r.MessageEn))],
             [.. result.Checks.Select(c => new CheckView(c.Name, c.Outcome.ToString().ToUpperInvariant(), c.Reason == ReasonCode.None ? null : ReasonCatalogue.WireName(c.Reason)))],
-            result.Licence?.ToView(),
+            result.Licence?.ToSummary(),
+            disclosure == Disclosure.Full ? result.Licence?.ToView() : null,
             result.Issuer is { } issuer
                 ? new IssuerView(issuer.AuthorityCode, issuer.AuthorityName, issuer.Province.NodeId, issuer.Kid.ToString(), issuer.Algorithm.Name)
                 : null,
@@ -136,10 +160,34 @@ public sealed record TrustListEntryView(
     DateTimeOffset NotAfter,
     string Certificate);
 
+/// <summary>Who may see what of a verified licence (DESIGN §9).</summary>
+public enum Disclosure
+{
+    /// <summary>Anyone: the verdict and the licence summary.</summary>
+    Public,
+
+    /// <summary>Partner systems, signed-in staff, admins: every field the credential carries (personal codes stay masked).</summary>
+    Full,
+}
+
+/// <summary>What anyone may see of a verified licence.</summary>
+public sealed record LicenceSummaryView(
+    string Name,
+    string TypeCode,
+    string? TypeName,
+    string Number,
+    HolderView Holder,
+    PartyView Authority,
+    string Province,
+    string ValidFrom,
+    string? ValidTo);
+
+/// <summary>A verification result; <see cref="Licence"/> is present only for full disclosure.</summary>
 public sealed record VerificationResultView(
     string Verdict,
     IReadOnlyList<ReasonView> Reasons,
     IReadOnlyList<CheckView> Checks,
+    LicenceSummaryView? Summary,
     LicenceView? Licence,
     IssuerView? Issuer,
     string? Algorithm,

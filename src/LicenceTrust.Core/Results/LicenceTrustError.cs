@@ -17,6 +17,12 @@ public enum ErrorKind
 
     /// <summary>A dependency (database, key store) is unavailable (503).</summary>
     Unavailable,
+
+    /// <summary>The content is of a type the operation does not take (415).</summary>
+    UnsupportedMediaType,
+
+    /// <summary>The content is larger than the operation takes (413).</summary>
+    TooLarge,
 }
 
 /// <summary>

@@ -33,7 +33,7 @@ public static class VerifyApi
     {
         app.MapPost("/api/v1/verify", async Task<Ok<VerifyWithReceiptResponse>> (VerifyRequest? body, bool? receipt, VerificationService verification, ReceiptSigner signer, HttpContext http) =>
         {
-            var response = ToResponse(await verification.VerifyAsync(body?.QrText, http.RequestAborted));
+            var response = ToResponse(await verification.VerifyAsync(body?.QrText, http.RequestAborted), DisclosureFor(http));
             return TypedResults.Ok(new VerifyWithReceiptResponse(response.Result, response.Status, response.CheckedAgainst,
                 receipt == true ? signer.Sign(response) : null));
         }).WithProblems(400, 413, 415, 429).WithName("Verify");
@@ -43,7 +43,7 @@ public static class VerifyApi
             // For callers that only have the identifier: the licence's own credential goes through the same pipeline.
             var record = await store.FindAsync(identifier, http.RequestAborted)
                 ?? throw LicenceTrustException.NotFound("LICENCE_NOT_FOUND", $"未找到证照 {identifier} (no licence with this identifier at this node).");
-            return TypedResults.Ok(ToResponse(await verification.VerifyAsync(record.QrText, http.RequestAborted)));
+            return TypedResults.Ok(ToResponse(await verification.VerifyAsync(record.QrText, http.RequestAborted), DisclosureFor(http)));
         }).WithProblems(404, 429).WithName("VerifyLicence");
     }
 
@@ -80,13 +80,17 @@ public static class VerifyApi
         var results = new List<VerifyResponse>(texts.Count);
         foreach (var text in texts)
         {
-            results.Add(ToResponse(await verification.VerifyAsync(text, http.RequestAborted)));
+            results.Add(ToResponse(await verification.VerifyAsync(text, http.RequestAborted), DisclosureFor(http)));
         }
 
         return TypedResults.Ok(new BatchVerifyResponse(results));
     }
 
-    private static VerifyResponse ToResponse(NodeVerification outcome) => new(outcome.Result.ToView(), outcome.Status, outcome.CheckedAgainst);
+    internal static VerifyResponse ToResponse(NodeVerification outcome, Disclosure disclosure) => new(outcome.Result.ToView(disclosure), outcome.Status, outcome.CheckedAgainst);
+
+    /// <summary>Partner systems and admins see the licence's fields; anyone else the public summary (DESIGN §9).</summary>
+    internal static Disclosure DisclosureFor(HttpContext http) =>
+        http.User.IsInRole(nameof(ActorRole.Partner)) || http.User.IsInRole(nameof(ActorRole.Admin)) ? Disclosure.Full : Disclosure.Public;
 }
 
 /// <summary>The body of POST /api/v1/verify/batch.</summary>

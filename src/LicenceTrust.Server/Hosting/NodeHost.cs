@@ -54,6 +54,7 @@ public static class NodeHost
         app.MapLicencesApi();
         app.MapStatusApi();
         app.MapVerifyApi();
+        app.MapVerifyImageApi();
         app.MapAuditApi();
         app.MapHealth();
         return app;
@@ -108,6 +109,7 @@ public static class NodeHost
         builder.Services.TryAddSingleton<ApiKeyService>();
         builder.Services.TryAddSingleton<DemoSeeder>();
         builder.Services.TryAddSingleton<ReceiptSigner>();
+        builder.Services.TryAddSingleton<ImageScanGate>();
         builder.Services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;

@@ -52,6 +52,14 @@ public sealed class NodeOptions
     [Range(64 * 1024, 16 * 1024 * 1024)]
     public int MaxBatchRequestBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>Largest photo or scanned PDF the image endpoint takes, in bytes. Default 10 MiB.</summary>
+    [Range(64 * 1024, 64 * 1024 * 1024)]
+    public int MaxImageBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Images decoded at once; more wait up to 10 s, then get 503 SCAN_BUSY. Default: one per core.</summary>
+    [Range(1, 256)]
+    public int ImageScanConcurrency { get; set; } = Environment.ProcessorCount;
+
     /// <summary>Requests per second each API key may make (token bucket, bursts up to twice that).</summary>
     [Range(1, 100_000)]
     public int RateLimitPerSecond { get; set; } = 500;
