@@ -1,6 +1,7 @@
 using System.CommandLine;
 using LicenceTrust.Core.Crypto;
 using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Pki;
 using LicenceTrust.KeyStore;
 using LicenceTrust.Samples;
@@ -28,7 +29,67 @@ internal static class KeysCommands
         keys.Subcommands.Add(sample);
         keys.Subcommands.Add(Init());
         keys.Subcommands.Add(Issuer());
+        keys.Subcommands.Add(Agreement());
         return keys;
+    }
+
+    /// <summary><c>keys agreement</c>: this province's signed recognition agreement for a peer's licence types.</summary>
+    private static Command Agreement()
+    {
+        var directory = new Option<DirectoryInfo>("--keys") { Description = "Key directory holding the accepting province's list-signing key.", Required = true };
+        var province = new Option<string>("--province") { Description = "The accepting province: cq or sc.", Required = true };
+        var peer = new Option<string>("--peer") { Description = "The peer province whose licences are recognised.", Required = true };
+        var types = new Option<string?>("--types") { Description = "Comma-separated licence type codes; default every type of the catalogue." };
+        var from = new Option<string?>("--from") { Description = "Recognise licences signed from this date (yyyy-MM-dd); default today." };
+        var command = new Command("agreement", "Sign a recognition agreement: which licence types of the peer this province accepts, from when (written to <keys>/<province>/recognition-<peer>.cose).");
+        command.Options.Add(directory);
+        command.Options.Add(province);
+        command.Options.Add(peer);
+        command.Options.Add(types);
+        command.Options.Add(from);
+        command.SetAction(result =>
+        {
+            if (!Province.TryFromNodeId(result.GetValue(province), out var accepting) || !Province.TryFromNodeId(result.GetValue(peer), out var other) || accepting == other)
+            {
+                Console.Error.WriteLine("--province and --peer must be cq and sc, one each.");
+                return 2;
+            }
+
+            var codes = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var code in (result.GetValue(types) ?? string.Join(',', LicenceTypeCatalogue.All.Select(t => t.Code.Value))).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!LicenceTypeCode.TryParse(code, out var parsed, out var error))
+                {
+                    Console.Error.WriteLine($"--types: {code}: {error}");
+                    return 2;
+                }
+
+                codes.Add(parsed.Value);
+            }
+
+            var start = DateTimeOffset.UtcNow.Date;
+            if (result.GetValue(from) is { } text && !DateTime.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out start))
+            {
+                Console.Error.WriteLine("--from: use yyyy-MM-dd.");
+                return 2;
+            }
+
+            try
+            {
+                var keys = KeyDirectory.Load(result.GetValue(directory)!.FullName, accepting);
+                var agreement = new Core.Trust.RecognitionAgreement(accepting, other, codes, new DateTimeOffset(start, TimeSpan.Zero), DateTimeOffset.UtcNow);
+                var path = KeyDirectory.RecognitionAgreementPath(result.GetValue(directory)!.FullName, accepting, other);
+                File.WriteAllBytes(path, KeyDirectory.SignRecognitionAgreement(keys, agreement));
+                Console.WriteLine($"{accepting.NameZh} recognises {codes.Count} licence types of {other.NameZh} from {start:yyyy-MM-dd}: {path}");
+                return 0;
+            }
+            catch (InvalidDataException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
+        });
+        return command;
     }
 
     /// <summary><c>keys init</c>: a province's SM2 root CA and the node's list-signing key.</summary>

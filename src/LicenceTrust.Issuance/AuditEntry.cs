@@ -13,6 +13,8 @@ public static class AuditEvents
     public const int LicenceSuperseded = 1002;
     public const int StatusChanged = 2001;
     public const int ApiKeyCreated = 3001;
+    public const int IssuerWithdrawn = 4001;
+    public const int PeerNoticeApplied = 4002;
 }
 
 /// <summary>An audit entry before it is chained: what happened, to what, by whom. No personal data.</summary>
@@ -46,6 +48,17 @@ public static class AuditChain
     }
 
     /// <summary>Appends an entry after the current head, inside the caller's transaction.</summary>
+    /// <summary>Appends one entry in a transaction of its own (for events outside issuance, e.g. trust changes).</summary>
+    public static Task AppendAsync(IIssuanceStore store, AuditDraft draft, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store.InTransactionAsync(async unit =>
+        {
+            await AppendAsync(unit, draft);
+            return true;
+        }, cancellationToken);
+    }
+
     public static async Task AppendAsync(IIssuanceUnit unit, AuditDraft draft)
     {
         ArgumentNullException.ThrowIfNull(unit);

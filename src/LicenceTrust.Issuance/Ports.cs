@@ -21,7 +21,10 @@ public interface IIssuanceStore
     Task<IReadOnlyList<StatusEvent>> HistoryAsync(string identifier, CancellationToken cancellationToken);
 
     /// <summary>The list's size and change counter, or null when there is no such list.</summary>
-    Task<(int Size, long Version)?> StatusListAsync(int list, CancellationToken cancellationToken);
+    Task<StatusListInfo?> StatusListAsync(int list, CancellationToken cancellationToken);
+
+    /// <summary>Every status list, in id order.</summary>
+    Task<IReadOnlyList<StatusListInfo>> StatusListsAsync(CancellationToken cancellationToken);
 
     /// <summary>Every occupied slot of a list with its licence's status.</summary>
     Task<IReadOnlyList<(int Index, LicenceStatus Status)>> StatusListEntriesAsync(int list, CancellationToken cancellationToken);
@@ -74,6 +77,9 @@ public interface IIssuanceUnit
 }
 
 /// <summary>An issuer certificate with the signer of its key.</summary>
+/// <summary>A status list's size, its change counter and when it last changed.</summary>
+public sealed record StatusListInfo(int Id, int Size, long Version, DateTimeOffset UpdatedAt);
+
 public sealed record IssuerSigning(IssuerCertificate Certificate, ICredentialSigner Signer);
 
 /// <summary>The signing keys of this node's authorities (files, or an HSM).</summary>

@@ -85,6 +85,19 @@ public static class KeyDirectory
     public static TrustStore TrustStoreOf(IReadOnlyCollection<ProvinceKeys> provinces) =>
         TrustStore.Create(provinces.Select(p => p.Root), provinces.SelectMany(p => p.Issuers).Select(i => i.Certificate));
 
+    /// <summary>Where a province keeps its signed recognition agreement for a peer.</summary>
+    public static string RecognitionAgreementPath(string directory, Province accepting, Province peer) =>
+        Path.Combine(directory, accepting.NodeId, $"recognition-{peer.NodeId}.cose");
+
+    /// <summary>Signs, with the accepting province's list-signing key, an agreement to recognise the peer's licence types.</summary>
+    public static byte[] SignRecognitionAgreement(ProvinceKeys accepting, LicenceTrust.Core.Trust.RecognitionAgreement agreement)
+    {
+        ArgumentNullException.ThrowIfNull(accepting);
+        ArgumentNullException.ThrowIfNull(agreement);
+        var signer = accepting.ListSigner ?? throw new InvalidDataException($"{accepting.Province.NodeId}: no list-signing key to sign the agreement with.");
+        return agreement.Sign(signer.Key, signer.CertificateDer);
+    }
+
     public static string IssuerFileStem(IssuerCertificate certificate) =>
         $"{certificate.AuthorityCode}-{certificate.Algorithm.Name.ToLowerInvariant()}";
 

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using LicenceTrust.Core.Crypto;
 using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Pki;
+using LicenceTrust.Core.Trust;
 using LicenceTrust.KeyStore;
 
 namespace LicenceTrust.Samples;
@@ -63,6 +65,25 @@ public static class SampleKeyGenerator
             new { warning = "SAMPLE KEYS FOR DEMOS AND TESTS ONLY. NEVER USE IN PRODUCTION.", provinces = manifest },
             new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         File.WriteAllText(Path.Combine(directory, "manifest.json"), json + "\n");
+        WriteRecognitionAgreements(directory);
+    }
+
+    /// <summary>
+    /// The sample mutual recognition: each province accepts every catalogue licence type of the other
+    /// from <see cref="LeafFrom"/>, signed with its own list-signing key.
+    /// </summary>
+    public static void WriteRecognitionAgreements(string directory)
+    {
+        var provinces = KeyDirectory.Load(directory);
+        foreach (var accepting in provinces)
+        {
+            foreach (var peer in provinces.Where(p => p.Province != accepting.Province))
+            {
+                var agreement = new RecognitionAgreement(accepting.Province, peer.Province,
+                    LicenceTypeCatalogue.All.Select(t => t.Code.Value).ToHashSet(StringComparer.Ordinal), LeafFrom, LeafFrom);
+                File.WriteAllBytes(KeyDirectory.RecognitionAgreementPath(directory, accepting.Province, peer.Province), KeyDirectory.SignRecognitionAgreement(accepting, agreement));
+            }
+        }
     }
 
     private static void Write(string folder, string name, string content) => File.WriteAllText(Path.Combine(folder, name), content.TrimEnd() + "\n");

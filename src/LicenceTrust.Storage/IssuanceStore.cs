@@ -66,12 +66,20 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
         return [.. rows.Select(r => new StatusEvent(r.Identifier, (LicenceStatus)r.FromStatus, (LicenceStatus)r.ToStatus, r.Reason, r.Actor, DateTimeOffset.FromUnixTimeMilliseconds(r.At)))];
     }
 
-    public async Task<(int Size, long Version)?> StatusListAsync(int list, CancellationToken cancellationToken)
+    public async Task<StatusListInfo?> StatusListAsync(int list, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<(long Size, long Version)?>(new CommandDefinition(
+        var row = await connection.QuerySingleOrDefaultAsync<(long Id, long Size, long Version, long UpdatedAt)?>(new CommandDefinition(
             _sql.StatusList, new { list }, cancellationToken: cancellationToken));
-        return row is { } r ? ((int)r.Size, r.Version) : null;
+        return row is { } r ? new StatusListInfo((int)r.Id, (int)r.Size, r.Version, DateTimeOffset.FromUnixTimeMilliseconds(r.UpdatedAt)) : null;
+    }
+
+    public async Task<IReadOnlyList<StatusListInfo>> StatusListsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long Id, long Size, long Version, long UpdatedAt)>(new CommandDefinition(
+            _sql.StatusLists, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new StatusListInfo((int)r.Id, (int)r.Size, r.Version, DateTimeOffset.FromUnixTimeMilliseconds(r.UpdatedAt)))];
     }
 
     public async Task<IReadOnlyList<(int Index, LicenceStatus Status)>> StatusListEntriesAsync(int list, CancellationToken cancellationToken)
@@ -105,7 +113,9 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
 
         public string History { get; } = "SELECT identifier, from_status AS FromStatus, to_status AS ToStatus, reason, actor, at FROM status_events WHERE identifier = @identifier ORDER BY id";
 
-        public string StatusList { get; } = "SELECT size, version FROM status_lists WHERE id = @list";
+        public string StatusList { get; } = "SELECT id, size, version, updated_at FROM status_lists WHERE id = @list";
+
+        public string StatusLists { get; } = "SELECT id, size, version, updated_at FROM status_lists ORDER BY id";
 
         public string StatusListEntries { get; } = "SELECT status_index, status FROM licences WHERE status_list = @list";
 

@@ -9,7 +9,8 @@ namespace LicenceTrust.Verification;
 /// <param name="StatusSource">Whose status data answered; null when the status was not looked up.</param>
 /// <param name="StatusAsOf">How fresh that status was.</param>
 /// <param name="At">When the verification ran.</param>
-public sealed record CheckedAgainst(string Node, string? StatusSource, DateTimeOffset? StatusAsOf, DateTimeOffset At);
+/// <param name="TrustListSequence">The sequence of the trust list that vouched for the issuer, when one did.</param>
+public sealed record CheckedAgainst(string Node, string? StatusSource, DateTimeOffset? StatusAsOf, DateTimeOffset At, long? TrustListSequence = null);
 
 /// <summary>A verification result with what it was checked against.</summary>
 public sealed record NodeVerification(VerificationResult Result, CheckedAgainst CheckedAgainst, string? Status);
@@ -19,7 +20,7 @@ public sealed record NodeVerification(VerificationResult Result, CheckedAgainst 
 /// then the licence's status. A status not in force is INVALID with its reason; a status that cannot be
 /// had is CHECK, never VALID. Thread-safe.
 /// </summary>
-public sealed class VerificationService(CredentialVerifier credentials, IStatusSource status, string node, TimeProvider time)
+public sealed class VerificationService(CredentialVerifier credentials, IStatusSource status, string node, TimeProvider time, ITrustPolicy trust)
 {
     public async Task<NodeVerification> VerifyAsync(string? qrText, CancellationToken cancellationToken = default)
     {
@@ -31,14 +32,29 @@ public sealed class VerificationService(CredentialVerifier credentials, IStatusS
         }
 
         var core = credentials.Verify(credential, now);
+        var sequence = trust.TrustListSequence(credential.Claims.Licence.Province);
         if (core.Verdict != Verdict.Valid)
         {
-            return new(core, new CheckedAgainst(node, null, null, now), null);
+            // An unknown kid may have a more precise cause: a withdrawn key, or a peer never reached.
+            if (core.Reasons.FirstOrDefault() == ReasonCode.UnknownIssuer && trust.ExplainUnknownIssuer(credential) is var why and not ReasonCode.None)
+            {
+                core = Fail(core, "issuer", why, now);
+            }
+
+            return new(core, new CheckedAgainst(node, null, null, now, sequence), null);
         }
 
-        var lookup = await status.LookupAsync(credential.Claims.Licence, credential.Claims.Status, cancellationToken);
-        var against = new CheckedAgainst(node, lookup.Source, lookup.AsOf, now);
         var checks = core.Checks.ToList();
+        var recognition = trust.CheckRecognition(credential, now);
+        if (recognition != ReasonCode.None)
+        {
+            checks.Add(new VerificationCheck("recognition", Outcome(recognition), recognition));
+            return new(VerificationResult.Failed(recognition, checks, core.Licence, core.Issuer, core.Algorithm, now), new CheckedAgainst(node, null, null, now, sequence), null);
+        }
+
+        checks.Add(new VerificationCheck("recognition", CheckOutcome.Passed));
+        var lookup = await status.LookupAsync(credential.Claims.Licence, credential.Claims.Status, cancellationToken);
+        var against = new CheckedAgainst(node, lookup.Source, lookup.AsOf, now, sequence);
         var reason = lookup.Status switch
         {
             null => lookup.Failure == ReasonCode.None ? ReasonCode.StatusUnknown : lookup.Failure,
@@ -55,8 +71,15 @@ public sealed class VerificationService(CredentialVerifier credentials, IStatusS
             return new(VerificationResult.Valid(checks, core.Licence!, core.Issuer!, now), against, lookup.Status!.Value.WireName());
         }
 
-        var outcome = ReasonCatalogue.Get(reason).Verdict == Verdict.Check ? CheckOutcome.Doubtful : CheckOutcome.Failed;
-        checks.Add(new VerificationCheck("status", outcome, reason));
+        checks.Add(new VerificationCheck("status", Outcome(reason), reason));
         return new(VerificationResult.Failed(reason, checks, core.Licence, core.Issuer, core.Algorithm, now), against, lookup.Status?.WireName());
+    }
+
+    private static CheckOutcome Outcome(ReasonCode reason) => ReasonCatalogue.Get(reason).Verdict == Verdict.Check ? CheckOutcome.Doubtful : CheckOutcome.Failed;
+
+    private static VerificationResult Fail(VerificationResult core, string step, ReasonCode reason, DateTimeOffset now)
+    {
+        var checks = core.Checks.Where(c => c.Name != step).Append(new VerificationCheck(step, Outcome(reason), reason)).ToList();
+        return VerificationResult.Failed(reason, checks, core.Licence, core.Issuer, core.Algorithm, now);
     }
 }

@@ -37,6 +37,32 @@ public abstract class IssuanceStoreContract
     }
 
     [SkippableFact]
+    public async Task Federation_documents_are_replaced_and_touched_withdrawals_are_unique_trust_versions_grow()
+    {
+        Database.Migrate();
+        var store = new FederationStore(Database);
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        await store.SavePeerDocumentAsync(new("sc", "trust-list", 1, "\"1\"", [1, 2, 3], at), CancellationToken.None);
+        await store.SavePeerDocumentAsync(new("sc", "trust-list", 2, "\"2\"", [4, 5], at), CancellationToken.None);
+        await store.TouchPeerDocumentAsync("sc", "trust-list", at.AddMinutes(1), CancellationToken.None);
+        var withdrawal = new LicenceTrust.Federation.Withdrawal(new string('a', 64), "sc", "key leaked", at, "n1", 1, [9]);
+
+        var documents = await store.PeerDocumentsAsync("sc", CancellationToken.None);
+        var first = await store.AddWithdrawalAsync(withdrawal, CancellationToken.None);
+        var replayed = await store.AddWithdrawalAsync(withdrawal with { Fingerprint = new string('b', 64) }, CancellationToken.None);
+        await store.AddTrustListVersionAsync(1, "h1", at, CancellationToken.None);
+        await store.AddTrustListVersionAsync(2, "h2", at, CancellationToken.None);
+
+        var document = Assert.Single(documents);
+        Assert.Equal((2L, at.AddMinutes(1)), (document.Sequence, document.FetchedAt));
+        Assert.Equal([4, 5], document.Document);
+        Assert.True(first);
+        Assert.False(replayed);
+        Assert.Single(await store.WithdrawalsAsync(CancellationToken.None));
+        Assert.Equal((2L, "h2"), ((await store.LastTrustListVersionAsync(CancellationToken.None))!.Value.Sequence, (await store.LastTrustListVersionAsync(CancellationToken.None))!.Value.ContentHash));
+    }
+
+    [SkippableFact]
     public async Task An_issued_licence_reads_back_whole()
     {
         var (service, store) = Service();
@@ -103,7 +129,8 @@ public abstract class IssuanceStoreContract
         Assert.Equal([LicenceStatus.Suspended, LicenceStatus.Valid, LicenceStatus.Revoked], history.Select(h => h.To));
         Assert.False(stale);
         Assert.Equal(LicenceStatus.Revoked, entries.Single(e => e.Index == record.StatusIndex).Status);
-        Assert.True((await store.StatusListAsync(record.StatusList, CancellationToken.None))!.Value.Version >= 4);
+        Assert.True((await store.StatusListAsync(record.StatusList, CancellationToken.None))!.Version >= 4);
+        Assert.Contains(await store.StatusListsAsync(CancellationToken.None), l => l.Id == record.StatusList);
         Assert.Null(await store.StatusListAsync(999, CancellationToken.None));
         var ex = await Assert.ThrowsAsync<LicenceTrustException>(() => service.ChangeStatusAsync(record.Identifier, StatusAction.Reinstate, "d", RegulatorActor));
         Assert.Equal("STATUS_CHANGE_NOT_ALLOWED", ex.Error.Code);

@@ -29,6 +29,12 @@ public class SqlServerDialectTests
             data.Add($"IssuanceStore.{property.Name}", (string)property.GetValue(store)!);
         }
 
+        var federation = new FederationStore.Statements();
+        foreach (var property in typeof(FederationStore.Statements).GetProperties().Where(p => p.PropertyType == typeof(string)))
+        {
+            data.Add($"FederationStore.{property.Name}", (string)property.GetValue(federation)!);
+        }
+
         data.Add("ApiKeyStore.FindSql", ApiKeyStore.FindSql);
         data.Add("ApiKeyStore.InsertSql", ApiKeyStore.InsertSql);
         data.Add("write lock", SqlServerDatabase.WriteLockSql);

@@ -51,6 +51,10 @@ public readonly record struct Province
         return province.Code != 0;
     }
 
+    /// <exception cref="ArgumentException">Not a known node id.</exception>
+    public static Province FromNodeId(string node) =>
+        TryFromNodeId(node, out var province) ? province : throw new ArgumentException($"'{node}' is not a province node id (cq, sc).", nameof(node));
+
     public static bool TryFromNodeId(string? node, out Province province)
     {
         province = node switch { "cq" => Chongqing, "sc" => Sichuan, _ => default };

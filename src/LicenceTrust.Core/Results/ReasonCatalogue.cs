@@ -47,6 +47,7 @@ public static class ReasonCatalogue
         new(ReasonCode.IssuerNotAllowedForType, Verdict.Invalid, "该签发机构无权签发此类证照。", "This issuer may not sign this licence type."),
         new(ReasonCode.IssuerMismatch, Verdict.Invalid, "证照中的颁发机构与签发证书不一致。", "The licence's authority does not match the issuer certificate."),
         new(ReasonCode.RootExpired, Verdict.Invalid, "省级根证书已过期。", "The provincial root certificate has expired."),
+        new(ReasonCode.IssuerWithdrawn, Verdict.Invalid, "发证机关的签名证书已被紧急撤销信任（如密钥泄露），此证照不可信。", "The issuer's signing certificate was withdrawn (e.g. a compromised key); the licence cannot be trusted."),
 
         new(ReasonCode.NotYetValid, Verdict.Invalid, "证照尚未生效。", "The licence is not yet valid."),
         new(ReasonCode.Expired, Verdict.Invalid, "证照已过有效期。", "The licence has expired."),

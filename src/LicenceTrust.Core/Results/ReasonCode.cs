@@ -38,6 +38,7 @@ public enum ReasonCode
     IssuerNotAllowedForType = 206,
     IssuerMismatch = 207,
     RootExpired = 208,
+    IssuerWithdrawn = 209,
 
     // 3xx — licence validity (verdict INVALID, or CHECK for clock skew)
     NotYetValid = 300,

@@ -10,7 +10,8 @@ namespace LicenceTrust.Core.Status;
 /// <param name="ExpiresAt"><c>exp</c>: after this the list must not be used.</param>
 /// <param name="TimeToLive"><c>ttl</c>: how long a holder may cache it before fetching again.</param>
 /// <param name="Bits">The 2-bit entries.</param>
-public sealed record StatusList(string Uri, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, TimeSpan TimeToLive, StatusBits Bits);
+/// <param name="UpdatedAt">When an entry last changed (private claim <c>"upd"</c>): a peer measures revocation propagation from it.</param>
+public sealed record StatusList(string Uri, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, TimeSpan TimeToLive, StatusBits Bits, DateTimeOffset? UpdatedAt = null);
 
 /// <summary>
 /// Signed status lists in the shape of the IETF Token Status List (draft-ietf-oauth-status-list),
@@ -25,6 +26,7 @@ public static class StatusListToken
     private const int Sub = 2;
     private const int Ttl = 65534;
     private const int StatusListClaim = 65533;
+    private const string UpdatedClaim = "upd";
 
     public static byte[] Write(StatusList list, ICredentialSigner signer, KeyId kid)
     {
@@ -42,7 +44,7 @@ public static class StatusListToken
         var protectedHeader = header.Encode();
 
         var claims = new CborWriter(CborConformanceMode.Canonical);
-        claims.WriteStartMap(5);
+        claims.WriteStartMap(list.UpdatedAt is null ? 5 : 6);
         claims.WriteInt32(Sub);
         claims.WriteTextString(list.Uri);
         claims.WriteInt32(CredentialFormat.Claim.Exp);
@@ -58,6 +60,12 @@ public static class StatusListToken
         claims.WriteTextString("lst");
         claims.WriteByteString(Zlib.Compress(list.Bits.ToBytes()));
         claims.WriteEndMap();
+        if (list.UpdatedAt is { } updated)
+        {
+            claims.WriteTextString(UpdatedClaim);
+            claims.WriteInt64(updated.ToUnixTimeMilliseconds());
+        }
+
         claims.WriteEndMap();
         var payload = claims.Encode();
 
@@ -118,9 +126,24 @@ public static class StatusListToken
         long? iat = null, exp = null, ttl = null;
         byte[]? lst = null;
         long? bits = null;
+        long? updated = null;
         var count = reader.ReadStartMap();
         for (var i = 0; i < count; i++)
         {
+            if (reader.PeekState() == CborReaderState.TextString)
+            {
+                if (reader.ReadTextString() == UpdatedClaim)
+                {
+                    updated = reader.ReadInt64();
+                }
+                else
+                {
+                    reader.SkipValue();
+                }
+
+                continue;
+            }
+
             switch (reader.ReadInt32())
             {
                 case Sub: sub = reader.ReadTextString(); break;
@@ -158,6 +181,7 @@ public static class StatusListToken
         }
 
         error = string.Empty;
-        return new StatusList(sub, DateTimeOffset.FromUnixTimeSeconds(iat.Value), DateTimeOffset.FromUnixTimeSeconds(exp.Value), TimeSpan.FromSeconds(ttl.Value), StatusBits.FromBytes(bytes));
+        return new StatusList(sub, DateTimeOffset.FromUnixTimeSeconds(iat.Value), DateTimeOffset.FromUnixTimeSeconds(exp.Value), TimeSpan.FromSeconds(ttl.Value), StatusBits.FromBytes(bytes),
+            updated is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null);
     }
 }

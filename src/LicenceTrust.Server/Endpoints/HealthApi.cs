@@ -1,15 +1,21 @@
 using System.Data.Common;
+using LicenceTrust.Federation;
+using LicenceTrust.Server.Hosting;
 using LicenceTrust.Storage;
 
 namespace LicenceTrust.Server.Endpoints;
 
-/// <summary>Liveness (the process answers) and readiness (the database answers).</summary>
+/// <summary>Readiness: the database answers; and how fresh each peer's data is.</summary>
+/// <param name="Status"><c>ready</c>, or <c>degraded</c> when a peer's data is stale (own licences still verify).</param>
+public sealed record ReadinessView(string Status, string Database, IReadOnlyList<PeerStateView> Peers);
+
+/// <summary>Liveness (the process answers) and readiness (the database answers; peer freshness reported).</summary>
 public static class HealthApi
 {
     public static void MapHealth(this IEndpointRouteBuilder app)
     {
         app.MapGet("/health/live", () => Results.Text("ok")).WithName("Live");
-        app.MapGet("/health/ready", async (IDatabase database, CancellationToken cancellationToken) =>
+        app.MapGet("/health/ready", async (IDatabase database, FederationPeers peers, FederatedTrust trust, TimeProvider time, CancellationToken cancellationToken) =>
         {
             try
             {
@@ -17,12 +23,17 @@ public static class HealthApi
                 await using var command = connection.CreateCommand();
                 command.CommandText = "SELECT COUNT(*) FROM schema_migrations";
                 await command.ExecuteScalarAsync(cancellationToken);
-                return Results.Text("ready");
             }
             catch (DbException)
             {
-                return Results.Problem(title: "DATABASE_UNAVAILABLE", detail: "数据库不可用 (the database does not answer).", statusCode: StatusCodes.Status503ServiceUnavailable);
+                return Results.Problem(title: "DATABASE_UNAVAILABLE", detail: "数据库不可用 (the database does not answer).", statusCode: StatusCodes.Status503ServiceUnavailable,
+                    extensions: new Dictionary<string, object?> { ["code"] = "DATABASE_UNAVAILABLE" });
             }
+
+            var now = time.GetUtcNow();
+            var states = peers.States.Select(p => FederationApi.ViewOf(p.Key, p.Value, peers.Recognitions[p.Key], trust, now)).ToList();
+            // Readiness stays 200 with stale peers: this node still serves its own province; "degraded" says the rest.
+            return Results.Ok(new ReadinessView(states.All(s => s.TrustListFresh && s.StatusFresh) ? "ready" : "degraded", "ok", states));
         }).WithName("Ready");
     }
 }

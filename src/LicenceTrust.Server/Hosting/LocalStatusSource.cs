@@ -7,20 +7,12 @@ using LicenceTrust.Verification;
 
 namespace LicenceTrust.Server.Hosting;
 
-/// <summary>
-/// Status from this node's own database, for licences of its province. Licences of the other
-/// province answer PEER_UNREACHABLE (CHECK) until federation (issue 5) syncs the peer's status lists.
-/// </summary>
+/// <summary>Status of this node's own licences, from its database (always current).</summary>
 public sealed class LocalStatusSource(IIssuanceStore store, Province province, TimeProvider time) : IStatusSource
 {
     public async Task<StatusLookup> LookupAsync(Licence licence, StatusReference reference, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(licence);
-        if (licence.Province != province)
-        {
-            return StatusLookup.Unavailable(ReasonCode.PeerUnreachable, $"{licence.Province.NodeId}:not-federated");
-        }
-
         var record = await store.FindAsync(licence.Identifier.Value, cancellationToken);
         return record is null
             ? StatusLookup.Unavailable(ReasonCode.StatusUnknown, $"{province.NodeId}:database")

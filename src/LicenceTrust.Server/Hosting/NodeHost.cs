@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Json;
+using LicenceTrust.Federation;
 using LicenceTrust.Issuance;
 using LicenceTrust.KeyStore;
 using LicenceTrust.Server.Endpoints;
@@ -57,6 +58,7 @@ public static class NodeHost
         app.MapVerifyImageApi();
         app.MapAuditApi();
         app.MapHealth();
+        app.MapFederationApi();
         return app;
     }
 
@@ -98,13 +100,41 @@ public static class NodeHost
         builder.Services.TryAddSingleton<IssuanceService>();
         builder.Services.TryAddSingleton(sp =>
         {
-            // Until federation (issue 5) syncs the peer's signed trust list, the node trusts the roots and
-            // issuer certificates of both provinces that its key directory holds.
+            // Own issuers come from the key directory; a peer's only from its signed, synced trust list.
             var keys = sp.GetRequiredService<ProvinceKeys>();
-            var trust = KeyDirectory.TrustStoreOf(sp.GetRequiredService<IReadOnlyList<ProvinceKeys>>());
+            return new FederatedTrust(keys.Root, [.. keys.Issuers.Select(i => i.Certificate)]);
+        });
+        builder.Services.TryAddSingleton<IFederationStore, FederationStore>();
+        builder.Services.TryAddSingleton(_ => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), ConnectTimeout = TimeSpan.FromSeconds(3) }));
+        builder.Services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
+            var signer = sp.GetRequiredService<ProvinceKeys>().ListSigner ?? throw new InvalidDataException("The key directory has no list-signing key for this province.");
+            return new TrustAuthority(sp.GetRequiredService<FederatedTrust>(), sp.GetRequiredService<IFederationStore>(), signer.Key, signer.CertificateDer,
+                sp.GetRequiredService<TimeProvider>(), TimeSpan.FromHours(options.TrustListLifetimeHours));
+        });
+        builder.Services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
+            return new FederationPeers(options.Peers, sp.GetRequiredService<ProvinceKeys>(), FromContentRoot(builder, options.KeysDirectory), path => FromContentRoot(builder, path),
+                sp.GetRequiredService<FederatedTrust>(), sp.GetRequiredService<IFederationStore>(), sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<TimeProvider>());
+        });
+        builder.Services.TryAddSingleton<NoticeSender>();
+        builder.Services.AddHostedService<FederationSyncService>();
+        builder.Services.TryAddSingleton(sp =>
+        {
+            var keys = sp.GetRequiredService<ProvinceKeys>();
             var time = sp.GetRequiredService<TimeProvider>();
-            return new VerificationService(new LicenceTrust.Core.Results.CredentialVerifier(trust, memo: new LicenceTrust.Core.Results.SignatureMemo()),
-                new LocalStatusSource(sp.GetRequiredService<IIssuanceStore>(), keys.Province, time), keys.Province.NodeId, time);
+            var trust = sp.GetRequiredService<FederatedTrust>();
+            var peers = sp.GetRequiredService<FederationPeers>();
+            var authority = sp.GetRequiredService<TrustAuthority>();
+            var local = new LocalStatusSource(sp.GetRequiredService<IIssuanceStore>(), keys.Province, time);
+            return new VerificationService(
+                new LicenceTrust.Core.Results.CredentialVerifier(trust, memo: new LicenceTrust.Core.Results.SignatureMemo()),
+                new FederatedStatusSource(local, keys.Province, peers.States, sp.GetRequiredService<HttpClient>(), time),
+                keys.Province.NodeId,
+                time,
+                new FederationPolicy(trust, peers.Recognitions, () => authority.Sequence, time));
         });
         builder.Services.TryAddSingleton<ApiKeyService>();
         builder.Services.TryAddSingleton<DemoSeeder>();
@@ -177,6 +207,8 @@ public static class NodeHost
         var options = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
         var database = app.Services.GetRequiredService<IDatabase>();
         var applied = database.Migrate();
+        await app.Services.GetRequiredService<TrustAuthority>().InitialiseAsync(app.Lifetime.ApplicationStopping);
+        _ = app.Services.GetRequiredService<FederationPeers>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LicenceTrust.Node");
         var province = app.Services.GetRequiredService<ProvinceKeys>().Province;
         logger.LogInformation("{Province} node: database {Database} ({Applied} migrations applied), keys from {Keys}",
@@ -199,14 +231,17 @@ public static class NodeHost
     /// (so keys-sample/ and data/ are found whether started from the root or by <c>dotnet run --project</c>),
     /// otherwise the content root.
     /// </summary>
-    private static string FromContentRoot(WebApplicationBuilder builder, string path)
+    private static string FromContentRoot(WebApplicationBuilder builder, string path) => FromHome(builder.Environment.ContentRootPath, path);
+
+    /// <summary>Resolves a configured path as the node does (see <see cref="FromContentRoot"/>).</summary>
+    public static string FromHome(string contentRoot, string path)
     {
         if (Path.IsPathRooted(path))
         {
             return path;
         }
 
-        var home = new DirectoryInfo(builder.Environment.ContentRootPath);
+        var home = new DirectoryInfo(contentRoot);
         for (var dir = home; dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "LicenceTrust.sln")))

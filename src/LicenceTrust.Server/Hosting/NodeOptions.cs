@@ -72,6 +72,13 @@ public sealed class NodeOptions
     [Range(131_072, 16_777_216)]
     public int StatusListSize { get; set; } = 131_072;
 
+    /// <summary>The peers this node federates with (<c>Node:Peers:0:Province</c>, <c>…:BaseUrl</c>, <c>…:RootFingerprint</c>, …).</summary>
+    public List<LicenceTrust.Federation.PeerOptions> Peers { get; set; } = [];
+
+    /// <summary>How long a signed trust list is valid (its next update); it is re-signed at half that.</summary>
+    [Range(1, 24 * 30)]
+    public int TrustListLifetimeHours { get; set; } = 24;
+
     /// <summary>How long a served status list may be cached, in seconds (Cache-Control max-age and the token's ttl).</summary>
     [Range(0, 3600)]
     public int StatusListMaxAgeSeconds { get; set; } = 1;

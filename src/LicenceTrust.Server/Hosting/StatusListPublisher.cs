@@ -46,7 +46,7 @@ public sealed class StatusListPublisher(IIssuanceStore store, ListSignerKey sign
             }
 
             var now = time.GetUtcNow();
-            var token = StatusListToken.Write(new StatusList(baseUri + list, now, now.AddDays(1), maxAge, bits), signer.Key, _kid);
+            var token = StatusListToken.Write(new StatusList(baseUri + list, now, now.AddDays(1), maxAge, bits, info.UpdatedAt), signer.Key, _kid);
             var published = new PublishedStatusList(list, info.Version, token, now);
             _cache[list] = published;
             return published;

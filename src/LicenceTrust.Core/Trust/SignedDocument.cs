@@ -1,0 +1,114 @@
+using System.Formats.Cbor;
+using LicenceTrust.Core.Codec;
+using LicenceTrust.Core.Crypto;
+using LicenceTrust.Core.Pki;
+
+namespace LicenceTrust.Core.Trust;
+
+/// <summary>
+/// The one envelope of everything a node signs for its peers (trust lists, recognition agreements,
+/// de-trust notices): COSE_Sign1 with protected header <c>{1: alg, 4: kid, 16: typ, 33: x5chain}</c>,
+/// where x5chain is the node's list-signing certificate. A reader needs only the pinned province root:
+/// the certificate must be issued by that root, and the kid, alg and signature must match it.
+/// Thread-safe.
+/// </summary>
+public static class SignedDocument
+{
+    private const int TypHeader = 16;
+    private const int X5ChainHeader = 33;
+
+    public static byte[] Sign(string type, ReadOnlySpan<byte> payload, ICredentialSigner signer, ReadOnlySpan<byte> signerCertificateDer)
+    {
+        ArgumentNullException.ThrowIfNull(signer);
+        var header = new CborWriter(CborConformanceMode.Canonical);
+        header.WriteStartMap(4);
+        header.WriteInt32(CredentialFormat.Header.Alg);
+        header.WriteInt32(signer.Algorithm.CoseId);
+        header.WriteInt32(CredentialFormat.Header.Kid);
+        header.WriteByteString(KeyId.ForCertificate(signerCertificateDer).ToBytes());
+        header.WriteInt32(TypHeader);
+        header.WriteTextString(type);
+        header.WriteInt32(X5ChainHeader);
+        header.WriteByteString(signerCertificateDer);
+        header.WriteEndMap();
+        var protectedHeader = header.Encode();
+        return CoseSign1.Write(protectedHeader, payload, signer.Sign(CoseSign1.ToBeSigned(protectedHeader, payload)));
+    }
+
+    /// <summary>
+    /// Checks a document of <paramref name="type"/> against <paramref name="root"/>. Returns the payload
+    /// and the list signer, or null and why (malformed, wrong type, signer not of that root, bad signature).
+    /// </summary>
+    public static byte[]? TryOpen(byte[] document, string type, TrustAnchor root, out ListSignerCertificate? signer, out string error)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(root);
+        signer = null;
+        try
+        {
+            var (protectedHeader, payload, signature) = CoseSign1.ReadEnvelope(document);
+            long? alg = null;
+            byte[]? kid = null, certificate = null;
+            string? typ = null;
+            var header = new CborReader(protectedHeader, CborConformanceMode.Strict);
+            var count = header.ReadStartMap();
+            for (var i = 0; i < count; i++)
+            {
+                switch (header.ReadInt32())
+                {
+                    case CredentialFormat.Header.Alg: alg = header.ReadInt64(); break;
+                    case CredentialFormat.Header.Kid: kid = header.ReadByteString(); break;
+                    case TypHeader: typ = header.ReadTextString(); break;
+                    case X5ChainHeader: certificate = header.ReadByteString(); break;
+                    default: header.SkipValue(); break;
+                }
+            }
+
+            if (typ != type || alg is null || kid is null || certificate is null)
+            {
+                error = $"not a {type} (typ, alg, kid or x5chain missing)";
+                return null;
+            }
+
+            var candidate = ListSignerCertificate.Parse(certificate, root);
+            if (!KeyId.TryRead(kid, out var keyId) || keyId != candidate.Kid || candidate.Key.Algorithm.CoseId != alg)
+            {
+                error = "the kid or alg does not match the signing certificate";
+                return null;
+            }
+
+            if (!candidate.Key.Verify(CoseSign1.ToBeSigned(protectedHeader, payload), signature))
+            {
+                error = "the signature does not verify";
+                return null;
+            }
+
+            signer = candidate;
+            error = string.Empty;
+            return payload;
+        }
+        catch (Exception e) when (e is CborContentException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
+        {
+            error = $"malformed {type}: {e.Message}";
+            return null;
+        }
+    }
+
+    /// <summary>Reads a CBOR map with text keys into key → raw value, refusing duplicates (strict mode).</summary>
+    internal static Dictionary<string, ReadOnlyMemory<byte>> ReadMap(byte[] payload)
+    {
+        var reader = new CborReader(payload, CborConformanceMode.Strict);
+        var map = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
+        var count = reader.ReadStartMap() ?? throw new FormatException("indefinite maps are not allowed");
+        for (var i = 0; i < count; i++)
+        {
+            map[reader.ReadTextString()] = reader.ReadEncodedValue();
+        }
+
+        reader.ReadEndMap();
+        return reader.BytesRemaining == 0 ? map : throw new FormatException("trailing bytes after the payload");
+    }
+
+    internal static CborReader Value(Dictionary<string, ReadOnlyMemory<byte>> map, string key) =>
+        map.TryGetValue(key, out var value) ? new CborReader(value, CborConformanceMode.Strict) : throw new FormatException($"'{key}' is missing");
+}

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LicenceTrust.Core.Codec;
+using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Licences;
+using LicenceTrust.Core.Results;
+using LicenceTrust.Core.Status;
+using LicenceTrust.Verification;
+
+namespace LicenceTrust.Federation;
+
+/// <summary>
+/// Status for licences of every province: this node's own from <paramref name="local"/>; a peer's from
+/// its synced status list while that is fresh, else from a live call to the peer's status API (when
+/// allowed), else CHECK — STATUS_STALE past max age, PEER_UNREACHABLE when there never was a list.
+/// Thread-safe.
+/// </summary>
+public sealed class FederatedStatusSource(IStatusSource local, Province own, IReadOnlyDictionary<Province, PeerState> peers, HttpClient http, TimeProvider time) : IStatusSource
+{
+    public async Task<StatusLookup> LookupAsync(Licence licence, StatusReference reference, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(licence);
+        ArgumentNullException.ThrowIfNull(reference);
+        if (licence.Province == own)
+        {
+            return await local.LookupAsync(licence, reference, cancellationToken);
+        }
+
+        var node = licence.Province.NodeId;
+        if (!peers.TryGetValue(licence.Province, out var peer))
+        {
+            return StatusLookup.Unavailable(ReasonCode.PeerUnreachable, $"{node}:not-federated");
+        }
+
+        var now = time.GetUtcNow();
+        var cached = peer.StatusList(reference.Uri);
+        if (cached is not null && now - cached.FetchedAt <= peer.Options.StatusMaxAge && cached.List.ExpiresAt > now && reference.Index < cached.List.Bits.Size)
+        {
+            return FromValue(cached.List.Bits.Get((int)reference.Index), $"{node}:status-list", cached.FetchedAt);
+        }
+
+        if (peer.Options.LiveStatusFallback && await LiveAsync(peer.Options, licence, cancellationToken) is { } live)
+        {
+            return live;
+        }
+
+        return cached is null
+            ? StatusLookup.Unavailable(ReasonCode.PeerUnreachable, $"{node}:status-list")
+            : new StatusLookup(null, $"{node}:status-list", cached.FetchedAt, ReasonCode.StatusStale);
+    }
+
+    private static StatusLookup FromValue(byte value, string source, DateTimeOffset asOf) => value switch
+    {
+        0 => StatusLookup.Found(LicenceStatus.Valid, source, asOf),
+        1 => StatusLookup.Found(LicenceStatus.Revoked, source, asOf),
+        2 => StatusLookup.Found(LicenceStatus.Suspended, source, asOf),
+        _ => new StatusLookup(null, source, asOf, ReasonCode.StatusUnknown),
+    };
+
+    /// <summary>The peer's online status API; null when it cannot answer in time (the caller falls back).</summary>
+    private async Task<StatusLookup?> LiveAsync(PeerOptions options, Licence licence, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(Math.Min(options.TimeoutSeconds, 2)));
+        var source = $"{options.Province}:live";
+        try
+        {
+            var uri = new Uri($"{options.BaseUrl.TrimEnd('/')}/api/v1/licences/{Uri.EscapeDataString(licence.Identifier.Value)}/status");
+            using var response = await http.GetAsync(uri, timeout.Token);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return StatusLookup.Unavailable(ReasonCode.StatusUnknown, source);
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>(timeout.Token);
+            return body.TryGetProperty("status", out var status) && Enum.TryParse<LicenceStatus>(status.GetString(), ignoreCase: true, out var parsed)
+                ? StatusLookup.Found(parsed, source, time.GetUtcNow())
+                : null;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or NotSupportedException)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+
+            return null;
+        }
+    }
+}

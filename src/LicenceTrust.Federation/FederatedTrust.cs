@@ -1,0 +1,92 @@
+using System.Collections.Frozen;
+using LicenceTrust.Core.Crypto;
+using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Pki;
+using LicenceTrust.Core.Trust;
+
+namespace LicenceTrust.Federation;
+
+/// <summary>A peer's trust as last accepted: its pinned root and its signed trust list.</summary>
+public sealed record PeerTrust(TrustAnchor Root, TrustList List, DateTimeOffset FetchedAt);
+
+/// <summary>
+/// What this node trusts right now: its own root and issuers, each peer's root (pinned) and the issuers
+/// of the peer's last good trust list, minus every withdrawn certificate. Changes build a new
+/// immutable snapshot and swap it in, so look-ups never lock. Thread-safe.
+/// </summary>
+public sealed class FederatedTrust : IIssuerDirectory
+{
+    private readonly object _gate = new();
+    private readonly TrustAnchor _ownRoot;
+    private readonly IReadOnlyList<IssuerCertificate> _ownIssuers;
+    private readonly Dictionary<Province, PeerTrust> _peers = [];
+    private FrozenSet<string> _withdrawn = FrozenSet<string>.Empty;
+    private volatile Snapshot _snapshot;
+
+    public FederatedTrust(TrustAnchor ownRoot, IReadOnlyList<IssuerCertificate> ownIssuers)
+    {
+        _ownRoot = ownRoot;
+        _ownIssuers = ownIssuers;
+        _snapshot = Build();
+    }
+
+    public Province Own => _ownRoot.Province;
+
+    public TrustAnchor OwnRoot => _ownRoot;
+
+    /// <summary>This province's issuer certificates still trusted (what its trust list publishes).</summary>
+    public IReadOnlyList<IssuerCertificate> OwnIssuers => _snapshot.OwnIssuers;
+
+    public IReadOnlyList<TrustedIssuer> FindByKid(KeyId kid) => _snapshot.Store.FindByKid(kid);
+
+    /// <summary>Whether a certificate with this kid was withdrawn (so UNKNOWN_ISSUER can say why).</summary>
+    public bool IsWithdrawn(KeyId kid) => _snapshot.WithdrawnKids.Contains(kid);
+
+    public PeerTrust? Peer(Province province) => _snapshot.Peers.GetValueOrDefault(province);
+
+    public bool IsWithdrawn(string fingerprint) => _withdrawn.Contains(fingerprint);
+
+    public void SetWithdrawn(IEnumerable<string> fingerprints)
+    {
+        lock (_gate)
+        {
+            _withdrawn = fingerprints.Select(f => f.ToLowerInvariant()).ToFrozenSet(StringComparer.Ordinal);
+            _snapshot = Build();
+        }
+    }
+
+    public void SetPeer(PeerTrust peer)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        lock (_gate)
+        {
+            _peers[peer.Root.Province] = peer;
+            _snapshot = Build();
+        }
+    }
+
+    /// <summary>The peer confirmed its list unchanged: only freshness moves.</summary>
+    public void TouchPeer(Province province, DateTimeOffset fetchedAt)
+    {
+        lock (_gate)
+        {
+            if (_peers.TryGetValue(province, out var peer))
+            {
+                _peers[province] = peer with { FetchedAt = fetchedAt };
+                _snapshot = Build();
+            }
+        }
+    }
+
+    private Snapshot Build()
+    {
+        var peers = _peers.ToFrozenDictionary();
+        var offered = _ownIssuers.Concat(peers.Values.SelectMany(p => p.List.Issuers)).ToList();
+        var trusted = offered.Where(i => !_withdrawn.Contains(i.Fingerprint)).ToList();
+        var store = TrustStore.Create([_ownRoot, .. peers.Values.Select(p => p.Root)], trusted);
+        var withdrawnKids = offered.Where(i => _withdrawn.Contains(i.Fingerprint)).Select(i => i.Kid).ToFrozenSet();
+        return new Snapshot(store, [.. _ownIssuers.Where(i => !_withdrawn.Contains(i.Fingerprint))], withdrawnKids, peers);
+    }
+
+    private sealed record Snapshot(TrustStore Store, IReadOnlyList<IssuerCertificate> OwnIssuers, FrozenSet<KeyId> WithdrawnKids, FrozenDictionary<Province, PeerTrust> Peers);
+}

@@ -1,0 +1,59 @@
+using LicenceTrust.Core.Codec;
+using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Results;
+using LicenceTrust.Core.Trust;
+using LicenceTrust.Verification;
+
+namespace LicenceTrust.Federation;
+
+/// <summary>A configured peer with the agreement that says which of its licence types this node recognises.</summary>
+public sealed record Recognition(PeerOptions Options, RecognitionAgreement Agreement);
+
+/// <summary>
+/// The federation rules of DESIGN §6–7: a peer licence is recognised only if the agreement covers its
+/// type and the peer's trust list is fresh; an unknown issuer is explained when its key was withdrawn
+/// or the peer was never reached. Thread-safe.
+/// </summary>
+public sealed class FederationPolicy(FederatedTrust trust, IReadOnlyDictionary<Province, Recognition> peers, Func<long?> ownSequence, TimeProvider time) : ITrustPolicy
+{
+    public ReasonCode ExplainUnknownIssuer(DecodedCredential credential)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        if (trust.IsWithdrawn(credential.Kid))
+        {
+            return ReasonCode.IssuerWithdrawn;
+        }
+
+        var province = credential.Claims.Licence.Province;
+        if (province == trust.Own)
+        {
+            return ReasonCode.None;
+        }
+
+        // A licence claiming a province whose trust list never arrived cannot be judged: CHECK, not red.
+        return !peers.ContainsKey(province) ? ReasonCode.TypeNotRecognised
+            : trust.Peer(province) is null ? ReasonCode.PeerUnreachable
+            : ReasonCode.None;
+    }
+
+    public ReasonCode CheckRecognition(DecodedCredential credential, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        var licence = credential.Claims.Licence;
+        if (licence.Province == trust.Own)
+        {
+            return ReasonCode.None;
+        }
+
+        if (!peers.TryGetValue(licence.Province, out var recognition) || !recognition.Agreement.Covers(licence.TypeCode, credential.Claims.IssuedAt))
+        {
+            return ReasonCode.TypeNotRecognised;
+        }
+
+        return trust.Peer(licence.Province) is not { } peer ? ReasonCode.PeerUnreachable
+            : time.GetUtcNow() - peer.FetchedAt > recognition.Options.TrustListMaxAge ? ReasonCode.TrustListStale
+            : ReasonCode.None;
+    }
+
+    public long? TrustListSequence(Province province) => province == trust.Own ? ownSequence() : trust.Peer(province)?.List.Sequence;
+}

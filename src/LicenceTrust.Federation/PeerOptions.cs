@@ -1,0 +1,50 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace LicenceTrust.Federation;
+
+/// <summary>One federated peer (configuration <c>Node:Peers:N</c>).</summary>
+public sealed class PeerOptions
+{
+    /// <summary>The peer's node id: <c>cq</c> or <c>sc</c>.</summary>
+    [Required, RegularExpression("^(cq|sc)$")]
+    public string Province { get; set; } = string.Empty;
+
+    /// <summary>Where this node reaches the peer, e.g. <c>https://sc.licencetrust.example</c>.</summary>
+    [Required, Url]
+    public string BaseUrl { get; set; } = string.Empty;
+
+    /// <summary>The pinned SHA-256 fingerprint (hex) of the peer's root certificate.</summary>
+    [Required, RegularExpression("^[0-9a-fA-F]{64}$")]
+    public string RootFingerprint { get; set; } = string.Empty;
+
+    /// <summary>
+    /// This node's signed recognition agreement for the peer (a file; relative paths are from the node's
+    /// home). Default: <c>&lt;keys&gt;/&lt;own&gt;/recognition-&lt;peer&gt;.cose</c>.
+    /// </summary>
+    public string? Agreement { get; set; }
+
+    /// <summary>How often the trust list and status lists are pulled.</summary>
+    [Range(0.2, 3600)]
+    public double SyncIntervalSeconds { get; set; } = 30;
+
+    /// <summary>Past this age the peer's trust list is stale: its licences verify CHECK / TRUST_LIST_STALE.</summary>
+    [Range(1, 30 * 86400)]
+    public double TrustListMaxAgeSeconds { get; set; } = 86400;
+
+    /// <summary>Past this age a peer status list is stale: CHECK / STATUS_STALE unless a live call answers.</summary>
+    [Range(1, 7 * 86400)]
+    public double StatusMaxAgeSeconds { get; set; } = 300;
+
+    /// <summary>Ask the peer's online status API when the cached status list is stale or missing.</summary>
+    public bool LiveStatusFallback { get; set; } = true;
+
+    /// <summary>Time limit of each request to the peer.</summary>
+    [Range(0.1, 60)]
+    public double TimeoutSeconds { get; set; } = 3;
+
+    public TimeSpan SyncInterval => TimeSpan.FromSeconds(SyncIntervalSeconds);
+
+    public TimeSpan TrustListMaxAge => TimeSpan.FromSeconds(TrustListMaxAgeSeconds);
+
+    public TimeSpan StatusMaxAge => TimeSpan.FromSeconds(StatusMaxAgeSeconds);
+}

@@ -1,0 +1,271 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Pki;
+using LicenceTrust.Core.Status;
+using LicenceTrust.Core.Trust;
+
+namespace LicenceTrust.Federation;
+
+/// <summary>The peer's node metadata at <c>/.well-known/licencetrust</c> (the fields sync reads).</summary>
+public sealed record NodeMetadata(string Province, string RootFingerprint, string RootCertificate);
+
+/// <summary>One entry of the peer's status-list index.</summary>
+public sealed record StatusListIndexEntry(int Id, string Uri, long Version);
+
+/// <summary>The peer's status-list index at <c>/api/v1/status-lists</c>.</summary>
+public sealed record StatusListIndex(IReadOnlyList<StatusListIndexEntry> Lists);
+
+/// <summary>
+/// Pulls one peer's root, trust list and status lists (DESIGN §7). Every document is checked against the
+/// pinned root before use and must not roll back; a refused or failed fetch leaves the last good copy in
+/// force and is recorded in <see cref="PeerState"/>. Accepted documents are stored, so a restart starts
+/// from them. One instance per peer; passes must not overlap.
+/// </summary>
+public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationStore store, HttpClient http, TimeProvider time)
+{
+    public const string RootKind = "root";
+    public const string TrustListKind = "trust-list";
+    public const string StatusListKindPrefix = "status-list:";
+
+    private static readonly Meter Meter = new("LicenceTrust.Federation");
+    private static readonly Histogram<double> Propagation = Meter.CreateHistogram<double>(
+        "licencetrust.federation.propagation_delay", "ms", "From a status change committed at the peer to this node applying it.");
+
+    private readonly PeerOptions _options = state.Options;
+    private readonly Province _peer = Province.FromNodeId(state.Options.Province);
+    private TrustAnchor? _root;
+
+    public PeerState State => state;
+
+    /// <summary>Restores the last good documents from the database (after a restart, before the first pass).</summary>
+    public async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var documents = (await store.PeerDocumentsAsync(_options.Province, cancellationToken)).ToDictionary(d => d.Kind, StringComparer.Ordinal);
+        if (!documents.TryGetValue(RootKind, out var root) || !TryPin(root.Document, out _root, out _))
+        {
+            return;
+        }
+
+        if (documents.TryGetValue(TrustListKind, out var listDocument) && TrustListToken.TryRead(listDocument.Document, _root!, out _) is { } list)
+        {
+            trust.SetPeer(new PeerTrust(_root!, list, listDocument.FetchedAt));
+            foreach (var document in documents.Values.Where(d => d.Kind.StartsWith(StatusListKindPrefix, StringComparison.Ordinal)))
+            {
+                if (list.Signer is { } signer && StatusListToken.TryRead(document.Document, signer.Key, out _) is { } statusList)
+                {
+                    state.SetStatusList(new CachedStatusList(statusList, document.Sequence, document.FetchedAt));
+                }
+            }
+        }
+    }
+
+    /// <summary>One pass. Returns the problems met (already recorded in the state); empty when all went well.</summary>
+    public async Task<IReadOnlyList<string>> SyncOnceAsync(CancellationToken cancellationToken)
+    {
+        state.LastAttempt = time.GetUtcNow();
+        var problems = new List<string>();
+        try
+        {
+            await SyncRootAsync(cancellationToken);
+            await SyncTrustListAsync(problems, cancellationToken);
+            await SyncStatusListsAsync(problems, cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or SyncRefusedException or NotSupportedException)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+
+            problems.Add(e is TaskCanceledException ? $"timed out after {_options.TimeoutSeconds} s" : e.Message);
+        }
+
+        if (problems.Count == 0)
+        {
+            state.LastSuccess = time.GetUtcNow();
+            state.ConsecutiveFailures = 0;
+        }
+        else
+        {
+            state.LastError = string.Join("; ", problems);
+            state.LastErrorAt = time.GetUtcNow();
+            state.ConsecutiveFailures++;
+        }
+
+        return problems;
+    }
+
+    private async Task SyncRootAsync(CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, "/.well-known/licencetrust", null, cancellationToken);
+        Expect(response, HttpStatusCode.OK, "node metadata");
+        var metadata = await response.Content.ReadFromJsonAsync<NodeMetadata>(JsonSerializerOptions.Web, cancellationToken)
+            ?? throw new SyncRefusedException("the node metadata is empty");
+        if (metadata.Province != _options.Province)
+        {
+            throw new SyncRefusedException($"the peer at {_options.BaseUrl} says it is '{metadata.Province}', not '{_options.Province}'");
+        }
+
+        var der = Convert.FromBase64String(metadata.RootCertificate);
+        if (!TryPin(der, out var root, out var error))
+        {
+            throw new SyncRefusedException(error);
+        }
+
+        if (_root is null || _root.Fingerprint != root!.Fingerprint)
+        {
+            _root = root;
+            await store.SavePeerDocumentAsync(new PeerDocument(_options.Province, RootKind, 0, null, der, time.GetUtcNow()), cancellationToken);
+        }
+    }
+
+    private async Task SyncTrustListAsync(List<string> problems, CancellationToken cancellationToken)
+    {
+        var current = trust.Peer(_peer);
+        using var response = await SendAsync(HttpMethod.Get, "/api/v1/trust-list", current is null ? null : ETagOf(current.List.Sequence), cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotModified && current is not null)
+        {
+            var now = time.GetUtcNow();
+            trust.TouchPeer(_peer, now);
+            await store.TouchPeerDocumentAsync(_options.Province, TrustListKind, now, cancellationToken);
+            return;
+        }
+
+        Expect(response, HttpStatusCode.OK, "trust list");
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        if (TrustListToken.TryRead(bytes, _root!, out var error) is not { } list)
+        {
+            problems.Add("trust list refused: " + error);
+            return;
+        }
+
+        if (current is not null && list.Sequence < current.List.Sequence)
+        {
+            problems.Add($"trust list refused: sequence {list.Sequence} is lower than the {current.List.Sequence} in use (rollback)");
+            return;
+        }
+
+        var fetched = time.GetUtcNow();
+        await store.SavePeerDocumentAsync(new PeerDocument(_options.Province, TrustListKind, list.Sequence, ETagOf(list.Sequence), bytes, fetched), cancellationToken);
+        trust.SetPeer(new PeerTrust(_root!, list, fetched));
+    }
+
+    private async Task SyncStatusListsAsync(List<string> problems, CancellationToken cancellationToken)
+    {
+        if (trust.Peer(_peer)?.List.Signer is not { } signer)
+        {
+            return;
+        }
+
+        using var indexResponse = await SendAsync(HttpMethod.Get, "/api/v1/status-lists", null, cancellationToken);
+        Expect(indexResponse, HttpStatusCode.OK, "status-list index");
+        var index = await indexResponse.Content.ReadFromJsonAsync<StatusListIndex>(JsonSerializerOptions.Web, cancellationToken)
+            ?? throw new SyncRefusedException("the status-list index is empty");
+        foreach (var entry in index.Lists)
+        {
+            var cached = state.StatusList(entry.Uri);
+            var kind = StatusListKindPrefix + entry.Uri;
+            using var response = await SendAsync(HttpMethod.Get, $"/api/v1/status-lists/{entry.Id}", cached is null ? null : $"\"{entry.Id}-{cached.Version}\"", cancellationToken);
+            var now = time.GetUtcNow();
+            if (response.StatusCode == HttpStatusCode.NotModified && cached is not null)
+            {
+                state.SetStatusList(cached with { FetchedAt = now });
+                await store.TouchPeerDocumentAsync(_options.Province, kind, now, cancellationToken);
+                continue;
+            }
+
+            Expect(response, HttpStatusCode.OK, "status list");
+            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            if (StatusListToken.TryRead(bytes, signer.Key, out var error) is not { } list)
+            {
+                problems.Add($"status list {entry.Id} refused: {error}");
+                continue;
+            }
+
+            if (list.Uri != entry.Uri || list.ExpiresAt <= now)
+            {
+                problems.Add($"status list {entry.Id} refused: its URI or expiry does not fit");
+                continue;
+            }
+
+            if (cached is not null && (list.UpdatedAt < cached.List.UpdatedAt || list.IssuedAt < cached.List.IssuedAt))
+            {
+                problems.Add($"status list {entry.Id} refused: older than the copy in use (rollback)");
+                continue;
+            }
+
+            var version = VersionOf(response) ?? entry.Version;
+            await store.SavePeerDocumentAsync(new PeerDocument(_options.Province, kind, version, response.Headers.ETag?.Tag, bytes, now), cancellationToken);
+            state.SetStatusList(new CachedStatusList(list, version, now));
+            if (cached is not null && list.UpdatedAt is { } updated && updated > cached.List.UpdatedAt)
+            {
+                var delay = now - updated;
+                state.LastPropagationDelay = delay;
+                Propagation.Record(delay.TotalMilliseconds, new KeyValuePair<string, object?>("peer", _options.Province));
+            }
+        }
+    }
+
+    private bool TryPin(byte[] der, out TrustAnchor? root, out string error)
+    {
+        try
+        {
+            root = TrustAnchor.Create(der, _options.RootFingerprint);
+            if (root.Province != _peer)
+            {
+                error = $"the pinned root is of {root.Province.NodeId}, not {_options.Province}";
+                root = null;
+                return false;
+            }
+
+            error = string.Empty;
+            return true;
+        }
+        catch (FormatException e)
+        {
+            root = null;
+            error = "peer root refused: " + e.Message;
+            return false;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? ifNoneMatch, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
+        using var request = new HttpRequestMessage(method, new Uri(new Uri(_options.BaseUrl.TrimEnd('/') + "/"), path.TrimStart('/')));
+        if (ifNoneMatch is not null)
+        {
+            request.Headers.IfNoneMatch.Add(new EntityTagHeaderValue(ifNoneMatch));
+        }
+
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
+        if (response.Content.Headers.ContentLength > 64L * 1024 * 1024)
+        {
+            response.Dispose();
+            throw new SyncRefusedException($"{path}: the response is too large");
+        }
+
+        return response;
+    }
+
+    private static void Expect(HttpResponseMessage response, HttpStatusCode status, string what)
+    {
+        if (response.StatusCode != status)
+        {
+            throw new SyncRefusedException($"{what}: the peer answered {(int)response.StatusCode}");
+        }
+    }
+
+    internal static string ETagOf(long sequence) => $"\"{sequence}\"";
+
+    private static long? VersionOf(HttpResponseMessage response) =>
+        response.Headers.ETag?.Tag is { } tag && tag.Trim('"').Split('-') is [_, var version] && long.TryParse(version, out var v) ? v : null;
+}
+
+/// <summary>The peer answered, but with something this node will not use.</summary>
+public sealed class SyncRefusedException(string message) : Exception(message);

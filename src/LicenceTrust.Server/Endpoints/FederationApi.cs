@@ -1,0 +1,172 @@
+using System.Text.Json;
+using LicenceTrust.Core.Json;
+using LicenceTrust.Core.Results;
+using LicenceTrust.Core.Trust;
+using LicenceTrust.Federation;
+using LicenceTrust.Issuance;
+using LicenceTrust.KeyStore;
+using LicenceTrust.Server.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace LicenceTrust.Server.Endpoints;
+
+/// <summary>Node metadata at /.well-known/licencetrust: what a peer or an integrator needs to find and pin this node.</summary>
+public sealed record NodeMetadataView(string Province, string Name, string RootFingerprint, string RootCertificate, IReadOnlyList<string> Algorithms, IReadOnlyDictionary<string, string> Endpoints, IReadOnlyList<string> Peers);
+
+/// <summary>The trust list in JSON (Accept: application/json); <c>token</c> is the signed list itself, base64.</summary>
+public sealed record TrustListView(string Province, long Sequence, DateTimeOffset IssuedAt, DateTimeOffset NextUpdate, IReadOnlyList<TrustListEntryView> Issuers, string Token);
+
+/// <summary>The body of an emergency withdrawal.</summary>
+public sealed record WithdrawRequest(string? Reason);
+
+/// <summary>What an emergency withdrawal did: the new trust-list sequence and which peers took the notice.</summary>
+public sealed record WithdrawResponse(string Fingerprint, long TrustListSequence, long NoticeSequence, IReadOnlyList<NoticeDelivery> Peers);
+
+/// <summary>A received notice, applied.</summary>
+public sealed record NoticeResponse(string Code, string Detail, string Province, long Sequence, string Fingerprint);
+
+/// <summary>One peer's sync state.</summary>
+public sealed record PeerStateView(
+    string Province, string BaseUrl, DateTimeOffset? LastAttempt, DateTimeOffset? LastSuccess, string? LastError, DateTimeOffset? LastErrorAt, int ConsecutiveFailures,
+    long? TrustListSequence, double? TrustListAgeSeconds, bool TrustListFresh, int StatusLists, double? OldestStatusListAgeSeconds, bool StatusFresh,
+    double? LastPropagationDelayMs, IReadOnlyList<string> RecognisedTypes, DateTimeOffset RecognisedFrom);
+
+/// <summary>The peers' sync states.</summary>
+public sealed record PeersResponse(string Node, IReadOnlyList<PeerStateView> Peers);
+
+/// <summary>
+/// Federation endpoints (DESIGN §7): node metadata, the signed trust list and the status-list index for
+/// peers, emergency withdrawal for admins, the notice inbox for peers, and the peers' sync state.
+/// </summary>
+public static class FederationApi
+{
+    private const int MaxNoticeBytes = 16 * 1024;
+
+    public static void MapFederationApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/.well-known/licencetrust", Metadata).WithName("NodeMetadata");
+        app.MapGet("/api/v1/trust-list", TrustListAsync).Produces<TrustListView>(200, "application/json").Produces(200, contentType: TrustListToken.MediaType).WithProblems(429).WithName("GetTrustList");
+        app.MapGet("/api/v1/status-lists", StatusListIndexAsync).WithProblems(429).WithName("GetStatusListIndex");
+        app.MapPost("/api/v1/trust/issuers/{fingerprint}/withdraw", WithdrawAsync).RequireAuthorization(Policies.Admin).WithProblems(400, 401, 403, 404, 409, 429).WithName("WithdrawIssuer");
+        app.MapPost("/api/v1/federation/notices", ReceiveNoticeAsync).Accepts<byte[]>(WithdrawalNotice.MediaType).WithProblems(400, 409, 413, 415, 429).WithName("ReceiveNotice");
+        app.MapGet("/api/v1/federation/peers", Peers).WithProblems(429).WithName("GetPeers");
+    }
+
+    private static Ok<NodeMetadataView> Metadata(ProvinceKeys keys, FederationPeers peers, IOptions<NodeOptions> options)
+    {
+        var root = options.Value.PublicBase;
+        return TypedResults.Ok(new NodeMetadataView(
+            keys.Province.NodeId,
+            keys.Province.NameZh,
+            keys.Root.Fingerprint,
+            Convert.ToBase64String(keys.Root.Der.Span),
+            ["SM2-SM3", "ES256"],
+            new Dictionary<string, string>
+            {
+                ["trustList"] = root + "/api/v1/trust-list",
+                ["statusLists"] = root + "/api/v1/status-lists",
+                ["licenceStatus"] = root + "/api/v1/licences/{identifier}/status",
+                ["verify"] = root + "/api/v1/verify",
+                ["notices"] = root + "/api/v1/federation/notices",
+                ["openapi"] = root + "/openapi/v1.json",
+            },
+            [.. peers.States.Keys.Select(p => p.NodeId)]));
+    }
+
+    private static async Task<IResult> TrustListAsync(HttpContext http, TrustAuthority authority, FederatedTrust trust)
+    {
+        var published = await authority.CurrentAsync(http.RequestAborted);
+        var etag = $"\"{published.Sequence}\"";
+        http.Response.Headers.ETag = etag;
+        http.Response.Headers.CacheControl = "public, max-age=1";
+        if (http.Request.Headers.IfNoneMatch.Contains(etag))
+        {
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        if (http.Request.Headers.Accept.Any(a => a?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true))
+        {
+            return TypedResults.Ok(new TrustListView(trust.Own.NodeId, published.Sequence, published.IssuedAt, published.NextUpdate,
+                [.. trust.OwnIssuers.Select(i => i.ToView())], Convert.ToBase64String(published.Token)));
+        }
+
+        return Results.Bytes(published.Token, TrustListToken.MediaType);
+    }
+
+    private static async Task<Ok<StatusListIndex>> StatusListIndexAsync(IIssuanceStore store, IOptions<NodeOptions> options, HttpContext http)
+    {
+        var lists = await store.StatusListsAsync(http.RequestAborted);
+        return TypedResults.Ok(new StatusListIndex([.. lists.Select(l => new StatusListIndexEntry(l.Id, NodeHost.StatusListBase(options.Value) + l.Id, l.Version))]));
+    }
+
+    private static async Task<Ok<WithdrawResponse>> WithdrawAsync(string fingerprint, WithdrawRequest? body, HttpContext http, TrustAuthority authority, NoticeSender notices, IIssuanceStore store, TimeProvider time)
+    {
+        if (fingerprint.Length != 64 || !fingerprint.All(Uri.IsHexDigit))
+        {
+            throw LicenceTrustException.Validation("FINGERPRINT_INVALID", "指纹应为64位十六进制SHA-256 (the fingerprint is the certificate's SHA-256 in 64 hex digits).", "fingerprint");
+        }
+
+        var reason = body?.Reason?.Trim();
+        if (string.IsNullOrEmpty(reason) || reason.Length > 500)
+        {
+            throw LicenceTrustException.Validation("REASON_REQUIRED", "请说明撤销信任的原因（最多500字） (give the reason, up to 500 characters).", "reason");
+        }
+
+        var actor = ApiKeyAuthentication.ActorOf(http.User);
+        var (withdrawal, list) = await authority.WithdrawAsync(fingerprint, reason, http.RequestAborted);
+        await AuditChain.AppendAsync(store, new AuditDraft(AuditEvents.IssuerWithdrawn, "trust.issuer_withdrawn", actor.ToString(), withdrawal.Fingerprint,
+            $"notice={withdrawal.NoticeSequence};trust_list={list.Sequence};reason={reason}", time.GetUtcNow()), http.RequestAborted);
+        var deliveries = await notices.SendAsync(withdrawal, http.RequestAborted);
+        return TypedResults.Ok(new WithdrawResponse(withdrawal.Fingerprint, list.Sequence, withdrawal.NoticeSequence, deliveries));
+    }
+
+    private static async Task<Ok<NoticeResponse>> ReceiveNoticeAsync(HttpContext http, TrustAuthority authority, IIssuanceStore store, TimeProvider time, ILogger<TrustAuthority> logger)
+    {
+        if (!string.Equals(http.Request.ContentType, WithdrawalNotice.MediaType, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new LicenceTrustException(new(ErrorKind.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", $"通知的类型应为{WithdrawalNotice.MediaType} (send the notice as {WithdrawalNotice.MediaType})."));
+        }
+
+        if (http.Request.ContentLength > MaxNoticeBytes)
+        {
+            throw new LicenceTrustException(new(ErrorKind.TooLarge, "BODY_TOO_LARGE", "通知过大 (the notice is too large)."));
+        }
+
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+        if (buffer.Length is 0 or > MaxNoticeBytes)
+        {
+            throw LicenceTrustException.Validation("NOTICE_SIGNATURE_INVALID", "通知为空或过大 (the notice is empty or too large).");
+        }
+
+        var outcome = await authority.ReceiveAsync(buffer.ToArray(), http.RequestAborted);
+        if (!outcome.Applied)
+        {
+            // Refusals are logged: a forged or replayed notice is a security event.
+            logger.LogWarning("Withdrawal notice refused: {Code} {Detail}", outcome.Code, outcome.Detail);
+            throw outcome.Code == "NOTICE_REPLAYED" ? LicenceTrustException.Conflict(outcome.Code, outcome.Detail) : LicenceTrustException.Validation(outcome.Code, outcome.Detail);
+        }
+
+        var notice = outcome.Notice!;
+        logger.LogWarning("Withdrawal notice applied: {Province} issuer {Fingerprint} ({Reason})", notice.Province.NodeId, notice.Fingerprint, notice.Reason);
+        await AuditChain.AppendAsync(store, new AuditDraft(AuditEvents.PeerNoticeApplied, "trust.peer_notice_applied", "peer:" + notice.Province.NodeId, notice.Fingerprint,
+            $"notice={notice.Sequence};id={notice.Id};reason={notice.Reason}", time.GetUtcNow()), http.RequestAborted);
+        return TypedResults.Ok(new NoticeResponse(outcome.Code, outcome.Detail, notice.Province.NodeId, notice.Sequence, notice.Fingerprint));
+    }
+
+    private static Ok<PeersResponse> Peers(ProvinceKeys keys, FederationPeers peers, FederatedTrust trust, TimeProvider time) =>
+        TypedResults.Ok(new PeersResponse(keys.Province.NodeId, [.. peers.States.Select(p => ViewOf(p.Key, p.Value, peers.Recognitions[p.Key], trust, time.GetUtcNow()))]));
+
+    internal static PeerStateView ViewOf(Core.Identifiers.Province province, PeerState state, Recognition recognition, FederatedTrust trust, DateTimeOffset now)
+    {
+        var peer = trust.Peer(province);
+        var listAge = peer is null ? (double?)null : (now - peer.FetchedAt).TotalSeconds;
+        var oldest = state.StatusLists.Values.Select(l => (now - l.FetchedAt).TotalSeconds).DefaultIfEmpty().Max();
+        return new PeerStateView(
+            province.NodeId, state.Options.BaseUrl, state.LastAttempt, state.LastSuccess, state.LastError, state.LastErrorAt, state.ConsecutiveFailures,
+            peer?.List.Sequence, listAge, listAge <= state.Options.TrustListMaxAgeSeconds,
+            state.StatusLists.Count, state.StatusLists.Count == 0 ? null : oldest, state.StatusLists.Count > 0 && oldest <= state.Options.StatusMaxAgeSeconds,
+            state.LastPropagationDelay?.TotalMilliseconds, [.. recognition.Agreement.LicenceTypes.Order(StringComparer.Ordinal)], recognition.Agreement.From);
+    }
+}
