@@ -4122,6 +4122,9 @@ namespace LicenceTrust.Client
         [System.Text.Json.Serialization.JsonPropertyName("peers")]
         public System.Collections.Generic.ICollection<NoticeDelivery> Peers { get; set; } = default!;
 
+        [System.Text.Json.Serialization.JsonPropertyName("notice")]
+        public string Notice { get; set; } = default!;
+
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]

@@ -20,6 +20,10 @@ public sealed class FederatedTrust : IIssuerDirectory
     private readonly TrustAnchor _ownRoot;
     private readonly IReadOnlyList<IssuerCertificate> _ownIssuers;
     private readonly Dictionary<Province, PeerTrust> _peers = [];
+
+    // Peer certificates that left the peer's trust list: no longer trusted, but still recognised by kid so
+    // the answer can say "withdrawn" rather than "unknown" (a de-trust notice and the next list can race).
+    private readonly Dictionary<string, IssuerCertificate> _retired = new(StringComparer.Ordinal);
     private FrozenSet<string> _withdrawn = FrozenSet<string>.Empty;
     private volatile Snapshot _snapshot;
 
@@ -60,6 +64,15 @@ public sealed class FederatedTrust : IIssuerDirectory
         ArgumentNullException.ThrowIfNull(peer);
         lock (_gate)
         {
+            if (_peers.TryGetValue(peer.Root.Province, out var previous))
+            {
+                var kept = peer.List.Issuers.Select(i => i.Fingerprint).ToHashSet(StringComparer.Ordinal);
+                foreach (var gone in previous.List.Issuers.Where(i => !kept.Contains(i.Fingerprint)))
+                {
+                    _retired[gone.Fingerprint] = gone;
+                }
+            }
+
             _peers[peer.Root.Province] = peer;
             _snapshot = Build();
         }
@@ -84,7 +97,10 @@ public sealed class FederatedTrust : IIssuerDirectory
         var offered = _ownIssuers.Concat(peers.Values.SelectMany(p => p.List.Issuers)).ToList();
         var trusted = offered.Where(i => !_withdrawn.Contains(i.Fingerprint)).ToList();
         var store = TrustStore.Create([_ownRoot, .. peers.Values.Select(p => p.Root)], trusted);
-        var withdrawnKids = offered.Where(i => _withdrawn.Contains(i.Fingerprint)).Select(i => i.Kid).ToFrozenSet();
+        var offeredFingerprints = offered.Select(i => i.Fingerprint).ToHashSet(StringComparer.Ordinal);
+        var withdrawnKids = offered.Where(i => _withdrawn.Contains(i.Fingerprint))
+            .Concat(_retired.Values.Where(i => !offeredFingerprints.Contains(i.Fingerprint)))
+            .Select(i => i.Kid).ToFrozenSet();
         return new Snapshot(store, [.. _ownIssuers.Where(i => !_withdrawn.Contains(i.Fingerprint))], withdrawnKids, peers);
     }
 

@@ -70,7 +70,17 @@ public static class SignedDocument
                 return null;
             }
 
-            var candidate = ListSignerCertificate.Parse(certificate, root);
+            ListSignerCertificate candidate;
+            try
+            {
+                candidate = ListSignerCertificate.Parse(certificate, root);
+            }
+            catch (FormatException e)
+            {
+                error = "the signing certificate is refused: " + e.Message;
+                return null;
+            }
+
             if (!KeyId.TryRead(kid, out var keyId) || keyId != candidate.Kid || candidate.Key.Algorithm.CoseId != alg)
             {
                 error = "the kid or alg does not match the signing certificate";

@@ -20,8 +20,8 @@ public sealed record TrustListView(string Province, long Sequence, DateTimeOffse
 /// <summary>The body of an emergency withdrawal.</summary>
 public sealed record WithdrawRequest(string? Reason);
 
-/// <summary>What an emergency withdrawal did: the new trust-list sequence and which peers took the notice.</summary>
-public sealed record WithdrawResponse(string Fingerprint, long TrustListSequence, long NoticeSequence, IReadOnlyList<NoticeDelivery> Peers);
+/// <summary>What an emergency withdrawal did: the new trust-list sequence, which peers took the notice, and the signed notice (base64) for out-of-band delivery.</summary>
+public sealed record WithdrawResponse(string Fingerprint, long TrustListSequence, long NoticeSequence, IReadOnlyList<NoticeDelivery> Peers, string Notice);
 
 /// <summary>A received notice, applied.</summary>
 public sealed record NoticeResponse(string Code, string Detail, string Province, long Sequence, string Fingerprint);
@@ -118,7 +118,7 @@ public static class FederationApi
         await AuditChain.AppendAsync(store, new AuditDraft(AuditEvents.IssuerWithdrawn, "trust.issuer_withdrawn", actor.ToString(), withdrawal.Fingerprint,
             $"notice={withdrawal.NoticeSequence};trust_list={list.Sequence};reason={reason}", time.GetUtcNow()), http.RequestAborted);
         var deliveries = await notices.SendAsync(withdrawal, http.RequestAborted);
-        return TypedResults.Ok(new WithdrawResponse(withdrawal.Fingerprint, list.Sequence, withdrawal.NoticeSequence, deliveries));
+        return TypedResults.Ok(new WithdrawResponse(withdrawal.Fingerprint, list.Sequence, withdrawal.NoticeSequence, deliveries, Convert.ToBase64String(withdrawal.Notice)));
     }
 
     private static async Task<Ok<NoticeResponse>> ReceiveNoticeAsync(HttpContext http, TrustAuthority authority, IIssuanceStore store, TimeProvider time, ILogger<TrustAuthority> logger)

@@ -1,0 +1,111 @@
+using LicenceTrust.Core.Codec;
+using LicenceTrust.Core.Crypto;
+using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Licences;
+using LicenceTrust.Core.Results;
+using LicenceTrust.Core.Status;
+using LicenceTrust.Core.Trust;
+using LicenceTrust.Federation;
+using LicenceTrust.Testing;
+using LicenceTrust.Verification;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LicenceTrust.Core.Tests;
+
+/// <summary>The federation rules at the Chongqing node, without the network: trust, recognition and freshness.</summary>
+public class FederationRuleTests
+{
+    private static readonly KeyStore.ProvinceKeys Sichuan = SampleKeys.Of(Province.Sichuan);
+    private static readonly KeyStore.ProvinceKeys Chongqing = SampleKeys.Of(Province.Chongqing);
+    private readonly FakeTimeProvider _time = new(TestClock.Now);
+
+    private static TrustList ListOf(long sequence, params Pki.IssuerCertificate[] issuers) =>
+        new(Province.Sichuan, sequence, TestClock.Now, TestClock.Now.AddDays(1), issuers, Pki.ListSignerCertificate.Parse(Sichuan.ListSigner!.CertificateDer, Sichuan.Root));
+
+    private static FederatedTrust Trust() => new(Chongqing.Root, [.. Chongqing.Issuers.Select(i => i.Certificate)]);
+
+    private static DecodedCredential SichuanCredential(LicenceType type)
+    {
+        var licence = ALicence.OfType(type).In(Province.Sichuan).Build();
+        return CredentialReader.Read(Credentials.Sign(licence).QrText).Credential!;
+    }
+
+    private FederationPolicy Policy(FederatedTrust trust, IReadOnlySet<string>? types = null) =>
+        new(trust, new Dictionary<Province, Recognition>
+        {
+            [Province.Sichuan] = new(new PeerOptions { Province = "sc", TrustListMaxAgeSeconds = 60 },
+                new RecognitionAgreement(Province.Chongqing, Province.Sichuan, types ?? LicenceTypeCatalogue.All.Select(t => t.Code.Value).ToHashSet(), TestClock.Now.AddYears(-2), TestClock.Now)),
+        }, () => 1, _time);
+
+    [Fact]
+    public void Peer_issuers_are_trusted_only_from_the_peer_s_list_and_a_certificate_that_leaves_it_counts_as_withdrawn()
+    {
+        var trust = Trust();
+        var credential = SichuanCredential(LicenceTypeCatalogue.BusinessLicence);
+        var issuer = SampleKeys.IssuerOf(credential.Claims.Licence).Certificate;
+
+        Assert.Empty(trust.FindByKid(credential.Kid));
+        trust.SetPeer(new PeerTrust(Sichuan.Root, ListOf(1, [.. Sichuan.Issuers.Select(i => i.Certificate)]), TestClock.Now));
+        Assert.Single(trust.FindByKid(credential.Kid));
+        trust.SetPeer(new PeerTrust(Sichuan.Root, ListOf(2, [.. Sichuan.Issuers.Select(i => i.Certificate).Where(c => c.Fingerprint != issuer.Fingerprint)]), TestClock.Now));
+
+        Assert.Empty(trust.FindByKid(credential.Kid));
+        Assert.True(trust.IsWithdrawn(credential.Kid));
+        Assert.Equal(ReasonCode.IssuerWithdrawn, Policy(trust).ExplainUnknownIssuer(credential));
+    }
+
+    [Fact]
+    public void A_peer_never_reached_is_PEER_UNREACHABLE_an_unfederated_province_is_not_recognised()
+    {
+        var credential = SichuanCredential(LicenceTypeCatalogue.BusinessLicence);
+        var noPeers = new FederationPolicy(Trust(), new Dictionary<Province, Recognition>(), () => 1, _time);
+
+        Assert.Equal(ReasonCode.PeerUnreachable, Policy(Trust()).ExplainUnknownIssuer(credential));
+        Assert.Equal(ReasonCode.TypeNotRecognised, noPeers.ExplainUnknownIssuer(credential));
+    }
+
+    [Fact]
+    public void Recognition_needs_the_type_in_the_agreement_and_a_fresh_trust_list()
+    {
+        var trust = Trust();
+        trust.SetPeer(new PeerTrust(Sichuan.Root, ListOf(1, [.. Sichuan.Issuers.Select(i => i.Certificate)]), TestClock.Now));
+        var permit = SichuanCredential(LicenceTypeCatalogue.ForeignerWorkPermit);
+        var business = SichuanCredential(LicenceTypeCatalogue.BusinessLicence);
+        var narrow = Policy(trust, new HashSet<string> { LicenceTypeCatalogue.BusinessLicence.Code.Value });
+
+        Assert.Equal(ReasonCode.None, narrow.CheckRecognition(business, _time.GetUtcNow()));
+        Assert.Equal(ReasonCode.TypeNotRecognised, narrow.CheckRecognition(permit, _time.GetUtcNow()));
+        _time.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal(ReasonCode.TrustListStale, narrow.CheckRecognition(business, _time.GetUtcNow()));
+    }
+
+    [Fact]
+    public async Task Peer_status_comes_from_the_fresh_list_and_past_max_age_is_STATUS_STALE_never_a_status()
+    {
+        var credential = SichuanCredential(LicenceTypeCatalogue.BusinessLicence);
+        var reference = credential.Claims.Status;
+        var bits = new StatusBits(131_072);
+        bits.Set((int)reference.Index, 1);
+        var state = new PeerState(new PeerOptions { Province = "sc", BaseUrl = "http://127.0.0.1:9", StatusMaxAgeSeconds = 10, LiveStatusFallback = false });
+        state.SetStatusList(new CachedStatusList(new StatusList(reference.Uri, TestClock.Now, TestClock.Now.AddDays(1), TimeSpan.FromSeconds(1), bits), 1, TestClock.Now));
+        var source = new FederatedStatusSource(new NeverLocal(), Province.Chongqing, new Dictionary<Province, PeerState> { [Province.Sichuan] = state }, new HttpClient(), _time);
+
+        var fresh = await source.LookupAsync(credential.Claims.Licence, reference, CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(11));
+        var stale = await source.LookupAsync(credential.Claims.Licence, reference, CancellationToken.None);
+        var unknownList = await source.LookupAsync(credential.Claims.Licence, reference with { Uri = "https://sc.lt.example/other" }, CancellationToken.None);
+
+        Assert.Equal((LicenceStatus?)LicenceStatus.Revoked, fresh.Status);
+        Assert.Equal("sc:status-list", fresh.Source);
+        Assert.Null(stale.Status);
+        Assert.Equal(ReasonCode.StatusStale, stale.Failure);
+        Assert.Equal(TestClock.Now, stale.AsOf);
+        Assert.Equal(ReasonCode.PeerUnreachable, unknownList.Failure);
+    }
+
+    private sealed class NeverLocal : IStatusSource
+    {
+        public Task<StatusLookup> LookupAsync(Licence licence, StatusReference reference, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("a Sichuan licence must not be looked up in Chongqing's database");
+    }
+}

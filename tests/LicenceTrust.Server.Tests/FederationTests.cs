@@ -1,0 +1,244 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LicenceTrust.Core.Codec;
+using LicenceTrust.Core.Crypto;
+using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Licences;
+using LicenceTrust.Core.Trust;
+using LicenceTrust.KeyStore;
+using LicenceTrust.Samples;
+using LicenceTrust.Testing;
+using Xunit.Abstractions;
+
+namespace LicenceTrust.Server.Tests;
+
+/// <summary>川渝互认 with two real node processes: each verifies the other's licences with their current status.</summary>
+public class FederationTests(FederatedPair pair, ITestOutputHelper output) : IClassFixture<FederatedPair>
+{
+    [Theory]
+    [InlineData("sc", "cq")]
+    [InlineData("cq", "sc")]
+    public async Task A_licence_of_one_province_verifies_at_the_other_with_its_status_for_both_algorithms(string issuer, string verifier)
+    {
+        var licences = await pair.LicencesAsync(issuer);
+        var algorithms = new HashSet<string>();
+        foreach (var item in licences)
+        {
+            var qr = item.GetProperty("qrText").GetString()!;
+            var response = await pair.VerifyAsync(verifier, qr);
+            var expected = item.GetProperty("status").GetString() switch { "VALID" => "VALID", _ => "INVALID" };
+
+            Assert.Equal(expected, response.GetProperty("result").GetProperty("verdict").GetString());
+            Assert.Equal($"{issuer}:status-list", response.GetProperty("checkedAgainst").GetProperty("statusSource").GetString());
+            Assert.True(response.GetProperty("checkedAgainst").GetProperty("trustListSequence").GetInt64() >= 1);
+            if (expected == "VALID")
+            {
+                algorithms.Add(CredentialReader.Read(qr).Credential!.Algorithm.Name);
+            }
+            else
+            {
+                Assert.Contains(response.GetProperty("result").GetProperty("reasons")[0].GetProperty("code").GetString(), new[] { "SUSPENDED", "REVOKED" });
+            }
+        }
+
+        Assert.Equal(["ES256", "SM2-SM3"], algorithms.Order());
+    }
+
+    [Fact]
+    public async Task A_revocation_at_Sichuan_shows_at_Chongqing_within_the_sync_interval_and_is_measured()
+    {
+        var regulator = SampleAuthorities.For(Province.Sichuan, LicenceTypeCatalogue.FoodBusinessPermit);
+        var key = pair.Key("sc", regulator.Code.Value);
+        var issued = await IssueAsync("sc", key, LicenceTypeCatalogue.FoodBusinessPermit, 701);
+        var before = await pair.WaitForVerdictAsync("cq", issued.Qr, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(10));
+        Assert.Equal("VALID", Verdict(before.Response));
+
+        using var revoke = await pair.Client("sc", key).PostAsJsonAsync($"/api/v1/licences/{issued.Id}/revoke", new { reason = "吊销：测试" });
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        var (elapsed, after) = await pair.WaitForVerdictAsync("cq", issued.Qr, r => Verdict(r) == "INVALID", TimeSpan.FromSeconds(10));
+
+        output.WriteLine($"revoked at sc → INVALID at cq after {elapsed.TotalMilliseconds:F0} ms (sync interval {FederatedPair.SyncIntervalSeconds} s)");
+        Assert.Equal("REVOKED", after.GetProperty("result").GetProperty("reasons")[0].GetProperty("code").GetString());
+        Assert.True(elapsed < TimeSpan.FromSeconds(2), $"took {elapsed}");
+        var peer = (await pair.Client("cq").GetFromJsonAsync<JsonElement>("/api/v1/federation/peers")).GetProperty("peers")[0];
+        var delay = peer.GetProperty("lastPropagationDelayMs").GetDouble();
+        output.WriteLine($"propagation metric at cq: {delay:F0} ms");
+        Assert.InRange(delay, 0, 2000);
+    }
+
+    [Fact]
+    public async Task Suspend_then_reinstate_at_Chongqing_round_trips_at_Sichuan()
+    {
+        var regulator = SampleAuthorities.For(Province.Chongqing, LicenceTypeCatalogue.BusinessLicence);
+        var key = pair.Key("cq", regulator.Code.Value);
+        var issued = await IssueAsync("cq", key, LicenceTypeCatalogue.BusinessLicence, 702);
+        Assert.Equal("VALID", Verdict((await pair.WaitForVerdictAsync("sc", issued.Qr, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(10))).Response));
+
+        using (await pair.Client("cq", key).PostAsJsonAsync($"/api/v1/licences/{issued.Id}/suspend", new { reason = "暂扣：整改" }))
+        {
+        }
+
+        var suspended = await pair.WaitForVerdictAsync("sc", issued.Qr, r => Verdict(r) == "INVALID", TimeSpan.FromSeconds(10));
+        using (await pair.Client("cq", key).PostAsJsonAsync($"/api/v1/licences/{issued.Id}/reinstate", new { reason = "整改完成" }))
+        {
+        }
+
+        var reinstated = await pair.WaitForVerdictAsync("sc", issued.Qr, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(10));
+
+        Assert.Equal("SUSPENDED", suspended.Response.GetProperty("result").GetProperty("reasons")[0].GetProperty("code").GetString());
+        Assert.Equal("VALID", Verdict(reinstated.Response));
+        Assert.True(suspended.Elapsed < TimeSpan.FromSeconds(2) && reinstated.Elapsed < TimeSpan.FromSeconds(2), $"{suspended.Elapsed}, {reinstated.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Each_node_publishes_metadata_and_a_signed_trust_list_that_checks_under_its_root()
+    {
+        var metadata = await pair.Client("sc").GetFromJsonAsync<JsonElement>("/.well-known/licencetrust");
+        var token = await pair.Client("sc").GetByteArrayAsync("/api/v1/trust-list");
+        var list = TrustListToken.TryRead(token, SampleKeys.Of(Province.Sichuan).Root, out var error);
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, "/api/v1/trust-list");
+        conditional.Headers.IfNoneMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue($"\"{list!.Sequence}\""));
+        using var notModified = await pair.Client("sc").SendAsync(conditional);
+
+        Assert.Equal(SampleKeys.Of(Province.Sichuan).Root.Fingerprint, metadata.GetProperty("rootFingerprint").GetString());
+        Assert.Equal(string.Empty, error);
+        Assert.Equal(4, list.Issuers.Count);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+    }
+
+    internal static string? Verdict(JsonElement response) => response.GetProperty("result").GetProperty("verdict").GetString();
+
+    private async Task<(string Id, string Qr)> IssueAsync(string province, string key, LicenceType type, int sequence)
+    {
+        var demo = DemoLicences.Create(Province.FromNodeId(province), type, sequence);
+        var body = new Dictionary<string, object?>
+        {
+            ["typeCode"] = demo.TypeCode.Value,
+            ["number"] = demo.Number,
+            ["holder"] = new Dictionary<string, object?> { ["name"] = demo.Holder.Name, ["codeType"] = demo.Holder.CodeType.ToCode(), ["code"] = demo.Holder.Code },
+            ["areaCode"] = demo.AreaCode,
+            ["validFrom"] = demo.ValidFrom.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["validTo"] = demo.ValidTo?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["attributes"] = demo.Attributes,
+        };
+        using var response = await pair.Client(province, key).PostAsJsonAsync("/api/v1/licences", body);
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.IsSuccessStatusCode, json.ToString());
+        return (json.GetProperty("identifier").GetString()!, json.GetProperty("qrText").GetString()!);
+    }
+}
+
+/// <summary>A pair whose Chongqing node has a short status max age, for outage tests.</summary>
+public sealed class ShortFreshnessPair : FederatedPair
+{
+    protected override double StatusMaxAgeSeconds => 3;
+}
+
+/// <summary>Freshness: with Sichuan down, Chongqing answers from cache until max age, then CHECK; and recovers.</summary>
+public class FederationOutageTests(ShortFreshnessPair pair, ITestOutputHelper output) : IClassFixture<ShortFreshnessPair>
+{
+    [Fact]
+    public async Task With_Sichuan_down_Chongqing_says_VALID_from_cache_until_max_age_then_CHECK_and_recovers_without_restart()
+    {
+        var qr = (await pair.LicencesAsync("sc")).First(l => l.GetProperty("status").GetString() == "VALID").GetProperty("qrText").GetString()!;
+        Assert.Equal("VALID", FederationTests.Verdict(await pair.VerifyAsync("cq", qr)));
+
+        await pair.StopAsync("sc");
+        var cached = await pair.VerifyAsync("cq", qr);
+        var (elapsed, stale) = await pair.WaitForVerdictAsync("cq", qr, r => FederationTests.Verdict(r) != "VALID", TimeSpan.FromSeconds(15));
+        output.WriteLine($"sc stopped: VALID from cache, CHECK after {elapsed.TotalMilliseconds:F0} ms (status max age 3 s)");
+
+        Assert.Equal("VALID", FederationTests.Verdict(cached));
+        Assert.Equal("CHECK", FederationTests.Verdict(stale));
+        Assert.Equal("STATUS_STALE", stale.GetProperty("result").GetProperty("reasons")[0].GetProperty("code").GetString());
+        Assert.InRange(elapsed.TotalSeconds, 1, 6);
+        var health = await pair.Client("cq").GetFromJsonAsync<JsonElement>("/health/ready");
+        Assert.Equal("degraded", health.GetProperty("status").GetString());
+        Assert.False(string.IsNullOrEmpty(health.GetProperty("peers")[0].GetProperty("lastError").GetString()));
+
+        await pair.StartAsync("sc");
+        var (back, recovered) = await pair.WaitForVerdictAsync("cq", qr, r => FederationTests.Verdict(r) == "VALID", TimeSpan.FromSeconds(15));
+        output.WriteLine($"sc restarted: VALID again at cq after {back.TotalMilliseconds:F0} ms");
+        Assert.Equal("VALID", FederationTests.Verdict(recovered));
+    }
+}
+
+/// <summary>A pair whose Chongqing agreement leaves out foreigners' work permits.</summary>
+public sealed class NarrowAgreementPair : FederatedPair
+{
+    private readonly string _agreement;
+
+    public NarrowAgreementPair()
+    {
+        _agreement = Path.Combine(Folder, "cq-recognition-sc.cose");
+        var types = LicenceTypeCatalogue.All.Where(t => t != LicenceTypeCatalogue.ForeignerWorkPermit).Select(t => t.Code.Value).ToHashSet(StringComparer.Ordinal);
+        File.WriteAllBytes(_agreement, KeyDirectory.SignRecognitionAgreement(SampleKeys.Of(Province.Chongqing),
+            new RecognitionAgreement(Province.Chongqing, Province.Sichuan, types, SampleKeyGenerator.LeafFrom, DateTimeOffset.UtcNow)));
+    }
+
+    protected override string? ChongqingAgreement => _agreement;
+}
+
+/// <summary>The recognition agreement and emergency withdrawal of an issuer key, across two processes.</summary>
+public class RecognitionAndWithdrawalTests(NarrowAgreementPair pair, ITestOutputHelper output) : IClassFixture<NarrowAgreementPair>
+{
+    [Fact]
+    public async Task A_licence_type_outside_the_agreement_is_INVALID_TYPE_NOT_RECOGNISED_only_where_the_agreement_excludes_it()
+    {
+        var permits = LicenceTypeCatalogue.ForeignerWorkPermit.Code.Value;
+        var sichuanPermit = (await pair.LicencesAsync("sc")).First(l => l.GetProperty("status").GetString() == "VALID" && l.GetProperty("licence").GetProperty("typeCode").GetString() == permits);
+        var chongqingPermit = (await pair.LicencesAsync("cq")).First(l => l.GetProperty("status").GetString() == "VALID" && l.GetProperty("licence").GetProperty("typeCode").GetString() == permits);
+
+        var atChongqing = await pair.VerifyAsync("cq", sichuanPermit.GetProperty("qrText").GetString()!);
+        var atSichuan = await pair.VerifyAsync("sc", chongqingPermit.GetProperty("qrText").GetString()!);
+
+        Assert.Equal("INVALID", FederationTests.Verdict(atChongqing));
+        Assert.Equal("TYPE_NOT_RECOGNISED", atChongqing.GetProperty("result").GetProperty("reasons")[0].GetProperty("code").GetString());
+        Assert.Equal("VALID", FederationTests.Verdict(atSichuan));
+    }
+
+    [Fact]
+    public async Task A_withdrawn_issuer_key_makes_its_licences_INVALID_at_both_nodes_within_10_s_and_forged_or_replayed_notices_are_refused()
+    {
+        var regulator = SampleKeys.IssuerWith(Province.Sichuan, SignatureAlgorithm.Sm2Sm3).Certificate;
+        var qr = (await pair.LicencesAsync("sc")).First(l => l.GetProperty("status").GetString() == "VALID"
+            && l.GetProperty("licence").GetProperty("authority").GetProperty("code").GetString() == regulator.AuthorityCode).GetProperty("qrText").GetString()!;
+        Assert.Equal("VALID", FederationTests.Verdict(await pair.VerifyAsync("cq", qr)));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var withdraw = await pair.Client("sc", pair.Key("sc", "admin:")).PostAsJsonAsync($"/api/v1/trust/issuers/{regulator.Fingerprint}/withdraw", new { reason = "密钥泄露（演练）" });
+        var withdrawn = await withdraw.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.OK, withdraw.StatusCode);
+        var atSichuan = await pair.WaitForVerdictAsync("sc", qr, r => FederationTests.Verdict(r) == "INVALID", TimeSpan.FromSeconds(10));
+        var atChongqing = await pair.WaitForVerdictAsync("cq", qr, r => FederationTests.Verdict(r) == "INVALID", TimeSpan.FromSeconds(10));
+        output.WriteLine($"withdrawn at sc: INVALID at both after {clock.Elapsed.TotalMilliseconds:F0} ms; notice delivered: {withdrawn.GetProperty("peers")[0]}");
+
+        Assert.True(withdrawn.GetProperty("peers")[0].GetProperty("delivered").GetBoolean());
+        Assert.Equal("ISSUER_WITHDRAWN", atSichuan.Response.GetProperty("result").GetProperty("reasons")[0].GetProperty("code").GetString());
+        Assert.Equal("ISSUER_WITHDRAWN", atChongqing.Response.GetProperty("result").GetProperty("reasons")[0].GetProperty("code").GetString());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10));
+
+        var notice = Convert.FromBase64String(withdrawn.GetProperty("notice").GetString()!);
+        var replayed = await PostNoticeAsync(notice);
+        var sichuan = SampleKeys.Of(Province.Sichuan);
+        var forged = new WithdrawalNotice(Guid.NewGuid().ToString("N"), Province.Sichuan, 99, DateTimeOffset.UtcNow, SampleKeys.IssuerWith(Province.Sichuan, SignatureAlgorithm.Es256).Certificate.Fingerprint, "forged")
+            .Sign(SigningKey.Generate(SignatureAlgorithm.Sm2Sm3), sichuan.ListSigner!.CertificateDer);
+        var forgedResponse = await PostNoticeAsync(forged);
+
+        replayed.AssertProblem(HttpStatusCode.Conflict, "NOTICE_REPLAYED");
+        forgedResponse.AssertProblem(HttpStatusCode.BadRequest, "NOTICE_SIGNATURE_INVALID");
+        var es256 = (await pair.LicencesAsync("sc")).First(l => l.GetProperty("status").GetString() == "VALID"
+            && l.GetProperty("licence").GetProperty("authority").GetProperty("code").GetString() == SampleKeys.IssuerWith(Province.Sichuan, SignatureAlgorithm.Es256).Certificate.AuthorityCode);
+        Assert.Equal("VALID", FederationTests.Verdict(await pair.VerifyAsync("cq", es256.GetProperty("qrText").GetString()!)));
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> PostNoticeAsync(byte[] notice)
+    {
+        var content = new ByteArrayContent(notice);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(WithdrawalNotice.MediaType);
+        using var response = await pair.Client("cq").PostAsync("/api/v1/federation/notices", content);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
+    }
+}
