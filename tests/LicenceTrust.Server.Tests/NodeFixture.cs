@@ -23,6 +23,9 @@ public sealed class NodeFixture : IAsyncLifetime, IAsyncDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("lt-node-").FullName;
 
+    /// <summary>The node's province: <c>cq</c> (default) or <c>sc</c>.</summary>
+    public string Province { get; init; } = "cq";
+
     /// <summary>More command-line settings for this node, e.g. <c>--Node:RateLimitPerSecond=2</c>.</summary>
     public string[] ExtraArgs { get; init; } = [];
 
@@ -33,9 +36,9 @@ public sealed class NodeFixture : IAsyncLifetime, IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    public string DatabasePath => Path.Combine(_folder, "cq.db");
+    public string DatabasePath => Path.Combine(_folder, Province + ".db");
 
-    /// <summary>API keys: Chongqing market regulator (SM2), Chongqing HR (ES256), partner, admin.</summary>
+    /// <summary>API keys: the province's market regulator (SM2), its HR department (ES256), partner, admin.</summary>
     public string RegulatorKey { get; private set; } = string.Empty;
 
     public string HrKey { get; private set; } = string.Empty;
@@ -52,7 +55,8 @@ public sealed class NodeFixture : IAsyncLifetime, IAsyncDisposable
             $"--Node:Database={DatabasePath}",
             $"--Node:KeysDirectory={RepositoryPaths.KeysSample}",
             "--Node:SeedDemo=false",
-            "--Node:PublicBaseUrl=https://cq.lt.example",
+            $"--Node:Province={Province}",
+            $"--Node:PublicBaseUrl=https://{Province}.lt.example",
             .. ExtraArgs,
         ], builder =>
         {
@@ -64,8 +68,9 @@ public sealed class NodeFixture : IAsyncLifetime, IAsyncDisposable
         BaseAddress = new Uri(App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
         var keys = App.Services.GetRequiredService<ApiKeyService>();
-        var regulator = SampleAuthorities.For(Province.Chongqing, LicenceTypeCatalogue.BusinessLicence);
-        var hr = SampleAuthorities.For(Province.Chongqing, LicenceTypeCatalogue.ProfessionalQualification);
+        var province = Core.Identifiers.Province.FromNodeId(Province);
+        var regulator = SampleAuthorities.For(province, LicenceTypeCatalogue.BusinessLicence);
+        var hr = SampleAuthorities.For(province, LicenceTypeCatalogue.ProfessionalQualification);
         RegulatorKey = (await keys.CreateAsync(ActorRole.Authority, regulator.Name, regulator.Code.Value)).Key;
         HrKey = (await keys.CreateAsync(ActorRole.Authority, hr.Name, hr.Code.Value)).Key;
         PartnerKey = (await keys.CreateAsync(ActorRole.Partner, "bank", null)).Key;
@@ -96,7 +101,7 @@ public sealed class NodeFixture : IAsyncLifetime, IAsyncDisposable
     /// <summary>An issue request body for a demo licence of the type (Chongqing), made distinct by <paramref name="sequence"/>.</summary>
     public static Dictionary<string, object?> IssueBody(LicenceType type, int sequence)
     {
-        var demo = DemoLicences.Create(Province.Chongqing, type, sequence);
+        var demo = DemoLicences.Create(Core.Identifiers.Province.Chongqing, type, sequence);
         return new Dictionary<string, object?>
         {
             ["typeCode"] = demo.TypeCode.Value,
