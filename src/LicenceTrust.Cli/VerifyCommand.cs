@@ -1,33 +1,38 @@
 using System.CommandLine;
 using System.Globalization;
 using LicenceTrust.Core.Json;
+using LicenceTrust.Core.Pki;
 using LicenceTrust.Core.Results;
+using LicenceTrust.Core.Trust;
 using LicenceTrust.KeyStore;
+using LicenceTrust.QrImages;
 
 namespace LicenceTrust.Cli;
 
-/// <summary><c>licencetrust verify</c>: offline verification of QR text against a key directory.</summary>
+/// <summary>
+/// <c>licencetrust verify</c>: offline verification of QR text, or of every QR code in a photo or scanned
+/// PDF, against a trust bundle exported by a node (or a key directory). Signature, chain, issuer, type
+/// and validity are checked; status is not (that needs a node).
+/// </summary>
 internal static class VerifyCommand
 {
     public static Command Create()
     {
-        var text = new Argument<string>("qr-text") { Description = "The QR text (LT1:…), or - to read it from standard input." };
-        var keys = new Option<DirectoryInfo>("--keys") { Description = "Key directory holding the trusted roots and issuer certificates.", Required = true };
+        var input = new Argument<string>("input") { Description = "The QR text (LT1:…), - to read it from standard input, or a PNG/JPEG/PDF file." };
+        var bundle = new Option<FileInfo?>("--bundle") { Description = "Trust bundle exported by a node (GET /api/v1/trust-bundle)." };
+        var pins = new Option<string[]>("--pin") { Description = "Root fingerprint(s) the bundle's roots must match (SHA-256, hex). Repeatable.", AllowMultipleArgumentsPerToken = true };
+        var keys = new Option<DirectoryInfo?>("--keys") { Description = "Key directory holding the trusted roots and issuer certificates (instead of --bundle)." };
         var at = new Option<string?>("--at") { Description = "Verify as at this ISO 8601 time instead of now." };
-        var json = new Option<bool>("--json") { Description = "Print the full result as JSON." };
-        var command = new Command("verify", "Verify a credential offline (signature, chain, issuer, type, validity; no status).");
-        command.Arguments.Add(text);
+        var json = new Option<bool>("--json") { Description = "Print the full results as JSON." };
+        var command = new Command("verify", "Verify credentials offline (signature, chain, issuer, type, validity; no status).");
+        command.Arguments.Add(input);
+        command.Options.Add(bundle);
+        command.Options.Add(pins);
         command.Options.Add(keys);
         command.Options.Add(at);
         command.Options.Add(json);
         command.SetAction(result =>
         {
-            var qr = result.GetValue(text)!;
-            if (qr == "-")
-            {
-                qr = Console.In.ReadToEnd().Trim();
-            }
-
             DateTimeOffset now = DateTimeOffset.UtcNow;
             if (result.GetValue(at) is { } atText && !DateTimeOffset.TryParse(atText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out now))
             {
@@ -35,30 +40,88 @@ internal static class VerifyCommand
                 return 2;
             }
 
-            LicenceTrust.Core.Pki.TrustStore store;
-            try
+            if (!TryTrust(result.GetValue(bundle), result.GetValue(pins) ?? [], result.GetValue(keys), out var store))
             {
-                store = KeyDirectory.LoadTrustStore(result.GetValue(keys)!.FullName);
-            }
-            catch (InvalidDataException e)
-            {
-                Console.Error.WriteLine(e.Message);
                 return 2;
             }
 
-            var outcome = new CredentialVerifier(store).Verify(qr, now);
-            if (result.GetValue(json))
+            if (!TryTexts(result.GetValue(input)!, out var texts))
             {
-                Console.WriteLine(JsonViews.Serialize(outcome.ToView(Disclosure.Full)));
-            }
-            else
-            {
-                Console.WriteLine(Describe(outcome));
+                return 2;
             }
 
-            return outcome.Verdict == Verdict.Valid ? 0 : 1;
+            var verifier = new CredentialVerifier(store!);
+            var outcomes = texts.Select(t => verifier.Verify(t, now)).ToList();
+            foreach (var outcome in outcomes)
+            {
+                Console.WriteLine(result.GetValue(json) ? JsonViews.Serialize(outcome.ToView(Disclosure.Full)) : Describe(outcome));
+            }
+
+            return outcomes.All(o => o.Verdict == Verdict.Valid) ? 0 : 1;
         });
         return command;
+    }
+
+    private static bool TryTrust(FileInfo? bundle, string[] pins, DirectoryInfo? keys, out TrustStore? store)
+    {
+        store = null;
+        if ((bundle is null) == (keys is null))
+        {
+            Console.Error.WriteLine("Give exactly one of --bundle FILE (exported by a node) or --keys DIR.");
+            return false;
+        }
+
+        try
+        {
+            if (keys is not null)
+            {
+                store = KeyDirectory.LoadTrustStore(keys.FullName);
+                return true;
+            }
+
+            store = TrustBundle.FromJson(File.ReadAllText(bundle!.FullName)).Open(pins, out var problems);
+            foreach (var problem in problems)
+            {
+                Console.Error.WriteLine($"{bundle.Name}: {problem}");
+            }
+
+            if (pins.Length == 0)
+            {
+                Console.Error.WriteLine($"{bundle.Name}: roots not pinned (use --pin); trusting {string.Join(", ", store.Roots.Select(r => $"{r.Province.NodeId} {r.Fingerprint}"))}");
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or IOException)
+        {
+            Console.Error.WriteLine(e.Message);
+            return false;
+        }
+    }
+
+    private static bool TryTexts(string input, out IReadOnlyList<string> texts)
+    {
+        if (input == "-")
+        {
+            texts = [Console.In.ReadToEnd().Trim()];
+            return true;
+        }
+
+        if (!File.Exists(input))
+        {
+            texts = [input];
+            return true;
+        }
+
+        var scan = QrImageReader.Scan(File.ReadAllBytes(input));
+        texts = scan.Texts;
+        if (scan.Error != ImageScanError.None || scan.Texts.Count == 0)
+        {
+            Console.Error.WriteLine($"{input}: {(scan.Error == ImageScanError.None ? "no QR code found" : scan.Detail)}");
+            return false;
+        }
+
+        return true;
     }
 
     private static string Describe(VerificationResult result)
@@ -73,5 +136,4 @@ internal static class VerifyCommand
 
         return string.Join(Environment.NewLine, lines);
     }
-
 }

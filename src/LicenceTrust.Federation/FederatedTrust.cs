@@ -6,8 +6,8 @@ using LicenceTrust.Core.Trust;
 
 namespace LicenceTrust.Federation;
 
-/// <summary>A peer's trust as last accepted: its pinned root and its signed trust list.</summary>
-public sealed record PeerTrust(TrustAnchor Root, TrustList List, DateTimeOffset FetchedAt);
+/// <summary>A peer's trust as last accepted: its pinned root and its signed trust list (<paramref name="Token"/>: the signed bytes, for export).</summary>
+public sealed record PeerTrust(TrustAnchor Root, TrustList List, DateTimeOffset FetchedAt, byte[]? Token = null);
 
 /// <summary>
 /// What this node trusts right now: its own root and issuers, each peer's root (pinned) and the issuers

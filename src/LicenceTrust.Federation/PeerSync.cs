@@ -52,7 +52,7 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
 
         if (documents.TryGetValue(TrustListKind, out var listDocument) && TrustListToken.TryRead(listDocument.Document, _root!, out _) is { } list)
         {
-            trust.SetPeer(new PeerTrust(_root!, list, listDocument.FetchedAt));
+            trust.SetPeer(new PeerTrust(_root!, list, listDocument.FetchedAt, listDocument.Document));
             foreach (var document in documents.Values.Where(d => d.Kind.StartsWith(StatusListKindPrefix, StringComparison.Ordinal)))
             {
                 if (list.Signer is { } signer && StatusListToken.TryRead(document.Document, signer.Key, out _) is { } statusList)
@@ -151,7 +151,7 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
 
         var fetched = time.GetUtcNow();
         await store.SavePeerDocumentAsync(new PeerDocument(_options.Province, TrustListKind, list.Sequence, ETagOf(list.Sequence), bytes, fetched), cancellationToken);
-        trust.SetPeer(new PeerTrust(_root!, list, fetched));
+        trust.SetPeer(new PeerTrust(_root!, list, fetched, bytes));
     }
 
     private async Task SyncStatusListsAsync(List<string> problems, CancellationToken cancellationToken)

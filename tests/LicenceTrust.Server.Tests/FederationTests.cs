@@ -107,6 +107,32 @@ public class FederationTests(FederatedPair pair, ITestOutputHelper output) : ICl
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
     }
 
+    [Fact]
+    public async Task The_CLI_verifies_offline_text_and_a_photo_against_the_trust_bundle_exported_by_a_node()
+    {
+        var bundle = Path.Combine(pair.Folder, "cq-bundle.json");
+        await File.WriteAllTextAsync(bundle, await pair.Client("cq").GetStringAsync("/api/v1/trust-bundle"));
+        var sichuan = (await pair.LicencesAsync("sc")).First(l => l.GetProperty("status").GetString() == "VALID").GetProperty("qrText").GetString()!;
+        var photo = Path.Combine(pair.Folder, "licence.jpg");
+        await File.WriteAllBytesAsync(photo, PrintedLicencePhoto.Jpeg(sichuan));
+        var pins = $"--pin {SampleKeys.Of(Province.Chongqing).Root.Fingerprint} --pin {SampleKeys.Of(Province.Sichuan).Root.Fingerprint}";
+        var forged = Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Sichuan).Build(),
+            SigningKey.Generate(SignatureAlgorithm.Sm2Sm3), SampleKeys.IssuerWith(Province.Sichuan, SignatureAlgorithm.Sm2Sm3).Certificate.Kid).QrText;
+
+        var text = await Programs.RunAsync(Programs.Cli, $"verify \"{sichuan}\" --bundle {bundle} {pins}");
+        var image = await Programs.RunAsync(Programs.Cli, $"verify {photo} --bundle {bundle} {pins}");
+        var tampered = await Programs.RunAsync(Programs.Cli, $"verify \"{forged}\" --bundle {bundle} {pins}");
+        var wrongPin = await Programs.RunAsync(Programs.Cli, $"verify \"{sichuan}\" --bundle {bundle} --pin {new string('0', 64)}");
+
+        Assert.Equal(0, text.Code);
+        Assert.StartsWith("VALID", text.Output, StringComparison.Ordinal);
+        Assert.Equal(0, image.Code);
+        Assert.StartsWith("VALID", image.Output, StringComparison.Ordinal);
+        Assert.Equal(1, tampered.Code);
+        Assert.Contains("SIGNATURE_INVALID", tampered.Output, StringComparison.Ordinal);
+        Assert.Equal(2, wrongPin.Code);
+    }
+
     internal static string? Verdict(JsonElement response) => response.GetProperty("result").GetProperty("verdict").GetString();
 
     private async Task<(string Id, string Qr)> IssueAsync(string province, string key, LicenceType type, int sequence)

@@ -50,6 +50,7 @@ public static class FederationApi
         app.MapGet("/api/v1/status-lists", StatusListIndexAsync).WithProblems(429).WithName("GetStatusListIndex");
         app.MapPost("/api/v1/trust/issuers/{fingerprint}/withdraw", WithdrawAsync).RequireAuthorization(Policies.Admin).WithProblems(400, 401, 403, 404, 409, 429).WithName("WithdrawIssuer");
         app.MapPost("/api/v1/federation/notices", ReceiveNoticeAsync).Accepts<byte[]>(WithdrawalNotice.MediaType).WithProblems(400, 409, 413, 415, 429).WithName("ReceiveNotice");
+        app.MapGet("/api/v1/trust-bundle", TrustBundleAsync).WithProblems(429).WithName("GetTrustBundle");
         app.MapGet("/api/v1/federation/peers", Peers).WithProblems(429).WithName("GetPeers");
     }
 
@@ -92,6 +93,16 @@ public static class FederationApi
         }
 
         return Results.Bytes(published.Token, TrustListToken.MediaType);
+    }
+
+    /// <summary>For offline verification (<c>licencetrust verify --bundle</c>): the roots and signed trust lists this node holds.</summary>
+    private static async Task<Ok<TrustBundle>> TrustBundleAsync(HttpContext http, TrustAuthority authority, FederatedTrust trust, TimeProvider time)
+    {
+        var own = await authority.CurrentAsync(http.RequestAborted);
+        var peers = Core.Identifiers.Province.All.Where(p => p != trust.Own).Select(trust.Peer).OfType<PeerTrust>().Where(p => p.Token is not null).ToList();
+        return TypedResults.Ok(new TrustBundle(trust.Own.NodeId, time.GetUtcNow(),
+            [Convert.ToBase64String(trust.OwnRoot.Der.Span), .. peers.Select(p => Convert.ToBase64String(p.Root.Der.Span))],
+            [Convert.ToBase64String(own.Token), .. peers.Select(p => Convert.ToBase64String(p.Token!))]));
     }
 
     private static async Task<Ok<StatusListIndex>> StatusListIndexAsync(IIssuanceStore store, IOptions<NodeOptions> options, HttpContext http)
