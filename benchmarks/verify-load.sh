@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Load run of POST /api/v1/verify with wrk on loopback (Release build, SQLite, one node):
-#   (b) distinct SM2 credentials  (c) distinct ES256 credentials  (d) one credential scanned repeatedly.
+# Load run of POST /api/v1/verify with wrk on loopback (Release build, SQLite, one node), all in one run:
+#   (a) the bare baseline: /bench/sm2-verify reads the same JSON and does one SM2 verify of the same bytes
+#   (b) distinct SM2 credentials  (c) distinct ES256 credentials  (d) one credential scanned repeatedly
+#   then (b) and (d) again paced at about half of their maximum, for the latency at half load.
 # The corpus of distinct credentials is larger than the requests sent, so the signature memo never hits
 # in (b) and (c). Usage: bash benchmarks/verify-load.sh [seconds=10] [credentials=40000]
 set -euo pipefail
@@ -34,12 +36,27 @@ PY
 
 dotnet "$root/src/LicenceTrust.Server/bin/Release/net10.0/LicenceTrust.Server.dll" --urls "http://127.0.0.1:$port" \
   --Node:Database="$db" --Node:KeysDirectory="$root/keys-sample" --Node:SeedDemo=false \
-  --Node:AnonymousRateLimitPerSecond=100000 --Logging:LogLevel:Default=Warning >/dev/null 2>&1 &
+  --Node:AnonymousRateLimitPerSecond=100000 --Node:BenchmarkEndpoints=true --Logging:LogLevel:Default=Warning >/dev/null 2>&1 &
 node_pid=$!
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
 
-for name in one sm2 es256 one; do
-  echo "== $name"
-  BODIES="$work/$name.bodies" wrk -t2 -c32 -d"${seconds}s" --latency -s "$root/benchmarks/verify.lua" "http://127.0.0.1:$port" \
-    | grep -E "Requests/sec|Latency|50%|99%|Non-2xx"
+run() { # label bodies path delay-ms connections
+  echo "== $1"
+  BODIES="$work/$2.bodies" VERIFY_PATH="$3" DELAY_MS="$4" wrk -t2 -c"$5" -d"${seconds}s" --latency -s "$root/benchmarks/verify.lua" "http://127.0.0.1:$port" \
+    | tee "$work/$1.out" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx"
+}
+rate() { awk '/Requests\/sec/ {print int($2)}' "$work/$1.out"; }
+
+run warm-up one /api/v1/verify 0 32
+run a-bare-sm2 sm2 /bench/sm2-verify 0 32
+run b-distinct-sm2 sm2 /api/v1/verify 0 32
+run c-distinct-es256 es256 /api/v1/verify 0 32
+run d-repeated one /api/v1/verify 0 32
+echo "(b)/(a) = $(( 100 * $(rate b-distinct-sm2) / $(rate a-bare-sm2) )) %"
+# Half load: 16 connections, each pausing so that together they offer about half the maximum.
+for case in b-distinct-sm2:sm2 d-repeated:one; do
+  name="${case%%:*}"; bodies="${case##*:}"
+  pause=$(( 16 * 1000 * 2 / $(rate "$name") ))
+  echo "offering about $(( $(rate "$name") / 2 )) requests/s (16 connections, ${pause} ms pause each):"
+  run "$name-half-load" "$bodies" /api/v1/verify "$pause" 16
 done

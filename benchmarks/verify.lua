@@ -1,8 +1,15 @@
--- wrk script: POST /api/v1/verify with bodies taken in turn from the file named by $BODIES (one JSON per line).
+-- wrk script: POST $VERIFY_PATH (default /api/v1/verify) with bodies taken in turn from the file named by
+-- $BODIES (one JSON per line). With $DELAY_MS each connection waits that long between requests, which
+-- paces the load (wrk has no constant-rate mode; the achieved rate is what wrk reports).
 local bodies = {}
 for line in io.lines(os.getenv("BODIES")) do bodies[#bodies + 1] = line end
+local path = os.getenv("VERIFY_PATH") or "/api/v1/verify"
+local pause = tonumber(os.getenv("DELAY_MS") or "0")
 local i = math.random(#bodies)
 request = function()
   i = i % #bodies + 1
-  return wrk.format("POST", "/api/v1/verify", { ["Content-Type"] = "application/json" }, bodies[i])
+  return wrk.format("POST", path, { ["Content-Type"] = "application/json" }, bodies[i])
+end
+if pause > 0 then
+  delay = function() return pause end
 end

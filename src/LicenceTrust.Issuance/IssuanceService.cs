@@ -156,6 +156,16 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
     /// <summary>Issues the next version of a licence and marks the old one SUPERSEDED, in one transaction.</summary>
     public async Task<LicenceRecord> SupersedeAsync(string identifier, IssueCommand replacement, string reason, Actor actor, CancellationToken cancellationToken = default)
     {
+        var record = await SupersedeCoreAsync(identifier, replacement, reason, actor, cancellationToken);
+        StatusChanged?.Invoke(identifier);
+        return record;
+    }
+
+    /// <summary>Raised after a licence's status change has committed (with its identifier), so caches can drop it.</summary>
+    public event Action<string>? StatusChanged;
+
+    private async Task<LicenceRecord> SupersedeCoreAsync(string identifier, IssueCommand replacement, string reason, Actor actor, CancellationToken cancellationToken)
+    {
         var authorityCode = RequireAuthority(actor);
         RequireReason(reason);
         var type = Lints.KnownType(replacement.TypeCode);
@@ -195,7 +205,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
             _ => LicenceStatus.Cancelled,
         };
 
-        return await store.InTransactionAsync(async unit =>
+        var changed = await store.InTransactionAsync(async unit =>
         {
             var record = await unit.FindAsync(identifier) ?? throw NotFound(identifier);
             RequireOwner(record, actor);
@@ -203,6 +213,8 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
             await ApplyStatusAsync(unit, record, target, reason, actor, time.GetUtcNow(), supersededBy: null);
             return record with { Status = target };
         }, cancellationToken);
+        StatusChanged?.Invoke(identifier);
+        return changed;
     }
 
     public async Task<LicenceRecord> GetAsync(string identifier, Actor actor, CancellationToken cancellationToken = default)

@@ -13,6 +13,13 @@ public class HealthTests(NodeFixture node) : IClassFixture<NodeFixture>
     }
 
     [Fact]
+    public async Task The_load_run_baseline_endpoint_is_not_mapped_on_a_normal_node()
+    {
+        using var response = await node.Client().PostAsync("/bench/sm2-verify", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Ready_is_503_when_the_database_file_is_gone()
     {
         await using var own = new NodeFixture();

@@ -46,6 +46,22 @@ public class VerifyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     }
 
     [Fact]
+    public async Task A_revocation_shows_on_the_very_next_scan_even_though_the_status_was_cached()
+    {
+        var issued = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 507);
+        var qr = issued.GetProperty("qrText").GetString();
+        var first = await VerifyAsync(qr);
+        var second = await VerifyAsync(qr);
+
+        await node.Client(node.RegulatorKey).SendAsync(HttpMethod.Post, $"/api/v1/licences/{issued.GetProperty("identifier").GetString()}/revoke", new { reason = "吊销" });
+        var after = await VerifyAsync(qr);
+
+        Assert.Equal("VALID", first.GetProperty("result").GetProperty("verdict").GetString());
+        Assert.Equal("VALID", second.GetProperty("result").GetProperty("verdict").GetString());
+        Assert.Equal("REVOKED", after.GetProperty("result").GetProperty("reasons")[0].GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task A_person_s_ID_number_never_appears_in_a_verification()
     {
         var issued = await node.IssueAsync(node.HrKey, LicenceTypeCatalogue.ProfessionalQualification, 503);

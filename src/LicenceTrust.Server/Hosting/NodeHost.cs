@@ -59,6 +59,10 @@ public static class NodeHost
         app.MapAuditApi();
         app.MapHealth();
         app.MapFederationApi();
+        if (app.Services.GetRequiredService<IOptions<NodeOptions>>().Value.BenchmarkEndpoints)
+        {
+            app.MapBenchmarkApi();
+        }
         return app;
     }
 
@@ -128,7 +132,9 @@ public static class NodeHost
             var trust = sp.GetRequiredService<FederatedTrust>();
             var peers = sp.GetRequiredService<FederationPeers>();
             var authority = sp.GetRequiredService<TrustAuthority>();
-            var local = new LocalStatusSource(sp.GetRequiredService<IIssuanceStore>(), keys.Province, time);
+            var local = new LocalStatusSource(sp.GetRequiredService<IIssuanceStore>(), keys.Province, time,
+                TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<NodeOptions>>().Value.StatusCacheMilliseconds));
+            sp.GetRequiredService<IssuanceService>().StatusChanged += local.Invalidate;
             return new VerificationService(
                 new LicenceTrust.Core.Results.CredentialVerifier(trust, memo: new LicenceTrust.Core.Results.SignatureMemo()),
                 new FederatedStatusSource(local, keys.Province, peers.States, sp.GetRequiredService<HttpClient>(), time),

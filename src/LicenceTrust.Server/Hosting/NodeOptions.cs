@@ -60,6 +60,16 @@ public sealed class NodeOptions
     [Range(1, 256)]
     public int ImageScanConcurrency { get; set; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// How long a looked-up status of this node's own licence is reused (ms). Changes made through this
+    /// node show at once; changes by another replica on the same database within this time. 0 turns it off.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int StatusCacheMilliseconds { get; set; } = 1000;
+
+    /// <summary>Map /bench/sm2-verify, the load run's baseline (benchmarks/verify-load.sh). Never in production.</summary>
+    public bool BenchmarkEndpoints { get; set; }
+
     /// <summary>Requests per second each API key may make (token bucket, bursts up to twice that).</summary>
     [Range(1, 100_000)]
     public int RateLimitPerSecond { get; set; } = 500;
