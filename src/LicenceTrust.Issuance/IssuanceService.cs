@@ -156,15 +156,15 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
     /// <summary>Issues the next version of a licence and marks the old one SUPERSEDED, in one transaction.</summary>
     public async Task<LicenceRecord> SupersedeAsync(string identifier, IssueCommand replacement, string reason, Actor actor, CancellationToken cancellationToken = default)
     {
-        var record = await SupersedeCoreAsync(identifier, replacement, reason, actor, cancellationToken);
-        StatusChanged?.Invoke(identifier);
+        var (record, old) = await SupersedeCoreAsync(identifier, replacement, reason, actor, cancellationToken);
+        StatusChanged?.Invoke(new StatusChange(old.Identifier, old.StatusList, old.StatusIndex, LicenceStatus.Superseded));
         return record;
     }
 
-    /// <summary>Raised after a licence's status change has committed (with its identifier), so caches can drop it.</summary>
-    public event Action<string>? StatusChanged;
+    /// <summary>Raised after a licence's status change has committed, so caches can update or drop it.</summary>
+    public event Action<StatusChange>? StatusChanged;
 
-    private async Task<LicenceRecord> SupersedeCoreAsync(string identifier, IssueCommand replacement, string reason, Actor actor, CancellationToken cancellationToken)
+    private async Task<(LicenceRecord Record, LicenceRecord Old)> SupersedeCoreAsync(string identifier, IssueCommand replacement, string reason, Actor actor, CancellationToken cancellationToken)
     {
         var authorityCode = RequireAuthority(actor);
         RequireReason(reason);
@@ -189,7 +189,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
             await unit.TouchStatusListAsync(record.StatusList, now, added: 1);
             await ApplyStatusAsync(unit, old, LicenceStatus.Superseded, reason, actor, now, supersededBy: record.Identifier);
             await AuditAsync(unit, AuditEvents.LicenceSuperseded, "licence.superseded", actor, record.Identifier, $"supersedes={old.Identifier}", now);
-            return record;
+            return (record, old);
         }, cancellationToken);
     }
 
@@ -213,7 +213,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
             await ApplyStatusAsync(unit, record, target, reason, actor, time.GetUtcNow(), supersededBy: null);
             return record with { Status = target };
         }, cancellationToken);
-        StatusChanged?.Invoke(identifier);
+        StatusChanged?.Invoke(new StatusChange(changed.Identifier, changed.StatusList, changed.StatusIndex, changed.Status));
         return changed;
     }
 

@@ -15,6 +15,9 @@ public interface IIssuanceStore
 
     Task<LicenceRecord?> FindAsync(string identifier, CancellationToken cancellationToken);
 
+    /// <summary>Only the licence's current status (the verification hot path: no licence to rebuild); null when unknown.</summary>
+    Task<LicenceStatus?> StatusOfAsync(string identifier, CancellationToken cancellationToken);
+
     Task<Page<LicenceRecord>> ListAsync(LicenceQuery query, CancellationToken cancellationToken);
 
     /// <summary>The status changes of a licence, oldest first.</summary>

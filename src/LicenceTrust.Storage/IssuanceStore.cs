@@ -39,6 +39,13 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
         return row?.ToRecord();
     }
 
+    public async Task<LicenceStatus?> StatusOfAsync(string identifier, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var status = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(_sql.StatusOf, new { identifier }, cancellationToken: cancellationToken));
+        return status is { } value ? (LicenceStatus)value : null;
+    }
+
     public async Task<Page<LicenceRecord>> ListAsync(LicenceQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -106,6 +113,8 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
         private const string where = "WHERE (@AuthorityCode IS NULL OR authority_code = @AuthorityCode) AND (@TypeCode IS NULL OR type_code = @TypeCode) AND (@Status IS NULL OR status = @Status)";
 
         public string FindLicence { get; } = $"SELECT {LicenceColumns} FROM licences WHERE identifier = @identifier";
+
+        public string StatusOf { get; } = "SELECT status FROM licences WHERE identifier = @identifier";
 
         public string CountLicences { get; } = $"SELECT COUNT(*) FROM licences {where}";
 

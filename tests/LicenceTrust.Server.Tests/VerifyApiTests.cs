@@ -62,6 +62,35 @@ public class VerifyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     }
 
     [Fact]
+    public async Task A_change_written_by_another_replica_on_the_same_database_shows_within_the_status_cache_lifetime()
+    {
+        var issued = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 508);
+        var qr = issued.GetProperty("qrText").GetString();
+        Assert.Equal("VALID", (await VerifyAsync(qr)).GetProperty("result").GetProperty("verdict").GetString());
+        var services = node.App.Services;
+        var replica = new LicenceTrust.Issuance.IssuanceService(
+            new LicenceTrust.Storage.IssuanceStore(new LicenceTrust.Storage.Sqlite.SqliteDatabase(node.DatabasePath)),
+            Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<LicenceTrust.Issuance.IIssuerKeys>(services),
+            Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<LicenceTrust.Issuance.IssuanceOptions>(services),
+            TimeProvider.System);
+        var regulator = LicenceTrust.Samples.SampleAuthorities.For(Province.Chongqing, LicenceTypeCatalogue.BusinessLicence);
+
+        await replica.ChangeStatusAsync(issued.GetProperty("identifier").GetString()!, LicenceTrust.Issuance.StatusAction.Suspend, "另一副本暂扣",
+            new LicenceTrust.Issuance.Actor(LicenceTrust.Issuance.ActorRole.Authority, regulator.Name, regulator.Code.Value));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        string? verdict;
+        do
+        {
+            await Task.Delay(50);
+            verdict = (await VerifyAsync(qr)).GetProperty("result").GetProperty("verdict").GetString();
+        }
+        while (verdict == "VALID" && clock.Elapsed < TimeSpan.FromSeconds(5));
+
+        Assert.Equal("INVALID", verdict);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1.5), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
     public async Task A_person_s_ID_number_never_appears_in_a_verification()
     {
         var issued = await node.IssueAsync(node.HrKey, LicenceTypeCatalogue.ProfessionalQualification, 503);

@@ -79,6 +79,8 @@ public abstract class IssuanceStoreContract
         Assert.Equal(issued.IssuedAt.ToUnixTimeMilliseconds(), read.IssuedAt.ToUnixTimeMilliseconds());
         Assert.Equal(Verdict.Valid, new CredentialVerifier(SampleKeys.TrustStore).Verify(read.QrText, DateTimeOffset.UtcNow).Verdict);
         Assert.Null(await store.FindAsync("nope", CancellationToken.None));
+        Assert.Equal(LicenceStatus.Valid, await store.StatusOfAsync(issued.Identifier, CancellationToken.None));
+        Assert.Null(await store.StatusOfAsync("nope", CancellationToken.None));
     }
 
     [SkippableFact]

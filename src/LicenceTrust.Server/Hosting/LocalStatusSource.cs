@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Collections.Concurrent;
 using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Identifiers;
@@ -10,53 +11,120 @@ using LicenceTrust.Verification;
 namespace LicenceTrust.Server.Hosting;
 
 /// <summary>
-/// Status of this node's own licences, from its database, with an O(1) in-memory cache in front
-/// (issue 4: repeated scans must not each cost a database read). A change made through this node drops
-/// the entry at commit (<see cref="Invalidate"/>), so it shows on the next verification; changes made
-/// by another replica on the same database show within <paramref name="lifetime"/>. Thread-safe.
+/// Status of this node's own licences in O(1) (issue 4): the credential's signed status reference
+/// points into this node's status list, held in memory as 2-bit entries plus a "slot in use" bit.
+/// VALID and SUSPENDED are answered from there; a final status (the list only says "invalid") and any
+/// slot not known to be in use go to the database for the exact answer. A change made through this
+/// node updates the entry at commit (<see cref="Apply"/>), so it shows on the next scan; changes by
+/// another replica on the same database show within <paramref name="lifetime"/>, when lists reload.
+/// Thread-safe.
 /// </summary>
-public sealed class LocalStatusSource(IIssuanceStore store, Province province, TimeProvider time, TimeSpan lifetime) : IStatusSource
+public sealed class LocalStatusSource(IIssuanceStore store, Province province, TimeProvider time, TimeSpan lifetime, string statusListBase) : IStatusSource
 {
-    private const int MaxEntries = 200_000;
-    private readonly ConcurrentDictionary<string, (LicenceStatus Status, long LoadedAt)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<int, Snapshot> _lists = new();
+    private readonly ConcurrentDictionary<int, SemaphoreSlim> _loading = new();
+    private readonly object _gate = new();
     private long _generation;
 
     public async Task<StatusLookup> LookupAsync(Licence licence, StatusReference reference, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(licence);
-        var identifier = licence.Identifier.Value;
+        ArgumentNullException.ThrowIfNull(reference);
         var source = $"{province.NodeId}:database";
-        var now = time.GetTimestamp();
-        if (_cache.TryGetValue(identifier, out var cached) && time.GetElapsedTime(cached.LoadedAt, now) < lifetime)
+        if (lifetime > TimeSpan.Zero && ListOf(reference) is { } list && await SnapshotAsync(list, cancellationToken) is { } snapshot
+            && reference.Index < snapshot.Bits.Size && snapshot.Used[(int)reference.Index])
         {
-            return StatusLookup.Found(cached.Status, source, time.GetUtcNow());
-        }
-
-        // A change committed while this read is in flight bumps the generation: then the read is not cached.
-        var generation = Interlocked.Read(ref _generation);
-        var record = await store.FindAsync(identifier, cancellationToken);
-        if (record is null)
-        {
-            return StatusLookup.Unavailable(ReasonCode.StatusUnknown, source);
-        }
-
-        if (lifetime > TimeSpan.Zero && Interlocked.Read(ref _generation) == generation)
-        {
-            if (_cache.Count >= MaxEntries)
+            switch (snapshot.Bits.Get((int)reference.Index))
             {
-                _cache.Clear();
+                case 0: return StatusLookup.Found(LicenceStatus.Valid, source, time.GetUtcNow());
+                case 2: return StatusLookup.Found(LicenceStatus.Suspended, source, time.GetUtcNow());
+            }
+        }
+
+        return await store.StatusOfAsync(licence.Identifier.Value, cancellationToken) is { } status
+            ? StatusLookup.Found(status, source, time.GetUtcNow())
+            : StatusLookup.Unavailable(ReasonCode.StatusUnknown, source);
+    }
+
+    /// <summary>Records a committed change in the cached list, and stops any load in flight from caching older data.</summary>
+    public void Apply(StatusChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        lock (_gate)
+        {
+            Interlocked.Increment(ref _generation);
+            if (_lists.TryGetValue(change.StatusList, out var snapshot) && change.StatusIndex < snapshot.Bits.Size)
+            {
+                snapshot.Bits.Set(change.StatusIndex, change.Status.ToStatusListValue());
+            }
+        }
+    }
+
+    private int? ListOf(StatusReference reference) =>
+        reference.Uri.StartsWith(statusListBase, StringComparison.Ordinal) && int.TryParse(reference.Uri.AsSpan(statusListBase.Length), out var list) ? list : null;
+
+    private async Task<Snapshot?> SnapshotAsync(int list, CancellationToken cancellationToken)
+    {
+        var now = time.GetTimestamp();
+        var cached = _lists.GetValueOrDefault(list);
+        if (cached is not null && time.GetElapsedTime(cached.CheckedAt, now) < lifetime)
+        {
+            return cached;
+        }
+
+        // One request refreshes a list while the others keep using the copy they have.
+        var gate = _loading.GetOrAdd(list, _ => new SemaphoreSlim(1, 1));
+        if (cached is not null && !await gate.WaitAsync(0, cancellationToken))
+        {
+            return cached;
+        }
+
+        if (cached is null)
+        {
+            await gate.WaitAsync(cancellationToken);
+        }
+
+        try
+        {
+            var generation = Interlocked.Read(ref _generation);
+            if (await store.StatusListAsync(list, cancellationToken) is not { } info)
+            {
+                return null;
             }
 
-            _cache[identifier] = (record.Status, now);
+            // Unchanged in the database (the common case): keep the bits, only note the check.
+            var snapshot = cached is not null && cached.Version == info.Version
+                ? cached with { CheckedAt = now }
+                : await LoadAsync(list, info, now, cancellationToken);
+            lock (_gate)
+            {
+                // A change committed while loading may be missing from what was read: serve it once, uncached.
+                if (Interlocked.Read(ref _generation) == generation)
+                {
+                    _lists[list] = snapshot;
+                }
+            }
+
+            return snapshot;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<Snapshot> LoadAsync(int list, StatusListInfo info, long now, CancellationToken cancellationToken)
+    {
+        var bits = new StatusBits(info.Size);
+        var used = new BitArray(info.Size);
+        foreach (var (index, status) in await store.StatusListEntriesAsync(list, cancellationToken))
+        {
+            bits.Set(index, status.ToStatusListValue());
+            used[index] = true;
         }
 
-        return StatusLookup.Found(record.Status, source, time.GetUtcNow());
+        return new Snapshot(bits, used, info.Version, now);
     }
 
-    /// <summary>Drops a licence whose status just changed.</summary>
-    public void Invalidate(string identifier)
-    {
-        Interlocked.Increment(ref _generation);
-        _cache.TryRemove(identifier, out _);
-    }
+    private sealed record Snapshot(StatusBits Bits, BitArray Used, long Version, long CheckedAt);
 }

@@ -132,9 +132,10 @@ public static class NodeHost
             var trust = sp.GetRequiredService<FederatedTrust>();
             var peers = sp.GetRequiredService<FederationPeers>();
             var authority = sp.GetRequiredService<TrustAuthority>();
+            var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
             var local = new LocalStatusSource(sp.GetRequiredService<IIssuanceStore>(), keys.Province, time,
-                TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<NodeOptions>>().Value.StatusCacheMilliseconds));
-            sp.GetRequiredService<IssuanceService>().StatusChanged += local.Invalidate;
+                TimeSpan.FromMilliseconds(options.StatusCacheMilliseconds), StatusListBase(options));
+            sp.GetRequiredService<IssuanceService>().StatusChanged += local.Apply;
             return new VerificationService(
                 new LicenceTrust.Core.Results.CredentialVerifier(trust, memo: new LicenceTrust.Core.Results.SignatureMemo()),
                 new FederatedStatusSource(local, keys.Province, peers.States, sp.GetRequiredService<HttpClient>(), time),

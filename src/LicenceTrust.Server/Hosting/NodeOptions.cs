@@ -61,8 +61,9 @@ public sealed class NodeOptions
     public int ImageScanConcurrency { get; set; } = Environment.ProcessorCount;
 
     /// <summary>
-    /// How long a looked-up status of this node's own licence is reused (ms). Changes made through this
-    /// node show at once; changes by another replica on the same database within this time. 0 turns it off.
+    /// How long this node's own status lists are held in memory for verification before reloading (ms).
+    /// Changes made through this node show at once; changes by another replica on the same database
+    /// within this time. 0: every verification reads the database.
     /// </summary>
     [Range(0, 10_000)]
     public int StatusCacheMilliseconds { get; set; } = 1000;
