@@ -47,7 +47,10 @@ run() { # label bodies path delay-ms connections
 }
 rate() { awk '/Requests\/sec/ {print int($2)}' "$work/$1.out"; }
 
-run warm-up one /api/v1/verify 0 32
+# Warm-up of every path (JIT, connection pools, the status lists in memory), not reported.
+for warm in one:/api/v1/verify sm2:/bench/sm2-verify sm2:/api/v1/verify es256:/api/v1/verify; do
+  BODIES="$work/${warm%%:*}.bodies" VERIFY_PATH="${warm#*:}" DELAY_MS=0 wrk -t2 -c32 -d3s -s "$root/benchmarks/verify.lua" "http://127.0.0.1:$port" >/dev/null
+done
 run a-bare-sm2 sm2 /bench/sm2-verify 0 32
 run b-distinct-sm2 sm2 /api/v1/verify 0 32
 run c-distinct-es256 es256 /api/v1/verify 0 32

@@ -9,10 +9,15 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 # Debian packages the tests use for real (never mocked): openssl for the SM2/ECDSA interop tests,
-# PostgreSQL for the store contract suite.
+# PostgreSQL for the store contract suite, Chromium for the staff page's end-to-end tests (driven by
+# Playwright at /usr/bin/chromium; no browser is ever downloaded), npm for the page's script bundle.
 need=()
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+# A CJK font, so the page's Chinese renders in the screenshots (the text checks do not depend on it).
+[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]} ..."
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi

@@ -18,7 +18,7 @@ internal static class NodeCommands
     private static readonly Option<FileInfo?> Sqlite = new("--sqlite") { Description = "The node's SQLite database file." };
     private static readonly Option<string?> Postgres = new("--postgres") { Description = "The node's PostgreSQL connection string." };
 
-    public static IEnumerable<Command> Create() => [Db(), ApiKey(), Audit(), Issue()];
+    public static IEnumerable<Command> Create() => [Db(), ApiKey(), Staff(), Audit(), Issue()];
 
     private static Command Db()
     {
@@ -32,6 +32,37 @@ internal static class NodeCommands
         var db = new Command("db", "Database schema.");
         db.Subcommands.Add(migrate);
         return db;
+    }
+
+    /// <summary><c>staff create</c>: a counter staff account for the QR page; the password is read from standard input.</summary>
+    private static Command Staff()
+    {
+        var username = new Option<string>("--username") { Description = "Sign-in name: letters, digits, '.', '-', '_'.", Required = true };
+        var name = new Option<string>("--name") { Description = "The person's name, shown on the page and in the audit log.", Required = true };
+        var create = WithDatabase(new Command("create", $"Create a staff account. The password (at least {StaffAccounts.MinPasswordLength} characters) is read from the first line of standard input, so it stays out of the shell history."));
+        create.Options.Add(username);
+        create.Options.Add(name);
+        create.SetAction(async (result, cancellationToken) =>
+        {
+            var password = Console.In.ReadLine() ?? string.Empty;
+            var database = Database(result);
+            database.Migrate();
+            try
+            {
+                var account = await new StaffAccounts(new StaffStore(database), new IssuanceStore(database), TimeProvider.System)
+                    .CreateAsync(result.GetValue(username)!, result.GetValue(name)!, password, cancellationToken);
+                Console.WriteLine($"Created staff account {account.Username} ({account.DisplayName}).");
+                return 0;
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
+        });
+        var command = new Command("staff", "Counter staff accounts (QR page sign-in).");
+        command.Subcommands.Add(create);
+        return command;
     }
 
     private static Command ApiKey()

@@ -13,6 +13,7 @@ public static class AuditEvents
     public const int LicenceSuperseded = 1002;
     public const int StatusChanged = 2001;
     public const int ApiKeyCreated = 3001;
+    public const int StaffAccountCreated = 3002;
     public const int IssuerWithdrawn = 4001;
     public const int PeerNoticeApplied = 4002;
 }

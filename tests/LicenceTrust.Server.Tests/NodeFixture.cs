@@ -98,10 +98,10 @@ public sealed class NodeFixture : IAsyncLifetime, IAsyncDisposable
         return client;
     }
 
-    /// <summary>An issue request body for a demo licence of the type (Chongqing), made distinct by <paramref name="sequence"/>.</summary>
-    public static Dictionary<string, object?> IssueBody(LicenceType type, int sequence)
+    /// <summary>An issue request body for a demo licence of the type (Chongqing unless said), made distinct by <paramref name="sequence"/>.</summary>
+    public static Dictionary<string, object?> IssueBody(LicenceType type, int sequence, Core.Identifiers.Province? province = null)
     {
-        var demo = DemoLicences.Create(Core.Identifiers.Province.Chongqing, type, sequence);
+        var demo = DemoLicences.Create(province ?? Core.Identifiers.Province.Chongqing, type, sequence);
         return new Dictionary<string, object?>
         {
             ["typeCode"] = demo.TypeCode.Value,
@@ -117,7 +117,7 @@ public sealed class NodeFixture : IAsyncLifetime, IAsyncDisposable
     /// <summary>Issues a licence and returns the response JSON.</summary>
     public async Task<JsonElement> IssueAsync(string apiKey, LicenceType type, int sequence)
     {
-        using var response = await Client(apiKey).PostAsJsonAsync("/api/v1/licences", IssueBody(type, sequence));
+        using var response = await Client(apiKey).PostAsJsonAsync("/api/v1/licences", IssueBody(type, sequence, Core.Identifiers.Province.FromNodeId(Province)));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, body);
         return JsonDocument.Parse(body).RootElement.Clone();

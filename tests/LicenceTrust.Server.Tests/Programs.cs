@@ -30,10 +30,16 @@ internal static class Programs
     }
 
     /// <summary>Runs a command to completion; Output is its standard output only.</summary>
-    public static async Task<(int Code, string Output)> RunAsync(string dll, string arguments)
+    public static async Task<(int Code, string Output)> RunAsync(string dll, string arguments, string? input = null)
     {
-        var start = new ProcessStartInfo("dotnet", $"{dll} {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryPaths.Root };
+        var start = new ProcessStartInfo("dotnet", $"{dll} {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null, WorkingDirectory = RepositoryPaths.Root };
         using var process = Process.Start(start)!;
+        if (input is not null)
+        {
+            await process.StandardInput.WriteLineAsync(input);
+            process.StandardInput.Close();
+        }
+
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));

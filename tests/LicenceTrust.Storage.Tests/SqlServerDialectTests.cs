@@ -35,6 +35,9 @@ public class SqlServerDialectTests
             data.Add($"FederationStore.{property.Name}", (string)property.GetValue(federation)!);
         }
 
+        data.Add("StaffStore.FindSql", StaffStore.FindSql);
+        data.Add("StaffStore.CountSql", StaffStore.CountSql);
+        data.Add("StaffStore.InsertSql", StaffStore.InsertSql);
         data.Add("ApiKeyStore.FindSql", ApiKeyStore.FindSql);
         data.Add("ApiKeyStore.InsertSql", ApiKeyStore.InsertSql);
         data.Add("write lock", SqlServerDatabase.WriteLockSql);

@@ -6,6 +6,9 @@ public enum ErrorKind
     /// <summary>The request breaks a rule (400).</summary>
     Validation,
 
+    /// <summary>The caller is not who they say (401).</summary>
+    Unauthenticated,
+
     /// <summary>The caller may not do this (403).</summary>
     Forbidden,
 

@@ -88,9 +88,9 @@ public static class VerifyApi
 
     internal static VerifyResponse ToResponse(NodeVerification outcome, Disclosure disclosure) => new(outcome.Result.ToView(disclosure), outcome.Status, outcome.CheckedAgainst);
 
-    /// <summary>Partner systems and admins see the licence's fields; anyone else the public summary (DESIGN §9).</summary>
+    /// <summary>Partner systems, admins and signed-in staff see the licence's fields; anyone else the public summary (DESIGN §9).</summary>
     internal static Disclosure DisclosureFor(HttpContext http) =>
-        http.User.IsInRole(nameof(ActorRole.Partner)) || http.User.IsInRole(nameof(ActorRole.Admin)) ? Disclosure.Full : Disclosure.Public;
+        http.User.IsInRole(nameof(ActorRole.Partner)) || http.User.IsInRole(nameof(ActorRole.Admin)) || http.User.IsInRole(StaffSession.Role) ? Disclosure.Full : Disclosure.Public;
 }
 
 /// <summary>The body of POST /api/v1/verify/batch.</summary>

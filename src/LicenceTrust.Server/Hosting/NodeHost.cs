@@ -20,7 +20,7 @@ public static class NodeHost
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = WebRoot() });
         configure?.Invoke(builder);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
@@ -41,6 +41,9 @@ public static class NodeHost
 
         var app = builder.Build();
         app.UseExceptionHandler();
+        // The staff QR page (wwwroot, its script built by npm from src/LicenceTrust.Web): at / and /scan.
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
         // The document names no server: clients set the base URL of the node they call.
         app.UseOpenApi(settings =>
         {
@@ -59,6 +62,8 @@ public static class NodeHost
         app.MapAuditApi();
         app.MapHealth();
         app.MapFederationApi();
+        app.MapStaffSession();
+        app.MapGet("/scan", () => Results.Redirect("/")).ExcludeFromDescription();
         if (app.Services.GetRequiredService<IOptions<NodeOptions>>().Value.BenchmarkEndpoints)
         {
             app.MapBenchmarkApi();
@@ -199,14 +204,46 @@ public static class NodeHost
 
     public static void AddApiKeyAuthentication(this WebApplicationBuilder builder)
     {
-        builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        // Systems present an API key; counter staff sign in on the QR page and carry a cookie. A request
+        // with a key is judged by the key alone; challenges and refusals always answer as the API does (401/403).
+        builder.Services.AddAuthentication(NodeScheme)
+            .AddPolicyScheme(NodeScheme, "API key or staff cookie", o =>
+            {
+                o.ForwardDefaultSelector = http =>
+                    http.Request.Headers.ContainsKey("X-Api-Key") || http.Request.Headers.Authorization.Count > 0 ? ApiKeyAuthentication.SchemeName : StaffSession.SchemeName;
+                o.ForwardChallenge = ApiKeyAuthentication.SchemeName;
+                o.ForwardForbid = ApiKeyAuthentication.SchemeName;
+            })
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
+            .AddCookie(StaffSession.SchemeName, o =>
+            {
+                o.Cookie.Name = "lt-staff";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.SlidingExpiration = true;
+                o.Events.OnRedirectToLogin = context => { context.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
+                o.Events.OnRedirectToAccessDenied = context => { context.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
+            });
+        builder.Services.TryAddSingleton<IStaffStore, StaffStore>();
+        builder.Services.TryAddSingleton<StaffAccounts>();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Authority, p => p.RequireRole(nameof(ActorRole.Authority)))
             .AddPolicy(Policies.AuthorityOrAdmin, p => p.RequireRole(nameof(ActorRole.Authority), nameof(ActorRole.Admin)))
             .AddPolicy(Policies.Admin, p => p.RequireRole(nameof(ActorRole.Admin)))
             .AddPolicy(Policies.PartnerOrAdmin, p => p.RequireRole(nameof(ActorRole.Partner), nameof(ActorRole.Admin)));
     }
+
+    /// <summary>The staff page's files: copied next to the binaries by the build, else the source folder of a checkout.</summary>
+    private static string WebRoot()
+    {
+        var beside = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        return File.Exists(Path.Combine(beside, "index.html")) ? beside : FromHome(AppContext.BaseDirectory, Path.Combine("src", "LicenceTrust.Server", "wwwroot"));
+    }
+
+    /// <summary>The default authentication scheme: forwards to the API key or the staff cookie.</summary>
+    public const string NodeScheme = "Node";
 
     /// <summary>Migrates the database and, for a demo node, seeds it. Call before running.</summary>
     public static async Task InitialiseNodeAsync(this WebApplication app)

@@ -43,6 +43,7 @@ public sealed class ProblemMapper(IProblemDetailsService problems, ILogger<Probl
     public static int StatusOf(ErrorKind kind) => kind switch
     {
         ErrorKind.Validation => StatusCodes.Status400BadRequest,
+        ErrorKind.Unauthenticated => StatusCodes.Status401Unauthorized,
         ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
         ErrorKind.NotFound => StatusCodes.Status404NotFound,
         ErrorKind.Conflict => StatusCodes.Status409Conflict,

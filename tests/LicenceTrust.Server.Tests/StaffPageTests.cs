@@ -1,0 +1,360 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using LicenceTrust.Core.Crypto;
+using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Licences;
+using LicenceTrust.QrImages;
+using LicenceTrust.Testing;
+using Microsoft.Playwright;
+using SkiaSharp;
+using static Microsoft.Playwright.Assertions;
+
+namespace LicenceTrust.Server.Tests;
+
+/// <summary>
+/// The Chongqing node serving the staff page, federated with a Sichuan node (both in-process on real
+/// HTTP, each its own SQLite), a staff account created with the CLI, and Playwright driving Debian's
+/// headless Chromium (/usr/bin/chromium; never a downloaded browser).
+/// </summary>
+public sealed class StaffPageFixture : IAsyncLifetime
+{
+    public const string StaffUser = "wang.wu";
+    public const string StaffPassword = "counter-staff-2026";
+
+    public NodeFixture Chongqing { get; private set; } = null!;
+
+    public NodeFixture Sichuan { get; private set; } = null!;
+
+    public IPlaywright Playwright { get; private set; } = null!;
+
+    public string Folder { get; } = Directory.CreateTempSubdirectory("lt-ui-").FullName;
+
+    /// <summary>Where the tests save screenshots of the main states (referenced by docs/ui.md).</summary>
+    public static string Screenshots => Path.Combine(RepositoryPaths.Root, "artifacts", "ui");
+
+    /// <summary>Sichuan licences: one in force, one revoked.</summary>
+    public string ValidSichuan { get; private set; } = string.Empty;
+
+    public string RevokedSichuan { get; private set; } = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        var chongqingUrl = $"http://127.0.0.1:{FreePort()}";
+        Sichuan = new NodeFixture
+        {
+            Province = "sc",
+            ExtraArgs =
+            [
+                "--Node:Peers:0:Province=cq", $"--Node:Peers:0:BaseUrl={chongqingUrl}",
+                $"--Node:Peers:0:RootFingerprint={SampleKeys.Of(Province.Chongqing).Root.Fingerprint}", "--Node:Peers:0:SyncIntervalSeconds=0.5",
+            ],
+        };
+        await Sichuan.InitializeAsync();
+        Chongqing = new NodeFixture
+        {
+            ExtraArgs =
+            [
+                $"--urls={chongqingUrl}", "--Node:Peers:0:Province=sc", $"--Node:Peers:0:BaseUrl={Sichuan.BaseAddress}",
+                $"--Node:Peers:0:RootFingerprint={SampleKeys.Of(Province.Sichuan).Root.Fingerprint}", "--Node:Peers:0:SyncIntervalSeconds=0.5",
+            ],
+        };
+        await Chongqing.InitializeAsync();
+
+        ValidSichuan = (await Sichuan.IssueAsync(Sichuan.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 801)).GetProperty("qrText").GetString()!;
+        var revoked = await Sichuan.IssueAsync(Sichuan.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 802);
+        RevokedSichuan = revoked.GetProperty("qrText").GetString()!;
+        using (await Sichuan.Client(Sichuan.RegulatorKey).PostAsJsonAsync($"/api/v1/licences/{revoked.GetProperty("identifier").GetString()}/revoke", new { reason = "吊销：测试" }))
+        {
+        }
+
+        // The staff account is created the way an operator does it: with the CLI, password on standard input.
+        var created = await Programs.RunAsync(Programs.Cli, $"staff create --username {StaffUser} --name 王五 --sqlite {Chongqing.DatabasePath}", StaffPassword);
+        Assert.Equal(0, created.Code);
+
+        // Chongqing must hold Sichuan's trust list and a status list that already shows the revocation.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await SeesRevocationAsync())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "Chongqing never synced Sichuan");
+            await Task.Delay(100);
+        }
+
+        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        Directory.CreateDirectory(Screenshots);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Playwright.Dispose();
+        await Chongqing.DisposeAsync();
+        await Sichuan.DisposeAsync();
+        Directory.Delete(Folder, recursive: true);
+    }
+
+    /// <summary>Headless Chromium; with <paramref name="camera"/> a fake camera showing that Y4M file, allowed without a prompt.</summary>
+    public async Task<(IBrowser Browser, IPage Page)> OpenAsync(string? camera = null, bool denyCamera = false)
+    {
+        var args = new List<string> { "--no-sandbox" };
+        if (camera is not null)
+        {
+            args.AddRange(["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", $"--use-file-for-fake-video-capture={camera}"]);
+        }
+
+        if (denyCamera)
+        {
+            args.AddRange(["--use-fake-device-for-media-stream", "--deny-permission-prompts"]);
+        }
+
+        var browser = await Playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = args });
+        var context = await browser.NewContextAsync(new() { BaseURL = Chongqing.BaseAddress.ToString(), Locale = "zh-CN", ViewportSize = new() { Width = 1280, Height = 900 } });
+        if (camera is not null)
+        {
+            await context.GrantPermissionsAsync(["camera"]);
+        }
+
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+        return (browser, page);
+    }
+
+    /// <summary>A Y4M video (what Chromium's fake camera plays) of a QR code on white, 1280×720 (an HD webcam).</summary>
+    public string CameraFile(string name, string qrText)
+    {
+        const int width = 1280, height = 720;
+        using var qr = SKBitmap.Decode(QrCodeImages.Png(qrText, 6));
+        using var frame = new SKBitmap(new SKImageInfo(width, height, SKColorType.Gray8, SKAlphaType.Opaque));
+        using (var canvas = new SKCanvas(frame))
+        {
+            canvas.Clear(SKColors.White);
+            using var image = SKImage.FromBitmap(qr);
+            var side = Math.Min(height - 20, qr.Width);
+            canvas.DrawImage(image, new SKRect((width - side) / 2f, (height - side) / 2f, (width + side) / 2f, (height + side) / 2f), new SKSamplingOptions(SKFilterMode.Nearest));
+        }
+
+        var path = Path.Combine(Folder, name + ".y4m");
+        using var file = File.Create(path);
+        file.Write(Encoding.ASCII.GetBytes($"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n"));
+        var luma = frame.GetPixelSpan().ToArray();
+        var chroma = Enumerable.Repeat((byte)128, width * height / 4).ToArray();
+        for (var i = 0; i < 10; i++)
+        {
+            file.Write("FRAME\n"u8);
+            for (var y = 0; y < height; y++)
+            {
+                file.Write(luma, y * frame.RowBytes, width);
+            }
+
+            file.Write(chroma);
+            file.Write(chroma);
+        }
+
+        return path;
+    }
+
+    private async Task<bool> SeesRevocationAsync()
+    {
+        using var response = await Chongqing.Client().PostAsJsonAsync("/api/v1/verify", new { qrText = RevokedSichuan });
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return body.GetProperty("result").GetProperty("reasons").EnumerateArray().Any(r => r.GetProperty("code").GetString() == "REVOKED");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>What counter staff do on the page, end to end in a real browser.</summary>
+public class StaffPageTests(StaffPageFixture ui) : IClassFixture<StaffPageFixture>
+{
+    // Generous: the camera decode runs in the browser, and CI runs other test classes on the same 2 cores.
+    private static readonly LocatorAssertionsToHaveTextOptions Wait = new() { Timeout = 45_000 };
+
+    [Fact]
+    public async Task A_valid_Sichuan_licence_shown_to_the_camera_turns_the_card_green_with_its_fields_and_no_external_request()
+    {
+        var (browser, page) = await ui.OpenAsync(camera: ui.CameraFile("valid", ui.ValidSichuan));
+        await using (browser)
+        {
+            var outside = new List<string>();
+            page.Request += (_, request) =>
+            {
+                if (!request.Url.StartsWith(ui.Chongqing.BaseAddress.ToString(), StringComparison.Ordinal) && !request.Url.StartsWith("blob:", StringComparison.Ordinal) && !request.Url.StartsWith("data:", StringComparison.Ordinal))
+                {
+                    outside.Add(request.Url);
+                }
+            };
+            await page.ReloadAsync();
+            await page.ClickAsync("#camera-toggle");
+
+            await Expect(page.Locator("#verdict")).ToHaveTextAsync("有效", Wait);
+            await Expect(page.Locator("#result")).ToHaveClassAsync("result verdict-valid");
+            var fields = await page.Locator("#fields").InnerTextAsync();
+            Assert.Contains("营业执照", fields, StringComparison.Ordinal);
+            Assert.Contains("四川省市场监督管理局 · 四川", fields, StringComparison.Ordinal);
+            Assert.Contains("四川节点", fields, StringComparison.Ordinal);
+            Assert.Contains("同步", fields, StringComparison.Ordinal);
+            Assert.Contains("SM2/SM3", fields, StringComparison.Ordinal);
+            Assert.Contains("正常", fields, StringComparison.Ordinal);
+            await Expect(page.Locator("#disclosure")).ToHaveTextAsync("公众视图：仅显示必要信息");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(StaffPageFixture.Screenshots, "valid-camera.png"), FullPage = true });
+            Assert.Empty(outside);
+        }
+    }
+
+    [Fact]
+    public async Task A_revoked_licence_at_the_camera_is_red_with_the_reason_in_Chinese()
+    {
+        var (browser, page) = await ui.OpenAsync(camera: ui.CameraFile("revoked", ui.RevokedSichuan));
+        await using (browser)
+        {
+            await page.ClickAsync("#camera-toggle");
+
+            try
+            {
+                await Expect(page.Locator("#verdict")).ToHaveTextAsync("无效", Wait);
+            }
+            catch (PlaywrightException)
+            {
+                await page.ScreenshotAsync(new() { Path = "/tmp/revoked-debug.png", FullPage = true });
+                throw new Xunit.Sdk.XunitException($"error='{await page.Locator("#error").InnerTextAsync()}' busy='{await page.Locator("#busy").InnerTextAsync()}' status='{await page.Locator("#camera-status").InnerTextAsync()}' msg='{await page.Locator("#camera-message-text").InnerTextAsync()}'");
+            }
+
+            await Expect(page.Locator("#result")).ToHaveClassAsync("result verdict-invalid");
+            await Expect(page.Locator("#reason")).ToHaveTextAsync("证照已吊销。");
+            await Expect(page.Locator("#fields")).ToContainTextAsync("已吊销");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(StaffPageFixture.Screenshots, "revoked-camera.png"), FullPage = true });
+        }
+    }
+
+    [Fact]
+    public async Task A_tampered_licence_at_the_camera_is_red_with_the_signature_reason()
+    {
+        var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Sichuan).Build();
+        var forged = Credentials.Sign(licence, SigningKey.Generate(SignatureAlgorithm.Sm2Sm3), SampleKeys.IssuerOf(licence).Certificate.Kid).QrText;
+        var (browser, page) = await ui.OpenAsync(camera: ui.CameraFile("forged", forged));
+        await using (browser)
+        {
+            await page.ClickAsync("#camera-toggle");
+
+            await Expect(page.Locator("#verdict")).ToHaveTextAsync("无效", Wait);
+            await Expect(page.Locator("#reason-code")).ToHaveTextAsync("SIGNATURE_INVALID");
+            await Expect(page.Locator("#reason")).ToContainTextAsync("签名");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(StaffPageFixture.Screenshots, "forged-camera.png"), FullPage = true });
+        }
+    }
+
+    [Fact]
+    public async Task A_QR_code_of_another_system_at_the_camera_is_grey_UNREADABLE()
+    {
+        var (browser, page) = await ui.OpenAsync(camera: ui.CameraFile("other", "HC1:NCFOXN%TS3DH3ZSUZK+.V0ETD%65NL-AH"));
+        await using (browser)
+        {
+            await page.ClickAsync("#camera-toggle");
+
+            await Expect(page.Locator("#verdict")).ToHaveTextAsync("无法识别", Wait);
+            await Expect(page.Locator("#result")).ToHaveClassAsync("result verdict-unreadable");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(StaffPageFixture.Screenshots, "other-system-camera.png"), FullPage = true });
+        }
+    }
+
+    [Fact]
+    public async Task When_the_camera_is_refused_the_page_explains_and_offers_upload()
+    {
+        var (browser, page) = await ui.OpenAsync(denyCamera: true);
+        await using (browser)
+        {
+            await page.ClickAsync("#camera-toggle");
+
+            await Expect(page.Locator("#camera-message-text")).ToContainTextAsync("摄像头", new() { Timeout = 20_000 });
+            await Expect(page.Locator("#use-upload")).ToBeVisibleAsync();
+            await page.ScreenshotAsync(new() { Path = Path.Combine(StaffPageFixture.Screenshots, "camera-denied.png"), FullPage = true });
+        }
+    }
+
+    [Fact]
+    public async Task An_uploaded_photo_and_a_scanned_PDF_get_their_verdicts()
+    {
+        var (browser, page) = await ui.OpenAsync();
+        await using (browser)
+        {
+            await page.SetInputFilesAsync("#file", new FilePayload { Name = "licence.png", MimeType = "image/png", Buffer = PrintedLicencePhoto.Png(ui.ValidSichuan) });
+            await Expect(page.Locator("#verdict")).ToHaveTextAsync("有效", Wait);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(StaffPageFixture.Screenshots, "upload-photo.png"), FullPage = true });
+
+            await page.SetInputFilesAsync("#file", new FilePayload { Name = "scan.pdf", MimeType = "application/pdf", Buffer = PrintedLicencePhoto.Pdf(ui.RevokedSichuan) });
+            await Expect(page.Locator("#verdict")).ToHaveTextAsync("无效", Wait);
+            await Expect(page.Locator("#reason")).ToHaveTextAsync("证照已吊销。");
+        }
+    }
+
+    [Fact]
+    public async Task Pasted_text_and_a_keyboard_wedge_burst_get_their_verdicts_and_the_history_keeps_both()
+    {
+        var (browser, page) = await ui.OpenAsync();
+        await using (browser)
+        {
+            await page.FillAsync("#qr-text", ui.RevokedSichuan);
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page.Locator("#verdict")).ToHaveTextAsync("无效", Wait);
+
+            // A barcode scanner is a keyboard: a fast burst of characters ending in Enter, into the focused input.
+            await page.FocusAsync("#qr-text");
+            await page.Keyboard.TypeAsync(ui.ValidSichuan, new() { Delay = 1 });
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page.Locator("#verdict")).ToHaveTextAsync("有效", Wait);
+
+            await Expect(page.Locator("#history-list li")).ToHaveCountAsync(2);
+            await page.ClickAsync("#lang");
+            await Expect(page.Locator("#verdict")).ToHaveTextAsync("Valid");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(StaffPageFixture.Screenshots, "english.png"), FullPage = true });
+        }
+    }
+
+    [Fact]
+    public async Task Signed_in_staff_see_the_full_licence_view_and_a_wrong_password_is_refused()
+    {
+        var (browser, page) = await ui.OpenAsync();
+        await using (browser)
+        {
+            await page.FillAsync("#username", StaffPageFixture.StaffUser);
+            await page.FillAsync("#password", "wrong-password-0");
+            await page.ClickAsync("#sign-in-form button[type=submit]");
+            await Expect(page.Locator("#sign-in-error")).ToHaveTextAsync("用户名或密码不正确。");
+
+            await page.FillAsync("#password", StaffPageFixture.StaffPassword);
+            await page.ClickAsync("#sign-in-form button[type=submit]");
+            await Expect(page.Locator("#signed-in-text")).ToContainTextAsync("王五");
+            await page.FillAsync("#qr-text", ui.ValidSichuan);
+            await page.Keyboard.PressAsync("Enter");
+
+            await Expect(page.Locator("#fields")).ToContainTextAsync("1.2.156.3005.2.", new() { Timeout = 20_000 });
+            await Expect(page.Locator("#disclosure")).ToHaveTextAsync(string.Empty);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(StaffPageFixture.Screenshots, "staff-full-view.png"), FullPage = true });
+        }
+    }
+
+    [Fact]
+    public async Task The_page_works_on_a_phone_sized_screen_and_every_control_has_a_label()
+    {
+        var (browser, page) = await ui.OpenAsync();
+        await using (browser)
+        {
+            await page.SetViewportSizeAsync(390, 844);
+            await page.FillAsync("#qr-text", ui.ValidSichuan);
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page.Locator("#verdict")).ToHaveTextAsync("有效", Wait);
+
+            var unlabelled = await page.EvaluateAsync<int>(
+                "() => [...document.querySelectorAll('input:not([type=hidden]), select')].filter(e => !e.labels?.length && !e.getAttribute('aria-label')).length");
+            var tooWide = await page.EvaluateAsync<string>(
+                "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.tagName + '#' + e.id).join(' ')");
+            Assert.Equal(0, unlabelled);
+            Assert.True(tooWide.Length == 0, "wider than the phone: " + tooWide);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(StaffPageFixture.Screenshots, "phone.png"), FullPage = true });
+        }
+    }
+}
