@@ -33,12 +33,20 @@ public sealed class SignatureMemo(int capacity = 100_000)
 
     public void Remember(string messageKey, string certificateFingerprint)
     {
-        if (_verified.Count >= capacity)
+        // ConcurrentDictionary.Count takes every lock: under load with distinct credentials that was a
+        // lock convoy on each request, so the size is counted here instead.
+        if (Interlocked.Read(ref _count) >= capacity)
         {
             // Simple and safe: forgetting only costs a verification.
             _verified = new ConcurrentDictionary<(string, string), bool>();
+            Interlocked.Exchange(ref _count, 0);
         }
 
-        _verified.TryAdd((messageKey, certificateFingerprint), true);
+        if (_verified.TryAdd((messageKey, certificateFingerprint), true))
+        {
+            Interlocked.Increment(ref _count);
+        }
     }
+
+    private long _count;
 }

@@ -86,6 +86,12 @@ public sealed class LocalStatusSource(IIssuanceStore store, Province province, T
 
         try
         {
+            // Whoever held the gate may have just refreshed it: then there is nothing left to do.
+            if (_lists.GetValueOrDefault(list) is { } refreshed && time.GetElapsedTime(refreshed.CheckedAt, time.GetTimestamp()) < lifetime)
+            {
+                return refreshed;
+            }
+
             var generation = Interlocked.Read(ref _generation);
             if (await store.StatusListAsync(list, cancellationToken) is not { } info)
             {

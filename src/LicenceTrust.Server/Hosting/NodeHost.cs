@@ -48,7 +48,11 @@ public static class NodeHost
         app.UseOpenApi(settings =>
         {
             settings.Path = "/openapi/v1.json";
-            settings.PostProcess = (document, _) => document.Servers.Clear();
+            settings.PostProcess = (document, _) =>
+            {
+                document.Servers.Clear();
+                OpenApiExamples.Apply(document);
+            };
         });
         app.UseSwaggerUi(settings => { settings.Path = "/swagger"; settings.DocumentPath = "/openapi/v1.json"; });
         app.UseStatusCodePages();
@@ -142,7 +146,8 @@ public static class NodeHost
                 TimeSpan.FromMilliseconds(options.StatusCacheMilliseconds), StatusListBase(options));
             sp.GetRequiredService<IssuanceService>().StatusChanged += local.Apply;
             return new VerificationService(
-                new LicenceTrust.Core.Results.CredentialVerifier(trust, memo: new LicenceTrust.Core.Results.SignatureMemo()),
+                new LicenceTrust.Core.Results.CredentialVerifier(trust, new LicenceTrust.Core.Results.VerificationPolicy { ClockSkew = TimeSpan.FromSeconds(options.ClockSkewSeconds) },
+                    memo: new LicenceTrust.Core.Results.SignatureMemo()),
                 new FederatedStatusSource(local, keys.Province, peers.States, sp.GetRequiredService<HttpClient>(), time),
                 keys.Province.NodeId,
                 time,

@@ -68,6 +68,13 @@ public sealed class NodeOptions
     [Range(0, 10_000)]
     public int StatusCacheMilliseconds { get; set; } = 1000;
 
+    /// <summary>
+    /// How far a verifier's clock may be off, in seconds: within this distance of a validity boundary the
+    /// answer is CHECK / CLOCK_SKEW rather than a firm VALID or INVALID. Default 300.
+    /// </summary>
+    [Range(0, 3600)]
+    public int ClockSkewSeconds { get; set; } = 300;
+
     /// <summary>Map /bench/sm2-verify, the load run's baseline (benchmarks/verify-load.sh). Never in production.</summary>
     public bool BenchmarkEndpoints { get; set; }
 
