@@ -31,19 +31,29 @@ public sealed class LocalStatusSource(IIssuanceStore store, Province province, T
         ArgumentNullException.ThrowIfNull(licence);
         ArgumentNullException.ThrowIfNull(reference);
         var source = $"{province.NodeId}:database";
+        byte? listed = null;
         if (lifetime > TimeSpan.Zero && ListOf(reference) is { } list && await SnapshotAsync(list, cancellationToken) is { } snapshot
             && reference.Index < snapshot.Bits.Size && snapshot.Used[(int)reference.Index])
         {
-            switch (snapshot.Bits.Get((int)reference.Index))
+            listed = snapshot.Bits.Get((int)reference.Index);
+            switch (listed)
             {
                 case 0: return StatusLookup.Found(LicenceStatus.Valid, source, time.GetUtcNow());
                 case 2: return StatusLookup.Found(LicenceStatus.Suspended, source, time.GetUtcNow());
             }
         }
 
-        return await store.StatusOfAsync(licence.Identifier.Value, cancellationToken) is { } status
-            ? StatusLookup.Found(status, source, time.GetUtcNow())
-            : StatusLookup.Unavailable(ReasonCode.StatusUnknown, source);
+        try
+        {
+            return await store.StatusOfAsync(licence.Identifier.Value, cancellationToken) is { } status
+                ? StatusLookup.Found(status, source, time.GetUtcNow())
+                : StatusLookup.Unavailable(ReasonCode.StatusUnknown, source);
+        }
+        catch (System.Data.Common.DbException) when (listed == 1)
+        {
+            // The database is down but the list already says "no longer valid": answer that, as a peer would.
+            return StatusLookup.Found(LicenceStatus.Revoked, source, time.GetUtcNow());
+        }
     }
 
     /// <summary>Records a committed change in the cached list, and stops any load in flight from caching older data.</summary>
@@ -93,7 +103,18 @@ public sealed class LocalStatusSource(IIssuanceStore store, Province province, T
             }
 
             var generation = Interlocked.Read(ref _generation);
-            if (await store.StatusListAsync(list, cancellationToken) is not { } info)
+            StatusListInfo? info;
+            try
+            {
+                info = await store.StatusListAsync(list, cancellationToken);
+            }
+            catch (System.Data.Common.DbException) when (cached is not null)
+            {
+                // With the database down nobody can change a status, so the copy in memory is still right.
+                return cached;
+            }
+
+            if (info is null)
             {
                 return null;
             }

@@ -23,8 +23,18 @@ public sealed class ProblemMapper(IProblemDetailsService problems, ILogger<Probl
             BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => new LicenceTrustError(ErrorKind.Validation, "UNSUPPORTED_MEDIA_TYPE",
                 "请求体应为application/json (send the body as application/json)."),
             BadHttpRequestException bad => new LicenceTrustError(ErrorKind.Validation, "REQUEST_INVALID", bad.Message),
+            // The database is down or unreachable: a retryable 503, not an internal error. Nothing was
+            // written, because every change is one transaction.
+            System.Data.Common.DbException => new LicenceTrustError(ErrorKind.Unavailable, "DATABASE_UNAVAILABLE",
+                "数据库暂时不可用，未做任何更改，请稍后重试 (the database is unavailable; nothing was changed; retry shortly)."),
             _ => null,
         };
+
+        if (exception is System.Data.Common.DbException)
+        {
+            logger.LogError(exception, "Database unavailable on {Method} {Path}", context.Request.Method, context.Request.Path);
+            context.Response.Headers.RetryAfter = "5";
+        }
 
         if (error is null)
         {
