@@ -85,8 +85,19 @@ public sealed class FederationStore(IDatabase database) : IFederationStore
 
     public async Task AddTrustListVersionAsync(long sequence, string contentHash, DateTimeOffset issuedAt, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(Sql.InsertTrustListVersion, new { sequence, contentHash, issuedAt = issuedAt.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
+        try
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(Sql.InsertTrustListVersion, new { sequence, contentHash, issuedAt = issuedAt.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // A replica on the same database may have published the same version first: then nothing is left to do.
+            if (await LastTrustListVersionAsync(cancellationToken) is not { } last || last.Sequence != sequence || last.ContentHash != contentHash)
+            {
+                throw;
+            }
+        }
     }
 
     private sealed class DocumentRow

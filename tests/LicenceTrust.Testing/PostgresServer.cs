@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using LicenceTrust.Testing;
+
 using Npgsql;
 
-namespace LicenceTrust.Storage.Tests;
+namespace LicenceTrust.Testing;
 
 /// <summary>
 /// The real PostgreSQL server of the test run: LICENCETRUST_TEST_POSTGRES when the test command set it,

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Licences;
+using LicenceTrust.Issuance;
+using LicenceTrust.Samples;
+using LicenceTrust.Storage;
+using LicenceTrust.Storage.Postgres;
+using LicenceTrust.Testing;
+using Xunit.Abstractions;
+
+namespace LicenceTrust.Server.Tests;
+
+/// <summary>
+/// Two replicas of the Chongqing node (real processes, no shared memory) on one real PostgreSQL
+/// database (the server scripts/test.sh starts): a change made through one shows in the other's
+/// verification within 1 s (issue 7).
+/// </summary>
+public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly List<Process> _replicas = [];
+    private readonly int[] _ports = [FreePort(), FreePort()];
+    private string _connection = string.Empty;
+    private string _regulatorKey = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        _connection = PostgresServer.CreateDatabase();
+        var database = new PostgresDatabase(_connection);
+        database.Migrate();
+        var regulator = SampleAuthorities.For(Province.Chongqing, LicenceTypeCatalogue.BusinessLicence);
+        _regulatorKey = (await new ApiKeyService(new ApiKeyStore(database), new IssuanceStore(database), TimeProvider.System)
+            .CreateAsync(ActorRole.Authority, regulator.Name, regulator.Code.Value)).Key;
+
+        // Started together, as an orchestrator would: start-up must tolerate the other replica.
+        foreach (var port in _ports)
+        {
+            _replicas.Add(Programs.Start(Programs.Server, string.Join(' ',
+                $"--urls=http://127.0.0.1:{port}", "--Node:DatabaseProvider=postgres", $"\"--Node:ConnectionString={_connection}\"",
+                $"--Node:KeysDirectory={RepositoryPaths.KeysSample}", "--Node:SeedDemo=false", $"--Node:PublicBaseUrl=http://127.0.0.1:{_ports[0]}",
+                "--Logging:LogLevel:Default=Warning")));
+        }
+
+        using var http = new HttpClient();
+        foreach (var (port, replica) in _ports.Zip(_replicas))
+        {
+            var deadline = DateTime.UtcNow.AddMinutes(1);
+            while (!await ReadyAsync(http, port))
+            {
+                Assert.False(replica.HasExited, $"replica on {port} exited with {(replica.HasExited ? replica.ExitCode : 0)}");
+                Assert.True(DateTime.UtcNow < deadline, $"replica on {port} never became ready");
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var replica in _replicas)
+        {
+            replica.Kill(entireProcessTree: true);
+            await replica.WaitForExitAsync();
+            replica.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_revocation_through_replica_A_is_seen_by_verification_on_replica_B_within_1_s()
+    {
+        using var a = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_ports[0]}") };
+        using var b = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_ports[1]}") };
+        a.DefaultRequestHeaders.Authorization = new("Bearer", _regulatorKey);
+        using var issue = await a.PostAsJsonAsync("/api/v1/licences", NodeFixture.IssueBody(LicenceTypeCatalogue.BusinessLicence, 950));
+        var issued = await issue.Content.ReadFromJsonAsync<JsonElement>();
+        var qr = issued.GetProperty("qrText").GetString();
+        Assert.Equal("VALID", await VerdictAsync(b, qr));
+        Assert.Equal("VALID", await VerdictAsync(b, qr)); // now B holds the status list in memory
+
+        using var revoke = await a.PostAsJsonAsync($"/api/v1/licences/{issued.GetProperty("identifier").GetString()}/revoke", new { reason = "吊销" });
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        var clock = Stopwatch.StartNew();
+        string? verdict;
+        do
+        {
+            verdict = await VerdictAsync(b, qr);
+        }
+        while (verdict == "VALID" && clock.Elapsed < TimeSpan.FromSeconds(5));
+
+        output.WriteLine($"revoked through A, INVALID at B after {clock.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.Equal("INVALID", verdict);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+    }
+
+    private static async Task<string?> VerdictAsync(HttpClient client, string? qr)
+    {
+        using var response = await client.PostAsJsonAsync("/api/v1/verify", new { qrText = qr });
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetProperty("verdict").GetString();
+    }
+
+    private static async Task<bool> ReadyAsync(HttpClient http, int port)
+    {
+        try
+        {
+            using var response = await http.GetAsync($"http://127.0.0.1:{port}/health/ready");
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
