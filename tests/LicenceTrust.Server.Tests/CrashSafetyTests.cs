@@ -61,7 +61,7 @@ public sealed class CrashSafetyTests : IDisposable
         var key = (await Programs.RunAsync(Programs.Cli, $"apikey create --role authority --authority {Authority} --name crash --sqlite {Db}")).Output.Trim();
         Assert.StartsWith("lt_", key, StringComparison.Ordinal);
         var identifiers = Strings("SELECT identifier FROM licences");
-        var port = FreePort();
+        var port = FreePorts.Next();
 
         var acknowledged = new System.Collections.Concurrent.ConcurrentBag<string>();
         using (var node = Programs.Start(Programs.Server, $"--urls=http://127.0.0.1:{port} --Node:Database={Db} --Node:KeysDirectory={RepositoryPaths.KeysSample} --Node:SeedDemo=false"))
@@ -189,12 +189,5 @@ public sealed class CrashSafetyTests : IDisposable
         {
             return null;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -17,7 +17,7 @@ public class FederatedPair : IAsyncLifetime
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("lt-pair-").FullName;
     private readonly Dictionary<string, Process> _processes = [];
-    private readonly Dictionary<string, int> _ports = new() { ["cq"] = FreePort(), ["sc"] = FreePort() };
+    private readonly Dictionary<string, int> _ports = new() { ["cq"] = FreePorts.Next(), ["sc"] = FreePorts.Next() };
 
     /// <summary>Seconds a peer status list stays fresh; past it (and with the peer down) verification says CHECK.</summary>
     protected virtual double StatusMaxAgeSeconds => 30;
@@ -165,10 +165,4 @@ public class FederatedPair : IAsyncLifetime
         return [.. page.GetProperty("items").EnumerateArray()];
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -137,17 +137,7 @@ public class FederationTests(FederatedPair pair, ITestOutputHelper output) : ICl
 
     private async Task<(string Id, string Qr)> IssueAsync(string province, string key, LicenceType type, int sequence)
     {
-        var demo = DemoLicences.Create(Province.FromNodeId(province), type, sequence);
-        var body = new Dictionary<string, object?>
-        {
-            ["typeCode"] = demo.TypeCode.Value,
-            ["number"] = demo.Number,
-            ["holder"] = new Dictionary<string, object?> { ["name"] = demo.Holder.Name, ["codeType"] = demo.Holder.CodeType.ToCode(), ["code"] = demo.Holder.Code },
-            ["areaCode"] = demo.AreaCode,
-            ["validFrom"] = demo.ValidFrom.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            ["validTo"] = demo.ValidTo?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            ["attributes"] = demo.Attributes,
-        };
+        var body = NodeFixture.IssueBody(type, sequence, Province.FromNodeId(province));
         using var response = await pair.Client(province, key).PostAsJsonAsync("/api/v1/licences", body);
         var json = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(response.IsSuccessStatusCode, json.ToString());

@@ -22,7 +22,7 @@ namespace LicenceTrust.Server.Tests;
 public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly List<Process> _replicas = [];
-    private readonly int[] _ports = [FreePort(), FreePort()];
+    private readonly int[] _ports = [FreePorts.Next(), FreePorts.Next()];
     private string _connection = string.Empty;
     private string _regulatorKey = string.Empty;
 
@@ -113,10 +113,4 @@ public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

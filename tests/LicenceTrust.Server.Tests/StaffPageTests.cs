@@ -40,7 +40,7 @@ public sealed class StaffPageFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var chongqingUrl = $"http://127.0.0.1:{FreePort()}";
+        var chongqingUrl = $"http://127.0.0.1:{FreePorts.Next()}";
         Sichuan = new NodeFixture
         {
             Province = "sc",
@@ -159,12 +159,6 @@ public sealed class StaffPageFixture : IAsyncLifetime
         return body.GetProperty("result").GetProperty("reasons").EnumerateArray().Any(r => r.GetProperty("code").GetString() == "REVOKED");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>What counter staff do on the page, end to end in a real browser.</summary>

@@ -29,7 +29,7 @@ public sealed class VectorNodes : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // Chongqing's port is chosen first so that Sichuan, started first, can be told where its peer is.
-        var chongqingUrl = $"http://127.0.0.1:{FreePort()}";
+        var chongqingUrl = $"http://127.0.0.1:{FreePorts.Next()}";
         Sichuan = new NodeFixture
         {
             Province = "sc",
@@ -73,12 +73,6 @@ public sealed class VectorNodes : IAsyncLifetime
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async Task DisposeAsync()
     {

@@ -45,20 +45,12 @@ public sealed record RecognitionAgreement(Province Accepting, Province Peer, IRe
     public static RecognitionAgreement? TryRead(byte[] document, TrustAnchor root, out string error)
     {
         ArgumentNullException.ThrowIfNull(root);
-        var payload = SignedDocument.TryOpen(document, MediaType, root, out _, out error);
-        if (payload is null)
+        return SignedDocument.TryRead<RecognitionAgreement>(document, MediaType, root, (map, _) =>
         {
-            return null;
-        }
-
-        try
-        {
-            var map = SignedDocument.ReadMap(payload);
             if (!Province.TryFromNodeId(SignedDocument.Value(map, "accepting").ReadTextString(), out var accepting) || accepting != root.Province
                 || !Province.TryFromNodeId(SignedDocument.Value(map, "peer").ReadTextString(), out var peer) || peer == accepting)
             {
-                error = "the agreement's provinces do not fit its signer";
-                return null;
+                return (null, "the agreement's provinces do not fit its signer");
             }
 
             var types = new HashSet<string>(StringComparer.Ordinal);
@@ -69,15 +61,9 @@ public sealed record RecognitionAgreement(Province Accepting, Province Peer, IRe
                 types.Add(LicenceTypeCode.Parse(list.ReadTextString()).Value);
             }
 
-            error = string.Empty;
-            return new RecognitionAgreement(accepting, peer, types,
+            return (new RecognitionAgreement(accepting, peer, types,
                 DateTimeOffset.FromUnixTimeSeconds(SignedDocument.Value(map, "from").ReadInt64()),
-                DateTimeOffset.FromUnixTimeSeconds(SignedDocument.Value(map, "iat").ReadInt64()));
-        }
-        catch (Exception e) when (e is CborContentException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
-        {
-            error = "malformed recognition agreement: " + e.Message;
-            return null;
-        }
+                DateTimeOffset.FromUnixTimeSeconds(SignedDocument.Value(map, "iat").ReadInt64())), string.Empty);
+        }, out error);
     }
 }

@@ -104,6 +104,33 @@ public static class SignedDocument
         }
     }
 
+    /// <summary>
+    /// Opens a document of <paramref name="type"/> under <paramref name="root"/> and reads its payload map
+    /// with <paramref name="read"/>, which returns the value or why there is none. Malformed content
+    /// becomes an error, never an exception.
+    /// </summary>
+    internal static T? TryRead<T>(byte[] document, string type, TrustAnchor root, Func<Dictionary<string, ReadOnlyMemory<byte>>, ListSignerCertificate, (T? Value, string Error)> read, out string error)
+        where T : class
+    {
+        var payload = TryOpen(document, type, root, out var signer, out error);
+        if (payload is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var (value, problem) = read(ReadMap(payload), signer!);
+            error = value is null ? problem : string.Empty;
+            return value;
+        }
+        catch (Exception e) when (e is CborContentException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
+        {
+            error = $"malformed {type}: {e.Message}";
+            return null;
+        }
+    }
+
     /// <summary>Reads a CBOR map with text keys into key → raw value, refusing duplicates (strict mode).</summary>
     internal static Dictionary<string, ReadOnlyMemory<byte>> ReadMap(byte[] payload)
     {

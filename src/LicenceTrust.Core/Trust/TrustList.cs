@@ -71,20 +71,12 @@ public static class TrustListToken
     public static TrustList? TryRead(byte[] token, TrustAnchor root, out string error)
     {
         ArgumentNullException.ThrowIfNull(root);
-        var payload = SignedDocument.TryOpen(token, MediaType, root, out var signer, out error);
-        if (payload is null)
+        return SignedDocument.TryRead<TrustList>(token, MediaType, root, (map, signer) =>
         {
-            return null;
-        }
-
-        try
-        {
-            var map = SignedDocument.ReadMap(payload);
             var province = SignedDocument.Value(map, "province").ReadTextString();
             if (!Province.TryFromNodeId(province, out var listProvince) || listProvince != root.Province)
             {
-                error = $"the list is for province '{province}', the root for {root.Province.NodeId}";
-                return null;
+                return (null, $"the list is for province '{province}', the root for {root.Province.NodeId}");
             }
 
             var issuers = new List<IssuerCertificate>();
@@ -95,20 +87,14 @@ public static class TrustListToken
                 issuers.Add(ReadEntry(entries));
             }
 
-            error = string.Empty;
-            return new TrustList(
+            return (new TrustList(
                 listProvince,
                 SignedDocument.Value(map, "seq").ReadInt64(),
                 DateTimeOffset.FromUnixTimeSeconds(SignedDocument.Value(map, "iat").ReadInt64()),
                 DateTimeOffset.FromUnixTimeSeconds(SignedDocument.Value(map, "next").ReadInt64()),
                 issuers,
-                signer);
-        }
-        catch (Exception e) when (e is CborContentException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
-        {
-            error = "malformed trust list: " + e.Message;
-            return null;
-        }
+                signer), string.Empty);
+        }, out error);
     }
 
     private static IssuerCertificate ReadEntry(CborReader reader)

@@ -38,41 +38,26 @@ public sealed record WithdrawalNotice(string Id, Province Province, long Sequenc
     public static WithdrawalNotice? TryRead(byte[] document, TrustAnchor root, out string error)
     {
         ArgumentNullException.ThrowIfNull(root);
-        var payload = SignedDocument.TryOpen(document, MediaType, root, out _, out error);
-        if (payload is null)
+        return SignedDocument.TryRead<WithdrawalNotice>(document, MediaType, root, (map, _) =>
         {
-            return null;
-        }
-
-        try
-        {
-            var map = SignedDocument.ReadMap(payload);
             if (!Province.TryFromNodeId(SignedDocument.Value(map, "province").ReadTextString(), out var province) || province != root.Province)
             {
-                error = "the notice's province does not match its signer";
-                return null;
+                return (null, "the notice's province does not match its signer");
             }
 
             var fingerprint = SignedDocument.Value(map, "fingerprint").ReadTextString();
             if (fingerprint.Length != 64 || !fingerprint.All(Uri.IsHexDigit))
             {
-                error = "the fingerprint is not a SHA-256 in hex";
-                return null;
+                return (null, "the fingerprint is not a SHA-256 in hex");
             }
 
-            error = string.Empty;
-            return new WithdrawalNotice(
+            return (new WithdrawalNotice(
                 SignedDocument.Value(map, "id").ReadTextString(),
                 province,
                 SignedDocument.Value(map, "seq").ReadInt64(),
                 DateTimeOffset.FromUnixTimeSeconds(SignedDocument.Value(map, "iat").ReadInt64()),
                 fingerprint.ToLowerInvariant(),
-                SignedDocument.Value(map, "reason").ReadTextString());
-        }
-        catch (Exception e) when (e is CborContentException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
-        {
-            error = "malformed notice: " + e.Message;
-            return null;
-        }
+                SignedDocument.Value(map, "reason").ReadTextString()), string.Empty);
+        }, out error);
     }
 }
