@@ -31,7 +31,10 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
     public const string TrustListKind = "trust-list";
     public const string StatusListKindPrefix = "status-list:";
 
-    private static readonly Meter Meter = new("LicenceTrust.Federation");
+    /// <summary>The meter of federation (propagation delay).</summary>
+    public const string MeterName = "LicenceTrust.Federation";
+
+    private static readonly Meter Meter = new(MeterName);
     private static readonly Histogram<double> Propagation = Meter.CreateHistogram<double>(
         "licencetrust.federation.propagation_delay", "ms", "From a status change committed at the peer to this node applying it.");
 

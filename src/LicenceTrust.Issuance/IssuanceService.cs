@@ -50,7 +50,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
 
         // Every lint runs before the first write, so a bad request changes nothing.
         Draft(command, type, Placeholder(type, authorityCode), signing.Certificate.AuthorityName, time.GetUtcNow());
-        return await store.InTransactionAsync(async unit =>
+        var outcome = await store.InTransactionAsync(async unit =>
         {
             if (command.IdempotencyKey is { } key && (await unit.FindByIdempotencyKeysAsync(authorityCode, [key])).TryGetValue(key, out var earlier))
             {
@@ -64,6 +64,12 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
             await StoreIssuedAsync(unit, record, command.IdempotencyKey, actor, now);
             return new IssueOutcome(record, Replayed: false);
         }, cancellationToken);
+        if (!outcome.Replayed)
+        {
+            Issued.Add(1, new KeyValuePair<string, object?>("type", type.Code.Value));
+        }
+
+        return outcome;
     }
 
     /// <summary>
@@ -150,6 +156,11 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
             return 0;
         }, cancellationToken);
 
+        foreach (var group in results.Where(r => r is { Replayed: false, Record: not null }).GroupBy(r => r!.Record!.Licence.TypeCode.Value))
+        {
+            Issued.Add(group.Count(), new KeyValuePair<string, object?>("type", group.Key));
+        }
+
         return [.. results.Select(r => r!)];
     }
 
@@ -157,12 +168,26 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
     public async Task<LicenceRecord> SupersedeAsync(string identifier, IssueCommand replacement, string reason, Actor actor, CancellationToken cancellationToken = default)
     {
         var (record, old) = await SupersedeCoreAsync(identifier, replacement, reason, actor, cancellationToken);
-        StatusChanged?.Invoke(new StatusChange(old.Identifier, old.StatusList, old.StatusIndex, LicenceStatus.Superseded));
+        Committed(new StatusChange(old.Identifier, old.StatusList, old.StatusIndex, LicenceStatus.Superseded));
+        Issued.Add(1, new KeyValuePair<string, object?>("type", record.Licence.TypeCode.Value));
         return record;
     }
 
     /// <summary>Raised after a licence's status change has committed, so caches can update or drop it.</summary>
     public event Action<StatusChange>? StatusChanged;
+
+    /// <summary>The meter of issuance: licences issued and status changes, by kind (no personal data).</summary>
+    public const string MeterName = "LicenceTrust.Issuance";
+
+    private static readonly System.Diagnostics.Metrics.Meter Meter = new(MeterName);
+    private static readonly System.Diagnostics.Metrics.Counter<long> Issued = Meter.CreateCounter<long>("licencetrust.licences.issued", description: "Licences issued, by licence type.");
+    private static readonly System.Diagnostics.Metrics.Counter<long> Changes = Meter.CreateCounter<long>("licencetrust.status.changes", description: "Status changes, by new status.");
+
+    private void Committed(StatusChange change)
+    {
+        Changes.Add(1, new KeyValuePair<string, object?>("status", change.Status.WireName()));
+        StatusChanged?.Invoke(change);
+    }
 
     private async Task<(LicenceRecord Record, LicenceRecord Old)> SupersedeCoreAsync(string identifier, IssueCommand replacement, string reason, Actor actor, CancellationToken cancellationToken)
     {
@@ -213,7 +238,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
             await ApplyStatusAsync(unit, record, target, reason, actor, time.GetUtcNow(), supersededBy: null);
             return record with { Status = target };
         }, cancellationToken);
-        StatusChanged?.Invoke(new StatusChange(changed.Identifier, changed.StatusList, changed.StatusIndex, changed.Status));
+        Committed(new StatusChange(changed.Identifier, changed.StatusList, changed.StatusIndex, changed.Status));
         return changed;
     }
 

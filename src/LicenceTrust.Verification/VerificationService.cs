@@ -22,7 +22,24 @@ public sealed record NodeVerification(VerificationResult Result, CheckedAgainst 
 /// </summary>
 public sealed class VerificationService(CredentialVerifier credentials, IStatusSource status, string node, TimeProvider time, ITrustPolicy trust)
 {
+    /// <summary>The meter of verification: answers by verdict and first reason, and how long each took.</summary>
+    public const string MeterName = "LicenceTrust.Verification";
+
+    private static readonly System.Diagnostics.Metrics.Meter Meter = new(MeterName);
+    private static readonly System.Diagnostics.Metrics.Counter<long> Answers = Meter.CreateCounter<long>("licencetrust.verifications", description: "Verifications by verdict and first reason.");
+    private static readonly System.Diagnostics.Metrics.Histogram<double> Duration = Meter.CreateHistogram<double>("licencetrust.verification.duration", "ms", "Time to verify one QR text, status included.");
+
     public async Task<NodeVerification> VerifyAsync(string? qrText, CancellationToken cancellationToken = default)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var outcome = await VerifyCoreAsync(qrText, cancellationToken);
+        var verdict = new KeyValuePair<string, object?>("verdict", outcome.Result.Verdict.ToString().ToUpperInvariant());
+        Answers.Add(1, verdict, new KeyValuePair<string, object?>("reason", outcome.Result.Reasons.Count > 0 ? ReasonCatalogue.WireName(outcome.Result.Reasons[0]) : "NONE"));
+        Duration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, verdict);
+        return outcome;
+    }
+
+    private async Task<NodeVerification> VerifyCoreAsync(string? qrText, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var read = CredentialReader.Read(qrText);

@@ -65,6 +65,15 @@ public class FederationTests(FederatedPair pair, ITestOutputHelper output) : ICl
         var delay = peer.GetProperty("lastPropagationDelayMs").GetDouble();
         output.WriteLine($"propagation metric at cq: {delay:F0} ms");
         Assert.InRange(delay, 0, 2000);
+        var metrics = string.Empty;
+        for (var attempt = 0; attempt < 40 && !metrics.Contains("licencetrust_federation_propagation_delay", StringComparison.Ordinal); attempt++)
+        {
+            await Task.Delay(250);
+            metrics = await pair.Client("cq").GetStringAsync("/metrics");
+        }
+
+        Assert.Contains("licencetrust_federation_propagation_delay_milliseconds_bucket{", metrics, StringComparison.Ordinal);
+        Assert.Contains("licencetrust_federation_trust_list_age_seconds{", metrics, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -28,6 +28,7 @@ public static class NodeHost
         }
 
         builder.AddNode();
+        builder.AddNodeTelemetry();
         builder.AddApiKeyAuthentication();
         builder.AddNodeRateLimits();
         builder.Services.AddEndpointsApiExplorer();
@@ -65,6 +66,7 @@ public static class NodeHost
         app.MapVerifyImageApi();
         app.MapAuditApi();
         app.MapHealth();
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapFederationApi();
         app.MapStaffSession();
         app.MapGet("/scan", () => Results.Redirect("/")).ExcludeFromDescription();
