@@ -42,3 +42,32 @@ public class VectorTests
         Assert.Equal(vectors.Count, vectors.Select(v => v.Name).Distinct(StringComparer.Ordinal).Count());
     }
 }
+
+/// <summary>The hostile corpus (tests/vectors/hostile/): each entry gets its verdict and reason; none is VALID.</summary>
+public class HostileVectorTests
+{
+    private static readonly Lazy<VectorFile> File = new(() => VectorSet.Read(Path.Combine(RepositoryPaths.Vectors, "hostile", "hostile.json")));
+
+    public static TheoryData<string> Names() => [.. File.Value.Vectors.Select(v => v.Name)];
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void The_hostile_input_gets_its_expected_verdict_and_is_never_VALID(string name)
+    {
+        var vector = File.Value.Vectors.Single(v => v.Name == name);
+
+        var result = new CredentialVerifier(SampleKeys.TrustStore).Verify(vector.Qr, vector.VerifyAt);
+
+        Assert.NotEqual(Verdict.Valid, result.Verdict);
+        Assert.Equal(vector.Verdict, result.Verdict.ToString().ToUpperInvariant());
+        Assert.Equal(vector.Reason, ReasonCatalogue.WireName(result.PrimaryReason));
+    }
+
+    [Fact]
+    public void The_corpus_holds_every_attack_issue_7_names_that_is_a_credential()
+    {
+        var names = File.Value.Vectors.Select(v => v.Name).ToHashSet();
+        Assert.Superset(new HashSet<string> { "padded-spaces", "wrong-prefix", "deep-cbor", "duplicate-header-keys", "huge-integer-claim", "alg-none", "alg-swap",
+            "signed-before-issuer-certificate", "issuer-certificate-expired", "sichuan-key-for-chongqing-authority" }, names);
+    }
+}

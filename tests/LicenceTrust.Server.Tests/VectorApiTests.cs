@@ -100,16 +100,22 @@ public sealed class VectorNodes : IAsyncLifetime
     }
 }
 
-/// <summary>The published test vectors, through the API and through the NSwag-generated client.</summary>
+/// <summary>The published test vectors and the hostile corpus, through the API and through the NSwag-generated client.</summary>
 public class VectorApiTests(VectorNodes nodes) : IClassFixture<VectorNodes>
 {
-    public static TheoryData<string> Names() => [.. VectorSet.Read(Path.Combine(RepositoryPaths.Vectors, "vectors.json")).Vectors.Select(v => v.Name)];
+    private static readonly TestVector[] All =
+    [
+        .. VectorSet.Read(Path.Combine(RepositoryPaths.Vectors, "vectors.json")).Vectors,
+        .. VectorSet.Read(Path.Combine(RepositoryPaths.Vectors, "hostile", "hostile.json")).Vectors,
+    ];
+
+    public static TheoryData<string> Names() => [.. All.Select(v => v.Name)];
 
     [Theory]
     [MemberData(nameof(Names))]
     public async Task Each_vector_gets_its_expected_verdict_and_reason_at_both_nodes_by_HTTP_and_by_the_generated_client(string name)
     {
-        var vector = VectorSet.Read(Path.Combine(RepositoryPaths.Vectors, "vectors.json")).Vectors.Single(v => v.Name == name);
+        var vector = All.Single(v => v.Name == name);
         nodes.Clock.Now = vector.VerifyAt;
         try
         {

@@ -108,6 +108,7 @@ public static class VectorSet
     public static void Check(VectorFile file)
     {
         var verifier = new CredentialVerifier(SampleKeys.TrustStore);
+        var wrong = new List<string>();
         foreach (var vector in file.Vectors)
         {
             var result = verifier.Verify(vector.Qr, vector.VerifyAt);
@@ -115,8 +116,13 @@ public static class VectorSet
             var reason = result.PrimaryReason == ReasonCode.None ? null : ReasonCatalogue.WireName(result.PrimaryReason);
             if (verdict != vector.Verdict || reason != vector.Reason)
             {
-                throw new InvalidDataException($"vector {vector.Name}: expected {vector.Verdict}/{vector.Reason}, got {verdict}/{reason} ({result.Detail})");
+                wrong.Add($"vector {vector.Name}: expected {vector.Verdict}/{vector.Reason}, got {verdict}/{reason} ({result.Detail})");
             }
+        }
+
+        if (wrong.Count > 0)
+        {
+            throw new InvalidDataException(string.Join(Environment.NewLine, wrong));
         }
     }
 

@@ -1,0 +1,124 @@
+using System.Formats.Cbor;
+using LicenceTrust.Core.Codec;
+using LicenceTrust.Core.Crypto;
+using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Licences;
+using LicenceTrust.Core.Results;
+
+namespace LicenceTrust.Testing.Vectors;
+
+/// <summary>
+/// The hostile corpus (issue 7), <c>tests/vectors/hostile/hostile.json</c>: inputs built to trick a
+/// verifier, each with the verdict and reason it must get. Complements vectors.json (which already has
+/// truncated, lower-case Base45, zlib bomb, alg in the unprotected header, alg/key mismatch, another
+/// province's issuer and an issuer not allowed for the type). Status-list attacks (wrong signer,
+/// rollback) are exercised at the sync level by PeerSyncRefusalTests.
+/// </summary>
+public static class HostileSet
+{
+    public static VectorFile Generate()
+    {
+        var vectors = new List<TestVector>();
+        var now = TestClock.Now;
+        void Add(string name, string description, string qr, ReasonCode reason, DateTimeOffset? at = null) =>
+            vectors.Add(new TestVector(name, description, qr, at ?? now,
+                (reason == ReasonCode.None ? Verdict.Valid : ReasonCatalogue.Get(reason).Verdict).ToString().ToUpperInvariant(),
+                reason == ReasonCode.None ? null : ReasonCatalogue.WireName(reason)));
+
+        var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Chongqing).Numbered(7001).Build();
+        var issuer = SampleKeys.IssuerOf(licence);
+        var text = Credentials.Sign(licence).QrText;
+        var decoded = CredentialReader.Read(text).Credential!;
+        var payload = decoded.Payload.ToArray();
+        var kid = issuer.Certificate.Kid.ToBytes();
+        var sm2 = SignatureAlgorithm.Sm2Sm3.CoseId;
+
+        Add("padded-spaces", "Trailing spaces after the text (a Base45 space is a real symbol, so this is not the same code).", text + "   ", ReasonCode.Base45Invalid);
+        Add("padded-newline", "A newline a scanner appended.", text + "\n", ReasonCode.Base45Invalid);
+        Add("wrong-prefix", "LT2: a future or foreign format.", "LT2:" + text[4..], ReasonCode.PrefixMissing);
+        Add("no-prefix", "The Base45 without its prefix.", text[4..], ReasonCode.PrefixMissing);
+        Add("truncated-to-prefix", "Only the prefix.", "LT1:", ReasonCode.DecompressionFailed);
+        Add("deep-cbor", "An unknown claim nested 200 arrays deep.", Credentials.Wrap(CoseForge.Sign1(CoseForge.Map((1, sm2), (4, kid)), CoseForge.Map(), Nested(200), issuer.Key)), ReasonCode.CborTooDeep);
+        Add("duplicate-header-keys", "The protected header names alg twice (ES256, then SM2).",
+            Credentials.Wrap(CoseForge.Sign1(Duplicated(sm2, kid), CoseForge.Map(), payload, issuer.Key)), ReasonCode.CoseMalformed);
+        Add("huge-integer-claim", "iat is 2^64-1.", Credentials.Wrap(CoseForge.Sign1(CoseForge.Map((1, sm2), (4, kid)), CoseForge.Map(), HugeIat(payload), issuer.Key)), ReasonCode.ClaimsMalformed);
+        Add("alg-none", "No alg at all (the JOSE 'none' attack).", Credentials.Wrap(CoseForge.Sign1(CoseForge.Map((4, kid)), CoseForge.Map(), payload, issuer.Key)), ReasonCode.AlgorithmMissing);
+        Add("alg-swap", "alg switched to ES256 over an SM2 issuer's kid, signed with an ES256 key of the same province.",
+            Credentials.Wrap(CoseForge.Sign1(CoseForge.Map((1, SignatureAlgorithm.Es256.CoseId), (4, kid)), CoseForge.Map(), payload, SampleKeys.IssuerWith(Province.Chongqing, SignatureAlgorithm.Es256).Key)), ReasonCode.AlgorithmKeyMismatch);
+        Add("signature-empty", "The right headers and payload, an empty signature.",
+            Credentials.Wrap(CoseSign1.Write(decoded.ProtectedHeader.Span, payload, [])), ReasonCode.SignatureInvalid);
+        Add("signature-of-other-licence", "A genuine signature moved onto another licence's payload.",
+            Credentials.Wrap(CoseSign1.Write(decoded.ProtectedHeader.Span, CredentialReader.Read(Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Chongqing).Numbered(7002).Build()).QrText).Credential!.Payload.Span, decoded.Signature.Span)),
+            ReasonCode.SignatureInvalid);
+        Add("signed-before-issuer-certificate", "Signed in 2024, before the issuer certificate's start (2025-01-01).",
+            Credentials.Sign(licence, new DateTimeOffset(2024, 6, 1, 0, 0, 0, TimeSpan.Zero)).QrText, ReasonCode.IssuerCertificateNotYetValid);
+        Add("issuer-certificate-expired", "Signed in 2035 (after the issuer certificate ended), for a licence still valid then.",
+            Credentials.Sign(licence, new DateTimeOffset(2035, 6, 1, 0, 0, 0, TimeSpan.Zero)).QrText, ReasonCode.IssuerCertificateExpired, new DateTimeOffset(2035, 6, 2, 0, 0, 0, TimeSpan.Zero));
+        Add("sichuan-key-for-chongqing-authority", "A Sichuan issuer's key signs a licence naming a Chongqing authority.",
+            Credentials.Sign(licence, SampleKeys.IssuerWith(Province.Sichuan, SignatureAlgorithm.Sm2Sm3).Key, SampleKeys.IssuerWith(Province.Sichuan, SignatureAlgorithm.Sm2Sm3).Certificate.Kid).QrText, ReasonCode.IssuerMismatch);
+        Add("random-base45", "Random Base45 text with the right prefix.", "LT1:" + new string([.. new Random(42).GetItems("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ$%*+-./:".ToCharArray(), 600)]), ReasonCode.Base45Invalid);
+
+        var file = new VectorFile("LT1 hostile", "keys-sample/: both provincial roots and all eight sample issuer certificates", vectors);
+        VectorSet.Check(file);
+        return file;
+    }
+
+    private static byte[] Nested(int depth)
+    {
+        // Claims whose unknown claim 99 nests arrays: a reader that skips unknown values must still stop.
+        var writer = new CborWriter(CborConformanceMode.Lax);
+        writer.WriteStartMap(1);
+        writer.WriteInt32(99);
+        for (var i = 0; i < depth; i++)
+        {
+            writer.WriteStartArray(1);
+        }
+
+        writer.WriteInt32(0);
+        for (var i = 0; i < depth; i++)
+        {
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndMap();
+        return writer.Encode();
+    }
+
+    private static Action<CborWriter> Duplicated(int alg, byte[] kid) => writer =>
+    {
+        writer.WriteStartMap(3);
+        writer.WriteInt32(1);
+        writer.WriteInt32(SignatureAlgorithm.Es256.CoseId);
+        writer.WriteInt32(1);
+        writer.WriteInt32(alg);
+        writer.WriteInt32(4);
+        writer.WriteByteString(kid);
+        writer.WriteEndMap();
+    };
+
+    /// <summary>The same claims with iat (6) replaced by 2^64-1.</summary>
+    private static byte[] HugeIat(byte[] payload)
+    {
+        var reader = new CborReader(payload);
+        var writer = new CborWriter(CborConformanceMode.Lax);
+        var count = reader.ReadStartMap()!.Value;
+        writer.WriteStartMap(count);
+        for (var i = 0; i < count; i++)
+        {
+            var key = reader.ReadInt32();
+            writer.WriteInt32(key);
+            if (key == 6)
+            {
+                reader.SkipValue();
+                writer.WriteUInt64(ulong.MaxValue);
+            }
+            else
+            {
+                writer.WriteEncodedValue(reader.ReadEncodedValue().Span);
+            }
+        }
+
+        writer.WriteEndMap();
+        return writer.Encode();
+    }
+}
