@@ -77,7 +77,7 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
             await SyncTrustListAsync(problems, cancellationToken);
             await SyncStatusListsAsync(problems, cancellationToken);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or SyncRefusedException or NotSupportedException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or SyncRefusedException or NotSupportedException or FormatException)
         {
             if (cancellationToken.IsCancellationRequested)
             {

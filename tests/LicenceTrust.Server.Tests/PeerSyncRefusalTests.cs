@@ -36,6 +36,8 @@ public sealed class PeerSyncRefusalTests : IAsyncLifetime
     private byte[] _root = Sichuan.Root.Der.ToArray();
     private byte[] _trustList = TrustList(5);
     private byte[] _statusList = StatusListAt(DateTimeOffset.UtcNow.AddMinutes(-1), revoked: false);
+    private TimeSpan _delay = TimeSpan.Zero;
+    private string? _garbage;
 
     public async Task InitializeAsync()
     {
@@ -43,8 +45,14 @@ public sealed class PeerSyncRefusalTests : IAsyncLifetime
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         _peer = builder.Build();
-        _peer.MapGet("/.well-known/licencetrust", () => Results.Json(new { province = "sc", rootFingerprint = "x", rootCertificate = Convert.ToBase64String(_root) }));
-        _peer.MapGet("/api/v1/trust-list", () => Results.Bytes(_trustList, TrustListToken.MediaType));
+        _peer.MapGet("/.well-known/licencetrust", () => _garbage is { } junk
+            ? Results.Text(junk, "application/json")
+            : Results.Json(new { province = "sc", rootFingerprint = "x", rootCertificate = Convert.ToBase64String(_root) }));
+        _peer.MapGet("/api/v1/trust-list", async () =>
+        {
+            await Task.Delay(_delay);
+            return Results.Bytes(_trustList, TrustListToken.MediaType);
+        });
         _peer.MapGet("/api/v1/status-lists", () => Results.Json(new { lists = new[] { new { id = 1, uri = StatusUri, version = 1 } } }));
         _peer.MapGet("/api/v1/status-lists/1", () => Results.Bytes(_statusList, StatusListToken.MediaType));
         await _peer.StartAsync();
@@ -103,6 +111,30 @@ public sealed class PeerSyncRefusalTests : IAsyncLifetime
 
         Assert.Equal(0, sync.State.StatusList(StatusUri)!.List.Bits.Get(42));
         Assert.Equal(inUse.List.UpdatedAt, sync.State.StatusList(StatusUri)!.List.UpdatedAt);
+    }
+
+    [Fact]
+    public async Task A_slow_peer_is_cut_off_at_the_timeout_and_a_peer_speaking_garbage_is_refused_and_the_last_good_copy_stays()
+    {
+        var (sync, trust) = NewSync();
+        Assert.Empty(await sync.SyncOnceAsync(CancellationToken.None));
+
+        _delay = TimeSpan.FromSeconds(4);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var slow = await sync.SyncOnceAsync(CancellationToken.None);
+        var waited = clock.Elapsed;
+        _delay = TimeSpan.Zero;
+        _garbage = "{\"province\": \"sc\", \"rootFingerprint\": \"x\", \"rootCertificate\": \"%%% not base64 %%%\"}";
+        var garbage = await sync.SyncOnceAsync(CancellationToken.None);
+        _garbage = "<html>502 Bad Gateway</html>";
+        var html = await sync.SyncOnceAsync(CancellationToken.None);
+
+        Assert.Contains(slow, p => p.Contains("timed out", StringComparison.Ordinal));
+        Assert.InRange(waited.TotalSeconds, 1.5, 3.5); // TimeoutSeconds is 2: bounded, not the peer's 4 s
+        Assert.Contains(garbage, p => p.Contains("base", StringComparison.OrdinalIgnoreCase));
+        Assert.NotEmpty(html);
+        Assert.Equal(5, trust.Peer(Province.Sichuan)!.List.Sequence);
+        Assert.NotNull(sync.State.StatusList(StatusUri));
     }
 
     [Fact]
