@@ -75,69 +75,73 @@ public sealed class LocalStatusSource(IIssuanceStore store, Province province, T
 
     private async Task<Snapshot?> SnapshotAsync(int list, CancellationToken cancellationToken)
     {
-        var now = time.GetTimestamp();
         var cached = _lists.GetValueOrDefault(list);
-        if (cached is not null && time.GetElapsedTime(cached.CheckedAt, now) < lifetime)
+        if (cached is not null && time.GetElapsedTime(cached.CheckedAt, time.GetTimestamp()) < lifetime)
         {
             return cached;
         }
 
-        // One request refreshes a list while the others keep using the copy they have.
         var gate = _loading.GetOrAdd(list, _ => new SemaphoreSlim(1, 1));
-        if (cached is not null && !await gate.WaitAsync(0, cancellationToken))
+        if (cached is not null)
         {
+            // Refresh in the background: this node's own changes are already in the copy, so only another
+            // replica's changes wait for it, and no verification waits for a list to be re-read.
+            if (gate.Wait(0))
+            {
+                _ = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await RefreshAsync(list, cached, CancellationToken.None);
+                    }
+                    catch (System.Data.Common.DbException)
+                    {
+                        // With the database down nobody can change a status: the copy in memory is still right.
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                }, CancellationToken.None);
+            }
+
             return cached;
         }
 
-        if (cached is null)
-        {
-            await gate.WaitAsync(cancellationToken);
-        }
-
+        await gate.WaitAsync(cancellationToken);
         try
         {
-            // Whoever held the gate may have just refreshed it: then there is nothing left to do.
-            if (_lists.GetValueOrDefault(list) is { } refreshed && time.GetElapsedTime(refreshed.CheckedAt, time.GetTimestamp()) < lifetime)
-            {
-                return refreshed;
-            }
-
-            var generation = Interlocked.Read(ref _generation);
-            StatusListInfo? info;
-            try
-            {
-                info = await store.StatusListAsync(list, cancellationToken);
-            }
-            catch (System.Data.Common.DbException) when (cached is not null)
-            {
-                // With the database down nobody can change a status, so the copy in memory is still right.
-                return cached;
-            }
-
-            if (info is null)
-            {
-                return null;
-            }
-
-            // Unchanged in the database (the common case): keep the bits, only note the check.
-            var snapshot = cached is not null && cached.Version == info.Version
-                ? cached with { CheckedAt = now }
-                : await LoadAsync(list, info, now, cancellationToken);
-            lock (_gate)
-            {
-                // A change committed while loading may be missing from what was read: serve it once, uncached.
-                if (Interlocked.Read(ref _generation) == generation)
-                {
-                    _lists[list] = snapshot;
-                }
-            }
-
-            return snapshot;
+            return _lists.GetValueOrDefault(list) ?? await RefreshAsync(list, null, cancellationToken);
         }
         finally
         {
             gate.Release();
         }
+    }
+
+    private async Task<Snapshot?> RefreshAsync(int list, Snapshot? cached, CancellationToken cancellationToken)
+    {
+        var now = time.GetTimestamp();
+        var generation = Interlocked.Read(ref _generation);
+        if (await store.StatusListAsync(list, cancellationToken) is not { } info)
+        {
+            return null;
+        }
+
+        // Unchanged in the database (the common case): keep the bits, only note the check.
+        var snapshot = cached is not null && cached.Version == info.Version
+            ? cached with { CheckedAt = now }
+            : await LoadAsync(list, info, now, cancellationToken);
+        lock (_gate)
+        {
+            // A change committed while loading may be missing from what was read: serve it once, uncached.
+            if (Interlocked.Read(ref _generation) == generation)
+            {
+                _lists[list] = snapshot;
+            }
+        }
+
+        return snapshot;
     }
 
     private async Task<Snapshot> LoadAsync(int list, StatusListInfo info, long now, CancellationToken cancellationToken)

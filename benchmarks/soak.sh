@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Soak run (issue 7): mixed load on one Chongqing node (Release, SQLite) — verify 90 %, issue 8 %,
+# revoke 2 % — first unpaced for 20 s to find the maximum, then paced at about 70 % of it for the
+# given time, sampling the node's memory (RSS) every 30 s. Prints errors (non-2xx, socket errors).
+# Usage: bash benchmarks/soak.sh [seconds=600]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+seconds="${1:-600}"; port=5071
+work=$(mktemp -d); node_pid=""
+cleanup() { [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+command -v wrk >/dev/null || { echo "install wrk: apt-get install wrk" >&2; exit 1; }
+dotnet build -c Release "$root/src/LicenceTrust.Cli" >/dev/null
+dotnet build -c Release "$root/src/LicenceTrust.Server" >/dev/null
+lt() { dotnet "$root/src/LicenceTrust.Cli/bin/Release/net10.0/licencetrust.dll" "$@"; }
+
+db="$work/cq.db"
+lt demo csv --province cq --type 营业执照 --count 60000 --out "$work/corpus.csv" >/dev/null
+lt issue batch "$work/corpus.csv" --sqlite "$db" --authority 11500000MB1A00011N --keys "$root/keys-sample" 2>/dev/null
+key=$(lt apikey create --role authority --name soak --authority 11500000MB1A00011N --sqlite "$db" 2>/dev/null)
+python3 - "$db" "$work" <<'PY'
+import json, sqlite3, sys
+db, work = sys.argv[1], sys.argv[2]
+rows = sqlite3.connect(db).execute("SELECT identifier, qr_text, licence_json FROM licences ORDER BY identifier").fetchall()
+with open(f"{work}/verify.bodies", "w") as f:
+    for _, qr, _ in rows[:40000]:
+        f.write(json.dumps({"qrText": qr}) + "\n")
+# Separate licences to revoke in the first (maximum) run and in the soak, each revoked once.
+for name, part in (("max", rows[40000:45000]), ("soak", rows[45000:])):
+    with open(f"{work}/revoke-{name}.ids", "w") as f:
+        for identifier, _, _ in part:
+            f.write(identifier + "\n")
+licence = json.loads(rows[0][2])
+issue = {"typeCode": licence["typeCode"], "number": licence["number"], "holder": {"name": licence["holder"]["name"], "codeType": licence["holder"]["codeType"], "code": licence["holder"]["code"]},
+         "areaCode": licence["areaCode"], "validFrom": licence["validFrom"], "validTo": licence["validTo"], "attributes": licence["attributes"]}
+open(f"{work}/issue.json", "w").write(json.dumps(issue, ensure_ascii=False))
+PY
+
+dotnet "$root/src/LicenceTrust.Server/bin/Release/net10.0/LicenceTrust.Server.dll" --urls "http://127.0.0.1:$port" \
+  --Node:Database="$db" --Node:KeysDirectory="$root/keys-sample" --Node:SeedDemo=false \
+  --Node:AnonymousRateLimitPerSecond=100000 --Node:RateLimitPerSecond=100000 --Logging:LogLevel:Default=Warning >/dev/null 2>&1 &
+node_pid=$!
+for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
+
+soak() { # seconds delay-ms connections revoke-list
+  BODIES="$work/verify.bodies" REVOKE="$work/revoke-$4.ids" ISSUE="$work/issue.json" KEY="$key" DELAY_MS="$2" \
+    wrk -t2 -c"$3" -d"$1s" --latency -s "$root/benchmarks/soak.lua" "http://127.0.0.1:$port"
+}
+rss() { awk '/VmRSS/ {print $2}' "/proc/$node_pid/status"; }
+
+echo "== maximum (20 s, unpaced)"
+soak 20 0 32 max | tee "$work/max.out" | grep -E "Requests/sec|99%|Non-2xx|Socket errors"
+max=$(awk '/Requests\/sec/ {print int($2)}' "$work/max.out")
+pause=$(( 16 * 1000 * 10 / (max * 7) )); [ "$pause" -lt 1 ] && pause=1
+echo "== soak: ${seconds} s at about 70 % of ${max}/s (16 connections, ${pause} ms pause); RSS in KiB every 30 s"
+echo "t=0 rss=$(rss)"
+( for t in $(seq 30 30 "$seconds"); do sleep 30; echo "t=$t rss=$(rss)"; done ) &
+sampler=$!
+soak "$seconds" "$pause" 16 soak | grep -E "Requests/sec|Latency|50%|99%|Non-2xx|Socket errors|requests in"
+wait "$sampler" 2>/dev/null || true
+echo "licences (all, revoked) now: $(python3 -c "import sqlite3; print(sqlite3.connect('$db').execute('SELECT COUNT(*), SUM(status=2) FROM licences').fetchone())")"
