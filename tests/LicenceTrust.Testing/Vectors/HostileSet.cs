@@ -21,9 +21,7 @@ public static class HostileSet
         var vectors = new List<TestVector>();
         var now = TestClock.Now;
         void Add(string name, string description, string qr, ReasonCode reason, DateTimeOffset? at = null) =>
-            vectors.Add(new TestVector(name, description, qr, at ?? now,
-                (reason == ReasonCode.None ? Verdict.Valid : ReasonCatalogue.Get(reason).Verdict).ToString().ToUpperInvariant(),
-                reason == ReasonCode.None ? null : ReasonCatalogue.WireName(reason)));
+            vectors.Add(VectorSet.Vector(name, description, qr, reason, at ?? now));
 
         var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Chongqing).Numbered(7001).Build();
         var issuer = SampleKeys.IssuerOf(licence);

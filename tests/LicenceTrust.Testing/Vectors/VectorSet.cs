@@ -40,9 +40,7 @@ public static class VectorSet
         var vectors = new List<TestVector>();
         var now = TestClock.Now;
         void Add(string name, string description, string qr, ReasonCode reason, DateTimeOffset? at = null) =>
-            vectors.Add(new TestVector(name, description, qr, at ?? now,
-                (reason == ReasonCode.None ? Verdict.Valid : ReasonCatalogue.Get(reason).Verdict).ToString().ToUpperInvariant(),
-                reason == ReasonCode.None ? null : ReasonCatalogue.WireName(reason)));
+            vectors.Add(Vector(name, description, qr, reason, at ?? now));
 
         foreach (var province in Province.All)
         {
@@ -103,6 +101,12 @@ public static class VectorSet
         Check(file);
         return file;
     }
+
+    /// <summary>A vector whose expected verdict is the one <paramref name="reason"/> implies (VALID for none).</summary>
+    internal static TestVector Vector(string name, string description, string qr, ReasonCode reason, DateTimeOffset at) =>
+        new(name, description, qr, at,
+            (reason == ReasonCode.None ? Verdict.Valid : ReasonCatalogue.Get(reason).Verdict).ToString().ToUpperInvariant(),
+            reason == ReasonCode.None ? null : ReasonCatalogue.WireName(reason));
 
     /// <summary>Verifies every vector against the sample trust store; throws on the first mismatch.</summary>
     public static void Check(VectorFile file)
