@@ -2,6 +2,14 @@ using System.Formats.Cbor;
 
 namespace LicenceTrust.Core.Codec;
 
+/// <summary>The protected header of a signed LicenceTrust document (status list, receipt, trust document), as far as readers use it.</summary>
+/// <param name="Alg">COSE algorithm id (label 1).</param>
+/// <param name="Kid">Key id bytes (label 4).</param>
+/// <param name="ContentType">Content type (label 3).</param>
+/// <param name="Typ">Media type of the whole message (label 16).</param>
+/// <param name="X5Chain">The signing certificate, DER (label 33).</param>
+public sealed record DocumentHeader(long? Alg, byte[]? Kid, string? ContentType, string? Typ, byte[]? X5Chain);
+
 /// <summary>The COSE_Sign1 envelope (RFC 9052 §4.2) as LicenceTrust writes it.</summary>
 public static class CoseSign1
 {
@@ -66,5 +74,31 @@ public static class CoseSign1
         }
 
         return (protectedHeader, payload, signature);
+    }
+
+    /// <summary>Reads the labels documents use from a protected header (strict CBOR; other labels skipped).</summary>
+    /// <exception cref="CborContentException">Not well-formed CBOR.</exception>
+    /// <exception cref="InvalidOperationException">Not a map with integer labels, or a label of the wrong type.</exception>
+    public static DocumentHeader ReadDocumentHeader(byte[] protectedHeader)
+    {
+        long? alg = null;
+        byte[]? kid = null, x5chain = null;
+        string? contentType = null, typ = null;
+        var reader = new CborReader(protectedHeader, CborConformanceMode.Strict);
+        var count = reader.ReadStartMap();
+        for (var i = 0; i < count; i++)
+        {
+            switch (reader.ReadInt32())
+            {
+                case CredentialFormat.Header.Alg: alg = reader.ReadInt64(); break;
+                case CredentialFormat.Header.Kid: kid = reader.ReadByteString(); break;
+                case CredentialFormat.Header.ContentType: contentType = reader.ReadTextString(); break;
+                case CredentialFormat.Header.Typ: typ = reader.ReadTextString(); break;
+                case CredentialFormat.Header.X5Chain: x5chain = reader.ReadByteString(); break;
+                default: reader.SkipValue(); break;
+            }
+        }
+
+        return new DocumentHeader(alg, kid, contentType, typ, x5chain);
     }
 }

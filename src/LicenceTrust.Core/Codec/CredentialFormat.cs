@@ -14,7 +14,10 @@ public static class CredentialFormat
     {
         public const int Alg = 1;
         public const int Crit = 2;
+        public const int ContentType = 3;
         public const int Kid = 4;
+        public const int Typ = 16;
+        public const int X5Chain = 33;
     }
 
     /// <summary>CWT claim keys (RFC 8392; status from the IETF Token Status List).</summary>

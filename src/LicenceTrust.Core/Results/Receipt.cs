@@ -12,7 +12,6 @@ namespace LicenceTrust.Core.Results;
 /// </summary>
 public static class Receipt
 {
-    private const int ContentTypeHeader = 3;
     private const string ContentType = "application/json";
 
     public static byte[] Sign(ReadOnlySpan<byte> json, ICredentialSigner signer, KeyId kid)
@@ -22,7 +21,7 @@ public static class Receipt
         header.WriteStartMap(3);
         header.WriteInt32(CredentialFormat.Header.Alg);
         header.WriteInt32(signer.Algorithm.CoseId);
-        header.WriteInt32(ContentTypeHeader);
+        header.WriteInt32(CredentialFormat.Header.ContentType);
         header.WriteTextString(ContentType);
         header.WriteInt32(CredentialFormat.Header.Kid);
         header.WriteByteString(kid.ToBytes());
@@ -44,22 +43,7 @@ public static class Receipt
         {
             var (protectedHeader, payload, signature) = CoseSign1.ReadEnvelope(receipt);
 
-            long? alg = null;
-            byte[]? kid = null;
-            string? contentType = null;
-            var header = new CborReader(protectedHeader, CborConformanceMode.Strict);
-            var count = header.ReadStartMap();
-            for (var i = 0; i < count; i++)
-            {
-                switch (header.ReadInt32())
-                {
-                    case CredentialFormat.Header.Alg: alg = header.ReadInt64(); break;
-                    case CredentialFormat.Header.Kid: kid = header.ReadByteString(); break;
-                    case ContentTypeHeader: contentType = header.ReadTextString(); break;
-                    default: header.SkipValue(); break;
-                }
-            }
-
+            var (alg, kid, contentType, _, _) = CoseSign1.ReadDocumentHeader(protectedHeader);
             if (contentType != ContentType || kid is null || !KeyId.TryRead(kid, out var keyId) || alg is null)
             {
                 error = "not a LicenceTrust receipt (content type, kid or alg missing)";

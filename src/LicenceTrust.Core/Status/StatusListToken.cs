@@ -22,7 +22,6 @@ public sealed record StatusList(string Uri, DateTimeOffset IssuedAt, DateTimeOff
 public static class StatusListToken
 {
     public const string MediaType = "application/statuslist+cwt";
-    private const int TypHeader = 16;
     private const int Sub = 2;
     private const int Ttl = 65534;
     private const int StatusListClaim = 65533;
@@ -38,7 +37,7 @@ public static class StatusListToken
         header.WriteInt32(signer.Algorithm.CoseId);
         header.WriteInt32(CredentialFormat.Header.Kid);
         header.WriteByteString(kid.ToBytes());
-        header.WriteInt32(TypHeader);
+        header.WriteInt32(CredentialFormat.Header.Typ);
         header.WriteTextString(MediaType);
         header.WriteEndMap();
         var protectedHeader = header.Encode();
@@ -84,21 +83,8 @@ public static class StatusListToken
         {
             var (protectedHeader, payload, signature) = CoseSign1.ReadEnvelope(token);
 
-            var header = new CborReader(protectedHeader, CborConformanceMode.Strict);
-            long? alg = null;
-            string? typ = null;
-            var count = header.ReadStartMap();
-            for (var i = 0; i < count; i++)
-            {
-                switch (header.ReadInt32())
-                {
-                    case CredentialFormat.Header.Alg: alg = header.ReadInt64(); break;
-                    case TypHeader: typ = header.ReadTextString(); break;
-                    default: header.SkipValue(); break;
-                }
-            }
-
-            if (typ != MediaType || alg != key.Algorithm.CoseId)
+            var header = CoseSign1.ReadDocumentHeader(protectedHeader);
+            if (header.Typ != MediaType || header.Alg != key.Algorithm.CoseId)
             {
                 error = "not a status list token for this key's algorithm";
                 return null;

@@ -14,9 +14,6 @@ namespace LicenceTrust.Core.Trust;
 /// </summary>
 public static class SignedDocument
 {
-    private const int TypHeader = 16;
-    private const int X5ChainHeader = 33;
-
     public static byte[] Sign(string type, ReadOnlySpan<byte> payload, ICredentialSigner signer, ReadOnlySpan<byte> signerCertificateDer)
     {
         ArgumentNullException.ThrowIfNull(signer);
@@ -26,9 +23,9 @@ public static class SignedDocument
         header.WriteInt32(signer.Algorithm.CoseId);
         header.WriteInt32(CredentialFormat.Header.Kid);
         header.WriteByteString(KeyId.ForCertificate(signerCertificateDer).ToBytes());
-        header.WriteInt32(TypHeader);
+        header.WriteInt32(CredentialFormat.Header.Typ);
         header.WriteTextString(type);
-        header.WriteInt32(X5ChainHeader);
+        header.WriteInt32(CredentialFormat.Header.X5Chain);
         header.WriteByteString(signerCertificateDer);
         header.WriteEndMap();
         var protectedHeader = header.Encode();
@@ -47,23 +44,7 @@ public static class SignedDocument
         try
         {
             var (protectedHeader, payload, signature) = CoseSign1.ReadEnvelope(document);
-            long? alg = null;
-            byte[]? kid = null, certificate = null;
-            string? typ = null;
-            var header = new CborReader(protectedHeader, CborConformanceMode.Strict);
-            var count = header.ReadStartMap();
-            for (var i = 0; i < count; i++)
-            {
-                switch (header.ReadInt32())
-                {
-                    case CredentialFormat.Header.Alg: alg = header.ReadInt64(); break;
-                    case CredentialFormat.Header.Kid: kid = header.ReadByteString(); break;
-                    case TypHeader: typ = header.ReadTextString(); break;
-                    case X5ChainHeader: certificate = header.ReadByteString(); break;
-                    default: header.SkipValue(); break;
-                }
-            }
-
+            var (alg, kid, _, typ, certificate) = CoseSign1.ReadDocumentHeader(protectedHeader);
             if (typ != type || alg is null || kid is null || certificate is null)
             {
                 error = $"not a {type} (typ, alg, kid or x5chain missing)";
