@@ -4,15 +4,8 @@
 # given time, sampling the node's memory (RSS) every 30 s. Prints errors (non-2xx, socket errors).
 # Usage: bash benchmarks/soak.sh [seconds=600]
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-600}"; port=5071
-work=$(mktemp -d); node_pid=""
-cleanup() { [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-command -v wrk >/dev/null || { echo "install wrk: apt-get install wrk" >&2; exit 1; }
-dotnet build -c Release "$root/src/LicenceTrust.Cli" >/dev/null
-dotnet build -c Release "$root/src/LicenceTrust.Server" >/dev/null
-lt() { dotnet "$root/src/LicenceTrust.Cli/bin/Release/net10.0/licencetrust.dll" "$@"; }
+source "$(dirname "${BASH_SOURCE[0]}")/load-common.sh"
 
 db="$work/cq.db"
 lt demo csv --province cq --type 营业执照 --count 60000 --out "$work/corpus.csv" >/dev/null
@@ -36,11 +29,7 @@ issue = {"typeCode": licence["typeCode"], "number": licence["number"], "holder":
 open(f"{work}/issue.json", "w").write(json.dumps(issue, ensure_ascii=False))
 PY
 
-dotnet "$root/src/LicenceTrust.Server/bin/Release/net10.0/LicenceTrust.Server.dll" --urls "http://127.0.0.1:$port" \
-  --Node:Database="$db" --Node:KeysDirectory="$root/keys-sample" --Node:SeedDemo=false \
-  --Node:AnonymousRateLimitPerSecond=100000 --Node:RateLimitPerSecond=100000 --Logging:LogLevel:Default=Warning >/dev/null 2>&1 &
-node_pid=$!
-for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
+start_node "$port" "$db"
 
 soak() { # seconds delay-ms connections revoke-list
   BODIES="$work/verify.bodies" REVOKE="$work/revoke-$4.ids" ISSUE="$work/issue.json" KEY="$key" DELAY_MS="$2" \

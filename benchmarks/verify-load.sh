@@ -7,15 +7,8 @@
 # half), so the signature memo never hits in (b) and (c); the warm-up uses other bodies.
 # Usage: bash benchmarks/verify-load.sh [seconds=10] [SM2 credentials=100000] (ES256: 1.5 times as many)
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-10}"; count="${2:-100000}"; port=5070
-work=$(mktemp -d); node_pid=""
-cleanup() { [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-command -v wrk >/dev/null || { echo "install wrk: apt-get install wrk" >&2; exit 1; }
-dotnet build -c Release "$root/src/LicenceTrust.Cli" >/dev/null
-dotnet build -c Release "$root/src/LicenceTrust.Server" >/dev/null
-lt() { dotnet "$root/src/LicenceTrust.Cli/bin/Release/net10.0/licencetrust.dll" "$@"; }
+source "$(dirname "${BASH_SOURCE[0]}")/load-common.sh"
 
 db="$work/cq.db"
 lt demo csv --province cq --type 营业执照 --count "$count" --out "$work/sm2.csv" >/dev/null
@@ -35,11 +28,7 @@ with open(f"{work}/one.bodies", "w") as f:
     f.write(json.dumps({"qrText": rows[0][1]}) + "\n")
 PY
 
-dotnet "$root/src/LicenceTrust.Server/bin/Release/net10.0/LicenceTrust.Server.dll" --urls "http://127.0.0.1:$port" \
-  --Node:Database="$db" --Node:KeysDirectory="$root/keys-sample" --Node:SeedDemo=false \
-  --Node:AnonymousRateLimitPerSecond=100000 --Node:BenchmarkEndpoints=true --Logging:LogLevel:Default=Warning >/dev/null 2>&1 &
-node_pid=$!
-for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
+start_node "$port" "$db" --Node:BenchmarkEndpoints=true
 
 run() { # label bodies path delay-ms connections
   echo "== $1"

@@ -1,0 +1,21 @@
+# Sourced by the wrk load scripts (verify-load.sh, soak.sh): a work folder removed on exit, Release
+# builds of the CLI and the node, `lt` (the CLI), and `start_node PORT DB [settings…]`, which starts a
+# Chongqing node on SQLite with the sample keys and no request limits, and waits until it is ready.
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work=$(mktemp -d); node_pid=""
+cleanup() { [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+command -v wrk >/dev/null || { echo "install wrk: apt-get install wrk" >&2; exit 1; }
+dotnet build -c Release "$root/src/LicenceTrust.Cli" >/dev/null
+dotnet build -c Release "$root/src/LicenceTrust.Server" >/dev/null
+lt() { dotnet "$root/src/LicenceTrust.Cli/bin/Release/net10.0/licencetrust.dll" "$@"; }
+
+start_node() {
+  local port=$1 db=$2; shift 2
+  dotnet "$root/src/LicenceTrust.Server/bin/Release/net10.0/LicenceTrust.Server.dll" --urls "http://127.0.0.1:$port" \
+    --Node:Database="$db" --Node:KeysDirectory="$root/keys-sample" --Node:SeedDemo=false \
+    --Node:AnonymousRateLimitPerSecond=100000 --Node:RateLimitPerSecond=100000 --Logging:LogLevel:Default=Warning "$@" >/dev/null 2>&1 &
+  node_pid=$!
+  for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && return 0; sleep 0.5; done
+  echo "the node did not become ready" >&2; exit 1
+}
