@@ -23,6 +23,9 @@ public sealed class PeerState(PeerOptions options)
 
     public int ConsecutiveFailures { get; set; }
 
+    /// <summary>Why the last pass could not store what it accepted (this node's database); null when all was stored.</summary>
+    public string? PersistenceError { get; set; }
+
     /// <summary>Revocation propagation: from a change committed at the peer to this node applying it.</summary>
     public TimeSpan? LastPropagationDelay { get; set; }
 

@@ -41,6 +41,8 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
     private readonly PeerOptions _options = state.Options;
     private readonly Province _peer = Province.FromNodeId(state.Options.Province);
     private TrustAnchor? _root;
+    private readonly HashSet<string> _unsaved = new(StringComparer.Ordinal);
+    private string? _persistenceError;
 
     public PeerState State => state;
 
@@ -71,6 +73,7 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
     {
         state.LastAttempt = time.GetUtcNow();
         var problems = new List<string>();
+        _persistenceError = null;
         try
         {
             await SyncRootAsync(cancellationToken);
@@ -87,6 +90,7 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
             problems.Add(e is TaskCanceledException ? $"timed out after {_options.TimeoutSeconds} s" : e.Message);
         }
 
+        state.PersistenceError = _persistenceError;
         if (problems.Count == 0)
         {
             state.LastSuccess = time.GetUtcNow();
@@ -119,22 +123,22 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
             throw new SyncRefusedException(error);
         }
 
-        if (_root is null || _root.Fingerprint != root!.Fingerprint)
+        if (_root is null || _root.Fingerprint != root!.Fingerprint || _unsaved.Contains(RootKind))
         {
             _root = root;
-            await store.SavePeerDocumentAsync(new PeerDocument(_options.Province, RootKind, 0, null, der, time.GetUtcNow()), cancellationToken);
+            await PersistAsync(RootKind, () => store.SavePeerDocumentAsync(new PeerDocument(_options.Province, RootKind, 0, null, der, time.GetUtcNow()), cancellationToken));
         }
     }
 
     private async Task SyncTrustListAsync(List<string> problems, CancellationToken cancellationToken)
     {
         var current = trust.Peer(_peer);
-        using var response = await SendAsync(HttpMethod.Get, "/api/v1/trust-list", current is null ? null : ETagOf(current.List.Sequence), cancellationToken);
+        using var response = await SendAsync(HttpMethod.Get, "/api/v1/trust-list", current is null || _unsaved.Contains(TrustListKind) ? null : ETagOf(current.List.Sequence), cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotModified && current is not null)
         {
             var now = time.GetUtcNow();
             trust.TouchPeer(_peer, now);
-            await store.TouchPeerDocumentAsync(_options.Province, TrustListKind, now, cancellationToken);
+            await PersistAsync(TrustListKind, () => store.TouchPeerDocumentAsync(_options.Province, TrustListKind, now, cancellationToken));
             return;
         }
 
@@ -153,8 +157,8 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
         }
 
         var fetched = time.GetUtcNow();
-        await store.SavePeerDocumentAsync(new PeerDocument(_options.Province, TrustListKind, list.Sequence, ETagOf(list.Sequence), bytes, fetched), cancellationToken);
         trust.SetPeer(new PeerTrust(_root!, list, fetched, bytes));
+        await PersistAsync(TrustListKind, () => store.SavePeerDocumentAsync(new PeerDocument(_options.Province, TrustListKind, list.Sequence, ETagOf(list.Sequence), bytes, fetched), cancellationToken));
     }
 
     private async Task SyncStatusListsAsync(List<string> problems, CancellationToken cancellationToken)
@@ -172,12 +176,12 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
         {
             var cached = state.StatusList(entry.Uri);
             var kind = StatusListKindPrefix + entry.Uri;
-            using var response = await SendAsync(HttpMethod.Get, $"/api/v1/status-lists/{entry.Id}", cached is null ? null : $"\"{entry.Id}-{cached.Version}\"", cancellationToken);
+            using var response = await SendAsync(HttpMethod.Get, $"/api/v1/status-lists/{entry.Id}", cached is null || _unsaved.Contains(kind) ? null : $"\"{entry.Id}-{cached.Version}\"", cancellationToken);
             var now = time.GetUtcNow();
             if (response.StatusCode == HttpStatusCode.NotModified && cached is not null)
             {
                 state.SetStatusList(cached with { FetchedAt = now });
-                await store.TouchPeerDocumentAsync(_options.Province, kind, now, cancellationToken);
+                await PersistAsync(kind, () => store.TouchPeerDocumentAsync(_options.Province, kind, now, cancellationToken));
                 continue;
             }
 
@@ -202,14 +206,33 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
             }
 
             var version = VersionOf(response) ?? entry.Version;
-            await store.SavePeerDocumentAsync(new PeerDocument(_options.Province, kind, version, response.Headers.ETag?.Tag, bytes, now), cancellationToken);
             state.SetStatusList(new CachedStatusList(list, version, now));
+            await PersistAsync(kind, () => store.SavePeerDocumentAsync(new PeerDocument(_options.Province, kind, version, response.Headers.ETag?.Tag, bytes, now), cancellationToken));
             if (cached is not null && list.UpdatedAt is { } updated && updated > cached.List.UpdatedAt)
             {
                 var delay = now - updated;
                 state.LastPropagationDelay = delay;
                 Propagation.Record(delay.TotalMilliseconds, new KeyValuePair<string, object?>("peer", _options.Province));
             }
+        }
+    }
+
+    /// <summary>
+    /// Stores an accepted document. It is already in force in memory: this node's own database being
+    /// down must not keep a peer's revocations from verification, so a failed write is only recorded
+    /// (<see cref="PeerState.PersistenceError"/>) and the next pass fetches that document whole and writes again.
+    /// </summary>
+    private async Task PersistAsync(string kind, Func<Task> write)
+    {
+        try
+        {
+            await write();
+            _unsaved.Remove(kind);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _unsaved.Add(kind);
+            _persistenceError ??= $"{kind} not stored: {e.GetType().Name}: {e.Message}";
         }
     }
 

@@ -8,9 +8,10 @@ namespace LicenceTrust.Server.Hosting;
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer lt_…</c> or <c>X-Api-Key: lt_…</c> against the hashed keys.
-/// No key → anonymous (public endpoints still work); a wrong key → 401.
+/// No key → anonymous (public endpoints still work); a wrong key → 401. With the database down, a key
+/// that authenticated lately still does (<see cref="RecentApiKeys"/>); any other gets 503.
 /// </summary>
-public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyService keys)
+public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyService keys, RecentApiKeys recent)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -31,11 +32,23 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
             return AuthenticateResult.NoResult();
         }
 
-        var actor = await keys.AuthenticateAsync(presented, Context.RequestAborted);
+        Actor? actor;
+        try
+        {
+            actor = await keys.AuthenticateAsync(presented, Context.RequestAborted);
+        }
+        catch (System.Data.Common.DbException) when (recent.Recall(presented) is { } known)
+        {
+            actor = known;
+        }
+
         if (actor is null)
         {
+            recent.Forget(presented);
             return AuthenticateResult.Fail("unknown or revoked API key");
         }
+
+        recent.Remember(presented, actor);
 
         var claims = new List<Claim> { new(ClaimTypes.Name, actor.Name), new(ClaimTypes.Role, actor.Role.ToString()), new(KeyIdClaim, presented[3..15]) };
         if (actor.AuthorityCode is not null)

@@ -158,6 +158,11 @@ public sealed class FederationSyncService(FederationPeers peers, NoticeSender no
                     problems = [e.GetType().Name];
                 }
 
+                if (sync.State.PersistenceError is { } unsaved)
+                {
+                    logger.LogWarning("Sync with {Peer}: in force, but not stored ({Error}); will store again", options.Province, unsaved);
+                }
+
                 if (problems.Count > 0)
                 {
                     logger.LogWarning("Sync with {Peer} at {BaseUrl}: {Problems}", options.Province, options.BaseUrl, string.Join("; ", problems));

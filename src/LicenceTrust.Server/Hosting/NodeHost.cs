@@ -211,6 +211,8 @@ public static class NodeHost
 
     public static void AddApiKeyAuthentication(this WebApplicationBuilder builder)
     {
+        // How long before an outage a key must have been seen to keep working through it.
+        builder.Services.TryAddSingleton(sp => new RecentApiKeys(sp.GetRequiredService<TimeProvider>(), TimeSpan.FromMinutes(15)));
         // Systems present an API key; counter staff sign in on the QR page and carry a cookie. A request
         // with a key is judged by the key alone; challenges and refusals always answer as the API does (401/403).
         builder.Services.AddAuthentication(NodeScheme)

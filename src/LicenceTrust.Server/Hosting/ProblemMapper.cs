@@ -30,15 +30,18 @@ public sealed class ProblemMapper(IProblemDetailsService problems, ILogger<Probl
             _ => null,
         };
 
+        // Logs name the route template, never the path: a path can carry a licence identifier.
+        var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
         if (exception is System.Data.Common.DbException)
         {
-            logger.LogError(exception, "Database unavailable on {Method} {Path}", context.Request.Method, context.Request.Path);
+            // One line per refused request during an outage, without a stack trace each time.
+            logger.LogWarning("Database unavailable on {Method} {Route}: {Error}", context.Request.Method, route, exception.GetType().Name + ": " + exception.Message);
             context.Response.Headers.RetryAfter = "5";
         }
 
         if (error is null)
         {
-            logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+            logger.LogError(exception, "Unhandled error on {Method} {Route}", context.Request.Method, route);
             error = new LicenceTrustError(ErrorKind.Unavailable, "INTERNAL_ERROR", "服务内部错误，请稍后重试 (an internal error occurred; retry later).");
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
         }
