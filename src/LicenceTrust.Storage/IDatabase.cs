@@ -40,6 +40,9 @@ public interface IDatabase
     /// <summary>The most parameters one statement may carry (multi-row inserts are split to fit).</summary>
     int MaxParameters { get; }
 
+    /// <summary>Whether the error is the engine saying its disk (or its file size cap) is full.</summary>
+    bool IsOutOfSpace(DbException exception);
+
     /// <summary>Applies pending migrations; returns their names.</summary>
     IReadOnlyList<string> Migrate();
 }

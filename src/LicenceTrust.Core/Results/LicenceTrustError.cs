@@ -26,6 +26,9 @@ public enum ErrorKind
 
     /// <summary>The content is larger than the operation takes (413).</summary>
     TooLarge,
+
+    /// <summary>The node's storage is full: nothing can be written until an operator makes room (507).</summary>
+    StorageFull,
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LicenceTrust.Core.Results;
+using LicenceTrust.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -9,7 +10,7 @@ namespace LicenceTrust.Server.Hosting;
 /// The one place where errors become RFC 9457 problem details. Known errors keep their code, field and
 /// detail; anything else is logged and answered with a generic 500 that reveals nothing.
 /// </summary>
-public sealed class ProblemMapper(IProblemDetailsService problems, ILogger<ProblemMapper> logger) : IExceptionHandler
+public sealed class ProblemMapper(IProblemDetailsService problems, IDatabase database, ILogger<ProblemMapper> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -23,16 +24,23 @@ public sealed class ProblemMapper(IProblemDetailsService problems, ILogger<Probl
             BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => new LicenceTrustError(ErrorKind.Validation, "UNSUPPORTED_MEDIA_TYPE",
                 "请求体应为application/json (send the body as application/json)."),
             BadHttpRequestException bad => new LicenceTrustError(ErrorKind.Validation, "REQUEST_INVALID", bad.Message),
-            // The database is down or unreachable: a retryable 503, not an internal error. Nothing was
-            // written, because every change is one transaction.
+            // The database's disk is full: retrying will not help until an operator makes room. Nothing
+            // was written, because every change is one transaction.
+            System.Data.Common.DbException full when database.IsOutOfSpace(full) => new LicenceTrustError(ErrorKind.StorageFull, "STORAGE_FULL",
+                "节点存储空间已满，未做任何更改，请联系运维人员 (the node's storage is full; nothing was changed; the operator must make room)."),
+            // The database is down or unreachable: a retryable 503, not an internal error.
             System.Data.Common.DbException => new LicenceTrustError(ErrorKind.Unavailable, "DATABASE_UNAVAILABLE",
                 "数据库暂时不可用，未做任何更改，请稍后重试 (the database is unavailable; nothing was changed; retry shortly)."),
             _ => null,
         };
 
         // Logs name the route template, never the path: a path can carry a licence identifier.
-        var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
-        if (exception is System.Data.Common.DbException)
+        var route = (context.Features.Get<IExceptionHandlerFeature>()?.Endpoint as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
+        if (error?.Kind == ErrorKind.StorageFull)
+        {
+            logger.LogCritical("Storage full on {Method} {Route}: {Error}", context.Request.Method, route, exception.Message);
+        }
+        else if (exception is System.Data.Common.DbException)
         {
             // One line per refused request during an outage, without a stack trace each time.
             logger.LogWarning("Database unavailable on {Method} {Route}: {Error}", context.Request.Method, route, exception.GetType().Name + ": " + exception.Message);
@@ -62,6 +70,7 @@ public sealed class ProblemMapper(IProblemDetailsService problems, ILogger<Probl
         ErrorKind.Conflict => StatusCodes.Status409Conflict,
         ErrorKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
         ErrorKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
+        ErrorKind.StorageFull => StatusCodes.Status507InsufficientStorage,
         _ => StatusCodes.Status503ServiceUnavailable,
     };
 

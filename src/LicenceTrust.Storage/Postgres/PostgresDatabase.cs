@@ -43,6 +43,9 @@ public sealed class PostgresDatabase(string connectionString) : IDatabase
         return transaction;
     }
 
+    /// <summary>SQLSTATE 53100 disk_full (class 53, insufficient resources).</summary>
+    public bool IsOutOfSpace(DbException exception) => exception is PostgresException { SqlState: PostgresErrorCodes.DiskFull };
+
     public string InList(string column, string parameter) => $"{column} = ANY(@{parameter})";
 
     public string Page(string orderedSelect) => orderedSelect + " LIMIT @Limit OFFSET @Offset";

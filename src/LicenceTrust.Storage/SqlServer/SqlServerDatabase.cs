@@ -13,6 +13,9 @@ public sealed class SqlServerDatabase(string connectionString) : IDatabase
     /// <summary>SQL Server takes at most 2,100 parameters a statement.</summary>
     public int MaxParameters => 2000;
 
+    /// <summary>1105: the filegroup is full; 9002: the transaction log is full.</summary>
+    public bool IsOutOfSpace(DbException exception) => exception is SqlException { Number: 1105 or 9002 };
+
     public string Dialect => "SqlServer";
 
     public string Description

@@ -26,6 +26,9 @@ public sealed class SqliteDatabase : IDatabase
 
     public int MaxParameters => 30000;
 
+    /// <summary>SQLITE_FULL (13): the file system, or a max_page_count, allows no more pages.</summary>
+    public bool IsOutOfSpace(DbException exception) => exception is SqliteException { SqliteErrorCode: 13 };
+
     public int RowsPerInsert => 1;
 
     public string Dialect => "Sqlite";
