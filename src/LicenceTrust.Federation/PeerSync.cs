@@ -35,6 +35,7 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
     public const string MeterName = "LicenceTrust.Federation";
 
     private static readonly Meter Meter = new(MeterName);
+    private static readonly System.Diagnostics.ActivitySource Tracing = new(MeterName);
     private static readonly Histogram<double> Propagation = Meter.CreateHistogram<double>(
         "licencetrust.federation.propagation_delay", "ms", "From a status change committed at the peer to this node applying it.");
 
@@ -71,6 +72,7 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
     /// <summary>One pass. Returns the problems met (already recorded in the state); empty when all went well.</summary>
     public async Task<IReadOnlyList<string>> SyncOnceAsync(CancellationToken cancellationToken)
     {
+        using var span = Tracing.StartActivity("licencetrust.peer_sync")?.SetTag("licencetrust.peer", _options.Province);
         state.LastAttempt = time.GetUtcNow();
         var problems = new List<string>();
         _persistenceError = null;
@@ -91,6 +93,11 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
         }
 
         state.PersistenceError = _persistenceError;
+        if (problems.Count > 0)
+        {
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, string.Join("; ", problems));
+        }
+
         if (problems.Count == 0)
         {
             state.LastSuccess = time.GetUtcNow();

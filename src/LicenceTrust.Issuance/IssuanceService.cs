@@ -39,6 +39,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
     public async Task<IssueOutcome> IssueAsync(IssueCommand command, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
+        using var span = Tracing.StartActivity("licencetrust.issue")?.SetTag("licencetrust.type", command.TypeCode);
         var authorityCode = RequireAuthority(actor);
         if (command.IdempotencyKey is { Length: > 100 })
         {
@@ -64,6 +65,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
             await StoreIssuedAsync(unit, record, command.IdempotencyKey, actor, now);
             return new IssueOutcome(record, Replayed: false);
         }, cancellationToken);
+        span?.SetTag("licencetrust.replayed", outcome.Replayed);
         if (!outcome.Replayed)
         {
             Issued.Add(1, new KeyValuePair<string, object?>("type", type.Code.Value));
@@ -82,6 +84,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
     public async Task<IReadOnlyList<BatchRowResult>> IssueBatchAsync(IReadOnlyList<BatchRow> rows, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        using var span = Tracing.StartActivity("licencetrust.issue_batch")?.SetTag("licencetrust.rows", rows.Count);
         var authorityCode = RequireAuthority(actor);
         var results = new BatchRowResult?[rows.Count];
         var valid = new List<(int Position, LicenceType Type, IssuerSigning Signing)>();
@@ -167,6 +170,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
     /// <summary>Issues the next version of a licence and marks the old one SUPERSEDED, in one transaction.</summary>
     public async Task<LicenceRecord> SupersedeAsync(string identifier, IssueCommand replacement, string reason, Actor actor, CancellationToken cancellationToken = default)
     {
+        using var span = Tracing.StartActivity("licencetrust.supersede");
         var (record, old) = await SupersedeCoreAsync(identifier, replacement, reason, actor, cancellationToken);
         Committed(new StatusChange(old.Identifier, old.StatusList, old.StatusIndex, LicenceStatus.Superseded));
         Issued.Add(1, new KeyValuePair<string, object?>("type", record.Licence.TypeCode.Value));
@@ -180,6 +184,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
     public const string MeterName = "LicenceTrust.Issuance";
 
     private static readonly System.Diagnostics.Metrics.Meter Meter = new(MeterName);
+    private static readonly System.Diagnostics.ActivitySource Tracing = new(MeterName);
     private static readonly System.Diagnostics.Metrics.Counter<long> Issued = Meter.CreateCounter<long>("licencetrust.licences.issued", description: "Licences issued, by licence type.");
     private static readonly System.Diagnostics.Metrics.Counter<long> Changes = Meter.CreateCounter<long>("licencetrust.status.changes", description: "Status changes, by new status.");
 
@@ -220,6 +225,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
 
     public async Task<LicenceRecord> ChangeStatusAsync(string identifier, StatusAction action, string reason, Actor actor, CancellationToken cancellationToken = default)
     {
+        using var span = Tracing.StartActivity("licencetrust.status_change")?.SetTag("licencetrust.action", action.ToString());
         RequireAuthority(actor);
         RequireReason(reason);
         var target = action switch

@@ -26,16 +26,22 @@ public sealed class VerificationService(CredentialVerifier credentials, IStatusS
     public const string MeterName = "LicenceTrust.Verification";
 
     private static readonly System.Diagnostics.Metrics.Meter Meter = new(MeterName);
+    private static readonly System.Diagnostics.ActivitySource Tracing = new(MeterName);
     private static readonly System.Diagnostics.Metrics.Counter<long> Answers = Meter.CreateCounter<long>("licencetrust.verifications", description: "Verifications by verdict and first reason.");
     private static readonly System.Diagnostics.Metrics.Histogram<double> Duration = Meter.CreateHistogram<double>("licencetrust.verification.duration", "ms", "Time to verify one QR text, status included.");
 
     public async Task<NodeVerification> VerifyAsync(string? qrText, CancellationToken cancellationToken = default)
     {
+        using var span = Tracing.StartActivity("licencetrust.verify");
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var outcome = await VerifyCoreAsync(qrText, cancellationToken);
         var verdict = new KeyValuePair<string, object?>("verdict", outcome.Result.Verdict.ToString().ToUpperInvariant());
-        Answers.Add(1, verdict, new KeyValuePair<string, object?>("reason", outcome.Result.Reasons.Count > 0 ? ReasonCatalogue.WireName(outcome.Result.Reasons[0]) : "NONE"));
+        var reason = new KeyValuePair<string, object?>("reason", outcome.Result.Reasons.Count > 0 ? ReasonCatalogue.WireName(outcome.Result.Reasons[0]) : "NONE");
+        Answers.Add(1, verdict, reason);
         Duration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, verdict);
+        // What was decided and on whose data; never what the licence says.
+        span?.SetTag("licencetrust.verdict", verdict.Value).SetTag("licencetrust.reason", reason.Value)
+            .SetTag("licencetrust.status", outcome.Status).SetTag("licencetrust.status_source", outcome.CheckedAgainst.StatusSource);
         return outcome;
     }
 

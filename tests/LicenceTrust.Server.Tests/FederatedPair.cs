@@ -17,6 +17,7 @@ public class FederatedPair : IAsyncLifetime
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("lt-pair-").FullName;
     private readonly Dictionary<string, Process> _processes = [];
+    private readonly Dictionary<string, System.Collections.Concurrent.ConcurrentQueue<string>> _output = new() { ["cq"] = new(), ["sc"] = new() };
     private readonly Dictionary<string, int> _ports = new() { ["cq"] = FreePorts.Next(), ["sc"] = FreePorts.Next() };
 
     /// <summary>Seconds a peer status list stays fresh; past it (and with the peer down) verification says CHECK.</summary>
@@ -24,6 +25,9 @@ public class FederatedPair : IAsyncLifetime
 
     /// <summary>The Chongqing node's agreement file, when a test narrows what it recognises.</summary>
     protected virtual string? ChongqingAgreement => null;
+
+    /// <summary>The nodes' default log level (their standard output is kept, see <see cref="Output"/>).</summary>
+    protected virtual string LogLevel => "Warning";
 
     public const double SyncIntervalSeconds = 0.5;
 
@@ -46,6 +50,9 @@ public class FederatedPair : IAsyncLifetime
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
     }
+
+    /// <summary>What the node wrote to standard output so far, a line each.</summary>
+    public IReadOnlyList<string> Output(string province) => [.. _output[province]];
 
     public Uri BaseOf(string province) => new($"http://127.0.0.1:{_ports[province]}");
 
@@ -75,14 +82,14 @@ public class FederatedPair : IAsyncLifetime
             $"--Node:Database={Path.Combine(_folder, province + ".db")}",
             $"--Node:KeysDirectory={RepositoryPaths.KeysSample}",
             $"--Node:PublicBaseUrl=http://127.0.0.1:{_ports[province]}",
-            "--Logging:LogLevel:Default=Warning",
+            $"--Logging:LogLevel:Default={LogLevel}",
             $"--Node:Peers:0:Province={peer}",
             $"--Node:Peers:0:BaseUrl=http://127.0.0.1:{_ports[peer]}",
             $"--Node:Peers:0:RootFingerprint={peerRoot}",
             $"--Node:Peers:0:SyncIntervalSeconds={SyncIntervalSeconds}",
             $"--Node:Peers:0:StatusMaxAgeSeconds={StatusMaxAgeSeconds}",
             "--Node:Peers:0:TimeoutSeconds=1") + agreement;
-        var process = Programs.Start(Programs.Server, arguments);
+        var process = Programs.Start(Programs.Server, arguments, output: _output[province].Enqueue);
         _processes[province] = process;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow.AddMinutes(1);

@@ -12,7 +12,8 @@ internal static class Programs
 
     public static string Server => Path.Combine(RepositoryPaths.Root, "src", "LicenceTrust.Server", "bin", Configuration, "net10.0", "LicenceTrust.Server.dll");
 
-    public static Process Start(string dll, string arguments, string? workingDirectory = null)
+    /// <summary>Starts a program; <paramref name="output"/> gets each line of its standard output (else it is drained).</summary>
+    public static Process Start(string dll, string arguments, string? workingDirectory = null, Action<string>? output = null)
     {
         var start = new ProcessStartInfo("dotnet", $"{dll} {arguments}")
         {
@@ -22,7 +23,13 @@ internal static class Programs
         };
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is not null)
+            {
+                output?.Invoke(line.Data);
+            }
+        };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

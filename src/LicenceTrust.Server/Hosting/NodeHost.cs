@@ -28,6 +28,7 @@ public static class NodeHost
         }
 
         builder.AddNode();
+        builder.AddNodeLogging();
         builder.AddNodeTelemetry();
         builder.AddApiKeyAuthentication();
         builder.AddNodeRateLimits();
