@@ -194,21 +194,10 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
 
             Expect(response, HttpStatusCode.OK, "status list");
             var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            if (StatusListToken.TryRead(bytes, signer.Key, out var error) is not { } list)
+            var check = StatusListRules.Check(bytes, signer.Key, entry.Uri, now, cached?.List);
+            if (check.List is not { } list)
             {
-                problems.Add($"status list {entry.Id} refused: {error}");
-                continue;
-            }
-
-            if (list.Uri != entry.Uri || list.ExpiresAt <= now)
-            {
-                problems.Add($"status list {entry.Id} refused: its URI or expiry does not fit");
-                continue;
-            }
-
-            if (cached is not null && (list.UpdatedAt < cached.List.UpdatedAt || list.IssuedAt < cached.List.IssuedAt))
-            {
-                problems.Add($"status list {entry.Id} refused: older than the copy in use (rollback)");
+                problems.Add($"status list {entry.Id} refused: {check.Detail}");
                 continue;
             }
 

@@ -68,6 +68,32 @@ public class HostileVectorTests
     {
         var names = File.Value.Vectors.Select(v => v.Name).ToHashSet();
         Assert.Superset(new HashSet<string> { "padded-spaces", "wrong-prefix", "deep-cbor", "duplicate-header-keys", "huge-integer-claim", "alg-none", "alg-swap",
-            "signed-before-issuer-certificate", "issuer-certificate-expired", "sichuan-key-for-chongqing-authority" }, names);
+            "kid-collision", "signed-before-issuer-certificate", "issuer-certificate-expired", "sichuan-key-for-chongqing-authority" }, names);
+    }
+}
+
+/// <summary>The status-list half of the hostile corpus: each token gets its judgement; no forged, foreign, stale or replayed list is accepted.</summary>
+public class HostileStatusListTests
+{
+    private static readonly Lazy<StatusListVectorFile> File = new(() => VectorSet.Read<StatusListVectorFile>(Path.Combine(RepositoryPaths.Vectors, "hostile", "status-lists.json")));
+
+    public static TheoryData<string> Names() => [.. File.Value.Vectors.Select(v => v.Name)];
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void The_status_list_gets_its_expected_judgement(string name)
+    {
+        var vector = File.Value.Vectors.Single(v => v.Name == name);
+
+        Assert.Equal(vector.Expected, HostileStatusLists.Judge(vector));
+    }
+
+    [Fact]
+    public void The_corpus_holds_the_status_list_attacks_issue_7_names_and_accepts_only_genuine_lists()
+    {
+        var vectors = File.Value.Vectors;
+        Assert.Contains(vectors, v => v.Expected == "NOT_SIGNED_BY_SIGNER");
+        Assert.Contains(vectors, v => v.Expected == "ROLLBACK");
+        Assert.All(vectors.Where(v => v.Expected == "ACCEPTED"), v => Assert.StartsWith("genuine", v.Name, StringComparison.Ordinal));
     }
 }

@@ -75,28 +75,39 @@ public static class StatusListToken
     /// Reads a token and checks its signature with <paramref name="key"/>. Returns null and a reason
     /// for anything malformed, unsigned by that key, or larger than <paramref name="maxEntries"/>.
     /// </summary>
-    public static StatusList? TryRead(byte[] token, VerificationKey key, out string error, int maxEntries = 4 * StatusBits.MinimumSize * 16)
+    public static StatusList? TryRead(byte[] token, VerificationKey key, out string error, int maxEntries = DefaultMaxEntries) =>
+        TryRead(token, key, out _, out error, maxEntries);
+
+    /// <summary>
+    /// Reads a token as <see cref="TryRead(byte[], VerificationKey, out string, int)"/> does, and says
+    /// in <paramref name="refusal"/> whether a null came from a malformed token or from the signature.
+    /// </summary>
+    public static StatusList? TryRead(byte[] token, VerificationKey key, out StatusListRefusal refusal, out string error, int maxEntries = DefaultMaxEntries)
     {
         ArgumentNullException.ThrowIfNull(token);
         ArgumentNullException.ThrowIfNull(key);
+        refusal = StatusListRefusal.Malformed;
         try
         {
             var (protectedHeader, payload, signature) = CoseSign1.ReadEnvelope(token);
 
             var header = CoseSign1.ReadDocumentHeader(protectedHeader);
-            if (header.Typ != MediaType || header.Alg != key.Algorithm.CoseId)
+            if (header.Typ != MediaType)
             {
-                error = "not a status list token for this key's algorithm";
+                error = "not a status list token (typ)";
                 return null;
             }
 
-            if (!key.Verify(CoseSign1.ToBeSigned(protectedHeader, payload), signature))
+            if (header.Alg != key.Algorithm.CoseId || !key.Verify(CoseSign1.ToBeSigned(protectedHeader, payload), signature))
             {
-                error = "the status list signature does not verify";
+                refusal = StatusListRefusal.NotSignedBySigner;
+                error = "the status list signature does not verify under the list signer's key";
                 return null;
             }
 
-            return ReadClaims(payload, maxEntries, out error);
+            var list = ReadClaims(payload, maxEntries, out error);
+            refusal = list is null ? StatusListRefusal.Malformed : StatusListRefusal.None;
+            return list;
         }
         catch (Exception e) when (e is CborContentException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
         {
@@ -104,6 +115,8 @@ public static class StatusListToken
             return null;
         }
     }
+
+    private const int DefaultMaxEntries = 4 * StatusBits.MinimumSize * 16;
 
     private static StatusList? ReadClaims(byte[] payload, int maxEntries, out string error)
     {

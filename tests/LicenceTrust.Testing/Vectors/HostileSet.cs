@@ -12,7 +12,7 @@ namespace LicenceTrust.Testing.Vectors;
 /// verifier, each with the verdict and reason it must get. Complements vectors.json (which already has
 /// truncated, lower-case Base45, zlib bomb, alg in the unprotected header, alg/key mismatch, another
 /// province's issuer and an issuer not allowed for the type). Status-list attacks (wrong signer,
-/// rollback) are exercised at the sync level by PeerSyncRefusalTests.
+/// rollback) are in <see cref="HostileStatusLists"/>.
 /// </summary>
 public static class HostileSet
 {
@@ -54,6 +54,8 @@ public static class HostileSet
             Credentials.Sign(licence, new DateTimeOffset(2035, 6, 1, 0, 0, 0, TimeSpan.Zero)).QrText, ReasonCode.IssuerCertificateExpired, new DateTimeOffset(2035, 6, 2, 0, 0, 0, TimeSpan.Zero));
         Add("sichuan-key-for-chongqing-authority", "A Sichuan issuer's key signs a licence naming a Chongqing authority.",
             Credentials.Sign(licence, SampleKeys.IssuerWith(Province.Sichuan, SignatureAlgorithm.Sm2Sm3).Key, SampleKeys.IssuerWith(Province.Sichuan, SignatureAlgorithm.Sm2Sm3).Certificate.Kid).QrText, ReasonCode.IssuerMismatch);
+        Add("kid-collision", "An attacker's own SM2 key signs under the kid of the genuine Chongqing issuer (a kid is only a hint; the issuer's key must verify).",
+            Credentials.Sign(licence, SigningKey.Generate(SignatureAlgorithm.Sm2Sm3), issuer.Certificate.Kid).QrText, ReasonCode.SignatureInvalid);
         Add("random-base45", "Random Base45 text with the right prefix.", "LT1:" + new string([.. new Random(42).GetItems("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ$%*+-./:".ToCharArray(), 600)]), ReasonCode.Base45Invalid);
 
         var file = new VectorFile("LT1 hostile", "keys-sample/: both provincial roots and all eight sample issuer certificates", vectors);

@@ -30,10 +30,13 @@ public static class VectorSet
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static VectorFile Read(string path) =>
-        JsonSerializer.Deserialize<VectorFile>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path} is empty.");
+    public static VectorFile Read(string path) => Read<VectorFile>(path);
 
-    public static void Write(VectorFile file, string path) => File.WriteAllText(path, JsonSerializer.Serialize(file, Json) + "\n");
+    /// <summary>Reads any vector file of the repository (credential or status-list vectors).</summary>
+    public static T Read<T>(string path) =>
+        JsonSerializer.Deserialize<T>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path} is empty.");
+
+    public static void Write<T>(T file, string path) => File.WriteAllText(path, JsonSerializer.Serialize(file, Json) + "\n");
 
     public static VectorFile Generate()
     {
