@@ -14,7 +14,8 @@ namespace LicenceTrust.Server.Tests;
 
 /// <summary>
 /// Traces (issue 7): a node with <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> set sends its spans by OTLP/HTTP to
-/// a collector, here a loopback listener that keeps the raw protobuf. Protobuf writes strings and trace
+/// a collector, here a loopback listener that keeps the raw protobuf. The node runs on PostgreSQL, whose
+/// client traces each command. Protobuf writes strings and trace
 /// ids as plain bytes, so what a span says (and must not say) can be looked for directly.
 /// </summary>
 public sealed class TracingTests : IAsyncLifetime
@@ -38,7 +39,15 @@ public sealed class TracingTests : IAsyncLifetime
             return Results.Ok();
         });
         await _collector.StartAsync();
-        _node = new NodeFixture { ExtraArgs = [$"--OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:{_collectorPort}", "--OTEL_BSP_SCHEDULE_DELAY=100"] };
+        // On PostgreSQL, so the database commands' spans (Npgsql's) are exported and checked too.
+        _node = new NodeFixture
+        {
+            ExtraArgs =
+            [
+                $"--OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:{_collectorPort}", "--OTEL_BSP_SCHEDULE_DELAY=100",
+                "--Node:DatabaseProvider=postgres", $"--Node:ConnectionString={PostgresServer.CreateDatabase()}",
+            ],
+        };
         await _node.InitializeAsync();
     }
 
@@ -74,6 +83,7 @@ public sealed class TracingTests : IAsyncLifetime
         {
             "licencetrust.verify", "licencetrust.issue", "licencetrust.status_change", "licencetrust-node",
             "licencetrust.verdict", "VALID", "INVALID", "licencetrust.status_source", "POST /api/v1/licences/{identifier}/revoke",
+            "INSERT INTO licences",
         })
         {
             Assert.True(Contains(exported, expected), $"no span says '{expected}'");
