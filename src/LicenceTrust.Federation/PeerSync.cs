@@ -93,11 +93,6 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
         }
 
         state.PersistenceError = _persistenceError;
-        if (problems.Count > 0)
-        {
-            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, string.Join("; ", problems));
-        }
-
         if (problems.Count == 0)
         {
             state.LastSuccess = time.GetUtcNow();
@@ -106,6 +101,7 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
         else
         {
             state.LastError = string.Join("; ", problems);
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, state.LastError);
             state.LastErrorAt = time.GetUtcNow();
             state.ConsecutiveFailures++;
         }
