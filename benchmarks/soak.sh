@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Soak run (issue 7): mixed load on one Chongqing node (Release, SQLite) — verify 90 %, issue 8 %,
-# revoke 2 % — first unpaced for 20 s to find the maximum, then paced at about 70 % of it for the
-# given time, sampling the node's memory (RSS) every 30 s. Prints errors (non-2xx, socket errors).
+# revoke 2 % — first unpaced for 20 s to find the maximum, then 20 s paced to learn how long a request
+# itself takes, then paced at about 70 % of the maximum for the given time, sampling the node's memory
+# (RSS) every 30 s. Prints errors (non-2xx, socket errors).
 # Usage: bash benchmarks/soak.sh [seconds=600]
 set -euo pipefail
 seconds="${1:-600}"; port=5071
@@ -18,8 +19,8 @@ rows = sqlite3.connect(db).execute("SELECT identifier, qr_text, licence_json FRO
 with open(f"{work}/verify.bodies", "w") as f:
     for _, qr, _ in rows[:40000]:
         f.write(json.dumps({"qrText": qr}) + "\n")
-# Separate licences to revoke in the first (maximum) run and in the soak, each revoked once.
-for name, part in (("max", rows[40000:45000]), ("soak", rows[45000:])):
+# Separate licences to revoke in the maximum run, the calibration and the soak, each revoked once.
+for name, part in (("max", rows[40000:43000]), ("calibration", rows[43000:46000]), ("soak", rows[46000:])):
     with open(f"{work}/revoke-{name}.ids", "w") as f:
         for identifier, _, _ in part:
             f.write(identifier + "\n")
@@ -40,7 +41,14 @@ rss() { awk '/VmRSS/ {print $2}' "/proc/$node_pid/status"; }
 echo "== maximum (20 s, unpaced)"
 soak 20 0 32 max | tee "$work/max.out" | grep -E "Requests/sec|99%|Non-2xx|Socket errors"
 max=$(awk '/Requests\/sec/ {print int($2)}' "$work/max.out")
-pause=$(( 16 * 1000 * 10 / (max * 7) )); [ "$pause" -lt 1 ] && pause=1
+# A connection's cycle is its pause plus the request's own time: 20 s at the naive pause measure the
+# latter, and the pause is cut by it so that 16 connections offer 70 % of the maximum.
+target=$(awk -v m="$max" 'BEGIN {print 16 * 1000 / (m * 0.7)}')
+naive=$(awk -v t="$target" 'BEGIN {p = int(t + 0.5); print (p < 1 ? 1 : p)}')
+echo "== calibration (20 s, ${naive} ms pause)"
+soak 20 "$naive" 16 calibration | tee "$work/calibration.out" | grep -E "Requests/sec|Non-2xx|Socket errors"
+achieved=$(awk '/Requests\/sec/ {print $2}' "$work/calibration.out")
+pause=$(awk -v t="$target" -v n="$naive" -v a="$achieved" 'BEGIN {p = int(t - (16 * 1000 / a - n) + 0.5); print (p < 1 ? 1 : p)}')
 echo "== soak: ${seconds} s at about 70 % of ${max}/s (16 connections, ${pause} ms pause); RSS in KiB every 30 s"
 echo "t=0 rss=$(rss)"
 ( for t in $(seq 30 30 "$seconds"); do sleep 30; echo "t=$t rss=$(rss)"; done ) &
