@@ -21,6 +21,7 @@ namespace LicenceTrust.Server.Tests;
 public sealed class TracingTests : IAsyncLifetime
 {
     private readonly ConcurrentQueue<byte[]> _exports = new();
+    private readonly ConcurrentQueue<string> _peerTraceparents = new();
     private readonly int _collectorPort = FreePorts.Next();
     private WebApplication _collector = null!;
     private NodeFixture _node = null!;
@@ -38,6 +39,12 @@ public sealed class TracingTests : IAsyncLifetime
             _exports.Enqueue(body.ToArray());
             return Results.Ok();
         });
+        // The same listener stands in for a peer that is down: what matters is the trace context the node sends.
+        _collector.MapGet("/.well-known/licencetrust", (HttpRequest request) =>
+        {
+            _peerTraceparents.Enqueue(request.Headers["traceparent"].ToString());
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        });
         await _collector.StartAsync();
         // On PostgreSQL, so the database commands' spans (Npgsql's) are exported and checked too.
         _node = new NodeFixture
@@ -46,6 +53,9 @@ public sealed class TracingTests : IAsyncLifetime
             [
                 $"--OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:{_collectorPort}", "--OTEL_BSP_SCHEDULE_DELAY=100",
                 "--Node:DatabaseProvider=postgres", $"--Node:ConnectionString={PostgresServer.CreateDatabase()}",
+                "--Node:Peers:0:Province=sc", $"--Node:Peers:0:BaseUrl=http://127.0.0.1:{_collectorPort}",
+                $"--Node:Peers:0:RootFingerprint={SampleKeys.Of(Core.Identifiers.Province.Sichuan).Root.Fingerprint}",
+                "--Node:Peers:0:SyncIntervalSeconds=0.5", "--Node:Peers:0:TimeoutSeconds=1",
             ],
         };
         await _node.InitializeAsync();
@@ -88,6 +98,12 @@ public sealed class TracingTests : IAsyncLifetime
         {
             Assert.True(Contains(exported, expected), $"no span says '{expected}'");
         }
+
+        // Calls to a peer carry W3C trace context, and the sync pass that made them is exported under that trace.
+        var traceparent = _peerTraceparents.FirstOrDefault(t => t.Length > 0);
+        Assert.NotNull(traceparent);
+        var peerTrace = Convert.FromHexString(traceparent.Split('-')[1]);
+        Assert.True(Contains(await WaitForAsync(all => Contains(all, peerTrace) && Contains(all, "licencetrust.peer_sync")), peerTrace), "the peer call's trace was not exported");
 
         var holder = (Dictionary<string, object?>)body["holder"]!;
         foreach (var personal in new[] { (string)holder["name"]!, (string)holder["code"]!, (string)body["number"]!, identifier, qr[..40] })
