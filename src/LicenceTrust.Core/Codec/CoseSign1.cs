@@ -76,6 +76,43 @@ public static class CoseSign1
         return (protectedHeader, payload, signature);
     }
 
+    /// <summary>
+    /// Signs a document (status list, trust document, receipt): the counterpart of
+    /// <see cref="ReadDocumentHeader"/>. The protected header holds alg, kid and whichever of content
+    /// type, typ and x5chain are given, in canonical label order.
+    /// </summary>
+    public static byte[] SignDocument(ReadOnlySpan<byte> payload, Crypto.ICredentialSigner signer, Crypto.KeyId kid, string? contentType = null, string? typ = null, byte[]? x5chain = null)
+    {
+        ArgumentNullException.ThrowIfNull(signer);
+        var header = new CborWriter(CborConformanceMode.Canonical);
+        header.WriteStartMap(2 + (contentType is null ? 0 : 1) + (typ is null ? 0 : 1) + (x5chain is null ? 0 : 1));
+        header.WriteInt32(CredentialFormat.Header.Alg);
+        header.WriteInt32(signer.Algorithm.CoseId);
+        if (contentType is not null)
+        {
+            header.WriteInt32(CredentialFormat.Header.ContentType);
+            header.WriteTextString(contentType);
+        }
+
+        header.WriteInt32(CredentialFormat.Header.Kid);
+        header.WriteByteString(kid.ToBytes());
+        if (typ is not null)
+        {
+            header.WriteInt32(CredentialFormat.Header.Typ);
+            header.WriteTextString(typ);
+        }
+
+        if (x5chain is not null)
+        {
+            header.WriteInt32(CredentialFormat.Header.X5Chain);
+            header.WriteByteString(x5chain);
+        }
+
+        header.WriteEndMap();
+        var protectedHeader = header.Encode();
+        return Write(protectedHeader, payload, signer.Sign(ToBeSigned(protectedHeader, payload)));
+    }
+
     /// <summary>Reads the labels documents use from a protected header (strict CBOR; other labels skipped).</summary>
     /// <exception cref="CborContentException">Not well-formed CBOR.</exception>
     /// <exception cref="InvalidOperationException">Not a map with integer labels, or a label of the wrong type.</exception>

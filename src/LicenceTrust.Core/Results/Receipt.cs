@@ -16,18 +16,7 @@ public static class Receipt
 
     public static byte[] Sign(ReadOnlySpan<byte> json, ICredentialSigner signer, KeyId kid)
     {
-        ArgumentNullException.ThrowIfNull(signer);
-        var header = new CborWriter(CborConformanceMode.Canonical);
-        header.WriteStartMap(3);
-        header.WriteInt32(CredentialFormat.Header.Alg);
-        header.WriteInt32(signer.Algorithm.CoseId);
-        header.WriteInt32(CredentialFormat.Header.ContentType);
-        header.WriteTextString(ContentType);
-        header.WriteInt32(CredentialFormat.Header.Kid);
-        header.WriteByteString(kid.ToBytes());
-        header.WriteEndMap();
-        var protectedHeader = header.Encode();
-        return CoseSign1.Write(protectedHeader, json, signer.Sign(CoseSign1.ToBeSigned(protectedHeader, json)));
+        return CoseSign1.SignDocument(json, signer, kid, contentType: ContentType);
     }
 
     /// <summary>

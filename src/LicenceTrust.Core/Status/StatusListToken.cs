@@ -31,17 +31,6 @@ public static class StatusListToken
     {
         ArgumentNullException.ThrowIfNull(list);
         ArgumentNullException.ThrowIfNull(signer);
-        var header = new CborWriter(CborConformanceMode.Canonical);
-        header.WriteStartMap(3);
-        header.WriteInt32(CredentialFormat.Header.Alg);
-        header.WriteInt32(signer.Algorithm.CoseId);
-        header.WriteInt32(CredentialFormat.Header.Kid);
-        header.WriteByteString(kid.ToBytes());
-        header.WriteInt32(CredentialFormat.Header.Typ);
-        header.WriteTextString(MediaType);
-        header.WriteEndMap();
-        var protectedHeader = header.Encode();
-
         var claims = new CborWriter(CborConformanceMode.Canonical);
         claims.WriteStartMap(list.UpdatedAt is null ? 5 : 6);
         claims.WriteInt32(Sub);
@@ -68,7 +57,7 @@ public static class StatusListToken
         claims.WriteEndMap();
         var payload = claims.Encode();
 
-        return CoseSign1.Write(protectedHeader, payload, signer.Sign(CoseSign1.ToBeSigned(protectedHeader, payload)));
+        return CoseSign1.SignDocument(payload, signer, kid, typ: MediaType);
     }
 
     /// <summary>

@@ -16,20 +16,7 @@ public static class SignedDocument
 {
     public static byte[] Sign(string type, ReadOnlySpan<byte> payload, ICredentialSigner signer, ReadOnlySpan<byte> signerCertificateDer)
     {
-        ArgumentNullException.ThrowIfNull(signer);
-        var header = new CborWriter(CborConformanceMode.Canonical);
-        header.WriteStartMap(4);
-        header.WriteInt32(CredentialFormat.Header.Alg);
-        header.WriteInt32(signer.Algorithm.CoseId);
-        header.WriteInt32(CredentialFormat.Header.Kid);
-        header.WriteByteString(KeyId.ForCertificate(signerCertificateDer).ToBytes());
-        header.WriteInt32(CredentialFormat.Header.Typ);
-        header.WriteTextString(type);
-        header.WriteInt32(CredentialFormat.Header.X5Chain);
-        header.WriteByteString(signerCertificateDer);
-        header.WriteEndMap();
-        var protectedHeader = header.Encode();
-        return CoseSign1.Write(protectedHeader, payload, signer.Sign(CoseSign1.ToBeSigned(protectedHeader, payload)));
+        return CoseSign1.SignDocument(payload, signer, KeyId.ForCertificate(signerCertificateDer), typ: type, x5chain: signerCertificateDer.ToArray());
     }
 
     /// <summary>
