@@ -91,8 +91,19 @@ internal static class NodeCommands
 
             var database = Database(result);
             database.Migrate();
-            var (key, record) = await new ApiKeyService(new ApiKeyStore(database), new IssuanceStore(database), TimeProvider.System)
-                .CreateAsync(actorRole, result.GetValue(name)!, actorRole == ActorRole.Authority ? code : null, cancellationToken);
+            string key;
+            ApiKeyRecord record;
+            try
+            {
+                (key, record) = await new ApiKeyService(new ApiKeyStore(database), new IssuanceStore(database), TimeProvider.System)
+                    .CreateAsync(actorRole, result.GetValue(name)!, actorRole == ActorRole.Authority ? code : null, cancellationToken);
+            }
+            catch (LicenceTrustException e)
+            {
+                Console.Error.WriteLine($"--name: {e.Message}");
+                return 2;
+            }
+
             Console.WriteLine(key);
             Console.Error.WriteLine($"Created {record.Role} key {record.Id} for {record.Name}. Store it now: it cannot be shown again.");
             return 0;

@@ -23,6 +23,7 @@ public sealed class ApiKeyService(IApiKeyStore store, IIssuanceStore issuance, T
     public async Task<(string Key, ApiKeyRecord Record)> CreateAsync(ActorRole role, string name, string? authorityCode, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        name = Lints.CleanText(name, "name");
         if ((role == ActorRole.Authority) != (authorityCode is not null))
         {
             throw new ArgumentException("An authority key needs an authority code; other roles take none.", nameof(authorityCode));

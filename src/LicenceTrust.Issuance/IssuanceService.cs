@@ -3,6 +3,7 @@ using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Core.Status;
+using LicenceTrust.Core.Text;
 
 namespace LicenceTrust.Issuance;
 
@@ -39,8 +40,10 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
     public async Task<IssueOutcome> IssueAsync(IssueCommand command, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        using var span = Tracing.StartActivity("licencetrust.issue")?.SetTag("licencetrust.type", command.TypeCode);
+        using var span = Tracing.StartActivity("licencetrust.issue");
         var authorityCode = RequireAuthority(actor);
+        command = Lints.CleanText(command);
+        span?.SetTag("licencetrust.type", command.TypeCode);
         if (command.IdempotencyKey is { Length: > 100 })
         {
             throw LicenceTrustException.Validation("IDEMPOTENCY_KEY_INVALID", "Idempotency-Key最多100个字符 (the idempotency key is at most 100 characters).", "Idempotency-Key");
@@ -88,13 +91,15 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         var authorityCode = RequireAuthority(actor);
         var results = new BatchRowResult?[rows.Count];
         var valid = new List<(int Position, LicenceType Type, IssuerSigning Signing)>();
+        var commands = new IssueCommand[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
             try
             {
-                var type = Lints.KnownType(rows[i].Command.TypeCode);
+                commands[i] = Lints.CleanText(rows[i].Command);
+                var type = Lints.KnownType(commands[i].TypeCode);
                 var signing = SigningFor(authorityCode, type);
-                Draft(rows[i].Command, type, Placeholder(type, authorityCode), signing.Certificate.AuthorityName, time.GetUtcNow());
+                Draft(commands[i], type, Placeholder(type, authorityCode), signing.Certificate.AuthorityName, time.GetUtcNow());
                 valid.Add((i, type, signing));
             }
             catch (LicenceTrustException e)
@@ -106,12 +111,12 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         await store.InTransactionAsync(async unit =>
         {
             var now = time.GetUtcNow();
-            var idempotencyKeys = valid.Select(v => rows[v.Position].Command.IdempotencyKey).OfType<string>().ToList();
+            var idempotencyKeys = valid.Select(v => commands[v.Position].IdempotencyKey).OfType<string>().ToList();
             var earlier = idempotencyKeys.Count == 0 ? new Dictionary<string, LicenceRecord>() : await unit.FindByIdempotencyKeysAsync(authorityCode, idempotencyKeys);
             var fresh = new List<(int Position, LicenceType Type, IssuerSigning Signing)>();
             foreach (var row in valid)
             {
-                if (rows[row.Position].Command.IdempotencyKey is { } key && earlier.TryGetValue(key, out var record))
+                if (commands[row.Position].IdempotencyKey is { } key && earlier.TryGetValue(key, out var record))
                 {
                     results[row.Position] = new BatchRowResult(rows[row.Position].Line, record, null, Replayed: true);
                 }
@@ -135,7 +140,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
             {
                 var (position, type, signing) = fresh[i];
                 var identifier = Identifier(type, authorityCode, firstSerial + i, now);
-                var licence = Draft(rows[position].Command, type, identifier, signing.Certificate.AuthorityName, now);
+                var licence = Draft(commands[position], type, identifier, signing.Certificate.AuthorityName, now);
                 sealedRecords[i] = Seal(licence, signing, list, slots[i], actor, now, supersedes: null);
             });
 
@@ -148,7 +153,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
                 hash = entry.Hash;
             }
 
-            await unit.InsertLicencesAsync([.. sealedRecords.Select((r, i) => (r, rows[fresh[i].Position].Command.IdempotencyKey))]);
+            await unit.InsertLicencesAsync([.. sealedRecords.Select((r, i) => (r, commands[fresh[i].Position].IdempotencyKey))]);
             await unit.InsertAuditsAsync(audit);
             await unit.TouchStatusListAsync(list, now, fresh.Count);
             for (var i = 0; i < fresh.Count; i++)
@@ -168,7 +173,12 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
     }
 
     /// <summary>Issues the next version of a licence and marks the old one SUPERSEDED, in one transaction.</summary>
-    public async Task<LicenceRecord> SupersedeAsync(string identifier, IssueCommand replacement, string reason, Actor actor, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Ownership is checked before the replacement is validated: a caller learns nothing about the
+    /// rules of another authority's licence, and a missing replacement (null) is FIELD_REQUIRED only
+    /// for the owner.
+    /// </remarks>
+    public async Task<LicenceRecord> SupersedeAsync(string identifier, IssueCommand? replacement, string? reason, Actor actor, CancellationToken cancellationToken = default)
     {
         using var span = Tracing.StartActivity("licencetrust.supersede");
         var (record, old) = await SupersedeCoreAsync(identifier, replacement, reason, actor, cancellationToken);
@@ -194,11 +204,13 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         StatusChanged?.Invoke(change);
     }
 
-    private async Task<(LicenceRecord Record, LicenceRecord Old)> SupersedeCoreAsync(string identifier, IssueCommand replacement, string reason, Actor actor, CancellationToken cancellationToken)
+    private async Task<(LicenceRecord Record, LicenceRecord Old)> SupersedeCoreAsync(string identifier, IssueCommand? replacement, string? reason, Actor actor, CancellationToken cancellationToken)
     {
         var authorityCode = RequireAuthority(actor);
-        RequireReason(reason);
-        var type = Lints.KnownType(replacement.TypeCode);
+        await RequireOwnedAsync(identifier, actor, cancellationToken);
+        var command = Lints.CleanText(replacement ?? throw LicenceTrustException.Validation("FIELD_REQUIRED", "缺少新证照信息 (licence is required).", "licence"));
+        var why = Lints.Reason(reason);
+        var type = Lints.KnownType(command.TypeCode);
         var signing = SigningFor(authorityCode, type);
 
         return await store.InTransactionAsync(async unit =>
@@ -212,22 +224,24 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
 
             EnsureCanChange(old, LicenceStatus.Superseded);
             var now = time.GetUtcNow();
-            var licence = Draft(replacement, type, old.Licence.Identifier.NextVersion(), signing.Certificate.AuthorityName, now);
+            var licence = Draft(command, type, old.Licence.Identifier.NextVersion(), signing.Certificate.AuthorityName, now);
             var (list, index) = await AllocateSlotAsync(unit, now);
             var record = Seal(licence, signing, list, index, actor, now, supersedes: old.Identifier);
             await unit.InsertLicenceAsync(record, null);
             await unit.TouchStatusListAsync(record.StatusList, now, added: 1);
-            await ApplyStatusAsync(unit, old, LicenceStatus.Superseded, reason, actor, now, supersededBy: record.Identifier);
+            await ApplyStatusAsync(unit, old, LicenceStatus.Superseded, why, actor, now, supersededBy: record.Identifier);
             await AuditAsync(unit, AuditEvents.LicenceSuperseded, "licence.superseded", actor, record.Identifier, $"supersedes={old.Identifier}", now);
             return (record, old);
         }, cancellationToken);
     }
 
-    public async Task<LicenceRecord> ChangeStatusAsync(string identifier, StatusAction action, string reason, Actor actor, CancellationToken cancellationToken = default)
+    /// <summary>Suspends, reinstates, revokes or cancels an own licence. Ownership is checked before the reason.</summary>
+    public async Task<LicenceRecord> ChangeStatusAsync(string identifier, StatusAction action, string? reason, Actor actor, CancellationToken cancellationToken = default)
     {
         using var span = Tracing.StartActivity("licencetrust.status_change")?.SetTag("licencetrust.action", action.ToString());
         RequireAuthority(actor);
-        RequireReason(reason);
+        await RequireOwnedAsync(identifier, actor, cancellationToken);
+        var why = Lints.Reason(reason);
         var target = action switch
         {
             StatusAction.Suspend => LicenceStatus.Suspended,
@@ -241,12 +255,16 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
             var record = await unit.FindAsync(identifier) ?? throw NotFound(identifier);
             RequireOwner(record, actor);
             EnsureCanChange(record, target);
-            await ApplyStatusAsync(unit, record, target, reason, actor, time.GetUtcNow(), supersededBy: null);
+            await ApplyStatusAsync(unit, record, target, why, actor, time.GetUtcNow(), supersededBy: null);
             return record with { Status = target };
         }, cancellationToken);
         Committed(new StatusChange(changed.Identifier, changed.StatusList, changed.StatusIndex, changed.Status));
         return changed;
     }
+
+    /// <summary>The credential (QR text) of a licence of this node, for anyone: it is what the licence's holder shows.</summary>
+    public async Task<string> CredentialAsync(string identifier, CancellationToken cancellationToken = default) =>
+        (await store.FindAsync(identifier, cancellationToken) ?? throw NotFound(identifier)).QrText;
 
     public async Task<LicenceRecord> GetAsync(string identifier, Actor actor, CancellationToken cancellationToken = default)
     {
@@ -258,9 +276,14 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
     public Task<Page<LicenceRecord>> ListAsync(LicenceQuery query, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        if (query.PageNumber < 1 || query.PageSize is < 1 or > 200)
+        if (query.PageNumber < 1)
         {
-            throw LicenceTrustException.Validation("PAGE_INVALID", "page从1开始，pageSize为1-200 (page starts at 1; pageSize is 1-200).", "pageSize");
+            throw LicenceTrustException.Validation("PAGE_INVALID", "page从1开始 (page starts at 1).", "page");
+        }
+
+        if (query.PageSize is < 1 or > 200)
+        {
+            throw LicenceTrustException.Validation("PAGE_INVALID", "pageSize为1-200 (pageSize is 1-200).", "pageSize");
         }
 
         var scoped = actor.Role == ActorRole.Admin ? query : query with { AuthorityCode = RequireAuthority(actor) };
@@ -429,13 +452,9 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         }
     }
 
-    private static void RequireReason(string reason)
-    {
-        if (string.IsNullOrWhiteSpace(reason) || reason.Length > 200)
-        {
-            throw LicenceTrustException.Validation("REASON_REQUIRED", "请填写1-200字的原因 (give a reason of 1-200 characters).", "reason");
-        }
-    }
+    /// <summary>404 or 403 before anything of the request is judged; the transaction checks again.</summary>
+    private async Task RequireOwnedAsync(string identifier, Actor actor, CancellationToken cancellationToken) =>
+        RequireOwner(await store.FindAsync(identifier, cancellationToken) ?? throw NotFound(identifier), actor);
 
     private static void EnsureCanChange(LicenceRecord record, LicenceStatus target)
     {
@@ -446,5 +465,5 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
     }
 
     private static LicenceTrustException NotFound(string identifier) =>
-        LicenceTrustException.NotFound("LICENCE_NOT_FOUND", $"未找到证照 {identifier} (no licence with this identifier).");
+        LicenceTrustException.NotFound("LICENCE_NOT_FOUND", $"未找到证照 {TextPolicy.Quote(identifier)} (no licence with this identifier).");
 }

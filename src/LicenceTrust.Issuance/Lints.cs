@@ -1,6 +1,7 @@
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
+using LicenceTrust.Core.Text;
 
 namespace LicenceTrust.Issuance;
 
@@ -14,8 +15,82 @@ public static class Lints
     public static LicenceType KnownType(string typeCode) =>
         LicenceTypeCode.TryParse(typeCode, out var code, out var error)
             ? LicenceTypeCatalogue.TryGet(code, out var type) ? type
-                : throw LicenceTrustException.Validation("TYPE_UNKNOWN", $"证照类型{typeCode}不在目录中 (licence type {typeCode} is not in the catalogue).", "typeCode")
+                : throw LicenceTrustException.Validation("TYPE_UNKNOWN", $"证照类型{TextPolicy.Quote(typeCode)}不在目录中 (licence type {TextPolicy.Quote(typeCode)} is not in the catalogue).", "typeCode")
             : throw LicenceTrustException.Validation("TYPE_CODE_INVALID", error, "typeCode");
+
+    /// <summary>
+    /// The text policy (<see cref="TextPolicy"/>, docs/api.md "Text policy") for one field that will be
+    /// signed or stored: the value in NFC, or TEXT_CHARACTER_NOT_ALLOWED naming the field and the code point.
+    /// Null stays null (a missing field is the other lints' to judge).
+    /// </summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
+    public static string? CleanText(string? value, string field)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var normalised = TextPolicy.Normalise(value);
+        return TextPolicy.FindViolation(normalised) is { } violation
+            ? throw new LicenceTrustException(new LicenceTrustError(ErrorKind.Validation, "TEXT_CHARACTER_NOT_ALLOWED",
+                $"{field}含有不允许的字符{violation.Notation}（{KindZh(violation.Kind)}）({field} contains {violation.Notation}, {KindEn(violation.Kind)}, which is not allowed).",
+                field, violation.Notation))
+            : normalised;
+    }
+
+    /// <summary>Every text of an issue request through <see cref="CleanText"/>; the attributes' keys and values too.</summary>
+    public static IssueCommand CleanText(IssueCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in command.Attributes ?? new Dictionary<string, string>())
+        {
+            var cleanKey = CleanText(key, "attributes");
+            attributes[cleanKey] = CleanText(value, $"attributes.{cleanKey}") ?? string.Empty;
+        }
+
+        return command with
+        {
+            TypeCode = CleanText(command.TypeCode, "typeCode") ?? string.Empty,
+            Name = CleanText(command.Name, "name"),
+            Number = CleanText(command.Number, "number") ?? string.Empty,
+            HolderName = CleanText(command.HolderName, "holder.name") ?? string.Empty,
+            HolderCodeType = CleanText(command.HolderCodeType, "holder.codeType") ?? string.Empty,
+            HolderCode = CleanText(command.HolderCode, "holder.code") ?? string.Empty,
+            AuthorityName = CleanText(command.AuthorityName, "authorityName"),
+            AreaCode = CleanText(command.AreaCode, "areaCode") ?? string.Empty,
+            Attributes = attributes,
+            IdempotencyKey = CleanText(command.IdempotencyKey, "Idempotency-Key"),
+        };
+    }
+
+    /// <summary>A reason for a status change or a supersede: the text policy, then 1–200 characters.</summary>
+    public static string Reason(string? reason)
+    {
+        var clean = CleanText(reason ?? string.Empty, "reason");
+        return string.IsNullOrWhiteSpace(clean) || TextPolicy.Length(clean) > 200
+            ? throw LicenceTrustException.Validation("REASON_REQUIRED", "请填写1-200字的原因 (give a reason of 1-200 characters).", "reason")
+            : clean;
+    }
+
+    private static string KindZh(TextViolationKind kind) => kind switch
+    {
+        TextViolationKind.Control => "控制字符",
+        TextViolationKind.Bidi => "双向文字控制字符",
+        TextViolationKind.Invisible => "不可见字符",
+        TextViolationKind.PrivateUse => "私用区字符，请使用GB 18030-2022标准编码",
+        _ => "未分配的码位",
+    };
+
+    private static string KindEn(TextViolationKind kind) => kind switch
+    {
+        TextViolationKind.Control => "a control character",
+        TextViolationKind.Bidi => "a bidirectional control",
+        TextViolationKind.Invisible => "an invisible character",
+        TextViolationKind.PrivateUse => "a private-use code point (use the GB 18030-2022 standard code point)",
+        _ => "an unassigned code point",
+    };
 
     /// <summary>GB/T 36903 持证主体代码类型: each type takes only its holder code types.</summary>
     public static HolderCodeType HolderCodeTypeAllowed(LicenceType type, string holderCodeType)
@@ -64,7 +139,7 @@ public static class Lints
                 throw LicenceTrustException.Validation("ATTRIBUTE_MISSING", $"缺少{definition.NameZh} ({definition.NameEn} is required).", $"attributes.{definition.Key}");
             }
 
-            if (present && value!.Length > definition.MaxLength)
+            if (present && TextPolicy.Length(value!) > definition.MaxLength)
             {
                 throw LicenceTrustException.Validation("ATTRIBUTE_TOO_LONG", $"{definition.NameZh}最多{definition.MaxLength}个字符 ({definition.NameEn} is at most {definition.MaxLength} characters).", $"attributes.{definition.Key}");
             }
@@ -73,7 +148,7 @@ public static class Lints
         var unknown = attributes.Keys.FirstOrDefault(k => type.Attributes.All(d => d.Key != k));
         if (unknown is not null)
         {
-            throw LicenceTrustException.Validation("ATTRIBUTE_UNKNOWN", $"{type.NameZh}没有属性{unknown} ({type.NameEn} has no attribute '{unknown}').", $"attributes.{unknown}");
+            throw LicenceTrustException.Validation("ATTRIBUTE_UNKNOWN", $"{type.NameZh}没有属性{TextPolicy.Quote(unknown)} ({type.NameEn} has no attribute '{TextPolicy.Quote(unknown)}').", $"attributes.{unknown}");
         }
     }
 
@@ -99,10 +174,10 @@ public static class Lints
         }
     }
 
-    /// <summary>GB/T 36903 证照编号 and 证照名称: present and short enough for the QR code.</summary>
+    /// <summary>GB/T 36903 证照编号 and 证照名称: present and short enough for the QR code (length in characters, <see cref="TextPolicy.Length"/>).</summary>
     public static void Text(string? value, int max, string field, string nameZh)
     {
-        if (string.IsNullOrWhiteSpace(value) || value.Length > max)
+        if (string.IsNullOrWhiteSpace(value) || TextPolicy.Length(value) > max)
         {
             throw LicenceTrustException.Validation("FIELD_INVALID", $"{nameZh}应为1-{max}个字符 ({field} must be 1-{max} characters).", field);
         }

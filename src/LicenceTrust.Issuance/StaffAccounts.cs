@@ -38,6 +38,7 @@ public sealed class StaffAccounts(IStaffStore store, IIssuanceStore issuance, Ti
         }
 
         ArgumentException.ThrowIfNullOrWhiteSpace(displayName);
+        displayName = Lints.CleanText(displayName, "name");
         if (password is null || password.Length < MinPasswordLength)
         {
             throw new ArgumentException($"The password needs at least {MinPasswordLength} characters.", nameof(password));

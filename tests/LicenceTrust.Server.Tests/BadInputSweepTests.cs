@@ -67,7 +67,7 @@ public class VerifyBadInputSweepTests(NodeFixture node) : IClassFixture<NodeFixt
             { "/api/v1/verify", "application/json", "{\"qrText\":\"" + genuine[..^1] + "\"}", 200, "UNREADABLE" },
             { "/api/v1/verify", "application/json", "{\"qrText\":\"lt1:" + genuine[4..].ToLowerInvariant() + "\"}", 200, "PREFIX_MISSING" },
             { "/api/v1/verify", "application/json", "{\"qrText\":\"" + genuine + "\",\"extra\":1}", 400, "BODY_INVALID" },
-            { "/api/v1/verify?receipt=maybe", "application/json", "{\"qrText\":\"LT1:\"}", 400, "REQUEST_INVALID" },
+            { "/api/v1/verify?receipt=maybe", "application/json", "{\"qrText\":\"LT1:\"}", 400, "PARAMETER_INVALID" },
             { "/api/v1/verify/image", null, null, 415, "UNSUPPORTED_MEDIA_TYPE" },
         };
     }

@@ -39,7 +39,7 @@ public readonly record struct UnifiedSocialCreditCode
             var value = Alphabet.IndexOf(text[i]);
             if (value < 0)
             {
-                error = $"统一社会信用代码第{i + 1}位字符'{text[i]}'无效 (character {i + 1} is not in the GB 32100 alphabet).";
+                error = $"统一社会信用代码第{i + 1}位字符'{Text.TextPolicy.Reveal(text[i].ToString())}'无效 (character {i + 1} is not in the GB 32100 alphabet).";
                 return false;
             }
 

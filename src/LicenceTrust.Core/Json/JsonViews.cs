@@ -115,6 +115,7 @@ public static class JsonViews
             result.Verdict.ToString().ToUpperInvariant(),
             [.. result.Reasons.Select(r => ReasonCatalogue.Get(r)).Select(r => new ReasonView(r.Name, r.MessageZh, r.MessageEn))],
             [.. result.Checks.Select(c => new CheckView(c.Name, c.Outcome.ToString().ToUpperInvariant(), c.Reason == ReasonCode.None ? null : ReasonCatalogue.WireName(c.Reason)))],
+            [.. result.Warnings.Select(r => ReasonCatalogue.Get(r)).Select(r => new ReasonView(r.Name, r.MessageZh, r.MessageEn))],
             result.Licence?.ToSummary(),
             disclosure == Disclosure.Full ? result.Licence?.ToView() : null,
             result.Issuer is { } issuer
@@ -187,6 +188,7 @@ public sealed record VerificationResultView(
     string Verdict,
     IReadOnlyList<ReasonView> Reasons,
     IReadOnlyList<CheckView> Checks,
+    IReadOnlyList<ReasonView> Warnings,
     LicenceSummaryView? Summary,
     LicenceView? Licence,
     IssuerView? Issuer,

@@ -94,7 +94,7 @@ public sealed record Licence
         var sorted = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in attributes ?? new Dictionary<string, string>())
         {
-            if (string.IsNullOrEmpty(key) || key.Length > 20 || value is null || value.Length > 200)
+            if (string.IsNullOrEmpty(key) || key.Length > 20 || value is null || Text.TextPolicy.Length(value) > 200)
             {
                 throw new FormatException($"attributes.{key}: 属性名或属性值无效 (attribute key or value is invalid).");
             }
@@ -122,7 +122,7 @@ public sealed record Licence
 
     private static void Require(string value, int max, string field, string nameZh)
     {
-        if (string.IsNullOrWhiteSpace(value) || value.Length > max)
+        if (string.IsNullOrWhiteSpace(value) || Text.TextPolicy.Length(value) > max)
         {
             throw new FormatException($"{field}: {nameZh}应为1-{max}个字符 ({field} must be 1-{max} characters).");
         }

@@ -78,7 +78,7 @@ public sealed record LicenceHolder
 
     private static void CheckName(string name)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength)
+        if (string.IsNullOrWhiteSpace(name) || Text.TextPolicy.Length(name) > MaxNameLength)
         {
             throw new FormatException($"持证主体名称应为1-{MaxNameLength}个字符 (holder name must be 1-{MaxNameLength} characters).");
         }

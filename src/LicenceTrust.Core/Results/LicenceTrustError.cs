@@ -29,6 +29,9 @@ public enum ErrorKind
 
     /// <summary>The node's storage is full: nothing can be written until an operator makes room (507).</summary>
     StorageFull,
+
+    /// <summary>Too many attempts: wait and retry (429).</summary>
+    TooManyRequests,
 }
 
 /// <summary>
@@ -39,7 +42,9 @@ public enum ErrorKind
 /// <param name="Code">Stable error code, e.g. <c>STATUS_CHANGE_NOT_ALLOWED</c>.</param>
 /// <param name="Detail">What went wrong, in words a caller can act on.</param>
 /// <param name="Field">The request field at fault, as a JSON path (e.g. <c>holder.code</c>), if any.</param>
-public sealed record LicenceTrustError(ErrorKind Kind, string Code, string Detail, string? Field = null);
+/// <param name="CodePoint">The refused character, as <c>U+202E</c>, when a text broke the text policy.</param>
+/// <param name="RetryAfterSeconds">For <see cref="ErrorKind.TooManyRequests"/>: how long to wait (the HTTP edge sends it as Retry-After).</param>
+public sealed record LicenceTrustError(ErrorKind Kind, string Code, string Detail, string? Field = null, string? CodePoint = null, int? RetryAfterSeconds = null);
 
 /// <summary>Carries a <see cref="LicenceTrustError"/> out of a module; the server turns it into problem details.</summary>
 public sealed class LicenceTrustException(LicenceTrustError error) : Exception(error.Detail)

@@ -64,6 +64,9 @@ public static class ReasonCatalogue
         new(ReasonCode.PeerUnreachable, Verdict.Check, "暂时无法连接对方省份节点。", "The other province's node cannot be reached."),
         new(ReasonCode.TypeNotRecognised, Verdict.Invalid, "该类证照不在川渝互认范围内。", "This licence type is not covered by the recognition agreement."),
         new(ReasonCode.TrustListStale, Verdict.Check, "对方省份的信任列表已过期。", "The other province's trust list is stale."),
+
+        // A warning: the verdict stands (the signature is genuine), but what the screen shows may not be what the paper says.
+        new(ReasonCode.TextSuspicious, Verdict.Check, "证照文字含有控制字符或不可见字符（已标出，如U+202E），显示可能与纸质证照不一致，请核对原件。", "The licence text holds control or invisible characters (shown as e.g. U+202E); what is displayed may differ from the paper: compare with the original."),
     }.ToFrozenDictionary(e => e.Code);
 
     /// <summary>Every entry, in code order.</summary>

@@ -3,7 +3,7 @@ namespace LicenceTrust.Core.Results;
 /// <summary>
 /// Stable reason codes. The names are the contract (they appear in the API, the vectors and the page);
 /// the numbers are stable too and grouped by range: 1xx reading, 2xx trust and signature, 3xx
-/// licence validity, 4xx status, 5xx federation. Retired codes stay reserved: never reuse a number.
+/// licence validity, 4xx status, 5xx federation, 6xx warnings (beside the verdict, never changing it). Retired codes stay reserved: never reuse a number.
 /// </summary>
 public enum ReasonCode
 {
@@ -58,4 +58,7 @@ public enum ReasonCode
     PeerUnreachable = 501,
     TypeNotRecognised = 502,
     TrustListStale = 503,
+
+    // 6xx — warnings: shown beside the verdict, never change it
+    TextSuspicious = 600,
 }

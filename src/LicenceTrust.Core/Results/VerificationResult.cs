@@ -1,6 +1,7 @@
 using LicenceTrust.Core.Crypto;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Pki;
+using LicenceTrust.Core.Text;
 
 namespace LicenceTrust.Core.Results;
 
@@ -36,6 +37,7 @@ public sealed class VerificationResult
         Algorithm = algorithm;
         CheckedAt = checkedAt;
         Detail = detail;
+        Warnings = Licence is not null && HasSuspiciousText(Licence) ? [ReasonCode.TextSuspicious] : [];
     }
 
     public Verdict Verdict { get; }
@@ -44,6 +46,13 @@ public sealed class VerificationResult
     public IReadOnlyList<ReasonCode> Reasons { get; }
 
     public IReadOnlyList<VerificationCheck> Checks { get; }
+
+    /// <summary>
+    /// Warnings (6xx) shown beside the verdict, which they never change: TEXT_SUSPICIOUS when a text of
+    /// the licence holds a character the text policy refuses (a credential signed elsewhere, or before
+    /// the policy). Empty for most results.
+    /// </summary>
+    public IReadOnlyList<ReasonCode> Warnings { get; }
 
     /// <summary>The licence as read from the credential (personal codes masked); null when unreadable.</summary>
     public Licence? Licence { get; }
@@ -77,6 +86,11 @@ public sealed class VerificationResult
 
         return new VerificationResult(Verdict.Valid, [], checks, licence, issuer, issuer.Algorithm, at, string.Empty);
     }
+
+    private static bool HasSuspiciousText(Licence licence) =>
+        TextPolicy.IsSuspicious(licence.Name) || TextPolicy.IsSuspicious(licence.Number) || TextPolicy.IsSuspicious(licence.Holder.Name)
+        || TextPolicy.IsSuspicious(licence.Holder.Code) || TextPolicy.IsSuspicious(licence.AuthorityName) || TextPolicy.IsSuspicious(licence.AreaCode)
+        || licence.Attributes.Any(a => TextPolicy.IsSuspicious(a.Key) || TextPolicy.IsSuspicious(a.Value));
 
     /// <summary>The first reason, or <see cref="ReasonCode.None"/> when VALID.</summary>
     public ReasonCode PrimaryReason => Reasons.Count > 0 ? Reasons[0] : ReasonCode.None;

@@ -67,16 +67,16 @@ public static class LicencesApi
     private static async Task<Ok<LicenceRecordView>> ChangeAsync(
         string identifier, StatusAction action, StatusChangeRequest? body, HttpContext http, IssuanceService issuance, IOptions<NodeOptions> options)
     {
-        var record = await issuance.ChangeStatusAsync(identifier, action, (body ?? throw MissingBody()).Reason ?? string.Empty, Actor(http), http.RequestAborted);
+        var record = await issuance.ChangeStatusAsync(identifier, action, body?.Reason, Actor(http), http.RequestAborted);
         return TypedResults.Ok(record.ToView(StatusListBase(options)));
     }
 
     private static async Task<Created<LicenceRecordView>> SupersedeAsync(
         string identifier, SupersedeRequest? body, HttpContext http, IssuanceService issuance, IOptions<NodeOptions> options)
     {
-        var request = body ?? throw MissingBody();
-        var replacement = (request.Licence ?? throw LicenceTrustException.Validation("FIELD_REQUIRED", "缺少新证照信息 (licence is required).", "licence")).ToCommand(null);
-        var record = await issuance.SupersedeAsync(identifier, replacement, request.Reason ?? string.Empty, Actor(http), http.RequestAborted);
+        // Another authority's licence is refused before its replacement is judged (no hints from validation).
+        await issuance.GetAsync(identifier, Actor(http), http.RequestAborted);
+        var record = await issuance.SupersedeAsync(identifier, body?.Licence?.ToCommand(null), body?.Reason, Actor(http), http.RequestAborted);
         var view = record.ToView(StatusListBase(options));
         return TypedResults.Created(view.Links.Self, view);
     }

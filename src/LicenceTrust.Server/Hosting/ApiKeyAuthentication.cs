@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using LicenceTrust.Core.Results;
 using LicenceTrust.Issuance;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,14 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
     {
         var presented = Request.Headers["X-Api-Key"].FirstOrDefault();
         var authorization = Request.Headers.Authorization.FirstOrDefault();
-        if (presented is null && authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        if (presented is not null && authorization is not null || Request.Headers["X-Api-Key"].Count > 1 || Request.Headers.Authorization.Count > 1)
+        {
+            // Two credentials: which one acts would be a guess, so neither does (the exception handler answers 400).
+            throw LicenceTrustException.Validation("CREDENTIALS_AMBIGUOUS",
+                "请求同时带有多个凭据，请只使用Authorization或X-Api-Key之一 (send one credential: Authorization or X-Api-Key, not both).", "Authorization");
+        }
+
+        if (authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             presented = authorization[7..].Trim();
         }

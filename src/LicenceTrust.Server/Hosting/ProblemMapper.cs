@@ -10,7 +10,7 @@ namespace LicenceTrust.Server.Hosting;
 /// The one place where errors become RFC 9457 problem details. Known errors keep their code, field and
 /// detail; anything else is logged and answered with a generic 500 that reveals nothing.
 /// </summary>
-public sealed class ProblemMapper(IProblemDetailsService problems, IDatabase database, ILogger<ProblemMapper> logger) : IExceptionHandler
+public sealed partial class ProblemMapper(IProblemDetailsService problems, IDatabase database, ILogger<ProblemMapper> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -23,7 +23,11 @@ public sealed class ProblemMapper(IProblemDetailsService problems, IDatabase dat
                 "请求体过大 (the request body is too large)."),
             BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => new LicenceTrustError(ErrorKind.Validation, "UNSUPPORTED_MEDIA_TYPE",
                 "请求体应为application/json (send the body as application/json)."),
-            BadHttpRequestException bad => new LicenceTrustError(ErrorKind.Validation, "REQUEST_INVALID", bad.Message),
+            // The framework's binding messages quote the input and the CLR type: name the parameter, nothing else.
+            BadHttpRequestException bad when BindingFailure().Match(bad.Message) is { Success: true } binding => new LicenceTrustError(ErrorKind.Validation, "PARAMETER_INVALID",
+                $"参数{binding.Groups["name"].Value}缺失或格式不正确 (the parameter {binding.Groups["name"].Value} is missing or not of the expected form).", binding.Groups["name"].Value),
+            BadHttpRequestException => new LicenceTrustError(ErrorKind.Validation, "REQUEST_INVALID",
+                "请求格式不正确 (the request is malformed)."),
             // The database's disk is full: retrying will not help until an operator makes room. Nothing
             // was written, because every change is one transaction.
             System.Data.Common.DbException full when database.IsOutOfSpace(full) => new LicenceTrustError(ErrorKind.StorageFull, "STORAGE_FULL",
@@ -61,6 +65,10 @@ public sealed class ProblemMapper(IProblemDetailsService problems, IDatabase dat
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = ToProblem(error, context.Response.StatusCode) });
     }
 
+    /// <summary><c>Failed to bind parameter "Nullable`1 page" from …</c>, <c>Required parameter "string x" was not provided …</c>: the parameter's name.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("parameter \"(?:[^\"]*[ .])?(?<name>[A-Za-z_][A-Za-z0-9_]*)\"")]
+    private static partial System.Text.RegularExpressions.Regex BindingFailure();
+
     public static int StatusOf(ErrorKind kind) => kind switch
     {
         ErrorKind.Validation => StatusCodes.Status400BadRequest,
@@ -87,6 +95,11 @@ public sealed class ProblemMapper(IProblemDetailsService problems, IDatabase dat
         if (error.Field is not null)
         {
             problem.Extensions["field"] = error.Field;
+        }
+
+        if (error.CodePoint is not null)
+        {
+            problem.Extensions["codePoint"] = error.CodePoint;
         }
 
         return problem;
