@@ -33,7 +33,11 @@ public static class LicencesApi
             Results.Text(QrCodeImages.Svg((await issuance.GetAsync(identifier, Actor(http), http.RequestAborted)).QrText), "image/svg+xml"))
             .RequireAuthorization(Policies.AuthorityOrAdmin).WithName("GetLicenceQrSvg");
         group.MapGet("/{identifier}/print", async (string identifier, HttpContext http, IssuanceService issuance) =>
-            Results.Content(PrintView.Render(await issuance.GetAsync(identifier, Actor(http), http.RequestAborted)), "text/html; charset=utf-8"))
+        {
+            var record = await issuance.GetAsync(identifier, Actor(http), http.RequestAborted);
+            var (_, history, _) = await issuance.StatusAsync(identifier, null, http.RequestAborted);
+            return Results.Content(PrintView.Render(record, history.Count == 0 ? null : history[^1]), "text/html; charset=utf-8");
+        })
             .RequireAuthorization(Policies.AuthorityOrAdmin).WithName("GetLicencePrintView");
     }
 

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Licences;
+using LicenceTrust.Core.Text;
 using LicenceTrust.Core.Status;
 using LicenceTrust.Issuance;
 using LicenceTrust.QrImages;
@@ -11,13 +13,25 @@ namespace LicenceTrust.Server.Endpoints;
 /// <summary>A printable licence page: the fields and the QR code, A4, no external resources.</summary>
 public static class PrintView
 {
-    public static string Render(LicenceRecord record)
+    /// <summary>
+    /// The page. Every value is HTML-escaped, isolated in <c>&lt;bdi&gt;</c> (a right-to-left override in a
+    /// name cannot reorder the row or its neighbours) and shown with refused characters written as
+    /// <c>[U+202E]</c>; a licence holding any gets a warning above the table.
+    /// </summary>
+    public static string Render(LicenceRecord record, StatusEvent? lastChange = null)
     {
+        ArgumentNullException.ThrowIfNull(record);
         var licence = record.Licence;
         LicenceTypeCatalogue.TryGet(licence.TypeCode, out var type);
         string H(string text) => WebUtility.HtmlEncode(text);
+        var suspicious = false;
         var rows = new StringBuilder();
-        void Row(string label, string value) => rows.Append(CultureInfo.InvariantCulture, $"<tr><th>{H(label)}</th><td>{H(value)}</td></tr>");
+        void Row(string label, string value)
+        {
+            suspicious |= TextPolicy.IsSuspicious(value);
+            rows.Append(CultureInfo.InvariantCulture, $"<tr><th>{H(label)}</th><td><bdi>{H(TextPolicy.Reveal(value))}</bdi></td></tr>");
+        }
+
         Row("证照编号", licence.Number);
         Row("持证主体", licence.Holder.Name);
         Row("持证主体代码", licence.Holder.Disclosed().Code);
@@ -31,29 +45,29 @@ public static class PrintView
 
         Row("电子证照标识", licence.Identifier.Value);
         Row("状态", record.Status.NameZh());
+        if (record.Status != LicenceStatus.Valid && lastChange is not null)
+        {
+            Row("状态变更日期", lastChange.At.ToOffset(CredentialClaims.ChinaOffset).ToString("yyyy年M月d日 HH:mm", CultureInfo.InvariantCulture));
+            Row("变更原因", lastChange.Reason);
+        }
 
+        var warning = suspicious
+            ? "<p class=\"warn\">证照文字含有控制字符或不可见字符，已以 [U+XXXX] 标出，请核对原件。</p>"
+            : string.Empty;
+        var status = record.Status == LicenceStatus.Valid ? string.Empty : $"<p class=\"void\">{H(record.Status.NameZh())}</p>";
         return $$"""
             <!DOCTYPE html>
-            <html lang="zh-CN"><head><meta charset="utf-8"><title>{{H(licence.Name)}} {{H(licence.Number)}}</title>
-            <style>
-              @page { size: A4; margin: 20mm; }
-              body { font-family: "Noto Serif CJK SC", "Songti SC", serif; color: #111; max-width: 170mm; margin: 0 auto; }
-              h1 { text-align: center; letter-spacing: .3em; font-size: 28pt; margin: 8mm 0; }
-              table { width: 100%; border-collapse: collapse; font-size: 12pt; }
-              th { text-align: left; width: 32mm; padding: 2mm; color: #444; font-weight: normal; }
-              td { padding: 2mm; border-bottom: 1px solid #ccc; word-break: break-all; }
-              .qr { text-align: center; margin-top: 8mm; } .qr svg { width: 55mm; height: 55mm; }
-              .note { text-align: center; font-size: 9pt; color: #555; }
-              .void { color: #b00; font-weight: bold; text-align: center; font-size: 16pt; }
-              @media print { .noprint { display: none; } }
-            </style></head>
+            <html lang="zh-CN"><head><meta charset="utf-8"><title>{{H(TextPolicy.Reveal(licence.Name))}} {{H(TextPolicy.Reveal(licence.Number))}}</title>
+            <link rel="stylesheet" href="/print/print.css"></head>
             <body>
-            <h1>{{H(licence.Name)}}</h1>
-            {{(record.Status == LicenceStatus.Valid ? string.Empty : $"<p class=\"void\">{H(record.Status.NameZh())}</p>")}}
+            <h1><bdi>{{H(TextPolicy.Reveal(licence.Name))}}</bdi></h1>
+            {{status}}
+            {{warning}}
             <table>{{rows}}</table>
             <div class="qr">{{QrCodeImages.Svg(record.QrText)}}</div>
             <p class="note">扫描二维码核验真伪（川渝电子证照互认）</p>
-            <p class="noprint note"><button onclick="window.print()">打印</button></p>
+            <p class="noprint note"><button type="button" id="print">打印</button></p>
+            <script src="/print/print.js"></script>
             </body></html>
             """;
     }

@@ -42,6 +42,7 @@ public static class NodeHost
         });
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         // The staff QR page (wwwroot, its script built by npm from src/LicenceTrust.Web): at / and /scan.
         app.UseDefaultFiles();
