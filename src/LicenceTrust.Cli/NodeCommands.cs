@@ -49,12 +49,12 @@ internal static class NodeCommands
             database.Migrate();
             try
             {
-                var account = await new StaffAccounts(new StaffStore(database), new IssuanceStore(database), TimeProvider.System)
+                var account = await new StaffAccounts(new StaffStore(database), new IssuanceStore(database), TimeProvider.System, new SignInThrottle(TimeProvider.System, new SignInThrottleOptions()))
                     .CreateAsync(result.GetValue(username)!, result.GetValue(name)!, password, cancellationToken);
                 Console.WriteLine($"Created staff account {account.Username} ({account.DisplayName}).");
                 return 0;
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or LicenceTrustException)
             {
                 Console.Error.WriteLine(e.Message);
                 return 2;

@@ -4,8 +4,8 @@ using System.Text;
 namespace LicenceTrust.Issuance;
 
 /// <summary>
-/// Stable audit event ids, grouped by range (DESIGN §9): 1xxx issuance, 2xxx status, 3xxx keys and
-/// trust. Never renumber or reuse.
+/// Stable audit event ids, grouped by range: 1xxx issuance, 2xxx status, 3xxx API keys and accounts,
+/// 4xxx trust (withdrawals, peers' notices). Never renumber or reuse.
 /// </summary>
 public static class AuditEvents
 {
@@ -14,6 +14,7 @@ public static class AuditEvents
     public const int StatusChanged = 2001;
     public const int ApiKeyCreated = 3001;
     public const int StaffAccountCreated = 3002;
+    public const int StaffAccountLockedOut = 3003;
     public const int IssuerWithdrawn = 4001;
     public const int PeerNoticeApplied = 4002;
 }

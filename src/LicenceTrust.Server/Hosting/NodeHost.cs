@@ -238,6 +238,16 @@ public static class NodeHost
                 o.Events.OnRedirectToAccessDenied = context => { context.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
             });
         builder.Services.TryAddSingleton<IStaffStore, StaffStore>();
+        builder.Services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
+            return new SignInThrottle(sp.GetRequiredService<TimeProvider>(), new SignInThrottleOptions
+            {
+                FreeFailures = options.SignInFreeFailures,
+                LockoutAfter = options.SignInLockoutAfter,
+                LockoutDuration = TimeSpan.FromMinutes(options.SignInLockoutMinutes),
+            });
+        });
         builder.Services.TryAddSingleton<StaffAccounts>();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Authority, p => p.RequireRole(nameof(ActorRole.Authority)))

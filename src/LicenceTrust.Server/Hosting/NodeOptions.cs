@@ -86,6 +86,26 @@ public sealed class NodeOptions
     [Range(1, 100_000)]
     public int AnonymousRateLimitPerSecond { get; set; } = 200;
 
+    /// <summary>Sign-in attempts per minute each IP address may make, in a partition of their own (a counter's staff share one address at most sites).</summary>
+    [Range(1, 1_000_000)]
+    public int SignInPerMinute { get; set; } = 60;
+
+    /// <summary>Sign-in attempts one IP address may make at once before <see cref="SignInPerMinute"/> applies (a shift starting).</summary>
+    [Range(1, 1_000_000)]
+    public int SignInBurst { get; set; } = 10;
+
+    /// <summary>Wrong passwords in a row after which an account must wait between attempts (1, 2, 4 … s, at most 30 s).</summary>
+    [Range(1, 1_000_000)]
+    public int SignInFreeFailures { get; set; } = 3;
+
+    /// <summary>Wrong passwords in a row that lock an account for <see cref="SignInLockoutMinutes"/>.</summary>
+    [Range(1, 1_000_000)]
+    public int SignInLockoutAfter { get; set; } = 10;
+
+    /// <summary>How long a locked account stays locked.</summary>
+    [Range(1, 24 * 60)]
+    public int SignInLockoutMinutes { get; set; } = 15;
+
     /// <summary>Entries per status list (≥ 131,072).</summary>
     [Range(131_072, 16_777_216)]
     public int StatusListSize { get; set; } = 131_072;

@@ -51,6 +51,11 @@ public sealed partial class ProblemMapper(IProblemDetailsService problems, IData
             context.Response.Headers.RetryAfter = "5";
         }
 
+        if (error?.RetryAfterSeconds is { } wait)
+        {
+            context.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         if (error is null)
         {
             logger.LogError(exception, "Unhandled error on {Method} {Route}", context.Request.Method, route);
@@ -79,6 +84,7 @@ public sealed partial class ProblemMapper(IProblemDetailsService problems, IData
         ErrorKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
         ErrorKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorKind.StorageFull => StatusCodes.Status507InsufficientStorage,
+        ErrorKind.TooManyRequests => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status503ServiceUnavailable,
     };
 

@@ -9,13 +9,30 @@ namespace LicenceTrust.Server.Hosting;
 /// <summary>
 /// Per-client rate limits (DESIGN §9): a token bucket per authenticated API key, or per IP address for
 /// callers without one. Partitioned after authentication, so quoting someone else's key id cannot use
-/// up their budget. Rejections are 429 problems with Retry-After.
+/// up their budget. Staff sign-in has a partition of its own per IP address (<see cref="SignIn"/>), so a
+/// password flood is refused before any hashing, without using up the IP's verification budget.
+/// Rejections are 429 problems with Retry-After.
 /// </summary>
 public static class RateLimits
 {
+    /// <summary>The rate-limiting policy of password sign-in endpoints.</summary>
+    public const string SignIn = "sign-in";
+
     public static void AddNodeRateLimits(this WebApplicationBuilder builder) =>
         builder.Services.AddRateLimiter(options =>
         {
+            options.AddPolicy(SignIn, http =>
+            {
+                var node = http.RequestServices.GetRequiredService<IOptions<NodeOptions>>().Value;
+                return RateLimitPartition.GetTokenBucketLimiter("sign-in:" + http.Connection.RemoteIpAddress, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = node.SignInBurst,
+                    TokensPerPeriod = node.SignInPerMinute,
+                    ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+            });
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
             {
                 var node = http.RequestServices.GetRequiredService<IOptions<NodeOptions>>().Value;
@@ -37,7 +54,7 @@ public static class RateLimits
                 var http = context.HttpContext;
                 http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-                var problem = ProblemMapper.ToProblem(new LicenceTrustError(ErrorKind.Validation, "RATE_LIMITED",
+                var problem = ProblemMapper.ToProblem(new LicenceTrustError(ErrorKind.TooManyRequests, "RATE_LIMITED",
                     $"请求过于频繁，请{retryAfter}秒后重试 (too many requests; retry after {retryAfter} s)."), StatusCodes.Status429TooManyRequests);
                 await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
             };

@@ -24,15 +24,15 @@ public static class StaffSession
 
     public static void MapStaffSession(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/session", async Task<Ok<SessionView>> (SignInRequest? body, StaffAccounts accounts, HttpContext http) =>
+        app.MapPost("/api/v1/session", async Task<Ok<SessionView>> (SignInRequest? body, StaffAccounts accounts, HttpContext http, ILoggerFactory logs) =>
         {
-            var account = await accounts.SignInAsync(body?.Username, body?.Password, http.RequestAborted)
-                ?? throw new LicenceTrustException(new(ErrorKind.Unauthenticated, "SIGN_IN_FAILED", "用户名或密码不正确 (wrong user name or password)."));
+            var outcome = await accounts.SignInAsync(body?.Username, body?.Password, http.RequestAborted);
+            var account = outcome.Account ?? throw Refused(outcome, body?.Username, http, logs.CreateLogger(typeof(StaffSession)));
             var identity = new ClaimsIdentity(
                 [new(ClaimTypes.Name, account.DisplayName), new(ClaimTypes.NameIdentifier, account.Username), new(ClaimTypes.Role, Role)], SchemeName);
             await http.SignInAsync(SchemeName, new ClaimsPrincipal(identity));
             return TypedResults.Ok(new SessionView(account.Username, account.DisplayName));
-        }).WithProblems(400, 401, 429).WithName("SignIn");
+        }).RequireRateLimiting(RateLimits.SignIn).WithProblems(400, 401, 429).WithName("SignIn");
         app.MapGet("/api/v1/session", Results<Ok<SessionView>, UnauthorizedHttpResult> (HttpContext http) =>
             http.User.IsInRole(Role)
                 ? TypedResults.Ok(new SessionView(http.User.FindFirstValue(ClaimTypes.NameIdentifier)!, http.User.Identity!.Name!))
@@ -43,4 +43,34 @@ public static class StaffSession
             return TypedResults.NoContent();
         }).WithProblems(429).WithName("SignOut");
     }
+
+    /// <summary>Logs the refusal (user name and address, never the password) and builds its problem: 401, or 429 with Retry-After.</summary>
+    private static LicenceTrustException Refused(SignInOutcome outcome, string? username, HttpContext http, ILogger logger)
+    {
+        var who = LicenceTrust.Core.Text.TextPolicy.Quote(username, 64);
+        var from = http.Connection.RemoteIpAddress?.ToString();
+        if (outcome.Refused.Allowed)
+        {
+            if (outcome.LockedNow)
+            {
+                logger.LogWarning("Staff sign-in locked for {Username} from {Address} after repeated wrong passwords", who, from);
+            }
+            else
+            {
+                logger.LogInformation("Staff sign-in failed for {Username} from {Address}: wrong user name or password", who, from);
+            }
+
+            return new LicenceTrustException(new(ErrorKind.Unauthenticated, "SIGN_IN_FAILED", "用户名或密码不正确 (wrong user name or password)."));
+        }
+
+        var seconds = Math.Max(1, (int)Math.Ceiling(outcome.Refused.RetryAfter.TotalSeconds));
+        logger.LogInformation("Staff sign-in refused for {Username} from {Address}: {State} for {Seconds} s", who, from, outcome.Refused.Locked ? "locked" : "backoff", seconds);
+        return outcome.Refused.Locked
+            ? new LicenceTrustException(new(ErrorKind.TooManyRequests, "SIGN_IN_LOCKED",
+                $"密码错误次数过多，账户已暂时锁定，请{Minutes(seconds)}分钟后再试 (too many wrong passwords: the account is locked; retry in {Minutes(seconds)} min).", RetryAfterSeconds: seconds))
+            : new LicenceTrustException(new(ErrorKind.TooManyRequests, "SIGN_IN_BACKOFF",
+                $"密码错误次数较多，请{seconds}秒后再试 (several wrong passwords: wait {seconds} s before the next attempt).", RetryAfterSeconds: seconds));
+    }
+
+    private static int Minutes(int seconds) => (seconds + 59) / 60;
 }

@@ -31,7 +31,7 @@ public static partial class Telemetry
             .ConfigureResource(resource => resource.AddService("licencetrust-node", serviceInstanceId: $"{province}-{Environment.MachineName}-{Environment.ProcessId}")
                 .AddAttributes([new("licencetrust.province", province)]))
             .WithMetrics(metrics => metrics
-                .AddMeter(VerificationService.MeterName, IssuanceService.MeterName, PeerSync.MeterName, NodeMeterName)
+                .AddMeter(VerificationService.MeterName, IssuanceService.MeterName, StaffAccounts.MeterName, PeerSync.MeterName, NodeMeterName)
                 .AddAspNetCoreInstrumentation()
                 .AddPrometheusExporter());
         builder.Services.AddHostedService<PeerAgeGauges>();
