@@ -50,6 +50,53 @@ public sealed class FederatedStatusSource(IStatusSource local, Province own, IRe
             : new StatusLookup(null, $"{node}:status-list", cached.FetchedAt, ReasonCode.StatusStale);
     }
 
+    /// <summary>
+    /// Own licences: this node's history. A peer's: its public status API (the reason is public there),
+    /// within 1.5 s; null when the peer cannot say in time, the verdict is unchanged either way.
+    /// </summary>
+    public async Task<StatusChangeDetail?> LastChangeAsync(Licence licence, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(licence);
+        if (licence.Province == own)
+        {
+            return await local.LastChangeAsync(licence, cancellationToken);
+        }
+
+        if (!peers.TryGetValue(licence.Province, out var peer))
+        {
+            return null;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(Math.Min(peer.Options.TimeoutSeconds, 1.5)));
+        try
+        {
+            using var response = await http.GetAsync(StatusUri(peer.Options, licence), timeout.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>(timeout.Token);
+            return body.TryGetProperty("since", out var since) && since.ValueKind == JsonValueKind.String && since.TryGetDateTimeOffset(out var at)
+                && body.TryGetProperty("reason", out var reason) && reason.ValueKind == JsonValueKind.String
+                ? new StatusChangeDetail(at, reason.GetString()!)
+                : null;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or NotSupportedException)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+
+            return null;
+        }
+    }
+
+    private static Uri StatusUri(PeerOptions options, Licence licence) =>
+        new($"{options.BaseUrl.TrimEnd('/')}/api/v1/licences/{Uri.EscapeDataString(licence.Identifier.Value)}/status");
+
     private static StatusLookup FromValue(byte value, string source, DateTimeOffset asOf) => value switch
     {
         0 => StatusLookup.Found(LicenceStatus.Valid, source, asOf),
@@ -66,8 +113,7 @@ public sealed class FederatedStatusSource(IStatusSource local, Province own, IRe
         var source = $"{options.Province}:live";
         try
         {
-            var uri = new Uri($"{options.BaseUrl.TrimEnd('/')}/api/v1/licences/{Uri.EscapeDataString(licence.Identifier.Value)}/status");
-            using var response = await http.GetAsync(uri, timeout.Token);
+            using var response = await http.GetAsync(StatusUri(options, licence), timeout.Token);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
                 return StatusLookup.Unavailable(ReasonCode.StatusUnknown, source);

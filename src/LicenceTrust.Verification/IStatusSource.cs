@@ -21,4 +21,14 @@ public sealed record StatusLookup(LicenceStatus? Status, string Source, DateTime
 public interface IStatusSource
 {
     Task<StatusLookup> LookupAsync(Licence licence, StatusReference reference, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// When and why the licence's status last changed, as its issuing node recorded it; null when the
+    /// source cannot tell (a status list carries bits only). Asked only for licences not in force, so
+    /// it is off the hot path.
+    /// </summary>
+    Task<StatusChangeDetail?> LastChangeAsync(Licence licence, CancellationToken cancellationToken) => Task.FromResult<StatusChangeDetail?>(null);
 }
+
+/// <summary>The last status change of a licence: when, and the issuing authority's own reason (its words, shown as is).</summary>
+public sealed record StatusChangeDetail(DateTimeOffset At, string Reason);

@@ -45,6 +45,18 @@ public sealed class VerificationService(CredentialVerifier credentials, IStatusS
         return outcome;
     }
 
+    /// <summary>
+    /// When and why the status of a verified licence that is not in force last changed (for the result
+    /// card), or null: for a licence in force, an unreadable one, or when the issuing node cannot say.
+    /// </summary>
+    public Task<StatusChangeDetail?> LastChangeAsync(NodeVerification outcome, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        return outcome.Status is null || outcome.Status == LicenceStatus.Valid.WireName() || outcome.Result.Licence is not { } licence
+            ? Task.FromResult<StatusChangeDetail?>(null)
+            : status.LastChangeAsync(licence, cancellationToken);
+    }
+
     private async Task<NodeVerification> VerifyCoreAsync(string? qrText, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();

@@ -38,6 +38,18 @@ public sealed class StaffPageFixture : IAsyncLifetime
 
     public string RevokedSichuan { get; private set; } = string.Empty;
 
+    /// <summary>
+    /// A genuinely signed Sichuan credential whose holder name and legal representative carry a
+    /// right-to-left override (signed elsewhere, or before the text policy): it points at the valid
+    /// licence's status slot, so it verifies VALID and only the warning tells staff to look at the paper.
+    /// </summary>
+    public string SpoofedSichuan { get; private set; } = string.Empty;
+
+    /// <summary>Content-Security-Policy violations the browser reported, per page.</summary>
+    public static List<string> Violations(IPage page) => PageViolations.GetOrCreateValue(page);
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, List<string>> PageViolations = new();
+
     public async Task InitializeAsync()
     {
         var chongqingUrl = $"http://127.0.0.1:{FreePorts.Next()}";
@@ -61,7 +73,12 @@ public sealed class StaffPageFixture : IAsyncLifetime
         };
         await Chongqing.InitializeAsync();
 
-        ValidSichuan = (await Sichuan.IssueAsync(Sichuan.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 801)).GetProperty("qrText").GetString()!;
+        var valid = await Sichuan.IssueAsync(Sichuan.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 801);
+        ValidSichuan = valid.GetProperty("qrText").GetString()!;
+        var slot = new LicenceTrust.Core.Codec.StatusReference(valid.GetProperty("statusList").GetProperty("index").GetInt32(), valid.GetProperty("statusList").GetProperty("uri").GetString()!);
+        var spoof = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Sichuan).Numbered(803)
+            .HeldBy("重庆\u202E司公限有技科\u202C示例").WithAttribute("legalRep", "赵\u202E六").Build();
+        SpoofedSichuan = Credentials.Sign(spoof, slot, DateTimeOffset.UtcNow.AddMinutes(-5)).QrText;
         var revoked = await Sichuan.IssueAsync(Sichuan.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 802);
         RevokedSichuan = revoked.GetProperty("qrText").GetString()!;
         using (await Sichuan.Client(Sichuan.RegulatorKey).PostAsJsonAsync($"/api/v1/licences/{revoked.GetProperty("identifier").GetString()}/revoke", new { reason = "吊销：测试" }))
@@ -114,6 +131,14 @@ public sealed class StaffPageFixture : IAsyncLifetime
         }
 
         var page = await context.NewPageAsync();
+        var violations = Violations(page);
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                violations.Add(message.Text);
+            }
+        };
         await page.GotoAsync("/");
         return (browser, page);
     }
@@ -182,9 +207,11 @@ public class StaffPageTests(StaffPageFixture ui) : IClassFixture<StaffPageFixtur
                 }
             };
             await page.ReloadAsync();
+            await Expect(page.Locator("#video")).ToBeHiddenAsync(); // no empty black box while the camera is off
             await page.ClickAsync("#camera-toggle");
 
             await Expect(page.Locator("#verdict")).ToHaveTextAsync("有效", Wait);
+            await Expect(page.Locator("#video")).ToBeVisibleAsync();
             await Expect(page.Locator("#result")).ToHaveClassAsync("result verdict-valid");
             var fields = await page.Locator("#fields").InnerTextAsync();
             Assert.Contains("营业执照", fields, StringComparison.Ordinal);
@@ -196,6 +223,9 @@ public class StaffPageTests(StaffPageFixture ui) : IClassFixture<StaffPageFixtur
             await Expect(page.Locator("#disclosure")).ToHaveTextAsync("公众视图：仅显示必要信息");
             await page.ScreenshotAsync(new() { Path = Path.Combine(StaffPageFixture.Screenshots, "valid-camera.png"), FullPage = true });
             Assert.Empty(outside);
+            Assert.Empty(StaffPageFixture.Violations(page)); // the camera and the WebAssembly decoder work under the CSP
+            await page.ClickAsync("#camera-toggle");
+            await Expect(page.Locator("#video")).ToBeHiddenAsync();
         }
     }
 
@@ -220,6 +250,10 @@ public class StaffPageTests(StaffPageFixture ui) : IClassFixture<StaffPageFixtur
             await Expect(page.Locator("#result")).ToHaveClassAsync("result verdict-invalid");
             await Expect(page.Locator("#reason")).ToHaveTextAsync("证照已吊销。");
             await Expect(page.Locator("#fields")).ToContainTextAsync("已吊销");
+            // The date and the authority's own reason of the revocation, from the issuing (Sichuan) node.
+            await Expect(page.Locator("#fields")).ToContainTextAsync("状态变更时间");
+            await Expect(page.Locator("#fields")).ToContainTextAsync("变更原因吊销：测试");
+            Assert.Matches(@"状态变更时间\s*20\d\d/", await page.Locator("#fields").InnerTextAsync());
             await page.ScreenshotAsync(new() { Path = Path.Combine(StaffPageFixture.Screenshots, "revoked-camera.png"), FullPage = true });
         }
     }
@@ -275,6 +309,10 @@ public class StaffPageTests(StaffPageFixture ui) : IClassFixture<StaffPageFixtur
         var (browser, page) = await ui.OpenAsync();
         await using (browser)
         {
+            // One picker, labelled in the page's language: the browser's own "Choose File / No file chosen" is not shown.
+            await Expect(page.Locator("label[for=file]")).ToHaveTextAsync("选择文件");
+            Assert.DoesNotContain("No file chosen", await page.Locator("body").InnerTextAsync(), StringComparison.Ordinal);
+            Assert.True(await page.Locator("#file").EvaluateAsync<double>("e => e.getBoundingClientRect().width") <= 1, "the browser's own file picker is drawn");
             await page.SetInputFilesAsync("#file", new FilePayload { Name = "licence.png", MimeType = "image/png", Buffer = PrintedLicencePhoto.Png(ui.ValidSichuan) });
             await Expect(page.Locator("#verdict")).ToHaveTextAsync("有效", Wait);
             await page.ScreenshotAsync(new() { Path = Path.Combine(StaffPageFixture.Screenshots, "upload-photo.png"), FullPage = true });
@@ -282,6 +320,8 @@ public class StaffPageTests(StaffPageFixture ui) : IClassFixture<StaffPageFixtur
             await page.SetInputFilesAsync("#file", new FilePayload { Name = "scan.pdf", MimeType = "application/pdf", Buffer = PrintedLicencePhoto.Pdf(ui.RevokedSichuan) });
             await Expect(page.Locator("#verdict")).ToHaveTextAsync("无效", Wait);
             await Expect(page.Locator("#reason")).ToHaveTextAsync("证照已吊销。");
+            await Expect(page.Locator("#fields")).ToContainTextAsync("变更原因吊销：测试");
+            Assert.Empty(StaffPageFixture.Violations(page));
         }
     }
 
@@ -302,8 +342,28 @@ public class StaffPageTests(StaffPageFixture ui) : IClassFixture<StaffPageFixtur
             await Expect(page.Locator("#verdict")).ToHaveTextAsync("有效", Wait);
 
             await Expect(page.Locator("#history-list li")).ToHaveCountAsync(2);
+
+            // An unreadable text: its history line has no dangling separator.
+            await page.FillAsync("#qr-text", "hello");
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page.Locator("#verdict")).ToHaveTextAsync("无法识别", Wait);
+            var unreadable = await page.Locator("#history-list li").First.InnerTextAsync();
+            Assert.EndsWith("无法识别", unreadable.Trim(), StringComparison.Ordinal);
+
+            await page.FillAsync("#qr-text", ui.ValidSichuan);
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page.Locator("#history-list li")).ToHaveCountAsync(4, new() { Timeout = 45_000 });
             await page.ClickAsync("#lang");
             await Expect(page.Locator("#verdict")).ToHaveTextAsync("Valid");
+            // In English the page's own labels are English; the licence's data stay as issued.
+            var fields = await page.Locator("#fields").InnerTextAsync();
+            Assert.Contains("Licence type", fields, StringComparison.Ordinal);
+            Assert.Contains("Business licence", fields, StringComparison.Ordinal);
+            Assert.Contains("Sichuan", fields, StringComparison.Ordinal);
+            Assert.Contains("in force", fields, StringComparison.Ordinal);
+            Assert.Contains("四川省市场监督管理局", fields, StringComparison.Ordinal);
+            Assert.DoesNotContain("证照", fields, StringComparison.Ordinal);
+            Assert.Empty(StaffPageFixture.Violations(page));
             await page.ScreenshotAsync(new() { Path = Path.Combine(StaffPageFixture.Screenshots, "english.png"), FullPage = true });
         }
     }
@@ -327,7 +387,60 @@ public class StaffPageTests(StaffPageFixture ui) : IClassFixture<StaffPageFixtur
 
             await Expect(page.Locator("#fields")).ToContainTextAsync("1.2.156.3005.2.", new() { Timeout = 20_000 });
             await Expect(page.Locator("#disclosure")).ToHaveTextAsync(string.Empty);
+            // Every field the API gives staff: attributes with the catalogue's labels, area, defining department, version.
+            var fields = await page.Locator("#fields").InnerTextAsync();
+            foreach (var label in new[] { "法定代表人", "类型", "颁发日期", "管辖属地", "证照定义机构", "国家市场监督管理总局", "版本", "第1版", "电子证照标识" })
+            {
+                Assert.Contains(label, fields, StringComparison.Ordinal);
+            }
             await page.ScreenshotAsync(new() { Path = Path.Combine(StaffPageFixture.Screenshots, "staff-full-view.png"), FullPage = true });
+        }
+    }
+
+    [Fact]
+    public async Task A_right_to_left_spoof_is_shown_in_its_stored_order_with_the_warning()
+    {
+        var (browser, page) = await ui.OpenAsync();
+        await using (browser)
+        {
+            await page.FillAsync("#qr-text", ui.SpoofedSichuan);
+            await page.Keyboard.PressAsync("Enter");
+
+            await Expect(page.Locator("#verdict")).ToHaveTextAsync("有效", Wait);
+            await Expect(page.Locator("#warning")).ToBeVisibleAsync();
+            await Expect(page.Locator("#warning")).ToContainTextAsync("TEXT_SUSPICIOUS");
+            var holder = page.Locator("#fields dd").Nth(2);
+            // The override is shown as its code point, never applied: the reversed text stays reversed on screen.
+            Assert.StartsWith("重庆U+202E司公限有技科U+202C示例", (await holder.InnerTextAsync()).Trim(), StringComparison.Ordinal);
+            Assert.Equal(2, await holder.Locator(".cp").CountAsync());
+            Assert.DoesNotContain("科技有限公司", await page.Locator("#fields").InnerTextAsync(), StringComparison.Ordinal);
+            // Rendered left to right in stored order: 司 is drawn left of 示.
+            var si = await page.EvaluateAsync<double[]>("() => { const dd = document.querySelectorAll('#fields dd')[2]; const range = document.createRange(); const text = [...dd.querySelector('bdi').childNodes].filter(n => n.nodeType === 3); const box = (node, i) => { range.setStart(node, i); range.setEnd(node, i + 1); return range.getBoundingClientRect().left; }; return [box(text[1], 0), box(text[2], 0)]; }");
+            Assert.True(si[0] < si[1], $"司 at {si[0]}, 示 at {si[1]}");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(StaffPageFixture.Screenshots, "text-suspicious.png"), FullPage = true });
+        }
+    }
+
+    [Fact]
+    public async Task The_print_view_renders_under_the_CSP_and_an_injected_inline_script_is_blocked_and_reported()
+    {
+        var licence = await ui.Chongqing.IssueAsync(ui.Chongqing.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 820);
+        var (browser, page) = await ui.OpenAsync();
+        await using (browser)
+        {
+            await page.Context.SetExtraHTTPHeadersAsync(new Dictionary<string, string> { ["Authorization"] = "Bearer " + ui.Chongqing.RegulatorKey });
+            await page.GotoAsync($"/api/v1/licences/{licence.GetProperty("identifier").GetString()}/print");
+
+            await Expect(page.Locator("h1")).ToHaveTextAsync("营业执照");
+            Assert.Equal("center", await page.Locator("h1").EvaluateAsync<string>("e => getComputedStyle(e).textAlign")); // print.css applied
+            await Expect(page.Locator("#print")).ToBeVisibleAsync();
+            Assert.Empty(StaffPageFixture.Violations(page));
+
+            // The detector itself: an inline script is refused by the policy, and Chromium says so.
+            await page.EvaluateAsync("() => { const s = document.createElement('script'); s.textContent = 'window.injected = 1'; document.body.append(s); }");
+            Assert.Null(await page.EvaluateAsync<int?>("() => window.injected ?? null"));
+            await Task.Delay(200);
+            Assert.NotEmpty(StaffPageFixture.Violations(page));
         }
     }
 

@@ -14,6 +14,8 @@ public sealed class ALicence
     private DateOnly? _validTo;
     private bool _longTerm;
     private string? _authorityCode;
+    private string? _holderName;
+    private readonly Dictionary<string, string> _attributes = new(StringComparer.Ordinal);
 
     private ALicence(LicenceType type) => _type = type;
 
@@ -39,6 +41,20 @@ public sealed class ALicence
         return this;
     }
 
+    /// <summary>Another holder name, as given: a credential signed elsewhere may carry what this node's issuance would refuse.</summary>
+    public ALicence HeldBy(string name)
+    {
+        _holderName = name;
+        return this;
+    }
+
+    /// <summary>Sets one attribute's value, as given.</summary>
+    public ALicence WithAttribute(string key, string value)
+    {
+        _attributes[key] = value;
+        return this;
+    }
+
     /// <summary>Names another authority in the identifier (for issuer-mismatch tests).</summary>
     public ALicence ClaimingAuthority(string authorityCode)
     {
@@ -54,7 +70,9 @@ public sealed class ALicence
             : LicenceIdentifier.Create(demo.TypeCode, UnifiedSocialCreditCode.Parse(_authorityCode), demo.Identifier.Serial);
         var validFrom = _validFrom ?? demo.ValidFrom;
         var validTo = _longTerm ? null : _validTo ?? demo.ValidTo;
-        return Licence.Create(identifier, demo.Name, demo.Number, demo.Holder, demo.AuthorityName, demo.AreaCode,
-            validFrom < demo.IssueDate ? validFrom : demo.IssueDate, validFrom, validTo, demo.Attributes);
+        var holder = _holderName is null ? demo.Holder : LicenceHolder.Create(_holderName, demo.Holder.CodeType, demo.Holder.Code);
+        var attributes = demo.Attributes.Concat(_attributes).GroupBy(a => a.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+        return Licence.Create(identifier, demo.Name, demo.Number, holder, demo.AuthorityName, demo.AreaCode,
+            validFrom < demo.IssueDate ? validFrom : demo.IssueDate, validFrom, validTo, attributes);
     }
 }

@@ -16,6 +16,13 @@ public static class Credentials
         return CredentialWriter.Write(CredentialClaims.Create(licence, signedAt ?? TestClock.SignedAt, Status()), issuer.Key, issuer.Certificate.Kid);
     }
 
+    /// <summary>Signs with the sample key of the licence's own authority, pointing at a given status slot.</summary>
+    public static EncodedCredential Sign(Licence licence, StatusReference status, DateTimeOffset signedAt)
+    {
+        var issuer = SampleKeys.IssuerOf(licence);
+        return CredentialWriter.Write(CredentialClaims.Create(licence, signedAt, status), issuer.Key, issuer.Certificate.Kid);
+    }
+
     /// <summary>Signs with any signer and kid (for forged and mismatched credentials).</summary>
     public static EncodedCredential Sign(Licence licence, ICredentialSigner signer, KeyId kid, DateTimeOffset? signedAt = null) =>
         CredentialWriter.Write(CredentialClaims.Create(licence, signedAt ?? TestClock.SignedAt, Status()), signer, kid);

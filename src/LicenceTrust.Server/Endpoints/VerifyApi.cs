@@ -14,10 +14,14 @@ namespace LicenceTrust.Server.Endpoints;
 public sealed record VerifyRequest(string? QrText);
 
 /// <summary>A verification result with what it was checked against and the licence's status.</summary>
-public sealed record VerifyResponse(VerificationResultView Result, string? Status, CheckedAgainst CheckedAgainst);
+/// <param name="StatusChange">For a licence not in force: when and why its status changed, when the issuing node can say.</param>
+public sealed record VerifyResponse(VerificationResultView Result, string? Status, CheckedAgainst CheckedAgainst, StatusChangeView? StatusChange = null);
+
+/// <summary>When a licence's status last changed and the authority's reason (its own words).</summary>
+public sealed record StatusChangeView(DateTimeOffset At, string Reason);
 
 /// <summary>The response of POST /api/v1/verify: the result and, when asked for, its signed receipt (base64 COSE_Sign1).</summary>
-public sealed record VerifyWithReceiptResponse(VerificationResultView Result, string? Status, CheckedAgainst CheckedAgainst, string? Receipt);
+public sealed record VerifyWithReceiptResponse(VerificationResultView Result, string? Status, CheckedAgainst CheckedAgainst, StatusChangeView? StatusChange, string? Receipt);
 
 /// <summary>
 /// Verification for anyone (counter staff, partner systems): the verdict, the reasons in zh-CN and en,
@@ -33,17 +37,16 @@ public static class VerifyApi
     {
         app.MapPost("/api/v1/verify", async Task<Ok<VerifyWithReceiptResponse>> (VerifyRequest? body, bool? receipt, VerificationService verification, ReceiptSigner signer, HttpContext http) =>
         {
-            var response = ToResponse(await verification.VerifyAsync(body?.QrText, http.RequestAborted), DisclosureFor(http));
-            return TypedResults.Ok(new VerifyWithReceiptResponse(response.Result, response.Status, response.CheckedAgainst,
+            var response = await ToDetailedResponseAsync(await verification.VerifyAsync(body?.QrText, http.RequestAborted), DisclosureFor(http), verification, http.RequestAborted);
+            return TypedResults.Ok(new VerifyWithReceiptResponse(response.Result, response.Status, response.CheckedAgainst, response.StatusChange,
                 receipt == true ? signer.Sign(response) : null));
         }).WithProblems(400, 413, 415, 429).WithName("Verify");
         app.MapPost("/api/v1/verify/batch", VerifyBatchAsync).RequireAuthorization(Policies.PartnerOrAdmin).WithProblems(400, 401, 403, 413, 415, 429).WithName("VerifyBatch");
-        app.MapGet("/api/v1/licences/{identifier}/verification", async Task<Ok<VerifyResponse>> (string identifier, IIssuanceStore store, VerificationService verification, HttpContext http) =>
+        app.MapGet("/api/v1/licences/{identifier}/verification", async Task<Ok<VerifyResponse>> (string identifier, IssuanceService issuance, VerificationService verification, HttpContext http) =>
         {
             // For callers that only have the identifier: the licence's own credential goes through the same pipeline.
-            var record = await store.FindAsync(identifier, http.RequestAborted)
-                ?? throw LicenceTrustException.NotFound("LICENCE_NOT_FOUND", $"未找到证照 {identifier} (no licence with this identifier at this node).");
-            return TypedResults.Ok(ToResponse(await verification.VerifyAsync(record.QrText, http.RequestAborted), DisclosureFor(http)));
+            var credential = await issuance.CredentialAsync(identifier, http.RequestAborted);
+            return TypedResults.Ok(await ToDetailedResponseAsync(await verification.VerifyAsync(credential, http.RequestAborted), DisclosureFor(http), verification, http.RequestAborted));
         }).WithProblems(404, 429).WithName("VerifyLicence");
     }
 
@@ -87,6 +90,13 @@ public static class VerifyApi
     }
 
     internal static VerifyResponse ToResponse(NodeVerification outcome, Disclosure disclosure) => new(outcome.Result.ToView(disclosure), outcome.Status, outcome.CheckedAgainst);
+
+    /// <summary>The response with the date and reason of the last status change, for a licence not in force (a person's answer, not a batch's).</summary>
+    internal static async Task<VerifyResponse> ToDetailedResponseAsync(NodeVerification outcome, Disclosure disclosure, VerificationService verification, CancellationToken cancellationToken) =>
+        ToResponse(outcome, disclosure) with
+        {
+            StatusChange = await verification.LastChangeAsync(outcome, cancellationToken) is { } change ? new StatusChangeView(change.At, change.Reason) : null,
+        };
 
     /// <summary>Partner systems, admins and signed-in staff see the licence's fields; anyone else the public summary (DESIGN §9).</summary>
     internal static Disclosure DisclosureFor(HttpContext http) =>

@@ -57,7 +57,7 @@ public static class VerifyImageApi
         var results = new List<VerifyResponse>(scan.Texts.Count);
         foreach (var text in scan.Texts)
         {
-            results.Add(VerifyApi.ToResponse(await verification.VerifyAsync(text, http.RequestAborted), disclosure));
+            results.Add(await VerifyApi.ToDetailedResponseAsync(await verification.VerifyAsync(text, http.RequestAborted), disclosure, verification, http.RequestAborted));
         }
 
         return TypedResults.Ok(new ImageVerifyResponse(results.Count, results));

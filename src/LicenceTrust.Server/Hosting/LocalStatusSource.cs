@@ -56,6 +56,22 @@ public sealed class LocalStatusSource(IIssuanceStore store, Province province, T
         }
     }
 
+    /// <summary>The last change in this node's status history of the licence; null when there is none, or the database cannot be read.</summary>
+    public async Task<StatusChangeDetail?> LastChangeAsync(Licence licence, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(licence);
+        try
+        {
+            var history = await store.HistoryAsync(licence.Identifier.Value, cancellationToken);
+            return history.Count == 0 ? null : new StatusChangeDetail(history[^1].At, history[^1].Reason);
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // The database is down: the verdict still stands, only its date and reason are missing.
+            return null;
+        }
+    }
+
     /// <summary>Records a committed change in the cached list, and stops any load in flight from caching older data.</summary>
     public void Apply(StatusChange change)
     {

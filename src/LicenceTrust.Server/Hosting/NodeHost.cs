@@ -64,6 +64,7 @@ public static class NodeHost
         app.UseAuthorization();
         app.MapLicencesApi();
         app.MapStatusApi();
+        app.MapLicenceTypesApi();
         app.MapVerifyApi();
         app.MapVerifyImageApi();
         app.MapAuditApi();

@@ -17,6 +17,7 @@ const state = {
   lastAt: 0,
   lastQr: null,
   staff: null,
+  types: {},
 };
 const t = () => texts[state.lang];
 
@@ -86,8 +87,46 @@ function show(response, source) {
 }
 
 // ---- result card ------------------------------------------------------------------------------------
+// Licence text is shown as signed, but never interpreted: every value is isolated in <bdi> (a right-to-left
+// override cannot reorder the row), and each character the node's text policy refuses (docs/api.md, "Text
+// policy": controls, bidi controls, invisible and format characters, private-use and unassigned code
+// points) is shown as its code point, e.g. U+202E.
+const refused = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\uD800-\uDFFF]|\p{Cf}|\p{Co}|\p{Cn}/gu;
+// ZWNJ/ZWJ between two letters of a script that needs them (Arabic, Syriac, Mongolian, Indic, Tibetan) are allowed.
+const joiningScripts = [[0x0600, 0x06FF], [0x0750, 0x077F], [0x08A0, 0x08FF], [0x0700, 0x074F], [0x1800, 0x18AF], [0x0900, 0x0DFF], [0x0F00, 0x0FFF]];
+const scriptOf = (ch) => (ch ? joiningScripts.findIndex(([lo, hi]) => ch.codePointAt(0) >= lo && ch.codePointAt(0) <= hi) : -1);
+const joinerInContext = (text, i) => (text[i] === '\u200C' || text[i] === '\u200D') && scriptOf(text[i - 1]) >= 0 && scriptOf(text[i - 1]) === scriptOf(text[i + 1]);
+const codePoint = (ch) => `U+${ch.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+function safe(value) {
+  const text = String(value ?? '');
+  const bdi = document.createElement('bdi');
+  let last = 0;
+  for (const match of text.matchAll(refused)) {
+    if (joinerInContext(text, match.index)) continue;
+    bdi.append(text.slice(last, match.index));
+    const mark = document.createElement('span');
+    mark.className = 'cp';
+    mark.textContent = codePoint(match[0]);
+    bdi.append(mark);
+    last = match.index + match[0].length;
+  }
+  bdi.append(text.slice(last));
+  return bdi;
+}
+
+const typeName = (code, fallback) => {
+  const type = state.types[code];
+  return type ? (state.lang === 'zh' ? type.nameZh : type.nameEn) : fallback;
+};
+const attributeLabel = (code, key) => {
+  const attribute = state.types[code]?.attributes.find((a) => a.key === key);
+  return attribute ? (state.lang === 'zh' ? attribute.nameZh : attribute.nameEn) : key;
+};
+const when = (iso) => new Date(iso).toLocaleString(state.lang === 'zh' ? 'zh-CN' : 'en-GB');
+
 function renderResult(response) {
-  const { result, status, checkedAgainst } = response;
+  const { result, status, checkedAgainst, statusChange } = response;
   const card = $('result');
   card.hidden = false;
   card.className = `result verdict-${result.verdict.toLowerCase()}`;
@@ -96,29 +135,43 @@ function renderResult(response) {
   $('reason').textContent = reason ? (state.lang === 'zh' ? reason.messageZh : reason.messageEn) : t().verdictHint.VALID;
   $('reason-code').textContent = reason ? reason.code : '';
   $('hint').textContent = result.verdict === 'VALID' ? '' : t().verdictHint[result.verdict];
+  const warning = result.warnings?.[0];
+  $('warning').hidden = !warning;
+  $('warning').textContent = warning ? `${state.lang === 'zh' ? warning.messageZh : warning.messageEn}（${warning.code}）` : '';
 
   const summary = result.summary;
   const full = result.licence;
   const rows = [];
   if (summary) {
-    rows.push([t().fields.type, summary.typeName ?? summary.name]);
-    rows.push([t().fields.number, summary.number]);
-    rows.push([t().fields.holder, `${full?.holder.name ?? summary.holder.name}（${summary.holder.code}）`]);
-    rows.push([t().fields.authority, `${summary.authority.name ?? summary.authority.code} · ${t().province[summary.province] ?? summary.province}`]);
-    rows.push([t().fields.validity, `${summary.validFrom} — ${summary.validTo ?? t().longTerm}`]);
-    if (full) rows.push([t().fields.identifier, full.identifier]);
+    rows.push([t().fields.type, [safe(typeName(summary.typeCode, summary.typeName ?? summary.name))]]);
+    rows.push([t().fields.number, [safe(summary.number)]]);
+    rows.push([t().fields.holder, [safe(full?.holder.name ?? summary.holder.name), t().open, safe(summary.holder.code), t().close]]);
+    rows.push([t().fields.authority, [safe(summary.authority.name ?? summary.authority.code), ` · ${t().province[summary.province] ?? summary.province}`]]);
+    rows.push([t().fields.validity, [`${summary.validFrom} — ${summary.validTo ?? t().longTerm}`]]);
   }
-  if (status) rows.push([t().fields.status, t().status[status] ?? status]);
-  if (result.verdict !== 'UNREADABLE' && summary) rows.push([t().fields.freshness, freshness(checkedAgainst)]);
-  if (result.algorithm) rows.push([t().fields.algorithm, result.algorithm === 'SM2-SM3' ? 'SM2/SM3（国密）' : 'ECDSA P-256']);
-  rows.push([t().fields.checkedAt, new Date(result.checkedAt).toLocaleString(state.lang === 'zh' ? 'zh-CN' : 'en-GB')]);
+  if (full) {
+    rows.push([t().fields.issueDate, [full.issueDate]]);
+    Object.entries(full.attributes).forEach(([key, value]) => rows.push([attributeLabel(full.typeCode, key), [safe(value)]]));
+    rows.push([t().fields.area, [safe(full.areaCode)]]);
+    rows.push([t().fields.definingDepartment, [safe(full.definingDepartment.name ?? full.definingDepartment.code)]]);
+    const parts = full.identifier.split('.');
+    rows.push([t().fields.version, [t().versionOf(Number(parts[parts.length - 2]))]]);
+    rows.push([t().fields.identifier, [safe(full.identifier)]]);
+  }
+  if (status) rows.push([t().fields.status, [t().status[status] ?? status]]);
+  if (statusChange) {
+    rows.push([t().fields.statusChangedAt, [when(statusChange.at)]]);
+    rows.push([t().fields.statusReason, [safe(statusChange.reason)]]);
+  }
+  if (result.verdict !== 'UNREADABLE' && summary) rows.push([t().fields.freshness, [freshness(checkedAgainst)]]);
+  if (result.algorithm) rows.push([t().fields.algorithm, [result.algorithm === 'SM2-SM3' ? t().sm2 : 'ECDSA P-256']]);
+  rows.push([t().fields.checkedAt, [when(result.checkedAt)]]);
 
-  const list = $('fields');
-  list.replaceChildren(...rows.flatMap(([name, value]) => {
+  $('fields').replaceChildren(...rows.flatMap(([name, parts]) => {
     const dt = document.createElement('dt');
     dt.textContent = name;
     const dd = document.createElement('dd');
-    dd.textContent = value;
+    dd.append(...parts);
     return [dt, dd];
   }));
   $('disclosure').textContent = full ? '' : t().publicView;
@@ -173,7 +226,8 @@ function renderHistory() {
     const li = document.createElement('li');
     li.className = `verdict-${h.verdict.toLowerCase()}`;
     const time = new Date(h.at).toLocaleTimeString(state.lang === 'zh' ? 'zh-CN' : 'en-GB');
-    li.textContent = `${time} · ${t().verdict[h.verdict]} · ${h.type} ${h.number}`.trim();
+    const what = [h.type, h.number].filter(Boolean).join(' ');
+    li.textContent = [time, t().verdict[h.verdict], what].filter(Boolean).join(' · ');
     return li;
   }));
 }
@@ -211,6 +265,7 @@ async function startCamera() {
     $('camera-select').hidden = cameras.length < 2;
     const video = $('video');
     video.srcObject = stream;
+    video.hidden = false;
     await video.play();
     $('camera-status').textContent = t().cameraScanning;
     $('camera-toggle').textContent = t().cameraStop;
@@ -254,6 +309,7 @@ function stopCamera() {
   state.stream?.getTracks().forEach((track) => track.stop());
   state.stream = null;
   $('video').srcObject = null;
+  $('video').hidden = true;
   $('camera-status').textContent = '';
   $('camera-toggle').textContent = t().cameraStart;
 }
@@ -330,7 +386,20 @@ function wire() {
   $('sign-out').addEventListener('click', signOut);
 }
 
+// The licence-type catalogue labels attributes (a credential carries only their keys) and names types in English.
+async function loadTypes() {
+  try {
+    const response = await fetch('api/v1/licence-types', { credentials: 'same-origin' });
+    if (!response.ok) return;
+    state.types = Object.fromEntries((await response.json()).map((type) => [type.code, type]));
+    if (state.lastResponse) renderResult(state.lastResponse);
+  } catch {
+    // Without the catalogue, attribute keys and the credential's own type name are shown.
+  }
+}
+
 wire();
 applyLanguage();
 loadSession();
+loadTypes();
 $('qr-text').focus();
