@@ -67,21 +67,17 @@ public class SignInThrottleTests
 }
 
 /// <summary>A node whose sign-in numbers make a test short: no backoff before a lockout after 10 failures; a small per-IP budget.</summary>
-public sealed class LockoutNode : IAsyncLifetime
+public sealed class LockoutNode() : SettingsNode("--Node:SignInFreeFailures=100", "--Node:SignInLockoutAfter=10", "--Node:SignInBurst=1000")
 {
     public const string User = "zhao.liu";
     public const string Password = "right-password-2026";
 
-    public NodeFixture Node { get; } = new() { ExtraArgs = ["--Node:SignInFreeFailures=100", "--Node:SignInLockoutAfter=10", "--Node:SignInBurst=1000"] };
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        await Node.InitializeAsync();
+        await base.InitializeAsync();
         await Node.App.Services.GetRequiredService<StaffAccounts>().CreateAsync(User, "赵六", Password);
         await Node.App.Services.GetRequiredService<StaffAccounts>().CreateAsync("li.si", "李四", Password);
     }
-
-    public Task DisposeAsync() => Node.DisposeAsync();
 }
 
 /// <summary>Sign-in abuse over real HTTP: lockout (audited, logged, counted), backoff, the per-IP partition.</summary>
@@ -117,15 +113,18 @@ public class SignInLockoutTests(LockoutNode fixture) : IClassFixture<LockoutNode
     }
 }
 
-/// <summary>A node with a backoff after one failure and a per-IP budget of five sign-ins.</summary>
-public sealed class ThrottledNode : IAsyncLifetime
+/// <summary>A class fixture: one node with the given settings.</summary>
+public abstract class SettingsNode(params string[] settings) : IAsyncLifetime
 {
-    public NodeFixture Node { get; } = new() { ExtraArgs = ["--Node:SignInFreeFailures=1", "--Node:SignInBurst=5", "--Node:SignInPerMinute=1"] };
+    public NodeFixture Node { get; } = new() { ExtraArgs = settings };
 
-    public Task InitializeAsync() => Node.InitializeAsync();
+    public virtual Task InitializeAsync() => Node.InitializeAsync();
 
     public Task DisposeAsync() => Node.DisposeAsync();
 }
+
+/// <summary>A node with a backoff after one failure and a per-IP budget of five sign-ins.</summary>
+public sealed class ThrottledNode() : SettingsNode("--Node:SignInFreeFailures=1", "--Node:SignInBurst=5", "--Node:SignInPerMinute=1");
 
 public class SignInFloodTests(ThrottledNode fixture) : IClassFixture<ThrottledNode>
 {
@@ -144,14 +143,7 @@ public class SignInFloodTests(ThrottledNode fixture) : IClassFixture<ThrottledNo
 }
 
 /// <summary>The backoff over HTTP, on its own node so the per-IP budget of the flood test does not interfere.</summary>
-public sealed class BackoffNode : IAsyncLifetime
-{
-    public NodeFixture Node { get; } = new() { ExtraArgs = ["--Node:SignInFreeFailures=1", "--Node:SignInBurst=100"] };
-
-    public Task InitializeAsync() => Node.InitializeAsync();
-
-    public Task DisposeAsync() => Node.DisposeAsync();
-}
+public sealed class BackoffNode() : SettingsNode("--Node:SignInFreeFailures=1", "--Node:SignInBurst=100");
 
 public class SignInBackoffTests(BackoffNode fixture) : IClassFixture<BackoffNode>
 {
