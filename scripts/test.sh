@@ -25,6 +25,9 @@ if [ ${#need[@]} -gt 0 ]; then
     || { echo "could not install ${need[*]}" >&2; exit 1; }
 fi
 
+# The OpenAPI linter (Redocly CLI, pinned in tests/openapi-lint/package-lock.json) for OpenApiLintTests.
+(cd tests/openapi-lint && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || { echo "could not install the OpenAPI linter (npm ci in tests/openapi-lint)" >&2; exit 1; }
+
 # A private PostgreSQL on 127.0.0.1:54329 (unless the caller provides one).
 if [ -z "${LICENCETRUST_TEST_POSTGRES:-}" ]; then
   LICENCETRUST_TEST_POSTGRES=$(bash scripts/postgres.sh start) || { echo "could not start PostgreSQL" >&2; exit 1; }

@@ -12,5 +12,5 @@ public static class AuditApi
             TypedResults.Ok(AuditChain.Verify(await store.AuditLogAsync(http.RequestAborted))))
             .RequireAuthorization(Policies.Admin)
             .WithProblems(401, 403, 429)
-            .WithName("VerifyAuditChain");
+            .WithName("VerifyAuditChain").WithSummary("Check the audit log's hash chain");
 }

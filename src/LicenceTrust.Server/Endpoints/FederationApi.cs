@@ -45,13 +45,13 @@ public static class FederationApi
 
     public static void MapFederationApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/.well-known/licencetrust", Metadata).WithName("NodeMetadata");
-        app.MapGet("/api/v1/trust-list", TrustListAsync).Produces<TrustListView>(200, "application/json").Produces(200, contentType: TrustListToken.MediaType).WithProblems(429).WithName("GetTrustList");
-        app.MapGet("/api/v1/status-lists", StatusListIndexAsync).WithProblems(429).WithName("GetStatusListIndex");
-        app.MapPost("/api/v1/trust/issuers/{fingerprint}/withdraw", WithdrawAsync).RequireAuthorization(Policies.Admin).WithProblems(400, 401, 403, 404, 409, 429).WithName("WithdrawIssuer");
-        app.MapPost("/api/v1/federation/notices", ReceiveNoticeAsync).Accepts<byte[]>(WithdrawalNotice.MediaType).WithProblems(400, 409, 413, 415, 429).WithName("ReceiveNotice");
-        app.MapGet("/api/v1/trust-bundle", TrustBundleAsync).WithProblems(429).WithName("GetTrustBundle");
-        app.MapGet("/api/v1/federation/peers", Peers).WithProblems(429).WithName("GetPeers");
+        app.MapGet("/.well-known/licencetrust", Metadata).WithProblems(429).WithName("NodeMetadata").WithSummary("Node metadata: province, root fingerprint, endpoints, peers");
+        app.MapGet("/api/v1/trust-list", TrustListAsync).Produces<TrustListView>(200, "application/json").Produces(200, contentType: TrustListToken.MediaType).WithProblems(429).WithName("GetTrustList").WithSummary("This province's signed trust list");
+        app.MapGet("/api/v1/status-lists", StatusListIndexAsync).WithProblems(429).WithName("GetStatusListIndex").WithSummary("The index of this node's status lists");
+        app.MapPost("/api/v1/trust/issuers/{fingerprint}/withdraw", WithdrawAsync).RequireAuthorization(Policies.Admin).WithProblems(400, 401, 403, 404, 409, 429).WithName("WithdrawIssuer").WithSummary("Emergency withdrawal of an issuer certificate");
+        app.MapPost("/api/v1/federation/notices", ReceiveNoticeAsync).Accepts<byte[]>(WithdrawalNotice.MediaType).WithProblems(400, 409, 413, 415, 429).WithName("ReceiveNotice").WithSummary("Receive a peer's signed withdrawal notice");
+        app.MapGet("/api/v1/trust-bundle", TrustBundleAsync).WithProblems(429).WithName("GetTrustBundle").WithSummary("Roots and signed trust lists for offline verification");
+        app.MapGet("/api/v1/federation/peers", Peers).WithProblems(429).WithName("GetPeers").WithSummary("Each peer's sync state and freshness");
     }
 
     private static Ok<NodeMetadataView> Metadata(ProvinceKeys keys, FederationPeers peers, IOptions<NodeOptions> options)

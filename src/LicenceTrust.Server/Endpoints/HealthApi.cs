@@ -14,7 +14,7 @@ public static class HealthApi
 {
     public static void MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health/live", () => Results.Text("ok")).WithName("Live");
+        app.MapGet("/health/live", () => Results.Text("ok")).Produces(StatusCodes.Status200OK, contentType: "text/plain").WithProblems(429).WithName("Live").WithSummary("Liveness: the process answers");
         app.MapGet("/health/ready", async (IDatabase database, FederationPeers peers, FederatedTrust trust, TimeProvider time, CancellationToken cancellationToken) =>
         {
             try
@@ -34,6 +34,6 @@ public static class HealthApi
             var states = peers.States.Select(p => FederationApi.ViewOf(p.Key, p.Value, peers.Recognitions[p.Key], trust, now)).ToList();
             // Readiness stays 200 with stale peers: this node still serves its own province; "degraded" says the rest.
             return Results.Ok(new ReadinessView(states.All(s => s.TrustListFresh && s.StatusFresh) ? "ready" : "degraded", "ok", states));
-        }).WithName("Ready");
+        }).Produces<ReadinessView>().WithProblems(429, 503).WithName("Ready").WithSummary("Readiness: the database answers; peers' freshness");
     }
 }

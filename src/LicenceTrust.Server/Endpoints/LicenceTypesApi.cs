@@ -21,7 +21,7 @@ public static class LicenceTypesApi
         {
             http.Response.Headers.CacheControl = "public, max-age=300";
             return TypedResults.Ok(Views);
-        }).WithProblems(429).WithName("ListLicenceTypes");
+        }).WithProblems(429).WithName("ListLicenceTypes").WithSummary("The licence-type catalogue with attribute labels");
 
     private static readonly IReadOnlyList<LicenceTypeView> Views =
     [

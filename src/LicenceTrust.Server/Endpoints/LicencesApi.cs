@@ -14,31 +14,31 @@ public static class LicencesApi
     public static void MapLicencesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/licences").WithProblems(400, 401, 403, 404, 409, 413, 415, 429);
-        group.MapPost("/", IssueAsync).RequireAuthorization(Policies.Authority).WithName("IssueLicence");
-        group.MapGet("/", ListAsync).RequireAuthorization(Policies.AuthorityOrAdmin).WithName("ListLicences");
-        group.MapGet("/{identifier}", GetAsync).RequireAuthorization(Policies.AuthorityOrAdmin).WithName("GetLicence");
+        group.MapPost("/", IssueAsync).RequireAuthorization(Policies.Authority).WithName("IssueLicence").WithSummary("Issue a licence (signed credential, QR text, status slot)");
+        group.MapGet("/", ListAsync).RequireAuthorization(Policies.AuthorityOrAdmin).WithName("ListLicences").WithSummary("List this authority's licences (admin: all), newest first");
+        group.MapGet("/{identifier}", GetAsync).RequireAuthorization(Policies.AuthorityOrAdmin).WithName("GetLicence").WithSummary("Read one licence record with the full holder code");
         group.MapPost("/{identifier}/suspend", (string identifier, StatusChangeRequest? body, HttpContext http, IssuanceService issuance, IOptions<NodeOptions> options) =>
-            ChangeAsync(identifier, StatusAction.Suspend, body, http, issuance, options)).RequireAuthorization(Policies.Authority).WithName("SuspendLicence");
+            ChangeAsync(identifier, StatusAction.Suspend, body, http, issuance, options)).RequireAuthorization(Policies.Authority).WithName("SuspendLicence").WithSummary("Suspend a licence (暂扣)");
         group.MapPost("/{identifier}/reinstate", (string identifier, StatusChangeRequest? body, HttpContext http, IssuanceService issuance, IOptions<NodeOptions> options) =>
-            ChangeAsync(identifier, StatusAction.Reinstate, body, http, issuance, options)).RequireAuthorization(Policies.Authority).WithName("ReinstateLicence");
+            ChangeAsync(identifier, StatusAction.Reinstate, body, http, issuance, options)).RequireAuthorization(Policies.Authority).WithName("ReinstateLicence").WithSummary("Reinstate a suspended licence");
         group.MapPost("/{identifier}/revoke", (string identifier, StatusChangeRequest? body, HttpContext http, IssuanceService issuance, IOptions<NodeOptions> options) =>
-            ChangeAsync(identifier, StatusAction.Revoke, body, http, issuance, options)).RequireAuthorization(Policies.Authority).WithName("RevokeLicence");
+            ChangeAsync(identifier, StatusAction.Revoke, body, http, issuance, options)).RequireAuthorization(Policies.Authority).WithName("RevokeLicence").WithSummary("Revoke a licence (吊销)");
         group.MapPost("/{identifier}/cancel", (string identifier, StatusChangeRequest? body, HttpContext http, IssuanceService issuance, IOptions<NodeOptions> options) =>
-            ChangeAsync(identifier, StatusAction.Cancel, body, http, issuance, options)).RequireAuthorization(Policies.Authority).WithName("CancelLicence");
-        group.MapPost("/{identifier}/supersede", SupersedeAsync).RequireAuthorization(Policies.Authority).WithName("SupersedeLicence");
+            ChangeAsync(identifier, StatusAction.Cancel, body, http, issuance, options)).RequireAuthorization(Policies.Authority).WithName("CancelLicence").WithSummary("Cancel a licence (注销)");
+        group.MapPost("/{identifier}/supersede", SupersedeAsync).RequireAuthorization(Policies.Authority).WithName("SupersedeLicence").WithSummary("Issue the next version of a licence and mark the old one superseded");
         group.MapGet("/{identifier}/qr.png", async (string identifier, HttpContext http, IssuanceService issuance) =>
             Results.File(QrCodeImages.Png((await issuance.GetAsync(identifier, Actor(http), http.RequestAborted)).QrText), "image/png"))
-            .RequireAuthorization(Policies.AuthorityOrAdmin).WithName("GetLicenceQrPng");
+            .Produces(StatusCodes.Status200OK, contentType: "image/png").RequireAuthorization(Policies.AuthorityOrAdmin).WithName("GetLicenceQrPng").WithSummary("The licence's QR code as PNG");
         group.MapGet("/{identifier}/qr.svg", async (string identifier, HttpContext http, IssuanceService issuance) =>
             Results.Text(QrCodeImages.Svg((await issuance.GetAsync(identifier, Actor(http), http.RequestAborted)).QrText), "image/svg+xml"))
-            .RequireAuthorization(Policies.AuthorityOrAdmin).WithName("GetLicenceQrSvg");
+            .Produces(StatusCodes.Status200OK, contentType: "image/svg+xml").RequireAuthorization(Policies.AuthorityOrAdmin).WithName("GetLicenceQrSvg").WithSummary("The licence's QR code as SVG");
         group.MapGet("/{identifier}/print", async (string identifier, HttpContext http, IssuanceService issuance) =>
         {
             var record = await issuance.GetAsync(identifier, Actor(http), http.RequestAborted);
             var (_, history, _) = await issuance.StatusAsync(identifier, null, http.RequestAborted);
             return Results.Content(PrintView.Render(record, history.Count == 0 ? null : history[^1]), "text/html; charset=utf-8");
         })
-            .RequireAuthorization(Policies.AuthorityOrAdmin).WithName("GetLicencePrintView");
+            .Produces(StatusCodes.Status200OK, contentType: "text/html").RequireAuthorization(Policies.AuthorityOrAdmin).WithName("GetLicencePrintView").WithSummary("A printable A4 page of the licence");
     }
 
     private static async Task<Results<Created<LicenceRecordView>, Ok<LicenceRecordView>>> IssueAsync(

@@ -12,8 +12,8 @@ public static class StatusApi
 {
     public static void MapStatusApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/status-lists/{list}", StatusListAsync).WithProblems(400, 404, 429).WithName("GetStatusList");
-        app.MapGet("/api/v1/licences/{identifier}/status", LicenceStatusAsync).WithProblems(400, 404, 429).WithName("GetLicenceStatus");
+        app.MapGet("/api/v1/status-lists/{list}", StatusListAsync).Produces(StatusCodes.Status200OK, contentType: StatusListToken.MediaType).WithProblems(400, 404, 429).WithName("GetStatusList").WithSummary("A signed status list (Token Status List, CWT)");
+        app.MapGet("/api/v1/licences/{identifier}/status", LicenceStatusAsync).WithProblems(400, 404, 429).WithName("GetLicenceStatus").WithSummary("The public status of one licence, now or as of a time");
     }
 
     private static async Task<IResult> StatusListAsync(string list, HttpContext http, StatusListPublisher publisher)

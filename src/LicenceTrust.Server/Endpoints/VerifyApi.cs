@@ -40,14 +40,14 @@ public static class VerifyApi
             var response = await ToDetailedResponseAsync(await verification.VerifyAsync(body?.QrText, http.RequestAborted), DisclosureFor(http), verification, http.RequestAborted);
             return TypedResults.Ok(new VerifyWithReceiptResponse(response.Result, response.Status, response.CheckedAgainst, response.StatusChange,
                 receipt == true ? signer.Sign(response) : null));
-        }).WithProblems(400, 413, 415, 429).WithName("Verify");
-        app.MapPost("/api/v1/verify/batch", VerifyBatchAsync).RequireAuthorization(Policies.PartnerOrAdmin).WithProblems(400, 401, 403, 413, 415, 429).WithName("VerifyBatch");
+        }).WithProblems(400, 413, 415, 429).WithName("Verify").WithSummary("Verify a QR text: verdict, reasons, checks, licence, freshness");
+        app.MapPost("/api/v1/verify/batch", VerifyBatchAsync).RequireAuthorization(Policies.PartnerOrAdmin).WithProblems(400, 401, 403, 413, 415, 429).WithName("VerifyBatch").WithSummary("Verify up to 1,000 QR texts in one call");
         app.MapGet("/api/v1/licences/{identifier}/verification", async Task<Ok<VerifyResponse>> (string identifier, IssuanceService issuance, VerificationService verification, HttpContext http) =>
         {
             // For callers that only have the identifier: the licence's own credential goes through the same pipeline.
             var credential = await issuance.CredentialAsync(identifier, http.RequestAborted);
             return TypedResults.Ok(await ToDetailedResponseAsync(await verification.VerifyAsync(credential, http.RequestAborted), DisclosureFor(http), verification, http.RequestAborted));
-        }).WithProblems(404, 429).WithName("VerifyLicence");
+        }).WithProblems(404, 429).WithName("VerifyLicence").WithSummary("Verify the stored credential of a licence by its identifier");
     }
 
     /// <summary>Up to 1,000 QR texts, answered in order. The body may be up to Node:MaxBatchRequestBytes.</summary>

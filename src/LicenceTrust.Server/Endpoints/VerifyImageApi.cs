@@ -25,7 +25,7 @@ public static class VerifyImageApi
         app.MapPost("/api/v1/verify/image", VerifyImageAsync)
             .Accepts<IFormFile>("multipart/form-data", ImageTypes)
             .WithProblems(400, 413, 415, 429, 503)
-            .WithName("VerifyImage");
+            .WithName("VerifyImage").WithSummary("Verify every QR code in a photo or a scanned PDF");
 
     private static async Task<Ok<ImageVerifyResponse>> VerifyImageAsync(HttpContext http, VerificationService verification, ImageScanGate gate, IOptions<NodeOptions> options)
     {

@@ -39,6 +39,7 @@ public static class NodeHost
             document.Title = "LicenceTrust node API";
             document.Version = "v1";
             document.Description = "川渝电子证照互认: issuance, status and verification. Errors are RFC 9457 problems with a stable code.";
+            document.OperationProcessors.Add(new OpenApiContract.ApiKeyOperations());
         });
 
         var app = builder.Build();
@@ -54,6 +55,7 @@ public static class NodeHost
             settings.PostProcess = (document, _) =>
             {
                 document.Servers.Clear();
+                OpenApiContract.Apply(document);
                 OpenApiExamples.Apply(document);
             };
         });

@@ -4,7 +4,8 @@ namespace LicenceTrust.Server.Hosting;
 
 /// <summary>
 /// Examples in the OpenAPI document (issue 4): every problem response shows an RFC 9457 body with its
-/// stable code, and the verification operations show a request and a VALID answer. Fixed values, so
+/// stable code, and the verification operations show a request and a VALID answer (as a partner key
+/// sees it). Fixed values, so
 /// the committed snapshot stays stable.
 /// </summary>
 public static class OpenApiExamples
@@ -79,6 +80,7 @@ public static class OpenApiExamples
         {
             ["verdict"] = "VALID",
             ["reasons"] = Array.Empty<object>(),
+            ["warnings"] = Array.Empty<object>(),
             ["checks"] = new[] { "read", "issuer", "signature", "chain", "authority", "licenceType", "time", "recognition", "status" }
                 .Select(c => new Dictionary<string, object?> { ["name"] = c, ["outcome"] = "PASSED", ["reason"] = null }).ToArray(),
             ["summary"] = new Dictionary<string, object?>
@@ -88,7 +90,17 @@ public static class OpenApiExamples
                 ["authority"] = new Dictionary<string, object?> { ["name"] = "四川省市场监督管理局", ["code"] = "11510000MB2B00011K" },
                 ["province"] = "sc", ["validFrom"] = "2025-03-02", ["validTo"] = null,
             },
-            ["licence"] = null,
+            // As a partner key sees it (the public view has licence: null).
+            ["licence"] = new Dictionary<string, object?>
+            {
+                ["identifier"] = "1.2.156.3005.2.11100000MB0100001D001.11510000MB2B00011K.202600000001.001.M", ["name"] = "营业执照",
+                ["typeCode"] = "11100000MB0100001D001", ["typeName"] = "营业执照", ["number"] = "91510104MA60008011",
+                ["holder"] = new Dictionary<string, object?> { ["name"] = "成都锦江蜀韵文化传播有限公司", ["codeType"] = "001", ["code"] = "91510104MA60008011", ["masked"] = false },
+                ["authority"] = new Dictionary<string, object?> { ["name"] = "四川省市场监督管理局", ["code"] = "11510000MB2B00011K" },
+                ["definingDepartment"] = new Dictionary<string, object?> { ["name"] = "国家市场监督管理总局", ["code"] = "11100000MB0100001D" },
+                ["areaCode"] = "510104", ["province"] = "sc", ["issueDate"] = "2026-11-28", ["validFrom"] = "2025-03-02", ["validTo"] = null,
+                ["attributes"] = new Dictionary<string, object?> { ["entityType"] = "有限责任公司", ["legalRep"] = "张晓燕" },
+            },
             ["issuer"] = new Dictionary<string, object?> { ["authorityCode"] = "11510000MB2B00011K", ["authorityName"] = "四川省市场监督管理局", ["province"] = "sc", ["kid"] = "3f2a9c0d1e4b5a67", ["algorithm"] = "SM2-SM3" },
             ["algorithm"] = "SM2-SM3",
             ["checkedAt"] = "2026-11-28T05:08:33+00:00",

@@ -32,16 +32,16 @@ public static class StaffSession
                 [new(ClaimTypes.Name, account.DisplayName), new(ClaimTypes.NameIdentifier, account.Username), new(ClaimTypes.Role, Role)], SchemeName);
             await http.SignInAsync(SchemeName, new ClaimsPrincipal(identity));
             return TypedResults.Ok(new SessionView(account.Username, account.DisplayName));
-        }).RequireRateLimiting(RateLimits.SignIn).WithProblems(400, 401, 429).WithName("SignIn");
+        }).RequireRateLimiting(RateLimits.SignIn).WithProblems(400, 401, 429).WithName("SignIn").WithSummary("Staff sign-in (cookie session)");
         app.MapGet("/api/v1/session", Results<Ok<SessionView>, UnauthorizedHttpResult> (HttpContext http) =>
             http.User.IsInRole(Role)
                 ? TypedResults.Ok(new SessionView(http.User.FindFirstValue(ClaimTypes.NameIdentifier)!, http.User.Identity!.Name!))
-                : TypedResults.Unauthorized()).WithProblems(429).WithName("GetSession");
+                : TypedResults.Unauthorized()).WithProblems(429).WithName("GetSession").WithSummary("Who is signed in");
         app.MapDelete("/api/v1/session", async (HttpContext http) =>
         {
             await http.SignOutAsync(SchemeName);
             return TypedResults.NoContent();
-        }).WithProblems(429).WithName("SignOut");
+        }).WithProblems(429).WithName("SignOut").WithSummary("Staff sign-out");
     }
 
     /// <summary>Logs the refusal (user name and address, never the password) and builds its problem: 401, or 429 with Retry-After.</summary>
