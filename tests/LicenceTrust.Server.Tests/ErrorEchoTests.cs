@@ -26,6 +26,15 @@ public class ErrorEchoTests(NodeFixture node) : IClassFixture<NodeFixture>
         Assert.Contains("…", detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Problems_carry_a_W3C_trace_id_even_without_a_trace_exporter()
+    {
+        var response = await node.Client().SendAsync(HttpMethod.Get, "/api/v1/licences/nothing-here/status");
+
+        response.AssertProblem(HttpStatusCode.NotFound, "LICENCE_NOT_FOUND");
+        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", response.Body.GetProperty("traceId").GetString()!);
+    }
+
     [Theory]
     [InlineData("/api/v1/licences?page=1'%20OR%201=1", "page")]
     [InlineData("/api/v1/licences?pageSize=%E2%80%AEabc", "pageSize")]
