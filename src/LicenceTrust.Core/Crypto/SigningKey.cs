@@ -8,6 +8,7 @@ using Org.BouncyCastle.Crypto.Signers;
 using Org.BouncyCastle.Pkcs;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.X509;
+using BigInteger = Org.BouncyCastle.Math.BigInteger;
 
 namespace LicenceTrust.Core.Crypto;
 
@@ -132,7 +133,34 @@ public abstract class SigningKey : ICredentialSigner
             });
         }
 
-        public override byte[] Sign(ReadOnlySpan<byte> data) =>
-            _ecdsa.Value!.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        /// <summary>
+        /// ECDSA P-256 over SHA-256, r‖s, with s in the lower half of the group order ("low S"): (r, s)
+        /// and (r, n − s) both verify, so the writer picks one, and a credential this node signs has one
+        /// signature. Verifiers accept both (docs/format.md §1: ES256 credentials signed before are high S
+        /// half the time).
+        /// </summary>
+        public override byte[] Sign(ReadOnlySpan<byte> data)
+        {
+            var signature = _ecdsa.Value!.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            return LowS(signature);
+        }
+
+        /// <summary>(r, s) with s replaced by n − s when s is above n / 2.</summary>
+        internal static byte[] LowS(byte[] signature)
+        {
+            var s = new BigInteger(1, signature, 32, 32);
+            if (s.CompareTo(HalfOrder) <= 0)
+            {
+                return signature;
+            }
+
+            var low = P256Order.Subtract(s).ToByteArrayUnsigned();
+            Array.Clear(signature, 32, 32);
+            low.CopyTo(signature, 64 - low.Length);
+            return signature;
+        }
+
+        private static readonly BigInteger P256Order = Org.BouncyCastle.Asn1.Nist.NistNamedCurves.GetByName("P-256").N;
+        private static readonly BigInteger HalfOrder = P256Order.ShiftRight(1);
     }
 }
