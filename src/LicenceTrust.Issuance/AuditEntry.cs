@@ -11,6 +11,7 @@ public static class AuditEvents
 {
     public const int LicenceIssued = 1001;
     public const int LicenceSuperseded = 1002;
+    public const int PersonalDataRead = 1003;
     public const int StatusChanged = 2001;
     public const int ApiKeyCreated = 3001;
     public const int StaffAccountCreated = 3002;

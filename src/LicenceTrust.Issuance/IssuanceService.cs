@@ -262,18 +262,46 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         return changed;
     }
 
+    /// <summary>Checks the whole audit log's hash chain (docs/api.md, "Audit log").</summary>
+    public async Task<AuditVerification> VerifyAuditAsync(CancellationToken cancellationToken = default) =>
+        AuditChain.Verify(await store.AuditLogAsync(cancellationToken));
+
     /// <summary>The credential (QR text) of a licence of this node, for anyone: it is what the licence's holder shows.</summary>
     public async Task<string> CredentialAsync(string identifier, CancellationToken cancellationToken = default) =>
         (await store.FindAsync(identifier, cancellationToken) ?? throw NotFound(identifier)).QrText;
 
+    /// <summary>A licence record for its owner or an admin, a person's holder code masked (for QR images, the print view, checks).</summary>
     public async Task<LicenceRecord> GetAsync(string identifier, Actor actor, CancellationToken cancellationToken = default)
     {
         var record = await store.FindAsync(identifier, cancellationToken) ?? throw NotFound(identifier);
         RequireOwner(record, actor);
+        return Masked(record);
+    }
+
+    /// <summary>
+    /// The full record, for the API's single-record read: the owning authority gets the full holder code
+    /// (it holds the source record; docs/api.md, "Disclosure"), and that read of a person's code is written
+    /// to the audit chain (event 1003); an admin gets the personal code masked.
+    /// </summary>
+    public async Task<LicenceRecord> ReadRecordAsync(string identifier, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var record = await store.FindAsync(identifier, cancellationToken) ?? throw NotFound(identifier);
+        RequireOwner(record, actor);
+        if (actor.Role != ActorRole.Authority || record.Licence.AuthorityCode != actor.AuthorityCode)
+        {
+            return Masked(record);
+        }
+
+        if (record.Licence.Holder.CodeType.IsPersonal())
+        {
+            await AuditChain.AppendAsync(store, new AuditDraft(AuditEvents.PersonalDataRead, "licence.personal_data_read", actor.ToString(), record.Identifier,
+                $"codeType={record.Licence.Holder.CodeType.ToCode()}", time.GetUtcNow()), cancellationToken);
+        }
+
         return record;
     }
 
-    public Task<Page<LicenceRecord>> ListAsync(LicenceQuery query, Actor actor, CancellationToken cancellationToken = default)
+    public async Task<Page<LicenceRecord>> ListAsync(LicenceQuery query, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (query.PageNumber < 1)
@@ -287,8 +315,13 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         }
 
         var scoped = actor.Role == ActorRole.Admin ? query : query with { AuthorityCode = RequireAuthority(actor) };
-        return store.ListAsync(scoped, cancellationToken);
+        var page = await store.ListAsync(scoped, cancellationToken);
+        // A list is many people at once: personal codes are masked here, the full code is one audited read away.
+        return page with { Items = [.. page.Items.Select(Masked)] };
     }
+
+    private static LicenceRecord Masked(LicenceRecord record) =>
+        record.Licence.Holder.CodeType.IsPersonal() ? record with { Licence = record.Licence.Disclosed() } : record;
 
     /// <summary>The status history, oldest first, and the status as at <paramref name="at"/> (default: now).</summary>
     public async Task<(LicenceRecord Record, IReadOnlyList<StatusEvent> History, StatusAt? At)> StatusAsync(string identifier, DateTimeOffset? at, CancellationToken cancellationToken = default)

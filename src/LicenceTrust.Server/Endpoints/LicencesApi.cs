@@ -16,7 +16,7 @@ public static class LicencesApi
         var group = app.MapGroup("/api/v1/licences").WithProblems(400, 401, 403, 404, 409, 413, 415, 429);
         group.MapPost("/", IssueAsync).RequireAuthorization(Policies.Authority).WithName("IssueLicence").WithSummary("Issue a licence (signed credential, QR text, status slot)");
         group.MapGet("/", ListAsync).RequireAuthorization(Policies.AuthorityOrAdmin).WithName("ListLicences").WithSummary("List this authority's licences (admin: all), newest first");
-        group.MapGet("/{identifier}", GetAsync).RequireAuthorization(Policies.AuthorityOrAdmin).WithName("GetLicence").WithSummary("Read one licence record with the full holder code");
+        group.MapGet("/{identifier}", GetAsync).RequireAuthorization(Policies.AuthorityOrAdmin).WithName("GetLicence").WithSummary("Read one licence record (the owner gets the full holder code, audited)");
         group.MapPost("/{identifier}/suspend", (string identifier, StatusChangeRequest? body, HttpContext http, IssuanceService issuance, IOptions<NodeOptions> options) =>
             ChangeAsync(identifier, StatusAction.Suspend, body, http, issuance, options)).RequireAuthorization(Policies.Authority).WithName("SuspendLicence").WithSummary("Suspend a licence (暂扣)");
         group.MapPost("/{identifier}/reinstate", (string identifier, StatusChangeRequest? body, HttpContext http, IssuanceService issuance, IOptions<NodeOptions> options) =>
@@ -66,7 +66,7 @@ public static class LicencesApi
     }
 
     private static async Task<Ok<LicenceRecordView>> GetAsync(string identifier, HttpContext http, IssuanceService issuance, IOptions<NodeOptions> options) =>
-        TypedResults.Ok((await issuance.GetAsync(identifier, Actor(http), http.RequestAborted)).ToView(StatusListBase(options)));
+        TypedResults.Ok((await issuance.ReadRecordAsync(identifier, Actor(http), http.RequestAborted)).ToView(StatusListBase(options)));
 
     private static async Task<Ok<LicenceRecordView>> ChangeAsync(
         string identifier, StatusAction action, StatusChangeRequest? body, HttpContext http, IssuanceService issuance, IOptions<NodeOptions> options)
