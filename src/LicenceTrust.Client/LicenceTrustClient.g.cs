@@ -46,7 +46,7 @@ namespace LicenceTrust.Client
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
-        /// Read one licence record with the full holder code
+        /// Read one licence record (the owner gets the full holder code, audited)
         /// </summary>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<LicenceRecordView> GetLicenceAsync(string identifier, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
@@ -621,7 +621,7 @@ namespace LicenceTrust.Client
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
-        /// Read one licence record with the full holder code
+        /// Read one licence record (the owner gets the full holder code, audited)
         /// </summary>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<LicenceRecordView> GetLicenceAsync(string identifier, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -4882,6 +4882,9 @@ namespace LicenceTrust.Client
 
     }
 
+    /// <summary>
+    /// A node's status-list index at /api/v1/status-lists: written by its publisher, read by its peers' sync.
+    /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class StatusListIndex
     {
@@ -4891,6 +4894,9 @@ namespace LicenceTrust.Client
 
     }
 
+    /// <summary>
+    /// One entry of a node's status-list index: the list's id, its URI and its change counter.
+    /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class StatusListIndexEntry
     {

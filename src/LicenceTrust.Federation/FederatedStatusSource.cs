@@ -97,13 +97,10 @@ public sealed class FederatedStatusSource(IStatusSource local, Province own, IRe
     private static Uri StatusUri(PeerOptions options, Licence licence) =>
         new($"{options.BaseUrl.TrimEnd('/')}/api/v1/licences/{Uri.EscapeDataString(licence.Identifier.Value)}/status");
 
-    private static StatusLookup FromValue(byte value, string source, DateTimeOffset asOf) => value switch
-    {
-        0 => StatusLookup.Found(LicenceStatus.Valid, source, asOf),
-        1 => StatusLookup.Found(LicenceStatus.Revoked, source, asOf),
-        2 => StatusLookup.Found(LicenceStatus.Suspended, source, asOf),
-        _ => new StatusLookup(null, source, asOf, ReasonCode.StatusUnknown),
-    };
+    private static StatusLookup FromValue(byte value, string source, DateTimeOffset asOf) =>
+        LicenceStatusRules.FromStatusListValue(value) is { } status
+            ? StatusLookup.Found(status, source, asOf)
+            : new StatusLookup(null, source, asOf, ReasonCode.StatusUnknown);
 
     /// <summary>The peer's online status API; null when it cannot answer in time (the caller falls back).</summary>
     private async Task<StatusLookup?> LiveAsync(PeerOptions options, Licence licence, CancellationToken cancellationToken)

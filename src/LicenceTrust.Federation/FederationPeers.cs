@@ -1,19 +1,22 @@
 using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Pki;
 using LicenceTrust.Core.Trust;
-using LicenceTrust.Federation;
-using LicenceTrust.KeyStore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
-namespace LicenceTrust.Server.Hosting;
+namespace LicenceTrust.Federation;
 
 /// <summary>
 /// This node's configured peers: each one's options, its checked recognition agreement, its sync and
 /// its state. Built once at start-up; a bad peer setting or agreement stops the node with a clear message.
+/// <paramref name="agreementPath"/> says where the recognition agreement with a peer is (a file signed
+/// under this province's root, <paramref name="ownRoot"/>).
 /// </summary>
 public sealed class FederationPeers
 {
-    public FederationPeers(IReadOnlyList<PeerOptions> peers, ProvinceKeys own, string keysDirectory, Func<string, string> resolve,
+    public FederationPeers(IReadOnlyList<PeerOptions> peers, Province own, TrustAnchor ownRoot, Func<PeerOptions, string> agreementPath,
         FederatedTrust trust, IFederationStore store, HttpClient http, TimeProvider time)
     {
         var recognitions = new Dictionary<Province, Recognition>();
@@ -28,21 +31,21 @@ public sealed class FederationPeers
             }
 
             var peer = Province.FromNodeId(options.Province);
-            if (peer == own.Province || states.ContainsKey(peer))
+            if (peer == own || states.ContainsKey(peer))
             {
                 throw new InvalidDataException($"Node:Peers: {options.Province} is this node's own province or listed twice.");
             }
 
-            var path = resolve(options.Agreement ?? KeyDirectory.RecognitionAgreementPath(keysDirectory, own.Province, peer));
+            var path = agreementPath(options);
             if (!File.Exists(path))
             {
                 throw new InvalidDataException($"{path}: the recognition agreement for {options.Province} is missing (licencetrust keys agreement writes one).");
             }
 
-            var agreement = RecognitionAgreement.TryRead(File.ReadAllBytes(path), own.Root, out var error);
+            var agreement = RecognitionAgreement.TryRead(File.ReadAllBytes(path), ownRoot, out var error);
             if (agreement is null || agreement.Peer != peer)
             {
-                throw new InvalidDataException($"{path}: not a recognition agreement of {own.Province.NodeId} for {options.Province} signed under this province's root ({error}).");
+                throw new InvalidDataException($"{path}: not a recognition agreement of {own.NodeId} for {options.Province} signed under this province's root ({error}).");
             }
 
             var state = new PeerState(options);
@@ -128,7 +131,7 @@ public sealed class NoticeSender(FederationPeers peers, HttpClient http, ILogger
 public sealed record NoticeDelivery(string Peer, bool Delivered, int? Status);
 
 /// <summary>
-/// Pulls every peer on its interval (DESIGN §7). After failures it backs off, doubling up to four
+/// Pulls every peer on its interval (docs/federation.md). After failures it backs off, doubling up to four
 /// intervals, so a peer coming back is picked up quickly. Problems are logged without personal data.
 /// </summary>
 public sealed class FederationSyncService(FederationPeers peers, NoticeSender notices, ILogger<FederationSyncService> logger) : BackgroundService

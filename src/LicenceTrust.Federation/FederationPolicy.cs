@@ -10,11 +10,11 @@ namespace LicenceTrust.Federation;
 public sealed record Recognition(PeerOptions Options, RecognitionAgreement Agreement);
 
 /// <summary>
-/// The federation rules of DESIGN §6–7: a peer licence is recognised only if the agreement covers its
+/// The federation rules of docs/federation.md: a peer licence is recognised only if the agreement covers its
 /// type and the peer's trust list is fresh; an unknown issuer is explained when its key was withdrawn
 /// or the peer was never reached. Thread-safe.
 /// </summary>
-public sealed class FederationPolicy(FederatedTrust trust, IReadOnlyDictionary<Province, Recognition> peers, Func<long?> ownSequence, TimeProvider time) : ITrustPolicy
+public sealed class FederationPolicy(FederatedTrust trust, IReadOnlyDictionary<Province, Recognition> peers, Func<long?> ownSequence) : ITrustPolicy
 {
     public ReasonCode ExplainUnknownIssuer(DecodedCredential credential)
     {
@@ -51,7 +51,7 @@ public sealed class FederationPolicy(FederatedTrust trust, IReadOnlyDictionary<P
         }
 
         return trust.Peer(licence.Province) is not { } peer ? ReasonCode.PeerUnreachable
-            : time.GetUtcNow() - peer.FetchedAt > recognition.Options.TrustListMaxAge ? ReasonCode.TrustListStale
+            : now - peer.FetchedAt > recognition.Options.TrustListMaxAge ? ReasonCode.TrustListStale
             : ReasonCode.None;
     }
 

@@ -13,14 +13,8 @@ namespace LicenceTrust.Federation;
 /// <summary>The peer's node metadata at <c>/.well-known/licencetrust</c> (the fields sync reads).</summary>
 public sealed record NodeMetadata(string Province, string RootFingerprint, string RootCertificate);
 
-/// <summary>One entry of the peer's status-list index.</summary>
-public sealed record StatusListIndexEntry(int Id, string Uri, long Version);
-
-/// <summary>The peer's status-list index at <c>/api/v1/status-lists</c>.</summary>
-public sealed record StatusListIndex(IReadOnlyList<StatusListIndexEntry> Lists);
-
 /// <summary>
-/// Pulls one peer's root, trust list and status lists (DESIGN §7). Every document is checked against the
+/// Pulls one peer's root, trust list and status lists (docs/federation.md). Every document is checked against the
 /// pinned root before use and must not roll back; a refused or failed fetch leaves the last good copy in
 /// force and is recorded in <see cref="PeerState"/>. Accepted documents are stored, so a restart starts
 /// from them. One instance per peer; passes must not overlap.

@@ -1,6 +1,6 @@
 namespace LicenceTrust.Issuance;
 
-/// <summary>The roles of DESIGN §9 that act on licences.</summary>
+/// <summary>The roles that act on licences (docs/api.md, "Authentication and roles").</summary>
 public enum ActorRole
 {
     /// <summary>An issuing authority's system: its own licences only.</summary>

@@ -4,6 +4,7 @@ using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Core.Status;
 using LicenceTrust.Core.Text;
+using LicenceTrust.Status;
 
 namespace LicenceTrust.Issuance;
 
@@ -31,9 +32,11 @@ public sealed record StatusAt(LicenceStatus Status, DateTimeOffset Since, Status
 /// <summary>
 /// The issuing authorities' workflow: issue (idempotent; lint → allocate → sign once → re-verify →
 /// store with audit in one transaction), status changes with guarded updates, supersede, read, list.
+/// After a status change commits, <paramref name="statusChanges"/> (the Status capability's port) is told,
+/// so this node's status lists in memory show it on the next scan; without one (the CLI), nothing is.
 /// Thread-safe.
 /// </summary>
-public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, IssuanceOptions options, TimeProvider time)
+public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, IssuanceOptions options, TimeProvider time, IStatusChangeSink? statusChanges = null)
 {
     private const int SlotAttempts = 64;
 
@@ -187,9 +190,6 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         return record;
     }
 
-    /// <summary>Raised after a licence's status change has committed, so caches can update or drop it.</summary>
-    public event Action<StatusChange>? StatusChanged;
-
     /// <summary>The meter of issuance: licences issued and status changes, by kind (no personal data).</summary>
     public const string MeterName = "LicenceTrust.Issuance";
 
@@ -201,7 +201,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
     private void Committed(StatusChange change)
     {
         Changes.Add(1, new KeyValuePair<string, object?>("status", change.Status.WireName()));
-        StatusChanged?.Invoke(change);
+        statusChanges?.Committed(change);
     }
 
     private async Task<(LicenceRecord Record, LicenceRecord Old)> SupersedeCoreAsync(string identifier, IssueCommand? replacement, string? reason, Actor actor, CancellationToken cancellationToken)

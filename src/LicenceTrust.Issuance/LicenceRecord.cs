@@ -27,9 +27,6 @@ public sealed record LicenceRecord(
     public string Identifier => Licence.Identifier.Value;
 }
 
-/// <summary>A committed status change with the licence's status-list slot (for caches).</summary>
-public sealed record StatusChange(string Identifier, int StatusList, int StatusIndex, LicenceStatus Status);
-
 /// <summary>One status change, as kept in a licence's history.</summary>
 public sealed record StatusEvent(string Identifier, LicenceStatus From, LicenceStatus To, string Reason, string Actor, DateTimeOffset At);
 

@@ -7,7 +7,7 @@ namespace LicenceTrust.Issuance;
 /// <summary>
 /// Storage for issuance. Implementations run <see cref="InTransactionAsync{T}"/> as one database
 /// transaction with writers serialised, so a status change, its status-list update and its audit
-/// entry commit together or not at all (DESIGN §5).
+/// entry commit together or not at all (docs/architecture.md, "Revoke").
 /// </summary>
 public interface IIssuanceStore
 {
@@ -15,22 +15,10 @@ public interface IIssuanceStore
 
     Task<LicenceRecord?> FindAsync(string identifier, CancellationToken cancellationToken);
 
-    /// <summary>Only the licence's current status (the verification hot path: no licence to rebuild); null when unknown.</summary>
-    Task<LicenceStatus?> StatusOfAsync(string identifier, CancellationToken cancellationToken);
-
     Task<Page<LicenceRecord>> ListAsync(LicenceQuery query, CancellationToken cancellationToken);
 
     /// <summary>The status changes of a licence, oldest first.</summary>
     Task<IReadOnlyList<StatusEvent>> HistoryAsync(string identifier, CancellationToken cancellationToken);
-
-    /// <summary>The list's size and change counter, or null when there is no such list.</summary>
-    Task<StatusListInfo?> StatusListAsync(int list, CancellationToken cancellationToken);
-
-    /// <summary>Every status list, in id order.</summary>
-    Task<IReadOnlyList<StatusListInfo>> StatusListsAsync(CancellationToken cancellationToken);
-
-    /// <summary>Every occupied slot of a list with its licence's status.</summary>
-    Task<IReadOnlyList<(int Index, LicenceStatus Status)>> StatusListEntriesAsync(int list, CancellationToken cancellationToken);
 
     /// <summary>The whole audit log in sequence order.</summary>
     Task<IReadOnlyList<AuditEntry>> AuditLogAsync(CancellationToken cancellationToken);
@@ -59,8 +47,6 @@ public interface IIssuanceUnit
     /// <summary>The list new licences get slots in, opening a new one of <paramref name="size"/> when the current is half full.</summary>
     Task<(int List, int Size)> OpenStatusListAsync(int size, DateTimeOffset at);
 
-    Task<bool> IsSlotFreeAsync(int list, int index);
-
     Task InsertLicenceAsync(LicenceRecord record, string? idempotencyKey);
 
     /// <summary>Sets the status only if it is still <paramref name="from"/>; false when it is not (a concurrent change).</summary>
@@ -80,9 +66,6 @@ public interface IIssuanceUnit
 }
 
 /// <summary>An issuer certificate with the signer of its key.</summary>
-/// <summary>A status list's size, its change counter and when it last changed.</summary>
-public sealed record StatusListInfo(int Id, int Size, long Version, DateTimeOffset UpdatedAt);
-
 public sealed record IssuerSigning(IssuerCertificate Certificate, ICredentialSigner Signer);
 
 /// <summary>The signing keys of this node's authorities (files, or an HSM).</summary>

@@ -23,7 +23,7 @@ public interface IStaffStore
 }
 
 /// <summary>
-/// Staff accounts for the full licence view on the QR page (DESIGN §9). Passwords are hashed with
+/// Staff accounts for the full licence view on the QR page (docs/ui.md). Passwords are hashed with
 /// PBKDF2-HMAC-SHA256 (BCL <see cref="Rfc2898DeriveBytes.Pbkdf2(ReadOnlySpan{byte}, ReadOnlySpan{byte}, int, HashAlgorithmName, int)"/>),
 /// 16-byte random salt, 210,000 iterations (OWASP 2023), stored as <c>pbkdf2-sha256$iterations$salt$hash</c>
 /// and compared in constant time. An unknown user costs the same work as a wrong password.

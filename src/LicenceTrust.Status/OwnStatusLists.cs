@@ -5,21 +5,20 @@ using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Core.Status;
-using LicenceTrust.Issuance;
 using LicenceTrust.Verification;
 
-namespace LicenceTrust.Server.Hosting;
+namespace LicenceTrust.Status;
 
 /// <summary>
-/// Status of this node's own licences in O(1) (issue 4): the credential's signed status reference
-/// points into this node's status list, held in memory as 2-bit entries plus a "slot in use" bit.
-/// VALID and SUSPENDED are answered from there; a final status (the list only says "invalid") and any
-/// slot not known to be in use go to the database for the exact answer. A change made through this
-/// node updates the entry at commit (<see cref="Apply"/>), so it shows on the next scan; changes by
-/// another replica on the same database show within <paramref name="lifetime"/>, when lists reload.
-/// Thread-safe.
+/// Status of this node's own licences in O(1): the credential's signed status reference points into
+/// this node's status list, held in memory as 2-bit entries plus a "slot in use" bit. VALID and
+/// SUSPENDED are answered from there; a final status (the list only says "invalid") and any slot not
+/// known to be in use go to the database for the exact answer. A change made through this node updates
+/// the entry at commit (<see cref="Committed"/>, the port Issuance calls), so it shows on the next scan;
+/// changes by another replica on the same database show within <paramref name="lifetime"/>, when lists
+/// reload. Thread-safe.
 /// </summary>
-public sealed class LocalStatusSource(IIssuanceStore store, Province province, TimeProvider time, TimeSpan lifetime, string statusListBase) : IStatusSource
+public sealed class OwnStatusLists(IStatusListStore store, Province province, TimeProvider time, TimeSpan lifetime, string statusListBase) : IStatusSource, IStatusChangeSink
 {
     private readonly ConcurrentDictionary<int, Snapshot> _lists = new();
     private readonly ConcurrentDictionary<int, SemaphoreSlim> _loading = new();
@@ -36,10 +35,9 @@ public sealed class LocalStatusSource(IIssuanceStore store, Province province, T
             && reference.Index < snapshot.Bits.Size && snapshot.Used[(int)reference.Index])
         {
             listed = snapshot.Bits.Get((int)reference.Index);
-            switch (listed)
+            if (LicenceStatusRules.FromStatusListValue(listed.Value) is { } status and (LicenceStatus.Valid or LicenceStatus.Suspended))
             {
-                case 0: return StatusLookup.Found(LicenceStatus.Valid, source, time.GetUtcNow());
-                case 2: return StatusLookup.Found(LicenceStatus.Suspended, source, time.GetUtcNow());
+                return StatusLookup.Found(status, source, time.GetUtcNow());
             }
         }
 
@@ -49,7 +47,7 @@ public sealed class LocalStatusSource(IIssuanceStore store, Province province, T
                 ? StatusLookup.Found(status, source, time.GetUtcNow())
                 : StatusLookup.Unavailable(ReasonCode.StatusUnknown, source);
         }
-        catch (System.Data.Common.DbException) when (listed == 1)
+        catch (Exception e) when (listed == 1 && store.IsUnavailable(e))
         {
             // The database is down but the list already says "no longer valid": answer that, as a peer would.
             return StatusLookup.Found(LicenceStatus.Revoked, source, time.GetUtcNow());
@@ -62,10 +60,9 @@ public sealed class LocalStatusSource(IIssuanceStore store, Province province, T
         ArgumentNullException.ThrowIfNull(licence);
         try
         {
-            var history = await store.HistoryAsync(licence.Identifier.Value, cancellationToken);
-            return history.Count == 0 ? null : new StatusChangeDetail(history[^1].At, history[^1].Reason);
+            return await store.LastChangeAsync(licence.Identifier.Value, cancellationToken);
         }
-        catch (System.Data.Common.DbException)
+        catch (Exception e) when (store.IsUnavailable(e))
         {
             // The database is down: the verdict still stands, only its date and reason are missing.
             return null;
@@ -73,7 +70,7 @@ public sealed class LocalStatusSource(IIssuanceStore store, Province province, T
     }
 
     /// <summary>Records a committed change in the cached list, and stops any load in flight from caching older data.</summary>
-    public void Apply(StatusChange change)
+    public void Committed(StatusChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
         lock (_gate)
@@ -110,7 +107,7 @@ public sealed class LocalStatusSource(IIssuanceStore store, Province province, T
                     {
                         await RefreshAsync(list, cached, CancellationToken.None);
                     }
-                    catch (System.Data.Common.DbException)
+                    catch (Exception e) when (store.IsUnavailable(e))
                     {
                         // With the database down nobody can change a status: the copy in memory is still right.
                     }

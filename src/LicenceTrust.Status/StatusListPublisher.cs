@@ -1,26 +1,29 @@
 using System.Collections.Concurrent;
 using LicenceTrust.Core.Crypto;
 using LicenceTrust.Core.Status;
-using LicenceTrust.Issuance;
-using LicenceTrust.KeyStore;
 
-namespace LicenceTrust.Server.Hosting;
+namespace LicenceTrust.Status;
 
 /// <summary>A signed status list with the version it was built from.</summary>
 public sealed record PublishedStatusList(int List, long Version, byte[] Token, DateTimeOffset IssuedAt);
 
 /// <summary>
-/// Builds and signs status lists from the database. A list is rebuilt only when its change counter
-/// moved, so a change is served on the next request (well within 1 s) and unchanged lists cost one
-/// small query. Thread-safe.
+/// Builds and signs this node's status lists, and lists them. A list is rebuilt only when its change
+/// counter moved, so a change is served on the next request (well within 1 s) and unchanged lists cost
+/// one small query. Signed by the node's list-signing key (<paramref name="signer"/>, whose certificate
+/// is <paramref name="signerCertificateDer"/>). Thread-safe.
 /// </summary>
-public sealed class StatusListPublisher(IIssuanceStore store, ListSignerKey signer, string baseUri, TimeSpan maxAge, TimeProvider time)
+public sealed class StatusListPublisher(IStatusListStore store, ICredentialSigner signer, ReadOnlyMemory<byte> signerCertificateDer, string baseUri, TimeSpan maxAge, TimeProvider time)
 {
     private readonly ConcurrentDictionary<int, PublishedStatusList> _cache = new();
-    private readonly KeyId _kid = KeyId.ForCertificate(signer.CertificateDer);
+    private readonly KeyId _kid = KeyId.ForCertificate(signerCertificateDer.Span);
     private readonly SemaphoreSlim _build = new(1, 1);
 
     public TimeSpan MaxAge => maxAge;
+
+    /// <summary>Every list with its URI and change counter: the index peers read to see which lists moved.</summary>
+    public async Task<IReadOnlyList<StatusListIndexEntry>> IndexAsync(CancellationToken cancellationToken) =>
+        [.. (await store.StatusListsAsync(cancellationToken)).Select(l => new StatusListIndexEntry(l.Id, baseUri + l.Id, l.Version))];
 
     /// <summary>The current signed list, or null when there is no such list.</summary>
     public async Task<PublishedStatusList?> GetAsync(int list, CancellationToken cancellationToken)
@@ -46,7 +49,7 @@ public sealed class StatusListPublisher(IIssuanceStore store, ListSignerKey sign
             }
 
             var now = time.GetUtcNow();
-            var token = StatusListToken.Write(new StatusList(baseUri + list, now, now.AddDays(1), maxAge, bits, info.UpdatedAt), signer.Key, _kid);
+            var token = StatusListToken.Write(new StatusList(baseUri + list, now, now.AddDays(1), maxAge, bits, info.UpdatedAt), signer, _kid);
             var published = new PublishedStatusList(list, info.Version, token, now);
             _cache[list] = published;
             return published;

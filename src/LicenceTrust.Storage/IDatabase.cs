@@ -46,3 +46,25 @@ public interface IDatabase
     /// <summary>Applies pending migrations; returns their names.</summary>
     IReadOnlyList<string> Migrate();
 }
+
+/// <summary>What every engine answers the same way.</summary>
+public static class DatabaseChecks
+{
+    /// <summary>True when the database answers a query on the migrated schema; false when it cannot be reached.</summary>
+    public static async Task<bool> AnswersAsync(this IDatabase database, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        try
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM schema_migrations";
+            await command.ExecuteScalarAsync(cancellationToken);
+            return true;
+        }
+        catch (DbException)
+        {
+            return false;
+        }
+    }
+}

@@ -4,6 +4,8 @@ using Dapper;
 using LicenceTrust.Core.Json;
 using LicenceTrust.Core.Status;
 using LicenceTrust.Issuance;
+using LicenceTrust.Status;
+using LicenceTrust.Verification;
 
 namespace LicenceTrust.Storage;
 
@@ -11,7 +13,7 @@ namespace LicenceTrust.Storage;
 /// The issuance store on any <see cref="IDatabase"/>. All SQL for it is in this file; the few
 /// statements that differ by dialect come from the database.
 /// </summary>
-public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
+public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusListStore
 {
     private readonly Statements _sql = new(database);
 
@@ -89,6 +91,15 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
         return [.. rows.Select(r => new StatusListInfo((int)r.Id, (int)r.Size, r.Version, DateTimeOffset.FromUnixTimeMilliseconds(r.UpdatedAt)))];
     }
 
+    /// <summary>Any ADO.NET error of the engine: the connection, the server or the file is not there.</summary>
+    public bool IsUnavailable(Exception exception) => exception is DbException;
+
+    public async Task<StatusChangeDetail?> LastChangeAsync(string identifier, CancellationToken cancellationToken)
+    {
+        var history = await HistoryAsync(identifier, cancellationToken);
+        return history.Count == 0 ? null : new StatusChangeDetail(history[^1].At, history[^1].Reason);
+    }
+
     public async Task<IReadOnlyList<(int Index, LicenceStatus Status)>> StatusListEntriesAsync(int list, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -118,7 +129,7 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
 
         public string CountLicences { get; } = $"SELECT COUNT(*) FROM licences {where}";
 
-        public string ListLicences { get; } = database.Page($"SELECT {LicenceColumns} FROM licences {where} ORDER BY issued_at DESC, identifier");
+        public string ListLicences { get; } = database.Page($"SELECT {LicenceColumns} FROM licences {where} ORDER BY issued_at DESC, identifier DESC");
 
         public string History { get; } = "SELECT identifier, from_status AS FromStatus, to_status AS ToStatus, reason, actor, at FROM status_events WHERE identifier = @identifier ORDER BY id";
 
@@ -135,7 +146,6 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
 
         public string InsertStatusList { get; } = "INSERT INTO status_lists (id, size, used, version, updated_at) VALUES (@id, @size, 0, 0, @at)";
 
-        public string SlotTaken { get; } = "SELECT COUNT(*) FROM licences WHERE status_list = @list AND status_index = @index";
 
 
         public string ChangeStatus { get; } = "UPDATE licences SET status = @to, superseded_by = COALESCE(@supersededBy, superseded_by) WHERE identifier = @identifier AND status = @from";
@@ -256,10 +266,6 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore
                 new { id, size, at = at.ToUnixTimeMilliseconds() }, transaction);
             return ((int)id, size);
         }
-
-        public async Task<bool> IsSlotFreeAsync(int list, int index) =>
-            await connection.ExecuteScalarAsync<long>(
-                sql.SlotTaken, new { list, index }, transaction) == 0;
 
         public Task InsertLicenceAsync(LicenceRecord record, string? idempotencyKey) => InsertLicencesAsync([(record, idempotencyKey)]);
 

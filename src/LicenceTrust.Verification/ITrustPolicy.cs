@@ -5,7 +5,7 @@ using LicenceTrust.Core.Results;
 namespace LicenceTrust.Verification;
 
 /// <summary>
-/// The federation rules the pipeline asks about (DESIGN §6): why an issuer is unknown, whether the
+/// The federation rules the pipeline asks about (docs/federation.md): why an issuer is unknown, whether the
 /// licence's province and type are recognised here and the trust behind it is fresh, and which
 /// trust-list version answered. Implementations must be thread-safe.
 /// </summary>

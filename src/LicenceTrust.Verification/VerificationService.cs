@@ -4,7 +4,7 @@ using LicenceTrust.Core.Status;
 
 namespace LicenceTrust.Verification;
 
-/// <summary>What a verification was checked against (DESIGN §6).</summary>
+/// <summary>What a verification was checked against (docs/architecture.md, "Verify").</summary>
 /// <param name="Node">The node that answered, e.g. <c>cq</c>.</param>
 /// <param name="StatusSource">Whose status data answered; null when the status was not looked up.</param>
 /// <param name="StatusAsOf">How fresh that status was.</param>

@@ -32,7 +32,9 @@ public class ModuleBoundaryTests
 {
     [Theory]
     [InlineData("LicenceTrust.Issuance")]
+    [InlineData("LicenceTrust.Status")]
     [InlineData("LicenceTrust.Verification")]
+    [InlineData("LicenceTrust.Federation")]
     [InlineData("LicenceTrust.Core")]
     public void Domain_modules_reference_no_web_framework_SQL_or_Dapper(string module)
     {

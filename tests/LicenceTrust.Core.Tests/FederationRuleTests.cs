@@ -35,7 +35,7 @@ public class FederationRuleTests
         {
             [Province.Sichuan] = new(new PeerOptions { Province = "sc", TrustListMaxAgeSeconds = 60 },
                 new RecognitionAgreement(Province.Chongqing, Province.Sichuan, types ?? LicenceTypeCatalogue.All.Select(t => t.Code.Value).ToHashSet(), TestClock.Now.AddYears(-2), TestClock.Now)),
-        }, () => 1, _time);
+        }, () => 1);
 
     [Fact]
     public void Peer_issuers_are_trusted_only_from_the_peer_s_list_and_a_certificate_that_leaves_it_counts_as_withdrawn()
@@ -58,7 +58,7 @@ public class FederationRuleTests
     public void A_peer_never_reached_is_PEER_UNREACHABLE_an_unfederated_province_is_not_recognised()
     {
         var credential = SichuanCredential(LicenceTypeCatalogue.BusinessLicence);
-        var noPeers = new FederationPolicy(Trust(), new Dictionary<Province, Recognition>(), () => 1, _time);
+        var noPeers = new FederationPolicy(Trust(), new Dictionary<Province, Recognition>(), () => 1);
 
         Assert.Equal(ReasonCode.PeerUnreachable, Policy(Trust()).ExplainUnknownIssuer(credential));
         Assert.Equal(ReasonCode.TypeNotRecognised, noPeers.ExplainUnknownIssuer(credential));

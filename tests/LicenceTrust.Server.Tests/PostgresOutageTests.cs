@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
+using LicenceTrust.Core.Status;
 using LicenceTrust.Federation;
 using LicenceTrust.Storage;
 using LicenceTrust.Storage.Postgres;

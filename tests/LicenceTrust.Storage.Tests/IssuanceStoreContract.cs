@@ -246,7 +246,7 @@ public sealed class SqlServerIssuanceStoreTests : IssuanceStoreContract
         get
         {
             Skip.If(string.IsNullOrWhiteSpace(ConnectionString),
-                "SQL Server: set LICENCETRUST_TEST_SQLSERVER to a connection string of an empty database; no SQL Server engine can be installed on this machine (DESIGN §8), and the T-SQL is parsed by SqlServerDialectTests instead");
+                "SQL Server: set LICENCETRUST_TEST_SQLSERVER to a connection string of an empty database; no SQL Server engine can be installed on this machine (docs/architecture.md, Storage), and the T-SQL is parsed by SqlServerDialectTests instead");
             return _database.Value;
         }
     }

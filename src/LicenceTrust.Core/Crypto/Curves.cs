@@ -9,7 +9,7 @@ namespace LicenceTrust.Core.Crypto;
 
 /// <summary>
 /// The two curves, as BouncyCastle's custom (fast) implementations: the generic GM curve is 6–7×
-/// slower (DESIGN §10), so keys read from files are moved onto these.
+/// slower (docs/performance.md), so keys read from files are moved onto these.
 /// </summary>
 internal static class Curves
 {

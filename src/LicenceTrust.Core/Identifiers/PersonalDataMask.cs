@@ -1,6 +1,6 @@
 namespace LicenceTrust.Core.Identifiers;
 
-/// <summary>Masks personal identifiers before they leave the node (DESIGN §3, minimisation).</summary>
+/// <summary>Masks personal identifiers before they leave the node (docs/format.md: minimal disclosure).</summary>
 public static class PersonalDataMask
 {
     /// <summary>

@@ -86,7 +86,7 @@ public static class JsonViews
     }
 
     /// <summary>
-    /// The public summary of a licence (DESIGN §9, minimal disclosure): type, number, holder, issuer and
+    /// The public summary of a licence (docs/api.md, "Disclosure"): type, number, holder, issuer and
     /// validity. A person's name is masked to its first character and their code stays masked;
     /// an organisation's name and credit code are public register data and are shown.
     /// </summary>
@@ -161,7 +161,7 @@ public sealed record TrustListEntryView(
     DateTimeOffset NotAfter,
     string Certificate);
 
-/// <summary>Who may see what of a verified licence (DESIGN §9).</summary>
+/// <summary>Who may see what of a verified licence (docs/api.md, "Disclosure").</summary>
 public enum Disclosure
 {
     /// <summary>Anyone: the verdict and the licence summary.</summary>

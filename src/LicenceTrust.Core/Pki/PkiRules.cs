@@ -6,7 +6,7 @@ using Org.BouncyCastle.X509;
 
 namespace LicenceTrust.Core.Pki;
 
-/// <summary>The certificate chain rules (DESIGN §4). Pure; thread-safe.</summary>
+/// <summary>The certificate chain rules (docs/federation.md, docs/format.md). Pure; thread-safe.</summary>
 public static class PkiRules
 {
     /// <summary>

@@ -1,7 +1,7 @@
 namespace LicenceTrust.Core.Status;
 
 /// <summary>
-/// A licence's status (DESIGN §5). VALID and SUSPENDED can change; REVOKED, CANCELLED and SUPERSEDED
+/// A licence's status (docs/api.md, "Status lists"). VALID and SUSPENDED can change; REVOKED, CANCELLED and SUPERSEDED
 /// are final. The numbers are stored in databases: never renumber.
 /// </summary>
 public enum LicenceStatus
@@ -46,6 +46,19 @@ public static class LicenceStatusRules
         LicenceStatus.Valid => 0,
         LicenceStatus.Suspended => 2,
         _ => 1,
+    };
+
+    /// <summary>
+    /// The reading of a status-list entry, the inverse of <see cref="ToStatusListValue"/>: 0 VALID,
+    /// 2 SUSPENDED, 1 some final status (reported as REVOKED: which one, and why, the online status API
+    /// says); null for the values the list format leaves undefined (3).
+    /// </summary>
+    public static LicenceStatus? FromStatusListValue(byte value) => value switch
+    {
+        0 => LicenceStatus.Valid,
+        1 => LicenceStatus.Revoked,
+        2 => LicenceStatus.Suspended,
+        _ => null,
     };
 
     /// <summary>Upper-case wire name: VALID, SUSPENDED, REVOKED, CANCELLED, SUPERSEDED.</summary>

@@ -6,7 +6,7 @@ namespace LicenceTrust.Core.Status;
 /// </summary>
 public sealed class StatusBits
 {
-    /// <summary>The fewest entries a list may have, for herd privacy (DESIGN §5).</summary>
+    /// <summary>The fewest entries a list may have, for herd privacy (docs/api.md, "Status lists").</summary>
     public const int MinimumSize = 131_072;
 
     private readonly byte[] _bytes;

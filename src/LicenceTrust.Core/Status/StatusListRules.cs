@@ -30,7 +30,7 @@ public sealed record StatusListCheck(StatusList? List, StatusListRefusal Refusal
 }
 
 /// <summary>
-/// The rules a node applies to a peer's status list before verification may rely on it (DESIGN §7):
+/// The rules a node applies to a peer's status list before verification may rely on it (docs/federation.md):
 /// signed by the peer's list signer, the list that was asked for, not expired, and never older than the
 /// copy in use (by <c>iat</c> and by the last-change claim), so a replayed old list cannot undo a revocation.
 /// </summary>

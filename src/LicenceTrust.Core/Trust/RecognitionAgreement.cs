@@ -7,7 +7,7 @@ namespace LicenceTrust.Core.Trust;
 
 /// <summary>
 /// Which licence types of the peer province the accepting province recognises, and from when
-/// (DESIGN §4). Signed by the accepting province's list-signing key, so a node checks its own
+/// (docs/federation.md). Signed by the accepting province's list-signing key, so a node checks its own
 /// configuration file against its own root before relying on it.
 /// </summary>
 public sealed record RecognitionAgreement(Province Accepting, Province Peer, IReadOnlySet<string> LicenceTypes, DateTimeOffset From, DateTimeOffset SignedAt)

@@ -6,7 +6,7 @@ using LicenceTrust.Core.Pki;
 namespace LicenceTrust.Core.Trust;
 
 /// <summary>
-/// A province's signed trust list (DESIGN §4): the issuer certificates it vouches for, with a sequence
+/// A province's signed trust list (docs/federation.md): the issuer certificates it vouches for, with a sequence
 /// number that only grows. An issuer certificate that leaves the list is no longer trusted.
 /// </summary>
 /// <param name="Province">Whose issuers these are.</param>

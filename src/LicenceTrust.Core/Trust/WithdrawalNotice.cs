@@ -6,7 +6,7 @@ using LicenceTrust.Core.Pki;
 namespace LicenceTrust.Core.Trust;
 
 /// <summary>
-/// An emergency de-trust notice (DESIGN §4): a province withdraws one of its issuer certificates
+/// An emergency de-trust notice (docs/federation.md): a province withdraws one of its issuer certificates
 /// (e.g. a compromised key) and tells its peers at once rather than at the next sync. The sequence
 /// grows with every notice of that province; with the id and issue time it lets a receiver refuse replays.
 /// </summary>

@@ -8,8 +8,8 @@ namespace LicenceTrust.Server.Endpoints;
 public static class AuditApi
 {
     public static void MapAuditApi(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/v1/audit/verify", async Task<Ok<AuditVerification>> (IIssuanceStore store, HttpContext http) =>
-            TypedResults.Ok(AuditChain.Verify(await store.AuditLogAsync(http.RequestAborted))))
+        app.MapGet("/api/v1/audit/verify", async Task<Ok<AuditVerification>> (IssuanceService issuance, HttpContext http) =>
+            TypedResults.Ok(await issuance.VerifyAuditAsync(http.RequestAborted)))
             .RequireAuthorization(Policies.Admin)
             .WithProblems(401, 403, 429)
             .WithName("VerifyAuditChain").WithSummary("Check the audit log's hash chain");

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using LicenceTrust.Core.Json;
 using LicenceTrust.Core.Results;
+using LicenceTrust.Core.Status;
 using LicenceTrust.Core.Trust;
+using LicenceTrust.Status;
 using LicenceTrust.Federation;
 using LicenceTrust.Issuance;
 using LicenceTrust.KeyStore;
@@ -36,7 +38,7 @@ public sealed record PeerStateView(
 public sealed record PeersResponse(string Node, IReadOnlyList<PeerStateView> Peers);
 
 /// <summary>
-/// Federation endpoints (DESIGN §7): node metadata, the signed trust list and the status-list index for
+/// Federation endpoints (docs/federation.md): node metadata, the signed trust list and the status-list index for
 /// peers, emergency withdrawal for admins, the notice inbox for peers, and the peers' sync state.
 /// </summary>
 public static class FederationApi
@@ -105,34 +107,17 @@ public static class FederationApi
             [Convert.ToBase64String(own.Token), .. peers.Select(p => Convert.ToBase64String(p.Token!))]));
     }
 
-    private static async Task<Ok<StatusListIndex>> StatusListIndexAsync(IIssuanceStore store, IOptions<NodeOptions> options, HttpContext http)
+    private static async Task<Ok<StatusListIndex>> StatusListIndexAsync(StatusListPublisher publisher, HttpContext http) =>
+        TypedResults.Ok(new StatusListIndex(await publisher.IndexAsync(http.RequestAborted)));
+
+    private static async Task<Ok<WithdrawResponse>> WithdrawAsync(string fingerprint, WithdrawRequest? body, HttpContext http, IssuerWithdrawals withdrawals)
     {
-        var lists = await store.StatusListsAsync(http.RequestAborted);
-        return TypedResults.Ok(new StatusListIndex([.. lists.Select(l => new StatusListIndexEntry(l.Id, NodeHost.StatusListBase(options.Value) + l.Id, l.Version))]));
+        var outcome = await withdrawals.WithdrawAsync(fingerprint, body?.Reason, ApiKeyAuthentication.ActorOf(http.User).ToString(), http.RequestAborted);
+        var withdrawal = outcome.Withdrawal;
+        return TypedResults.Ok(new WithdrawResponse(withdrawal.Fingerprint, outcome.TrustListSequence, withdrawal.NoticeSequence, outcome.Deliveries, Convert.ToBase64String(withdrawal.Notice)));
     }
 
-    private static async Task<Ok<WithdrawResponse>> WithdrawAsync(string fingerprint, WithdrawRequest? body, HttpContext http, TrustAuthority authority, NoticeSender notices, IIssuanceStore store, TimeProvider time)
-    {
-        if (fingerprint.Length != 64 || !fingerprint.All(Uri.IsHexDigit))
-        {
-            throw LicenceTrustException.Validation("FINGERPRINT_INVALID", "指纹应为64位十六进制SHA-256 (the fingerprint is the certificate's SHA-256 in 64 hex digits).", "fingerprint");
-        }
-
-        var reason = body?.Reason?.Trim();
-        if (string.IsNullOrEmpty(reason) || reason.Length > 500)
-        {
-            throw LicenceTrustException.Validation("REASON_REQUIRED", "请说明撤销信任的原因（最多500字） (give the reason, up to 500 characters).", "reason");
-        }
-
-        var actor = ApiKeyAuthentication.ActorOf(http.User);
-        var (withdrawal, list) = await authority.WithdrawAsync(fingerprint, reason, http.RequestAborted);
-        await AuditChain.AppendAsync(store, new AuditDraft(AuditEvents.IssuerWithdrawn, "trust.issuer_withdrawn", actor.ToString(), withdrawal.Fingerprint,
-            $"notice={withdrawal.NoticeSequence};trust_list={list.Sequence};reason={reason}", time.GetUtcNow()), http.RequestAborted);
-        var deliveries = await notices.SendAsync(withdrawal, http.RequestAborted);
-        return TypedResults.Ok(new WithdrawResponse(withdrawal.Fingerprint, list.Sequence, withdrawal.NoticeSequence, deliveries, Convert.ToBase64String(withdrawal.Notice)));
-    }
-
-    private static async Task<Ok<NoticeResponse>> ReceiveNoticeAsync(HttpContext http, TrustAuthority authority, IIssuanceStore store, TimeProvider time, ILogger<TrustAuthority> logger)
+    private static async Task<Ok<NoticeResponse>> ReceiveNoticeAsync(HttpContext http, IssuerWithdrawals withdrawals)
     {
         if (!string.Equals(http.Request.ContentType, WithdrawalNotice.MediaType, StringComparison.OrdinalIgnoreCase))
         {
@@ -151,18 +136,8 @@ public static class FederationApi
             throw LicenceTrustException.Validation("NOTICE_SIGNATURE_INVALID", "通知为空或过大 (the notice is empty or too large).");
         }
 
-        var outcome = await authority.ReceiveAsync(buffer.ToArray(), http.RequestAborted);
-        if (!outcome.Applied)
-        {
-            // Refusals are logged: a forged or replayed notice is a security event.
-            logger.LogWarning("Withdrawal notice refused: {Code} {Detail}", outcome.Code, outcome.Detail);
-            throw outcome.Code == "NOTICE_REPLAYED" ? LicenceTrustException.Conflict(outcome.Code, outcome.Detail) : LicenceTrustException.Validation(outcome.Code, outcome.Detail);
-        }
-
+        var outcome = await withdrawals.ReceiveAsync(buffer.ToArray(), http.RequestAborted);
         var notice = outcome.Notice!;
-        logger.LogWarning("Withdrawal notice applied: {Province} issuer {Fingerprint} ({Reason})", notice.Province.NodeId, notice.Fingerprint, notice.Reason);
-        await AuditChain.AppendAsync(store, new AuditDraft(AuditEvents.PeerNoticeApplied, "trust.peer_notice_applied", "peer:" + notice.Province.NodeId, notice.Fingerprint,
-            $"notice={notice.Sequence};id={notice.Id};reason={notice.Reason}", time.GetUtcNow()), http.RequestAborted);
         return TypedResults.Ok(new NoticeResponse(outcome.Code, outcome.Detail, notice.Province.NodeId, notice.Sequence, notice.Fingerprint));
     }
 

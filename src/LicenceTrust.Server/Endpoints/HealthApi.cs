@@ -1,4 +1,3 @@
-using System.Data.Common;
 using LicenceTrust.Federation;
 using LicenceTrust.Server.Hosting;
 using LicenceTrust.Storage;
@@ -17,14 +16,7 @@ public static class HealthApi
         app.MapGet("/health/live", () => Results.Text("ok")).Produces(StatusCodes.Status200OK, contentType: "text/plain").WithProblems(429).WithName("Live").WithSummary("Liveness: the process answers");
         app.MapGet("/health/ready", async (IDatabase database, FederationPeers peers, FederatedTrust trust, TimeProvider time, CancellationToken cancellationToken) =>
         {
-            try
-            {
-                await using var connection = await database.OpenAsync(cancellationToken);
-                await using var command = connection.CreateCommand();
-                command.CommandText = "SELECT COUNT(*) FROM schema_migrations";
-                await command.ExecuteScalarAsync(cancellationToken);
-            }
-            catch (DbException)
+            if (!await database.AnswersAsync(cancellationToken))
             {
                 return Results.Problem(title: "DATABASE_UNAVAILABLE", detail: "数据库不可用 (the database does not answer).", statusCode: StatusCodes.Status503ServiceUnavailable,
                     extensions: new Dictionary<string, object?> { ["code"] = "DATABASE_UNAVAILABLE" });

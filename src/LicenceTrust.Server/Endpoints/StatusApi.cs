@@ -1,6 +1,7 @@
 using System.Globalization;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Core.Status;
+using LicenceTrust.Status;
 using LicenceTrust.Issuance;
 using LicenceTrust.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -98,7 +98,7 @@ public static class VerifyApi
             StatusChange = await verification.LastChangeAsync(outcome, cancellationToken) is { } change ? new StatusChangeView(change.At, change.Reason) : null,
         };
 
-    /// <summary>Partner systems, admins and signed-in staff see the licence's fields; anyone else the public summary (DESIGN §9).</summary>
+    /// <summary>Partner systems, admins and signed-in staff see the licence's fields; anyone else the public summary (docs/api.md, "Disclosure").</summary>
     internal static Disclosure DisclosureFor(HttpContext http) =>
         http.User.IsInRole(nameof(ActorRole.Partner)) || http.User.IsInRole(nameof(ActorRole.Admin)) || http.User.IsInRole(StaffSession.Role) ? Disclosure.Full : Disclosure.Public;
 }

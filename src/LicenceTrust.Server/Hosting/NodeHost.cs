@@ -82,136 +82,21 @@ public static class NodeHost
         return app;
     }
 
-    /// <summary>Options, storage, keys, issuance, JSON rules, problem details.</summary>
+    /// <summary>
+    /// The node's capabilities, each in its own short method (<see cref="NodeServices"/>): storage,
+    /// issuance, status, verification, federation, and the web edge. Every registration is TryAdd, so
+    /// a test or a deployment can replace any default before this runs.
+    /// </summary>
     public static void AddNode(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<NodeOptions>().Bind(builder.Configuration.GetSection(NodeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton<IDatabase>(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
-            return options.DatabaseProvider == "postgres"
-                ? new PostgresDatabase(options.ConnectionString ?? throw new InvalidDataException("Node:ConnectionString is required for PostgreSQL."))
-                : new SqliteDatabase(FromContentRoot(builder, options.Database ?? Path.Combine("data", options.Province + ".db")));
-        });
-        // The key directory is read once: this province's keys for issuing, every province for trust.
-        builder.Services.TryAddSingleton<IReadOnlyList<ProvinceKeys>>(sp =>
-            KeyDirectory.Load(FromContentRoot(builder, sp.GetRequiredService<IOptions<NodeOptions>>().Value.KeysDirectory)));
-        builder.Services.TryAddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
-            Province.TryFromNodeId(options.Province, out var province);
-            return sp.GetRequiredService<IReadOnlyList<ProvinceKeys>>().SingleOrDefault(p => p.Province == province)
-                ?? throw new InvalidDataException($"{options.KeysDirectory}: no {province.NodeId}/ key folder for this node's province.");
-        });
-        builder.Services.TryAddSingleton<IIssuanceStore, IssuanceStore>();
-        builder.Services.TryAddSingleton<IApiKeyStore, ApiKeyStore>();
-        builder.Services.TryAddSingleton<IIssuerKeys>(sp => new ProvinceIssuerKeys(sp.GetRequiredService<ProvinceKeys>()));
-        builder.Services.TryAddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
-            return new IssuanceOptions
-            {
-                Province = sp.GetRequiredService<ProvinceKeys>().Province,
-                StatusListBaseUri = StatusListBase(options),
-                StatusListSize = options.StatusListSize,
-            };
-        });
-        builder.Services.TryAddSingleton<IssuanceService>();
-        builder.Services.TryAddSingleton(sp =>
-        {
-            // Own issuers come from the key directory; a peer's only from its signed, synced trust list.
-            var keys = sp.GetRequiredService<ProvinceKeys>();
-            return new FederatedTrust(keys.Root, [.. keys.Issuers.Select(i => i.Certificate)]);
-        });
-        builder.Services.TryAddSingleton<IFederationStore, FederationStore>();
-        builder.Services.TryAddSingleton(_ => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), ConnectTimeout = TimeSpan.FromSeconds(3) }));
-        builder.Services.TryAddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
-            var signer = sp.GetRequiredService<ProvinceKeys>().ListSigner ?? throw new InvalidDataException("The key directory has no list-signing key for this province.");
-            return new TrustAuthority(sp.GetRequiredService<FederatedTrust>(), sp.GetRequiredService<IFederationStore>(), signer.Key, signer.CertificateDer,
-                sp.GetRequiredService<TimeProvider>(), TimeSpan.FromHours(options.TrustListLifetimeHours));
-        });
-        builder.Services.TryAddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
-            return new FederationPeers(options.Peers, sp.GetRequiredService<ProvinceKeys>(), FromContentRoot(builder, options.KeysDirectory), path => FromContentRoot(builder, path),
-                sp.GetRequiredService<FederatedTrust>(), sp.GetRequiredService<IFederationStore>(), sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<TimeProvider>());
-        });
-        builder.Services.TryAddSingleton<NoticeSender>();
-        builder.Services.AddHostedService<FederationSyncService>();
-        builder.Services.TryAddSingleton(sp =>
-        {
-            var keys = sp.GetRequiredService<ProvinceKeys>();
-            var time = sp.GetRequiredService<TimeProvider>();
-            var trust = sp.GetRequiredService<FederatedTrust>();
-            var peers = sp.GetRequiredService<FederationPeers>();
-            var authority = sp.GetRequiredService<TrustAuthority>();
-            var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
-            var local = new LocalStatusSource(sp.GetRequiredService<IIssuanceStore>(), keys.Province, time,
-                TimeSpan.FromMilliseconds(options.StatusCacheMilliseconds), StatusListBase(options));
-            sp.GetRequiredService<IssuanceService>().StatusChanged += local.Apply;
-            return new VerificationService(
-                new LicenceTrust.Core.Results.CredentialVerifier(trust, new LicenceTrust.Core.Results.VerificationPolicy { ClockSkew = TimeSpan.FromSeconds(options.ClockSkewSeconds) },
-                    memo: new LicenceTrust.Core.Results.SignatureMemo()),
-                new FederatedStatusSource(local, keys.Province, peers.States, sp.GetRequiredService<HttpClient>(), time),
-                keys.Province.NodeId,
-                time,
-                new FederationPolicy(trust, peers.Recognitions, () => authority.Sequence, time));
-        });
-        builder.Services.TryAddSingleton<ApiKeyService>();
-        builder.Services.TryAddSingleton<DemoSeeder>();
-        builder.Services.TryAddSingleton<ReceiptSigner>();
-        builder.Services.TryAddSingleton<ImageScanGate>();
-        builder.Services.TryAddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
-            var keys = sp.GetRequiredService<ProvinceKeys>();
-            return new StatusListPublisher(sp.GetRequiredService<IIssuanceStore>(),
-                keys.ListSigner ?? throw new InvalidDataException("The key directory has no list-signing key for this province."),
-                StatusListBase(options), TimeSpan.FromSeconds(options.StatusListMaxAgeSeconds), sp.GetRequiredService<TimeProvider>());
-        });
-
-        builder.Services.ConfigureHttpJsonOptions(json =>
-        {
-            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
-            json.SerializerOptions.Encoder = JsonViews.Options.Encoder;
-            json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
-        });
-        // Binding failures reach ProblemMapper as exceptions, so they get a stable code and the field.
-        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
-        {
-            // Responses written by the framework (401, 403, 404, 405, 415) get a stable code too.
-            if (!context.ProblemDetails.Extensions.ContainsKey("code"))
-            {
-                var code = context.ProblemDetails.Status switch
-                {
-                    401 => "UNAUTHENTICATED",
-                    403 => "FORBIDDEN",
-                    404 => "NOT_FOUND",
-                    405 => "METHOD_NOT_ALLOWED",
-                    413 => "BODY_TOO_LARGE",
-                    415 => "UNSUPPORTED_MEDIA_TYPE",
-                    _ => "HTTP_" + context.ProblemDetails.Status,
-                };
-                context.ProblemDetails.Extensions["code"] = code;
-                context.ProblemDetails.Title = code;
-                context.ProblemDetails.Detail ??= code switch
-                {
-                    "UNAUTHENTICATED" => "需要有效的API密钥 (a valid API key is required: Authorization: Bearer lt_…).",
-                    "FORBIDDEN" => "此API密钥的角色无权执行该操作 (this API key's role may not do this).",
-                    "NOT_FOUND" => "没有这个地址 (no such resource).",
-                    "UNSUPPORTED_MEDIA_TYPE" => "请求体应为application/json (send the body as application/json).",
-                    _ => null,
-                };
-            }
-        });
-        builder.Services.AddExceptionHandler<ProblemMapper>();
-        builder.WebHost.ConfigureKestrel((context, kestrel) =>
-            kestrel.Limits.MaxRequestBodySize = context.Configuration.GetValue($"{NodeOptions.Section}:{nameof(NodeOptions.MaxRequestBytes)}", 64 * 1024));
+        builder.AddStorage();
+        builder.AddIssuance();
+        builder.AddStatus();
+        builder.AddVerification();
+        builder.AddFederation();
+        builder.AddWeb();
     }
 
     public static void AddApiKeyAuthentication(this WebApplicationBuilder builder)
@@ -240,18 +125,6 @@ public static class NodeHost
                 o.Events.OnRedirectToLogin = context => { context.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
                 o.Events.OnRedirectToAccessDenied = context => { context.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
             });
-        builder.Services.TryAddSingleton<IStaffStore, StaffStore>();
-        builder.Services.TryAddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
-            return new SignInThrottle(sp.GetRequiredService<TimeProvider>(), new SignInThrottleOptions
-            {
-                FreeFailures = options.SignInFreeFailures,
-                LockoutAfter = options.SignInLockoutAfter,
-                LockoutDuration = TimeSpan.FromMinutes(options.SignInLockoutMinutes),
-            });
-        });
-        builder.Services.TryAddSingleton<StaffAccounts>();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Authority, p => p.RequireRole(nameof(ActorRole.Authority)))
             .AddPolicy(Policies.AuthorityOrAdmin, p => p.RequireRole(nameof(ActorRole.Authority), nameof(ActorRole.Admin)))
@@ -299,7 +172,7 @@ public static class NodeHost
     /// (so keys-sample/ and data/ are found whether started from the root or by <c>dotnet run --project</c>),
     /// otherwise the content root.
     /// </summary>
-    private static string FromContentRoot(WebApplicationBuilder builder, string path) => FromHome(builder.Environment.ContentRootPath, path);
+    internal static string FromContentRoot(WebApplicationBuilder builder, string path) => FromHome(builder.Environment.ContentRootPath, path);
 
     /// <summary>Resolves a configured path as the node does (see <see cref="FromContentRoot"/>).</summary>
     public static string FromHome(string contentRoot, string path)

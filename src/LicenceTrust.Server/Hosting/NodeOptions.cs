@@ -18,8 +18,8 @@ public sealed class NodeOptions
     [Required]
     public string KeysDirectory { get; set; } = "keys-sample";
 
-    /// <summary><c>sqlite</c> (embedded default) or <c>postgres</c>.</summary>
-    [RegularExpression("^(sqlite|postgres)$")]
+    /// <summary><c>sqlite</c> (embedded default), <c>postgres</c> or <c>sqlserver</c> (Microsoft.Data.SqlClient; the last two take <see cref="ConnectionString"/>).</summary>
+    [RegularExpression("^(sqlite|postgres|sqlserver)$")]
     public string DatabaseProvider { get; set; } = "sqlite";
 
     /// <summary>The PostgreSQL connection string (with <c>postgres</c>). A secret: never logged.</summary>

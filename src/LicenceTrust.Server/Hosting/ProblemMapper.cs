@@ -74,6 +74,37 @@ public sealed partial class ProblemMapper(IProblemDetailsService problems, IData
     [System.Text.RegularExpressions.GeneratedRegex("parameter \"(?:[^\"]*[ .])?(?<name>[A-Za-z_][A-Za-z0-9_]*)\"")]
     private static partial System.Text.RegularExpressions.Regex BindingFailure();
 
+    /// <summary>Problems the framework writes itself (401, 403, 404, 405, 413, 415) get a stable code and a bilingual detail too.</summary>
+    public static void Framework(ProblemDetailsContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.ProblemDetails.Extensions.ContainsKey("code"))
+        {
+            return;
+        }
+
+        var code = context.ProblemDetails.Status switch
+        {
+            401 => "UNAUTHENTICATED",
+            403 => "FORBIDDEN",
+            404 => "NOT_FOUND",
+            405 => "METHOD_NOT_ALLOWED",
+            413 => "BODY_TOO_LARGE",
+            415 => "UNSUPPORTED_MEDIA_TYPE",
+            _ => "HTTP_" + context.ProblemDetails.Status,
+        };
+        context.ProblemDetails.Extensions["code"] = code;
+        context.ProblemDetails.Title = code;
+        context.ProblemDetails.Detail ??= code switch
+        {
+            "UNAUTHENTICATED" => "需要有效的API密钥 (a valid API key is required: Authorization: Bearer lt_…).",
+            "FORBIDDEN" => "此API密钥的角色无权执行该操作 (this API key's role may not do this).",
+            "NOT_FOUND" => "没有这个地址 (no such resource).",
+            "UNSUPPORTED_MEDIA_TYPE" => "请求体应为application/json (send the body as application/json).",
+            _ => null,
+        };
+    }
+
     public static int StatusOf(ErrorKind kind) => kind switch
     {
         ErrorKind.Validation => StatusCodes.Status400BadRequest,

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace LicenceTrust.Server.Hosting;
 
 /// <summary>
-/// Per-client rate limits (DESIGN §9): a token bucket per authenticated API key, or per IP address for
+/// Per-client rate limits (docs/api.md): a token bucket per authenticated API key, or per IP address for
 /// callers without one. Partitioned after authentication, so quoting someone else's key id cannot use
 /// up their budget. Staff sign-in has a partition of its own per IP address (<see cref="SignIn"/>), so a
 /// password flood is refused before any hashing, without using up the IP's verification budget.

@@ -14,7 +14,7 @@ public sealed record SignInRequest(string? Username, string? Password);
 public sealed record SessionView(string Username, string DisplayName);
 
 /// <summary>
-/// Staff sign-in on the QR page (DESIGN §9): a cookie session for accounts created with
+/// Staff sign-in on the QR page (docs/ui.md, docs/security.md): a cookie session for accounts created with
 /// <c>licencetrust staff create</c>. Signed-in staff see the full licence view.
 /// </summary>
 public static class StaffSession

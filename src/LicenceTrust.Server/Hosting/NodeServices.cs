@@ -1,0 +1,172 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Json;
+using LicenceTrust.Core.Results;
+using LicenceTrust.Federation;
+using LicenceTrust.Issuance;
+using LicenceTrust.Server.Endpoints;
+using LicenceTrust.KeyStore;
+using LicenceTrust.Status;
+using LicenceTrust.Storage;
+using LicenceTrust.Storage.Postgres;
+using LicenceTrust.Storage.Sqlite;
+using LicenceTrust.Storage.SqlServer;
+using LicenceTrust.Verification;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace LicenceTrust.Server.Hosting;
+
+/// <summary>
+/// The composition of the node, one capability per method (docs/architecture.md). Each registers its
+/// services with TryAdd, reading <see cref="NodeOptions"/>; none decides anything a module should.
+/// </summary>
+public static class NodeServices
+{
+    /// <summary>The database (SQLite, PostgreSQL or SQL Server), the key directory and the stores.</summary>
+    public static void AddStorage(this WebApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton<IDatabase>(sp =>
+        {
+            var options = Options(sp);
+            string Connection() => options.ConnectionString ?? throw new InvalidDataException($"Node:ConnectionString is required for {options.DatabaseProvider}.");
+            return options.DatabaseProvider switch
+            {
+                "postgres" => new PostgresDatabase(Connection()),
+                "sqlserver" => new SqlServerDatabase(Connection()),
+                _ => new SqliteDatabase(NodeHost.FromContentRoot(builder, options.Database ?? Path.Combine("data", options.Province + ".db"))),
+            };
+        });
+        // The key directory is read once: this province's keys for issuing, every province for trust.
+        builder.Services.TryAddSingleton<IReadOnlyList<ProvinceKeys>>(sp => KeyDirectory.Load(NodeHost.FromContentRoot(builder, Options(sp).KeysDirectory)));
+        builder.Services.TryAddSingleton(sp =>
+        {
+            var options = Options(sp);
+            Province.TryFromNodeId(options.Province, out var province);
+            return sp.GetRequiredService<IReadOnlyList<ProvinceKeys>>().SingleOrDefault(p => p.Province == province)
+                ?? throw new InvalidDataException($"{options.KeysDirectory}: no {province.NodeId}/ key folder for this node's province.");
+        });
+        builder.Services.TryAddSingleton<IssuanceStore>();
+        builder.Services.TryAddSingleton<IIssuanceStore>(sp => sp.GetRequiredService<IssuanceStore>());
+        builder.Services.TryAddSingleton<IStatusListStore>(sp => sp.GetRequiredService<IssuanceStore>());
+        builder.Services.TryAddSingleton<IApiKeyStore, ApiKeyStore>();
+        builder.Services.TryAddSingleton<IFederationStore, FederationStore>();
+        builder.Services.TryAddSingleton<IStaffStore, StaffStore>();
+    }
+
+    /// <summary>Issuing authorities' workflow, API keys, staff accounts and the demo seeding.</summary>
+    public static void AddIssuance(this WebApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton<IIssuerKeys>(sp => new ProvinceIssuerKeys(sp.GetRequiredService<ProvinceKeys>()));
+        builder.Services.TryAddSingleton(sp => new IssuanceOptions
+        {
+            Province = sp.GetRequiredService<ProvinceKeys>().Province,
+            StatusListBaseUri = NodeHost.StatusListBase(Options(sp)),
+            StatusListSize = Options(sp).StatusListSize,
+        });
+        builder.Services.TryAddSingleton<IssuanceService>();
+        builder.Services.TryAddSingleton<ApiKeyService>();
+        builder.Services.TryAddSingleton(sp => new SignInThrottle(sp.GetRequiredService<TimeProvider>(), new SignInThrottleOptions
+        {
+            FreeFailures = Options(sp).SignInFreeFailures,
+            LockoutAfter = Options(sp).SignInLockoutAfter,
+            LockoutDuration = TimeSpan.FromMinutes(Options(sp).SignInLockoutMinutes),
+        }));
+        builder.Services.TryAddSingleton<StaffAccounts>();
+        builder.Services.TryAddSingleton<DemoSeeder>();
+    }
+
+    /// <summary>This node's own status lists: in memory for verification, fed by Issuance's commits, and published signed.</summary>
+    public static void AddStatus(this WebApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(sp => new OwnStatusLists(sp.GetRequiredService<IStatusListStore>(), sp.GetRequiredService<ProvinceKeys>().Province,
+            sp.GetRequiredService<TimeProvider>(), TimeSpan.FromMilliseconds(Options(sp).StatusCacheMilliseconds), NodeHost.StatusListBase(Options(sp))));
+        builder.Services.TryAddSingleton<IStatusChangeSink>(sp => sp.GetRequiredService<OwnStatusLists>());
+        builder.Services.TryAddSingleton(sp =>
+        {
+            var signer = ListSigner(sp);
+            return new StatusListPublisher(sp.GetRequiredService<IStatusListStore>(), signer.Key, signer.CertificateDer, NodeHost.StatusListBase(Options(sp)),
+                TimeSpan.FromSeconds(Options(sp).StatusListMaxAgeSeconds), sp.GetRequiredService<TimeProvider>());
+        });
+    }
+
+    /// <summary>The verification pipeline: Core's checks, recognition, and status from this node's lists or the peers'.</summary>
+    public static void AddVerification(this WebApplicationBuilder builder) =>
+        builder.Services.TryAddSingleton(sp =>
+        {
+            var options = Options(sp);
+            var keys = sp.GetRequiredService<ProvinceKeys>();
+            var time = sp.GetRequiredService<TimeProvider>();
+            var trust = sp.GetRequiredService<FederatedTrust>();
+            var peers = sp.GetRequiredService<FederationPeers>();
+            var authority = sp.GetRequiredService<TrustAuthority>();
+            return new VerificationService(
+                new CredentialVerifier(trust, new VerificationPolicy { ClockSkew = TimeSpan.FromSeconds(options.ClockSkewSeconds) }, memo: new SignatureMemo()),
+                new FederatedStatusSource(sp.GetRequiredService<OwnStatusLists>(), keys.Province, peers.States, sp.GetRequiredService<HttpClient>(), time),
+                keys.Province.NodeId,
+                time,
+                new FederationPolicy(trust, peers.Recognitions, () => authority.Sequence));
+        });
+
+    /// <summary>Trust across provinces: this node's trust list and withdrawals, the peers, their sync and notices.</summary>
+    public static void AddFederation(this WebApplicationBuilder builder)
+    {
+        // Own issuers come from the key directory; a peer's only from its signed, synced trust list.
+        builder.Services.TryAddSingleton(sp => new FederatedTrust(sp.GetRequiredService<ProvinceKeys>().Root, [.. sp.GetRequiredService<ProvinceKeys>().Issuers.Select(i => i.Certificate)]));
+        builder.Services.TryAddSingleton(_ => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), ConnectTimeout = TimeSpan.FromSeconds(3) }));
+        builder.Services.TryAddSingleton(sp =>
+        {
+            var signer = ListSigner(sp);
+            return new TrustAuthority(sp.GetRequiredService<FederatedTrust>(), sp.GetRequiredService<IFederationStore>(), signer.Key, signer.CertificateDer,
+                sp.GetRequiredService<TimeProvider>(), TimeSpan.FromHours(Options(sp).TrustListLifetimeHours));
+        });
+        builder.Services.TryAddSingleton(sp =>
+        {
+            var options = Options(sp);
+            var own = sp.GetRequiredService<ProvinceKeys>();
+            var keysDirectory = NodeHost.FromContentRoot(builder, options.KeysDirectory);
+            return new FederationPeers(options.Peers, own.Province, own.Root,
+                peer => NodeHost.FromContentRoot(builder, peer.Agreement ?? KeyDirectory.RecognitionAgreementPath(keysDirectory, own.Province, Province.FromNodeId(peer.Province))),
+                sp.GetRequiredService<FederatedTrust>(), sp.GetRequiredService<IFederationStore>(), sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<TimeProvider>());
+        });
+        builder.Services.TryAddSingleton<NoticeSender>();
+        builder.Services.TryAddSingleton<ITrustAudit, AuditedTrustEvents>();
+        builder.Services.TryAddSingleton<IssuerWithdrawals>();
+        builder.Services.AddHostedService<FederationSyncService>();
+    }
+
+    /// <summary>The HTTP edge: JSON rules, problem details, body limits, receipts, the image decode gate.</summary>
+    public static void AddWeb(this WebApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton<ReceiptSigner>();
+        builder.Services.TryAddSingleton<ImageScanGate>();
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            json.SerializerOptions.Encoder = JsonViews.Options.Encoder;
+            json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+        });
+        // Binding failures reach ProblemMapper as exceptions, so they get a stable code and the field.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemMapper.Framework);
+        builder.Services.AddExceptionHandler<ProblemMapper>();
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+            kestrel.Limits.MaxRequestBodySize = context.Configuration.GetValue($"{NodeOptions.Section}:{nameof(NodeOptions.MaxRequestBytes)}", 64 * 1024));
+    }
+
+    private static NodeOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<NodeOptions>>().Value;
+
+    private static ListSignerKey ListSigner(IServiceProvider services) =>
+        services.GetRequiredService<ProvinceKeys>().ListSigner ?? throw new InvalidDataException("The key directory has no list-signing key for this province.");
+
+    /// <summary>Federation's trust events, written to the node's hash-chained audit log under their stable ids.</summary>
+    private sealed class AuditedTrustEvents(IIssuanceStore store) : ITrustAudit
+    {
+        public Task RecordAsync(TrustEvent trustEvent, string actor, string subject, string data, DateTimeOffset at, CancellationToken cancellationToken) =>
+            AuditChain.AppendAsync(store, trustEvent == TrustEvent.IssuerWithdrawn
+                ? new AuditDraft(AuditEvents.IssuerWithdrawn, "trust.issuer_withdrawn", actor, subject, data, at)
+                : new AuditDraft(AuditEvents.PeerNoticeApplied, "trust.peer_notice_applied", actor, subject, data, at), cancellationToken);
+    }
+}
