@@ -38,8 +38,6 @@ public sealed record StatusAt(LicenceStatus Status, DateTimeOffset Since, Status
 /// </summary>
 public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, IssuanceOptions options, TimeProvider time, IStatusChangeSink? statusChanges = null)
 {
-    private const int SlotAttempts = 64;
-
     public async Task<IssueOutcome> IssueAsync(IssueCommand command, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -360,36 +358,9 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         return (list, (await FreeSlotsAsync(unit, list, size, 1))[0]);
     }
 
-    /// <summary>
-    /// Random free slots: a list's neighbours reveal nothing about when or by whom a licence was issued.
-    /// Candidates are checked in one query per round; the list is at most half full, so rounds are few.
-    /// </summary>
-    private static async Task<int[]> FreeSlotsAsync(IIssuanceUnit unit, int list, int size, int count)
-    {
-        var chosen = new HashSet<int>();
-        for (var round = 0; round < SlotAttempts && chosen.Count < count; round++)
-        {
-            var candidates = new HashSet<int>();
-            while (candidates.Count < Math.Min((count - chosen.Count) * 2 + 4, size))
-            {
-                var candidate = Random.Shared.Next(size);
-                if (!chosen.Contains(candidate))
-                {
-                    candidates.Add(candidate);
-                }
-            }
-
-            var taken = await unit.TakenSlotsAsync(list, candidates);
-            foreach (var candidate in candidates.Where(c => !taken.Contains(c)).Take(count - chosen.Count))
-            {
-                chosen.Add(candidate);
-            }
-        }
-
-        return chosen.Count == count
-            ? [.. chosen]
-            : throw new LicenceTrustException(new LicenceTrustError(ErrorKind.Unavailable, "STATUS_LIST_FULL", "状态列表暂无空位，请重试 (no free status slot found; retry)."));
-    }
+    /// <summary>Free slots chosen by the Status capability, checked against this transaction's list.</summary>
+    private static Task<int[]> FreeSlotsAsync(IIssuanceUnit unit, int list, int size, int count) =>
+        StatusSlots.ChooseFreeAsync(size, count, candidates => unit.TakenSlotsAsync(list, candidates));
 
     /// <summary>Signs once and re-verifies. Pure CPU: safe to run in parallel.</summary>
     private LicenceRecord Seal(Licence licence, IssuerSigning signing, int list, int index, Actor actor, DateTimeOffset now, string? supersedes)
