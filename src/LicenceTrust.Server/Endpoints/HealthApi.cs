@@ -1,3 +1,4 @@
+using LicenceTrust.Core.Results;
 using LicenceTrust.Federation;
 using LicenceTrust.Server.Hosting;
 using LicenceTrust.Storage;
@@ -18,8 +19,7 @@ public static class HealthApi
         {
             if (!await database.AnswersAsync(cancellationToken))
             {
-                return Results.Problem(title: "DATABASE_UNAVAILABLE", detail: "数据库不可用 (the database does not answer).", statusCode: StatusCodes.Status503ServiceUnavailable,
-                    extensions: new Dictionary<string, object?> { ["code"] = "DATABASE_UNAVAILABLE" });
+                throw new LicenceTrustException(new LicenceTrustError(ErrorKind.Unavailable, "DATABASE_UNAVAILABLE", "数据库不可用 (the database does not answer)."));
             }
 
             var now = time.GetUtcNow();

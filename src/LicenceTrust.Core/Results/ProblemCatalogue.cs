@@ -1,0 +1,103 @@
+using System.Collections.Frozen;
+
+namespace LicenceTrust.Core.Results;
+
+/// <summary>One problem code: its HTTP status and what it means, in zh-CN and English.</summary>
+/// <param name="Code">The stable code, e.g. <c>LICENCE_NOT_FOUND</c>.</param>
+/// <param name="Status">The HTTP status every answer with this code has.</param>
+/// <param name="MeaningZh">What it means, for the docs and for people.</param>
+/// <param name="MeaningEn">The same in English.</param>
+public sealed record ProblemType(string Code, int Status, string MeaningZh, string MeaningEn);
+
+/// <summary>
+/// The one catalogue of problem codes a node can answer with. The HTTP edge takes each answer's status
+/// from here, docs/api.md's error table must list exactly these codes (a test compares them), and a
+/// test fails when the source uses a code that is not here. Verification reasons are the other
+/// catalogue (<see cref="ReasonCatalogue"/>): they are verdicts, not errors. Immutable; thread-safe.
+/// </summary>
+public static class ProblemCatalogue
+{
+    private static readonly FrozenDictionary<string, ProblemType> Entries = new ProblemType[]
+    {
+        // 400: the request breaks a rule
+        new("AREA_CODE_INVALID", 400, "管辖属地编码不是本省的6位行政区划码", "the area code is not a 6-digit division code of this node's province"),
+        new("ATTRIBUTE_MISSING", 400, "缺少该证照类型的必填属性", "an attribute the licence type requires is missing"),
+        new("ATTRIBUTE_TOO_LONG", 400, "属性值超过该类型允许的长度", "an attribute value is longer than the type allows"),
+        new("ATTRIBUTE_UNKNOWN", 400, "该证照类型没有此属性", "the licence type has no such attribute"),
+        new("AT_INVALID", 400, "at不是ISO 8601时间", "`at` is not an ISO 8601 time"),
+        new("BATCH_SIZE_INVALID", 400, "批量核验应有1-1000项", "a batch takes 1 to 1,000 QR texts"),
+        new("BODY_EMPTY", 400, "上传的文件是空的", "the upload is empty"),
+        new("BODY_INVALID", 400, "请求体不是有效的JSON，或含有未知字段", "the body is not valid JSON for the endpoint, or has an unknown field"),
+        new("BODY_REQUIRED", 400, "缺少请求体", "a JSON body is required"),
+        new("CREDENTIALS_AMBIGUOUS", 400, "同时带有Authorization和X-Api-Key", "two credentials in one request (Authorization and X-Api-Key)"),
+        new("FIELD_INVALID", 400, "文字字段为空或过长", "a text field is empty or too long"),
+        new("FIELD_REQUIRED", 400, "缺少必填字段", "a required field is missing"),
+        new("FILE_REQUIRED", 400, "表单中没有文件", "the form has no file"),
+        new("FINGERPRINT_INVALID", 400, "指纹不是64位十六进制SHA-256", "the fingerprint is not a SHA-256 in 64 hex digits"),
+        new("HOLDER_CODE_INVALID", 400, "持证主体代码校验位错误", "the holder code fails its check character (GB 32100, GB 11643)"),
+        new("HOLDER_CODE_TYPE_INVALID", 400, "持证主体代码类型不是001、111或414", "the holder code type is not 001, 111 or 414"),
+        new("HOLDER_CODE_TYPE_NOT_ALLOWED", 400, "该证照类型不接受此代码类型", "the licence type does not take this holder code type"),
+        new("HOLDER_NAME_INVALID", 400, "持证主体名称为空或过长", "the holder name is empty or too long"),
+        new("IDEMPOTENCY_KEY_INVALID", 400, "Idempotency-Key超过100个字符", "the Idempotency-Key is longer than 100 characters"),
+        new("IMAGE_UNREADABLE", 400, "图片或PDF已损坏", "the image or PDF is corrupt or truncated"),
+        new("ISSUE_DATE_INVALID", 400, "颁发日期在未来", "the issue date is in the future"),
+        new("NOTICE_EXPIRED", 400, "撤销信任通知已过期", "the withdrawal notice is too old"),
+        new("NOTICE_SIGNATURE_INVALID", 400, "撤销信任通知为空、过大或签名无效", "the withdrawal notice is empty, too large or not signed under a pinned peer root"),
+        new("NO_QR_CODE_FOUND", 400, "图片中没有可读的二维码", "the image holds no readable QR code"),
+        new("PAGE_INVALID", 400, "page小于1或pageSize不在1-200", "page is below 1 or pageSize is outside 1 to 200"),
+        new("PARAMETER_INVALID", 400, "查询或路径参数缺失或格式不正确", "a query or route parameter is missing or malformed"),
+        new("REASON_REQUIRED", 400, "缺少原因或原因过长", "a reason is missing or too long"),
+        new("REQUEST_INVALID", 400, "请求格式不正确", "the request is malformed"),
+        new("ROW_UNREADABLE", 400, "批量文件的一行无法读取（仅命令行报告）", "a row of a batch file cannot be read (CLI batch report only)"),
+        new("STATUS_INVALID", 400, "status筛选值未知", "the status filter is not a known status"),
+        new("STATUS_LIST_ID_INVALID", 400, "状态列表编号不是正整数", "the status-list id is not a positive integer"),
+        new("TEXT_CHARACTER_NOT_ALLOWED", 400, "文字含有文字规范不允许的字符（见codePoint）", "a text holds a character the text policy refuses (see codePoint)"),
+        new("TYPE_CHANGE_NOT_ALLOWED", 400, "变更换发不能改变证照类型", "a replacement keeps the licence type"),
+        new("TYPE_CODE_INVALID", 400, "证照类型代码格式错误", "the licence type code is malformed"),
+        new("TYPE_UNKNOWN", 400, "证照类型不在目录中", "the licence type is not in the catalogue"),
+        new("VALIDITY_INVALID", 400, "有效期顺序错误或超出范围", "the validity is out of order or out of range"),
+
+        // 401 and 403: who is asking
+        new("UNAUTHENTICATED", 401, "需要有效的API密钥", "a valid API key is required"),
+        new("SIGN_IN_FAILED", 401, "用户名或密码不正确", "wrong user name or password"),
+        new("FORBIDDEN", 403, "此角色无权执行该操作", "the caller's role may not do this"),
+        new("AUTHORITY_UNKNOWN", 403, "本节点没有该机构的签发密钥", "this node holds no key of the caller's authority"),
+        new("LICENCE_OF_ANOTHER_AUTHORITY", 403, "只能操作本机构颁发的证照", "the licence belongs to another authority"),
+        new("ROLE_NOT_ALLOWED", 403, "只有颁发机构可以执行此操作", "only an issuing authority may do this"),
+        new("TYPE_NOT_ALLOWED_FOR_AUTHORITY", 403, "本机构的签发证书不允许签发该类型", "the authority's issuer certificate does not allow this type"),
+
+        // 404, 405, 409
+        new("NOT_FOUND", 404, "没有这个地址", "no such resource"),
+        new("ISSUER_NOT_FOUND", 404, "本省信任列表中没有该签名证书", "no issuer certificate of this province with that fingerprint"),
+        new("LICENCE_NOT_FOUND", 404, "本节点没有该证照", "no licence with this identifier at this node"),
+        new("NOT_YET_ISSUED", 404, "该时间点证照尚未签发", "the licence was not yet issued at that time"),
+        new("STATUS_LIST_NOT_FOUND", 404, "没有该编号的状态列表", "no status list with that id"),
+        new("METHOD_NOT_ALLOWED", 405, "该地址不接受此方法", "the path does not take this method"),
+        new("ISSUER_ALREADY_WITHDRAWN", 409, "该签名证书已被撤销信任", "the issuer certificate is already withdrawn"),
+        new("NOTICE_REPLAYED", 409, "撤销信任通知已应用过或更旧", "the notice was applied before, or a newer one was"),
+        new("STATUS_CHANGED_CONCURRENTLY", 409, "证照状态已被其他操作修改", "the status changed meanwhile; reload and retry"),
+        new("STATUS_CHANGE_NOT_ALLOWED", 409, "当前状态不允许此变更", "the current status does not allow this change"),
+
+        // 413, 415, 429
+        new("BODY_TOO_LARGE", 413, "请求体过大", "the body is larger than the endpoint takes"),
+        new("IMAGE_TOO_LARGE", 413, "图片或文档超过大小、像素、页数或图片数上限", "the image or document exceeds the size, pixel, page or image caps"),
+        new("IMAGE_FORMAT_UNSUPPORTED", 415, "文件不是PNG、JPEG或PDF", "the file is not PNG, JPEG or PDF"),
+        new("UNSUPPORTED_MEDIA_TYPE", 415, "请求体的类型不被接受", "the body's media type is not the one the endpoint takes"),
+        new("RATE_LIMITED", 429, "请求过于频繁（见Retry-After）", "too many requests (see Retry-After)"),
+        new("SIGN_IN_BACKOFF", 429, "密码错误较多，请稍候再试（见Retry-After）", "several wrong passwords: wait before the next attempt (see Retry-After)"),
+        new("SIGN_IN_LOCKED", 429, "密码错误过多，账户暂时锁定（见Retry-After）", "too many wrong passwords: the account is locked for a while (see Retry-After)"),
+
+        // 5xx: the node cannot answer now
+        new("INTERNAL_ERROR", 500, "服务内部错误（不含细节，已记录日志）", "an internal error (no detail; logged)"),
+        new("DATABASE_UNAVAILABLE", 503, "数据库暂时不可用，未做任何更改（见Retry-After）", "the database is unavailable; nothing changed (see Retry-After)"),
+        new("SCAN_BUSY", 503, "图片识别繁忙", "too many images are waiting for the decoder"),
+        new("STATUS_LIST_FULL", 503, "状态列表暂无空位，请重试", "no free status slot was found; retry"),
+        new("STORAGE_FULL", 507, "存储空间已满，未做任何更改", "the node's storage is full; nothing changed"),
+    }.ToFrozenDictionary(e => e.Code, StringComparer.Ordinal);
+
+    /// <summary>Every entry, by status then code.</summary>
+    public static IEnumerable<ProblemType> All => Entries.Values.OrderBy(e => e.Status).ThenBy(e => e.Code, StringComparer.Ordinal);
+
+    /// <summary>The entry of a code; null for a code that is not in the catalogue (a test keeps the source from using one).</summary>
+    public static ProblemType? Find(string code) => Entries.GetValueOrDefault(code);
+}
