@@ -44,43 +44,21 @@ public static class CredentialReader
         };
     }
 
-    /// <summary>Reads an inflated COSE_Sign1 message.</summary>
+    /// <summary>Reads an inflated COSE_Sign1 message: the envelope and headers by <see cref="CoseSign1Reader"/>, then the claims.</summary>
     public static ReadResult ReadCose(byte[] cose, CodecLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(cose);
         limits ??= CodecLimits.Default;
-        var stage = ReasonCode.CoseMalformed;
+        if (CoseSign1Reader.TryRead(cose, CoseSign1Reader.CredentialLabels, limits, int.MaxValue, out var failure, out var detail) is not { } message)
+        {
+            return ReadResult.Fail(failure, detail);
+        }
+
+        var stage = ReasonCode.ClaimsMalformed;
         try
         {
-            var reader = new CborReader(cose, CborConformanceMode.Strict);
-            if (reader.PeekState() == CborReaderState.Tag && reader.ReadTag() != (CborTag)CredentialFormat.CoseSign1Tag)
-            {
-                return ReadResult.Fail(ReasonCode.CoseMalformed, "tag is not 18 (COSE_Sign1)");
-            }
-
-            if (reader.ReadStartArray() != 4)
-            {
-                return ReadResult.Fail(ReasonCode.CoseMalformed, "COSE_Sign1 is not an array of 4");
-            }
-
-            var protectedBytes = reader.ReadByteString();
-            var header = ReadHeaders(protectedBytes, reader, limits);
-            if (header.Failure is { } failure)
-            {
-                return failure;
-            }
-
-            var payload = reader.ReadByteString();
-            var signature = reader.ReadByteString();
-            reader.ReadEndArray();
-            if (reader.BytesRemaining != 0)
-            {
-                return ReadResult.Fail(ReasonCode.CoseMalformed, $"{reader.BytesRemaining} bytes after the message");
-            }
-
-            stage = ReasonCode.ClaimsMalformed;
-            var claims = ReadClaims(payload, limits, ref stage);
-            return ReadResult.Ok(new DecodedCredential(header.Algorithm!, header.Kid, protectedBytes, payload, signature, cose, claims));
+            var claims = ReadClaims(message.Payload, limits, ref stage);
+            return ReadResult.Ok(new DecodedCredential(message.Algorithm, message.Kid, message.ProtectedHeader, message.Payload, message.Signature, cose, claims));
         }
         catch (CborTooDeepException e)
         {
@@ -91,120 +69,6 @@ public static class CredentialReader
         {
             return ReadResult.Fail(stage, e.Message);
         }
-    }
-
-    private readonly record struct Headers(SignatureAlgorithm? Algorithm, KeyId Kid, ReadResult? Failure);
-
-    private static Headers ReadHeaders(byte[] protectedBytes, CborReader outer, CodecLimits limits)
-    {
-        long? alg = null;
-        byte[]? kid = null;
-        List<long>? critical = null;
-        var protectedLabels = new HashSet<long>();
-        if (protectedBytes.Length > 0)
-        {
-            var reader = new CborReader(protectedBytes, CborConformanceMode.Strict);
-            var count = reader.ReadStartMap();
-            for (var i = 0; count is null ? reader.PeekState() != CborReaderState.EndMap : i < count; i++)
-            {
-                var label = reader.ReadInt64();
-                protectedLabels.Add(label);
-                switch (label)
-                {
-                    case CredentialFormat.Header.Alg:
-                        alg = reader.ReadInt64();
-                        break;
-                    case CredentialFormat.Header.Kid:
-                        kid = reader.ReadByteString();
-                        break;
-                    case CredentialFormat.Header.Crit:
-                        critical = ReadLabels(reader);
-                        break;
-                    default:
-                        SkipBounded(reader, 1, limits.MaxCborDepth);
-                        break;
-                }
-            }
-
-            reader.ReadEndMap();
-            if (reader.BytesRemaining != 0)
-            {
-                throw new CborContentException("bytes after the protected header map");
-            }
-        }
-
-        var unprotectedAlg = false;
-        var unprotectedCount = outer.ReadStartMap();
-        for (var i = 0; unprotectedCount is null ? outer.PeekState() != CborReaderState.EndMap : i < unprotectedCount; i++)
-        {
-            var label = outer.ReadInt64();
-            if (protectedLabels.Contains(label))
-            {
-                return new Headers(null, default, ReadResult.Fail(ReasonCode.CoseMalformed, $"header {label} is both protected and unprotected"));
-            }
-
-            switch (label)
-            {
-                case CredentialFormat.Header.Alg:
-                    unprotectedAlg = true;
-                    SkipBounded(outer, 1, limits.MaxCborDepth);
-                    break;
-                case CredentialFormat.Header.Kid:
-                    kid = outer.ReadByteString();
-                    break;
-                default:
-                    SkipBounded(outer, 1, limits.MaxCborDepth);
-                    break;
-            }
-        }
-
-        outer.ReadEndMap();
-
-        if (critical is not null)
-        {
-            var unknown = critical.FirstOrDefault(l => l is not (CredentialFormat.Header.Alg or CredentialFormat.Header.Kid));
-            if (critical.Count == 0 || unknown != 0)
-            {
-                return new Headers(null, default, ReadResult.Fail(ReasonCode.UnknownCriticalHeader, $"critical header {unknown} is not understood"));
-            }
-        }
-
-        if (alg is null)
-        {
-            // The algorithm must come from the protected header; one in the unprotected header is ignored.
-            return new Headers(null, default, unprotectedAlg
-                ? ReadResult.Fail(ReasonCode.AlgorithmUnprotected, "alg only in the unprotected header")
-                : ReadResult.Fail(ReasonCode.AlgorithmMissing, "no alg header"));
-        }
-
-        if (!SignatureAlgorithm.TryFromCoseId(alg.Value, out var algorithm))
-        {
-            return new Headers(null, default, ReadResult.Fail(ReasonCode.AlgorithmNotAllowed, $"alg {alg} is not on the allow-list"));
-        }
-
-        if (kid is null || !KeyId.TryRead(kid, out var keyId))
-        {
-            return new Headers(null, default, ReadResult.Fail(ReasonCode.KidMissing, "kid missing or not 8 bytes"));
-        }
-
-        return new Headers(algorithm, keyId, null);
-    }
-
-    private static List<long> ReadLabels(CborReader reader)
-    {
-        var labels = new List<long>();
-        var count = reader.ReadStartArray();
-        for (var i = 0; count is null ? reader.PeekState() != CborReaderState.EndArray : i < count; i++)
-        {
-            labels.Add(reader.PeekState() == CborReaderState.TextString ? long.MinValue : reader.ReadInt64());
-            if (labels[^1] == long.MinValue)
-            {
-                reader.SkipValue();
-            }
-        }
-
-        reader.ReadEndArray();
-        return labels;
     }
 
     private static CredentialClaims ReadClaims(byte[] payload, CodecLimits limits, ref ReasonCode stage)
@@ -219,8 +83,8 @@ public static class CredentialReader
         {
             if (reader.PeekState() is not (CborReaderState.UnsignedInteger or CborReaderState.NegativeInteger))
             {
-                SkipBounded(reader, 1, limits.MaxCborDepth);
-                SkipBounded(reader, 1, limits.MaxCborDepth);
+                CoseSign1Reader.SkipBounded(reader, 1, limits.MaxCborDepth);
+                CoseSign1Reader.SkipBounded(reader, 1, limits.MaxCborDepth);
                 continue;
             }
 
@@ -240,7 +104,7 @@ public static class CredentialReader
                     status = ReadStatus(reader, limits);
                     stage = ReasonCode.ClaimsMalformed;
                     break;
-                default: SkipBounded(reader, 1, limits.MaxCborDepth); break;
+                default: CoseSign1Reader.SkipBounded(reader, 1, limits.MaxCborDepth); break;
             }
         }
 
@@ -304,7 +168,7 @@ public static class CredentialReader
 
                     reader.ReadEndMap();
                     break;
-                default: SkipBounded(reader, 1, limits.MaxCborDepth); break;
+                default: CoseSign1Reader.SkipBounded(reader, 1, limits.MaxCborDepth); break;
             }
         }
 
@@ -365,7 +229,7 @@ public static class CredentialReader
         {
             if (reader.ReadTextString() != CredentialFormat.Status.StatusList)
             {
-                SkipBounded(reader, 1, limits.MaxCborDepth);
+                CoseSign1Reader.SkipBounded(reader, 1, limits.MaxCborDepth);
                 continue;
             }
 
@@ -376,7 +240,7 @@ public static class CredentialReader
                 {
                     case CredentialFormat.Status.Index: index = reader.ReadInt64(); break;
                     case CredentialFormat.Status.Uri: uri = reader.ReadTextString(); break;
-                    default: SkipBounded(reader, 2, limits.MaxCborDepth); break;
+                    default: CoseSign1Reader.SkipBounded(reader, 2, limits.MaxCborDepth); break;
                 }
             }
 
@@ -391,45 +255,4 @@ public static class CredentialReader
 
         return new StatusReference(index.Value, uri);
     }
-
-    /// <summary>Skips one value, refusing nesting deeper than <paramref name="max"/> without deep recursion.</summary>
-    private static void SkipBounded(CborReader reader, int depth, int max)
-    {
-        if (depth > max)
-        {
-            throw new CborTooDeepException($"CBOR nesting deeper than {max}");
-        }
-
-        switch (reader.PeekState())
-        {
-            case CborReaderState.StartArray:
-                var items = reader.ReadStartArray();
-                for (var i = 0; items is null ? reader.PeekState() != CborReaderState.EndArray : i < items; i++)
-                {
-                    SkipBounded(reader, depth + 1, max);
-                }
-
-                reader.ReadEndArray();
-                break;
-            case CborReaderState.StartMap:
-                var pairs = reader.ReadStartMap();
-                for (var i = 0; pairs is null ? reader.PeekState() != CborReaderState.EndMap : i < pairs; i++)
-                {
-                    SkipBounded(reader, depth + 1, max);
-                    SkipBounded(reader, depth + 1, max);
-                }
-
-                reader.ReadEndMap();
-                break;
-            case CborReaderState.Tag:
-                reader.ReadTag();
-                SkipBounded(reader, depth + 1, max);
-                break;
-            default:
-                reader.SkipValue();
-                break;
-        }
-    }
-
-    private sealed class CborTooDeepException(string message) : Exception(message);
 }

@@ -30,17 +30,21 @@ public static class Receipt
         signedBy = null;
         try
         {
-            var (protectedHeader, payload, signature) = CoseSign1.ReadEnvelope(receipt);
-
-            var (alg, kid, contentType, _, _) = CoseSign1.ReadDocumentHeader(protectedHeader);
-            if (contentType != ContentType || kid is null || !KeyId.TryRead(kid, out var keyId) || alg is null)
+            if (CoseSign1.ReadDocument(receipt, out error) is not { } message)
             {
-                error = "not a LicenceTrust receipt (content type, kid or alg missing)";
+                error = "malformed receipt: " + error;
                 return null;
             }
 
-            var toBeSigned = CoseSign1.ToBeSigned(protectedHeader, payload);
-            signedBy = signers.FirstOrDefault(s => s.Kid == keyId && s.Key.Algorithm.CoseId == alg && s.Key.Verify(toBeSigned, signature));
+            var (payload, keyId) = (message.Payload, message.Kid);
+            if (message.ContentType != ContentType)
+            {
+                error = "not a LicenceTrust receipt (content type)";
+                return null;
+            }
+
+            var toBeSigned = message.ToBeSigned();
+            signedBy = signers.FirstOrDefault(s => s.Kid == keyId && s.Key.Algorithm == message.Algorithm && s.Key.Verify(toBeSigned, message.Signature));
             if (signedBy is null)
             {
                 error = signers.Any(s => s.Kid == keyId) ? "the receipt's signature does not verify" : "the receipt was signed by an unknown key";

@@ -78,16 +78,20 @@ public static class StatusListToken
         refusal = StatusListRefusal.Malformed;
         try
         {
-            var (protectedHeader, payload, signature) = CoseSign1.ReadEnvelope(token);
+            if (CoseSign1.ReadDocument(token, out error) is not { } message)
+            {
+                error = "malformed status list token: " + error;
+                return null;
+            }
 
-            var header = CoseSign1.ReadDocumentHeader(protectedHeader);
-            if (header.Typ != MediaType)
+            var payload = message.Payload;
+            if (message.Typ != MediaType)
             {
                 error = "not a status list token (typ)";
                 return null;
             }
 
-            if (header.Alg != key.Algorithm.CoseId || !key.Verify(CoseSign1.ToBeSigned(protectedHeader, payload), signature))
+            if (message.Algorithm != key.Algorithm || !key.Verify(message.ToBeSigned(), message.Signature))
             {
                 refusal = StatusListRefusal.NotSignedBySigner;
                 error = "the status list signature does not verify under the list signer's key";

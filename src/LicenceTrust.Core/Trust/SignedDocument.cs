@@ -30,11 +30,16 @@ public static class SignedDocument
         signer = null;
         try
         {
-            var (protectedHeader, payload, signature) = CoseSign1.ReadEnvelope(document);
-            var (alg, kid, _, typ, certificate) = CoseSign1.ReadDocumentHeader(protectedHeader);
-            if (typ != type || alg is null || kid is null || certificate is null)
+            if (CoseSign1.ReadDocument(document, out error) is not { } message)
             {
-                error = $"not a {type} (typ, alg, kid or x5chain missing)";
+                error = $"malformed {type}: {error}";
+                return null;
+            }
+
+            var (payload, certificate) = (message.Payload, message.X5Chain);
+            if (message.Typ != type || certificate is null)
+            {
+                error = $"not a {type} (typ or x5chain missing)";
                 return null;
             }
 
@@ -49,13 +54,13 @@ public static class SignedDocument
                 return null;
             }
 
-            if (!KeyId.TryRead(kid, out var keyId) || keyId != candidate.Kid || candidate.Key.Algorithm.CoseId != alg)
+            if (message.Kid != candidate.Kid || candidate.Key.Algorithm != message.Algorithm)
             {
                 error = "the kid or alg does not match the signing certificate";
                 return null;
             }
 
-            if (!candidate.Key.Verify(CoseSign1.ToBeSigned(protectedHeader, payload), signature))
+            if (!candidate.Key.Verify(message.ToBeSigned(), message.Signature))
             {
                 error = "the signature does not verify";
                 return null;

@@ -59,9 +59,9 @@ public static class HostileStatusLists
         var today = List(now.AddHours(-1), now.AddHours(-1), revoked: [5, 6]);
         var todayToken = Signed(today);
         // Today's header and signature over the claims of a list that differs only in entry 6.
-        var (header, _, signature) = CoseSign1.ReadEnvelope(todayToken);
-        var clearedPayload = CoseSign1.ReadEnvelope(Signed(today with { Bits = List(today.IssuedAt, today.IssuedAt, revoked: [5]).Bits })).Payload;
-        var edited = CoseSign1.Write(header, clearedPayload, signature);
+        var genuine = CoseSign1.ReadDocument(todayToken, out _)!;
+        var clearedPayload = CoseSign1.ReadDocument(Signed(today with { Bits = List(today.IssuedAt, today.IssuedAt, revoked: [5]).Bits }), out _)!.Payload;
+        var edited = CoseSign1.Write(genuine.ProtectedHeader, clearedPayload, genuine.Signature);
         var vectors = new List<StatusListVector>();
         void Add(string name, string description, byte[] token, StatusList? inUse, string expected) =>
             vectors.Add(new(name, description, Convert.ToBase64String(token), inUse is null ? null : Convert.ToBase64String(Signed(inUse)), Uri, now, expected));
