@@ -11,21 +11,17 @@ using LicenceTrust.Verification;
 namespace LicenceTrust.Federation;
 
 /// <summary>
-/// Status for licences of every province: this node's own from <paramref name="local"/>; a peer's from
-/// its synced status list while that is fresh, else from a live call to the peer's status API (when
-/// allowed), else CHECK — STATUS_STALE past max age, PEER_UNREACHABLE when there never was a list.
-/// Thread-safe.
+/// Status of other provinces' licences: from the peer's synced status list while that is fresh, else from
+/// a live call to the peer's status API (when allowed), else CHECK: STATUS_STALE past max age,
+/// PEER_UNREACHABLE when there never was a list. This node's own licences never come here
+/// (<see cref="StatusByProvince"/> sends them to the Status capability). Thread-safe.
 /// </summary>
-public sealed class FederatedStatusSource(IStatusSource local, Province own, IReadOnlyDictionary<Province, PeerState> peers, HttpClient http, TimeProvider time) : IStatusSource
+public sealed class FederatedStatusSource(IReadOnlyDictionary<Province, PeerState> peers, HttpClient http, TimeProvider time) : IStatusSource
 {
     public async Task<StatusLookup> LookupAsync(Licence licence, StatusReference reference, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(licence);
         ArgumentNullException.ThrowIfNull(reference);
-        if (licence.Province == own)
-        {
-            return await local.LookupAsync(licence, reference, cancellationToken);
-        }
 
         var node = licence.Province.NodeId;
         if (!peers.TryGetValue(licence.Province, out var peer))
@@ -51,17 +47,12 @@ public sealed class FederatedStatusSource(IStatusSource local, Province own, IRe
     }
 
     /// <summary>
-    /// Own licences: this node's history. A peer's: its public status API (the reason is public there),
-    /// within 1.5 s; null when the peer cannot say in time, the verdict is unchanged either way.
+    /// From the peer's public status API (the reason is public there), within 1.5 s; null when the peer
+    /// cannot say in time, the verdict is unchanged either way.
     /// </summary>
     public async Task<StatusChangeDetail?> LastChangeAsync(Licence licence, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(licence);
-        if (licence.Province == own)
-        {
-            return await local.LastChangeAsync(licence, cancellationToken);
-        }
-
         if (!peers.TryGetValue(licence.Province, out var peer))
         {
             return null;

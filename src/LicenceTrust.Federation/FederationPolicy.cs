@@ -1,3 +1,5 @@
+using LicenceTrust.Core.Pki;
+using LicenceTrust.Core.Crypto;
 using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Results;
@@ -54,6 +56,8 @@ public sealed class FederationPolicy(FederatedTrust trust, IReadOnlyDictionary<P
             : now - peer.FetchedAt > recognition.Options.TrustListMaxAge ? ReasonCode.TrustListStale
             : ReasonCode.None;
     }
+
+    public IReadOnlyList<TrustedIssuer> FindByKid(KeyId kid) => trust.FindByKid(kid);
 
     public long? TrustListSequence(Province province) => province == trust.Own ? ownSequence() : trust.Peer(province)?.List.Sequence;
 }

@@ -175,11 +175,11 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
 
     /// <summary>Issues the next version of a licence and marks the old one SUPERSEDED, in one transaction.</summary>
     /// <remarks>
-    /// Ownership is checked before the replacement is validated: a caller learns nothing about the
-    /// rules of another authority's licence, and a missing replacement (null) is FIELD_REQUIRED only
-    /// for the owner.
+    /// Ownership is checked before the replacement is built or validated (<paramref name="replacement"/>
+    /// runs only then, inside the transaction): a caller learns nothing about another authority's
+    /// licence from validation, and a missing replacement (null) is FIELD_REQUIRED only for the owner.
     /// </remarks>
-    public async Task<LicenceRecord> SupersedeAsync(string identifier, IssueCommand? replacement, string? reason, Actor actor, CancellationToken cancellationToken = default)
+    public async Task<LicenceRecord> SupersedeAsync(string identifier, Func<IssueCommand?> replacement, string? reason, Actor actor, CancellationToken cancellationToken = default)
     {
         using var span = Tracing.StartActivity("licencetrust.supersede");
         var (record, old) = await SupersedeCoreAsync(identifier, replacement, reason, actor, cancellationToken);
@@ -202,19 +202,19 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         statusChanges?.Committed(change);
     }
 
-    private async Task<(LicenceRecord Record, LicenceRecord Old)> SupersedeCoreAsync(string identifier, IssueCommand? replacement, string? reason, Actor actor, CancellationToken cancellationToken)
+    private async Task<(LicenceRecord Record, LicenceRecord Old)> SupersedeCoreAsync(string identifier, Func<IssueCommand?> replacement, string? reason, Actor actor, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(replacement);
         var authorityCode = RequireAuthority(actor);
-        await RequireOwnedAsync(identifier, actor, cancellationToken);
-        var command = Lints.CleanText(replacement ?? throw LicenceTrustException.Validation("FIELD_REQUIRED", "缺少新证照信息 (licence is required).", "licence"));
-        var why = Lints.Reason(reason);
-        var type = Lints.KnownType(command.TypeCode);
-        var signing = SigningFor(authorityCode, type);
-
         return await store.InTransactionAsync(async unit =>
         {
+            // Every check that can fail throws before the first write, so the transaction changes nothing then.
             var old = await unit.FindAsync(identifier) ?? throw NotFound(identifier);
             RequireOwner(old, actor);
+            var command = Lints.CleanText(replacement() ?? throw LicenceTrustException.Validation("FIELD_REQUIRED", "缺少新证照信息 (licence is required).", "licence"));
+            var why = Lints.Reason(reason);
+            var type = Lints.KnownType(command.TypeCode);
+            var signing = SigningFor(authorityCode, type);
             if (old.Licence.TypeCode != type.Code)
             {
                 throw LicenceTrustException.Validation("TYPE_CHANGE_NOT_ALLOWED", "变更换发不能改变证照类型 (a replacement keeps the licence type).", "typeCode");
@@ -233,13 +233,11 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         }, cancellationToken);
     }
 
-    /// <summary>Suspends, reinstates, revokes or cancels an own licence. Ownership is checked before the reason.</summary>
+    /// <summary>Suspends, reinstates, revokes or cancels an own licence. Ownership is checked before the reason, in the one transaction.</summary>
     public async Task<LicenceRecord> ChangeStatusAsync(string identifier, StatusAction action, string? reason, Actor actor, CancellationToken cancellationToken = default)
     {
         using var span = Tracing.StartActivity("licencetrust.status_change")?.SetTag("licencetrust.action", action.ToString());
         RequireAuthority(actor);
-        await RequireOwnedAsync(identifier, actor, cancellationToken);
-        var why = Lints.Reason(reason);
         var target = action switch
         {
             StatusAction.Suspend => LicenceStatus.Suspended,
@@ -252,6 +250,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         {
             var record = await unit.FindAsync(identifier) ?? throw NotFound(identifier);
             RequireOwner(record, actor);
+            var why = Lints.Reason(reason);
             EnsureCanChange(record, target);
             await ApplyStatusAsync(unit, record, target, why, actor, time.GetUtcNow(), supersededBy: null);
             return record with { Status = target };
@@ -455,10 +454,6 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
             throw LicenceTrustException.Forbidden("LICENCE_OF_ANOTHER_AUTHORITY", "只能操作本机构颁发的证照 (you may act only on licences your authority issued).");
         }
     }
-
-    /// <summary>404 or 403 before anything of the request is judged; the transaction checks again.</summary>
-    private async Task RequireOwnedAsync(string identifier, Actor actor, CancellationToken cancellationToken) =>
-        RequireOwner(await store.FindAsync(identifier, cancellationToken) ?? throw NotFound(identifier), actor);
 
     private static void EnsureCanChange(LicenceRecord record, LicenceStatus target)
     {

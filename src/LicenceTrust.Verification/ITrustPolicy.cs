@@ -1,5 +1,8 @@
 using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Crypto;
+using LicenceTrust.Core.Licences;
+using LicenceTrust.Core.Pki;
 using LicenceTrust.Core.Results;
 
 namespace LicenceTrust.Verification;
@@ -11,6 +14,9 @@ namespace LicenceTrust.Verification;
 /// </summary>
 public interface ITrustPolicy
 {
+    /// <summary>The trusted issuer certificates with this kid, own and peers' (usually one; kids can collide).</summary>
+    IReadOnlyList<TrustedIssuer> FindByKid(KeyId kid);
+
     /// <summary>A more precise reason than UNKNOWN_ISSUER (ISSUER_WITHDRAWN, PEER_UNREACHABLE), or None.</summary>
     ReasonCode ExplainUnknownIssuer(DecodedCredential credential);
 
@@ -19,18 +25,44 @@ public interface ITrustPolicy
 
     /// <summary>The sequence of the trust list that vouches for the province's issuers at this node.</summary>
     long? TrustListSequence(Province province);
-}
 
-/// <summary>A node without peers: only its own province is recognised.</summary>
-public sealed class SingleProvincePolicy(Province own) : ITrustPolicy
-{
-    public ReasonCode ExplainUnknownIssuer(DecodedCredential credential) => ReasonCode.None;
-
-    public ReasonCode CheckRecognition(DecodedCredential credential, DateTimeOffset now)
+    /// <summary>
+    /// Everything the pipeline needs from the trust policy, asked once per credential: the issuer
+    /// candidates for its kid, why an unknown kid is unknown, whether the licence is recognised here,
+    /// and which trust list vouches for its province.
+    /// </summary>
+    TrustJudgement Judge(DecodedCredential credential, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(credential);
-        return credential.Claims.Licence.Province == own ? ReasonCode.None : ReasonCode.TypeNotRecognised;
+        var issuers = FindByKid(credential.Kid);
+        return new TrustJudgement(issuers, issuers.Count == 0 ? ExplainUnknownIssuer(credential) : ReasonCode.None,
+            CheckRecognition(credential, now), TrustListSequence(credential.Claims.Licence.Province));
+    }
+}
+
+/// <summary>The trust policy's answers for one credential (<see cref="ITrustPolicy.Judge"/>).</summary>
+/// <param name="Issuers">Trusted certificates with the credential's kid.</param>
+/// <param name="UnknownIssuerReason">When there are none: a more precise reason than UNKNOWN_ISSUER, or None.</param>
+/// <param name="Recognition">None when the licence's province and type are recognised here.</param>
+/// <param name="TrustListSequence">The trust list that vouches for the province, when there is one.</param>
+public sealed record TrustJudgement(IReadOnlyList<TrustedIssuer> Issuers, ReasonCode UnknownIssuerReason, ReasonCode Recognition, long? TrustListSequence);
+
+/// <summary>
+/// Status by the licence's province: this node's own lists (the Status capability) for its own
+/// licences, the federated source for every other province. A licence of this province never goes
+/// through Federation for its status.
+/// </summary>
+public sealed class StatusByProvince(Province own, IStatusSource ownLists, IStatusSource otherProvinces) : IStatusSource
+{
+    public Task<StatusLookup> LookupAsync(Licence licence, StatusReference reference, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(licence);
+        return (licence.Province == own ? ownLists : otherProvinces).LookupAsync(licence, reference, cancellationToken);
     }
 
-    public long? TrustListSequence(Province province) => null;
+    public Task<StatusChangeDetail?> LastChangeAsync(Licence licence, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(licence);
+        return (licence.Province == own ? ownLists : otherProvinces).LastChangeAsync(licence, cancellationToken);
+    }
 }

@@ -66,12 +66,14 @@ public sealed class VerificationService(CredentialVerifier credentials, IStatusS
             return new(credentials.Verify(read, now), new CheckedAgainst(node, null, null, now), null);
         }
 
-        var core = credentials.Verify(credential, now);
-        var sequence = trust.TrustListSequence(credential.Claims.Licence.Province);
+        // One question to the trust policy (Federation), then Core's checks with its issuers.
+        var judgement = trust.Judge(credential, now);
+        var core = credentials.Verify(credential, now, judgement.Issuers);
+        var sequence = judgement.TrustListSequence;
         if (core.Verdict != Verdict.Valid)
         {
             // An unknown kid may have a more precise cause: a withdrawn key, or a peer never reached.
-            if (core.Reasons.FirstOrDefault() == ReasonCode.UnknownIssuer && trust.ExplainUnknownIssuer(credential) is var why and not ReasonCode.None)
+            if (core.Reasons.FirstOrDefault() == ReasonCode.UnknownIssuer && judgement.UnknownIssuerReason is var why and not ReasonCode.None)
             {
                 core = Fail(core, "issuer", why, now);
             }
@@ -80,7 +82,7 @@ public sealed class VerificationService(CredentialVerifier credentials, IStatusS
         }
 
         var checks = core.Checks.ToList();
-        var recognition = trust.CheckRecognition(credential, now);
+        var recognition = judgement.Recognition;
         if (recognition != ReasonCode.None)
         {
             checks.Add(new VerificationCheck("recognition", Outcome(recognition), recognition));

@@ -30,6 +30,17 @@ public sealed class CredentialVerifier(IIssuerDirectory issuers, VerificationPol
     public VerificationResult Verify(DecodedCredential credential, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(credential);
+        return Verify(credential, now, issuers.FindByKid(credential.Kid));
+    }
+
+    /// <summary>
+    /// Verifies against issuer certificates the caller already found for the credential's kid (the node's
+    /// trust policy hands them over with its other answers, so verification asks it once).
+    /// </summary>
+    public VerificationResult Verify(DecodedCredential credential, DateTimeOffset now, IReadOnlyList<TrustedIssuer> candidates)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        ArgumentNullException.ThrowIfNull(candidates);
         var licence = credential.Claims.Licence;
         var checks = new List<VerificationCheck> { new("read", CheckOutcome.Passed) };
         VerificationResult Fail(string step, ReasonCode reason, IssuerCertificate? issuer = null, string detail = "")
@@ -38,7 +49,6 @@ public sealed class CredentialVerifier(IIssuerDirectory issuers, VerificationPol
             return VerificationResult.Failed(reason, checks, licence, issuer, credential.Algorithm, now, detail);
         }
 
-        var candidates = issuers.FindByKid(credential.Kid);
         if (candidates.Count == 0)
         {
             return Fail("issuer", ReasonCode.UnknownIssuer, detail: $"no trusted certificate has kid {credential.Kid}");

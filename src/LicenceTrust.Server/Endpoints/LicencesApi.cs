@@ -78,9 +78,8 @@ public static class LicencesApi
     private static async Task<Created<LicenceRecordView>> SupersedeAsync(
         string identifier, SupersedeRequest? body, HttpContext http, IssuanceService issuance, IOptions<NodeOptions> options)
     {
-        // Another authority's licence is refused before its replacement is judged (no hints from validation).
-        await issuance.GetAsync(identifier, Actor(http), http.RequestAborted);
-        var record = await issuance.SupersedeAsync(identifier, body?.Licence?.ToCommand(null), body?.Reason, Actor(http), http.RequestAborted);
+        // The replacement is built only once ownership holds: another authority's licence is refused before any validation.
+        var record = await issuance.SupersedeAsync(identifier, () => body?.Licence?.ToCommand(null), body?.Reason, Actor(http), http.RequestAborted);
         var view = record.ToView(StatusListBase(options));
         return TypedResults.Created(view.Links.Self, view);
     }
