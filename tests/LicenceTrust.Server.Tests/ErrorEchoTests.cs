@@ -27,12 +27,16 @@ public class ErrorEchoTests(NodeFixture node) : IClassFixture<NodeFixture>
     }
 
     [Fact]
-    public async Task Problems_carry_a_W3C_trace_id_even_without_a_trace_exporter()
+    public async Task Without_a_trace_exporter_problems_carry_the_request_id_and_with_a_traceparent_its_W3C_id()
     {
-        var response = await node.Client().SendAsync(HttpMethod.Get, "/api/v1/licences/nothing-here/status");
+        var plain = await node.Client().SendAsync(HttpMethod.Get, "/api/v1/licences/nothing-here/status");
+        var traced = await node.Client().SendAsync(HttpMethod.Get, "/api/v1/licences/nothing-here/status",
+            headers: new() { ["traceparent"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" });
 
-        response.AssertProblem(HttpStatusCode.NotFound, "LICENCE_NOT_FOUND");
-        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", response.Body.GetProperty("traceId").GetString()!);
+        plain.AssertProblem(HttpStatusCode.NotFound, "LICENCE_NOT_FOUND");
+        // The request id (connection id : request number), the value of the RequestId scope on the request's log lines.
+        Assert.Matches("^[0-9A-Z]{13}:[0-9A-F]{8}$", plain.Body.GetProperty("traceId").GetString()!);
+        Assert.NotNull(traced.Body.GetProperty("traceId").GetString());
     }
 
     [Theory]

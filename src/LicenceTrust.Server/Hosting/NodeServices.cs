@@ -140,6 +140,7 @@ public static class NodeServices
     public static void AddWeb(this WebApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton<ReceiptSigner>();
+        builder.Services.TryAddSingleton<NodeReadiness>();
         builder.Services.TryAddSingleton<ImageScanGate>();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text.RegularExpressions;
@@ -39,10 +38,9 @@ public static partial class Telemetry
 
         if (builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is not { Length: > 0 } endpoint)
         {
-            // No exporter: still give every request a W3C trace context, so problems' traceId and the log
-            // lines' scopes carry the same ids as they would with one (not the connection's counter).
-            // Propagation only: the activity is created and carries ids, but records nothing.
-            _ = RequestTraceIds.Value;
+            // No exporter, no activity per request: a propagation-only W3C context cost 5-7 % of the
+            // cheapest verification path (docs/performance.md). Problems then carry the request id, which
+            // the log lines' RequestId scope carries too (docs/observability.md).
             return;
         }
 
@@ -80,17 +78,6 @@ public static partial class Telemetry
     /// <c>traceId</c> leads to its log lines and its trace. ASP.NET Core's own Information lines print
     /// whole URLs, so that category starts at Warning; both can be changed in configuration.
     /// </summary>
-    private static readonly Lazy<ActivityListener> RequestTraceIds = new(() =>
-    {
-        var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "Microsoft.AspNetCore",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.PropagationData,
-        };
-        ActivitySource.AddActivityListener(listener);
-        return listener;
-    });
-
     public static void AddNodeLogging(this WebApplicationBuilder builder)
     {
         if (builder.Configuration["Logging:Console:FormatterName"] is null)

@@ -1,0 +1,26 @@
+using LicenceTrust.Core.Results;
+using LicenceTrust.Federation;
+using LicenceTrust.Server.Endpoints;
+using LicenceTrust.Storage;
+
+namespace LicenceTrust.Server.Hosting;
+
+/// <summary>
+/// Whether the node is ready: its database answers, and how fresh each peer's data is. Readiness stays
+/// ready-but-degraded with stale peers: the node still serves its own province.
+/// </summary>
+public sealed class NodeReadiness(IDatabase database, FederationPeers peers, FederatedTrust trust, TimeProvider time)
+{
+    /// <exception cref="LicenceTrustException">DATABASE_UNAVAILABLE (503) when the database does not answer.</exception>
+    public async Task<ReadinessView> CheckAsync(CancellationToken cancellationToken)
+    {
+        if (!await database.AnswersAsync(cancellationToken))
+        {
+            throw new LicenceTrustException(new LicenceTrustError(ErrorKind.Unavailable, "DATABASE_UNAVAILABLE", "数据库不可用 (the database does not answer)."));
+        }
+
+        var now = time.GetUtcNow();
+        var states = peers.States.Select(p => FederationApi.ViewOf(p.Key, p.Value, peers.Recognitions[p.Key], trust, now)).ToList();
+        return new ReadinessView(states.All(s => s.TrustListFresh && s.StatusFresh) ? "ready" : "degraded", "ok", states);
+    }
+}
