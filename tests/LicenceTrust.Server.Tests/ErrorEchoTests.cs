@@ -39,6 +39,17 @@ public class ErrorEchoTests(NodeFixture node) : IClassFixture<NodeFixture>
         Assert.NotNull(traced.Body.GetProperty("traceId").GetString());
     }
 
+    [Fact]
+    public async Task A_body_over_the_limit_is_a_413_with_type_title_detail_and_code_like_every_other_problem()
+    {
+        var response = await node.Client().SendAsync(HttpMethod.Post, "/api/v1/verify", rawJson: "{\"qrText\":\"" + new string('A', 70_000) + "\"}");
+
+        response.AssertProblem(HttpStatusCode.RequestEntityTooLarge, "BODY_TOO_LARGE");
+        Assert.Equal("https://licencetrust.example/problems/body-too-large", response.Body.GetProperty("type").GetString());
+        Assert.Equal("BODY_TOO_LARGE", response.Body.GetProperty("title").GetString());
+        Assert.Contains("请求体", response.Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/api/v1/licences?page=1'%20OR%201=1", "page")]
     [InlineData("/api/v1/licences?pageSize=%E2%80%AEabc", "pageSize")]

@@ -95,15 +95,20 @@ public sealed partial class ProblemMapper(IProblemDetailsService problems, IData
         };
         context.ProblemDetails.Extensions["code"] = code;
         context.ProblemDetails.Title = code;
+        context.ProblemDetails.Type = TypeOf(code);
         context.ProblemDetails.Detail ??= code switch
         {
             "UNAUTHENTICATED" => "需要有效的API密钥 (a valid API key is required: Authorization: Bearer lt_…).",
             "FORBIDDEN" => "此API密钥的角色无权执行该操作 (this API key's role may not do this).",
             "NOT_FOUND" => "没有这个地址 (no such resource).",
             "UNSUPPORTED_MEDIA_TYPE" => "请求体应为application/json (send the body as application/json).",
-            _ => null,
+            // Anything else the framework answers (a body over Kestrel's limit, a wrong method) gets its catalogue meaning.
+            _ => ProblemCatalogue.Find(code) is { } entry ? $"{entry.MeaningZh} ({entry.MeaningEn})." : null,
         };
     }
+
+    /// <summary>The problem type URI of a code, e.g. <c>https://licencetrust.example/problems/body-too-large</c>.</summary>
+    public static string TypeOf(string code) => $"https://licencetrust.example/problems/{code.ToLowerInvariant().Replace('_', '-')}";
 
     /// <summary>The status of an error: its code's, from <see cref="ProblemCatalogue"/>; the kind's only for a code missing there (a test keeps that from shipping).</summary>
     public static int StatusOf(LicenceTrustError error) => ProblemCatalogue.Find(error.Code)?.Status ?? StatusOf(error.Kind);
@@ -127,7 +132,7 @@ public sealed partial class ProblemMapper(IProblemDetailsService problems, IData
         var problem = new ProblemDetails
         {
             Status = status,
-            Type = $"https://licencetrust.example/problems/{error.Code.ToLowerInvariant().Replace('_', '-')}",
+            Type = TypeOf(error.Code),
             Title = error.Code,
             Detail = error.Detail,
         };
