@@ -51,7 +51,10 @@ public class FederationTests(FederatedPair pair, ITestOutputHelper output) : ICl
         var regulator = SampleAuthorities.For(Province.Sichuan, LicenceTypeCatalogue.FoodBusinessPermit);
         var key = pair.Key("sc", regulator.Code.Value);
         var issued = await IssueAsync("sc", key, LicenceTypeCatalogue.FoodBusinessPermit, 701);
-        var before = await pair.WaitForVerdictAsync("cq", issued.Qr, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(10));
+        // VALID from Chongqing's synced copy of the list (not from a live call): the revocation must then
+        // arrive as a change of that list, which is what the propagation metric measures.
+        var before = await pair.WaitForVerdictAsync("cq", issued.Qr,
+            r => Verdict(r) == "VALID" && r.GetProperty("checkedAgainst").GetProperty("statusSource").GetString() == "sc:status-list", TimeSpan.FromSeconds(10));
         Assert.Equal("VALID", Verdict(before.Response));
 
         using var revoke = await pair.Client("sc", key).PostAsJsonAsync($"/api/v1/licences/{issued.Id}/revoke", new { reason = "吊销：测试" });
