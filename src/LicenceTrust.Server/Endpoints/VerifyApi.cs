@@ -92,11 +92,14 @@ public static class VerifyApi
     internal static VerifyResponse ToResponse(NodeVerification outcome, Disclosure disclosure) => new(outcome.Result.ToView(disclosure), outcome.Status, outcome.CheckedAgainst);
 
     /// <summary>The response with the date and reason of the last status change, for a licence not in force (a person's answer, not a batch's).</summary>
-    internal static async Task<VerifyResponse> ToDetailedResponseAsync(NodeVerification outcome, Disclosure disclosure, VerificationService verification, CancellationToken cancellationToken) =>
-        ToResponse(outcome, disclosure) with
-        {
-            StatusChange = await verification.LastChangeAsync(outcome, cancellationToken) is { } change ? new StatusChangeView(change.At, change.Reason) : null,
-        };
+    internal static async Task<VerifyResponse> ToDetailedResponseAsync(NodeVerification outcome, Disclosure disclosure, VerificationService verification, CancellationToken cancellationToken)
+    {
+        var response = ToResponse(outcome, disclosure);
+        // A licence in force (the common case) has no change to report: no second copy of the answer.
+        return await verification.LastChangeAsync(outcome, cancellationToken) is { } change
+            ? response with { StatusChange = new StatusChangeView(change.At, change.Reason) }
+            : response;
+    }
 
     /// <summary>Partner systems, admins and signed-in staff see the licence's fields; anyone else the public summary (docs/api.md, "Disclosure").</summary>
     internal static Disclosure DisclosureFor(HttpContext http) =>
