@@ -275,6 +275,14 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         return Masked(record);
     }
 
+    /// <summary>As <see cref="GetAsync"/>, with the licence's last status change (null when it never changed), for the print view.</summary>
+    public async Task<(LicenceRecord Record, StatusEvent? LastChange)> GetWithLastChangeAsync(string identifier, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var record = await GetAsync(identifier, actor, cancellationToken);
+        var history = await store.HistoryAsync(identifier, cancellationToken);
+        return (record, history.Count == 0 ? null : history[^1]);
+    }
+
     /// <summary>
     /// The full record, for the API's single-record read: the owning authority gets the full holder code
     /// (it holds the source record; docs/api.md, "Disclosure"), and that read of a person's code is written

@@ -34,9 +34,8 @@ public static class LicencesApi
             .Produces(StatusCodes.Status200OK, contentType: "image/svg+xml").RequireAuthorization(Policies.AuthorityOrAdmin).WithName("GetLicenceQrSvg").WithSummary("The licence's QR code as SVG");
         group.MapGet("/{identifier}/print", async (string identifier, HttpContext http, IssuanceService issuance) =>
         {
-            var record = await issuance.GetAsync(identifier, Actor(http), http.RequestAborted);
-            var (_, history, _) = await issuance.StatusAsync(identifier, null, http.RequestAborted);
-            return Results.Content(PrintView.Render(record, history.Count == 0 ? null : history[^1]), "text/html; charset=utf-8");
+            var (record, lastChange) = await issuance.GetWithLastChangeAsync(identifier, Actor(http), http.RequestAborted);
+            return Results.Content(PrintView.Render(record, lastChange), "text/html; charset=utf-8");
         })
             .Produces(StatusCodes.Status200OK, contentType: "text/html").RequireAuthorization(Policies.AuthorityOrAdmin).WithName("GetLicencePrintView").WithSummary("A printable A4 page of the licence");
     }

@@ -31,11 +31,12 @@ public static class SecurityHeaders
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
         app.Use((context, next) =>
         {
-            context.Response.OnStarting(() =>
+            // A static callback with the context as state: no closure allocated per request.
+            context.Response.OnStarting(static state =>
             {
-                Apply(context);
+                Apply((HttpContext)state);
                 return Task.CompletedTask;
-            });
+            }, context);
             return next(context);
         });
 
