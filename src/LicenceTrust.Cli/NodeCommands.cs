@@ -18,7 +18,7 @@ internal static class NodeCommands
     private static readonly Option<FileInfo?> Sqlite = new("--sqlite") { Description = "The node's SQLite database file." };
     private static readonly Option<string?> Postgres = new("--postgres") { Description = "The node's PostgreSQL connection string." };
 
-    public static IEnumerable<Command> Create() => [Db(), ApiKey(), Staff(), Audit(), Issue()];
+    public static IEnumerable<Command> Create() => [Db(), ApiKey(), Staff(), Officer(), Audit(), Issue()];
 
     private static Command Db()
     {
@@ -61,6 +61,41 @@ internal static class NodeCommands
             }
         });
         var command = new Command("staff", "Counter staff accounts (QR page sign-in).");
+        command.Subcommands.Add(create);
+        return command;
+    }
+
+    /// <summary><c>officer create</c>: an authority console officer (docs/console.md); the password is read from standard input.</summary>
+    private static Command Officer()
+    {
+        var username = new Option<string>("--username") { Description = "Sign-in name: letters, digits, '.', '-', '_'.", Required = true };
+        var name = new Option<string>("--name") { Description = "The officer's name, shown in the console and the audit log.", Required = true };
+        var authority = new Option<string>("--authority") { Description = "The authority's unified social credit code.", Required = true };
+        var roles = new Option<string>("--role") { Description = "clerk, approver and/or admin, comma-separated (经办, 审核, 管理员).", Required = true };
+        var create = WithDatabase(new Command("create", $"Create a console officer. The password ({PasswordHasher.MinPasswordLength}-{PasswordHasher.MaxPasswordLength} characters) is read from the first line of standard input, so it stays out of the shell history."));
+        create.Options.Add(username);
+        create.Options.Add(name);
+        create.Options.Add(authority);
+        create.Options.Add(roles);
+        create.SetAction(async (result, cancellationToken) =>
+        {
+            var password = Console.In.ReadLine() ?? string.Empty;
+            var database = Database(result);
+            database.Migrate();
+            try
+            {
+                var officer = await new OfficerAccounts(new OfficerStore(database), new IssuanceStore(database), TimeProvider.System, new SignInThrottle(TimeProvider.System, new SignInThrottleOptions()))
+                    .CreateAsync(result.GetValue(username)!, result.GetValue(name)!, result.GetValue(authority)!, Issuance.Officer.ParseRoles(result.GetValue(roles)), password, by: null, cancellationToken);
+                Console.WriteLine($"Created officer {officer.Username} ({officer.DisplayName}) of {officer.AuthorityCode}: {officer.Roles}.");
+                return 0;
+            }
+            catch (LicenceTrustException e)
+            {
+                Console.Error.WriteLine($"{e.Error.Code}: {e.Message}");
+                return 2;
+            }
+        });
+        var command = new Command("officer", "Authority console officers.");
         command.Subcommands.Add(create);
         return command;
     }

@@ -5,7 +5,7 @@ namespace LicenceTrust.Issuance;
 
 /// <summary>
 /// Stable audit event ids, grouped by range: 1xxx issuance, 2xxx status, 3xxx API keys and accounts,
-/// 4xxx trust (withdrawals, peers' notices). Never renumber or reuse.
+/// 4xxx trust (withdrawals, peers' notices), 5xxx approvals (maker–checker). Never renumber or reuse.
 /// </summary>
 public static class AuditEvents
 {
@@ -16,8 +16,16 @@ public static class AuditEvents
     public const int ApiKeyCreated = 3001;
     public const int StaffAccountCreated = 3002;
     public const int StaffAccountLockedOut = 3003;
+    public const int OfficerCreated = 3004;
+    public const int OfficerLockedOut = 3005;
+    public const int OfficerDisabled = 3006;
+    public const int OfficerEnabled = 3007;
+    public const int OfficerPasswordReset = 3008;
     public const int IssuerWithdrawn = 4001;
     public const int PeerNoticeApplied = 4002;
+    public const int ApprovalRequested = 5001;
+    public const int ApprovalApproved = 5002;
+    public const int ApprovalRejected = 5003;
 }
 
 /// <summary>An audit entry before it is chained: what happened, to what, by whom. No personal data.</summary>

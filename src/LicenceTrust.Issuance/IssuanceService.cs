@@ -38,7 +38,29 @@ public sealed record StatusAt(LicenceStatus Status, DateTimeOffset Since, Status
 /// </summary>
 public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, IssuanceOptions options, TimeProvider time, IStatusChangeSink? statusChanges = null)
 {
-    public async Task<IssueOutcome> IssueAsync(IssueCommand command, Actor actor, CancellationToken cancellationToken = default)
+    public Task<IssueOutcome> IssueAsync(IssueCommand command, Actor actor, CancellationToken cancellationToken = default) =>
+        IssueAsync(command, actor, alsoInTransaction: null, cancellationToken);
+
+    /// <summary>
+    /// The licence as it would be signed now, with a placeholder identifier (the node assigns the real
+    /// one at signing): every lint runs, nothing is written. What the console shows before an officer issues.
+    /// </summary>
+    public Licence Preview(IssueCommand command, Actor actor)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var authorityCode = RequireAuthority(actor);
+        command = Lints.CleanText(command);
+        var type = Lints.KnownType(command.TypeCode);
+        var signing = SigningFor(authorityCode, type);
+        return Draft(command, type, Placeholder(type, authorityCode), signing.Certificate.AuthorityName, time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// Issues; <paramref name="alsoInTransaction"/> runs in the same transaction after the licence is
+    /// stored (or replayed), so a step that must commit with it (an approval's decision) commits or
+    /// rolls back with it.
+    /// </summary>
+    internal async Task<IssueOutcome> IssueAsync(IssueCommand command, Actor actor, Func<IIssuanceUnit, IssueOutcome, Task>? alsoInTransaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
         using var span = Tracing.StartActivity("licencetrust.issue");
@@ -57,17 +79,27 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         Draft(command, type, Placeholder(type, authorityCode), signing.Certificate.AuthorityName, time.GetUtcNow());
         var outcome = await store.InTransactionAsync(async unit =>
         {
+            IssueOutcome issued;
             if (command.IdempotencyKey is { } key && (await unit.FindByIdempotencyKeysAsync(authorityCode, [key])).TryGetValue(key, out var earlier))
             {
-                return new IssueOutcome(earlier, Replayed: true);
+                issued = new IssueOutcome(earlier, Replayed: true);
+            }
+            else
+            {
+                var now = time.GetUtcNow();
+                var licence = Draft(command, type, await IdentifierAsync(unit, type, authorityCode, now), signing.Certificate.AuthorityName, now);
+                var (list, index) = await AllocateSlotAsync(unit, now);
+                var record = Seal(licence, signing, list, index, actor, now, supersedes: null);
+                await StoreIssuedAsync(unit, record, command.IdempotencyKey, actor, now);
+                issued = new IssueOutcome(record, Replayed: false);
             }
 
-            var now = time.GetUtcNow();
-            var licence = Draft(command, type, await IdentifierAsync(unit, type, authorityCode, now), signing.Certificate.AuthorityName, now);
-            var (list, index) = await AllocateSlotAsync(unit, now);
-            var record = Seal(licence, signing, list, index, actor, now, supersedes: null);
-            await StoreIssuedAsync(unit, record, command.IdempotencyKey, actor, now);
-            return new IssueOutcome(record, Replayed: false);
+            if (alsoInTransaction is not null)
+            {
+                await alsoInTransaction(unit, issued);
+            }
+
+            return issued;
         }, cancellationToken);
         span?.SetTag("licencetrust.replayed", outcome.Replayed);
         if (!outcome.Replayed)
@@ -234,7 +266,11 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
     }
 
     /// <summary>Suspends, reinstates, revokes or cancels an own licence. Ownership is checked before the reason, in the one transaction.</summary>
-    public async Task<LicenceRecord> ChangeStatusAsync(string identifier, StatusAction action, string? reason, Actor actor, CancellationToken cancellationToken = default)
+    public Task<LicenceRecord> ChangeStatusAsync(string identifier, StatusAction action, string? reason, Actor actor, CancellationToken cancellationToken = default) =>
+        ChangeStatusAsync(identifier, action, reason, actor, alsoInTransaction: null, cancellationToken);
+
+    /// <summary>Changes the status; <paramref name="alsoInTransaction"/> commits or rolls back with it.</summary>
+    internal async Task<LicenceRecord> ChangeStatusAsync(string identifier, StatusAction action, string? reason, Actor actor, Func<IIssuanceUnit, Task>? alsoInTransaction, CancellationToken cancellationToken)
     {
         using var span = Tracing.StartActivity("licencetrust.status_change")?.SetTag("licencetrust.action", action.ToString());
         RequireAuthority(actor);
@@ -253,6 +289,11 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
             var why = Lints.Reason(reason);
             EnsureCanChange(record, target);
             await ApplyStatusAsync(unit, record, target, why, actor, time.GetUtcNow(), supersededBy: null);
+            if (alsoInTransaction is not null)
+            {
+                await alsoInTransaction(unit);
+            }
+
             return record with { Status = target };
         }, cancellationToken);
         Committed(new StatusChange(changed.Identifier, changed.StatusList, changed.StatusIndex, changed.Status));

@@ -39,4 +39,26 @@ public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSiz
 /// <param name="Status">Only this status.</param>
 /// <param name="PageNumber">1-based page.</param>
 /// <param name="PageSize">1–200.</param>
-public sealed record LicenceQuery(string? AuthorityCode, string? TypeCode, LicenceStatus? Status, int PageNumber = 1, int PageSize = 50);
+public sealed record LicenceQuery(string? AuthorityCode, string? TypeCode, LicenceStatus? Status, int PageNumber = 1, int PageSize = 50)
+{
+    /// <summary>A licence number, identifier or holder code (exact), or part of a holder name.</summary>
+    public string? Text { get; init; }
+
+    /// <summary>Issued at or after this moment.</summary>
+    public DateTimeOffset? IssuedFrom { get; init; }
+
+    /// <summary>Issued before this moment.</summary>
+    public DateTimeOffset? IssuedBefore { get; init; }
+
+    /// <summary>The order; ties are broken by identifier, so pages are stable.</summary>
+    public LicenceSort Sort { get; init; } = LicenceSort.NewestFirst;
+}
+
+/// <summary>Orders of a licence listing.</summary>
+public enum LicenceSort
+{
+    NewestFirst,
+    OldestFirst,
+    Number,
+    HolderName,
+}

@@ -22,7 +22,24 @@ public interface IIssuanceStore
 
     /// <summary>The whole audit log in sequence order.</summary>
     Task<IReadOnlyList<AuditEntry>> AuditLogAsync(CancellationToken cancellationToken);
+
+    /// <summary>The audit entries about one subject (a licence identifier, an officer), in sequence order.</summary>
+    Task<IReadOnlyList<AuditEntry>> AuditOfAsync(string subject, CancellationToken cancellationToken);
+
+    Task<ApprovalRequest?> FindApprovalAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>Requests, newest first.</summary>
+    Task<IReadOnlyList<ApprovalRequest>> ListApprovalsAsync(ApprovalQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Licences by status and by type, and how many were issued since a moment: the dashboard's counts.</summary>
+    Task<LicenceCounts> CountAsync(string? authorityCode, DateTimeOffset issuedSince, CancellationToken cancellationToken);
+
+    /// <summary>The latest status changes, newest first.</summary>
+    Task<IReadOnlyList<StatusEvent>> RecentStatusEventsAsync(string? authorityCode, int limit, CancellationToken cancellationToken);
 }
+
+/// <summary>Counts for the console's dashboard.</summary>
+public sealed record LicenceCounts(IReadOnlyDictionary<LicenceStatus, long> ByStatus, IReadOnlyDictionary<string, long> ByType, long IssuedSince);
 
 /// <summary>The operations available inside one issuance transaction.</summary>
 public interface IIssuanceUnit
@@ -63,6 +80,12 @@ public interface IIssuanceUnit
     Task InsertAuditAsync(AuditEntry entry);
 
     Task InsertApiKeyAsync(ApiKeyRecord record);
+
+    /// <summary>Stores a request; when the authority already has one with the same <see cref="ApprovalRequest.RequestKey"/>, returns that one's id and stores nothing.</summary>
+    Task<(long Id, bool Existed)> InsertApprovalAsync(ApprovalRequest request);
+
+    /// <summary>Decides a request only if it is still pending; false when it is not (decided meanwhile).</summary>
+    Task<bool> DecideApprovalAsync(long id, ApprovalState state, string decidedBy, DateTimeOffset at, string? reason, string? result);
 }
 
 /// <summary>An issuer certificate with the signer of its key.</summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-
 namespace LicenceTrust.Issuance;
 
 /// <summary>A counter staff account: the password only as a PBKDF2 hash.</summary>
@@ -23,10 +19,8 @@ public interface IStaffStore
 }
 
 /// <summary>
-/// Staff accounts for the full licence view on the QR page (docs/ui.md). Passwords are hashed with
-/// PBKDF2-HMAC-SHA256 (BCL <see cref="Rfc2898DeriveBytes.Pbkdf2(ReadOnlySpan{byte}, ReadOnlySpan{byte}, int, HashAlgorithmName, int)"/>),
-/// 16-byte random salt, 210,000 iterations (OWASP 2023), stored as <c>pbkdf2-sha256$iterations$salt$hash</c>
-/// and compared in constant time. An unknown user costs the same work as a wrong password.
+/// Staff accounts for the full licence view on the QR page (docs/ui.md). Passwords are kept as
+/// <see cref="PasswordHasher"/> hashes; an unknown user costs the same work as a wrong password.
 /// </summary>
 public sealed class StaffAccounts(IStaffStore store, IIssuanceStore issuance, TimeProvider time, SignInThrottle throttle)
 {
@@ -37,32 +31,19 @@ public sealed class StaffAccounts(IStaffStore store, IIssuanceStore issuance, Ti
     private static readonly System.Diagnostics.Metrics.Counter<long> Failures = Meter.CreateCounter<long>("licencetrust.signin.failures", description: "Refused sign-ins, by outcome: wrong_password, backoff, locked.");
     private static readonly System.Diagnostics.Metrics.Counter<long> Lockouts = Meter.CreateCounter<long>("licencetrust.signin.lockouts", description: "Accounts locked after repeated wrong passwords.");
 
-    public const int Iterations = 210_000;
-    public const int MinPasswordLength = 10;
-    private static readonly string DummyHash = Hash("not a password", RandomNumberGenerator.GetBytes(16), Iterations);
-
-    // Password hashing (about 80 ms of CPU each) runs on at most half the cores, so sign-ins from many
-    // addresses at once queue here instead of taking every core from verification.
-    private readonly SemaphoreSlim _hashing = new(Math.Max(1, Environment.ProcessorCount / 2));
+    public const int Iterations = PasswordHasher.Iterations;
+    public const int MinPasswordLength = PasswordHasher.MinPasswordLength;
 
     /// <exception cref="ArgumentException">Bad user name or a password shorter than <see cref="MinPasswordLength"/>.</exception>
     /// <exception cref="InvalidOperationException">The user name is taken.</exception>
     public async Task<StaffAccount> CreateAsync(string username, string displayName, string password, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrWhiteSpace(username) || username.Length > 64 || !username.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
-        {
-            throw new ArgumentException("The user name takes 1-64 letters, digits, '.', '-' or '_'.", nameof(username));
-        }
+        PasswordHasher.CheckUsername(username);
 
         ArgumentException.ThrowIfNullOrWhiteSpace(displayName);
         displayName = Lints.CleanText(displayName, "name");
-        if (password is null || password.Length < MinPasswordLength)
-        {
-            throw new ArgumentException($"The password needs at least {MinPasswordLength} characters.", nameof(password));
-        }
-
         var now = time.GetUtcNow();
-        var account = new StaffAccount(username, displayName.Trim(), Hash(password, RandomNumberGenerator.GetBytes(16), Iterations), now, null);
+        var account = new StaffAccount(username, displayName.Trim(), PasswordHasher.Hash(password), now, null);
         if (!await store.InsertAsync(account, cancellationToken))
         {
             throw new InvalidOperationException($"The user name '{username}' is taken.");
@@ -88,16 +69,7 @@ public sealed class StaffAccounts(IStaffStore store, IIssuanceStore issuance, Ti
         }
 
         var account = name.Length == 0 ? null : await store.FindAsync(name, cancellationToken);
-        bool matches;
-        await _hashing.WaitAsync(cancellationToken);
-        try
-        {
-            matches = Verify(password ?? string.Empty, account?.PasswordHash ?? DummyHash);
-        }
-        finally
-        {
-            _hashing.Release();
-        }
+        var matches = await PasswordHasher.MatchesAsync(password, account?.PasswordHash, cancellationToken);
 
         if (matches && account is { DisabledAt: null })
         {
@@ -118,21 +90,5 @@ public sealed class StaffAccounts(IStaffStore store, IIssuanceStore issuance, Ti
         }
 
         return new SignInOutcome(null, default, locked);
-    }
-
-    internal static string Hash(string password, byte[] salt, int iterations) =>
-        string.Create(CultureInfo.InvariantCulture, $"pbkdf2-sha256${iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, 32))}");
-
-    private static bool Verify(string password, string stored)
-    {
-        var parts = stored.Split('$');
-        if (parts is not ["pbkdf2-sha256", var count, var salt, var hash] || !int.TryParse(count, CultureInfo.InvariantCulture, out var iterations))
-        {
-            return false;
-        }
-
-        var expected = Convert.FromBase64String(hash);
-        var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), Convert.FromBase64String(salt), iterations, HashAlgorithmName.SHA256, expected.Length);
-        return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
 }

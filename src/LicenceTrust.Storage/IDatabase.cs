@@ -31,6 +31,9 @@ public interface IDatabase
     /// </summary>
     string InList(string column, string parameter) => $"{column} IN @{parameter}";
 
+    /// <summary>An INSERT of one row that returns the row's generated <c>id</c>.</summary>
+    string InsertReturningId(string table, string columns, string values) => $"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING id";
+
     /// <summary>
     /// Rows per multi-row INSERT. Servers gain from fewer round trips; in-process SQLite does not, and
     /// binding many named parameters costs more than it saves there.

@@ -51,18 +51,24 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
     public async Task<Page<LicenceRecord>> ListAsync(LicenceQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        var text = string.IsNullOrWhiteSpace(query.Text) ? null : query.Text.Trim();
         var parameters = new
         {
             query.AuthorityCode,
             query.TypeCode,
             Status = (int?)query.Status,
+            Text = text,
+            // Part of a holder name: LIKE's wildcards in what was typed match only themselves.
+            NameLike = text is null ? null : "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%",
+            IssuedFrom = query.IssuedFrom?.ToUnixTimeMilliseconds(),
+            IssuedBefore = query.IssuedBefore?.ToUnixTimeMilliseconds(),
             Limit = query.PageSize,
             Offset = (long)(query.PageNumber - 1) * query.PageSize,
         };
         await using var connection = await database.OpenAsync(cancellationToken);
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(_sql.CountLicences, parameters, cancellationToken: cancellationToken));
         var rows = await connection.QueryAsync<LicenceRow>(new CommandDefinition(
-            _sql.ListLicences, parameters, cancellationToken: cancellationToken));
+            _sql.ListLicences[query.Sort], parameters, cancellationToken: cancellationToken));
         return new Page<LicenceRecord>([.. rows.Select(r => r.ToRecord())], query.PageNumber, query.PageSize, total);
     }
 
@@ -72,7 +78,7 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
         var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(
             _sql.History,
             new { identifier }, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new StatusEvent(r.Identifier, (LicenceStatus)r.FromStatus, (LicenceStatus)r.ToStatus, r.Reason, r.Actor, DateTimeOffset.FromUnixTimeMilliseconds(r.At)))];
+        return [.. rows.Select(r => r.ToEvent())];
     }
 
     public async Task<StatusListInfo?> StatusListAsync(int list, CancellationToken cancellationToken)
@@ -117,11 +123,52 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
         return [.. rows.Select(r => r.ToEntry())];
     }
 
+    public async Task<IReadOnlyList<AuditEntry>> AuditOfAsync(string subject, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(_sql.AuditOf, new { subject }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToEntry())];
+    }
+
+    public async Task<ApprovalRequest?> FindApprovalAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QuerySingleOrDefaultAsync<ApprovalRow>(new CommandDefinition(_sql.FindApproval, new { id }, cancellationToken: cancellationToken)))?.ToRequest();
+    }
+
+    public async Task<IReadOnlyList<ApprovalRequest>> ListApprovalsAsync(ApprovalQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ApprovalRow>(new CommandDefinition(_sql.ListApprovals,
+            new { query.AuthorityCode, State = (int?)query.State, query.Subject, Limit = query.Limit, Offset = 0 }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToRequest())];
+    }
+
+    public async Task<LicenceCounts> CountAsync(string? authorityCode, DateTimeOffset issuedSince, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var byStatus = await connection.QueryAsync<(long Status, long Count)>(new CommandDefinition(_sql.CountByStatus, new { AuthorityCode = authorityCode }, cancellationToken: cancellationToken));
+        var byType = await connection.QueryAsync<(string TypeCode, long Count)>(new CommandDefinition(_sql.CountByType, new { AuthorityCode = authorityCode }, cancellationToken: cancellationToken));
+        var since = await connection.ExecuteScalarAsync<long>(new CommandDefinition(_sql.CountIssuedSince,
+            new { AuthorityCode = authorityCode, Since = issuedSince.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
+        return new LicenceCounts(byStatus.ToDictionary(r => (LicenceStatus)r.Status, r => r.Count), byType.ToDictionary(r => r.TypeCode, r => r.Count), since);
+    }
+
+    public async Task<IReadOnlyList<StatusEvent>> RecentStatusEventsAsync(string? authorityCode, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(_sql.RecentStatusEvents,
+            new { AuthorityCode = authorityCode, Limit = limit, Offset = 0 }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToEvent())];
+    }
 
     /// <summary>Every statement of this repository, in the database's dialect (the SQL Server test parses them all).</summary>
     public sealed class Statements(IDatabase database)
     {
-        private const string where = "WHERE (@AuthorityCode IS NULL OR authority_code = @AuthorityCode) AND (@TypeCode IS NULL OR type_code = @TypeCode) AND (@Status IS NULL OR status = @Status)";
+        private const string where = "WHERE (@AuthorityCode IS NULL OR authority_code = @AuthorityCode) AND (@TypeCode IS NULL OR type_code = @TypeCode) AND (@Status IS NULL OR status = @Status)"
+            + " AND (@Text IS NULL OR identifier = @Text OR number = @Text OR holder_code = @Text OR holder_name LIKE @NameLike ESCAPE '\\')"
+            + " AND (@IssuedFrom IS NULL OR issued_at >= @IssuedFrom) AND (@IssuedBefore IS NULL OR issued_at < @IssuedBefore)";
 
         public string FindLicence { get; } = $"SELECT {LicenceColumns} FROM licences WHERE identifier = @identifier";
 
@@ -129,7 +176,40 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
 
         public string CountLicences { get; } = $"SELECT COUNT(*) FROM licences {where}";
 
-        public string ListLicences { get; } = database.Page($"SELECT {LicenceColumns} FROM licences {where} ORDER BY issued_at DESC, identifier DESC");
+        public IReadOnlyDictionary<LicenceSort, string> ListLicences { get; } = new Dictionary<LicenceSort, string>
+        {
+            [LicenceSort.NewestFirst] = database.Page($"SELECT {LicenceColumns} FROM licences {where} ORDER BY issued_at DESC, identifier DESC"),
+            [LicenceSort.OldestFirst] = database.Page($"SELECT {LicenceColumns} FROM licences {where} ORDER BY issued_at, identifier"),
+            [LicenceSort.Number] = database.Page($"SELECT {LicenceColumns} FROM licences {where} ORDER BY number, identifier"),
+            [LicenceSort.HolderName] = database.Page($"SELECT {LicenceColumns} FROM licences {where} ORDER BY holder_name, identifier"),
+        };
+
+        public string AuditOf { get; } = "SELECT sequence, event_id AS EventId, event, actor, subject, data, at, previous_hash AS PreviousHash, hash FROM audit_log WHERE subject = @subject ORDER BY sequence";
+
+        public string CountByStatus { get; } = "SELECT status AS Status, COUNT(*) AS Count FROM licences WHERE (@AuthorityCode IS NULL OR authority_code = @AuthorityCode) GROUP BY status";
+
+        public string CountByType { get; } = "SELECT type_code AS TypeCode, COUNT(*) AS Count FROM licences WHERE (@AuthorityCode IS NULL OR authority_code = @AuthorityCode) GROUP BY type_code";
+
+        public string CountIssuedSince { get; } = "SELECT COUNT(*) FROM licences WHERE (@AuthorityCode IS NULL OR authority_code = @AuthorityCode) AND issued_at >= @Since";
+
+        public string RecentStatusEvents { get; } = database.Page("SELECT e.identifier, e.from_status AS FromStatus, e.to_status AS ToStatus, e.reason, e.actor, e.at FROM status_events e "
+            + "JOIN licences l ON l.identifier = e.identifier WHERE (@AuthorityCode IS NULL OR l.authority_code = @AuthorityCode) ORDER BY e.id DESC");
+
+        private const string ApprovalColumns = "id, kind, authority_code AS AuthorityCode, subject, command_json AS CommandJson, reason, request_key AS RequestKey, requested_by AS RequestedBy, "
+            + "requested_at AS RequestedAt, state, decided_by AS DecidedBy, decided_at AS DecidedAt, decision_reason AS DecisionReason, result";
+
+        public string FindApproval => $"SELECT {ApprovalColumns} FROM approval_requests WHERE id = @id";
+
+        public string FindApprovalByKey => $"SELECT id FROM approval_requests WHERE authority_code = @AuthorityCode AND request_key = @RequestKey";
+
+        public string ListApprovals => database.Page($"SELECT {ApprovalColumns} FROM approval_requests WHERE (@AuthorityCode IS NULL OR authority_code = @AuthorityCode) "
+            + "AND (@State IS NULL OR state = @State) AND (@Subject IS NULL OR subject = @Subject) ORDER BY id DESC");
+
+        public string InsertApproval { get; } = database.InsertReturningId("approval_requests",
+            "kind, authority_code, subject, command_json, reason, request_key, requested_by, requested_at, state",
+            "@Kind, @AuthorityCode, @Subject, @CommandJson, @Reason, @RequestKey, @RequestedBy, @RequestedAt, @State");
+
+        public string DecideApproval { get; } = "UPDATE approval_requests SET state = @state, decided_by = @decidedBy, decided_at = @at, decision_reason = @reason, result = @result WHERE id = @id AND state = 1";
 
         public string History { get; } = "SELECT identifier, from_status AS FromStatus, to_status AS ToStatus, reason, actor, at FROM status_events WHERE identifier = @identifier ORDER BY id";
 
@@ -169,7 +249,7 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
         public string InsertLicencesTwoRows { get; } = MultiRowInsert("licences", LicenceInsertColumns, 2);
 
         public static readonly string[] LicenceInsertColumns =
-            ["identifier", "authority_code", "type_code", "number", "holder_name", "licence_json", "status", "status_list", "status_index", "qr_text", "issued_at", "issued_by", "idempotency_key", "supersedes"];
+            ["identifier", "authority_code", "type_code", "number", "holder_name", "holder_code", "licence_json", "status", "status_list", "status_index", "qr_text", "issued_at", "issued_by", "idempotency_key", "supersedes"];
 
         public static readonly string[] AuditInsertColumns =
             ["sequence", "event_id", "event", "actor", "subject", "data", "at", "previous_hash", "hash"];
@@ -180,7 +260,7 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
             string.Join(", ", Enumerable.Range(0, rows).Select(r => "(" + string.Join(", ", columns.Select((_, c) => $"@p{r}_{c}")) + ")"));
 
         /// <summary>All statements, for dialect checks.</summary>
-        public IEnumerable<string> All() => GetType().GetProperties().Where(p => p.PropertyType == typeof(string)).Select(p => (string)p.GetValue(this)!);
+        public IEnumerable<string> All() => GetType().GetProperties().Where(p => p.PropertyType == typeof(string)).Select(p => (string)p.GetValue(this)!).Concat(ListLicences.Values);
     }
 
     private sealed class Unit(DbConnection connection, DbTransaction transaction, Statements sql, IDatabase database) : IIssuanceUnit
@@ -220,7 +300,7 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
             InsertRowsAsync("licences", Statements.LicenceInsertColumns, records, r => new object?[]
             {
                 r.Record.Identifier, r.Record.Licence.AuthorityCode, r.Record.Licence.TypeCode.Value, r.Record.Licence.Number,
-                r.Record.Licence.Holder.Name, JsonViews.Serialize(r.Record.Licence.ToView()), (int)r.Record.Status, r.Record.StatusList,
+                r.Record.Licence.Holder.Name, r.Record.Licence.Holder.Code, JsonViews.Serialize(r.Record.Licence.ToView()), (int)r.Record.Status, r.Record.StatusList,
                 r.Record.StatusIndex, r.Record.QrText, r.Record.IssuedAt.ToUnixTimeMilliseconds(), r.Record.IssuedBy, r.IdempotencyKey, r.Record.Supersedes,
             });
 
@@ -295,6 +375,25 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
             transaction);
 
         public Task InsertAuditAsync(AuditEntry entry) => InsertAuditsAsync([entry]);
+
+        public async Task<(long Id, bool Existed)> InsertApprovalAsync(ApprovalRequest request)
+        {
+            var row = new
+            {
+                Kind = (int)request.Kind, request.AuthorityCode, request.Subject,
+                CommandJson = request.Command is null ? null : JsonSerializer.Serialize(request.Command, CommandJsonOptions),
+                request.Reason, request.RequestKey, request.RequestedBy, RequestedAt = request.RequestedAt.ToUnixTimeMilliseconds(), State = (int)request.State,
+            };
+            if (await connection.QuerySingleOrDefaultAsync<long?>(sql.FindApprovalByKey, row, transaction) is { } existing)
+            {
+                return (existing, true);
+            }
+
+            return (await connection.ExecuteScalarAsync<long>(sql.InsertApproval, row, transaction), false);
+        }
+
+        public async Task<bool> DecideApprovalAsync(long id, ApprovalState state, string decidedBy, DateTimeOffset at, string? reason, string? result) =>
+            await connection.ExecuteAsync(sql.DecideApproval, new { id, state = (int)state, decidedBy, at = at.ToUnixTimeMilliseconds(), reason, result }, transaction) == 1;
     }
 
     private sealed class LicenceRow
@@ -325,7 +424,34 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
         public string Reason { get; init; } = string.Empty;
         public string Actor { get; init; } = string.Empty;
         public long At { get; init; }
+
+        public StatusEvent ToEvent() => new(Identifier, (LicenceStatus)FromStatus, (LicenceStatus)ToStatus, Reason, Actor, DateTimeOffset.FromUnixTimeMilliseconds(At));
     }
+
+    private sealed class ApprovalRow
+    {
+        public long Id { get; init; }
+        public long Kind { get; init; }
+        public string AuthorityCode { get; init; } = string.Empty;
+        public string? Subject { get; init; }
+        public string? CommandJson { get; init; }
+        public string? Reason { get; init; }
+        public string RequestKey { get; init; } = string.Empty;
+        public string RequestedBy { get; init; } = string.Empty;
+        public long RequestedAt { get; init; }
+        public long State { get; init; }
+        public string? DecidedBy { get; init; }
+        public long? DecidedAt { get; init; }
+        public string? DecisionReason { get; init; }
+        public string? Result { get; init; }
+
+        public ApprovalRequest ToRequest() => new(Id, (ApprovalKind)Kind, AuthorityCode, Subject,
+            CommandJson is null ? null : JsonSerializer.Deserialize<IssueCommand>(CommandJson, CommandJsonOptions), Reason, RequestKey, RequestedBy,
+            DateTimeOffset.FromUnixTimeMilliseconds(RequestedAt), (ApprovalState)State, DecidedBy, DecidedAt is { } d ? DateTimeOffset.FromUnixTimeMilliseconds(d) : null, DecisionReason, Result);
+    }
+
+    /// <summary>A draft's command as stored: plain property names, the text exactly as the clerk's form gave it after the text policy.</summary>
+    internal static readonly JsonSerializerOptions CommandJsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private sealed class AuditRow
     {

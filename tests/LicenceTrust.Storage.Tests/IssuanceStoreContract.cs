@@ -63,6 +63,46 @@ public abstract class IssuanceStoreContract
     }
 
     [SkippableFact]
+    public async Task Maker_checker_drafts_are_unsigned_until_approved_once_by_another_officer_and_officers_read_back()
+    {
+        var (service, store) = Service();
+        var officers = new OfficerAccounts(new OfficerStore(Database), store, TimeProvider.System, new SignInThrottle(TimeProvider.System, new SignInThrottleOptions()));
+        var clerk = await officers.CreateAsync("Clerk.One", "经办一", Regulator.Code.Value, OfficerRoles.Clerk, "clerk-password-1", null);
+        var approver = await officers.CreateAsync("approver", "审核一", Regulator.Code.Value, OfficerRoles.Approver, "approver-password-1", null);
+        var workflow = new OfficerWorkflow(service, store, ApprovalPolicy.RequiredEverywhere, TimeProvider.System);
+        var command = Command(DemoLicences.Create(Province.Sichuan, LicenceTypeCatalogue.BusinessLicence, 7)) with { IdempotencyKey = "form-1" };
+
+        var draft = (await workflow.SubmitIssueAsync(command, clerk)).Draft!;
+        var again = (await workflow.SubmitIssueAsync(command, clerk)).Draft!;
+        var before = await store.ListAsync(new LicenceQuery(Regulator.Code.Value, null, null), CancellationToken.None);
+        var own = await Assert.ThrowsAsync<LicenceTrustException>(() => workflow.ApproveAsync(draft.Id, clerk with { Roles = OfficerRoles.Clerk | OfficerRoles.Approver }));
+        var record = await workflow.ApproveAsync(draft.Id, approver);
+        var twice = await Assert.ThrowsAsync<LicenceTrustException>(() => workflow.ApproveAsync(draft.Id, approver));
+        var decided = await store.FindApprovalAsync(draft.Id, CancellationToken.None);
+
+        Assert.Equal(draft.Id, again.Id);
+        Assert.Equal(0, before.Total);
+        Assert.Equal("APPROVAL_OWN_REQUEST", own.Error.Code);
+        Assert.Equal("APPROVAL_ALREADY_DECIDED", twice.Error.Code);
+        Assert.Equal((ApprovalState.Approved, "approver", record.Identifier), (decided!.State, decided.DecidedBy, decided.Result));
+        Assert.Equal(command.Attributes, decided.Command!.Attributes);
+        Assert.Equal(1, (await store.ListAsync(new LicenceQuery(Regulator.Code.Value, null, null) { Text = record.Licence.Holder.Name[1..3] }, CancellationToken.None)).Total);
+        Assert.Equal(1, (await store.ListAsync(new LicenceQuery(Regulator.Code.Value, null, null) { Text = record.Licence.Holder.Code }, CancellationToken.None)).Total);
+        Assert.Equal(0, (await store.ListAsync(new LicenceQuery(Regulator.Code.Value, null, null) { Text = "100%_" }, CancellationToken.None)).Total);
+        Assert.Contains(await store.AuditOfAsync(record.Identifier, CancellationToken.None), e => e.Event == "approval.approved");
+        Assert.True((await service.VerifyAuditAsync()).Ok);
+
+        var revocation = (await workflow.RequestStatusChangeAsync(record.Identifier, ApprovalKind.Revoke, "违法经营", "rq-1", clerk)).Request!;
+        Assert.Equal(LicenceStatus.Valid, (await store.FindAsync(record.Identifier, CancellationToken.None))!.Status);
+        var rejected = await Assert.ThrowsAsync<LicenceTrustException>(() => workflow.RejectAsync(revocation.Id, " ", approver));
+        await workflow.RejectAsync(revocation.Id, "证据不足", approver);
+        Assert.Equal("REASON_REQUIRED", rejected.Error.Code);
+        Assert.Equal(LicenceStatus.Valid, (await store.FindAsync(record.Identifier, CancellationToken.None))!.Status);
+        Assert.Equal("Clerk.One", (await officers.FindAsync("clerk.one"))!.Username);
+        Assert.Equal(OfficerRoles.Approver, (await officers.ListAsync(approver with { Roles = OfficerRoles.Admin })).Single(o => o.Username == "approver").Roles);
+    }
+
+    [SkippableFact]
     public async Task An_issued_licence_reads_back_whole()
     {
         var (service, store) = Service();

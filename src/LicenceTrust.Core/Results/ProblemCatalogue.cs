@@ -57,6 +57,12 @@ public static class ProblemCatalogue
         new("TYPE_UNKNOWN", 400, "证照类型不在目录中", "the licence type is not in the catalogue"),
         new("VALIDITY_INVALID", 400, "有效期顺序错误或超出范围", "the validity is out of order or out of range"),
 
+        new("AUTHORITY_CODE_INVALID", 400, "机构统一社会信用代码格式或校验位错误", "the authority's unified social credit code is malformed or fails its check character"),
+        new("CONFIRMATION_REQUIRED", 400, "未勾选确认框（控制台）", "the confirmation box was not ticked (console)"),
+        new("DATE_INVALID", 400, "日期格式应为YYYY-MM-DD（控制台）", "a date is not written YYYY-MM-DD (console)"),
+        new("PASSWORD_TOO_SHORT", 400, "密码长度不在允许范围", "the password is shorter or longer than allowed"),
+        new("ROLE_UNKNOWN", 400, "工作人员角色缺失或未知", "an officer role is missing or unknown"),
+        new("USERNAME_INVALID", 400, "用户名格式错误", "the user name is malformed"),
         // 401 and 403: who is asking
         new("UNAUTHENTICATED", 401, "需要有效的API密钥", "a valid API key is required"),
         new("SIGN_IN_FAILED", 401, "用户名或密码不正确", "wrong user name or password"),
@@ -66,15 +72,23 @@ public static class ProblemCatalogue
         new("ROLE_NOT_ALLOWED", 403, "只有颁发机构可以执行此操作", "only an issuing authority may do this"),
         new("TYPE_NOT_ALLOWED_FOR_AUTHORITY", 403, "本机构的签发证书不允许签发该类型", "the authority's issuer certificate does not allow this type"),
 
+        new("APPROVAL_OWN_REQUEST", 403, "不能审核自己提交的申请", "an officer cannot decide their own request"),
+        new("OFFICER_ROLE_REQUIRED", 403, "工作人员没有此操作所需的角色", "the officer lacks the role this action needs"),
         // 404, 405, 409
         new("NOT_FOUND", 404, "没有这个地址", "no such resource"),
         new("ISSUER_NOT_FOUND", 404, "本省信任列表中没有该签名证书", "no issuer certificate of this province with that fingerprint"),
+        new("APPROVAL_NOT_FOUND", 404, "本机构没有该申请", "no such request at the officer's authority"),
+        new("OFFICER_NOT_FOUND", 404, "没有该工作人员账户", "no such officer"),
         new("LICENCE_NOT_FOUND", 404, "本节点没有该证照", "no licence with this identifier at this node"),
         new("NOT_YET_ISSUED", 404, "该时间点证照尚未签发", "the licence was not yet issued at that time"),
         new("STATUS_LIST_NOT_FOUND", 404, "没有该编号的状态列表", "no status list with that id"),
         new("METHOD_NOT_ALLOWED", 405, "该地址不接受此方法", "the path does not take this method"),
         new("ISSUER_ALREADY_WITHDRAWN", 409, "该签名证书已被撤销信任", "the issuer certificate is already withdrawn"),
         new("NOTICE_REPLAYED", 409, "撤销信任通知已应用过或更旧", "the notice was applied before, or a newer one was"),
+        new("APPROVAL_ALREADY_DECIDED", 409, "申请已被审核", "the request was already decided"),
+        new("OFFICER_SELF_DISABLE", 409, "管理员不能停用自己的账户", "an admin cannot disable their own account"),
+        new("REQUEST_ALREADY_PENDING", 409, "该证照已有待审核的申请", "a request for this licence is already waiting"),
+        new("USERNAME_TAKEN", 409, "用户名已被使用", "the user name is taken"),
         new("STATUS_CHANGED_CONCURRENTLY", 409, "证照状态已被其他操作修改", "the status changed meanwhile; reload and retry"),
         new("STATUS_CHANGE_NOT_ALLOWED", 409, "当前状态不允许此变更", "the current status does not allow this change"),
 

@@ -53,6 +53,8 @@ public sealed class SqlServerDatabase(string connectionString) : IDatabase
         return transaction;
     }
 
+    public string InsertReturningId(string table, string columns, string values) => $"INSERT INTO {table} ({columns}) OUTPUT INSERTED.id VALUES ({values})";
+
     public string Page(string orderedSelect) => orderedSelect + " OFFSET @Offset ROWS FETCH NEXT @Limit ROWS ONLY";
 
     public IReadOnlyList<string> Migrate()

@@ -1,0 +1,72 @@
+namespace LicenceTrust.Issuance;
+
+/// <summary>What an officer asks an approver to sign off.</summary>
+public enum ApprovalKind
+{
+    /// <summary>A draft licence: approving it signs it.</summary>
+    Issue = 1,
+
+    Revoke = 2,
+
+    Cancel = 3,
+}
+
+/// <summary>Where a request stands. Only <see cref="Pending"/> may change, and only once.</summary>
+public enum ApprovalState
+{
+    Pending = 1,
+    Approved = 2,
+    Rejected = 3,
+}
+
+/// <summary>
+/// A maker's request waiting for a checker (填报 → 审核 → 签发): a draft licence, or a revocation or
+/// cancellation of a licence.
+/// </summary>
+/// <param name="Id">Assigned by the store.</param>
+/// <param name="Kind">Issue, revoke or cancel.</param>
+/// <param name="AuthorityCode">The authority whose approvers decide it.</param>
+/// <param name="Subject">The licence identifier of a revocation or cancellation; null for a draft.</param>
+/// <param name="Command">The draft of an issue request; null otherwise.</param>
+/// <param name="Reason">The maker's reason (revocation, cancellation).</param>
+/// <param name="RequestKey">Unique per authority: a resubmitted form finds its first request instead of making a second.</param>
+/// <param name="RequestedBy">The maker's user name.</param>
+/// <param name="RequestedAt">When it was made.</param>
+/// <param name="State">Pending, approved or rejected.</param>
+/// <param name="DecidedBy">The checker's user name.</param>
+/// <param name="DecidedAt">When it was decided.</param>
+/// <param name="DecisionReason">Why it was rejected.</param>
+/// <param name="Result">The identifier of the licence an approved draft became.</param>
+public sealed record ApprovalRequest(
+    long Id,
+    ApprovalKind Kind,
+    string AuthorityCode,
+    string? Subject,
+    IssueCommand? Command,
+    string? Reason,
+    string RequestKey,
+    string RequestedBy,
+    DateTimeOffset RequestedAt,
+    ApprovalState State = ApprovalState.Pending,
+    string? DecidedBy = null,
+    DateTimeOffset? DecidedAt = null,
+    string? DecisionReason = null,
+    string? Result = null);
+
+/// <summary>Filters for listing requests, newest first.</summary>
+/// <param name="AuthorityCode">Only this authority's (null = all).</param>
+/// <param name="State">Only this state (null = any).</param>
+/// <param name="Subject">Only requests about this licence.</param>
+/// <param name="Limit">At most this many.</param>
+public sealed record ApprovalQuery(string? AuthorityCode, ApprovalState? State, string? Subject = null, int Limit = 100);
+
+/// <summary>Whether an authority's console officers need a second officer's approval, per action.</summary>
+public sealed class ApprovalPolicy(IReadOnlyDictionary<string, (bool Issue, bool Revocation)>? authorities = null)
+{
+    /// <summary>Required everywhere: the default for console officers.</summary>
+    public static ApprovalPolicy RequiredEverywhere { get; } = new();
+
+    public bool Requires(string authorityCode, ApprovalKind kind) =>
+        authorities is null || !authorities.TryGetValue(authorityCode, out var policy)
+            || (kind == ApprovalKind.Issue ? policy.Issue : policy.Revocation);
+}

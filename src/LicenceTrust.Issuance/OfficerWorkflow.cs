@@ -1,0 +1,214 @@
+using LicenceTrust.Core.Licences;
+using LicenceTrust.Core.Results;
+using LicenceTrust.Core.Status;
+
+namespace LicenceTrust.Issuance;
+
+/// <summary>What became of a clerk's issue request: a draft waiting for approval, or (no approval required) the licence.</summary>
+public sealed record SubmitOutcome(ApprovalRequest? Draft, LicenceRecord? Issued);
+
+/// <summary>What became of a revocation or cancellation request: waiting, or (no approval required) applied.</summary>
+public sealed record RequestOutcome(ApprovalRequest? Request, LicenceRecord? Changed);
+
+/// <summary>
+/// The console officers' workflow on top of <see cref="IssuanceService"/> (docs/console.md): roles
+/// (经办 clerk, 审核 approver, 管理员 admin) and maker–checker (填报 → 审核 → 签发). A clerk's issue
+/// request is a draft and a clerk's revocation or cancellation waits in the approvers' queue, unless the
+/// <see cref="ApprovalPolicy"/> says the authority needs no approval for it. An approver of the same
+/// authority, never the maker, approves (which signs the draft or applies the change, in the same
+/// transaction as the decision and its audit entry) or rejects with a reason. Every rule is enforced
+/// here, whatever the page shows. Thread-safe.
+/// </summary>
+public sealed class OfficerWorkflow(IssuanceService issuance, IIssuanceStore store, ApprovalPolicy policy, TimeProvider time)
+{
+    /// <summary>The licence as it would be signed, for the form's preview (clerk).</summary>
+    public Licence Preview(IssueCommand command, Officer officer)
+    {
+        Require(officer, OfficerRoles.Clerk);
+        return issuance.Preview(command, officer.AsAuthority);
+    }
+
+    /// <summary>
+    /// A clerk's issue request: linted in full now, then stored as a draft (or issued when the authority
+    /// needs no approval). <see cref="IssueCommand.IdempotencyKey"/> is the form's key: a double click finds the first draft.
+    /// </summary>
+    public async Task<SubmitOutcome> SubmitIssueAsync(IssueCommand command, Officer officer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var key = RequestKey(command.IdempotencyKey);
+        Preview(command, officer);
+        if (!policy.Requires(officer.AuthorityCode, ApprovalKind.Issue))
+        {
+            return new SubmitOutcome(null, (await issuance.IssueAsync(command with { IdempotencyKey = "console:" + key }, officer.AsAuthority, cancellationToken)).Record);
+        }
+
+        var draft = new ApprovalRequest(0, ApprovalKind.Issue, officer.AuthorityCode, null, Lints.CleanText(command) with { IdempotencyKey = null }, null, key, officer.Username, time.GetUtcNow());
+        return new SubmitOutcome(await StoreRequestAsync(draft, officer, cancellationToken), null);
+    }
+
+    /// <summary>A clerk asks to revoke or cancel an own licence; the change is checked as possible now, and applied only on approval.</summary>
+    public async Task<RequestOutcome> RequestStatusChangeAsync(string identifier, ApprovalKind kind, string? reason, string? requestKey, Officer officer, CancellationToken cancellationToken = default)
+    {
+        Require(officer, OfficerRoles.Clerk);
+        if (kind == ApprovalKind.Issue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), "Issue requests are drafts: use SubmitIssueAsync.");
+        }
+
+        var record = await issuance.GetAsync(identifier, officer.AsAuthority, cancellationToken);
+        var why = Lints.Reason(reason);
+        var target = kind == ApprovalKind.Revoke ? LicenceStatus.Revoked : LicenceStatus.Cancelled;
+        if (!LicenceStatusRules.CanChange(record.Status, target))
+        {
+            throw LicenceTrustException.Conflict("STATUS_CHANGE_NOT_ALLOWED", $"证照当前为{record.Status.NameZh()}，不能改为{target.NameZh()} (a {record.Status.WireName()} licence cannot become {target.WireName()}).");
+        }
+
+        if (!policy.Requires(officer.AuthorityCode, kind))
+        {
+            return new RequestOutcome(null, await issuance.ChangeStatusAsync(identifier, Action(kind), why, officer.AsAuthority, cancellationToken));
+        }
+
+        var key = RequestKey(requestKey);
+        var waiting = await store.ListApprovalsAsync(new ApprovalQuery(officer.AuthorityCode, ApprovalState.Pending, identifier), cancellationToken);
+        if (waiting.FirstOrDefault(w => w.RequestKey != key) is { } other)
+        {
+            throw LicenceTrustException.Conflict("REQUEST_ALREADY_PENDING", $"该证照已有待审核的申请（第{other.Id}号） (a request for this licence is already waiting: #{other.Id}).");
+        }
+
+        var request = new ApprovalRequest(0, kind, officer.AuthorityCode, record.Identifier, null, why, key, officer.Username, time.GetUtcNow());
+        return new RequestOutcome(await StoreRequestAsync(request, officer, cancellationToken), null);
+    }
+
+    /// <summary>A clerk suspends an own licence at once (a suspension can be lifted, so it needs no second officer).</summary>
+    public Task<LicenceRecord> SuspendAsync(string identifier, string? reason, Officer officer, CancellationToken cancellationToken = default)
+    {
+        Require(officer, OfficerRoles.Clerk);
+        return issuance.ChangeStatusAsync(identifier, StatusAction.Suspend, reason, officer.AsAuthority, cancellationToken);
+    }
+
+    /// <summary>An approver lifts a suspension.</summary>
+    public Task<LicenceRecord> ReinstateAsync(string identifier, string? reason, Officer officer, CancellationToken cancellationToken = default)
+    {
+        Require(officer, OfficerRoles.Approver);
+        return issuance.ChangeStatusAsync(identifier, StatusAction.Reinstate, reason, officer.AsAuthority, cancellationToken);
+    }
+
+    /// <summary>
+    /// An approver approves: a draft is signed and stored, a revocation or cancellation applied, and the
+    /// decision and its audit entry commit in the same transaction. Returns the licence.
+    /// </summary>
+    public async Task<LicenceRecord> ApproveAsync(long id, Officer officer, CancellationToken cancellationToken = default)
+    {
+        var request = await DecidableAsync(id, officer, cancellationToken);
+        var now = time.GetUtcNow();
+        async Task Decide(IIssuanceUnit unit, string result)
+        {
+            if (!await unit.DecideApprovalAsync(id, ApprovalState.Approved, officer.Username, now, null, result))
+            {
+                throw AlreadyDecided(id);
+            }
+
+            await AuditChain.AppendAsync(unit, new AuditDraft(AuditEvents.ApprovalApproved, "approval.approved", officer.AsAuthority.ToString(), result,
+                $"request={id};kind={request.Kind};maker={request.RequestedBy}", now));
+        }
+
+        if (request.Kind == ApprovalKind.Issue)
+        {
+            // The idempotency key makes a retried approval find the licence it already signed.
+            var command = request.Command! with { IdempotencyKey = $"approval:{id}" };
+            var outcome = await issuance.IssueAsync(command, officer.AsAuthority, (unit, issued) => Decide(unit, issued.Record.Identifier), cancellationToken);
+            return outcome.Record;
+        }
+
+        return await issuance.ChangeStatusAsync(request.Subject!, Action(request.Kind), request.Reason, officer.AsAuthority, unit => Decide(unit, request.Subject!), cancellationToken);
+    }
+
+    /// <summary>An approver rejects with a reason; the draft or request goes back to its maker, nothing is signed or changed.</summary>
+    public async Task<ApprovalRequest> RejectAsync(long id, string? reason, Officer officer, CancellationToken cancellationToken = default)
+    {
+        var request = await DecidableAsync(id, officer, cancellationToken);
+        var why = Lints.Reason(reason);
+        var now = time.GetUtcNow();
+        await store.InTransactionAsync(async unit =>
+        {
+            if (!await unit.DecideApprovalAsync(id, ApprovalState.Rejected, officer.Username, now, why, null))
+            {
+                throw AlreadyDecided(id);
+            }
+
+            await AuditChain.AppendAsync(unit, new AuditDraft(AuditEvents.ApprovalRejected, "approval.rejected", officer.AsAuthority.ToString(), request.Subject ?? $"request:{id}",
+                $"request={id};kind={request.Kind};maker={request.RequestedBy};reason={why}", now));
+            return 0;
+        }, cancellationToken);
+        return request with { State = ApprovalState.Rejected, DecidedBy = officer.Username, DecidedAt = now, DecisionReason = why };
+    }
+
+    /// <summary>One request, for an officer of its authority (or an admin).</summary>
+    public async Task<ApprovalRequest> GetAsync(long id, Officer officer, CancellationToken cancellationToken = default)
+    {
+        var request = await store.FindApprovalAsync(id, cancellationToken) ?? throw NotFound();
+        return request.AuthorityCode == officer.AuthorityCode || officer.Has(OfficerRoles.Admin) ? request : throw NotFound();
+    }
+
+    /// <summary>The officer's authority's requests (an admin's: every authority's), newest first.</summary>
+    public Task<IReadOnlyList<ApprovalRequest>> ListAsync(Officer officer, ApprovalState? state, string? subject = null, CancellationToken cancellationToken = default) =>
+        store.ListApprovalsAsync(new ApprovalQuery(officer.Has(OfficerRoles.Admin) ? null : officer.AuthorityCode, state, subject), cancellationToken);
+
+    /// <summary>Whether the officer may decide this request (for the page; the service checks again when it is done).</summary>
+    public static bool MayDecide(ApprovalRequest request, Officer officer) =>
+        request.State == ApprovalState.Pending && officer.Has(OfficerRoles.Approver) && request.AuthorityCode == officer.AuthorityCode
+            && !string.Equals(request.RequestedBy, officer.Username, StringComparison.OrdinalIgnoreCase);
+
+    private async Task<ApprovalRequest> DecidableAsync(long id, Officer officer, CancellationToken cancellationToken)
+    {
+        Require(officer, OfficerRoles.Approver);
+        var request = await store.FindApprovalAsync(id, cancellationToken);
+        if (request is null || request.AuthorityCode != officer.AuthorityCode)
+        {
+            throw NotFound();
+        }
+
+        if (string.Equals(request.RequestedBy, officer.Username, StringComparison.OrdinalIgnoreCase))
+        {
+            throw LicenceTrustException.Forbidden("APPROVAL_OWN_REQUEST", "不能审核自己提交的申请，须由另一名审核人员审核 (you cannot decide your own request; another approver must).");
+        }
+
+        return request.State == ApprovalState.Pending ? request : throw AlreadyDecided(id);
+    }
+
+    private async Task<ApprovalRequest> StoreRequestAsync(ApprovalRequest request, Officer officer, CancellationToken cancellationToken)
+    {
+        var (id, existed) = await store.InTransactionAsync(async unit =>
+        {
+            var stored = await unit.InsertApprovalAsync(request);
+            if (!stored.Existed)
+            {
+                await AuditChain.AppendAsync(unit, new AuditDraft(AuditEvents.ApprovalRequested, "approval.requested", officer.AsAuthority.ToString(),
+                    request.Subject ?? $"request:{stored.Id}", $"request={stored.Id};kind={request.Kind}" + (request.Reason is { } r ? $";reason={r}" : string.Empty), request.RequestedAt));
+            }
+
+            return stored;
+        }, cancellationToken);
+        return existed ? await store.FindApprovalAsync(id, cancellationToken) ?? request with { Id = id } : request with { Id = id };
+    }
+
+    private static void Require(Officer officer, OfficerRoles role)
+    {
+        ArgumentNullException.ThrowIfNull(officer);
+        if (!officer.Has(role) || officer.DisabledAt is not null)
+        {
+            var name = role switch { OfficerRoles.Clerk => "经办", OfficerRoles.Approver => "审核", _ => "管理员" };
+            throw LicenceTrustException.Forbidden("OFFICER_ROLE_REQUIRED", $"此操作需要{name}角色 (this needs the {role.ToString().ToLowerInvariant()} role).");
+        }
+    }
+
+    private static string RequestKey(string? key) =>
+        key is { Length: > 0 and <= 64 } && key.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') ? key : Guid.NewGuid().ToString("N");
+
+    private static StatusAction Action(ApprovalKind kind) => kind == ApprovalKind.Revoke ? StatusAction.Revoke : StatusAction.Cancel;
+
+    private static LicenceTrustException NotFound() => LicenceTrustException.NotFound("APPROVAL_NOT_FOUND", "未找到该申请 (no such request).");
+
+    private static LicenceTrustException AlreadyDecided(long id) =>
+        LicenceTrustException.Conflict("APPROVAL_ALREADY_DECIDED", $"第{id}号申请已处理，请刷新 (request #{id} was already decided; reload).");
+}
