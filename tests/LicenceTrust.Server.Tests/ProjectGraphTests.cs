@@ -43,11 +43,21 @@ public class ProjectGraphTests
     public void Only_Storage_knows_SQL() =>
         Assert.Equal(["LicenceTrust.Storage"], Projects.Values.Where(p => p.Packages.Any(k => AdoNet.Any(a => k.StartsWith(a, StringComparison.Ordinal)))).Select(p => p.Name));
 
+    /// <summary>The two web edges: the host, and the authority console's pages (which the host maps).</summary>
     [Fact]
-    public void Only_Server_knows_HTTP_hosting() =>
-        Assert.Equal(["LicenceTrust.Server"], Projects.Values
+    public void Only_Server_and_the_console_know_HTTP_hosting() =>
+        Assert.Equal(["LicenceTrust.AuthorityConsole", "LicenceTrust.Server"], Projects.Values
             .Where(p => p.Sdk != "Microsoft.NET.Sdk" || p.Frameworks.Count > 0 || p.Packages.Any(k => AspNetCore.Any(a => k.StartsWith(a, StringComparison.Ordinal))))
-            .Select(p => p.Name));
+            .Select(p => p.Name).Order(StringComparer.Ordinal));
+
+    [Fact]
+    public void The_console_reaches_no_SQL_and_no_host()
+    {
+        var reach = Closure("LicenceTrust.AuthorityConsole");
+        Assert.DoesNotContain("LicenceTrust.Storage", reach);
+        Assert.DoesNotContain("LicenceTrust.Server", reach);
+        Assert.DoesNotContain(reach.SelectMany(p => Projects[p].Packages), k => AdoNet.Any(a => k.StartsWith(a, StringComparison.Ordinal)));
+    }
 
     [Fact]
     public void Federation_never_depends_on_Issuance_and_Status_never_on_Issuance_or_Federation()

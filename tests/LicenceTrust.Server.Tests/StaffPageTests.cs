@@ -52,26 +52,7 @@ public sealed class StaffPageFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var chongqingUrl = $"http://127.0.0.1:{FreePorts.Next()}";
-        Sichuan = new NodeFixture
-        {
-            Province = "sc",
-            ExtraArgs =
-            [
-                "--Node:Peers:0:Province=cq", $"--Node:Peers:0:BaseUrl={chongqingUrl}",
-                $"--Node:Peers:0:RootFingerprint={SampleKeys.Of(Province.Chongqing).Root.Fingerprint}", "--Node:Peers:0:SyncIntervalSeconds=0.5",
-            ],
-        };
-        await Sichuan.InitializeAsync();
-        Chongqing = new NodeFixture
-        {
-            ExtraArgs =
-            [
-                $"--urls={chongqingUrl}", "--Node:Peers:0:Province=sc", $"--Node:Peers:0:BaseUrl={Sichuan.BaseAddress}",
-                $"--Node:Peers:0:RootFingerprint={SampleKeys.Of(Province.Sichuan).Root.Fingerprint}", "--Node:Peers:0:SyncIntervalSeconds=0.5",
-            ],
-        };
-        await Chongqing.InitializeAsync();
+        (Chongqing, Sichuan) = await NodeFixture.FederatedAsync();
 
         var valid = await Sichuan.IssueAsync(Sichuan.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 801);
         ValidSichuan = valid.GetProperty("qrText").GetString()!;

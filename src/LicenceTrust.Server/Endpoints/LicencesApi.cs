@@ -1,3 +1,4 @@
+using LicenceTrust.AuthorityConsole;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Core.Status;
 using LicenceTrust.Issuance;

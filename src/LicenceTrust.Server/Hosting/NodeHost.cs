@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LicenceTrust.AuthorityConsole;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Json;
 using LicenceTrust.Federation;
@@ -64,6 +65,7 @@ public static class NodeHost
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseAntiforgery();
         app.MapLicencesApi();
         app.MapStatusApi();
         app.MapLicenceTypesApi();
@@ -74,6 +76,7 @@ public static class NodeHost
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapFederationApi();
         app.MapStaffSession();
+        app.MapAuthorityConsole();
         app.MapGet("/scan", () => Results.Redirect("/")).ExcludeFromDescription();
         if (app.Services.GetRequiredService<IOptions<NodeOptions>>().Value.BenchmarkEndpoints)
         {
@@ -97,6 +100,7 @@ public static class NodeHost
         builder.AddVerification();
         builder.AddFederation();
         builder.AddWeb();
+        builder.AddConsole();
     }
 
     public static void AddApiKeyAuthentication(this WebApplicationBuilder builder)
@@ -114,6 +118,7 @@ public static class NodeHost
                 o.ForwardForbid = ApiKeyAuthentication.SchemeName;
             })
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
+            .AddOfficerCookie(new ConsoleOptions { IdleMinutes = builder.Configuration.GetValue($"{NodeOptions.Section}:{nameof(NodeOptions.ConsoleIdleMinutes)}", 20) })
             .AddCookie(StaffSession.SchemeName, o =>
             {
                 o.Cookie.Name = "lt-staff";

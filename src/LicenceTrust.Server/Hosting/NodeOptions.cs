@@ -106,6 +106,10 @@ public sealed class NodeOptions
     [Range(1, 24 * 60)]
     public int SignInLockoutMinutes { get; set; } = 15;
 
+    /// <summary>Minutes without a request after which a console officer must sign in again (docs/console.md).</summary>
+    [Range(1, 24 * 60)]
+    public int ConsoleIdleMinutes { get; set; } = 20;
+
     /// <summary>Entries per status list (≥ 131,072).</summary>
     [Range(131_072, 16_777_216)]
     public int StatusListSize { get; set; } = 131_072;

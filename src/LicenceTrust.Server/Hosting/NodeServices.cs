@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Json;
 using LicenceTrust.Core.Results;
+using LicenceTrust.AuthorityConsole;
 using LicenceTrust.Federation;
 using LicenceTrust.Issuance;
 using LicenceTrust.Server.Endpoints;
@@ -53,6 +54,7 @@ public static class NodeServices
         builder.Services.TryAddSingleton<IApiKeyStore, ApiKeyStore>();
         builder.Services.TryAddSingleton<IFederationStore, FederationStore>();
         builder.Services.TryAddSingleton<IStaffStore, StaffStore>();
+        builder.Services.TryAddSingleton<IOfficerStore, OfficerStore>();
     }
 
     /// <summary>Issuing authorities' workflow, API keys, staff accounts and the demo seeding.</summary>
@@ -74,6 +76,9 @@ public static class NodeServices
             LockoutDuration = TimeSpan.FromMinutes(Options(sp).SignInLockoutMinutes),
         }));
         builder.Services.TryAddSingleton<StaffAccounts>();
+        builder.Services.TryAddSingleton<OfficerAccounts>();
+        builder.Services.TryAddSingleton(_ => ApprovalPolicyFrom(builder.Configuration.GetSection("Issuance:Authorities")));
+        builder.Services.TryAddSingleton<OfficerWorkflow>();
         builder.Services.TryAddSingleton<DemoSeeder>();
     }
 
@@ -155,6 +160,29 @@ public static class NodeServices
         builder.Services.AddExceptionHandler<ProblemMapper>();
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
             kestrel.Limits.MaxRequestBodySize = context.Configuration.GetValue($"{NodeOptions.Section}:{nameof(NodeOptions.MaxRequestBytes)}", 64 * 1024));
+    }
+
+    /// <summary>The authority console: pages, officer cookie, antiforgery, and the peers' freshness for its dashboard.</summary>
+    public static void AddConsole(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddAuthorityConsole();
+        builder.Services.TryAddSingleton<IPeerFreshness, PeerFreshness>();
+    }
+
+    /// <summary>
+    /// <c>Issuance:Authorities:&lt;code&gt;:IssueApproval</c> and <c>…:RevocationApproval</c>, each
+    /// <c>required</c> (the default) or <c>none</c>; anything else stops the node.
+    /// </summary>
+    internal static ApprovalPolicy ApprovalPolicyFrom(IConfigurationSection authorities)
+    {
+        static bool Required(IConfigurationSection authority, string key) => authority[key]?.ToLowerInvariant() switch
+        {
+            null or "required" => true,
+            "none" => false,
+            var other => throw new InvalidDataException($"Issuance:Authorities:{authority.Key}:{key} is '{other}': use required or none."),
+        };
+
+        return new ApprovalPolicy(authorities.GetChildren().ToDictionary(a => a.Key, a => (Required(a, "IssueApproval"), Required(a, "RevocationApproval"))));
     }
 
     private static NodeOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<NodeOptions>>().Value;

@@ -8,7 +8,7 @@ using LicenceTrust.Core.Status;
 using LicenceTrust.Issuance;
 using LicenceTrust.QrImages;
 
-namespace LicenceTrust.Server.Endpoints;
+namespace LicenceTrust.AuthorityConsole;
 
 /// <summary>A printable licence page: the fields and the QR code, A4, no external resources.</summary>
 public static class PrintView

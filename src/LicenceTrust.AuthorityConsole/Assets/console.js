@@ -1,0 +1,33 @@
+// The console works without this script; with it, the issue form is checked by the server's own rules
+// as the officer types (POST /console/issue/check), and a submit button cannot be pressed twice.
+(function () {
+  'use strict';
+  var form = document.getElementById('issue-form');
+  if (form && window.fetch) {
+    var pending = 0;
+    var check = function () {
+      var ticket = ++pending;
+      fetch(form.getAttribute('data-check'), { method: 'POST', body: new FormData(form), credentials: 'same-origin' })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (answer) {
+          if (!answer || ticket !== pending) { return; }
+          form.querySelectorAll('[data-error-for]').forEach(function (el) { el.textContent = ''; });
+          form.querySelectorAll('[aria-invalid]').forEach(function (el) { el.removeAttribute('aria-invalid'); });
+          if (!answer.ok && answer.field) {
+            var slot = form.querySelector('[data-error-for="' + CSS.escape(answer.field) + '"]');
+            var input = form.querySelector('[name="' + CSS.escape(answer.field) + '"]');
+            if (slot) { slot.textContent = answer.message; }
+            if (input) { input.setAttribute('aria-invalid', 'true'); }
+          }
+        })
+        .catch(function () { /* the server checks again on submit */ });
+    };
+    form.addEventListener('change', check);
+  }
+  document.querySelectorAll('form').forEach(function (f) {
+    f.addEventListener('submit', function (e) {
+      if (f.getAttribute('data-submitted') === '1') { e.preventDefault(); return; }
+      f.setAttribute('data-submitted', '1');
+    });
+  });
+})();

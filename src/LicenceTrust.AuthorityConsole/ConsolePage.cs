@@ -1,0 +1,94 @@
+using LicenceTrust.Core.Results;
+using LicenceTrust.Issuance;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Http;
+
+namespace LicenceTrust.AuthorityConsole;
+
+/// <summary>
+/// What every signed-in page shares: the officer as stored now (a disabled officer is signed out), the
+/// language, and one way of showing a refusal from the services (a Chinese or English message, and
+/// the HTTP status the service's error stands for).
+/// </summary>
+public abstract class ConsolePage : ComponentBase
+{
+    [CascadingParameter]
+    public HttpContext HttpContext { get; set; } = null!;
+
+    [Inject]
+    public OfficerAccounts Officers { get; set; } = null!;
+
+    [Inject]
+    public NavigationManager Navigation { get; set; } = null!;
+
+    protected Officer Officer { get; private set; } = null!;
+
+    protected ConsoleText Text { get; private set; } = new(false);
+
+    /// <summary>The refusal to show, if the last action was refused.</summary>
+    protected LicenceTrustError? Error { get; set; }
+
+    protected string T(string zh, string en) => Text.T(zh, en);
+
+    protected bool IsPost => HttpMethods.IsPost(HttpContext.Request.Method);
+
+    /// <summary>The posted form (read by the framework before the handler runs).</summary>
+    protected IFormCollection Form => HttpContext.Request.HasFormContentType ? HttpContext.Request.Form : FormCollection.Empty;
+
+    protected override async Task OnInitializedAsync()
+    {
+        Text = ConsoleText.For(HttpContext);
+        var officer = await ConsoleSession.CurrentAsync(HttpContext, Officers);
+        if (officer is null)
+        {
+            await ConsoleSession.SignOutAsync(HttpContext);
+            Navigation.NavigateTo(ConsoleEndpoints.Base + "/sign-in", forceLoad: true);
+            return;
+        }
+
+        Officer = officer;
+        await Run(LoadAsync);
+    }
+
+    /// <summary>Reads what the page shows; runs on every request, before a form's handler.</summary>
+    protected virtual Task LoadAsync() => Task.CompletedTask;
+
+    /// <summary>Runs a service call; a refusal becomes <see cref="Error"/> and the response status, never an error page.</summary>
+    protected async Task<bool> Run(Func<Task> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        try
+        {
+            await action();
+            return true;
+        }
+        catch (LicenceTrustException e)
+        {
+            Error = e.Error;
+            if (!HttpContext.Response.HasStarted)
+            {
+                HttpContext.Response.StatusCode = e.Error.Kind switch
+                {
+                    ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
+                    ErrorKind.NotFound => StatusCodes.Status404NotFound,
+                    ErrorKind.Conflict => StatusCodes.Status409Conflict,
+                    _ => StatusCodes.Status400BadRequest,
+                };
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Post/redirect/get: after a change, the browser loads the page again (a reload never repeats the change).</summary>
+    protected void RedirectTo(string path) => Navigation.NavigateTo(path, forceLoad: true);
+
+    /// <summary>
+    /// Whether this request posts the form of that name. A page renders a posted form even when it would
+    /// not offer it (no role, not the owner, already decided), so the framework can hand the post to the
+    /// form's handler and the service refuses it with its own message instead of an empty 400.
+    /// </summary>
+    protected bool Posted(string formName) => IsPost && Value("_handler") == formName;
+
+    protected string Value(string name) => Form.TryGetValue(name, out var value) ? value.ToString() : string.Empty;
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+using LicenceTrust.Core.Licences;
+using LicenceTrust.Core.Results;
+using LicenceTrust.Issuance;
+using Microsoft.AspNetCore.Http;
+
+namespace LicenceTrust.AuthorityConsole;
+
+/// <summary>
+/// The issue form as posted: one input per field of the <see cref="IssueCommand"/>, and one per
+/// attribute of the licence type's definition (<c>attr.&lt;key&gt;</c>). The form is built from the
+/// type, never written per type; the rules are the services' own.
+/// </summary>
+public sealed record IssueForm(IReadOnlyDictionary<string, string> Values)
+{
+    public const string AttributePrefix = "attr.";
+
+    public static IssueForm From(IFormCollection form)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        return new IssueForm(form.Where(f => f.Key != "__RequestVerificationToken" && !f.Key.StartsWith('_'))
+            .ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal));
+    }
+
+    public static IssueForm From(IssueCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["typeCode"] = command.TypeCode, ["number"] = command.Number, ["holderName"] = command.HolderName, ["holderCodeType"] = command.HolderCodeType,
+            ["holderCode"] = command.HolderCode, ["areaCode"] = command.AreaCode, ["validFrom"] = Date(command.ValidFrom),
+            ["validTo"] = command.ValidTo is { } to ? Date(to) : string.Empty, ["issueDate"] = command.IssueDate is { } issued ? Date(issued) : string.Empty,
+        };
+        foreach (var (key, value) in command.Attributes)
+        {
+            values[AttributePrefix + key] = value;
+        }
+
+        return new IssueForm(values);
+    }
+
+    public string this[string name] => Values.TryGetValue(name, out var value) ? value : string.Empty;
+
+    /// <summary>The command, or a validation error naming the form's field.</summary>
+    public IssueCommand ToCommand(LicenceType type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var attribute in type.Attributes)
+        {
+            if (this[AttributePrefix + attribute.Key] is { Length: > 0 } value)
+            {
+                attributes[attribute.Key] = value;
+            }
+        }
+
+        return new IssueCommand
+        {
+            TypeCode = type.Code.Value,
+            Number = this["number"],
+            HolderName = this["holderName"],
+            HolderCodeType = this["holderCodeType"] is { Length: > 0 } codeType ? codeType : type.HolderCodeTypes[0].ToCode(),
+            HolderCode = this["holderCode"],
+            AreaCode = this["areaCode"],
+            IssueDate = OptionalDate("issueDate"),
+            ValidFrom = OptionalDate("validFrom") ?? throw LicenceTrustException.Validation("FIELD_REQUIRED", "请填写有效期起始日期 (give the first day of validity).", "validFrom"),
+            ValidTo = OptionalDate("validTo"),
+            Attributes = attributes,
+            IdempotencyKey = this["requestKey"] is { Length: > 0 } key ? key : null,
+        };
+    }
+
+    /// <summary>The form's input of a service error's field (<c>holder.code</c> → <c>holderCode</c>, <c>attributes.x</c> → <c>attr.x</c>).</summary>
+    public static string? InputOf(string? field) => field switch
+    {
+        null => null,
+        "holder.name" => "holderName",
+        "holder.code" => "holderCode",
+        "holder.codeType" => "holderCodeType",
+        _ when field.StartsWith("attributes.", StringComparison.Ordinal) => AttributePrefix + field["attributes.".Length..],
+        _ => field,
+    };
+
+    private DateOnly? OptionalDate(string name)
+    {
+        var text = this[name].Trim();
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? date
+            : throw LicenceTrustException.Validation("DATE_INVALID", "日期格式应为 YYYY-MM-DD (a date is written YYYY-MM-DD).", name);
+    }
+
+    private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,337 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Licences;
+using LicenceTrust.Issuance;
+using LicenceTrust.Samples;
+using LicenceTrust.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace LicenceTrust.Server.Tests;
+
+/// <summary>
+/// The authority console on a Chongqing node federated with a Sichuan node (each on its own SQLite,
+/// real HTTP), officers of two Chongqing authorities, and Playwright driving Debian's headless Chromium.
+/// </summary>
+public sealed class ConsoleFixture : IAsyncLifetime
+{
+    public const string Password = "officer-password-2026";
+
+    public static readonly SampleAuthority Regulator = SampleAuthorities.For(Province.Chongqing, LicenceTypeCatalogue.BusinessLicence);
+    public static readonly SampleAuthority Hr = SampleAuthorities.For(Province.Chongqing, LicenceTypeCatalogue.ProfessionalQualification);
+
+    public NodeFixture Chongqing { get; private set; } = null!;
+
+    public NodeFixture Sichuan { get; private set; } = null!;
+
+    public IPlaywright Playwright { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public static string Screenshots => Path.Combine(RepositoryPaths.Root, "artifacts", "ui");
+
+    public async Task InitializeAsync()
+    {
+        // Ten wrong passwords in a row lock the account, with no backoff before (so the test need not wait).
+        (Chongqing, Sichuan) = await NodeFixture.FederatedAsync("--Node:SignInFreeFailures=10", "--Node:SignInLockoutAfter=10");
+
+        // The first officer is made the way an operator does it: with the CLI, the password on standard input.
+        var created = await Programs.RunAsync(Programs.Cli, $"officer create --username li.si --name 李四 --authority {Regulator.Code.Value} --role clerk --sqlite {Chongqing.DatabasePath}", Password);
+        Assert.True(created.Code == 0, created.Output);
+        var officers = Chongqing.App.Services.GetRequiredService<OfficerAccounts>();
+        await officers.CreateAsync("zhao.liu", "赵六", Regulator.Code.Value, OfficerRoles.Approver, Password, null);
+        await officers.CreateAsync("chen.qi", "陈七", Regulator.Code.Value, OfficerRoles.Clerk | OfficerRoles.Approver, Password, null);
+        await officers.CreateAsync("hr.clerk", "人社经办", Hr.Code.Value, OfficerRoles.Clerk | OfficerRoles.Approver, Password, null);
+        await officers.CreateAsync("lock.me", "锁定测试", Regulator.Code.Value, OfficerRoles.Clerk, Password, null);
+        await officers.CreateAsync("admin", "管理员", Regulator.Code.Value, OfficerRoles.Admin, Password, null);
+
+        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        Browser = await Playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox"] });
+        Directory.CreateDirectory(Screenshots);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        Playwright.Dispose();
+        await Chongqing.DisposeAsync();
+        await Sichuan.DisposeAsync();
+    }
+
+    /// <summary>A fresh browser context (its own cookies) signed in as the officer; every request it makes is recorded.</summary>
+    public async Task<(IPage Page, List<string> Requests, List<string> Violations)> SignInAsync(string username, int width = 1280)
+    {
+        var context = await Browser.NewContextAsync(new() { BaseURL = Chongqing.BaseAddress.ToString(), Locale = "zh-CN", ViewportSize = new() { Width = width, Height = 900 } });
+        var page = await context.NewPageAsync();
+        var requests = new List<string>();
+        var violations = new List<string>();
+        page.Request += (_, request) => requests.Add(request.Url);
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                violations.Add(message.Text);
+            }
+        };
+        await page.GotoAsync("/console");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/sign-in"));
+        await page.GetByLabel("用户名").FillAsync(username);
+        await page.GetByLabel("密码").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "概览" })).ToBeVisibleAsync();
+        return (page, requests, violations);
+    }
+
+    /// <summary>Sichuan's verdict on a credential, through its API.</summary>
+    public async Task<JsonElement> VerifyAtSichuanAsync(string qrText)
+    {
+        using var response = await Sichuan.Client().PostAsJsonAsync("/api/v1/verify", new { qrText });
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+}
+
+/// <summary>What issuing authorities' officers do in the console, end to end in a real browser.</summary>
+public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture>
+{
+    private static readonly LocatorAssertionsToHaveTextOptions Wait = new() { Timeout = 30_000 };
+
+    [Fact]
+    public async Task A_clerks_draft_is_signed_only_when_another_officer_approves_it_and_then_verifies_VALID_at_Sichuans_staff_page()
+    {
+        var (clerk, requests, violations) = await fixture.SignInAsync("li.si");
+        await clerk.GetByRole(AriaRole.Link, new() { Name = "签发", Exact = true }).ClickAsync();
+        await clerk.GetByLabel("证照编号").FillAsync("91500103MA5U0C0N1X");
+        await clerk.GetByLabel("有效期起始").FillAsync("2026-01-01");
+        await clerk.GetByLabel("持证主体名称").FillAsync("重庆控制台示例有限公司");
+        await clerk.Locator("#f-holderCode").FillAsync("91500103MA5U0C0N1X");
+        // Live validation: the server's GB 32100 check answers as the officer leaves the field.
+        await clerk.Locator("#f-holderCode").FillAsync("91500103MA5U0C0N1Y");
+        await clerk.GetByLabel("行政区划代码").FillAsync("500103");
+        await Expect(clerk.Locator("[data-error-for=holderCode]")).Not.ToBeEmptyAsync();
+        await clerk.Locator("#f-holderCode").FillAsync("91500103MA5U0C0N1X");
+        await clerk.GetByLabel("有效期起始").FillAsync("2026-01-01");
+        await clerk.Locator("#f-attr-entityType").FillAsync("有限责任公司");
+        await clerk.GetByLabel("法定代表人").FillAsync("王控制");
+        await Expect(clerk.Locator("[data-error-for=holderCode]")).ToBeEmptyAsync();
+        await clerk.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-issue-form.png"), FullPage = true });
+        await clerk.GetByRole(AriaRole.Button, new() { Name = "预览" }).ClickAsync();
+        await Expect(clerk.Locator("[data-testid=preview]")).ToContainTextAsync("重庆控制台示例有限公司");
+        await clerk.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-preview.png"), FullPage = true });
+        await clerk.GetByRole(AriaRole.Button, new() { Name = "提交审核" }).ClickAsync();
+        await Expect(clerk.Locator("[data-testid=submitted]")).ToBeVisibleAsync();
+        var draftUrl = clerk.Url.Split('?')[0];
+
+        // A draft is not signed: the register does not hold it, and the clerk may not approve it.
+        await Expect(clerk.Locator("[data-testid=not-yours]")).ToBeVisibleAsync();
+        var register = await fixture.Chongqing.Client(fixture.Chongqing.RegulatorKey).GetStringAsync("/api/v1/licences?pageSize=200");
+        Assert.DoesNotContain("重庆控制台示例有限公司", register, StringComparison.Ordinal);
+
+        var (approver, _, _) = await fixture.SignInAsync("zhao.liu");
+        await approver.GotoAsync(draftUrl);
+        await approver.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-approval.png"), FullPage = true });
+        await approver.GetByLabel("已核对，确认批准").CheckAsync();
+        await approver.GetByTestId("approve").ClickAsync();
+        await Expect(approver.GetByTestId("status")).ToHaveTextAsync("有效");
+        await approver.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-licence.png"), FullPage = true });
+        var qrText = await approver.GetByTestId("qr-text").InputValueAsync();
+        Assert.StartsWith("LT1:", qrText, StringComparison.Ordinal);
+
+        // The QR downloads and the print view work for the signed-in officer.
+        var png = await approver.APIRequest.GetAsync(approver.Url.Split('?')[0] + "/qr.png");
+        Assert.Equal(200, png.Status);
+        var print = await approver.APIRequest.GetAsync(approver.Url.Split('?')[0] + "/print");
+        Assert.Contains("重庆控制台示例有限公司", await print.TextAsync(), StringComparison.Ordinal);
+
+        // Sichuan's counter staff scan (paste) it: VALID, once Sichuan holds Chongqing's list.
+        var staff = await approver.Context.NewPageAsync();
+        await staff.GotoAsync(fixture.Sichuan.BaseAddress.ToString());
+        await staff.FillAsync("#qr-text", qrText);
+        await staff.Keyboard.PressAsync("Enter");
+        await Expect(staff.Locator("#verdict")).ToHaveTextAsync("有效", Wait);
+
+        Assert.All(requests, url => Assert.StartsWith(fixture.Chongqing.BaseAddress.ToString(), url, StringComparison.Ordinal));
+        Assert.Empty(violations);
+    }
+
+    [Fact]
+    public async Task A_revocation_request_changes_nothing_until_another_approver_approves_it_then_Sichuan_sees_REVOKED()
+    {
+        var issued = await fixture.Chongqing.IssueAsync(fixture.Chongqing.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 951);
+        var identifier = issued.GetProperty("identifier").GetString()!;
+        var qrText = issued.GetProperty("qrText").GetString()!;
+        await WaitForAsync(async () => (await fixture.VerifyAtSichuanAsync(qrText)).GetProperty("result").GetProperty("verdict").GetString() == "VALID");
+
+        var (clerk, _, _) = await fixture.SignInAsync("chen.qi");
+        await clerk.GotoAsync($"/console/licences/{identifier}");
+        var revoke = clerk.GetByTestId("action-revoke");
+        await revoke.GetByLabel("原因").SelectOptionAsync(new SelectOptionValue { Label = "违法经营" });
+        await revoke.GetByLabel("补充说明").FillAsync("经查实无照经营");
+        // The box restating the consequence must be ticked (the browser holds the form back; the server checks it too).
+        await Expect(revoke.GetByLabel("我已知晓上述后果")).ToHaveAttributeAsync("required", string.Empty);
+        await clerk.GetByTestId("action-revoke").GetByLabel("我已知晓上述后果").CheckAsync();
+        await clerk.GetByTestId("action-revoke").GetByRole(AriaRole.Button, new() { Name = "申请吊销" }).ClickAsync();
+        await Expect(clerk.GetByTestId("pending")).ToBeVisibleAsync();
+        await Expect(clerk.GetByTestId("status")).ToHaveTextAsync("有效");
+        Assert.Equal("VALID", (await fixture.VerifyAtSichuanAsync(qrText)).GetProperty("result").GetProperty("verdict").GetString());
+
+        // The maker, an approver too, cannot approve their own request: the page offers no button, and a crafted post is refused by the service.
+        await clerk.GetByTestId("pending").GetByRole(AriaRole.Link).ClickAsync();
+        await Expect(clerk.GetByTestId("not-yours")).ToBeVisibleAsync();
+        var token = await clerk.Locator("input[name=__RequestVerificationToken]").First.InputValueAsync();
+        var crafted = await clerk.APIRequest.PostAsync(clerk.Url, new() { Form = Form(clerk, ("_handler", "approve"), ("confirm", "yes"), ("__RequestVerificationToken", token)) });
+        Assert.Equal(403, crafted.Status);
+        Assert.Contains("APPROVAL_OWN_REQUEST", await crafted.TextAsync(), StringComparison.Ordinal);
+
+        var (approver, _, _) = await fixture.SignInAsync("zhao.liu");
+        await approver.GotoAsync(clerk.Url);
+        await approver.GetByLabel("已核对，确认批准").CheckAsync();
+        await approver.GetByTestId("approve").ClickAsync();
+        await Expect(approver.GetByTestId("status")).ToHaveTextAsync("已吊销");
+        await Expect(approver.GetByTestId("history")).ToContainTextAsync("违法经营：经查实无照经营");
+        await Expect(approver.GetByTestId("audit")).ToContainTextAsync("approval.approved");
+        await Expect(approver.GetByTestId("chain")).ToHaveClassAsync("ok");
+
+        await WaitForAsync(async () => (await fixture.VerifyAtSichuanAsync(qrText)) is var v
+            && v.GetProperty("result").GetProperty("verdict").GetString() == "INVALID" && v.GetProperty("result").GetProperty("reasons")[0].GetProperty("code").GetString() == "REVOKED");
+    }
+
+    [Fact]
+    public async Task An_officer_of_another_authority_cannot_see_or_change_a_licence_by_the_ui_a_crafted_post_or_the_url()
+    {
+        var issued = await fixture.Chongqing.IssueAsync(fixture.Chongqing.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 952);
+        var identifier = issued.GetProperty("identifier").GetString()!;
+        var (other, _, _) = await fixture.SignInAsync("hr.clerk");
+
+        await other.GotoAsync($"/console/licences?q={Uri.EscapeDataString(issued.GetProperty("licence").GetProperty("number").GetString()!)}");
+        await Expect(other.GetByTestId("total")).ToContainTextAsync("共 0 条");
+
+        var response = await other.GotoAsync($"/console/licences/{identifier}");
+        Assert.Equal(403, response!.Status);
+        await Expect(other.Locator(".error")).ToHaveAttributeAsync("data-code", "LICENCE_OF_ANOTHER_AUTHORITY");
+        Assert.Equal(403, (await other.APIRequest.GetAsync($"/console/licences/{identifier}/qr.png")).Status);
+
+        await other.GotoAsync("/console/issue");
+        var token = await other.Locator("input[name=__RequestVerificationToken]").First.InputValueAsync();
+        var crafted = await other.APIRequest.PostAsync($"/console/licences/{identifier}", new()
+        {
+            Form = Form(other, ("_handler", "suspend"), ("reasonChoice", "其他"), ("confirm", "yes"), ("__RequestVerificationToken", token)),
+        });
+        Assert.Equal(403, crafted.Status);
+        var status = await fixture.Chongqing.Client().GetFromJsonAsync<JsonElement>($"/api/v1/licences/{identifier}/status");
+        Assert.Equal("VALID", status.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_cross_site_form_post_with_the_officers_cookie_is_refused()
+    {
+        var issued = await fixture.Chongqing.IssueAsync(fixture.Chongqing.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 953);
+        var identifier = issued.GetProperty("identifier").GetString()!;
+        var (clerk, _, _) = await fixture.SignInAsync("li.si");
+
+        // What a forged form on another site sends: the cookie rides along (were SameSite not there), no antiforgery token.
+        var forged = await clerk.APIRequest.PostAsync($"/console/licences/{identifier}", new()
+        {
+            Form = Form(clerk, ("_handler", "suspend"), ("reasonChoice", "其他"), ("confirm", "yes")),
+            Headers = new Dictionary<string, string> { ["Origin"] = "https://evil.example" },
+        });
+
+        Assert.Equal(400, forged.Status);
+        var status = await fixture.Chongqing.Client().GetFromJsonAsync<JsonElement>($"/api/v1/licences/{identifier}/status");
+        Assert.Equal("VALID", status.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Ten_wrong_passwords_lock_the_officer_for_a_while_and_the_audit_shows_it()
+    {
+        var context = await fixture.Browser.NewContextAsync(new() { BaseURL = fixture.Chongqing.BaseAddress.ToString(), Locale = "zh-CN" });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/console/sign-in");
+        for (var i = 0; i < 10; i++)
+        {
+            await page.GetByLabel("用户名").FillAsync("lock.me");
+            await page.GetByLabel("密码").FillAsync($"wrong-password-{i}");
+            await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+            await Expect(page.Locator(".error")).ToBeVisibleAsync();
+        }
+
+        await Expect(page.Locator(".error")).ToHaveAttributeAsync("data-code", "SIGN_IN_LOCKED");
+        await page.GetByLabel("用户名").FillAsync("lock.me");
+        await page.GetByLabel("密码").FillAsync(ConsoleFixture.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await Expect(page.Locator(".error")).ToHaveAttributeAsync("data-code", "SIGN_IN_LOCKED");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-locked.png") });
+
+        var audit = await fixture.Chongqing.App.Services.GetRequiredService<IIssuanceStore>().AuditOfAsync("lock.me", CancellationToken.None);
+        Assert.Contains(audit, e => e.Event == "officer.locked_out" && e.EventId == AuditEvents.OfficerLockedOut);
+    }
+
+    [Fact]
+    public async Task At_390_px_in_English_every_control_is_labelled_nothing_overflows_and_hostile_text_stays_text()
+    {
+        using var create = await fixture.Chongqing.Client(fixture.Chongqing.RegulatorKey).PostAsJsonAsync("/api/v1/licences", Body(954, "<script>alert(1)</script>有限公司"));
+        Assert.True(create.IsSuccessStatusCode, await create.Content.ReadAsStringAsync());
+        var identifier = (await create.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("identifier").GetString()!;
+        var (page, requests, violations) = await fixture.SignInAsync("li.si", width: 390);
+        var dialogs = 0;
+        page.Dialog += (_, dialog) => { dialogs++; _ = dialog.DismissAsync(); };
+
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-dashboard-390.png"), FullPage = true });
+        await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
+        foreach (var path in new[] { "/console", "/console/licences", "/console/issue", $"/console/licences/{identifier}", "/console/approvals", "/console/admin/officers" })
+        {
+            await page.GotoAsync(path);
+            Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth + 1"), $"{path} overflows 390 px");
+            Assert.Equal(0, await page.EvaluateAsync<int>(
+                "[...document.querySelectorAll('input:not([type=hidden]),select,textarea,button')].filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !(e.textContent || '').trim()).length"));
+        }
+
+        await page.GotoAsync($"/console/licences/{identifier}");
+        await Expect(page.Locator("table.fields")).ToContainTextAsync("Holder");
+        await Expect(page.Locator("table.fields")).ToContainTextAsync("<script>alert(1)</script>有限公司");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-licence-390-en.png"), FullPage = true });
+
+        // 10,000 characters in a name: refused with the rule, in English, not a crash.
+        await page.GotoAsync("/console/issue");
+        await page.GetByLabel("Holder name").FillAsync(new string('名', 10_000));
+        await page.GetByLabel("Licence number").FillAsync("91500103MA5U0C0N2T");
+        await page.GetByLabel("Valid from").FillAsync("2026-01-01");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
+        await Expect(page.Locator(".error")).ToBeVisibleAsync();
+        Assert.DoesNotContain("名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名", await page.Locator(".error").TextContentAsync() ?? string.Empty, StringComparison.Ordinal);
+
+        Assert.Equal(0, dialogs);
+        Assert.Empty(violations);
+        Assert.All(requests, url => Assert.StartsWith(fixture.Chongqing.BaseAddress.ToString(), url, StringComparison.Ordinal));
+    }
+
+    private static Dictionary<string, object?> Body(int sequence, string holderName)
+    {
+        var body = NodeFixture.IssueBody(LicenceTypeCatalogue.BusinessLicence, sequence);
+        ((Dictionary<string, object?>)body["holder"]!)["name"] = holderName;
+        return body;
+    }
+
+    private static IFormData Form(IPage page, params (string Name, string Value)[] fields)
+    {
+        var form = page.APIRequest.CreateFormData();
+        foreach (var (name, value) in fields)
+        {
+            form.Set(name, value);
+        }
+
+        return form;
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+            await Task.Delay(200);
+        }
+    }
+}
