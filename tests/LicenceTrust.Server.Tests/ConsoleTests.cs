@@ -134,6 +134,7 @@ public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture
         await approver.GetByLabel("已核对，确认批准").CheckAsync();
         await approver.GetByTestId("approve").ClickAsync();
         await Expect(approver.GetByTestId("status")).ToHaveTextAsync("有效");
+        await Expect(approver.GetByTestId("no-actions")).ToBeVisibleAsync();
         await approver.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-licence.png"), FullPage = true });
         var qrText = await approver.GetByTestId("qr-text").InputValueAsync();
         Assert.StartsWith("LT1:", qrText, StringComparison.Ordinal);
