@@ -18,15 +18,4 @@ public sealed record ActionInput(string Reason, bool Confirm, string? Key)
     /// <summary>What a page shows when the box restating the consequence was not ticked.</summary>
     public static LicenceTrustError NotConfirmed { get; } =
         new(ErrorKind.Validation, "CONFIRMATION_REQUIRED", "请勾选确认框，确认已知晓后果 (tick the box to confirm you understand the consequence).", "confirm");
-
-    /// <summary>True when the box was ticked; otherwise the page shows why nothing happened.</summary>
-    internal bool Confirmed(Components.Pages.LicencePage page)
-    {
-        if (!Confirm)
-        {
-            page.NotConfirmed();
-        }
-
-        return Confirm;
-    }
 }

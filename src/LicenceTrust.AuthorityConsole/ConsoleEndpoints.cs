@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text;
+using CsvHelper;
+using CsvHelper.Configuration;
+using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Core.Status;
@@ -102,53 +105,58 @@ public static class ConsoleEndpoints
         }
         catch (LicenceTrustException e)
         {
-            var status = e.Error.Kind switch
-            {
-                ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
-                ErrorKind.NotFound => StatusCodes.Status404NotFound,
-                _ => StatusCodes.Status400BadRequest,
-            };
-            return Results.Problem(ConsoleText.For(http).Message(e.Error), statusCode: status, title: e.Error.Code,
+            return Results.Problem(ConsoleText.For(http).Message(e.Error), statusCode: ProblemCatalogue.StatusOf(e.Error), title: e.Error.Code,
                 extensions: new Dictionary<string, object?> { ["code"] = e.Error.Code });
         }
     }
 
-    /// <summary>The filtered register as CSV (UTF-8 with BOM, so a spreadsheet reads the Chinese); a cell that a spreadsheet would run as a formula is quoted with a leading apostrophe.</summary>
+    /// <summary>
+    /// The filtered register as CSV (UTF-8 with BOM, so a spreadsheet reads the Chinese). CsvHelper quotes
+    /// and escapes; its injection escaping prefixes a cell a spreadsheet would run as a formula with <c>'</c>.
+    /// </summary>
     private static async Task<byte[]> ExportAsync(RegisterFilter filter, Officer officer, IssuanceService issuance, CancellationToken cancellationToken)
     {
-        var csv = new StringBuilder();
-        csv.AppendLine("identifier,type,number,holderName,holderCode,status,issueDate,validFrom,validTo,issuedAt,authorityCode");
-        for (var page = 1; page <= MaxExportRows / 200; page++)
+        using var buffer = new MemoryStream();
+        await using (var writer = new StreamWriter(buffer, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), leaveOpen: true))
+        await using (var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape }))
         {
-            var rows = await issuance.ListAsync(filter.ToQuery(200, page), officer.AsReader, cancellationToken);
-            foreach (var record in rows.Items)
+            foreach (var header in new[] { "identifier", "type", "number", "holderName", "holderCode", "status", "issueDate", "validFrom", "validTo", "issuedAt", "authorityCode" })
             {
-                var licence = record.Licence;
-                LicenceTypeCatalogue.TryGet(licence.TypeCode, out var type);
-                csv.AppendJoin(',', new[]
-                {
-                    record.Identifier, type?.NameZh ?? licence.TypeCode.Value, licence.Number, licence.Holder.Name, licence.Holder.Code, record.Status.WireName(),
-                    Day(licence.IssueDate), Day(licence.ValidFrom), licence.ValidTo is { } to ? Day(to) : "长期",
-                    record.IssuedAt.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), licence.AuthorityCode,
-                }.Select(Cell)).AppendLine();
+                csv.WriteField(header);
             }
 
-            if ((long)page * 200 >= rows.Total)
+            await csv.NextRecordAsync();
+            for (var page = 1; page <= MaxExportRows / 200; page++)
             {
-                break;
+                var rows = await issuance.ListAsync(filter.ToQuery(200, page), officer.AsReader, cancellationToken);
+                foreach (var record in rows.Items)
+                {
+                    var licence = record.Licence;
+                    foreach (var field in new[]
+                    {
+                        record.Identifier, LicenceTypeCatalogue.TryGet(licence.TypeCode, out var type) ? type.NameZh : licence.TypeCode.Value, licence.Number,
+                        licence.Holder.Name, licence.Holder.Code, record.Status.WireName(), Day(licence.IssueDate), Day(licence.ValidFrom),
+                        licence.ValidTo is { } to ? Day(to) : "长期",
+                        record.IssuedAt.ToOffset(CredentialClaims.ChinaOffset).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), licence.AuthorityCode,
+                    })
+                    {
+                        csv.WriteField(field);
+                    }
+
+                    await csv.NextRecordAsync();
+                }
+
+                if ((long)page * 200 >= rows.Total)
+                {
+                    break;
+                }
             }
         }
 
-        return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv.ToString())];
+        return buffer.ToArray();
     }
 
     private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    internal static string Cell(string value)
-    {
-        var text = value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + value : value;
-        return text.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
-    }
 
     /// <summary>Only a path of the console: never another site, never another part of the node.</summary>
     internal static string LocalReturn(string? returnUrl) =>

@@ -67,13 +67,7 @@ public abstract class ConsolePage : ComponentBase
             Error = e.Error;
             if (!HttpContext.Response.HasStarted)
             {
-                HttpContext.Response.StatusCode = e.Error.Kind switch
-                {
-                    ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
-                    ErrorKind.NotFound => StatusCodes.Status404NotFound,
-                    ErrorKind.Conflict => StatusCodes.Status409Conflict,
-                    _ => StatusCodes.Status400BadRequest,
-                };
+                HttpContext.Response.StatusCode = ProblemCatalogue.StatusOf(e.Error);
             }
 
             return false;

@@ -1,4 +1,5 @@
 using LicenceTrust.Core.Results;
+using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Status;
 using LicenceTrust.Issuance;
 using Microsoft.AspNetCore.Http;
@@ -62,5 +63,5 @@ public sealed class ConsoleText(bool english)
         _ => T("已退回", "rejected"),
     };
 
-    public string Time(DateTimeOffset at) => at.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+    public string Time(DateTimeOffset at) => at.ToOffset(CredentialClaims.ChinaOffset).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -22,23 +22,6 @@ public sealed record IssueForm(IReadOnlyDictionary<string, string> Values)
             .ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal));
     }
 
-    public static IssueForm From(IssueCommand command)
-    {
-        ArgumentNullException.ThrowIfNull(command);
-        var values = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["typeCode"] = command.TypeCode, ["number"] = command.Number, ["holderName"] = command.HolderName, ["holderCodeType"] = command.HolderCodeType,
-            ["holderCode"] = command.HolderCode, ["areaCode"] = command.AreaCode, ["validFrom"] = Date(command.ValidFrom),
-            ["validTo"] = command.ValidTo is { } to ? Date(to) : string.Empty, ["issueDate"] = command.IssueDate is { } issued ? Date(issued) : string.Empty,
-        };
-        foreach (var (key, value) in command.Attributes)
-        {
-            values[AttributePrefix + key] = value;
-        }
-
-        return new IssueForm(values);
-    }
-
     public string this[string name] => Values.TryGetValue(name, out var value) ? value : string.Empty;
 
     /// <summary>The command, or a validation error naming the form's field.</summary>
@@ -93,6 +76,4 @@ public sealed record IssueForm(IReadOnlyDictionary<string, string> Values)
             ? date
             : throw LicenceTrustException.Validation("DATE_INVALID", "日期格式应为 YYYY-MM-DD (a date is written YYYY-MM-DD).", name);
     }
-
-    private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

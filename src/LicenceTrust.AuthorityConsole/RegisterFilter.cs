@@ -1,4 +1,5 @@
 using System.Globalization;
+using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Status;
 using LicenceTrust.Issuance;
 using Microsoft.AspNetCore.Http;
@@ -15,7 +16,7 @@ public sealed record RegisterFilter(string? Text, string? TypeCode, LicenceStatu
         ArgumentNullException.ThrowIfNull(query);
         string? Get(string name) => query.TryGetValue(name, out var value) && value.ToString() is { Length: > 0 and <= 200 } text ? text.Trim() : null;
         static DateOnly? Date(string? text) => DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
-        var status = Enum.GetValues<LicenceStatus>().Where(v => v.WireName() == Get("status")?.ToUpperInvariant()).Select(v => (LicenceStatus?)v).FirstOrDefault();
+        var status = Enum.TryParse<LicenceStatus>(Get("status"), ignoreCase: true, out var s) && Enum.IsDefined(s) ? s : (LicenceStatus?)null;
         var sort = Enum.TryParse<LicenceSort>(Get("sort"), ignoreCase: true, out var order) && Enum.IsDefined(order) ? order : LicenceSort.NewestFirst;
         var page = int.TryParse(Get("page"), NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is >= 1 and <= 100_000 ? p : 1;
         return new RegisterFilter(Get("q"), Get("type"), status, Date(Get("from")), Date(Get("to")), sort, page);
@@ -25,8 +26,8 @@ public sealed record RegisterFilter(string? Text, string? TypeCode, LicenceStatu
     public LicenceQuery ToQuery(int pageSize = PageSize, int? page = null) => new(null, TypeCode, Status, page ?? Page, pageSize)
     {
         Text = Text,
-        IssuedFrom = From is { } from ? new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)) : null,
-        IssuedBefore = To is { } to ? new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)) : null,
+        IssuedFrom = From is { } from ? new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), CredentialClaims.ChinaOffset) : null,
+        IssuedBefore = To is { } to ? new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), CredentialClaims.ChinaOffset) : null,
         Sort = Sort,
     };
 

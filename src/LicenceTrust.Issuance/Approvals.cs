@@ -58,7 +58,10 @@ public sealed record ApprovalRequest(
 /// <param name="State">Only this state (null = any).</param>
 /// <param name="Subject">Only requests about this licence.</param>
 /// <param name="Limit">At most this many.</param>
-public sealed record ApprovalQuery(string? AuthorityCode, ApprovalState? State, string? Subject = null, int Limit = 100);
+public sealed record ApprovalQuery(string? AuthorityCode, ApprovalState? State, string? Subject = null, int Limit = ApprovalQuery.DefaultLimit)
+{
+    public const int DefaultLimit = 100;
+}
 
 /// <summary>Whether an authority's console officers need a second officer's approval, per action.</summary>
 public sealed class ApprovalPolicy(IReadOnlyDictionary<string, (bool Issue, bool Revocation)>? authorities = null)

@@ -101,6 +101,36 @@ public static class AuditChain
         return new AuditVerification(true, count, null, null, previous);
     }
 
+    /// <summary>
+    /// Checks entries taken out of the log (one licence's), without reading all of it: each entry's own
+    /// hash, and its link to the entry just before it in the log, whose own hash is checked too. An edited
+    /// entry, or one moved or put in place of another, fails here; a break elsewhere in the log takes
+    /// <see cref="Verify"/> over the whole log.
+    /// </summary>
+    /// <param name="entries">The excerpt, in sequence order.</param>
+    /// <param name="predecessors">The entries just before them in the log, by sequence.</param>
+    public static AuditVerification VerifyExcerpt(IReadOnlyList<AuditEntry> entries, IReadOnlyDictionary<long, AuditEntry> predecessors)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(predecessors);
+        foreach (var entry in entries)
+        {
+            var before = entry.Sequence == 1 ? null : predecessors.GetValueOrDefault(entry.Sequence - 1);
+            string? problem = entry.Hash != HashOf(entry) ? "its content does not match its hash (the entry was edited)"
+                : entry.Sequence == 1 ? (entry.PreviousHash == Genesis ? null : "the first entry does not start from the genesis hash")
+                : before is null ? "the entry before it is missing (an entry was deleted)"
+                : before.Hash != HashOf(before) ? "the entry before it does not match its hash (it was edited)"
+                : entry.PreviousHash != before.Hash ? "its previous hash does not match the entry before it"
+                : null;
+            if (problem is not null)
+            {
+                return new AuditVerification(false, entries.Count, entry.Sequence, problem, entry.Hash);
+            }
+        }
+
+        return new AuditVerification(true, entries.Count, null, null, entries.Count == 0 ? Genesis : entries[^1].Hash);
+    }
+
     private static string HashOf(AuditEntry e)
     {
         // Fields joined with a separator that cannot occur in them unescaped; lengths prefix each field.

@@ -300,6 +300,18 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         return changed;
     }
 
+    /// <summary>
+    /// A licence's audit entries for its owner (or an admin), with their check against the log around them
+    /// (<see cref="AuditChain.VerifyExcerpt"/>): two reads of a few rows, never the whole log.
+    /// </summary>
+    public async Task<(IReadOnlyList<AuditEntry> Entries, AuditVerification Check)> AuditOfAsync(string identifier, Actor actor, CancellationToken cancellationToken = default)
+    {
+        RequireOwner(await store.FindAsync(identifier, cancellationToken) ?? throw NotFound(identifier), actor);
+        var entries = await store.AuditOfAsync(identifier, cancellationToken);
+        var predecessors = await store.AuditEntriesAsync([.. entries.Select(e => e.Sequence - 1).Where(s => s > 0)], cancellationToken);
+        return (entries, AuditChain.VerifyExcerpt(entries, predecessors.ToDictionary(e => e.Sequence)));
+    }
+
     /// <summary>Checks the whole audit log's hash chain (docs/api.md, "Audit log").</summary>
     public async Task<AuditVerification> VerifyAuditAsync(CancellationToken cancellationToken = default) =>
         AuditChain.Verify(await store.AuditLogAsync(cancellationToken));
@@ -504,7 +516,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         }
     }
 
-    private static void EnsureCanChange(LicenceRecord record, LicenceStatus target)
+    internal static void EnsureCanChange(LicenceRecord record, LicenceStatus target)
     {
         if (!LicenceStatusRules.CanChange(record.Status, target))
         {

@@ -57,11 +57,7 @@ public sealed class OfficerWorkflow(IssuanceService issuance, IIssuanceStore sto
 
         var record = await issuance.GetAsync(identifier, officer.AsAuthority, cancellationToken);
         var why = Lints.Reason(reason);
-        var target = kind == ApprovalKind.Revoke ? LicenceStatus.Revoked : LicenceStatus.Cancelled;
-        if (!LicenceStatusRules.CanChange(record.Status, target))
-        {
-            throw LicenceTrustException.Conflict("STATUS_CHANGE_NOT_ALLOWED", $"证照当前为{record.Status.NameZh()}，不能改为{target.NameZh()} (a {record.Status.WireName()} licence cannot become {target.WireName()}).");
-        }
+        IssuanceService.EnsureCanChange(record, kind == ApprovalKind.Revoke ? LicenceStatus.Revoked : LicenceStatus.Cancelled);
 
         if (!policy.Requires(officer.AuthorityCode, kind))
         {
@@ -195,11 +191,7 @@ public sealed class OfficerWorkflow(IssuanceService issuance, IIssuanceStore sto
     private static void Require(Officer officer, OfficerRoles role)
     {
         ArgumentNullException.ThrowIfNull(officer);
-        if (!officer.Has(role) || officer.DisabledAt is not null)
-        {
-            var name = role switch { OfficerRoles.Clerk => "经办", OfficerRoles.Approver => "审核", _ => "管理员" };
-            throw LicenceTrustException.Forbidden("OFFICER_ROLE_REQUIRED", $"此操作需要{name}角色 (this needs the {role.ToString().ToLowerInvariant()} role).");
-        }
+        officer.Require(role);
     }
 
     private static string RequestKey(string? key) =>

@@ -30,6 +30,16 @@ public sealed record Officer(string Username, string DisplayName, string Authori
     /// <summary>The admin reading across authorities (read-only; every write goes through <see cref="AsAuthority"/>).</summary>
     public Actor AsReader => Has(OfficerRoles.Admin) ? new Actor(ActorRole.Admin, "officer:" + Username) : AsAuthority;
 
+    /// <summary>Refuses (403 <c>OFFICER_ROLE_REQUIRED</c>) unless the officer is active and holds the role.</summary>
+    public void Require(OfficerRoles role)
+    {
+        if (!Has(role) || DisabledAt is not null)
+        {
+            var name = role switch { OfficerRoles.Clerk => "经办", OfficerRoles.Approver => "审核", _ => "管理员" };
+            throw LicenceTrustException.Forbidden("OFFICER_ROLE_REQUIRED", $"此操作需要{name}角色 (this needs the {role.ToString().ToLowerInvariant()} role).");
+        }
+    }
+
     /// <summary>Parses "clerk,approver" (or the Chinese names 经办, 审核, 管理员).</summary>
     public static OfficerRoles ParseRoles(string? text)
     {
@@ -50,9 +60,6 @@ public sealed record Officer(string Username, string DisplayName, string Authori
             : roles;
     }
 }
-
-/// <summary>What became of an officer's sign-in attempt (see <see cref="SignInOutcome"/> for the fields).</summary>
-public sealed record OfficerSignIn(Officer? Officer, SignInGate Refused, bool LockedNow);
 
 /// <summary>Where officers are kept.</summary>
 public interface IOfficerStore
@@ -108,15 +115,7 @@ public sealed class OfficerAccounts(IOfficerStore store, IIssuanceStore issuance
             throw LicenceTrustException.Validation("ROLE_UNKNOWN", "至少需要一个角色 (give at least one role).", "roles");
         }
 
-        string hash;
-        try
-        {
-            hash = PasswordHasher.Hash(password);
-        }
-        catch (ArgumentException)
-        {
-            throw LicenceTrustException.Validation("PASSWORD_TOO_SHORT", $"密码需{PasswordHasher.MinPasswordLength}-{PasswordHasher.MaxPasswordLength}个字符 (the password needs {PasswordHasher.MinPasswordLength}-{PasswordHasher.MaxPasswordLength} characters).", "password");
-        }
+        var hash = HashOf(password);
 
         var now = time.GetUtcNow();
         var officer = new Officer(username, displayName, authorityCode, roles, hash, now, null);
@@ -129,31 +128,15 @@ public sealed class OfficerAccounts(IOfficerStore store, IIssuanceStore issuance
         return officer;
     }
 
-    /// <summary>Checks a password under the throttle; the failure that locks an existing officer is audited.</summary>
-    public async Task<OfficerSignIn> SignInAsync(string? username, string? password, CancellationToken cancellationToken = default)
+    /// <summary>Checks a password under the throttle (<see cref="SignInThrottle.AttemptAsync"/>); the failure that locks an existing officer is audited.</summary>
+    public Task<SignInOutcome<Officer>> SignInAsync(string? username, string? password, CancellationToken cancellationToken = default)
     {
         var name = username is { Length: > 0 and <= 64 } ? username : string.Empty;
-        var gate = throttle.Check(ThrottlePrefix + name);
-        if (!gate.Allowed)
-        {
-            return new OfficerSignIn(null, gate, LockedNow: false);
-        }
-
-        var officer = name.Length == 0 ? null : await store.FindAsync(name, cancellationToken);
-        if (await PasswordHasher.MatchesAsync(password, officer?.PasswordHash, cancellationToken) && officer is { DisabledAt: null })
-        {
-            throttle.Succeeded(ThrottlePrefix + name);
-            return new OfficerSignIn(officer, default, LockedNow: false);
-        }
-
-        var locked = throttle.Failed(ThrottlePrefix + name);
-        if (locked && officer is not null)
-        {
-            await Audit(AuditEvents.OfficerLockedOut, "officer.locked_out", null, officer.Username,
-                $"failures={throttle.Options.LockoutAfter};minutes={throttle.Options.LockoutDuration.TotalMinutes}", cancellationToken);
-        }
-
-        return new OfficerSignIn(null, default, locked);
+        return throttle.AttemptAsync(ThrottlePrefix + name, password, () => name.Length == 0 ? Task.FromResult<Officer?>(null) : store.FindAsync(name, cancellationToken),
+            officer => officer.PasswordHash, officer => officer.DisabledAt is null,
+            officer => Audit(AuditEvents.OfficerLockedOut, "officer.locked_out", null, officer.Username,
+                $"failures={throttle.Options.LockoutAfter};minutes={throttle.Options.LockoutDuration.TotalMinutes}", cancellationToken),
+            cancellationToken);
     }
 
     /// <summary>The officer as stored now (a session re-reads it, so a disabled officer's session ends).</summary>
@@ -186,15 +169,7 @@ public sealed class OfficerAccounts(IOfficerStore store, IIssuanceStore issuance
     public async Task ResetPasswordAsync(string username, string password, Officer by, CancellationToken cancellationToken = default)
     {
         RequireAdmin(by);
-        string hash;
-        try
-        {
-            hash = PasswordHasher.Hash(password);
-        }
-        catch (ArgumentException)
-        {
-            throw LicenceTrustException.Validation("PASSWORD_TOO_SHORT", $"密码需{PasswordHasher.MinPasswordLength}-{PasswordHasher.MaxPasswordLength}个字符 (the password needs {PasswordHasher.MinPasswordLength}-{PasswordHasher.MaxPasswordLength} characters).", "password");
-        }
+        var hash = HashOf(password);
 
         var officer = await store.FindAsync(username, cancellationToken) ?? throw OfficerNotFound();
         await store.UpdateAsync(username, officer.DisabledAt, hash, cancellationToken);
@@ -202,11 +177,18 @@ public sealed class OfficerAccounts(IOfficerStore store, IIssuanceStore issuance
         await Audit(AuditEvents.OfficerPasswordReset, "officer.password_reset", by, username, string.Empty, cancellationToken);
     }
 
-    private static void RequireAdmin(Officer? by)
+    /// <summary>An admin officer, or nobody (the CLI: the node's operator).</summary>
+    private static void RequireAdmin(Officer? by) => by?.Require(OfficerRoles.Admin);
+
+    private static string HashOf(string password)
     {
-        if (by is not null && !by.Has(OfficerRoles.Admin))
+        try
         {
-            throw LicenceTrustException.Forbidden("OFFICER_ROLE_REQUIRED", "此操作需要管理员角色 (this needs the admin role).");
+            return PasswordHasher.Hash(password);
+        }
+        catch (ArgumentException)
+        {
+            throw LicenceTrustException.Validation("PASSWORD_TOO_SHORT", $"密码需{PasswordHasher.MinPasswordLength}-{PasswordHasher.MaxPasswordLength}个字符 (the password needs {PasswordHasher.MinPasswordLength}-{PasswordHasher.MaxPasswordLength} characters).", "password");
         }
     }
 

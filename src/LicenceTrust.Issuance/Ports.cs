@@ -26,6 +26,9 @@ public interface IIssuanceStore
     /// <summary>The audit entries about one subject (a licence identifier, an officer), in sequence order.</summary>
     Task<IReadOnlyList<AuditEntry>> AuditOfAsync(string subject, CancellationToken cancellationToken);
 
+    /// <summary>The audit entries of these sequence numbers (those that exist).</summary>
+    Task<IReadOnlyList<AuditEntry>> AuditEntriesAsync(IReadOnlyCollection<long> sequences, CancellationToken cancellationToken);
+
     Task<ApprovalRequest?> FindApprovalAsync(long id, CancellationToken cancellationToken);
 
     /// <summary>Requests, newest first.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using LicenceTrust.Core.Results;
 
 namespace LicenceTrust.Issuance;
 
@@ -27,6 +28,43 @@ public sealed record SignInThrottleOptions
 public readonly record struct SignInGate(TimeSpan RetryAfter, bool Locked)
 {
     public bool Allowed => RetryAfter <= TimeSpan.Zero;
+}
+
+/// <summary>What became of a sign-in attempt, for any kind of account (staff, officers).</summary>
+/// <param name="Account">The account, when the password was right and the account active.</param>
+/// <param name="Refused">Not zero when the attempt was refused unchecked (backoff or lockout), with how long to wait.</param>
+/// <param name="LockedNow">True when this attempt's wrong password locked the account.</param>
+public sealed record SignInOutcome<TAccount>(TAccount? Account, SignInGate Refused, bool LockedNow)
+    where TAccount : class
+{
+    /// <summary>
+    /// The refusal as the product's error, null when signed in: 401 <c>SIGN_IN_FAILED</c> for a wrong
+    /// password (the one that locks included), 429 <c>SIGN_IN_BACKOFF</c> or <c>SIGN_IN_LOCKED</c> with
+    /// the seconds to wait.
+    /// </summary>
+    public LicenceTrustError? Error
+    {
+        get
+        {
+            if (Account is not null)
+            {
+                return null;
+            }
+
+            if (Refused.Allowed)
+            {
+                return new LicenceTrustError(ErrorKind.Unauthenticated, "SIGN_IN_FAILED", "用户名或密码不正确 (wrong user name or password).");
+            }
+
+            var seconds = Math.Max(1, (int)Math.Ceiling(Refused.RetryAfter.TotalSeconds));
+            var minutes = (seconds + 59) / 60;
+            return Refused.Locked
+                ? new LicenceTrustError(ErrorKind.TooManyRequests, "SIGN_IN_LOCKED",
+                    $"密码错误次数过多，账户已暂时锁定，请{minutes}分钟后再试 (too many wrong passwords: the account is locked; retry in {minutes} min).", RetryAfterSeconds: seconds)
+                : new LicenceTrustError(ErrorKind.TooManyRequests, "SIGN_IN_BACKOFF",
+                    $"密码错误次数较多，请{seconds}秒后再试 (several wrong passwords: wait {seconds} s before the next attempt).", RetryAfterSeconds: seconds);
+        }
+    }
 }
 
 /// <summary>
@@ -98,6 +136,60 @@ public sealed class SignInThrottle(TimeProvider time, SignInThrottleOptions opti
 
     /// <summary>A right password ends the run.</summary>
     public void Succeeded(string account) => _runs.TryRemove(account, out _);
+
+    /// <summary>The meter of sign-in: failures by outcome (wrong_password, backoff, locked) and lockouts, for every kind of account.</summary>
+    public const string MeterName = "LicenceTrust.SignIn";
+
+    private static readonly System.Diagnostics.Metrics.Meter Meter = new(MeterName);
+    private static readonly System.Diagnostics.Metrics.Counter<long> Failures = Meter.CreateCounter<long>("licencetrust.signin.failures", description: "Refused sign-ins, by outcome: wrong_password, backoff, locked.");
+    private static readonly System.Diagnostics.Metrics.Counter<long> Lockouts = Meter.CreateCounter<long>("licencetrust.signin.lockouts", description: "Accounts locked after repeated wrong passwords.");
+
+    /// <summary>
+    /// One password sign-in under the throttle: an attempt in a backoff or lockout is refused before any
+    /// hashing; an unknown name costs the same work as a wrong password; a wrong password extends the
+    /// run, and <paramref name="lockedOut"/> runs when that failure locked an existing account (to audit it).
+    /// </summary>
+    /// <param name="key">The throttle's key: the user name, prefixed per kind of account.</param>
+    /// <param name="password">What was typed.</param>
+    /// <param name="find">Reads the account (not called for an empty name).</param>
+    /// <param name="hashOf">The account's stored password hash.</param>
+    /// <param name="active">Whether the account may sign in (not disabled).</param>
+    /// <param name="lockedOut">Runs once when this attempt locked the account.</param>
+    public async Task<SignInOutcome<TAccount>> AttemptAsync<TAccount>(string key, string? password, Func<Task<TAccount?>> find, Func<TAccount, string> hashOf,
+        Func<TAccount, bool> active, Func<TAccount, Task> lockedOut, CancellationToken cancellationToken)
+        where TAccount : class
+    {
+        ArgumentNullException.ThrowIfNull(find);
+        ArgumentNullException.ThrowIfNull(hashOf);
+        ArgumentNullException.ThrowIfNull(active);
+        ArgumentNullException.ThrowIfNull(lockedOut);
+        var gate = Check(key);
+        if (!gate.Allowed)
+        {
+            Failures.Add(1, new KeyValuePair<string, object?>("outcome", gate.Locked ? "locked" : "backoff"));
+            return new SignInOutcome<TAccount>(null, gate, LockedNow: false);
+        }
+
+        var account = await find();
+        if (await PasswordHasher.MatchesAsync(password, account is null ? null : hashOf(account), cancellationToken) && active(account!))
+        {
+            Succeeded(key);
+            return new SignInOutcome<TAccount>(account, default, LockedNow: false);
+        }
+
+        Failures.Add(1, new KeyValuePair<string, object?>("outcome", "wrong_password"));
+        var locked = Failed(key);
+        if (locked)
+        {
+            Lockouts.Add(1);
+            if (account is not null)
+            {
+                await lockedOut(account);
+            }
+        }
+
+        return new SignInOutcome<TAccount>(null, default, locked);
+    }
 
     private sealed record Run(int Failures, DateTimeOffset Last, DateTimeOffset? LockedUntil);
 }

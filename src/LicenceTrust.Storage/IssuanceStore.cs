@@ -130,6 +130,19 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
         return [.. rows.Select(r => r.ToEntry())];
     }
 
+    public async Task<IReadOnlyList<AuditEntry>> AuditEntriesAsync(IReadOnlyCollection<long> sequences, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        var found = new List<AuditEntry>(sequences.Count);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        foreach (var part in sequences.Chunk(ValuesPerList))
+        {
+            found.AddRange((await connection.QueryAsync<AuditRow>(new CommandDefinition(_sql.AuditEntries, new { sequences = part }, cancellationToken: cancellationToken))).Select(r => r.ToEntry()));
+        }
+
+        return found;
+    }
+
     public async Task<ApprovalRequest?> FindApprovalAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -184,7 +197,9 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
             [LicenceSort.HolderName] = database.Page($"SELECT {LicenceColumns} FROM licences {where} ORDER BY holder_name, identifier"),
         };
 
-        public string AuditOf { get; } = "SELECT sequence, event_id AS EventId, event, actor, subject, data, at, previous_hash AS PreviousHash, hash FROM audit_log WHERE subject = @subject ORDER BY sequence";
+        public string AuditOf { get; } = $"SELECT {AuditColumns} FROM audit_log WHERE subject = @subject ORDER BY sequence";
+
+        public string AuditEntries { get; } = $"SELECT {AuditColumns} FROM audit_log WHERE {database.InList("sequence", "sequences")}";
 
         public string CountByStatus { get; } = "SELECT status AS Status, COUNT(*) AS Count FROM licences WHERE (@AuthorityCode IS NULL OR authority_code = @AuthorityCode) GROUP BY status";
 
@@ -194,6 +209,8 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
 
         public string RecentStatusEvents { get; } = database.Page("SELECT e.identifier, e.from_status AS FromStatus, e.to_status AS ToStatus, e.reason, e.actor, e.at FROM status_events e "
             + "JOIN licences l ON l.identifier = e.identifier WHERE (@AuthorityCode IS NULL OR l.authority_code = @AuthorityCode) ORDER BY e.id DESC");
+
+        private const string AuditColumns = "sequence, event_id AS EventId, event, actor, subject, data, at, previous_hash AS PreviousHash, hash";
 
         private const string ApprovalColumns = "id, kind, authority_code AS AuthorityCode, subject, command_json AS CommandJson, reason, request_key AS RequestKey, requested_by AS RequestedBy, "
             + "requested_at AS RequestedAt, state, decided_by AS DecidedBy, decided_at AS DecidedAt, decision_reason AS DecisionReason, result";
@@ -219,7 +236,7 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
 
         public string StatusListEntries { get; } = "SELECT status_index, status FROM licences WHERE status_list = @list";
 
-        public string AuditLog { get; } = "SELECT sequence, event_id AS EventId, event, actor, subject, data, at, previous_hash AS PreviousHash, hash FROM audit_log ORDER BY sequence";
+        public string AuditLog { get; } = $"SELECT {AuditColumns} FROM audit_log ORDER BY sequence";
 
 
         public string LastStatusList { get; } = database.Page("SELECT id, size, used FROM status_lists ORDER BY id DESC");

@@ -1,6 +1,8 @@
 using System.Net;
 using LicenceTrust.Core.Licences;
+using LicenceTrust.Issuance;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LicenceTrust.Server.Tests;
 
@@ -61,6 +63,41 @@ public class AuditTamperTests
         Assert.False(verify.Body.GetProperty("ok").GetBoolean());
         Assert.Equal(firstBroken, verify.Body.GetProperty("firstBrokenSequence").GetInt64());
         Assert.Contains(problem, verify.Body.GetProperty("problem").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("edit", "edited")]
+    [InlineData("edit-before", "entry before it does not match")]
+    [InlineData("delete-before", "deleted")]
+    public async Task A_licences_own_audit_check_catches_tampering_of_its_entries_and_their_neighbours(string tampering, string problem)
+    {
+        await using var node = await StartAsync();
+        string? identifier = null;
+        for (var i = 0; i < 3; i++)
+        {
+            var issued = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 420 + i);
+            identifier = i == 1 ? issued.GetProperty("identifier").GetString() : identifier;
+        }
+
+        var issuance = node.App.Services.GetRequiredService<IssuanceService>();
+        var (entries, before) = await issuance.AuditOfAsync(identifier!, Actor.System);
+        var sequence = Assert.Single(entries).Sequence;
+        using (var connection = Open(node))
+        {
+            Execute(connection, "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;");
+            Execute(connection, tampering switch
+            {
+                "edit" => $"UPDATE audit_log SET data = data || ';forged' WHERE sequence = {sequence}",
+                "edit-before" => $"UPDATE audit_log SET data = data || ';forged' WHERE sequence = {sequence - 1}",
+                _ => $"DELETE FROM audit_log WHERE sequence = {sequence - 1}",
+            });
+        }
+
+        var (_, after) = await issuance.AuditOfAsync(identifier!, Actor.System);
+        Assert.True(before.Ok);
+        Assert.False(after.Ok);
+        Assert.Equal(sequence, after.FirstBrokenSequence);
+        Assert.Contains(problem, after.Problem, StringComparison.Ordinal);
     }
 
     /// <summary>A node for one test, because these tests damage their database.</summary>

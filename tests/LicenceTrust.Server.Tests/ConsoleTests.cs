@@ -130,6 +130,7 @@ public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture
 
         var (approver, _, _) = await fixture.SignInAsync("zhao.liu");
         await approver.GotoAsync(draftUrl);
+        Assert.DoesNotContain("}", await approver.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
         await approver.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-approval.png"), FullPage = true });
         await approver.GetByLabel("已核对，确认批准").CheckAsync();
         await approver.GetByTestId("approve").ClickAsync();
@@ -306,6 +307,23 @@ public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture
         Assert.Equal(0, dialogs);
         Assert.Empty(violations);
         Assert.All(requests, url => Assert.StartsWith(fixture.Chongqing.BaseAddress.ToString(), url, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_register_exports_its_filtered_list_as_CSV_with_a_formula_in_a_name_kept_as_text()
+    {
+        using var create = await fixture.Chongqing.Client(fixture.Chongqing.RegulatorKey).PostAsJsonAsync("/api/v1/licences", Body(955, "=HYPERLINK(\"http://x.example\")有限公司"));
+        Assert.True(create.IsSuccessStatusCode, await create.Content.ReadAsStringAsync());
+        var (page, _, _) = await fixture.SignInAsync("li.si");
+
+        await page.GotoAsync("/console/licences?q=HYPERLINK");
+        await Expect(page.GetByTestId("total")).ToContainTextAsync("共 1 条");
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "导出 CSV" }).ClickAsync());
+        var lines = (await File.ReadAllLinesAsync(await download.PathAsync())).Where(l => l.Length > 0).ToList();
+
+        Assert.Equal(2, lines.Count);
+        Assert.StartsWith("identifier,type,number,holderName", lines[0].TrimStart('\uFEFF'), StringComparison.Ordinal);
+        Assert.Contains("\"'=HYPERLINK(\"\"http://x.example\"\")有限公司\"", lines[1], StringComparison.Ordinal);
     }
 
     private static Dictionary<string, object?> Body(int sequence, string holderName)

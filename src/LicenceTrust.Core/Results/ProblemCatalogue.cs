@@ -114,4 +114,25 @@ public static class ProblemCatalogue
 
     /// <summary>The entry of a code; null for a code that is not in the catalogue (a test keeps the source from using one).</summary>
     public static ProblemType? Find(string code) => Entries.GetValueOrDefault(code);
+
+    /// <summary>The HTTP status of an error: its code's; the kind's only for a code missing here (a test keeps that from shipping).</summary>
+    public static int StatusOf(LicenceTrustError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return Find(error.Code)?.Status ?? StatusOf(error.Kind);
+    }
+
+    public static int StatusOf(ErrorKind kind) => kind switch
+    {
+        ErrorKind.Validation => 400,
+        ErrorKind.Unauthenticated => 401,
+        ErrorKind.Forbidden => 403,
+        ErrorKind.NotFound => 404,
+        ErrorKind.Conflict => 409,
+        ErrorKind.UnsupportedMediaType => 415,
+        ErrorKind.TooLarge => 413,
+        ErrorKind.StorageFull => 507,
+        ErrorKind.TooManyRequests => 429,
+        _ => 503,
+    };
 }

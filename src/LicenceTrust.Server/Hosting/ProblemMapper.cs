@@ -64,7 +64,7 @@ public sealed partial class ProblemMapper(IProblemDetailsService problems, IData
         }
         else
         {
-            context.Response.StatusCode = exception is BadHttpRequestException { StatusCode: 413 or 415 } bad ? bad.StatusCode : StatusOf(error);
+            context.Response.StatusCode = exception is BadHttpRequestException { StatusCode: 413 or 415 } bad ? bad.StatusCode : ProblemCatalogue.StatusOf(error);
         }
 
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = ToProblem(error, context.Response.StatusCode) });
@@ -109,23 +109,6 @@ public sealed partial class ProblemMapper(IProblemDetailsService problems, IData
 
     /// <summary>The problem type URI of a code, e.g. <c>https://licencetrust.example/problems/body-too-large</c>.</summary>
     public static string TypeOf(string code) => $"https://licencetrust.example/problems/{code.ToLowerInvariant().Replace('_', '-')}";
-
-    /// <summary>The status of an error: its code's, from <see cref="ProblemCatalogue"/>; the kind's only for a code missing there (a test keeps that from shipping).</summary>
-    public static int StatusOf(LicenceTrustError error) => ProblemCatalogue.Find(error.Code)?.Status ?? StatusOf(error.Kind);
-
-    public static int StatusOf(ErrorKind kind) => kind switch
-    {
-        ErrorKind.Validation => StatusCodes.Status400BadRequest,
-        ErrorKind.Unauthenticated => StatusCodes.Status401Unauthorized,
-        ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
-        ErrorKind.NotFound => StatusCodes.Status404NotFound,
-        ErrorKind.Conflict => StatusCodes.Status409Conflict,
-        ErrorKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
-        ErrorKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
-        ErrorKind.StorageFull => StatusCodes.Status507InsufficientStorage,
-        ErrorKind.TooManyRequests => StatusCodes.Status429TooManyRequests,
-        _ => StatusCodes.Status503ServiceUnavailable,
-    };
 
     public static ProblemDetails ToProblem(LicenceTrustError error, int status)
     {

@@ -44,33 +44,25 @@ public static class StaffSession
         }).WithProblems(429).WithName("SignOut").WithSummary("Staff sign-out");
     }
 
-    /// <summary>Logs the refusal (user name and address, never the password) and builds its problem: 401, or 429 with Retry-After.</summary>
-    private static LicenceTrustException Refused(SignInOutcome outcome, string? username, HttpContext http, ILogger logger)
+    /// <summary>Logs the refusal (user name and address, never the password); the problem is the outcome's own: 401, or 429 with Retry-After.</summary>
+    private static LicenceTrustException Refused(SignInOutcome<StaffAccount> outcome, string? username, HttpContext http, ILogger logger)
     {
         var who = LicenceTrust.Core.Text.TextPolicy.Quote(username, 64);
         var from = http.Connection.RemoteIpAddress?.ToString();
-        if (outcome.Refused.Allowed)
+        if (outcome.LockedNow)
         {
-            if (outcome.LockedNow)
-            {
-                logger.LogWarning("Staff sign-in locked for {Username} from {Address} after repeated wrong passwords", who, from);
-            }
-            else
-            {
-                logger.LogInformation("Staff sign-in failed for {Username} from {Address}: wrong user name or password", who, from);
-            }
-
-            return new LicenceTrustException(new(ErrorKind.Unauthenticated, "SIGN_IN_FAILED", "用户名或密码不正确 (wrong user name or password)."));
+            logger.LogWarning("Staff sign-in locked for {Username} from {Address} after repeated wrong passwords", who, from);
+        }
+        else if (outcome.Refused.Allowed)
+        {
+            logger.LogInformation("Staff sign-in failed for {Username} from {Address}: wrong user name or password", who, from);
+        }
+        else
+        {
+            logger.LogInformation("Staff sign-in refused for {Username} from {Address}: {State} for {Seconds} s", who, from,
+                outcome.Refused.Locked ? "locked" : "backoff", outcome.Error!.RetryAfterSeconds);
         }
 
-        var seconds = Math.Max(1, (int)Math.Ceiling(outcome.Refused.RetryAfter.TotalSeconds));
-        logger.LogInformation("Staff sign-in refused for {Username} from {Address}: {State} for {Seconds} s", who, from, outcome.Refused.Locked ? "locked" : "backoff", seconds);
-        return outcome.Refused.Locked
-            ? new LicenceTrustException(new(ErrorKind.TooManyRequests, "SIGN_IN_LOCKED",
-                $"密码错误次数过多，账户已暂时锁定，请{Minutes(seconds)}分钟后再试 (too many wrong passwords: the account is locked; retry in {Minutes(seconds)} min).", RetryAfterSeconds: seconds))
-            : new LicenceTrustException(new(ErrorKind.TooManyRequests, "SIGN_IN_BACKOFF",
-                $"密码错误次数较多，请{seconds}秒后再试 (several wrong passwords: wait {seconds} s before the next attempt).", RetryAfterSeconds: seconds));
+        return new LicenceTrustException(outcome.Error!);
     }
-
-    private static int Minutes(int seconds) => (seconds + 59) / 60;
 }
