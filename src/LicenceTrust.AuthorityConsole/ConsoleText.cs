@@ -53,7 +53,18 @@ public sealed class ConsoleText(bool english)
     {
         ApprovalKind.Issue => T("签发", "issue"),
         ApprovalKind.Revoke => T("吊销", "revoke"),
+        ApprovalKind.Supersede => T("变更换发", "new version"),
+        ApprovalKind.Batch => T("批量签发", "batch issue"),
         _ => T("注销", "cancel"),
+    };
+
+    public string Batch(BatchState state) => state switch
+    {
+        BatchState.AwaitingApproval => T("待审核", "waiting for approval"),
+        BatchState.Queued => T("排队中", "queued"),
+        BatchState.Running => T("签发中", "issuing"),
+        BatchState.Done => T("已完成", "done"),
+        _ => T("已退回", "rejected"),
     };
 
     public string State(ApprovalState state) => state switch

@@ -22,6 +22,29 @@ public sealed record IssueForm(IReadOnlyDictionary<string, string> Values)
             .ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal));
     }
 
+    /// <summary>The form filled with a licence's fields: a new version starts from the licence it replaces.</summary>
+    public static IssueForm Of(Licence licence)
+    {
+        ArgumentNullException.ThrowIfNull(licence);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["typeCode"] = licence.TypeCode.Value,
+            ["number"] = licence.Number,
+            ["holderName"] = licence.Holder.Name,
+            ["holderCodeType"] = licence.Holder.CodeType.ToCode(),
+            ["holderCode"] = licence.Holder.Code,
+            ["areaCode"] = licence.AreaCode,
+            ["validFrom"] = Date(licence.ValidFrom),
+            ["validTo"] = licence.ValidTo is { } to ? Date(to) : string.Empty,
+        };
+        foreach (var (key, value) in licence.Attributes)
+        {
+            values[AttributePrefix + key] = value;
+        }
+
+        return new IssueForm(values);
+    }
+
     public string this[string name] => Values.TryGetValue(name, out var value) ? value : string.Empty;
 
     /// <summary>The command, or a validation error naming the form's field.</summary>
@@ -63,6 +86,8 @@ public sealed record IssueForm(IReadOnlyDictionary<string, string> Values)
         _ when field.StartsWith("attributes.", StringComparison.Ordinal) => AttributePrefix + field["attributes.".Length..],
         _ => field,
     };
+
+    private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private DateOnly? OptionalDate(string name)
     {

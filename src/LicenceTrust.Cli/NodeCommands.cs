@@ -215,8 +215,9 @@ internal static class NodeCommands
 
     private static async Task<int> RunBatchAsync(IssuanceService service, Actor actor, string path, int chunkSize, CancellationToken cancellationToken)
     {
-        var (rows, unreadable) = BatchInput.Read(path);
-        var errors = unreadable.Select(u => (u.Line, Code: "ROW_UNREADABLE", u.Field, u.Detail)).ToList();
+        var file = BatchFile.Read(path);
+        var rows = file.Rows;
+        var errors = file.Unreadable.Select(u => (u.Line, Code: "ROW_UNREADABLE", u.Field, u.Detail)).ToList();
         int issued = 0, replayed = 0, done = 0;
         var watch = Stopwatch.StartNew();
         foreach (var chunk in rows.Chunk(chunkSize))

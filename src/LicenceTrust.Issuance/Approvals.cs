@@ -9,6 +9,12 @@ public enum ApprovalKind
     Revoke = 2,
 
     Cancel = 3,
+
+    /// <summary>A new version of a licence (变更换发): approving it signs the draft and marks the old licence superseded.</summary>
+    Supersede = 4,
+
+    /// <summary>A linted batch file (<see cref="BatchJob"/>): approving it releases the job to the node's batch runner.</summary>
+    Batch = 5,
 }
 
 /// <summary>Where a request stands. Only <see cref="Pending"/> may change, and only once.</summary>
@@ -20,15 +26,15 @@ public enum ApprovalState
 }
 
 /// <summary>
-/// A maker's request waiting for a checker (填报 → 审核 → 签发): a draft licence, or a revocation or
-/// cancellation of a licence.
+/// A maker's request waiting for a checker (填报 → 审核 → 签发): a draft licence, a draft new version of
+/// a licence, or a revocation or cancellation of a licence.
 /// </summary>
 /// <param name="Id">Assigned by the store.</param>
 /// <param name="Kind">Issue, revoke or cancel.</param>
 /// <param name="AuthorityCode">The authority whose approvers decide it.</param>
-/// <param name="Subject">The licence identifier of a revocation or cancellation; null for a draft.</param>
-/// <param name="Command">The draft of an issue request; null otherwise.</param>
-/// <param name="Reason">The maker's reason (revocation, cancellation).</param>
+/// <param name="Subject">The licence identifier of a revocation, cancellation or supersession; <c>batch:&lt;id&gt;</c> for a batch; null for a new licence's draft.</param>
+/// <param name="Command">The draft of an issue or supersede request; null otherwise.</param>
+/// <param name="Reason">The maker's reason (revocation, cancellation, supersession).</param>
 /// <param name="RequestKey">Unique per authority: a resubmitted form finds its first request instead of making a second.</param>
 /// <param name="RequestedBy">The maker's user name.</param>
 /// <param name="RequestedAt">When it was made.</param>
@@ -71,5 +77,5 @@ public sealed class ApprovalPolicy(IReadOnlyDictionary<string, (bool Issue, bool
 
     public bool Requires(string authorityCode, ApprovalKind kind) =>
         authorities is null || !authorities.TryGetValue(authorityCode, out var policy)
-            || (kind == ApprovalKind.Issue ? policy.Issue : policy.Revocation);
+            || (kind is ApprovalKind.Issue or ApprovalKind.Supersede or ApprovalKind.Batch ? policy.Issue : policy.Revocation);
 }

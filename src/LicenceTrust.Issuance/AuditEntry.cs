@@ -5,7 +5,7 @@ namespace LicenceTrust.Issuance;
 
 /// <summary>
 /// Stable audit event ids, grouped by range: 1xxx issuance, 2xxx status, 3xxx API keys and accounts,
-/// 4xxx trust (withdrawals, peers' notices), 5xxx approvals (maker–checker). Never renumber or reuse.
+/// 4xxx trust (withdrawals, peers' notices), 5xxx approvals (maker–checker) and batch jobs. Never renumber or reuse.
 /// </summary>
 public static class AuditEvents
 {
@@ -26,6 +26,8 @@ public static class AuditEvents
     public const int ApprovalRequested = 5001;
     public const int ApprovalApproved = 5002;
     public const int ApprovalRejected = 5003;
+    public const int BatchSubmitted = 5004;
+    public const int BatchFinished = 5005;
 }
 
 /// <summary>An audit entry before it is chained: what happened, to what, by whom. No personal data.</summary>

@@ -117,7 +117,11 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
     /// audit entries. Either the whole chunk commits or none of it does. Rows whose idempotency key
     /// was seen before return the earlier record.
     /// </summary>
-    public async Task<IReadOnlyList<BatchRowResult>> IssueBatchAsync(IReadOnlyList<BatchRow> rows, Actor actor, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<BatchRowResult>> IssueBatchAsync(IReadOnlyList<BatchRow> rows, Actor actor, CancellationToken cancellationToken = default) =>
+        IssueBatchAsync(rows, actor, alsoInTransaction: null, cancellationToken);
+
+    /// <summary>Issues a chunk; <paramref name="alsoInTransaction"/> gets every row's result and commits or rolls back with the chunk (a batch job's progress).</summary>
+    internal async Task<IReadOnlyList<BatchRowResult>> IssueBatchAsync(IReadOnlyList<BatchRow> rows, Actor actor, Func<IIssuanceUnit, IReadOnlyList<BatchRowResult>, Task>? alsoInTransaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
         using var span = Tracing.StartActivity("licencetrust.issue_batch")?.SetTag("licencetrust.rows", rows.Count);
@@ -161,7 +165,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
 
             if (fresh.Count == 0)
             {
-                return 0;
+                return await AlsoAsync();
             }
 
             // One round trip each for serials and slots; one list per chunk (a chunk is small against a half-empty list).
@@ -194,7 +198,17 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
                 results[fresh[i].Position] = new BatchRowResult(rows[fresh[i].Position].Line, sealedRecords[i], null, Replayed: false);
             }
 
-            return 0;
+            return await AlsoAsync();
+
+            async Task<int> AlsoAsync()
+            {
+                if (alsoInTransaction is not null)
+                {
+                    await alsoInTransaction(unit, [.. results.Select(r => r!)]);
+                }
+
+                return 0;
+            }
         }, cancellationToken);
 
         foreach (var group in results.Where(r => r is { Replayed: false, Record: not null }).GroupBy(r => r!.Record!.Licence.TypeCode.Value))
@@ -211,10 +225,16 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
     /// runs only then, inside the transaction): a caller learns nothing about another authority's
     /// licence from validation, and a missing replacement (null) is FIELD_REQUIRED only for the owner.
     /// </remarks>
-    public async Task<LicenceRecord> SupersedeAsync(string identifier, Func<IssueCommand?> replacement, string? reason, Actor actor, CancellationToken cancellationToken = default)
+    public Task<LicenceRecord> SupersedeAsync(string identifier, Func<IssueCommand?> replacement, string? reason, Actor actor, CancellationToken cancellationToken = default)
+    {
+        return SupersedeAsync(identifier, replacement, reason, actor, alsoInTransaction: null, cancellationToken);
+    }
+
+    /// <summary>Supersedes; <paramref name="alsoInTransaction"/> runs after the new version is stored and commits or rolls back with it.</summary>
+    internal async Task<LicenceRecord> SupersedeAsync(string identifier, Func<IssueCommand?> replacement, string? reason, Actor actor, Func<IIssuanceUnit, LicenceRecord, Task>? alsoInTransaction, CancellationToken cancellationToken)
     {
         using var span = Tracing.StartActivity("licencetrust.supersede");
-        var (record, old) = await SupersedeCoreAsync(identifier, replacement, reason, actor, cancellationToken);
+        var (record, old) = await SupersedeCoreAsync(identifier, replacement, reason, actor, alsoInTransaction, cancellationToken);
         Committed(new StatusChange(old.Identifier, old.StatusList, old.StatusIndex, LicenceStatus.Superseded));
         Issued.Add(1, new KeyValuePair<string, object?>("type", record.Licence.TypeCode.Value));
         return record;
@@ -234,7 +254,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         statusChanges?.Committed(change);
     }
 
-    private async Task<(LicenceRecord Record, LicenceRecord Old)> SupersedeCoreAsync(string identifier, Func<IssueCommand?> replacement, string? reason, Actor actor, CancellationToken cancellationToken)
+    private async Task<(LicenceRecord Record, LicenceRecord Old)> SupersedeCoreAsync(string identifier, Func<IssueCommand?> replacement, string? reason, Actor actor, Func<IIssuanceUnit, LicenceRecord, Task>? alsoInTransaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(replacement);
         var authorityCode = RequireAuthority(actor);
@@ -261,6 +281,11 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
             await unit.TouchStatusListAsync(record.StatusList, now, added: 1);
             await ApplyStatusAsync(unit, old, LicenceStatus.Superseded, why, actor, now, supersededBy: record.Identifier);
             await AuditAsync(unit, AuditEvents.LicenceSuperseded, "licence.superseded", actor, record.Identifier, $"supersedes={old.Identifier}", now);
+            if (alsoInTransaction is not null)
+            {
+                await alsoInTransaction(unit, record);
+            }
+
             return (record, old);
         }, cancellationToken);
     }

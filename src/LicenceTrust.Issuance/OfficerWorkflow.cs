@@ -64,15 +64,38 @@ public sealed class OfficerWorkflow(IssuanceService issuance, IIssuanceStore sto
             return new RequestOutcome(null, await issuance.ChangeStatusAsync(identifier, Action(kind), why, officer.AsAuthority, cancellationToken));
         }
 
-        var key = RequestKey(requestKey);
-        var waiting = await store.ListApprovalsAsync(new ApprovalQuery(officer.AuthorityCode, ApprovalState.Pending, identifier), cancellationToken);
-        if (waiting.FirstOrDefault(w => w.RequestKey != key) is { } other)
-        {
-            throw LicenceTrustException.Conflict("REQUEST_ALREADY_PENDING", $"该证照已有待审核的申请（第{other.Id}号） (a request for this licence is already waiting: #{other.Id}).");
-        }
-
+        var key = await NoOtherPendingAsync(identifier, requestKey, officer, cancellationToken);
         var request = new ApprovalRequest(0, kind, officer.AuthorityCode, record.Identifier, null, why, key, officer.Username, time.GetUtcNow());
         return new RequestOutcome(await StoreRequestAsync(request, officer, cancellationToken), null);
+    }
+
+    /// <summary>
+    /// A clerk's new version of an own licence (变更换发), the type unchanged: linted in full now, then a
+    /// draft the approvers check like a new licence (the authority's IssueApproval policy), or signed at
+    /// once when it needs no approval. Ownership is checked before anything of the draft is.
+    /// </summary>
+    public async Task<SubmitOutcome> SubmitSupersedeAsync(string identifier, IssueCommand command, string? reason, Officer officer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        Require(officer, OfficerRoles.Clerk);
+        var old = await issuance.GetAsync(identifier, officer.AsAuthority, cancellationToken);
+        if (old.Licence.TypeCode.Value != command.TypeCode)
+        {
+            throw LicenceTrustException.Validation("TYPE_CHANGE_NOT_ALLOWED", "变更换发不能改变证照类型 (a replacement keeps the licence type).", "typeCode");
+        }
+
+        Preview(command, officer);
+        var why = Lints.Reason(reason);
+
+        IssuanceService.EnsureCanChange(old, LicenceStatus.Superseded);
+        if (!policy.Requires(officer.AuthorityCode, ApprovalKind.Supersede))
+        {
+            return new SubmitOutcome(null, await issuance.SupersedeAsync(identifier, () => command with { IdempotencyKey = null }, why, officer.AsAuthority, cancellationToken));
+        }
+
+        var key = await NoOtherPendingAsync(old.Identifier, command.IdempotencyKey, officer, cancellationToken);
+        var draft = new ApprovalRequest(0, ApprovalKind.Supersede, officer.AuthorityCode, old.Identifier, Lints.CleanText(command) with { IdempotencyKey = null }, why, key, officer.Username, time.GetUtcNow());
+        return new SubmitOutcome(await StoreRequestAsync(draft, officer, cancellationToken), null);
     }
 
     /// <summary>A clerk suspends an own licence at once (a suspension can be lifted, so it needs no second officer).</summary>
@@ -90,10 +113,11 @@ public sealed class OfficerWorkflow(IssuanceService issuance, IIssuanceStore sto
     }
 
     /// <summary>
-    /// An approver approves: a draft is signed and stored, a revocation or cancellation applied, and the
-    /// decision and its audit entry commit in the same transaction. Returns the licence.
+    /// An approver approves: a draft is signed and stored, a revocation or cancellation applied, a batch
+    /// released to the runner, and the decision and its audit entry commit in the same transaction.
+    /// Returns the licence (null for a batch, which the runner issues next).
     /// </summary>
-    public async Task<LicenceRecord> ApproveAsync(long id, Officer officer, CancellationToken cancellationToken = default)
+    public async Task<LicenceRecord?> ApproveAsync(long id, Officer officer, CancellationToken cancellationToken = default)
     {
         var request = await DecidableAsync(id, officer, cancellationToken);
         var now = time.GetUtcNow();
@@ -116,6 +140,26 @@ public sealed class OfficerWorkflow(IssuanceService issuance, IIssuanceStore sto
             return outcome.Record;
         }
 
+        if (request.Kind == ApprovalKind.Batch)
+        {
+            await store.InTransactionAsync(async unit =>
+            {
+                await Decide(unit, request.Subject!);
+                if (!await unit.DecideBatchAsync(BatchOf(request), BatchState.Queued, officer.Username, now))
+                {
+                    throw AlreadyDecided(id);
+                }
+
+                return 0;
+            }, cancellationToken);
+            return null;
+        }
+
+        if (request.Kind == ApprovalKind.Supersede)
+        {
+            return await issuance.SupersedeAsync(request.Subject!, () => request.Command, request.Reason, officer.AsAuthority, (unit, successor) => Decide(unit, successor.Identifier), cancellationToken);
+        }
+
         return await issuance.ChangeStatusAsync(request.Subject!, Action(request.Kind), request.Reason, officer.AsAuthority, unit => Decide(unit, request.Subject!), cancellationToken);
     }
 
@@ -128,6 +172,11 @@ public sealed class OfficerWorkflow(IssuanceService issuance, IIssuanceStore sto
         await store.InTransactionAsync(async unit =>
         {
             if (!await unit.DecideApprovalAsync(id, ApprovalState.Rejected, officer.Username, now, why, null))
+            {
+                throw AlreadyDecided(id);
+            }
+
+            if (request.Kind == ApprovalKind.Batch && !await unit.DecideBatchAsync(BatchOf(request), BatchState.Rejected, officer.Username, now))
             {
                 throw AlreadyDecided(id);
             }
@@ -188,6 +237,19 @@ public sealed class OfficerWorkflow(IssuanceService issuance, IIssuanceStore sto
         return existed ? await store.FindApprovalAsync(id, cancellationToken) ?? request with { Id = id } : request with { Id = id };
     }
 
+    /// <summary>One waiting request per licence: the request key of this form, unless another request already waits.</summary>
+    private async Task<string> NoOtherPendingAsync(string identifier, string? requestKey, Officer officer, CancellationToken cancellationToken)
+    {
+        var key = RequestKey(requestKey);
+        var waiting = await store.ListApprovalsAsync(new ApprovalQuery(officer.AuthorityCode, ApprovalState.Pending, identifier), cancellationToken);
+        if (waiting.FirstOrDefault(w => w.RequestKey != key) is { } other)
+        {
+            throw LicenceTrustException.Conflict("REQUEST_ALREADY_PENDING", $"该证照已有待审核的申请（第{other.Id}号） (a request for this licence is already waiting: #{other.Id}).");
+        }
+
+        return key;
+    }
+
     private static void Require(Officer officer, OfficerRoles role)
     {
         ArgumentNullException.ThrowIfNull(officer);
@@ -196,6 +258,8 @@ public sealed class OfficerWorkflow(IssuanceService issuance, IIssuanceStore sto
 
     private static string RequestKey(string? key) =>
         key is { Length: > 0 and <= 64 } && key.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') ? key : Guid.NewGuid().ToString("N");
+
+    private static long BatchOf(ApprovalRequest request) => long.Parse(request.Subject!.AsSpan("batch:".Length), System.Globalization.CultureInfo.InvariantCulture);
 
     private static StatusAction Action(ApprovalKind kind) => kind == ApprovalKind.Revoke ? StatusAction.Revoke : StatusAction.Cancel;
 

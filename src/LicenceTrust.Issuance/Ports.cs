@@ -39,6 +39,26 @@ public interface IIssuanceStore
 
     /// <summary>The latest status changes, newest first.</summary>
     Task<IReadOnlyList<StatusEvent>> RecentStatusEventsAsync(string? authorityCode, int limit, CancellationToken cancellationToken);
+
+    Task<BatchJob?> FindBatchAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>Jobs, newest first.</summary>
+    Task<IReadOnlyList<BatchJob>> ListBatchesAsync(string? authorityCode, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The uploaded file, as stored.</summary>
+    Task<byte[]> BatchContentAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>A job's row errors, by line.</summary>
+    Task<IReadOnlyList<BatchRowError>> BatchErrorsAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In one write transaction: the oldest job that is queued, or running with its lease renewed before
+    /// <paramref name="lapsedBefore"/>, becomes running under <paramref name="runner"/>'s lease; null when there is none.
+    /// </summary>
+    Task<BatchJob?> ClaimBatchAsync(string runner, DateTimeOffset at, DateTimeOffset lapsedBefore, CancellationToken cancellationToken);
+
+    /// <summary>Gives up a runner's lease (a clean stop), so the job can be claimed at once.</summary>
+    Task ReleaseBatchAsync(long id, string runner, CancellationToken cancellationToken);
 }
 
 /// <summary>Counts for the console's dashboard.</summary>
@@ -89,6 +109,20 @@ public interface IIssuanceUnit
 
     /// <summary>Decides a request only if it is still pending; false when it is not (decided meanwhile).</summary>
     Task<bool> DecideApprovalAsync(long id, ApprovalState state, string decidedBy, DateTimeOffset at, string? reason, string? result);
+
+    /// <summary>Stores a linted batch job with its file and row errors; returns its id.</summary>
+    Task<long> InsertBatchAsync(BatchJob job, byte[] content, IReadOnlyList<BatchRowError> errors);
+
+    Task LinkBatchApprovalAsync(long id, long approvalId);
+
+    /// <summary>Releases (<see cref="BatchState.Queued"/>, issued for <paramref name="by"/>) or rejects a job still awaiting approval; false when it is not.</summary>
+    Task<bool> DecideBatchAsync(long id, BatchState state, string by, DateTimeOffset at);
+
+    /// <summary>Adds a committed chunk's counts (and the row errors, when some changed) and renews the lease, only while <paramref name="runner"/> holds it.</summary>
+    Task<bool> AdvanceBatchAsync(long id, string runner, BatchProgress progress, IReadOnlyList<BatchRowError>? errors, DateTimeOffset at);
+
+    /// <summary>Marks the job done, only while <paramref name="runner"/> holds it; returns it as finished, or null.</summary>
+    Task<BatchJob?> FinishBatchAsync(long id, string runner, DateTimeOffset at);
 }
 
 /// <summary>An issuer certificate with the signer of its key.</summary>

@@ -176,6 +176,56 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
         return [.. rows.Select(r => r.ToEvent())];
     }
 
+    public async Task<BatchJob?> FindBatchAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QuerySingleOrDefaultAsync<BatchJobRow>(new CommandDefinition(_sql.FindBatch, new { id }, cancellationToken: cancellationToken)))?.ToJob();
+    }
+
+    public async Task<IReadOnlyList<BatchJob>> ListBatchesAsync(string? authorityCode, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<BatchJobRow>(new CommandDefinition(_sql.ListBatches, new { AuthorityCode = authorityCode, Limit = limit, Offset = 0 }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToJob())];
+    }
+
+    public async Task<byte[]> BatchContentAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<byte[]>(new CommandDefinition(_sql.BatchContent, new { id }, cancellationToken: cancellationToken)) ?? [];
+    }
+
+    public async Task<IReadOnlyList<BatchRowError>> BatchErrorsAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var json = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(_sql.BatchErrors, new { id }, cancellationToken: cancellationToken));
+        return json is null ? [] : JsonSerializer.Deserialize<List<BatchRowError>>(json, CommandJsonOptions) ?? [];
+    }
+
+    public async Task<BatchJob?> ClaimBatchAsync(string runner, DateTimeOffset at, DateTimeOffset lapsedBefore, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
+        var parameters = new { runner, at = at.ToUnixTimeMilliseconds(), lapsed = lapsedBefore.ToUnixTimeMilliseconds(), Limit = 1, Offset = 0 };
+        var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(_sql.ClaimableBatch, parameters, transaction, cancellationToken: cancellationToken));
+        BatchJob? job = null;
+        if (id is { } claimed && await connection.ExecuteAsync(new CommandDefinition(_sql.ClaimBatch, new { id = claimed, parameters.runner, parameters.at, parameters.lapsed }, transaction, cancellationToken: cancellationToken)) == 1)
+        {
+            job = (await connection.QuerySingleAsync<BatchJobRow>(new CommandDefinition(_sql.FindBatch, new { id = claimed }, transaction, cancellationToken: cancellationToken))).ToJob();
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return job;
+    }
+
+    public async Task ReleaseBatchAsync(long id, string runner, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(_sql.ReleaseBatch, new { id, runner }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     /// <summary>Every statement of this repository, in the database's dialect (the SQL Server test parses them all).</summary>
     public sealed class Statements(IDatabase database)
     {
@@ -227,6 +277,38 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
             "@Kind, @AuthorityCode, @Subject, @CommandJson, @Reason, @RequestKey, @RequestedBy, @RequestedAt, @State");
 
         public string DecideApproval { get; } = "UPDATE approval_requests SET state = @state, decided_by = @decidedBy, decided_at = @at, decision_reason = @reason, result = @result WHERE id = @id AND state = 1";
+
+        private const string BatchColumns = "id, authority_code AS AuthorityCode, file_name AS FileName, file_sha256 AS FileSha256, total_rows AS TotalRows, bad_rows AS BadRows, state, "
+            + "done_rows AS DoneRows, issued, replayed, failed, submitted_by AS SubmittedBy, submitted_at AS SubmittedAt, issued_by AS IssuedBy, approval_id AS ApprovalId, finished_at AS FinishedAt";
+
+        private const string Claimable = "(state = 2 OR (state = 3 AND (heartbeat_at IS NULL OR heartbeat_at < @lapsed)))";
+
+        public string FindBatch => $"SELECT {BatchColumns} FROM batch_jobs WHERE id = @id";
+
+        public string ListBatches => database.Page($"SELECT {BatchColumns} FROM batch_jobs WHERE (@AuthorityCode IS NULL OR authority_code = @AuthorityCode) ORDER BY id DESC");
+
+        public string BatchContent { get; } = "SELECT content FROM batch_jobs WHERE id = @id";
+
+        public string BatchErrors { get; } = "SELECT errors_json FROM batch_jobs WHERE id = @id";
+
+        public string InsertBatch { get; } = database.InsertReturningId("batch_jobs",
+            "authority_code, file_name, file_sha256, content, total_rows, bad_rows, errors_json, state, done_rows, issued, replayed, failed, submitted_by, submitted_at, issued_by, finished_at",
+            "@AuthorityCode, @FileName, @FileSha256, @Content, @TotalRows, @BadRows, @ErrorsJson, @State, 0, 0, 0, 0, @SubmittedBy, @SubmittedAt, @IssuedBy, @FinishedAt");
+
+        public string LinkBatchApproval { get; } = "UPDATE batch_jobs SET approval_id = @approvalId WHERE id = @id";
+
+        public string DecideBatch { get; } = "UPDATE batch_jobs SET state = @state, issued_by = @issuedBy, finished_at = @finishedAt WHERE id = @id AND state = 1";
+
+        public string ClaimableBatch => database.Page($"SELECT id FROM batch_jobs WHERE {Claimable} ORDER BY id");
+
+        public string ClaimBatch { get; } = $"UPDATE batch_jobs SET state = 3, runner = @runner, heartbeat_at = @at WHERE id = @id AND {Claimable}";
+
+        public string ReleaseBatch { get; } = "UPDATE batch_jobs SET heartbeat_at = NULL WHERE id = @id AND runner = @runner AND state = 3";
+
+        public string AdvanceBatch { get; } = "UPDATE batch_jobs SET done_rows = done_rows + @Done, issued = issued + @Issued, replayed = replayed + @Replayed, failed = failed + @Failed, "
+            + "errors_json = COALESCE(@errors, errors_json), heartbeat_at = @at WHERE id = @id AND runner = @runner AND state = 3";
+
+        public string FinishBatch { get; } = "UPDATE batch_jobs SET state = 4, finished_at = @at WHERE id = @id AND runner = @runner AND state = 3";
 
         public string History { get; } = "SELECT identifier, from_status AS FromStatus, to_status AS ToStatus, reason, actor, at FROM status_events WHERE identifier = @identifier ORDER BY id";
 
@@ -411,6 +493,34 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
 
         public async Task<bool> DecideApprovalAsync(long id, ApprovalState state, string decidedBy, DateTimeOffset at, string? reason, string? result) =>
             await connection.ExecuteAsync(sql.DecideApproval, new { id, state = (int)state, decidedBy, at = at.ToUnixTimeMilliseconds(), reason, result }, transaction) == 1;
+
+        public Task<long> InsertBatchAsync(BatchJob job, byte[] content, IReadOnlyList<BatchRowError> errors) => connection.ExecuteScalarAsync<long>(sql.InsertBatch, new
+        {
+            job.AuthorityCode, job.FileName, job.FileSha256, Content = content, job.TotalRows, job.BadRows, ErrorsJson = JsonSerializer.Serialize(errors, CommandJsonOptions),
+            State = (int)job.State, job.SubmittedBy, SubmittedAt = job.SubmittedAt.ToUnixTimeMilliseconds(), job.IssuedBy, FinishedAt = job.FinishedAt?.ToUnixTimeMilliseconds(),
+        }, transaction);
+
+        public Task LinkBatchApprovalAsync(long id, long approvalId) => connection.ExecuteAsync(sql.LinkBatchApproval, new { id, approvalId }, transaction);
+
+        public async Task<bool> DecideBatchAsync(long id, BatchState state, string by, DateTimeOffset at) =>
+            await connection.ExecuteAsync(sql.DecideBatch, new
+            {
+                id, state = (int)state,
+                issuedBy = state == BatchState.Queued ? by : null,
+                finishedAt = state == BatchState.Rejected ? at.ToUnixTimeMilliseconds() : (long?)null,
+            }, transaction) == 1;
+
+        public async Task<bool> AdvanceBatchAsync(long id, string runner, BatchProgress progress, IReadOnlyList<BatchRowError>? errors, DateTimeOffset at) =>
+            await connection.ExecuteAsync(sql.AdvanceBatch, new
+            {
+                id, runner, progress.Done, progress.Issued, progress.Replayed, progress.Failed,
+                errors = errors is null ? null : JsonSerializer.Serialize(errors, CommandJsonOptions), at = at.ToUnixTimeMilliseconds(),
+            }, transaction) == 1;
+
+        public async Task<BatchJob?> FinishBatchAsync(long id, string runner, DateTimeOffset at) =>
+            await connection.ExecuteAsync(sql.FinishBatch, new { id, runner, at = at.ToUnixTimeMilliseconds() }, transaction) == 1
+                ? (await connection.QuerySingleAsync<BatchJobRow>(sql.FindBatch, new { id }, transaction)).ToJob()
+                : null;
     }
 
     private sealed class LicenceRow
@@ -465,6 +575,29 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
         public ApprovalRequest ToRequest() => new(Id, (ApprovalKind)Kind, AuthorityCode, Subject,
             CommandJson is null ? null : JsonSerializer.Deserialize<IssueCommand>(CommandJson, CommandJsonOptions), Reason, RequestKey, RequestedBy,
             DateTimeOffset.FromUnixTimeMilliseconds(RequestedAt), (ApprovalState)State, DecidedBy, DecidedAt is { } d ? DateTimeOffset.FromUnixTimeMilliseconds(d) : null, DecisionReason, Result);
+    }
+
+    private sealed class BatchJobRow
+    {
+        public long Id { get; init; }
+        public string AuthorityCode { get; init; } = string.Empty;
+        public string FileName { get; init; } = string.Empty;
+        public string FileSha256 { get; init; } = string.Empty;
+        public long TotalRows { get; init; }
+        public long BadRows { get; init; }
+        public long State { get; init; }
+        public long DoneRows { get; init; }
+        public long Issued { get; init; }
+        public long Replayed { get; init; }
+        public long Failed { get; init; }
+        public string SubmittedBy { get; init; } = string.Empty;
+        public long SubmittedAt { get; init; }
+        public string? IssuedBy { get; init; }
+        public long? ApprovalId { get; init; }
+        public long? FinishedAt { get; init; }
+
+        public BatchJob ToJob() => new(Id, AuthorityCode, FileName, FileSha256, (int)TotalRows, (int)BadRows, (BatchState)State, (int)DoneRows, (int)Issued, (int)Replayed, (int)Failed,
+            SubmittedBy, DateTimeOffset.FromUnixTimeMilliseconds(SubmittedAt), IssuedBy, ApprovalId, FinishedAt is { } f ? DateTimeOffset.FromUnixTimeMilliseconds(f) : null);
     }
 
     /// <summary>A draft's command as stored: plain property names, the text exactly as the clerk's form gave it after the text policy.</summary>

@@ -76,7 +76,7 @@ public abstract class IssuanceStoreContract
         var again = (await workflow.SubmitIssueAsync(command, clerk)).Draft!;
         var before = await store.ListAsync(new LicenceQuery(Regulator.Code.Value, null, null), CancellationToken.None);
         var own = await Assert.ThrowsAsync<LicenceTrustException>(() => workflow.ApproveAsync(draft.Id, clerk with { Roles = OfficerRoles.Clerk | OfficerRoles.Approver }));
-        var record = await workflow.ApproveAsync(draft.Id, approver);
+        var record = (await workflow.ApproveAsync(draft.Id, approver))!;
         var twice = await Assert.ThrowsAsync<LicenceTrustException>(() => workflow.ApproveAsync(draft.Id, approver));
         var decided = await store.FindApprovalAsync(draft.Id, CancellationToken.None);
 
@@ -100,6 +100,78 @@ public abstract class IssuanceStoreContract
         Assert.Equal(LicenceStatus.Valid, (await store.FindAsync(record.Identifier, CancellationToken.None))!.Status);
         Assert.Equal("Clerk.One", (await officers.FindAsync("clerk.one"))!.Username);
         Assert.Equal(OfficerRoles.Approver, (await officers.ListAsync(approver with { Roles = OfficerRoles.Admin })).Single(o => o.Username == "approver").Roles);
+    }
+
+    [SkippableFact]
+    public async Task A_new_version_waits_for_approval_then_replaces_the_licence_in_one_step()
+    {
+        var (service, store) = Service();
+        var (clerk, approver) = await OfficersAsync(store);
+        var workflow = new OfficerWorkflow(service, store, ApprovalPolicy.RequiredEverywhere, TimeProvider.System);
+        var old = (await service.IssueAsync(Command(DemoLicences.Create(Province.Sichuan, LicenceTypeCatalogue.BusinessLicence, 21)), clerk.AsAuthority)).Record;
+        var changed = IssueCommand.For(old.Licence) with { HolderName = "四川换发测试有限公司", IssueDate = null, Name = null, AuthorityName = null, IdempotencyKey = "form-9" };
+
+        var draft = (await workflow.SubmitSupersedeAsync(old.Identifier, changed, "名称变更", clerk)).Draft!;
+        var other = await Assert.ThrowsAsync<LicenceTrustException>(() => workflow.RequestStatusChangeAsync(old.Identifier, ApprovalKind.Revoke, "违法经营", "rq-2", clerk));
+        var retyped = await Assert.ThrowsAsync<LicenceTrustException>(() => workflow.SubmitSupersedeAsync(old.Identifier, changed with { TypeCode = LicenceTypeCatalogue.FoodBusinessPermit.Code.Value, IdempotencyKey = "form-10" }, "x", clerk));
+        Assert.Equal(LicenceStatus.Valid, (await store.FindAsync(old.Identifier, CancellationToken.None))!.Status);
+        var successor = (await workflow.ApproveAsync(draft.Id, approver))!;
+
+        Assert.Equal((ApprovalKind.Supersede, old.Identifier), (draft.Kind, draft.Subject));
+        Assert.Equal("REQUEST_ALREADY_PENDING", other.Error.Code);
+        Assert.Equal("TYPE_CHANGE_NOT_ALLOWED", retyped.Error.Code);
+        Assert.Equal((old.Identifier, "四川换发测试有限公司"), (successor.Supersedes, successor.Licence.Holder.Name));
+        Assert.Equal(old.Licence.Identifier.NextVersion().Value, successor.Identifier);
+        var replaced = (await store.FindAsync(old.Identifier, CancellationToken.None))!;
+        Assert.Equal((LicenceStatus.Superseded, successor.Identifier), (replaced.Status, replaced.SupersededBy));
+        Assert.Equal(successor.Identifier, (await store.FindApprovalAsync(draft.Id, CancellationToken.None))!.Result);
+        Assert.True((await service.VerifyAuditAsync()).Ok);
+    }
+
+    [SkippableFact]
+    public async Task A_batch_is_linted_whole_waits_for_approval_and_then_issues_each_good_row_once()
+    {
+        var (service, store) = Service();
+        var (clerk, approver) = await OfficersAsync(store);
+        var workflow = new OfficerWorkflow(service, store, ApprovalPolicy.RequiredEverywhere, TimeProvider.System);
+        var jobs = new BatchJobs(service, store, ApprovalPolicy.RequiredEverywhere, new BatchOptions { ChunkSize = 2 }, TimeProvider.System);
+        var commands = Enumerable.Range(30, 5).Select(i => Command(DemoLicences.Create(Province.Sichuan, LicenceTypeCatalogue.BusinessLicence, i))).ToList();
+        commands[2] = commands[2] with { HolderCode = commands[2].HolderCode[..^1] + (commands[2].HolderCode[^1] == '0' ? '1' : '0') };
+        var json = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        var content = System.Text.Encoding.UTF8.GetBytes(string.Join('\n', commands.Select(c => System.Text.Json.JsonSerializer.Serialize(c, json))) + "\nnot json\n");
+        var file = BatchFile.Read("rows.jsonl", content);
+
+        // The first two rows were issued before from the same file (the CLI, or an interrupted run).
+        await service.IssueBatchAsync([.. file.Rows.Take(2)], clerk.AsAuthority);
+        var job = await jobs.SubmitAsync("C:\\uploads\\rows.jsonl", content, clerk);
+        var early = await jobs.RunNextAsync("runner-1", CancellationToken.None);
+        await workflow.ApproveAsync(job.ApprovalId!.Value, approver);
+
+        // A runner that claimed the job a minute ago and died: its lease has lapsed, so another takes over.
+        Assert.NotNull(await store.ClaimBatchAsync("dead", DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(-2), CancellationToken.None));
+        var ran = await jobs.RunNextAsync("runner-2", CancellationToken.None);
+        var done = await jobs.GetAsync(job.Id, clerk);
+        var errors = await jobs.ErrorsAsync(job.Id, clerk);
+
+        Assert.Equal(("rows.jsonl", BatchState.AwaitingApproval, 6, 2), (job.FileName, job.State, job.TotalRows, job.BadRows));
+        Assert.False(early);
+        Assert.True(ran);
+        Assert.False(await jobs.RunNextAsync("runner-2", CancellationToken.None));
+        Assert.Equal((BatchState.Done, 4, 2, 2, 0, 100, "approver"), (done.State, done.DoneRows, done.Issued, done.Replayed, done.Failed, done.Percent, done.IssuedBy));
+        Assert.Equal([(3, "HOLDER_CODE_INVALID"), (6, "ROW_UNREADABLE")], errors.Select(e => (e.Line, e.Code)));
+        Assert.Equal(4, (await store.ListAsync(new LicenceQuery(Regulator.Code.Value, null, null), CancellationToken.None)).Total);
+        Assert.Equal(ApprovalState.Approved, (await store.FindApprovalAsync(job.ApprovalId.Value, CancellationToken.None))!.State);
+        Assert.Contains(await store.AuditOfAsync(job.Subject, CancellationToken.None), e => e.Event == "batch.finished" && e.Data.Contains("issued=2;replayed=2", StringComparison.Ordinal));
+        Assert.True((await service.VerifyAuditAsync()).Ok);
+        var refused = await Assert.ThrowsAsync<LicenceTrustException>(() => jobs.GetAsync(job.Id, clerk with { AuthorityCode = "91500000000000000X" }));
+        Assert.Equal("BATCH_NOT_FOUND", refused.Error.Code);
+    }
+
+    private async Task<(Officer Clerk, Officer Approver)> OfficersAsync(IssuanceStore store)
+    {
+        var officers = new OfficerAccounts(new OfficerStore(Database), store, TimeProvider.System, new SignInThrottle(TimeProvider.System, new SignInThrottleOptions()));
+        return (await officers.CreateAsync("clerk", "经办", Regulator.Code.Value, OfficerRoles.Clerk, "clerk-password-1", null),
+            await officers.CreateAsync("approver", "审核", Regulator.Code.Value, OfficerRoles.Approver, "approver-password-1", null));
     }
 
     [SkippableFact]

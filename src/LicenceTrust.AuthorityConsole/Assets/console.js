@@ -1,5 +1,6 @@
 // The console works without this script; with it, the issue form is checked by the server's own rules
-// as the officer types (POST /console/issue/check), and a submit button cannot be pressed twice.
+// as the officer types (POST /console/issue/check), a batch's progress bar moves, and a submit button
+// cannot be pressed twice.
 (function () {
   'use strict';
   var form = document.getElementById('issue-form');
@@ -23,6 +24,25 @@
         .catch(function () { /* the server checks again on submit */ });
     };
     form.addEventListener('change', check);
+  }
+  // A batch's progress bar follows the node's runner; the page reloads once the batch is finished.
+  var bar = document.querySelector('progress[data-poll]');
+  if (bar && window.fetch) {
+    var label = document.querySelector('[data-testid="percent"]');
+    var poll = function () {
+      fetch(bar.getAttribute('data-poll'), { credentials: 'same-origin', cache: 'no-store' })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (p) {
+          if (p) {
+            bar.value = p.percent;
+            if (label) { label.textContent = p.percent + ' %'; }
+            if (p.finished) { window.location.reload(); return; }
+          }
+          window.setTimeout(poll, 1000);
+        })
+        .catch(function () { window.setTimeout(poll, 2000); });
+    };
+    window.setTimeout(poll, 1000);
   }
   document.querySelectorAll('form').forEach(function (f) {
     f.addEventListener('submit', function (e) {

@@ -79,6 +79,8 @@ public static class NodeServices
         builder.Services.TryAddSingleton<OfficerAccounts>();
         builder.Services.TryAddSingleton(_ => ApprovalPolicyFrom(builder.Configuration.GetSection("Issuance:Authorities")));
         builder.Services.TryAddSingleton<OfficerWorkflow>();
+        builder.Services.TryAddSingleton(_ => BatchOptionsFrom(builder.Configuration.GetSection("Issuance:Batch")));
+        builder.Services.TryAddSingleton<BatchJobs>();
         builder.Services.TryAddSingleton<DemoSeeder>();
     }
 
@@ -183,6 +185,20 @@ public static class NodeServices
         };
 
         return new ApprovalPolicy(authorities.GetChildren().ToDictionary(a => a.Key, a => (Required(a, "IssueApproval"), Required(a, "RevocationApproval"))));
+    }
+
+    /// <summary><c>Issuance:Batch:ChunkSize</c> (1–5000 rows a transaction) and <c>…:PauseMilliseconds</c> (0–60000 between chunks); anything else stops the node.</summary>
+    internal static BatchOptions BatchOptionsFrom(IConfigurationSection batch)
+    {
+        var defaults = new BatchOptions();
+        var chunk = batch.GetValue("ChunkSize", defaults.ChunkSize);
+        var pause = batch.GetValue("PauseMilliseconds", 0);
+        if (chunk is < 1 or > 5000 || pause is < 0 or > 60_000)
+        {
+            throw new InvalidDataException($"Issuance:Batch: ChunkSize must be 1-5000 (is {chunk}) and PauseMilliseconds 0-60000 (is {pause}).");
+        }
+
+        return defaults with { ChunkSize = chunk, Pause = TimeSpan.FromMilliseconds(pause) };
     }
 
     private static NodeOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<NodeOptions>>().Value;

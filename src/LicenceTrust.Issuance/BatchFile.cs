@@ -4,28 +4,41 @@ using System.Text.Json;
 using CsvHelper;
 using LicenceTrust.Issuance;
 
-namespace LicenceTrust.Cli;
+namespace LicenceTrust.Issuance;
 
 /// <summary>A row of a batch file that could not even be read as a request.</summary>
 public sealed record UnreadableRow(int Line, string Field, string Detail);
 
 /// <summary>
-/// Reads batch files: CSV with a header row, or JSON Lines (one object per line), with the columns /
-/// properties typeCode, name, number, holderName, holderCodeType, holderCode, authorityName, areaCode,
-/// issueDate, validFrom, validTo and attr.&lt;key&gt; for attributes (JSON Lines: an "attributes" object).
-/// Each row's idempotency key is the file's SHA-256 plus its line number, so re-running a file after
-/// an interruption issues nothing twice.
+/// A batch file read into issue requests: CSV with a header row, or JSON Lines (one object per line),
+/// with the columns / properties typeCode, name, number, holderName, holderCodeType, holderCode,
+/// authorityName, areaCode, issueDate, validFrom, validTo and attr.&lt;key&gt; for attributes (JSON Lines:
+/// an "attributes" object). Each row's idempotency key is the file's SHA-256 plus its line number, so
+/// issuing the same file again, after an interruption or from the CLI and the console alike, issues
+/// nothing twice. The one reader of batch files: the CLI's <c>issue batch</c> and the console's batch
+/// upload share it (docs/console.md, "Batch issue").
 /// </summary>
-public static class BatchInput
+/// <param name="Sha256">The file's SHA-256 (hex), whose first 16 characters key its rows.</param>
+/// <param name="Rows">The rows read as requests, in file order.</param>
+/// <param name="Unreadable">The rows that could not even be read as a request.</param>
+public sealed record BatchFile(string Sha256, IReadOnlyList<BatchRow> Rows, IReadOnlyList<UnreadableRow> Unreadable)
 {
-    public static (IReadOnlyList<BatchRow> Rows, IReadOnlyList<UnreadableRow> Unreadable) Read(string path)
+    /// <summary>Whether a file of this name is read as JSON Lines (.jsonl, .ndjson); anything else is CSV.</summary>
+    public static bool IsJsonLines(string fileName) =>
+        fileName.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || fileName.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase);
+
+    public static BatchFile Read(string path) => Read(Path.GetFileName(path), File.ReadAllBytes(path));
+
+    /// <summary>Reads a file's bytes (UTF-8, with or without a byte order mark); the name chooses CSV or JSON Lines.</summary>
+    public static BatchFile Read(string fileName, byte[] content)
     {
-        var fileKey = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)))[..16];
+        ArgumentNullException.ThrowIfNull(fileName);
+        ArgumentNullException.ThrowIfNull(content);
+        var sha = Convert.ToHexStringLower(SHA256.HashData(content));
+        var fileKey = sha[..16];
         var rows = new List<BatchRow>();
         var unreadable = new List<UnreadableRow>();
-        var records = path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase)
-            ? ReadJsonLines(path)
-            : ReadCsv(path);
+        var records = IsJsonLines(fileName) ? ReadJsonLines(content) : ReadCsv(content);
         foreach (var (line, fields, error) in records)
         {
             if (error is not null)
@@ -45,7 +58,7 @@ public static class BatchInput
             }
         }
 
-        return (rows, unreadable);
+        return new BatchFile(sha, rows, unreadable);
     }
 
     private static IssueCommand ToCommand(IReadOnlyDictionary<string, string> f)
@@ -74,9 +87,9 @@ public static class BatchInput
         };
     }
 
-    private static IEnumerable<(int Line, Dictionary<string, string>? Fields, string? Error)> ReadCsv(string path)
+    private static IEnumerable<(int Line, Dictionary<string, string>? Fields, string? Error)> ReadCsv(byte[] content)
     {
-        using var reader = new StreamReader(path);
+        using var reader = new StreamReader(new MemoryStream(content), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         using var csv = new CsvReader(reader, CultureInfo.InvariantCulture);
         if (!csv.Read() || !csv.ReadHeader())
         {
@@ -97,10 +110,11 @@ public static class BatchInput
         }
     }
 
-    private static IEnumerable<(int Line, Dictionary<string, string>? Fields, string? Error)> ReadJsonLines(string path)
+    private static IEnumerable<(int Line, Dictionary<string, string>? Fields, string? Error)> ReadJsonLines(byte[] content)
     {
+        using var reader = new StreamReader(new MemoryStream(content), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         var line = 0;
-        foreach (var text in File.ReadLines(path))
+        while (reader.ReadLine() is { } text)
         {
             line++;
             if (string.IsNullOrWhiteSpace(text))

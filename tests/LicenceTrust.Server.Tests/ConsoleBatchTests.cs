@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using CsvHelper;
+using LicenceTrust.Issuance;
+using LicenceTrust.Storage;
+using LicenceTrust.Storage.Sqlite;
+using LicenceTrust.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace LicenceTrust.Server.Tests;
+
+/// <summary>
+/// Batch issue in the console against a real node process on its own SQLite: 1,000 rows of which 7 are
+/// bad, approved by a second officer, the node killed (SIGKILL) halfway and started again, and the
+/// batch finishing with every good row issued exactly once.
+/// </summary>
+public sealed class ConsoleBatchTests : IAsyncLifetime
+{
+    private const string Authority = "11500000MB1A00011N";
+    private const string Password = "officer-password-2026";
+    private readonly string _work = Directory.CreateTempSubdirectory("lt-batch-").FullName;
+    private readonly int _port = FreePorts.Next();
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+
+    private string Db => Path.Combine(_work, "cq.db");
+
+    private string BaseUrl => $"http://127.0.0.1:{_port}";
+
+    public async Task InitializeAsync()
+    {
+        foreach (var (username, role) in new[] { ("pi.liang", "clerk"), ("shen.he", "approver") })
+        {
+            var created = await Programs.RunAsync(Programs.Cli, $"officer create --username {username} --name {username} --authority {Authority} --role {role} --sqlite {Db}", Password);
+            Assert.True(created.Code == 0, created.Output);
+        }
+
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox"] });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_work, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_thousand_rows_with_seven_bad_are_reported_approved_interrupted_by_a_kill_and_resumed_issuing_993_once()
+    {
+        var csv = Path.Combine(_work, "licences.csv");
+        Assert.Equal(0, (await Programs.RunAsync(Programs.Cli, $"demo csv --count 1000 --out {csv}")).Code);
+        var bad = SpoilSevenRows(csv);
+
+        using (var node = StartNode())
+        {
+            await WaitReadyAsync(node);
+            var clerk = await SignInAsync("pi.liang");
+            await clerk.GotoAsync("/console/batches");
+            await clerk.Locator("#batch-file").SetInputFilesAsync(csv);
+            await clerk.GetByRole(AriaRole.Button, new() { Name = "上传并检查" }).ClickAsync();
+            await Expect(clerk.Locator("[data-testid=state]")).ToHaveTextAsync("待审核");
+            await Expect(clerk.Locator("[data-testid=rows]")).ToContainTextAsync("共 1000 行，其中 7 行有问题不签发，993 行待签发");
+            var shown = await clerk.Locator("[data-testid=errors] tbody tr").AllInnerTextsAsync();
+            Assert.Equal(bad.Select(b => (b.Line, b.Field)), shown.Select(r => r.Split('\t')).Select(c => (int.Parse(c[0], CultureInfo.InvariantCulture), c[1])));
+            var report = await clerk.APIRequest.GetAsync(clerk.Url + "/errors.csv");
+            Assert.Equal(8, (await report.TextAsync()).Trim().Split('\n').Length);
+            await clerk.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-batch-errors.png"), FullPage = true });
+            Assert.Equal(0, Count("SELECT COUNT(*) FROM licences"));
+
+            // Another officer approves; the node's runner starts signing.
+            var approver = await SignInAsync("shen.he");
+            await approver.GotoAsync("/console/approvals");
+            await approver.Locator("tbody tr", new() { HasText = "批量签发" }).GetByRole(AriaRole.Link).First.ClickAsync();
+            await approver.GetByLabel("已核对，确认批准").CheckAsync();
+            await approver.GetByRole(AriaRole.Button, new() { Name = "批准" }).ClickAsync();
+            await Expect(approver.Locator("[data-testid=state]")).Not.ToHaveTextAsync("待审核");
+
+            // Killed in the middle: a chunk and its progress commit together or not at all.
+            await WaitUntilAsync(() => CountIfReady("SELECT COUNT(*) FROM licences") >= 100, node);
+            node.Kill(entireProcessTree: true);
+            await node.WaitForExitAsync();
+        }
+
+        var survived = Count("SELECT COUNT(*) FROM licences");
+        Assert.InRange(survived, 100, 992);
+        Assert.Equal(survived, Count("SELECT done_rows FROM batch_jobs WHERE id = 1"));
+
+        using (var node = StartNode())
+        {
+            await WaitReadyAsync(node);
+            var clerk = await SignInAsync("pi.liang");
+            await clerk.GotoAsync("/console/batches/1");
+            await Expect(clerk.Locator("[data-testid=percent]")).ToHaveTextAsync("100 %", new() { Timeout = 90_000 });
+            await Expect(clerk.Locator("[data-testid=state]")).ToHaveTextAsync("已完成", new() { Timeout = 10_000 });
+            await Expect(clerk.Locator("[data-testid=counts]")).ToContainTextAsync("已签发 993，此前已签发 0，签发时被拒 0");
+            await clerk.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-batch-done.png"), FullPage = true });
+            node.Kill(entireProcessTree: true);
+            await node.WaitForExitAsync();
+        }
+
+        Assert.Equal(993, Count("SELECT COUNT(*) FROM licences"));
+        Assert.Equal(993, Count("SELECT COUNT(DISTINCT idempotency_key) FROM licences WHERE idempotency_key LIKE 'batch:%'"));
+        Assert.Equal(993, Count("SELECT COUNT(*) FROM audit_log WHERE event_id = 1001"));
+        Assert.Equal(993, Count("SELECT COALESCE(SUM(used), 0) FROM status_lists"));
+        var audit = AuditChain.Verify(await new IssuanceStore(new SqliteDatabase(Db)).AuditLogAsync(CancellationToken.None));
+        Assert.True(audit.Ok, audit.Problem);
+    }
+
+    /// <summary>Seven rows spoiled in seven ways, each found by the lint with its line and field.</summary>
+    private static List<(int Line, string Field)> SpoilSevenRows(string path)
+    {
+        List<string[]> rows;
+        string[] header;
+        using (var reader = new CsvReader(new StreamReader(path), CultureInfo.InvariantCulture))
+        {
+            reader.Read();
+            reader.ReadHeader();
+            header = reader.HeaderRecord!;
+            rows = [];
+            while (reader.Read())
+            {
+                rows.Add([.. Enumerable.Range(0, header.Length).Select(i => reader.GetField(i) ?? string.Empty)]);
+            }
+        }
+
+        int Column(string name) => Array.IndexOf(header, name);
+        var holderCode = rows[10][Column("holderCode")];
+        var spoiled = new (int Row, string Column, string Value, string Field)[]
+        {
+            (10, "holderCode", holderCode[..^1] + (holderCode[^1] == '0' ? '1' : '0'), "holder.code"),
+            (150, "areaCode", "510104", "areaCode"),
+            (300, "validFrom", "2026-13-01", "validFrom"),
+            (420, "holderName", string.Empty, "holderName"),
+            (555, "typeCode", "not-a-type", "typeCode"),
+            (700, "validTo", "2001-01-01", "validTo"),
+            (998, "holderName", "重庆\u202E有限公司", "holder.name"),
+        };
+        foreach (var (row, column, value, _) in spoiled)
+        {
+            rows[row][Column(column)] = value;
+        }
+
+        using (var writer = new CsvWriter(new StreamWriter(path), CultureInfo.InvariantCulture))
+        {
+            foreach (var field in header)
+            {
+                writer.WriteField(field);
+            }
+
+            writer.NextRecord();
+            foreach (var row in rows)
+            {
+                foreach (var field in row)
+                {
+                    writer.WriteField(field);
+                }
+
+                writer.NextRecord();
+            }
+        }
+
+        // Line 1 is the header: data row i is line i + 2.
+        return [.. spoiled.Select(s => (s.Row + 2, s.Field))];
+    }
+
+    private Process StartNode() => Programs.Start(Programs.Server,
+        $"--urls={BaseUrl} --Node:Database={Db} --Node:KeysDirectory={RepositoryPaths.KeysSample} --Node:SeedDemo=false "
+        + "--Issuance:Batch:ChunkSize=20 --Issuance:Batch:PauseMilliseconds=100");
+
+    private async Task WaitReadyAsync(Process node)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(5) };
+        await WaitUntilAsync(async () =>
+        {
+            try
+            {
+                using var response = await client.GetAsync("/health/ready");
+                return response.StatusCode == HttpStatusCode.OK;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, node);
+    }
+
+    private async Task<IPage> SignInAsync(string username)
+    {
+        var context = await _browser.NewContextAsync(new() { BaseURL = BaseUrl, Locale = "zh-CN" });
+        return await ConsoleFixture.SignInAsync(context, username, Password);
+    }
+
+    private static Task WaitUntilAsync(Func<bool> condition, Process process) => WaitUntilAsync(() => Task.FromResult(condition()), process);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, Process process)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await condition())
+        {
+            Assert.False(process.HasExited, "the node exited");
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+            await Task.Delay(25);
+        }
+    }
+
+    private long CountIfReady(string sql)
+    {
+        try
+        {
+            return Count(sql);
+        }
+        catch (SqliteException)
+        {
+            return -1;
+        }
+    }
+
+    private long Count(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={Db};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+}
