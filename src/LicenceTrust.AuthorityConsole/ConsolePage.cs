@@ -38,6 +38,13 @@ public abstract class ConsolePage : ComponentBase
     protected override async Task OnInitializedAsync()
     {
         Text = ConsoleText.For(HttpContext);
+
+        // Pages hold personal data and, once, a new API key: never kept by the browser or a proxy.
+        if (!HttpContext.Response.HasStarted)
+        {
+            HttpContext.Response.Headers.CacheControl = "no-store";
+        }
+
         var officer = await ConsoleSession.CurrentAsync(HttpContext, Officers);
         if (officer is null)
         {

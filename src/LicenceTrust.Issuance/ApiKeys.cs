@@ -1,3 +1,4 @@
+using LicenceTrust.Core.Results;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -10,6 +11,9 @@ public sealed record ApiKeyRecord(string Id, string SecretHash, ActorRole Role, 
 public interface IApiKeyStore
 {
     Task<ApiKeyRecord?> FindAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Every key, newest first (the secret's hash included; never shown).</summary>
+    Task<IReadOnlyList<ApiKeyRecord>> ListAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -19,15 +23,80 @@ public interface IApiKeyStore
 /// </summary>
 public sealed class ApiKeyService(IApiKeyStore store, IIssuanceStore issuance, TimeProvider time)
 {
-    /// <summary>Creates a key; returns the clear key (shown once) and the stored record.</summary>
-    public async Task<(string Key, ApiKeyRecord Record)> CreateAsync(ActorRole role, string name, string? authorityCode, CancellationToken cancellationToken = default)
+    /// <summary>Creates a key (the node's operator, at the CLI); returns the clear key (shown once) and the stored record.</summary>
+    public Task<(string Key, ApiKeyRecord Record)> CreateAsync(ActorRole role, string name, string? authorityCode, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        name = Lints.CleanText(name, "name");
         if ((role == ActorRole.Authority) != (authorityCode is not null))
         {
             throw new ArgumentException("An authority key needs an authority code; other roles take none.", nameof(authorityCode));
         }
+
+        return CreateAsync(role, name, authorityCode, Actor.System, cancellationToken);
+    }
+
+    /// <summary>
+    /// An admin officer creates a key in the console: the name and the authority are checked like any
+    /// input (an authority key needs the code of an authority whose key this node holds, given by
+    /// <paramref name="knowsAuthority"/>; other roles take none). Returns the clear key, shown once.
+    /// </summary>
+    public Task<(string Key, ApiKeyRecord Record)> CreateAsync(ActorRole role, string? name, string? authorityCode, Func<string, bool> knowsAuthority, Officer admin, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(knowsAuthority);
+        ArgumentNullException.ThrowIfNull(admin);
+        admin.Require(OfficerRoles.Admin);
+        if (!Enum.IsDefined(role))
+        {
+            throw LicenceTrustException.Validation("ROLE_UNKNOWN", "密钥角色应为颁发机构、合作方或管理员 (the key's role is authority, partner or admin).", "role");
+        }
+
+        var clean = Lints.CleanText(name?.Trim(), "name");
+        if (string.IsNullOrEmpty(clean) || clean.Length > 100)
+        {
+            throw LicenceTrustException.Validation("FIELD_REQUIRED", "请填写密钥名称（最多100字） (give the key a name, up to 100 characters).", "name");
+        }
+
+        var code = string.IsNullOrWhiteSpace(authorityCode) ? null : authorityCode.Trim().ToUpperInvariant();
+        if (role == ActorRole.Authority && (code is null || !knowsAuthority(code)))
+        {
+            throw LicenceTrustException.Validation("AUTHORITY_CODE_INVALID", "颁发机构密钥须填写本节点持有签发密钥的机构代码 (an authority key needs the code of an authority whose key this node holds).", "authorityCode");
+        }
+
+        return CreateAsync(role, clean, role == ActorRole.Authority ? code : null, admin.AsReader, cancellationToken);
+    }
+
+    /// <summary>Every key, for an admin officer: never a secret, only what identifies it.</summary>
+    public Task<IReadOnlyList<ApiKeyRecord>> ListAsync(Officer admin, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        admin.Require(OfficerRoles.Admin);
+        return store.ListAsync(cancellationToken);
+    }
+
+    /// <summary>Revokes a key at once (every later request with it is 401), audited. A key is revoked once.</summary>
+    public async Task<ApiKeyRecord> RevokeAsync(string id, Officer admin, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        admin.Require(OfficerRoles.Admin);
+        var record = await store.FindAsync(id ?? string.Empty, cancellationToken)
+            ?? throw LicenceTrustException.NotFound("API_KEY_NOT_FOUND", "没有该API密钥 (no such API key).");
+        var now = time.GetUtcNow();
+        await issuance.InTransactionAsync(async unit =>
+        {
+            if (!await unit.RevokeApiKeyAsync(record.Id, now))
+            {
+                throw LicenceTrustException.Conflict("API_KEY_ALREADY_REVOKED", "该API密钥已被吊销 (the key is already revoked).");
+            }
+
+            await AuditChain.AppendAsync(unit, new AuditDraft(AuditEvents.ApiKeyRevoked, "api_key.revoked", admin.AsReader.ToString(), record.Id, $"role={record.Role};authority={record.AuthorityCode}", now));
+            return 0;
+        }, cancellationToken);
+        return record with { RevokedAt = now };
+    }
+
+    private async Task<(string Key, ApiKeyRecord Record)> CreateAsync(ActorRole role, string name, string? authorityCode, Actor by, CancellationToken cancellationToken)
+    {
+        name = Lints.CleanText(name, "name")!;
 
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
@@ -36,7 +105,7 @@ public sealed class ApiKeyService(IApiKeyStore store, IIssuanceStore issuance, T
         await issuance.InTransactionAsync(async unit =>
         {
             await unit.InsertApiKeyAsync(record);
-            await AuditChain.AppendAsync(unit, new AuditDraft(AuditEvents.ApiKeyCreated, "api_key.created", Actor.System.ToString(), id, $"role={role};authority={authorityCode};name={name}", now));
+            await AuditChain.AppendAsync(unit, new AuditDraft(AuditEvents.ApiKeyCreated, "api_key.created", by.ToString(), id, $"role={role};authority={authorityCode};name={name}", now));
             return 0;
         }, cancellationToken);
         return ($"lt_{id}_{secret}", record);

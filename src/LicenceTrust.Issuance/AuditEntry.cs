@@ -21,6 +21,7 @@ public static class AuditEvents
     public const int OfficerDisabled = 3006;
     public const int OfficerEnabled = 3007;
     public const int OfficerPasswordReset = 3008;
+    public const int ApiKeyRevoked = 3009;
     public const int IssuerWithdrawn = 4001;
     public const int PeerNoticeApplied = 4002;
     public const int ApprovalRequested = 5001;

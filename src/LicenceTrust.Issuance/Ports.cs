@@ -104,6 +104,9 @@ public interface IIssuanceUnit
 
     Task InsertApiKeyAsync(ApiKeyRecord record);
 
+    /// <summary>Sets the key's revocation time only if it is not revoked yet; false when it was.</summary>
+    Task<bool> RevokeApiKeyAsync(string id, DateTimeOffset at);
+
     /// <summary>Stores a request; when the authority already has one with the same <see cref="ApprovalRequest.RequestKey"/>, returns that one's id and stores nothing.</summary>
     Task<(long Id, bool Existed)> InsertApprovalAsync(ApprovalRequest request);
 

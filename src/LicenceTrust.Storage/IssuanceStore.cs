@@ -473,6 +473,9 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
             new { record.Id, record.SecretHash, Role = (int)record.Role, record.Name, record.AuthorityCode, CreatedAt = record.CreatedAt.ToUnixTimeMilliseconds() },
             transaction);
 
+        public async Task<bool> RevokeApiKeyAsync(string id, DateTimeOffset at) =>
+            await connection.ExecuteAsync(ApiKeyStore.RevokeSql, new { id, at = at.ToUnixTimeMilliseconds() }, transaction) == 1;
+
         public Task InsertAuditAsync(AuditEntry entry) => InsertAuditsAsync([entry]);
 
         public async Task<(long Id, bool Existed)> InsertApprovalAsync(ApprovalRequest request)

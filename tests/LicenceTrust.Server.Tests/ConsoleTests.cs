@@ -339,6 +339,74 @@ public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture
         Assert.Contains("\"'=HYPERLINK(\"\"http://x.example\"\")有限公司\"", lines[1], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_admin_makes_an_API_key_shown_once_revokes_it_checks_the_audit_chain_and_withdraws_an_issuer_only_with_the_typed_fingerprint()
+    {
+        var (admin, _, violations) = await fixture.SignInAsync("admin");
+        await admin.GotoAsync("/console/admin/api-keys");
+        await admin.GetByLabel("名称（对方系统）").FillAsync("市场监管业务系统");
+        await admin.GetByLabel("角色").SelectOptionAsync("Authority");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "创建并显示密钥" }).ClickAsync();
+        var key = await admin.GetByTestId("new-key").InputValueAsync();
+        Assert.StartsWith("lt_", key, StringComparison.Ordinal);
+        await admin.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-api-key.png"), FullPage = true });
+        var id = key[3..15];
+        using (var response = await fixture.Chongqing.Client(key).GetAsync("/api/v1/licences"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // Shown once: the list, and any later page, has the id and never the secret.
+        await admin.GotoAsync("/console/admin/api-keys");
+        Assert.DoesNotContain(key[16..], await admin.ContentAsync(), StringComparison.Ordinal);
+        var row = admin.Locator("[data-testid=keys] tbody tr", new() { HasText = id });
+        await row.GetByLabel("确认吊销").CheckAsync();
+        await row.GetByRole(AriaRole.Button, new() { Name = "吊销" }).ClickAsync();
+        await Expect(admin.GetByTestId("revoked")).ToContainTextAsync(id);
+        using (var response = await fixture.Chongqing.Client(key).GetAsync("/api/v1/licences"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+
+        await admin.GotoAsync("/console/admin/audit");
+        await admin.GetByTestId("run-check").ClickAsync();
+        await Expect(admin.GetByTestId("audit-result")).ToContainTextAsync("审计链完整");
+        var log = await fixture.Chongqing.App.Services.GetRequiredService<IIssuanceStore>().AuditOfAsync(id, CancellationToken.None);
+        Assert.Equal(["api_key.created", "api_key.revoked"], log.Select(e => e.Event));
+        Assert.All(log, e => Assert.Equal("Admin:officer:admin", e.Actor));
+
+        // The emergency withdrawal needs the fingerprint typed; a clerk's crafted post is refused.
+        var science = SampleKeys.Of(Province.Chongqing).Issuers.Select(i => i.Certificate).First(c => c.AuthorityCode == "11500000MB1A000443");
+        await admin.GotoAsync("/console/admin/trust");
+        await admin.GetByLabel("签名证书").SelectOptionAsync(science.Fingerprint);
+        await admin.GetByLabel("原因（必填，最多500字）").FillAsync("签名私钥疑似泄露");
+        await admin.GetByLabel("请输入所选证书指纹的前8位以确认").FillAsync("00000000");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "撤销信任" }).ClickAsync();
+        await Expect(admin.Locator(".error")).ToHaveAttributeAsync("data-code", "CONFIRMATION_REQUIRED");
+        Assert.False(fixture.Chongqing.App.Services.GetRequiredService<LicenceTrust.Federation.FederatedTrust>().IsWithdrawn(science.Fingerprint));
+
+        var (clerk, _, _) = await fixture.SignInAsync("li.si");
+        await clerk.GotoAsync("/console/issue");
+        var token = await clerk.Locator("input[name=__RequestVerificationToken]").First.InputValueAsync();
+        var crafted = await clerk.APIRequest.PostAsync("/console/admin/trust", new()
+        {
+            Form = Form(clerk, ("_handler", "withdraw"), ("fingerprint", science.Fingerprint), ("reason", "x"), ("typed", science.Fingerprint[..8]), ("__RequestVerificationToken", token)),
+        });
+        Assert.Equal(403, crafted.Status);
+        Assert.False(fixture.Chongqing.App.Services.GetRequiredService<LicenceTrust.Federation.FederatedTrust>().IsWithdrawn(science.Fingerprint));
+
+        await admin.GetByLabel("签名证书").SelectOptionAsync(science.Fingerprint);
+        await admin.GetByLabel("原因（必填，最多500字）").FillAsync("签名私钥疑似泄露");
+        await admin.GetByLabel("请输入所选证书指纹的前8位以确认").FillAsync(science.Fingerprint[..8].ToUpperInvariant());
+        await admin.GetByRole(AriaRole.Button, new() { Name = "撤销信任" }).ClickAsync();
+        await Expect(admin.GetByTestId("withdrawn")).ToBeVisibleAsync();
+        await Expect(admin.Locator("[data-testid=issuers] tbody tr", new() { HasText = science.Fingerprint })).ToHaveCountAsync(0);
+        await Expect(admin.Locator("[data-testid=withdrawals] tbody tr", new() { HasText = science.Fingerprint })).ToContainTextAsync("签名私钥疑似泄露");
+        await admin.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-trust.png"), FullPage = true });
+        Assert.True(fixture.Chongqing.App.Services.GetRequiredService<LicenceTrust.Federation.FederatedTrust>().IsWithdrawn(science.Fingerprint));
+        Assert.Empty(violations);
+    }
+
     private static Dictionary<string, object?> Body(int sequence, string holderName)
     {
         var body = NodeFixture.IssueBody(LicenceTypeCatalogue.BusinessLicence, sequence);

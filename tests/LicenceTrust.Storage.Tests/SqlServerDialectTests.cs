@@ -40,6 +40,8 @@ public class SqlServerDialectTests
         data.Add("StaffStore.InsertSql", StaffStore.InsertSql);
         data.Add("ApiKeyStore.FindSql", ApiKeyStore.FindSql);
         data.Add("ApiKeyStore.InsertSql", ApiKeyStore.InsertSql);
+        data.Add("ApiKeyStore.ListSql", ApiKeyStore.ListSql);
+        data.Add("ApiKeyStore.RevokeSql", ApiKeyStore.RevokeSql);
         data.Add("write lock", SqlServerDatabase.WriteLockSql);
         return data;
     }
