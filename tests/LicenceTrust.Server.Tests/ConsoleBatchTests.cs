@@ -1,11 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using CsvHelper;
 using LicenceTrust.Issuance;
-using LicenceTrust.Storage;
-using LicenceTrust.Storage.Sqlite;
-using LicenceTrust.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -21,23 +16,16 @@ public sealed class ConsoleBatchTests : IAsyncLifetime
 {
     private const string Authority = "11500000MB1A00011N";
     private const string Password = "officer-password-2026";
-    private readonly string _work = Directory.CreateTempSubdirectory("lt-batch-").FullName;
-    private readonly int _port = FreePorts.Next();
+    private NodeProcess _node = null!;
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;
 
-    private string Db => Path.Combine(_work, "cq.db");
-
-    private string BaseUrl => $"http://127.0.0.1:{_port}";
-
     public async Task InitializeAsync()
     {
-        foreach (var (username, role) in new[] { ("pi.liang", "clerk"), ("shen.he", "approver") })
-        {
-            var created = await Programs.RunAsync(Programs.Cli, $"officer create --username {username} --name {username} --authority {Authority} --role {role} --sqlite {Db}", Password);
-            Assert.True(created.Code == 0, created.Output);
-        }
-
+        // Small chunks with a pause between them, so the kill lands in the middle of the batch.
+        _node = await NodeProcess.StartAsync("cq", "--Issuance:Batch:ChunkSize=20", "--Issuance:Batch:PauseMilliseconds=100");
+        await _node.CreateOfficerAsync("pi.liang", "皮亮", Authority, "clerk", Password);
+        await _node.CreateOfficerAsync("shen.he", "沈禾", Authority, "approver", Password);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox"] });
     }
@@ -46,69 +34,59 @@ public sealed class ConsoleBatchTests : IAsyncLifetime
     {
         await _browser.DisposeAsync();
         _playwright.Dispose();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_work, recursive: true);
+        await _node.DisposeAsync();
     }
 
     [Fact]
     public async Task A_thousand_rows_with_seven_bad_are_reported_approved_interrupted_by_a_kill_and_resumed_issuing_993_once()
     {
-        var csv = Path.Combine(_work, "licences.csv");
+        var csv = Path.Combine(Path.GetDirectoryName(_node.DatabasePath)!, "licences.csv");
         Assert.Equal(0, (await Programs.RunAsync(Programs.Cli, $"demo csv --count 1000 --out {csv}")).Code);
         var bad = SpoilSevenRows(csv);
 
-        using (var node = StartNode())
-        {
-            await WaitReadyAsync(node);
-            var clerk = await SignInAsync("pi.liang");
-            await clerk.GotoAsync("/console/batches");
-            await clerk.Locator("#batch-file").SetInputFilesAsync(csv);
-            await clerk.GetByRole(AriaRole.Button, new() { Name = "上传并检查" }).ClickAsync();
-            await Expect(clerk.Locator("[data-testid=state]")).ToHaveTextAsync("待审核");
-            await Expect(clerk.Locator("[data-testid=rows]")).ToContainTextAsync("共 1000 行，其中 7 行有问题不签发，993 行待签发");
-            var shown = await clerk.Locator("[data-testid=errors] tbody tr").AllInnerTextsAsync();
-            Assert.Equal(bad.Select(b => (b.Line, b.Field)), shown.Select(r => r.Split('\t')).Select(c => (int.Parse(c[0], CultureInfo.InvariantCulture), c[1])));
-            var report = await clerk.APIRequest.GetAsync(clerk.Url + "/errors.csv");
-            Assert.Equal(8, (await report.TextAsync()).Trim().Split('\n').Length);
-            await clerk.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-batch-errors.png"), FullPage = true });
-            Assert.Equal(0, Count("SELECT COUNT(*) FROM licences"));
+        var clerk = await SignInAsync("pi.liang");
+        await clerk.GotoAsync("/console/batches");
+        await clerk.Locator("#batch-file").SetInputFilesAsync(csv);
+        await clerk.GetByRole(AriaRole.Button, new() { Name = "上传并检查" }).ClickAsync();
+        await Expect(clerk.Locator("[data-testid=state]")).ToHaveTextAsync("待审核");
+        await Expect(clerk.Locator("[data-testid=rows]")).ToContainTextAsync("共 1000 行，其中 7 行有问题不签发，993 行待签发");
+        var shown = await clerk.Locator("[data-testid=errors] tbody tr").AllInnerTextsAsync();
+        Assert.Equal(bad.Select(b => (b.Line, b.Field)), shown.Select(r => r.Split('\t')).Select(c => (int.Parse(c[0], CultureInfo.InvariantCulture), c[1])));
+        var report = await clerk.APIRequest.GetAsync(clerk.Url + "/errors.csv");
+        Assert.Equal(8, (await report.TextAsync()).Trim().Split('\n').Length);
+        await clerk.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-batch-errors.png"), FullPage = true });
+        Assert.Equal(0, Count("SELECT COUNT(*) FROM licences"));
 
-            // Another officer approves; the node's runner starts signing.
-            var approver = await SignInAsync("shen.he");
-            await approver.GotoAsync("/console/approvals");
-            await approver.Locator("tbody tr", new() { HasText = "批量签发" }).GetByRole(AriaRole.Link).First.ClickAsync();
-            await approver.GetByLabel("已核对，确认批准").CheckAsync();
-            await approver.GetByRole(AriaRole.Button, new() { Name = "批准" }).ClickAsync();
-            await Expect(approver.Locator("[data-testid=state]")).Not.ToHaveTextAsync("待审核");
+        // Another officer approves; the node's runner starts signing.
+        var approver = await SignInAsync("shen.he");
+        await approver.GotoAsync("/console/approvals");
+        await approver.Locator("tbody tr", new() { HasText = "批量签发" }).GetByRole(AriaRole.Link).First.ClickAsync();
+        await approver.GetByLabel("已核对，确认批准").CheckAsync();
+        await approver.GetByRole(AriaRole.Button, new() { Name = "批准" }).ClickAsync();
+        await Expect(approver.Locator("[data-testid=state]")).Not.ToHaveTextAsync("待审核");
 
-            // Killed in the middle: a chunk and its progress commit together or not at all.
-            await WaitUntilAsync(() => CountIfReady("SELECT COUNT(*) FROM licences") >= 100, node);
-            node.Kill(entireProcessTree: true);
-            await node.WaitForExitAsync();
-        }
+        // Killed in the middle: a chunk and its progress commit together or not at all.
+        await WaitUntilAsync(() => CountIfReady("SELECT COUNT(*) FROM licences") >= 100);
+        await _node.KillAsync();
 
         var survived = Count("SELECT COUNT(*) FROM licences");
         Assert.InRange(survived, 100, 992);
         Assert.Equal(survived, Count("SELECT done_rows FROM batch_jobs WHERE id = 1"));
 
-        using (var node = StartNode())
-        {
-            await WaitReadyAsync(node);
-            var clerk = await SignInAsync("pi.liang");
-            await clerk.GotoAsync("/console/batches/1");
-            await Expect(clerk.Locator("[data-testid=percent]")).ToHaveTextAsync("100 %", new() { Timeout = 90_000 });
-            await Expect(clerk.Locator("[data-testid=state]")).ToHaveTextAsync("已完成", new() { Timeout = 10_000 });
-            await Expect(clerk.Locator("[data-testid=counts]")).ToContainTextAsync("已签发 993，此前已签发 0，签发时被拒 0");
-            await clerk.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-batch-done.png"), FullPage = true });
-            node.Kill(entireProcessTree: true);
-            await node.WaitForExitAsync();
-        }
+        // The restarted node's runner takes the job over once the dead runner's lease lapses.
+        await _node.StartAgainAsync();
+        var again = await SignInAsync("pi.liang");
+        await again.GotoAsync("/console/batches/1");
+        await Expect(again.Locator("[data-testid=percent]")).ToHaveTextAsync("100 %", new() { Timeout = 90_000 });
+        await Expect(again.Locator("[data-testid=state]")).ToHaveTextAsync("已完成", new() { Timeout = 10_000 });
+        await Expect(again.Locator("[data-testid=counts]")).ToContainTextAsync("已签发 993，此前已签发 0，签发时被拒 0");
+        await again.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-batch-done.png"), FullPage = true });
 
         Assert.Equal(993, Count("SELECT COUNT(*) FROM licences"));
         Assert.Equal(993, Count("SELECT COUNT(DISTINCT idempotency_key) FROM licences WHERE idempotency_key LIKE 'batch:%'"));
         Assert.Equal(993, Count("SELECT COUNT(*) FROM audit_log WHERE event_id = 1001"));
         Assert.Equal(993, Count("SELECT COALESCE(SUM(used), 0) FROM status_lists"));
-        var audit = AuditChain.Verify(await new IssuanceStore(new SqliteDatabase(Db)).AuditLogAsync(CancellationToken.None));
+        var audit = AuditChain.Verify(await _node.Store.AuditLogAsync(CancellationToken.None));
         Assert.True(audit.Ok, audit.Problem);
     }
 
@@ -169,41 +147,18 @@ public sealed class ConsoleBatchTests : IAsyncLifetime
         return [.. spoiled.Select(s => (s.Row + 2, s.Field))];
     }
 
-    private Process StartNode() => Programs.Start(Programs.Server,
-        $"--urls={BaseUrl} --Node:Database={Db} --Node:KeysDirectory={RepositoryPaths.KeysSample} --Node:SeedDemo=false "
-        + "--Issuance:Batch:ChunkSize=20 --Issuance:Batch:PauseMilliseconds=100");
-
-    private async Task WaitReadyAsync(Process node)
-    {
-        using var client = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(5) };
-        await WaitUntilAsync(async () =>
-        {
-            try
-            {
-                using var response = await client.GetAsync("/health/ready");
-                return response.StatusCode == HttpStatusCode.OK;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, node);
-    }
-
     private async Task<IPage> SignInAsync(string username)
     {
-        var context = await _browser.NewContextAsync(new() { BaseURL = BaseUrl, Locale = "zh-CN" });
+        var context = await _browser.NewContextAsync(new() { BaseURL = _node.BaseAddress.ToString(), Locale = "zh-CN" });
         return await ConsoleFixture.SignInAsync(context, username, Password);
     }
 
-    private static Task WaitUntilAsync(Func<bool> condition, Process process) => WaitUntilAsync(() => Task.FromResult(condition()), process);
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, Process process)
+    private async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await condition())
+        while (!condition())
         {
-            Assert.False(process.HasExited, "the node exited");
+            Assert.False(_node.HasExited, "the node exited");
             Assert.True(DateTime.UtcNow < deadline, "timed out");
             await Task.Delay(25);
         }
@@ -223,7 +178,7 @@ public sealed class ConsoleBatchTests : IAsyncLifetime
 
     private long Count(string sql)
     {
-        using var connection = new SqliteConnection($"Data Source={Db};Mode=ReadOnly;Pooling=False");
+        using var connection = new SqliteConnection($"Data Source={_node.DatabasePath};Mode=ReadOnly;Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;

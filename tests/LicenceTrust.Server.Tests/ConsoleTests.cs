@@ -5,7 +5,6 @@ using LicenceTrust.Core.Licences;
 using LicenceTrust.Issuance;
 using LicenceTrust.Samples;
 using LicenceTrust.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -22,9 +21,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
     public static readonly SampleAuthority Regulator = SampleAuthorities.For(Province.Chongqing, LicenceTypeCatalogue.BusinessLicence);
     public static readonly SampleAuthority Hr = SampleAuthorities.For(Province.Chongqing, LicenceTypeCatalogue.ProfessionalQualification);
 
-    public NodeFixture Chongqing { get; private set; } = null!;
+    public NodeProcess Chongqing { get; private set; } = null!;
 
-    public NodeFixture Sichuan { get; private set; } = null!;
+    public NodeProcess Sichuan { get; private set; } = null!;
 
     public IPlaywright Playwright { get; private set; } = null!;
 
@@ -35,17 +34,18 @@ public sealed class ConsoleFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // Ten wrong passwords in a row lock the account, with no backoff before (so the test need not wait).
-        (Chongqing, Sichuan) = await NodeFixture.FederatedAsync("--Node:SignInFreeFailures=10", "--Node:SignInLockoutAfter=10");
+        (Chongqing, Sichuan) = await NodeProcess.FederatedAsync("--Node:SignInFreeFailures=10", "--Node:SignInLockoutAfter=10");
 
-        // The first officer is made the way an operator does it: with the CLI, the password on standard input.
-        var created = await Programs.RunAsync(Programs.Cli, $"officer create --username li.si --name 李四 --authority {Regulator.Code.Value} --role clerk --sqlite {Chongqing.DatabasePath}", Password);
-        Assert.True(created.Code == 0, created.Output);
-        var officers = Chongqing.App.Services.GetRequiredService<OfficerAccounts>();
-        await officers.CreateAsync("zhao.liu", "赵六", Regulator.Code.Value, OfficerRoles.Approver, Password, null);
-        await officers.CreateAsync("chen.qi", "陈七", Regulator.Code.Value, OfficerRoles.Clerk | OfficerRoles.Approver, Password, null);
-        await officers.CreateAsync("hr.clerk", "人社经办", Hr.Code.Value, OfficerRoles.Clerk | OfficerRoles.Approver, Password, null);
-        await officers.CreateAsync("lock.me", "锁定测试", Regulator.Code.Value, OfficerRoles.Clerk, Password, null);
-        await officers.CreateAsync("admin", "管理员", Regulator.Code.Value, OfficerRoles.Admin, Password, null);
+        // Officers are made the way an operator makes the first one: with the CLI, the password on standard input.
+        foreach (var (username, name, authority, roles) in new[]
+        {
+            ("li.si", "李四", Regulator.Code.Value, "clerk"), ("zhao.liu", "赵六", Regulator.Code.Value, "approver"),
+            ("chen.qi", "陈七", Regulator.Code.Value, "clerk,approver"), ("hr.clerk", "人社经办", Hr.Code.Value, "clerk,approver"),
+            ("lock.me", "锁定测试", Regulator.Code.Value, "clerk"), ("admin", "管理员", Regulator.Code.Value, "admin"),
+        })
+        {
+            await Chongqing.CreateOfficerAsync(username, name, authority, roles, Password);
+        }
 
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox"] });
@@ -213,6 +213,48 @@ public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture
     }
 
     [Fact]
+    public async Task A_new_version_starts_from_the_licence_waits_for_approval_and_then_the_old_one_is_INVALID_in_both_provinces()
+    {
+        var issued = await fixture.Chongqing.IssueAsync(fixture.Chongqing.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 956);
+        var identifier = issued.GetProperty("identifier").GetString()!;
+        var qrText = issued.GetProperty("qrText").GetString()!;
+        var holder = issued.GetProperty("licence").GetProperty("holder").GetProperty("name").GetString()!;
+
+        var (clerk, _, _) = await fixture.SignInAsync("li.si");
+        await clerk.GotoAsync($"/console/licences/{identifier}");
+        await clerk.GetByTestId("supersede").ClickAsync();
+        await Expect(clerk.GetByTestId("supersede-note")).ToContainTextAsync(identifier);
+        await Expect(clerk.GetByLabel("持证主体名称")).ToHaveValueAsync(holder);
+        await Expect(clerk.GetByLabel("行政区划代码")).ToHaveValueAsync(issued.GetProperty("licence").GetProperty("areaCode").GetString()!);
+        await clerk.GetByLabel("持证主体名称").FillAsync("重庆换发示例有限公司");
+        await clerk.GetByLabel("变更原因").FillAsync("企业名称变更");
+        await clerk.GetByRole(AriaRole.Button, new() { Name = "预览" }).ClickAsync();
+        await Expect(clerk.GetByTestId("preview")).ToContainTextAsync("重庆换发示例有限公司");
+        await clerk.GetByRole(AriaRole.Button, new() { Name = "提交审核" }).ClickAsync();
+        await Expect(clerk.GetByTestId("submitted")).ToBeVisibleAsync();
+        Assert.Equal("VALID", (await fixture.VerifyAtSichuanAsync(qrText)).GetProperty("result").GetProperty("verdict").GetString());
+
+        var (approver, _, _) = await fixture.SignInAsync("zhao.liu");
+        await approver.GotoAsync(clerk.Url.Split('?')[0]);
+        await approver.GetByLabel("已核对，确认批准").CheckAsync();
+        await approver.GetByTestId("approve").ClickAsync();
+        await Expect(approver.GetByTestId("identifier")).Not.ToHaveTextAsync(identifier);
+        await Expect(approver.Locator("a", new() { HasText = identifier })).ToBeVisibleAsync();
+        await approver.GotoAsync($"/console/licences/{identifier}");
+        await Expect(approver.GetByTestId("status")).ToHaveTextAsync("已变更换发");
+        await Expect(approver.GetByTestId("history")).ToContainTextAsync("企业名称变更");
+
+        // Chongqing answers SUPERSEDED; Sichuan reads Chongqing's 2-bit status list, where every final status is REVOKED (docs/federation.md §4).
+        using (var own = fixture.Chongqing.Client())
+        {
+            var verdict = JsonDocument.Parse(await (await own.PostAsJsonAsync("/api/v1/verify", new { qrText })).Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal("SUPERSEDED", verdict.GetProperty("result").GetProperty("reasons")[0].GetProperty("code").GetString());
+        }
+
+        await WaitForAsync(async () => (await fixture.VerifyAtSichuanAsync(qrText)).GetProperty("result").GetProperty("verdict").GetString() == "INVALID");
+    }
+
+    [Fact]
     public async Task An_officer_of_another_authority_cannot_see_or_change_a_licence_by_the_ui_a_crafted_post_or_the_url()
     {
         var issued = await fixture.Chongqing.IssueAsync(fixture.Chongqing.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 952);
@@ -278,7 +320,7 @@ public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture
         await Expect(page.Locator(".error")).ToHaveAttributeAsync("data-code", "SIGN_IN_LOCKED");
         await page.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-locked.png") });
 
-        var audit = await fixture.Chongqing.App.Services.GetRequiredService<IIssuanceStore>().AuditOfAsync("lock.me", CancellationToken.None);
+        var audit = await fixture.Chongqing.Store.AuditOfAsync("lock.me", CancellationToken.None);
         Assert.Contains(audit, e => e.Event == "officer.locked_out" && e.EventId == AuditEvents.OfficerLockedOut);
     }
 
@@ -371,7 +413,7 @@ public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture
         await admin.GotoAsync("/console/admin/audit");
         await admin.GetByTestId("run-check").ClickAsync();
         await Expect(admin.GetByTestId("audit-result")).ToContainTextAsync("审计链完整");
-        var log = await fixture.Chongqing.App.Services.GetRequiredService<IIssuanceStore>().AuditOfAsync(id, CancellationToken.None);
+        var log = await fixture.Chongqing.Store.AuditOfAsync(id, CancellationToken.None);
         Assert.Equal(["api_key.created", "api_key.revoked"], log.Select(e => e.Event));
         Assert.All(log, e => Assert.Equal("Admin:officer:admin", e.Actor));
 
@@ -383,7 +425,7 @@ public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture
         await admin.GetByLabel("请输入所选证书指纹的前8位以确认").FillAsync("00000000");
         await admin.GetByRole(AriaRole.Button, new() { Name = "撤销信任" }).ClickAsync();
         await Expect(admin.Locator(".error")).ToHaveAttributeAsync("data-code", "CONFIRMATION_REQUIRED");
-        Assert.False(fixture.Chongqing.App.Services.GetRequiredService<LicenceTrust.Federation.FederatedTrust>().IsWithdrawn(science.Fingerprint));
+        Assert.True(await InTrustListAsync(science.Fingerprint));
 
         var (clerk, _, _) = await fixture.SignInAsync("li.si");
         await clerk.GotoAsync("/console/issue");
@@ -393,7 +435,7 @@ public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture
             Form = Form(clerk, ("_handler", "withdraw"), ("fingerprint", science.Fingerprint), ("reason", "x"), ("typed", science.Fingerprint[..8]), ("__RequestVerificationToken", token)),
         });
         Assert.Equal(403, crafted.Status);
-        Assert.False(fixture.Chongqing.App.Services.GetRequiredService<LicenceTrust.Federation.FederatedTrust>().IsWithdrawn(science.Fingerprint));
+        Assert.True(await InTrustListAsync(science.Fingerprint));
 
         await admin.GetByLabel("签名证书").SelectOptionAsync(science.Fingerprint);
         await admin.GetByLabel("原因（必填，最多500字）").FillAsync("签名私钥疑似泄露");
@@ -403,8 +445,16 @@ public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture
         await Expect(admin.Locator("[data-testid=issuers] tbody tr", new() { HasText = science.Fingerprint })).ToHaveCountAsync(0);
         await Expect(admin.Locator("[data-testid=withdrawals] tbody tr", new() { HasText = science.Fingerprint })).ToContainTextAsync("签名私钥疑似泄露");
         await admin.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-trust.png"), FullPage = true });
-        Assert.True(fixture.Chongqing.App.Services.GetRequiredService<LicenceTrust.Federation.FederatedTrust>().IsWithdrawn(science.Fingerprint));
+        Assert.False(await InTrustListAsync(science.Fingerprint));
         Assert.Empty(violations);
+    }
+
+    /// <summary>Whether Chongqing's published trust list (its JSON view) still holds the certificate.</summary>
+    private async Task<bool> InTrustListAsync(string fingerprint)
+    {
+        using var client = fixture.Chongqing.Client();
+        client.DefaultRequestHeaders.Accept.ParseAdd("application/json");
+        return (await client.GetStringAsync("/api/v1/trust-list")).Contains(fingerprint, StringComparison.Ordinal);
     }
 
     private static Dictionary<string, object?> Body(int sequence, string holderName)

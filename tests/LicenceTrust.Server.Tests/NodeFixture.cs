@@ -87,9 +87,12 @@ public sealed class NodeFixture : IAsyncLifetime, IAsyncDisposable
 
     ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
 
-    public HttpClient Client(string? apiKey = null)
+    public HttpClient Client(string? apiKey = null) => Client(BaseAddress, apiKey);
+
+    /// <summary>A client of a node at that address, with the API key as bearer token if one is given.</summary>
+    public static HttpClient Client(Uri baseAddress, string? apiKey)
     {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
         if (apiKey is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
@@ -142,9 +145,14 @@ public sealed class NodeFixture : IAsyncLifetime, IAsyncDisposable
     }
 
     /// <summary>Issues a licence and returns the response JSON.</summary>
-    public async Task<JsonElement> IssueAsync(string apiKey, LicenceType type, int sequence)
+    public Task<JsonElement> IssueAsync(string apiKey, LicenceType type, int sequence) =>
+        IssueAsync(Client(apiKey), Core.Identifiers.Province.FromNodeId(Province), type, sequence);
+
+    /// <summary>Issues a demo licence of the province through a node's API (the client carries the key) and returns the response JSON.</summary>
+    public static async Task<JsonElement> IssueAsync(HttpClient client, Core.Identifiers.Province province, LicenceType type, int sequence)
     {
-        using var response = await Client(apiKey).PostAsJsonAsync("/api/v1/licences", IssueBody(type, sequence, Core.Identifiers.Province.FromNodeId(Province)));
+        using var disposing = client;
+        using var response = await client.PostAsJsonAsync("/api/v1/licences", IssueBody(type, sequence, province));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, body);
         return JsonDocument.Parse(body).RootElement.Clone();

@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using LicenceTrust.Core.Licences;
+using LicenceTrust.Issuance;
+using LicenceTrust.Samples;
+using LicenceTrust.Storage;
+using LicenceTrust.Storage.Sqlite;
+using LicenceTrust.Testing;
+
+namespace LicenceTrust.Server.Tests;
+
+/// <summary>
+/// A node run as an operator runs it: the built server as its own process on 127.0.0.1 (a free port),
+/// its own SQLite file, the sample keys, its API keys and officers made beforehand with the CLI.
+/// It can be killed and started again on the same database and port.
+/// </summary>
+public sealed class NodeProcess : IAsyncDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("lt-proc-").FullName;
+    private readonly string[] _args;
+    private Process? _process;
+
+    private NodeProcess(string province, int port, string[] args)
+    {
+        Province = province;
+        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+        _args = args;
+    }
+
+    /// <summary><c>cq</c> or <c>sc</c>.</summary>
+    public string Province { get; }
+
+    public Uri BaseAddress { get; }
+
+    public string DatabasePath => Path.Combine(_folder, Province + ".db");
+
+    /// <summary>API keys: the province's market regulator (SM2), its HR department (ES256), partner, admin.</summary>
+    public string RegulatorKey { get; private set; } = string.Empty;
+
+    public string HrKey { get; private set; } = string.Empty;
+
+    public string PartnerKey { get; private set; } = string.Empty;
+
+    public string AdminKey { get; private set; } = string.Empty;
+
+    /// <summary>The node's issuance store, read over its SQLite file from this process (as an auditor would).</summary>
+    public IssuanceStore Store => new(new SqliteDatabase(DatabasePath));
+
+    /// <summary>A Chongqing and a Sichuan node process, each pinning the other's sample root and syncing every 0.5 s; extra arguments for Chongqing.</summary>
+    public static async Task<(NodeProcess Chongqing, NodeProcess Sichuan)> FederatedAsync(params string[] chongqingArgs)
+    {
+        int chongqingPort = FreePorts.Next(), sichuanPort = FreePorts.Next();
+        string[] Peer(string province, int port, Core.Identifiers.Province of) =>
+        [
+            $"--Node:Peers:0:Province={province}", $"--Node:Peers:0:BaseUrl=http://127.0.0.1:{port}",
+            $"--Node:Peers:0:RootFingerprint={SampleKeys.Of(of).Root.Fingerprint}", "--Node:Peers:0:SyncIntervalSeconds=0.5",
+        ];
+
+        var sichuan = new NodeProcess("sc", sichuanPort, Peer("cq", chongqingPort, Core.Identifiers.Province.Chongqing));
+        var chongqing = new NodeProcess("cq", chongqingPort, [.. Peer("sc", sichuanPort, Core.Identifiers.Province.Sichuan), .. chongqingArgs]);
+        await Task.WhenAll(sichuan.PrepareAsync(), chongqing.PrepareAsync());
+        sichuan.Start();
+        chongqing.Start();
+        await Task.WhenAll(sichuan.WaitLiveAsync(), chongqing.WaitLiveAsync());
+        return (chongqing, sichuan);
+    }
+
+    /// <summary>A node process of its own, with no peers; extra arguments for it.</summary>
+    public static async Task<NodeProcess> StartAsync(string province, params string[] args)
+    {
+        var node = new NodeProcess(province, FreePorts.Next(), args);
+        await node.PrepareAsync();
+        node.Start();
+        await node.WaitLiveAsync();
+        return node;
+    }
+
+    /// <summary>Whether the process is gone (crashed, or killed by <see cref="KillAsync"/>).</summary>
+    public bool HasExited => _process is null || _process.HasExited;
+
+    /// <summary>Creates an officer with the CLI, as an operator creates the first one (the password on standard input).</summary>
+    public async Task CreateOfficerAsync(string username, string name, string authorityCode, string roles, string password)
+    {
+        var created = await Programs.RunAsync(Programs.Cli, $"officer create --username {username} --name {name} --authority {authorityCode} --role {roles} --sqlite {DatabasePath}", password);
+        Assert.True(created.Code == 0, created.Output);
+    }
+
+    public HttpClient Client(string? apiKey = null) => NodeFixture.Client(BaseAddress, apiKey);
+
+    /// <summary>Issues a licence through the API and returns the response JSON.</summary>
+    public Task<JsonElement> IssueAsync(string apiKey, LicenceType type, int sequence) =>
+        NodeFixture.IssueAsync(Client(apiKey), Core.Identifiers.Province.FromNodeId(Province), type, sequence);
+
+    /// <summary>The same command again, on the same database and port, after <see cref="KillAsync"/>.</summary>
+    public async Task StartAgainAsync()
+    {
+        Assert.True(HasExited, "the node is still running");
+        Start();
+        await WaitLiveAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private async Task PrepareAsync()
+    {
+        var province = Core.Identifiers.Province.FromNodeId(Province);
+        var regulator = SampleAuthorities.For(province, LicenceTypeCatalogue.BusinessLicence);
+        var hr = SampleAuthorities.For(province, LicenceTypeCatalogue.ProfessionalQualification);
+        RegulatorKey = await ApiKeyAsync($"--role authority --authority {regulator.Code.Value} --name regulator");
+        HrKey = await ApiKeyAsync($"--role authority --authority {hr.Code.Value} --name hr");
+        PartnerKey = await ApiKeyAsync("--role partner --name bank");
+        AdminKey = await ApiKeyAsync("--role admin --name ops");
+    }
+
+    private async Task<string> ApiKeyAsync(string arguments)
+    {
+        var (code, output) = await Programs.RunAsync(Programs.Cli, $"apikey create {arguments} --sqlite {DatabasePath}");
+        Assert.True(code == 0, output);
+        return output.Trim();
+    }
+
+    private void Start() => _process = Programs.Start(Programs.Server, string.Join(' ',
+    [
+        $"--urls={BaseAddress.ToString().TrimEnd('/')}",
+        $"--Node:Database={DatabasePath}",
+        $"--Node:KeysDirectory={RepositoryPaths.KeysSample}",
+        "--Node:SeedDemo=false",
+        $"--Node:Province={Province}",
+        $"--Node:PublicBaseUrl={BaseAddress.ToString().TrimEnd('/')}",
+        .. _args,
+    ]));
+
+    private async Task WaitLiveAsync()
+    {
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            Assert.False(_process!.HasExited, $"the {Province} node exited with {(_process.HasExited ? _process.ExitCode : 0)}");
+            try
+            {
+                using var response = await client.GetAsync("/health/live");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"the {Province} node did not start");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>SIGKILL: no shutdown, no flush, as a power cut or the OOM killer would stop it.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+}
