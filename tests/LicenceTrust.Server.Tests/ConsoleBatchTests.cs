@@ -56,6 +56,8 @@ public sealed class ConsoleBatchTests : IAsyncLifetime
         Assert.Equal(8, (await report.TextAsync()).Trim().Split('\n').Length);
         await clerk.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-batch-errors.png"), FullPage = true });
         Assert.Equal(0, Count("SELECT COUNT(*) FROM licences"));
+        await clerk.SetViewportSizeAsync(390, 900);
+        Assert.True(await clerk.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth + 1"), "the batch page overflows 390 px");
 
         // Another officer approves; the node's runner starts signing.
         var approver = await SignInAsync("shen.he");

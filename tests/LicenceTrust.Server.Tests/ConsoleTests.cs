@@ -337,13 +337,28 @@ public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture
         await page.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-dashboard-390.png"), FullPage = true });
         await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
-        foreach (var path in new[] { "/console", "/console/licences", "/console/issue", $"/console/licences/{identifier}", "/console/approvals", "/console/admin/officers" })
+        async Task FitsAndIsLabelledAsync(IPage on, string path)
         {
-            await page.GotoAsync(path);
-            Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth + 1"), $"{path} overflows 390 px");
-            Assert.Equal(0, await page.EvaluateAsync<int>(
+            await on.GotoAsync(path);
+            Assert.True(await on.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth + 1"), $"{path} overflows 390 px");
+            Assert.Equal(0, await on.EvaluateAsync<int>(
                 "[...document.querySelectorAll('input:not([type=hidden]),select,textarea,button')].filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !(e.textContent || '').trim()).length"));
         }
+
+        foreach (var path in new[] { "/console", "/console/licences", "/console/issue", $"/console/licences/{identifier}", $"/console/issue?supersede={identifier}", "/console/batches", "/console/approvals", "/console/admin/officers" })
+        {
+            await FitsAndIsLabelledAsync(page, path);
+        }
+
+        var (admin, adminRequests, adminViolations) = await fixture.SignInAsync("admin", width: 390);
+        await admin.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        foreach (var path in new[] { "/console/admin/officers", "/console/admin/api-keys", "/console/admin/audit?run=1", "/console/admin/trust" })
+        {
+            await FitsAndIsLabelledAsync(admin, path);
+        }
+
+        Assert.Empty(adminViolations);
+        Assert.All(adminRequests, url => Assert.StartsWith(fixture.Chongqing.BaseAddress.ToString(), url, StringComparison.Ordinal));
 
         await page.GotoAsync($"/console/licences/{identifier}");
         await Expect(page.Locator("table.fields")).ToContainTextAsync("Holder");
