@@ -25,6 +25,24 @@ public class VerifyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
         Assert.Contains(response.GetProperty("result").GetProperty("checks").EnumerateArray(), c => c.GetProperty("name").GetString() == "status" && c.GetProperty("outcome").GetString() == "PASSED");
     }
 
+    /// <summary>A counter scanner's CR LF or TAB, or a pasted space, around the text: trimmed at /verify and in a batch; lower case is not normalised.</summary>
+    [Fact]
+    public async Task Whitespace_a_scanner_adds_around_the_text_is_trimmed_at_verify_and_in_a_batch_and_nothing_else_is()
+    {
+        var qr = (await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 509)).GetProperty("qrText").GetString()!;
+        string[] padded = [qr + "\r\n", qr + "\n", qr + "\t", "  " + qr + "  ", "\r\n" + qr];
+
+        foreach (var text in padded)
+        {
+            Assert.Equal("VALID", (await VerifyAsync(text)).GetProperty("result").GetProperty("verdict").GetString());
+        }
+
+        var batch = await node.Client(node.PartnerKey).SendAsync(HttpMethod.Post, "/api/v1/verify/batch", new { qrTexts = padded.Append(qr.ToLowerInvariant()) });
+        Assert.Equal(["VALID", "VALID", "VALID", "VALID", "VALID", "UNREADABLE"],
+            batch.Body.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("result").GetProperty("verdict").GetString()));
+        Assert.Equal("UNREADABLE", (await VerifyAsync(qr[..20] + "\r\n" + qr[20..])).GetProperty("result").GetProperty("verdict").GetString());
+    }
+
     [Fact]
     public async Task Suspended_and_revoked_licences_are_INVALID_with_the_reason_in_Chinese()
     {

@@ -13,9 +13,17 @@ namespace LicenceTrust.Core.Codec;
 /// </summary>
 public static class CredentialReader
 {
+    /// <summary>What a reader removes around QR text before anything else (docs/format.md §1).</summary>
+    private static readonly char[] Whitespace = [' ', '\t', '\r', '\n'];
+
     public static ReadResult Read(string? text, CodecLimits? limits = null)
     {
         limits ??= CodecLimits.Default;
+
+        // A scanner's suffix (CR, LF, TAB) or a pasted space: never part of a credential, since the text
+        // starts with the prefix and Base45 never ends in a space (the last symbol of a group is at most 32).
+        // Nothing else is normalised.
+        text = text?.Trim(Whitespace);
         if (string.IsNullOrEmpty(text))
         {
             return ReadResult.Fail(ReasonCode.Empty, "no text");

@@ -31,8 +31,7 @@ public static class HostileSet
         var kid = issuer.Certificate.Kid.ToBytes();
         var sm2 = SignatureAlgorithm.Sm2Sm3.CoseId;
 
-        Add("padded-spaces", "Trailing spaces after the text (a Base45 space is a real symbol, so this is not the same code).", text + "   ", ReasonCode.Base45Invalid);
-        Add("padded-newline", "A newline a scanner appended.", text + "\n", ReasonCode.Base45Invalid);
+        Add("inner-newline", "A line break inside the text is not trimmed: not Base45.", text[..40] + "\n" + text[40..], ReasonCode.Base45Invalid);
         Add("wrong-prefix", "LT2: a future or foreign format.", "LT2:" + text[4..], ReasonCode.PrefixMissing);
         Add("no-prefix", "The Base45 without its prefix.", text[4..], ReasonCode.PrefixMissing);
         Add("truncated-to-prefix", "Only the prefix.", "LT1:", ReasonCode.DecompressionFailed);
