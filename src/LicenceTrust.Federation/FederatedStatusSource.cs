@@ -13,8 +13,10 @@ namespace LicenceTrust.Federation;
 /// <summary>
 /// Status of other provinces' licences: from the peer's synced status list while that is fresh, else from
 /// a live call to the peer's status API (when allowed), else CHECK: STATUS_STALE past max age,
-/// PEER_UNREACHABLE when there never was a list. This node's own licences never come here
-/// (<see cref="StatusByProvince"/> sends them to the Status capability). Thread-safe.
+/// PEER_UNREACHABLE when there never was a list. A final status (revoked, cancelled, superseded) cannot
+/// change back, so it is answered from the last good list or live answer however old, with its age
+/// (docs/federation.md §4); a suspension can be lifted, so on stale data it stays CHECK. This node's own
+/// licences never come here (<see cref="StatusByProvince"/> sends them to the Status capability). Thread-safe.
 /// </summary>
 public sealed class FederatedStatusSource(IReadOnlyDictionary<Province, PeerState> peers, HttpClient http, TimeProvider time) : IStatusSource
 {
@@ -31,14 +33,22 @@ public sealed class FederatedStatusSource(IReadOnlyDictionary<Province, PeerStat
 
         var now = time.GetUtcNow();
         var cached = peer.StatusList(reference.Uri);
-        if (cached is not null && now - cached.FetchedAt <= peer.Options.StatusMaxAge && cached.List.ExpiresAt > now && reference.Index < cached.List.Bits.Size)
+        var listed = cached is not null && reference.Index < cached.List.Bits.Size
+            ? FromValue(cached.List.Bits.Get((int)reference.Index), $"{node}:status-list", cached.FetchedAt)
+            : null;
+        if (listed is not null && (listed.Status?.IsFinal() == true || (now - cached!.FetchedAt <= peer.Options.StatusMaxAge && cached.List.ExpiresAt > now)))
         {
-            return FromValue(cached.List.Bits.Get((int)reference.Index), $"{node}:status-list", cached.FetchedAt);
+            return listed;
         }
 
-        if (peer.Options.LiveStatusFallback && await LiveAsync(peer.Options, licence, cancellationToken) is { } live)
+        if (peer.Options.LiveStatusFallback && await LiveAsync(peer, licence, cancellationToken) is { } live)
         {
             return live;
+        }
+
+        if (peer.KnownFinal(licence.Identifier.Value) is { } known)
+        {
+            return StatusLookup.Found(known.Status, $"{node}:live", known.At);
         }
 
         return cached is null
@@ -94,8 +104,9 @@ public sealed class FederatedStatusSource(IReadOnlyDictionary<Province, PeerStat
             : new StatusLookup(null, source, asOf, ReasonCode.StatusUnknown);
 
     /// <summary>The peer's online status API; null when it cannot answer in time (the caller falls back).</summary>
-    private async Task<StatusLookup?> LiveAsync(PeerOptions options, Licence licence, CancellationToken cancellationToken)
+    private async Task<StatusLookup?> LiveAsync(PeerState peer, Licence licence, CancellationToken cancellationToken)
     {
+        var options = peer.Options;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(Math.Min(options.TimeoutSeconds, 2)));
         var source = $"{options.Province}:live";
@@ -113,9 +124,14 @@ public sealed class FederatedStatusSource(IReadOnlyDictionary<Province, PeerStat
             }
 
             var body = await response.Content.ReadFromJsonAsync<JsonElement>(timeout.Token);
-            return body.TryGetProperty("status", out var status) && Enum.TryParse<LicenceStatus>(status.GetString(), ignoreCase: true, out var parsed)
-                ? StatusLookup.Found(parsed, source, time.GetUtcNow())
-                : null;
+            if (!body.TryGetProperty("status", out var status) || !Enum.TryParse<LicenceStatus>(status.GetString(), ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+            {
+                return null;
+            }
+
+            var now = time.GetUtcNow();
+            peer.RememberFinal(licence.Identifier.Value, parsed, now);
+            return StatusLookup.Found(parsed, source, now);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or NotSupportedException)
         {

@@ -34,4 +34,24 @@ public sealed class PeerState(PeerOptions options)
     public CachedStatusList? StatusList(string uri) => _statusLists.GetValueOrDefault(uri);
 
     public void SetStatusList(CachedStatusList list) => _statusLists[list.List.Uri] = list;
+
+    /// <summary>Most final statuses remembered from live answers (a few hundred bytes each); past it, new ones are not remembered.</summary>
+    public const int MaxRememberedFinal = 100_000;
+
+    private readonly ConcurrentDictionary<string, (LicenceStatus Status, DateTimeOffset At)> _final = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A final status the peer's live API gave (revoked, cancelled, superseded: it cannot change back),
+    /// so a later verification still answers it when the peer's data has gone stale.
+    /// </summary>
+    public void RememberFinal(string identifier, LicenceStatus status, DateTimeOffset at)
+    {
+        if (status.IsFinal() && (_final.Count < MaxRememberedFinal || _final.ContainsKey(identifier)))
+        {
+            _final[identifier] = (status, at);
+        }
+    }
+
+    public (LicenceStatus Status, DateTimeOffset At)? KnownFinal(string identifier) =>
+        _final.TryGetValue(identifier, out var known) ? known : null;
 }

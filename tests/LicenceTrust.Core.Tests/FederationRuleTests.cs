@@ -80,26 +80,37 @@ public class FederationRuleTests
     }
 
     [Fact]
-    public async Task Peer_status_comes_from_the_fresh_list_and_past_max_age_is_STATUS_STALE_never_a_status()
+    public async Task Peer_status_comes_from_the_fresh_list_past_max_age_a_final_status_stays_and_anything_else_is_STATUS_STALE()
     {
         var credential = SichuanCredential(LicenceTypeCatalogue.BusinessLicence);
         var reference = credential.Claims.Status;
+        var suspended = reference with { Index = (reference.Index + 1) % 131_072 };
+        var valid = reference with { Index = (reference.Index + 2) % 131_072 };
         var bits = new StatusBits(131_072);
         bits.Set((int)reference.Index, 1);
+        bits.Set((int)suspended.Index, 2);
         var state = new PeerState(new PeerOptions { Province = "sc", BaseUrl = "http://127.0.0.1:9", StatusMaxAgeSeconds = 10, LiveStatusFallback = false });
         state.SetStatusList(new CachedStatusList(new StatusList(reference.Uri, TestClock.Now, TestClock.Now.AddDays(1), TimeSpan.FromSeconds(1), bits), 1, TestClock.Now));
         var source = new FederatedStatusSource(new Dictionary<Province, PeerState> { [Province.Sichuan] = state }, new HttpClient(), _time);
+        var licence = credential.Claims.Licence;
 
-        var fresh = await source.LookupAsync(credential.Claims.Licence, reference, CancellationToken.None);
-        _time.Advance(TimeSpan.FromSeconds(11));
-        var stale = await source.LookupAsync(credential.Claims.Licence, reference, CancellationToken.None);
-        var unknownList = await source.LookupAsync(credential.Claims.Licence, reference with { Uri = "https://sc.lt.example/other" }, CancellationToken.None);
+        var fresh = await source.LookupAsync(licence, reference, CancellationToken.None);
+        _time.Advance(TimeSpan.FromDays(3));
+        var revokedLongAgo = await source.LookupAsync(licence, reference, CancellationToken.None);
+        var suspendedStale = await source.LookupAsync(licence, suspended, CancellationToken.None);
+        var validStale = await source.LookupAsync(licence, valid, CancellationToken.None);
+        var unknownList = await source.LookupAsync(licence, reference with { Uri = "https://sc.lt.example/other" }, CancellationToken.None);
 
-        Assert.Equal((LicenceStatus?)LicenceStatus.Revoked, fresh.Status);
-        Assert.Equal("sc:status-list", fresh.Source);
-        Assert.Null(stale.Status);
-        Assert.Equal(ReasonCode.StatusStale, stale.Failure);
-        Assert.Equal(TestClock.Now, stale.AsOf);
+        Assert.Equal(((LicenceStatus?)LicenceStatus.Revoked, "sc:status-list"), (fresh.Status, fresh.Source));
+        Assert.Equal(((LicenceStatus?)LicenceStatus.Revoked, (DateTimeOffset?)TestClock.Now), (revokedLongAgo.Status, revokedLongAgo.AsOf));
+        Assert.Equal((null, ReasonCode.StatusStale, (DateTimeOffset?)TestClock.Now), (suspendedStale.Status, suspendedStale.Failure, suspendedStale.AsOf));
+        Assert.Equal((null, ReasonCode.StatusStale), (validStale.Status, validStale.Failure));
         Assert.Equal(ReasonCode.PeerUnreachable, unknownList.Failure);
+
+        // A final status the live API gave is remembered for when the peer is gone; a live VALID is not.
+        state.RememberFinal("x", LicenceStatus.Cancelled, TestClock.Now);
+        state.RememberFinal("y", LicenceStatus.Valid, TestClock.Now);
+        Assert.Equal(LicenceStatus.Cancelled, state.KnownFinal("x")?.Status);
+        Assert.Null(state.KnownFinal("y"));
     }
 }

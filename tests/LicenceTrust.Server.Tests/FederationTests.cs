@@ -169,8 +169,12 @@ public class FederationOutageTests(ShortFreshnessPair pair, ITestOutputHelper ou
     [Fact]
     public async Task With_Sichuan_down_Chongqing_says_VALID_from_cache_until_max_age_then_CHECK_and_recovers_without_restart()
     {
-        var qr = (await pair.LicencesAsync("sc")).First(l => l.GetProperty("status").GetString() == "VALID").GetProperty("qrText").GetString()!;
+        var licences = await pair.LicencesAsync("sc");
+        string QrOf(string status) => licences.First(l => l.GetProperty("status").GetString() == status).GetProperty("qrText").GetString()!;
+        var qr = QrOf("VALID");
         Assert.Equal("VALID", FederationTests.Verdict(await pair.VerifyAsync("cq", qr)));
+        Assert.Equal("REVOKED", Reason(await pair.VerifyAsync("cq", QrOf("REVOKED"))));
+        Assert.NotEqual("VALID", FederationTests.Verdict(await pair.VerifyAsync("cq", QrOf("SUSPENDED"))));
 
         await pair.StopAsync("sc");
         var cached = await pair.VerifyAsync("cq", qr);
@@ -185,11 +189,24 @@ public class FederationOutageTests(ShortFreshnessPair pair, ITestOutputHelper ou
         Assert.Equal("degraded", health.GetProperty("status").GetString());
         Assert.False(string.IsNullOrEmpty(health.GetProperty("peers")[0].GetProperty("lastError").GetString()));
 
+        // A revocation cannot be undone, so stale data still proves it, with its age; a suspension can be lifted, so it is CHECK.
+        var revoked = await pair.VerifyAsync("cq", QrOf("REVOKED"));
+        var suspended = await pair.VerifyAsync("cq", QrOf("SUSPENDED"));
+        Assert.Equal(("INVALID", "REVOKED"), (FederationTests.Verdict(revoked), Reason(revoked)));
+        var age = revoked.GetProperty("checkedAgainst").GetProperty("at").GetDateTimeOffset() - revoked.GetProperty("checkedAgainst").GetProperty("statusAsOf").GetDateTimeOffset();
+        Assert.True(age > TimeSpan.FromSeconds(3), $"the answer gives the data's age: {age}");
+        Assert.Equal(("CHECK", "STATUS_STALE"), (FederationTests.Verdict(suspended), Reason(suspended)));
+
         await pair.StartAsync("sc");
         var (back, recovered) = await pair.WaitForVerdictAsync("cq", qr, r => FederationTests.Verdict(r) == "VALID", TimeSpan.FromSeconds(15));
         output.WriteLine($"sc restarted: VALID again at cq after {back.TotalMilliseconds:F0} ms");
         Assert.Equal("VALID", FederationTests.Verdict(recovered));
     }
+
+    private static string? Reason(JsonElement response) =>
+        response.GetProperty("result").GetProperty("reasons") is { ValueKind: JsonValueKind.Array } reasons && reasons.GetArrayLength() > 0
+            ? reasons[0].GetProperty("code").GetString()
+            : null;
 }
 
 /// <summary>A pair whose Chongqing agreement leaves out foreigners' work permits.</summary>

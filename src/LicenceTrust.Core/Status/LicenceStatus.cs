@@ -33,9 +33,12 @@ public static class LicenceStatusRules
     {
         (LicenceStatus.Valid, LicenceStatus.Suspended) => true,
         (LicenceStatus.Suspended, LicenceStatus.Valid) => true,
-        (LicenceStatus.Valid or LicenceStatus.Suspended, LicenceStatus.Revoked or LicenceStatus.Cancelled or LicenceStatus.Superseded) => true,
+        (LicenceStatus.Valid or LicenceStatus.Suspended, _) when to.IsFinal() => true,
         _ => false,
     };
+
+    /// <summary>Whether no change can follow (revoked, cancelled, superseded): such a status stays true however old the data that says it.</summary>
+    public static bool IsFinal(this LicenceStatus status) => status is LicenceStatus.Revoked or LicenceStatus.Cancelled or LicenceStatus.Superseded;
 
     /// <summary>
     /// The 2-bit value in a Token Status List: 0 VALID, 1 INVALID (revoked, cancelled, superseded),
