@@ -4853,6 +4853,12 @@ namespace LicenceTrust.Client
         [System.Text.Json.Serialization.JsonPropertyName("recognisedFrom")]
         public System.DateTimeOffset RecognisedFrom { get; set; } = default!;
 
+        [System.Text.Json.Serialization.JsonPropertyName("breaker")]
+        public string Breaker { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("breakerOpenedAt")]
+        public System.DateTimeOffset? BreakerOpenedAt { get; set; } = default!;
+
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]

@@ -16,7 +16,9 @@ namespace LicenceTrust.Federation;
 /// PEER_UNREACHABLE when there never was a list. A final status (revoked, cancelled, superseded) cannot
 /// change back, so it is answered from the last good list or live answer however old, with its age
 /// (docs/federation.md §4); a suspension can be lifted, so on stale data it stays CHECK. This node's own
-/// licences never come here (<see cref="StatusByProvince"/> sends them to the Status capability). Thread-safe.
+/// licences never come here (<see cref="StatusByProvince"/> sends them to the Status capability). Live calls
+/// go through the peer's <see cref="PeerBreaker"/>: once one gets no answer, none is made until the peer
+/// answers again. Thread-safe.
 /// </summary>
 public sealed class FederatedStatusSource(IReadOnlyDictionary<Province, PeerState> peers, HttpClient http, TimeProvider time) : IStatusSource
 {
@@ -63,7 +65,7 @@ public sealed class FederatedStatusSource(IReadOnlyDictionary<Province, PeerStat
     public async Task<StatusChangeDetail?> LastChangeAsync(Licence licence, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(licence);
-        if (!peers.TryGetValue(licence.Province, out var peer))
+        if (!peers.TryGetValue(licence.Province, out var peer) || !Callable(peer))
         {
             return null;
         }
@@ -73,6 +75,7 @@ public sealed class FederatedStatusSource(IReadOnlyDictionary<Province, PeerStat
         try
         {
             using var response = await http.GetAsync(StatusUri(peer.Options, licence), timeout.Token);
+            peer.Breaker.Succeeded();
             if (!response.IsSuccessStatusCode)
             {
                 return null;
@@ -91,8 +94,54 @@ public sealed class FederatedStatusSource(IReadOnlyDictionary<Province, PeerStat
                 throw;
             }
 
+            Unanswered(peer, e);
             return null;
         }
+    }
+
+    /// <summary>Whether a live call may go to the peer now; while its breaker is open, starts the one background probe when due.</summary>
+    private bool Callable(PeerState peer)
+    {
+        if (peer.Breaker.AllowsCalls)
+        {
+            return true;
+        }
+
+        if (peer.Breaker.TryStartProbe(time.GetUtcNow()))
+        {
+            _ = Task.Run(() => ProbeAsync(peer));
+        }
+
+        return false;
+    }
+
+    /// <summary>A call that got no answer (timeout, refused, reset) opens the breaker; a malformed answer is still an answer.</summary>
+    private void Unanswered(PeerState peer, Exception e)
+    {
+        if (e is HttpRequestException or TaskCanceledException)
+        {
+            peer.Breaker.Failed(time.GetUtcNow());
+        }
+    }
+
+    /// <summary>Asks the down peer whether it is back (<c>/health/live</c>, within the live timeout); closes or re-opens its breaker.</summary>
+    private async Task ProbeAsync(PeerState peer)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Min(peer.Options.TimeoutSeconds, 2)));
+        try
+        {
+            using var response = await http.GetAsync(new Uri($"{peer.Options.BaseUrl.TrimEnd('/')}/health/live"), timeout.Token);
+            if (response.IsSuccessStatusCode)
+            {
+                peer.Breaker.Succeeded();
+                return;
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+        }
+
+        peer.Breaker.Failed(time.GetUtcNow());
     }
 
     private static Uri StatusUri(PeerOptions options, Licence licence) =>
@@ -107,12 +156,18 @@ public sealed class FederatedStatusSource(IReadOnlyDictionary<Province, PeerStat
     private async Task<StatusLookup?> LiveAsync(PeerState peer, Licence licence, CancellationToken cancellationToken)
     {
         var options = peer.Options;
+        if (!Callable(peer))
+        {
+            return null;
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(Math.Min(options.TimeoutSeconds, 2)));
         var source = $"{options.Province}:live";
         try
         {
             using var response = await http.GetAsync(StatusUri(options, licence), timeout.Token);
+            peer.Breaker.Succeeded();
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
                 return StatusLookup.Unavailable(ReasonCode.StatusUnknown, source);
@@ -140,6 +195,7 @@ public sealed class FederatedStatusSource(IReadOnlyDictionary<Province, PeerStat
                 throw;
             }
 
+            Unanswered(peer, e);
             return null;
         }
     }

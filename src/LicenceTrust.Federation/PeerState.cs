@@ -13,6 +13,9 @@ public sealed class PeerState(PeerOptions options)
 
     public PeerOptions Options { get; } = options;
 
+    /// <summary>Whether verifications may call the peer live; probes no more often than a sync interval (at least 1 s).</summary>
+    public PeerBreaker Breaker { get; } = new(options.Province, TimeSpan.FromSeconds(Math.Max(1, options.SyncIntervalSeconds)));
+
     public DateTimeOffset? LastAttempt { get; set; }
 
     public DateTimeOffset? LastSuccess { get; set; }

@@ -91,6 +91,7 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
         {
             state.LastSuccess = time.GetUtcNow();
             state.ConsecutiveFailures = 0;
+            state.Breaker.Succeeded();
         }
         else
         {

@@ -123,6 +123,19 @@ public class FederatedPair : IAsyncLifetime
         }
     }
 
+    /// <summary>SIGSTOP: the process stops but its sockets stay open, so calls to it hang until they time out (a hung node).</summary>
+    public Task PauseAsync(string province) => SignalAsync(province, "STOP");
+
+    /// <summary>SIGCONT: the stopped process runs again.</summary>
+    public Task ResumeAsync(string province) => SignalAsync(province, "CONT");
+
+    private async Task SignalAsync(string province, string signal)
+    {
+        using var kill = Process.Start("kill", $"-{signal} {_processes[province].Id}")!;
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
     /// <summary>Waits until the node holds its peer's trust list and a status list.</summary>
     public async Task WaitForPeerAsync(string province)
     {

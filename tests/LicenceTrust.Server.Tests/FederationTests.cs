@@ -209,6 +209,64 @@ public class FederationOutageTests(ShortFreshnessPair pair, ITestOutputHelper ou
             : null;
 }
 
+/// <summary>Another pair with a short status max age, for the hung-peer test (its own processes, so it may stop one).</summary>
+public sealed class HungPeerPair : FederatedPair
+{
+    protected override double StatusMaxAgeSeconds => 3;
+}
+
+/// <summary>The peer circuit breaker, with Sichuan's process stopped by SIGSTOP (it hangs, it does not refuse).</summary>
+public class HungPeerTests(HungPeerPair pair, ITestOutputHelper output) : IClassFixture<HungPeerPair>
+{
+    [Fact]
+    public async Task A_hung_peer_costs_one_timeout_then_its_licences_answer_at_once_and_VALID_returns_after_SIGCONT()
+    {
+        var qr = (await pair.LicencesAsync("sc")).First(l => l.GetProperty("status").GetString() == "VALID").GetProperty("qrText").GetString()!;
+        Assert.Equal("VALID", FederationTests.Verdict(await pair.VerifyAsync("cq", qr)));
+
+        await pair.PauseAsync("sc");
+        try
+        {
+            // Once the list is stale, the first verification waits out the live call's timeout and opens the breaker.
+            var (elapsed, stale) = await pair.WaitForVerdictAsync("cq", qr, r => FederationTests.Verdict(r) != "VALID", TimeSpan.FromSeconds(20));
+            Assert.Equal("CHECK", FederationTests.Verdict(stale));
+            output.WriteLine($"sc stopped (SIGSTOP): CHECK after {elapsed.TotalMilliseconds:F0} ms");
+
+            var times = new List<double>();
+            for (var i = 0; i < 10; i++)
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var again = await pair.VerifyAsync("cq", qr);
+                times.Add(clock.Elapsed.TotalMilliseconds);
+                Assert.Equal("CHECK", FederationTests.Verdict(again));
+            }
+
+            times.Sort();
+            output.WriteLine($"10 verifications with the breaker open: median {times[5]:F1} ms, max {times[^1]:F1} ms (the live timeout is 2,000 ms)");
+            Assert.True(times[5] <= 50, $"median {times[5]} ms");
+            Assert.True(times[^1] < 1_000, $"max {times[^1]} ms: a verification waited for the hung peer");
+
+            var peer = (await pair.Client("cq").GetFromJsonAsync<JsonElement>("/api/v1/federation/peers")).GetProperty("peers")[0];
+            Assert.NotEqual("closed", peer.GetProperty("breaker").GetString());
+            Assert.NotEqual(JsonValueKind.Null, peer.GetProperty("breakerOpenedAt").ValueKind);
+            var ready = await pair.Client("cq").GetFromJsonAsync<JsonElement>("/health/ready");
+            Assert.NotEqual("closed", ready.GetProperty("peers")[0].GetProperty("breaker").GetString());
+            var metrics = await pair.Client("cq").GetStringAsync("/metrics");
+            Assert.Contains("licencetrust_federation_breaker_openings_total{", metrics, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await pair.ResumeAsync("sc");
+        }
+
+        var (back, recovered) = await pair.WaitForVerdictAsync("cq", qr, r => FederationTests.Verdict(r) == "VALID", TimeSpan.FromSeconds(15));
+        output.WriteLine($"sc resumed (SIGCONT): VALID again at cq after {back.TotalMilliseconds:F0} ms (sync interval {FederatedPair.SyncIntervalSeconds} s, backoff up to 4 intervals)");
+        Assert.Equal("VALID", FederationTests.Verdict(recovered));
+        var closed = (await pair.Client("cq").GetFromJsonAsync<JsonElement>("/api/v1/federation/peers")).GetProperty("peers")[0];
+        Assert.Equal("closed", closed.GetProperty("breaker").GetString());
+    }
+}
+
 /// <summary>A pair whose Chongqing agreement leaves out foreigners' work permits.</summary>
 public sealed class NarrowAgreementPair : FederatedPair
 {

@@ -32,7 +32,7 @@ public sealed record NoticeResponse(string Code, string Detail, string Province,
 public sealed record PeerStateView(
     string Province, string BaseUrl, DateTimeOffset? LastAttempt, DateTimeOffset? LastSuccess, string? LastError, DateTimeOffset? LastErrorAt, int ConsecutiveFailures,
     long? TrustListSequence, double? TrustListAgeSeconds, bool TrustListFresh, int StatusLists, double? OldestStatusListAgeSeconds, bool StatusFresh,
-    double? LastPropagationDelayMs, IReadOnlyList<string> RecognisedTypes, DateTimeOffset RecognisedFrom);
+    double? LastPropagationDelayMs, IReadOnlyList<string> RecognisedTypes, DateTimeOffset RecognisedFrom, string Breaker, DateTimeOffset? BreakerOpenedAt);
 
 /// <summary>The peers' sync states.</summary>
 public sealed record PeersResponse(string Node, IReadOnlyList<PeerStateView> Peers);
@@ -153,6 +153,7 @@ public static class FederationApi
             province.NodeId, state.Options.BaseUrl, state.LastAttempt, state.LastSuccess, state.LastError, state.LastErrorAt, state.ConsecutiveFailures,
             peer?.List.Sequence, listAge, listAge <= state.Options.TrustListMaxAgeSeconds,
             state.StatusLists.Count, state.StatusLists.Count == 0 ? null : oldest, state.StatusLists.Count > 0 && oldest <= state.Options.StatusMaxAgeSeconds,
-            state.LastPropagationDelay?.TotalMilliseconds, [.. recognition.Agreement.LicenceTypes.Order(StringComparer.Ordinal)], recognition.Agreement.From);
+            state.LastPropagationDelay?.TotalMilliseconds, [.. recognition.Agreement.LicenceTypes.Order(StringComparer.Ordinal)], recognition.Agreement.From,
+            state.Breaker.State switch { BreakerState.Closed => "closed", BreakerState.Open => "open", _ => "half-open" }, state.Breaker.OpenedAt);
     }
 }
