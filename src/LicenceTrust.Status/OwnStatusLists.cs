@@ -16,7 +16,10 @@ namespace LicenceTrust.Status;
 /// known to be in use go to the database for the exact answer. A change made through this node updates
 /// the entry at commit (<see cref="Committed"/>, the port Issuance calls), so it shows on the next scan;
 /// changes by another replica on the same database show within <paramref name="lifetime"/>, when lists
-/// reload. Thread-safe.
+/// reload. No verification ever waits for a list to be read: every list is loaded by
+/// <see cref="LoadAllAsync"/> before the node serves, a reload runs in the background and replaces the
+/// copy in one step, and a list not in memory yet (opened since, by this node or a replica) is answered
+/// by the licence's own row while it loads in the background. Thread-safe.
 /// </summary>
 public sealed class OwnStatusLists(IStatusListStore store, Province province, TimeProvider time, TimeSpan lifetime, string statusListBase) : IStatusSource, IStatusChangeSink
 {
@@ -31,7 +34,7 @@ public sealed class OwnStatusLists(IStatusListStore store, Province province, Ti
         ArgumentNullException.ThrowIfNull(reference);
         var source = $"{province.NodeId}:database";
         byte? listed = null;
-        if (lifetime > TimeSpan.Zero && ListOf(reference) is { } list && await SnapshotAsync(list, cancellationToken) is { } snapshot
+        if (lifetime > TimeSpan.Zero && ListOf(reference) is { } list && CopyOf(list) is { } snapshot
             && reference.Index < snapshot.Bits.Size && snapshot.Used[(int)reference.Index])
         {
             listed = snapshot.Bits.Get((int)reference.Index);
@@ -53,6 +56,31 @@ public sealed class OwnStatusLists(IStatusListStore store, Province province, Ti
             return StatusLookup.Found(LicenceStatus.Revoked, source, time.GetUtcNow());
         }
     }
+
+    /// <summary>Reads every status list into memory; the node calls it before it serves (and so before it is ready). Returns how many licences they hold.</summary>
+    public async Task<long> LoadAllAsync(CancellationToken cancellationToken)
+    {
+        long licences = 0;
+        foreach (var info in await store.StatusListsAsync(cancellationToken))
+        {
+            var generation = Interlocked.Read(ref _generation);
+            var snapshot = await LoadAsync(info.Id, info, time.GetTimestamp(), cancellationToken);
+            lock (_gate)
+            {
+                if (Interlocked.Read(ref _generation) == generation)
+                {
+                    _lists[info.Id] = snapshot;
+                }
+            }
+
+            licences += snapshot.Entries;
+        }
+
+        return licences;
+    }
+
+    /// <summary>The lists in memory now (for readiness and metrics).</summary>
+    public int Loaded => _lists.Count;
 
     /// <summary>The last change in this node's status history of the licence; null when there is none, or the database cannot be read.</summary>
     public async Task<StatusChangeDetail?> LastChangeAsync(Licence licence, CancellationToken cancellationToken)
@@ -86,7 +114,7 @@ public sealed class OwnStatusLists(IStatusListStore store, Province province, Ti
     private int? ListOf(StatusReference reference) =>
         reference.Uri.StartsWith(statusListBase, StringComparison.Ordinal) && int.TryParse(reference.Uri.AsSpan(statusListBase.Length), out var list) ? list : null;
 
-    private async Task<Snapshot?> SnapshotAsync(int list, CancellationToken cancellationToken)
+    private Snapshot? CopyOf(int list)
     {
         var cached = _lists.GetValueOrDefault(list);
         if (cached is not null && time.GetElapsedTime(cached.CheckedAt, time.GetTimestamp()) < lifetime)
@@ -95,41 +123,30 @@ public sealed class OwnStatusLists(IStatusListStore store, Province province, Ti
         }
 
         var gate = _loading.GetOrAdd(list, _ => new SemaphoreSlim(1, 1));
-        if (cached is not null)
+
+        // Load or refresh in the background. With a copy, this node's own changes are already in it, so only
+        // another replica's changes wait for the reload; without one (a list opened since start), the caller
+        // answers from the licence's row meanwhile. No verification waits for a list to be read.
+        if (gate.Wait(0))
         {
-            // Refresh in the background: this node's own changes are already in the copy, so only another
-            // replica's changes wait for it, and no verification waits for a list to be re-read.
-            if (gate.Wait(0))
+            _ = Task.Run(async () =>
             {
-                _ = Task.Run(async () =>
+                try
                 {
-                    try
-                    {
-                        await RefreshAsync(list, cached, CancellationToken.None);
-                    }
-                    catch (Exception e) when (store.IsUnavailable(e))
-                    {
-                        // With the database down nobody can change a status: the copy in memory is still right.
-                    }
-                    finally
-                    {
-                        gate.Release();
-                    }
-                }, CancellationToken.None);
-            }
-
-            return cached;
+                    await RefreshAsync(list, cached, CancellationToken.None);
+                }
+                catch (Exception e) when (store.IsUnavailable(e))
+                {
+                    // With the database down nobody can change a status: the copy in memory is still right.
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }, CancellationToken.None);
         }
 
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            return _lists.GetValueOrDefault(list) ?? await RefreshAsync(list, null, cancellationToken);
-        }
-        finally
-        {
-            gate.Release();
-        }
+        return cached;
     }
 
     private async Task<Snapshot?> RefreshAsync(int list, Snapshot? cached, CancellationToken cancellationToken)
@@ -161,14 +178,15 @@ public sealed class OwnStatusLists(IStatusListStore store, Province province, Ti
     {
         var bits = new StatusBits(info.Size);
         var used = new BitArray(info.Size);
-        foreach (var (index, status) in await store.StatusListEntriesAsync(list, cancellationToken))
+        var entries = await store.StatusListEntriesAsync(list, cancellationToken);
+        foreach (var (index, status) in entries)
         {
             bits.Set(index, status.ToStatusListValue());
             used[index] = true;
         }
 
-        return new Snapshot(bits, used, info.Version, now);
+        return new Snapshot(bits, used, info.Version, now, entries.Count);
     }
 
-    private sealed record Snapshot(StatusBits Bits, BitArray Used, long Version, long CheckedAt);
+    private sealed record Snapshot(StatusBits Bits, BitArray Used, long Version, long CheckedAt, int Entries);
 }

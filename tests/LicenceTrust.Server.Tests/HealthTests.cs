@@ -24,9 +24,22 @@ public class HealthTests(NodeFixture node) : IClassFixture<NodeFixture>
     {
         await using var own = new NodeFixture();
         await own.InitializeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        File.Delete(own.DatabasePath);
-        Directory.CreateDirectory(own.DatabasePath); // a folder where the file was: SQLite cannot open it
+        // A folder where the file was: SQLite cannot open it. The node's background work (the batch runner
+        // polls every second) may open the database between the two steps and create an empty file: retry.
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                File.Delete(own.DatabasePath);
+                Directory.CreateDirectory(own.DatabasePath);
+                break;
+            }
+            catch (IOException) when (attempt < 20)
+            {
+                await Task.Delay(50);
+            }
+        }
 
         using var response = await own.Client().GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
