@@ -4,6 +4,8 @@
 local bodies = {}
 for line in io.lines(os.getenv("BODIES")) do bodies[#bodies + 1] = line end
 local path = os.getenv("VERIFY_PATH") or "/api/v1/verify"
+-- The trivial endpoint of the repeated-scan ratio (/health/live) is a GET without a body.
+local get = path:find("^/health") ~= nil
 local pause = tonumber(os.getenv("DELAY_MS") or "0")
 -- Each wrk thread walks its own part of the corpus, so a run with fewer requests than bodies never
 -- sends the same credential twice (the signature memo must not help the "distinct" cases).
@@ -18,6 +20,9 @@ function init(args)
 end
 request = function()
   i = i % #bodies + 1
+  if get then
+    return wrk.format("GET", path)
+  end
   return wrk.format("POST", path, { ["Content-Type"] = "application/json" }, bodies[i])
 end
 if pause > 0 then

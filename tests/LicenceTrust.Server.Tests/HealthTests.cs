@@ -15,8 +15,10 @@ public class HealthTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task The_load_run_baseline_endpoint_is_not_mapped_on_a_normal_node()
     {
-        using var response = await node.Client().PostAsync("/bench/sm2-verify", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        using var response = await node.Client().PostAsync("/bench/verify-signature", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        using var hits = await node.Client().GetAsync("/bench/memo-hits");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, hits.StatusCode);
     }
 
     [Fact]

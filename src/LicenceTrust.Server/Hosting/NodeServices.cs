@@ -99,7 +99,9 @@ public static class NodeServices
     }
 
     /// <summary>The verification pipeline: Core's checks, recognition, and status from this node's lists or the peers'.</summary>
-    public static void AddVerification(this WebApplicationBuilder builder) =>
+    public static void AddVerification(this WebApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(_ => new SignatureMemo());
         builder.Services.TryAddSingleton(sp =>
         {
             var options = Options(sp);
@@ -109,12 +111,13 @@ public static class NodeServices
             var peers = sp.GetRequiredService<FederationPeers>();
             var authority = sp.GetRequiredService<TrustAuthority>();
             return new VerificationService(
-                new CredentialVerifier(trust, new VerificationPolicy { ClockSkew = TimeSpan.FromSeconds(options.ClockSkewSeconds) }, memo: new SignatureMemo()),
+                new CredentialVerifier(trust, new VerificationPolicy { ClockSkew = TimeSpan.FromSeconds(options.ClockSkewSeconds) }, memo: sp.GetRequiredService<SignatureMemo>()),
                 new StatusByProvince(keys.Province, sp.GetRequiredService<OwnStatusLists>(), new FederatedStatusSource(peers.States, sp.GetRequiredService<HttpClient>(), time)),
                 keys.Province.NodeId,
                 time,
                 new FederationPolicy(trust, peers.Recognitions, () => authority.Sequence));
         });
+    }
 
     /// <summary>Trust across provinces: this node's trust list and withdrawals, the peers, their sync and notices.</summary>
     public static void AddFederation(this WebApplicationBuilder builder)
