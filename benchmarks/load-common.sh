@@ -12,7 +12,8 @@ lt() { dotnet "$root/src/LicenceTrust.Cli/bin/Release/net10.0/licencetrust.dll" 
 
 start_node() {
   local port=$1 db=$2; shift 2
-  dotnet "$root/src/LicenceTrust.Server/bin/Release/net10.0/LicenceTrust.Server.dll" --urls "http://127.0.0.1:$port" \
+  # The node's GC setting, as `dotnet run` gives it (src/LicenceTrust.Server/Properties/launchSettings.json).
+  DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x4000000}" dotnet "$root/src/LicenceTrust.Server/bin/Release/net10.0/LicenceTrust.Server.dll" --urls "http://127.0.0.1:$port" \
     --Node:Database="$db" --Node:KeysDirectory="$root/keys-sample" --Node:SeedDemo=false \
     --Node:AnonymousRateLimitPerSecond=100000 --Node:RateLimitPerSecond=100000 --Logging:LogLevel:Default=Warning "$@" >/dev/null 2>&1 &
   node_pid=$!

@@ -32,6 +32,8 @@ public static partial class Telemetry
                 .AddAttributes([new("licencetrust.province", province)]))
             .WithMetrics(metrics => metrics
                 .AddMeter(VerificationService.MeterName, IssuanceService.MeterName, StaffAccounts.MeterName, PeerSync.MeterName, NodeMeterName)
+                // The runtime's own meter: GC collections by generation and pause time, for tuning the GC on small boxes.
+                .AddMeter("System.Runtime")
                 .AddAspNetCoreInstrumentation()
                 .AddPrometheusExporter());
         builder.Services.AddHostedService<PeerAgeGauges>();

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# GC settings for a small box (issue 15, item 3; docs/performance.md): the same load, case (b) of
+# verify-load.sh (distinct SM2 credentials, wrk -t2 -c32), against nodes that differ only in their GC
+# setting, each on its own copy of one database, interleaved over rounds, each run on never-sent
+# credentials. Reports requests/s, p99, gen-0 collections per second and the share of time in GC
+# pauses (from the runtime's own meter on /metrics).
+# Usage: bash benchmarks/gc-compare.sh [seconds=5] [rounds=3]
+set -euo pipefail
+seconds="${1:-5}"; rounds="${2:-3}"; count=$(( seconds * 9000 ))
+source "$(dirname "${BASH_SOURCE[0]}")/load-common.sh"
+configs=("default:" "gen0-64MB:DOTNET_GCgen0size=0x4000000" "no-DATAS:DOTNET_GCDynamicAdaptationMode=0" "workstation:DOTNET_gcServer=0")
+
+db="$work/cq.db"
+segments=$(( ${#configs[@]} * rounds + 1 ))
+lt demo csv --province cq --type 营业执照 --count $(( count * segments )) --out "$work/sm2.csv" >/dev/null
+lt issue batch "$work/sm2.csv" --sqlite "$db" --authority 11500000MB1A00011N --keys "$root/keys-sample" 2>/dev/null
+python3 - "$db" "$work" "$count" <<'PY'
+import json, sqlite3, sys
+db, work, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+texts = [r[0] for r in sqlite3.connect(db).execute("SELECT qr_text FROM licences ORDER BY rowid")]
+for segment in range(len(texts) // count):
+    with open(f"{work}/sm2-{segment}.bodies", "w") as f:
+        f.writelines(json.dumps({"qrText": qr}) + "\n" for qr in texts[segment * count:(segment + 1) * count])
+PY
+
+pids=()
+cleanup_nodes() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap 'cleanup_nodes; cleanup' EXIT
+port=5080
+for config in "${configs[@]}"; do
+  name="${config%%:*}"; setting="${config#*:}"
+  cp "$db" "$work/$name.db"
+  env $setting dotnet "$root/src/LicenceTrust.Server/bin/Release/net10.0/LicenceTrust.Server.dll" --urls "http://127.0.0.1:$port" \
+    --Node:Database="$work/$name.db" --Node:KeysDirectory="$root/keys-sample" --Node:SeedDemo=false \
+    --Node:AnonymousRateLimitPerSecond=100000 --Node:RateLimitPerSecond=100000 --Logging:LogLevel:Default=Warning >/dev/null 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
+  # Warm-up (JIT, pools) on segment 0, not reported.
+  BODIES="$work/sm2-0.bodies" VERIFY_PATH=/api/v1/verify DELAY_MS=0 wrk -t2 -c32 -d3s -s "$root/benchmarks/verify.lua" "http://127.0.0.1:$port" >/dev/null
+  port=$(( port + 1 ))
+done
+
+metric() { curl -sf "http://127.0.0.1:$1/metrics" | awk -v m="$2" '!found && $1 ~ m {v = $2; found = 1} END {print v}'; }
+segment=1
+for round in $(seq "$rounds"); do
+  port=5080
+  for config in "${configs[@]}"; do
+    name="${config%%:*}"
+    gen0=$(metric "$port" 'dotnet_gc_collections_total.*gen0'); pause=$(metric "$port" '^dotnet_gc_pause_time_seconds_total')
+    out=$(BODIES="$work/sm2-$segment.bodies" VERIFY_PATH=/api/v1/verify DELAY_MS=0 wrk -t2 -c32 -d"${seconds}s" --latency -s "$root/benchmarks/verify.lua" "http://127.0.0.1:$port")
+    gen0_after=$(metric "$port" 'dotnet_gc_collections_total.*gen0'); pause_after=$(metric "$port" '^dotnet_gc_pause_time_seconds_total')
+    rps=$(awk '/Requests\/sec/ {printf "%d", $2}' <<<"$out"); p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+    awk -v r="$round" -v n="$name" -v rps="$rps" -v p99="$p99" -v g0="$gen0" -v g1="$gen0_after" -v p0="$pause" -v p1="$pause_after" -v s="$seconds" \
+      'BEGIN {printf "round %s, %-12s %6d requests/s, p99 %s, gen-0 %.0f/s, GC pauses %.1f %% of the time\n", r, n ":", rps, p99, (g1 - g0) / s, 100 * (p1 - p0) / s}'
+    segment=$(( segment + 1 )); port=$(( port + 1 ))
+  done
+done
