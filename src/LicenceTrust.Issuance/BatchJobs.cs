@@ -217,7 +217,10 @@ public sealed class BatchJobs(IssuanceService issuance, IIssuanceStore store, Ap
         var content = await store.BatchContentAsync(job.Id, cancellationToken);
         var file = BatchFile.Read(job.FileName, content);
         var errors = (await store.BatchErrorsAsync(job.Id, cancellationToken)).ToList();
-        var bad = errors.Select(e => e.Line).ToHashSet();
+
+        // The lint's errors come first; rows refused while signing follow and are counted in DoneRows, so
+        // only the lint's are left out of the rows to walk (else a resume would skip good rows).
+        var bad = errors.Take(job.BadRows).Select(e => e.Line).ToHashSet();
         var actor = new Actor(ActorRole.Authority, "officer:" + (job.IssuedBy ?? job.SubmittedBy), job.AuthorityCode);
         foreach (var chunk in file.Rows.Where(r => !bad.Contains(r.Line)).Skip(job.DoneRows).Chunk(Math.Max(1, options.ChunkSize)))
         {

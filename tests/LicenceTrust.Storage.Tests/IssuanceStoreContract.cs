@@ -20,13 +20,21 @@ public abstract class IssuanceStoreContract
 
     protected abstract IDatabase Database { get; }
 
-    private (IssuanceService Service, IssuanceStore Store) Service()
+    private (IssuanceService Service, IssuanceStore Store) Service(TimeProvider? time = null)
     {
         Database.Migrate();
         var store = new IssuanceStore(Database);
         var keys = new ProvinceIssuerKeys(SampleKeys.Of(Province.Sichuan));
         var options = new IssuanceOptions { Province = Province.Sichuan, StatusListBaseUri = "https://sc.lt.example/s/" };
-        return (new IssuanceService(store, keys, options, TimeProvider.System), store);
+        return (new IssuanceService(store, keys, options, time ?? TimeProvider.System), store);
+    }
+
+    /// <summary>A clock a test sets (it may go back); timers run on real time.</summary>
+    private sealed class ManualClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
+
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 
     [SkippableFact]
@@ -165,6 +173,43 @@ public abstract class IssuanceStoreContract
         Assert.True((await service.VerifyAuditAsync()).Ok);
         var refused = await Assert.ThrowsAsync<LicenceTrustException>(() => jobs.GetAsync(job.Id, clerk with { AuthorityCode = "91500000000000000X" }));
         Assert.Equal("BATCH_NOT_FOUND", refused.Error.Code);
+    }
+
+    [SkippableFact]
+    public async Task A_batch_stopped_after_rows_refused_while_signing_resumes_at_the_next_row_and_issues_every_good_one()
+    {
+        var clock = new ManualClock { Now = DateTimeOffset.UtcNow.AddDays(5) };
+        var (service, store) = Service(clock);
+        var (clerk, _) = await OfficersAsync(store);
+        var noApproval = new ApprovalPolicy(new Dictionary<string, (bool, bool)> { [Regulator.Code.Value] = (false, false) });
+        var jobs = new BatchJobs(service, store, noApproval, new BatchOptions { ChunkSize = 2, Pause = TimeSpan.FromMilliseconds(700) }, clock);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var commands = Enumerable.Range(40, 6).Select(i => Command(DemoLicences.Create(Province.Sichuan, LicenceTypeCatalogue.BusinessLicence, i))).ToList();
+        // Lines 1 and 2 pass the lint five days ahead and are refused once the clock is back (issue date in the future).
+        commands[0] = commands[0] with { IssueDate = today.AddDays(6) };
+        commands[1] = commands[1] with { IssueDate = today.AddDays(6) };
+        var json = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
+        var content = System.Text.Encoding.UTF8.GetBytes(string.Join('\n', commands.Select(c => System.Text.Json.JsonSerializer.Serialize(c, json))));
+
+        var job = await jobs.SubmitAsync("rows.jsonl", content, clerk);
+        clock.Now = DateTimeOffset.UtcNow;
+        using var stop = new CancellationTokenSource();
+        var run = jobs.RunNextAsync("runner-1", stop.Token);
+        while ((await store.FindBatchAsync(job.Id, CancellationToken.None))!.DoneRows < 2)
+        {
+            await Task.Delay(10);
+        }
+
+        // Stopped in the pause after the first chunk, as a clean shutdown does: the lease is given back.
+        stop.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        Assert.True(await jobs.RunNextAsync("runner-2", CancellationToken.None));
+        var done = await jobs.GetAsync(job.Id, clerk);
+
+        Assert.Equal((BatchState.Queued, 0), (job.State, job.BadRows));
+        Assert.Equal((BatchState.Done, 6, 4, 0, 2), (done.State, done.DoneRows, done.Issued, done.Replayed, done.Failed));
+        Assert.Equal([(1, "ISSUE_DATE_INVALID"), (2, "ISSUE_DATE_INVALID")], (await jobs.ErrorsAsync(job.Id, clerk)).Select(e => (e.Line, e.Code)));
+        Assert.Equal(4, (await store.ListAsync(new LicenceQuery(Regulator.Code.Value, null, null), CancellationToken.None)).Total);
     }
 
     private async Task<(Officer Clerk, Officer Approver)> OfficersAsync(IssuanceStore store)
