@@ -80,7 +80,12 @@ public static class ConsoleEndpoints
                 return Results.Json(new { state = job.State.ToString(), stateText = ConsoleText.For(http).Batch(job.State), job.Percent, job.DoneRows, job.GoodRows, job.Issued, job.Replayed, job.Failed, job.Finished });
             }));
         officer.MapGet("/batches/{id:long}/errors.csv", async (long id, HttpContext http, OfficerAccounts officers, BatchJobs jobs) =>
-            await AsOfficer(http, officers, async o => Results.File(await ErrorsCsvAsync(await jobs.ErrorsAsync(id, o, http.RequestAborted)), "text/csv; charset=utf-8", $"batch-{id}-errors.csv")));
+            await AsOfficer(http, officers, async o =>
+            {
+                using var buffer = new MemoryStream();
+                await BatchFile.WriteErrorsAsync(buffer, await jobs.ErrorsAsync(id, o, http.RequestAborted));
+                return Results.File(buffer.ToArray(), "text/csv; charset=utf-8", $"batch-{id}-errors.csv");
+            }));
         officer.MapPost("/issue/check", async (HttpContext http, IFormCollection form, OfficerAccounts officers, OfficerWorkflow workflow) =>
             await AsOfficer(http, officers, o =>
             {
@@ -160,19 +165,6 @@ public static class ConsoleEndpoints
                     break;
                 }
             }
-        }
-
-        return buffer.ToArray();
-    }
-
-    /// <summary>A batch's row errors as CSV: the CLI's report columns (line, code, field, detail), escaped like the register export.</summary>
-    private static async Task<byte[]> ErrorsCsvAsync(IReadOnlyList<BatchRowError> errors)
-    {
-        using var buffer = new MemoryStream();
-        await using (var writer = new StreamWriter(buffer, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), leaveOpen: true))
-        await using (var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape }))
-        {
-            csv.WriteRecords(errors.Select(e => new { line = e.Line, code = e.Code, field = e.Field, detail = e.Detail }));
         }
 
         return buffer.ToArray();

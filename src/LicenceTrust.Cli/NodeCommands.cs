@@ -217,7 +217,7 @@ internal static class NodeCommands
     {
         var file = BatchFile.Read(path);
         var rows = file.Rows;
-        var errors = file.Unreadable.Select(u => (u.Line, Code: "ROW_UNREADABLE", u.Field, u.Detail)).ToList();
+        var errors = file.Unreadable.ToList();
         int issued = 0, replayed = 0, done = 0;
         var watch = Stopwatch.StartNew();
         foreach (var chunk in rows.Chunk(chunkSize))
@@ -226,7 +226,7 @@ internal static class NodeCommands
             {
                 if (row.Error is { } error)
                 {
-                    errors.Add((row.Line, error.Code, error.Field ?? string.Empty, error.Detail));
+                    errors.Add(new BatchRowError(row.Line, error.Code, error.Field ?? string.Empty, error.Detail));
                 }
                 else if (row.Replayed)
                 {
@@ -246,21 +246,8 @@ internal static class NodeCommands
         var report = path + ".errors.csv";
         if (errors.Count > 0)
         {
-            await using var writer = new StreamWriter(report);
-            await using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture);
-            csv.WriteField("line");
-            csv.WriteField("code");
-            csv.WriteField("field");
-            csv.WriteField("detail");
-            await csv.NextRecordAsync();
-            foreach (var (line, code, field, detail) in errors.OrderBy(e => e.Line))
-            {
-                csv.WriteField(line);
-                csv.WriteField(code);
-                csv.WriteField(field);
-                csv.WriteField(detail);
-                await csv.NextRecordAsync();
-            }
+            await using var output = File.Create(report);
+            await BatchFile.WriteErrorsAsync(output, errors.OrderBy(e => e.Line));
         }
         else if (File.Exists(report))
         {

@@ -32,7 +32,7 @@ public sealed class ApiKeyService(IApiKeyStore store, IIssuanceStore issuance, T
             throw new ArgumentException("An authority key needs an authority code; other roles take none.", nameof(authorityCode));
         }
 
-        return CreateAsync(role, name, authorityCode, Actor.System, cancellationToken);
+        return CreateAsync(role, Lints.CleanText(name, "name")!, authorityCode, Actor.System, cancellationToken);
     }
 
     /// <summary>
@@ -94,10 +94,9 @@ public sealed class ApiKeyService(IApiKeyStore store, IIssuanceStore issuance, T
         return record with { RevokedAt = now };
     }
 
+    /// <summary>Stores a key whose name the caller has already put through the text policy.</summary>
     private async Task<(string Key, ApiKeyRecord Record)> CreateAsync(ActorRole role, string name, string? authorityCode, Actor by, CancellationToken cancellationToken)
     {
-        name = Lints.CleanText(name, "name")!;
-
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
         var now = time.GetUtcNow();

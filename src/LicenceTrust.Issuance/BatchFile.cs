@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text;
 using CsvHelper;
+using CsvHelper.Configuration;
 using LicenceTrust.Issuance;
 
 namespace LicenceTrust.Issuance;
-
-/// <summary>A row of a batch file that could not even be read as a request.</summary>
-public sealed record UnreadableRow(int Line, string Field, string Detail);
 
 /// <summary>
 /// A batch file read into issue requests: CSV with a header row, or JSON Lines (one object per line),
@@ -20,8 +19,8 @@ public sealed record UnreadableRow(int Line, string Field, string Detail);
 /// </summary>
 /// <param name="Sha256">The file's SHA-256 (hex), whose first 16 characters key its rows.</param>
 /// <param name="Rows">The rows read as requests, in file order.</param>
-/// <param name="Unreadable">The rows that could not even be read as a request.</param>
-public sealed record BatchFile(string Sha256, IReadOnlyList<BatchRow> Rows, IReadOnlyList<UnreadableRow> Unreadable)
+/// <param name="Unreadable">The rows that could not even be read as a request (code <c>ROW_UNREADABLE</c>).</param>
+public sealed record BatchFile(string Sha256, IReadOnlyList<BatchRow> Rows, IReadOnlyList<BatchRowError> Unreadable)
 {
     /// <summary>Whether a file of this name is read as JSON Lines (.jsonl, .ndjson); anything else is CSV.</summary>
     public static bool IsJsonLines(string fileName) =>
@@ -37,13 +36,13 @@ public sealed record BatchFile(string Sha256, IReadOnlyList<BatchRow> Rows, IRea
         var sha = Convert.ToHexStringLower(SHA256.HashData(content));
         var fileKey = sha[..16];
         var rows = new List<BatchRow>();
-        var unreadable = new List<UnreadableRow>();
+        var unreadable = new List<BatchRowError>();
         var records = IsJsonLines(fileName) ? ReadJsonLines(content) : ReadCsv(content);
         foreach (var (line, fields, error) in records)
         {
             if (error is not null)
             {
-                unreadable.Add(new UnreadableRow(line, "line", error));
+                unreadable.Add(new BatchRowError(line, UnreadableCode, "line", error));
                 continue;
             }
 
@@ -54,12 +53,27 @@ public sealed record BatchFile(string Sha256, IReadOnlyList<BatchRow> Rows, IRea
             catch (FormatException e)
             {
                 var parts = e.Message.Split(':', 2);
-                unreadable.Add(new UnreadableRow(line, parts[0], parts.Length > 1 ? parts[1].Trim() : e.Message));
+                unreadable.Add(new BatchRowError(line, UnreadableCode, parts[0], parts.Length > 1 ? parts[1].Trim() : e.Message));
             }
         }
 
         return new BatchFile(sha, rows, unreadable);
     }
+
+    /// <summary>
+    /// The rows refused, as the CLI writes them next to the file and the console serves them: CSV with the
+    /// columns line, code, field, detail, UTF-8 with a byte order mark (so a spreadsheet reads the Chinese),
+    /// and CsvHelper's injection escaping (a cell a spreadsheet would run as a formula gets a <c>'</c>).
+    /// </summary>
+    public static async Task WriteErrorsAsync(Stream output, IEnumerable<BatchRowError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), leaveOpen: true);
+        await using var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape });
+        await csv.WriteRecordsAsync(errors.Select(e => new { line = e.Line, code = e.Code, field = e.Field, detail = e.Detail }));
+    }
+
+    private const string UnreadableCode = "ROW_UNREADABLE";
 
     private static IssueCommand ToCommand(IReadOnlyDictionary<string, string> f)
     {

@@ -74,7 +74,16 @@ public sealed record BatchJob(
     /// <summary>The subject of the job's audit entries and approval request.</summary>
     public string Subject => SubjectOf(Id);
 
-    public static string SubjectOf(long id) => $"batch:{id}";
+    public static string SubjectOf(long id) => SubjectPrefix + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The job id in a subject made by <see cref="SubjectOf"/> (an approval request's subject).</summary>
+    public static long IdOf(string subject)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        return long.Parse(subject.AsSpan(SubjectPrefix.Length), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private const string SubjectPrefix = "batch:";
 }
 
 /// <summary>How batch jobs run.</summary>
@@ -259,7 +268,7 @@ public sealed class BatchJobs(IssuanceService issuance, IIssuanceStore store, Ap
     /// <summary>Every lint of the service, row by row, with nothing written.</summary>
     private List<BatchRowError> Lint(BatchFile file, Actor actor)
     {
-        var errors = file.Unreadable.Select(u => new BatchRowError(u.Line, "ROW_UNREADABLE", u.Field, u.Detail)).ToList();
+        var errors = file.Unreadable.ToList();
         foreach (var row in file.Rows)
         {
             try

@@ -145,7 +145,7 @@ public sealed class OfficerWorkflow(IssuanceService issuance, IIssuanceStore sto
             await store.InTransactionAsync(async unit =>
             {
                 await Decide(unit, request.Subject!);
-                if (!await unit.DecideBatchAsync(BatchOf(request), BatchState.Queued, officer.Username, now))
+                if (!await unit.DecideBatchAsync(BatchJob.IdOf(request.Subject!), BatchState.Queued, officer.Username, now))
                 {
                     throw AlreadyDecided(id);
                 }
@@ -176,7 +176,7 @@ public sealed class OfficerWorkflow(IssuanceService issuance, IIssuanceStore sto
                 throw AlreadyDecided(id);
             }
 
-            if (request.Kind == ApprovalKind.Batch && !await unit.DecideBatchAsync(BatchOf(request), BatchState.Rejected, officer.Username, now))
+            if (request.Kind == ApprovalKind.Batch && !await unit.DecideBatchAsync(BatchJob.IdOf(request.Subject!), BatchState.Rejected, officer.Username, now))
             {
                 throw AlreadyDecided(id);
             }
@@ -258,8 +258,6 @@ public sealed class OfficerWorkflow(IssuanceService issuance, IIssuanceStore sto
 
     private static string RequestKey(string? key) =>
         key is { Length: > 0 and <= 64 } && key.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') ? key : Guid.NewGuid().ToString("N");
-
-    private static long BatchOf(ApprovalRequest request) => long.Parse(request.Subject!.AsSpan("batch:".Length), System.Globalization.CultureInfo.InvariantCulture);
 
     private static StatusAction Action(ApprovalKind kind) => kind == ApprovalKind.Revoke ? StatusAction.Revoke : StatusAction.Cancel;
 

@@ -65,13 +65,7 @@ public sealed class OwnStatusLists(IStatusListStore store, Province province, Ti
         {
             var generation = Interlocked.Read(ref _generation);
             var snapshot = await LoadAsync(info.Id, info, time.GetTimestamp(), cancellationToken);
-            lock (_gate)
-            {
-                if (Interlocked.Read(ref _generation) == generation)
-                {
-                    _lists[info.Id] = snapshot;
-                }
-            }
+            Keep(info.Id, snapshot, generation);
 
             licences += snapshot.Entries;
         }
@@ -162,16 +156,21 @@ public sealed class OwnStatusLists(IStatusListStore store, Province province, Ti
         var snapshot = cached is not null && cached.Version == info.Version
             ? cached with { CheckedAt = now }
             : await LoadAsync(list, info, now, cancellationToken);
+        Keep(list, snapshot, generation);
+
+        return snapshot;
+    }
+
+    /// <summary>Caches what was read, unless a change committed since <paramref name="generation"/>: then it may be missing, so it is served once, uncached.</summary>
+    private void Keep(int list, Snapshot snapshot, long generation)
+    {
         lock (_gate)
         {
-            // A change committed while loading may be missing from what was read: serve it once, uncached.
             if (Interlocked.Read(ref _generation) == generation)
             {
                 _lists[list] = snapshot;
             }
         }
-
-        return snapshot;
     }
 
     private async Task<Snapshot> LoadAsync(int list, StatusListInfo info, long now, CancellationToken cancellationToken)
