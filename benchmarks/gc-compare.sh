@@ -8,7 +8,8 @@
 set -euo pipefail
 seconds="${1:-5}"; rounds="${2:-3}"; count=$(( seconds * 9000 ))
 source "$(dirname "${BASH_SOURCE[0]}")/load-common.sh"
-configs=("default:" "gen0-64MB:DOTNET_GCgen0size=0x4000000" "no-DATAS:DOTNET_GCDynamicAdaptationMode=0" "workstation:DOTNET_gcServer=0")
+# Each setting as NODE_ENV for start_node, which sets the shipped 64 MB gen-0 budget first (0 = the runtime's own).
+configs=("default:DOTNET_GCgen0size=0" "gen0-64MB:DOTNET_GCgen0size=0x4000000" "no-DATAS:DOTNET_GCgen0size=0 DOTNET_GCDynamicAdaptationMode=0" "workstation:DOTNET_gcServer=0 DOTNET_GCgen0size=0")
 
 db="$work/cq.db"
 segments=$(( ${#configs[@]} * rounds + 1 ))
@@ -23,18 +24,11 @@ for segment in range(len(texts) // count):
         f.writelines(json.dumps({"qrText": qr}) + "\n" for qr in texts[segment * count:(segment + 1) * count])
 PY
 
-pids=()
-cleanup_nodes() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
-trap 'cleanup_nodes; cleanup' EXIT
 port=5080
 for config in "${configs[@]}"; do
-  name="${config%%:*}"; setting="${config#*:}"
+  name="${config%%:*}"
   cp "$db" "$work/$name.db"
-  env $setting dotnet "$root/src/LicenceTrust.Server/bin/Release/net10.0/LicenceTrust.Server.dll" --urls "http://127.0.0.1:$port" \
-    --Node:Database="$work/$name.db" --Node:KeysDirectory="$root/keys-sample" --Node:SeedDemo=false \
-    --Node:AnonymousRateLimitPerSecond=100000 --Node:RateLimitPerSecond=100000 --Logging:LogLevel:Default=Warning >/dev/null 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
+  NODE_ENV="${config#*:}" start_node "$port" "$work/$name.db"
   # Warm-up (JIT, pools) on segment 0, not reported.
   BODIES="$work/sm2-0.bodies" VERIFY_PATH=/api/v1/verify DELAY_MS=0 wrk -t2 -c32 -d3s -s "$root/benchmarks/verify.lua" "http://127.0.0.1:$port" >/dev/null
   port=$(( port + 1 ))

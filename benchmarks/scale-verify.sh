@@ -14,8 +14,6 @@ for n in "${sizes[@]}"; do
 done
 
 lt demo csv --province cq --type 营业执照 --count $(( count * (rounds + 1) )) --out "$work/sm2.csv" >/dev/null
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; cleanup' EXIT
 port=5090
 for n in "${sizes[@]}"; do
   cp "$scale/cq-$n.db" "$work/$n.db"
@@ -28,11 +26,7 @@ for segment in range(len(texts) // count):
     with open(f"{work}/{n}-{segment}.bodies", "w") as f:
         f.writelines(json.dumps({"qrText": qr}) + "\n" for qr in texts[segment * count:(segment + 1) * count])
 PY
-  DOTNET_GCgen0size=0x4000000 dotnet "$root/src/LicenceTrust.Server/bin/Release/net10.0/LicenceTrust.Server.dll" --urls "http://127.0.0.1:$port" \
-    --Node:Database="$work/$n.db" --Node:KeysDirectory="$root/keys-sample" --Node:SeedDemo=false \
-    --Node:AnonymousRateLimitPerSecond=100000 --Node:RateLimitPerSecond=100000 --Logging:LogLevel:Default=Warning >/dev/null 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
+  start_node "$port" "$work/$n.db"
   BODIES="$work/$n-0.bodies" VERIFY_PATH=/api/v1/verify DELAY_MS=0 wrk -t2 -c32 -d3s -s "$root/benchmarks/verify.lua" "http://127.0.0.1:$port" >/dev/null
   port=$(( port + 1 ))
 done

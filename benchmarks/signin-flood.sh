@@ -15,9 +15,6 @@
 set -euo pipefail
 seconds="${1:-10}"; rounds="${2:-3}"
 source "$(dirname "${BASH_SOURCE[0]}")/load-common.sh"
-pids=()
-cleanup_nodes() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; cleanup; }
-trap cleanup_nodes EXIT
 
 lt demo csv --province cq --type 营业执照 --count 10 --out "$work/one.csv" >/dev/null
 for side in off on; do
@@ -31,9 +28,7 @@ open(f"{work}/one.bodies", "w").write(json.dumps({"qrText": qr}) + "\n")
 PY
 
 start_node 5081 "$work/off.db" --Node:SignInPerMinute=1000000 --Node:SignInBurst=1000000 --Node:SignInFreeFailures=1000000 --Node:SignInLockoutAfter=1000000
-pids+=("$node_pid"); node_pid=""
 start_node 5082 "$work/on.db"
-pids+=("$node_pid"); node_pid=""
 port_of() { [ "$1" = off ] && echo 5081 || echo 5082; }
 
 verify() { # label side
