@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Crypto;
 using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Json;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
 using LicenceTrust.KeyStore;
@@ -27,6 +28,7 @@ public class CredentialBenchmarks
     private string _es256Text = null!;
     private CredentialVerifier _verifier = null!;
     private CredentialVerifier _memoVerifier = null!;
+    private VerificationResult _result = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -44,7 +46,7 @@ public class CredentialBenchmarks
         _es256Signature = _es256.Key.Sign(_toBeSigned);
         _verifier = new CredentialVerifier(SampleKeys.TrustStore);
         _memoVerifier = new CredentialVerifier(SampleKeys.TrustStore, memo: new SignatureMemo());
-        _memoVerifier.Verify(_sm2Text, TestClock.Now);
+        _result = _memoVerifier.Verify(_sm2Text, TestClock.Now);
     }
 
     [Benchmark]
@@ -77,4 +79,8 @@ public class CredentialBenchmarks
 
     [Benchmark]
     public VerificationResult VerifyEs256Credential() => _verifier.Verify(_es256Text, TestClock.Now);
+
+    /// <summary>The answer's view of a VALID result and its JSON, as /verify writes it for a partner (full disclosure).</summary>
+    [Benchmark]
+    public void AnswerJson() => System.Text.Json.JsonSerializer.Serialize(Stream.Null, _result.ToView(Disclosure.Full), JsonViews.Options);
 }

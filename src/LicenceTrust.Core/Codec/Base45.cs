@@ -35,13 +35,32 @@ public static class Base45
     public static bool TryDecode(ReadOnlySpan<char> text, out byte[] data, out string error)
     {
         data = [];
+        var output = new byte[DecodedLength(text.Length)];
+        if (!TryDecode(text, output, out error))
+        {
+            return false;
+        }
+
+        data = output;
+        return true;
+    }
+
+    /// <summary>How many bytes <paramref name="textLength"/> characters of Base45 decode to (a length of 3k+1 is refused by the decoder).</summary>
+    public static int DecodedLength(int textLength) => textLength / 3 * 2 + (textLength % 3 == 2 ? 1 : 0);
+
+    /// <summary>
+    /// Decodes into <paramref name="destination"/>, which holds at least <see cref="DecodedLength"/> bytes,
+    /// so that a caller on the hot path can decode into a pooled buffer. Same rules as the array form.
+    /// </summary>
+    public static bool TryDecode(ReadOnlySpan<char> text, Span<byte> destination, out string error)
+    {
         if (text.Length % 3 == 1)
         {
             error = $"length {text.Length} leaves a single trailing character";
             return false;
         }
 
-        var output = new byte[text.Length / 3 * 2 + (text.Length % 3 == 2 ? 1 : 0)];
+        var output = destination[..DecodedLength(text.Length)];
         var o = 0;
         for (var i = 0; i < text.Length; i += 3)
         {
@@ -85,7 +104,6 @@ public static class Base45
             }
         }
 
-        data = output;
         error = string.Empty;
         return true;
     }

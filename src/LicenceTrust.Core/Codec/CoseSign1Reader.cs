@@ -57,9 +57,9 @@ public static class CoseSign1Reader
             return Fail(ReasonCode.CoseMalformed, $"{message.Length} bytes is more than {maxBytes}", out failure, out detail);
         }
 
+        var reader = StrictCborReaders.Rent(message);
         try
         {
-            var reader = new CborReader(message, CborConformanceMode.Strict);
             if (reader.PeekState() == CborReaderState.Tag && reader.ReadTag() != (CborTag)CredentialFormat.CoseSign1Tag)
             {
                 return Fail(ReasonCode.CoseMalformed, "tag is not 18 (COSE_Sign1)", out failure, out detail);
@@ -146,6 +146,10 @@ public static class CoseSign1Reader
         {
             return Fail(ReasonCode.CoseMalformed, e.Message, out failure, out detail);
         }
+        finally
+        {
+            StrictCborReaders.Return(reader);
+        }
     }
 
     /// <summary>Skips one CBOR value, refusing nesting deeper than <paramref name="max"/> (a skipped value can still be a bomb).</summary>
@@ -199,31 +203,38 @@ public static class CoseSign1Reader
             return header;
         }
 
-        var reader = new CborReader(protectedBytes, CborConformanceMode.Strict);
-        var count = reader.ReadStartMap();
-        for (var i = 0; count is null ? reader.PeekState() != CborReaderState.EndMap : i < count; i++)
+        var reader = StrictCborReaders.Rent(protectedBytes);
+        try
         {
-            var label = reader.ReadInt64();
-            header.Labels.Add(label);
-            header = label switch
+            var count = reader.ReadStartMap();
+            for (var i = 0; count is null ? reader.PeekState() != CborReaderState.EndMap : i < count; i++)
             {
-                CredentialFormat.Header.Alg => header with { Alg = reader.ReadInt64() },
-                CredentialFormat.Header.Kid => header with { Kid = reader.ReadByteString() },
-                CredentialFormat.Header.Crit => header with { Critical = ReadLabels(reader, limits) },
-                CredentialFormat.Header.ContentType when understood.Contains(label) => header with { ContentType = reader.ReadTextString() },
-                CredentialFormat.Header.Typ when understood.Contains(label) => header with { Typ = reader.ReadTextString() },
-                CredentialFormat.Header.X5Chain when understood.Contains(label) => header with { X5Chain = reader.ReadByteString() },
-                _ => Skipped(reader, header, limits),
-            };
-        }
+                var label = reader.ReadInt64();
+                header.Labels.Add(label);
+                header = label switch
+                {
+                    CredentialFormat.Header.Alg => header with { Alg = reader.ReadInt64() },
+                    CredentialFormat.Header.Kid => header with { Kid = reader.ReadByteString() },
+                    CredentialFormat.Header.Crit => header with { Critical = ReadLabels(reader, limits) },
+                    CredentialFormat.Header.ContentType when understood.Contains(label) => header with { ContentType = reader.ReadTextString() },
+                    CredentialFormat.Header.Typ when understood.Contains(label) => header with { Typ = reader.ReadTextString() },
+                    CredentialFormat.Header.X5Chain when understood.Contains(label) => header with { X5Chain = reader.ReadByteString() },
+                    _ => Skipped(reader, header, limits),
+                };
+            }
 
-        reader.ReadEndMap();
-        if (reader.BytesRemaining != 0)
+            reader.ReadEndMap();
+            if (reader.BytesRemaining != 0)
+            {
+                throw new CborContentException("bytes after the protected header map");
+            }
+
+            return header;
+        }
+        finally
         {
-            throw new CborContentException("bytes after the protected header map");
+            StrictCborReaders.Return(reader);
         }
-
-        return header;
     }
 
     private static Protected Skipped(CborReader reader, Protected header, CodecLimits limits)

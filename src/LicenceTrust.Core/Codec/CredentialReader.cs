@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Formats.Cbor;
 using LicenceTrust.Core.Crypto;
 using LicenceTrust.Core.Identifiers;
@@ -39,17 +40,26 @@ public static class CredentialReader
             return ReadResult.Fail(ReasonCode.PrefixMissing, $"expected prefix {CredentialFormat.Prefix}");
         }
 
-        if (!Base45.TryDecode(text.AsSpan(CredentialFormat.Prefix.Length), out var compressed, out var error))
+        var base45 = text.AsSpan(CredentialFormat.Prefix.Length);
+        var compressed = ArrayPool<byte>.Shared.Rent(Base45.DecodedLength(base45.Length));
+        try
         {
-            return ReadResult.Fail(ReasonCode.Base45Invalid, error);
-        }
+            if (!Base45.TryDecode(base45, compressed, out var error))
+            {
+                return ReadResult.Fail(ReasonCode.Base45Invalid, error);
+            }
 
-        return Zlib.TryDecompress(compressed, limits.MaxInflatedBytes, out var cose, out error) switch
+            return Zlib.TryDecompress(compressed.AsSpan(0, Base45.DecodedLength(base45.Length)), limits.MaxInflatedBytes, out var cose, out error) switch
+            {
+                Zlib.Outcome.Ok => ReadCose(cose, limits),
+                Zlib.Outcome.TooLarge => ReadResult.Fail(ReasonCode.DecompressedTooLarge, error),
+                _ => ReadResult.Fail(ReasonCode.DecompressionFailed, error),
+            };
+        }
+        finally
         {
-            Zlib.Outcome.Ok => ReadCose(cose, limits),
-            Zlib.Outcome.TooLarge => ReadResult.Fail(ReasonCode.DecompressedTooLarge, error),
-            _ => ReadResult.Fail(ReasonCode.DecompressionFailed, error),
-        };
+            ArrayPool<byte>.Shared.Return(compressed);
+        }
     }
 
     /// <summary>Reads an inflated COSE_Sign1 message: the envelope and headers by <see cref="CoseSign1Reader"/>, then the claims.</summary>
@@ -81,7 +91,19 @@ public static class CredentialReader
 
     private static CredentialClaims ReadClaims(byte[] payload, CodecLimits limits, ref ReasonCode stage)
     {
-        var reader = new CborReader(payload, CborConformanceMode.Strict);
+        var reader = StrictCborReaders.Rent(payload);
+        try
+        {
+            return ReadClaims(reader, limits, ref stage);
+        }
+        finally
+        {
+            StrictCborReaders.Return(reader);
+        }
+    }
+
+    private static CredentialClaims ReadClaims(CborReader reader, CodecLimits limits, ref ReasonCode stage)
+    {
         string? iss = null;
         long? exp = null, nbf = null, iat = null;
         Licence? licence = null;

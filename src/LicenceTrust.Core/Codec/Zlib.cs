@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 
@@ -60,42 +61,52 @@ public static class Zlib
             return Outcome.Corrupt;
         }
 
-        var buffer = new byte[maxBytes + 1];
-        var total = 0;
-        var input = new MemoryStream(data.ToArray(), writable: false);
+        // Both buffers are pooled: this runs on every verification, and a fresh 16 KB output buffer
+        // was most of what decoding a credential allocated (docs/performance.md, "Less garbage").
+        var input = ArrayPool<byte>.Shared.Rent(data.Length);
+        var buffer = ArrayPool<byte>.Shared.Rent(maxBytes + 1);
         try
         {
-            // Raw deflate over the body so the trailer can be checked here, independent of the runtime.
-            input.Position = 2;
-            using var deflate = new DeflateStream(input, CompressionMode.Decompress, leaveOpen: true);
-            int read;
-            while (total < buffer.Length && (read = deflate.Read(buffer, total, buffer.Length - total)) > 0)
+            data.CopyTo(input);
+            var total = 0;
+            try
             {
-                total += read;
+                // Raw deflate over the body so the trailer can be checked here, independent of the runtime.
+                using var deflate = new DeflateStream(new MemoryStream(input, 2, data.Length - 2, writable: false), CompressionMode.Decompress);
+                int read;
+                while (total <= maxBytes && (read = deflate.Read(buffer, total, maxBytes + 1 - total)) > 0)
+                {
+                    total += read;
+                }
+
+                if (total > maxBytes)
+                {
+                    error = $"inflates past {maxBytes} bytes";
+                    return Outcome.TooLarge;
+                }
+            }
+            catch (InvalidDataException e)
+            {
+                error = "deflate data is corrupt: " + e.Message;
+                return Outcome.Corrupt;
             }
 
-            if (total > maxBytes)
+            var inflated = buffer.AsSpan(0, total);
+            if (Adler32(inflated) != BinaryPrimitives.ReadUInt32BigEndian(data[^4..]))
             {
-                error = $"inflates past {maxBytes} bytes";
-                return Outcome.TooLarge;
+                error = "Adler-32 checksum does not match";
+                return Outcome.Corrupt;
             }
-        }
-        catch (InvalidDataException e)
-        {
-            error = "deflate data is corrupt: " + e.Message;
-            return Outcome.Corrupt;
-        }
 
-        var inflated = buffer.AsSpan(0, total);
-        if (Adler32(inflated) != BinaryPrimitives.ReadUInt32BigEndian(data[^4..]))
-        {
-            error = "Adler-32 checksum does not match";
-            return Outcome.Corrupt;
+            output = inflated.ToArray();
+            error = string.Empty;
+            return Outcome.Ok;
         }
-
-        output = inflated.ToArray();
-        error = string.Empty;
-        return Outcome.Ok;
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(input);
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static uint Adler32(ReadOnlySpan<byte> data)

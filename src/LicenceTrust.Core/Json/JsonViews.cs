@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using LicenceTrust.Core.Licences;
@@ -112,18 +114,35 @@ public static class JsonViews
     {
         ArgumentNullException.ThrowIfNull(result);
         return new VerificationResultView(
-            result.Verdict.ToString().ToUpperInvariant(),
-            [.. result.Reasons.Select(r => ReasonCatalogue.Get(r)).Select(r => new ReasonView(r.Name, r.MessageZh, r.MessageEn))],
-            [.. result.Checks.Select(c => new CheckView(c.Name, c.Outcome.ToString().ToUpperInvariant(), c.Reason == ReasonCode.None ? null : ReasonCatalogue.WireName(c.Reason)))],
-            [.. result.Warnings.Select(r => ReasonCatalogue.Get(r)).Select(r => new ReasonView(r.Name, r.MessageZh, r.MessageEn))],
+            VerdictNames[(int)result.Verdict],
+            [.. result.Reasons.Select(ReasonViewOf)],
+            [.. result.Checks.Select(CheckViewOf)],
+            [.. result.Warnings.Select(ReasonViewOf)],
             result.Licence?.ToSummary(),
             disclosure == Disclosure.Full ? result.Licence?.ToView() : null,
-            result.Issuer is { } issuer
-                ? new IssuerView(issuer.AuthorityCode, issuer.AuthorityName, issuer.Province.NodeId, issuer.Kid.ToString(), issuer.Algorithm.Name)
-                : null,
+            result.Issuer is { } issuer ? IssuerViews.GetValue(issuer, NewIssuerView) : null,
             result.Algorithm?.Name,
             result.CheckedAt);
     }
+
+    // The parts of an answer that are the same in every answer are built once (issue 15: no
+    // per-request rebuilding of static parts). Views are immutable records, so sharing them is safe.
+    private static readonly string[] VerdictNames = [.. Enum.GetValues<Verdict>().OrderBy(v => (int)v).Select(v => v.ToString().ToUpperInvariant())];
+    private static readonly ConcurrentDictionary<ReasonCode, ReasonView> ReasonViews = new();
+    private static readonly ConcurrentDictionary<(string Name, CheckOutcome Outcome, ReasonCode Reason), CheckView> CheckViews = new();
+    private static readonly ConditionalWeakTable<IssuerCertificate, IssuerView> IssuerViews = new();
+
+    private static ReasonView ReasonViewOf(ReasonCode code) => ReasonViews.GetOrAdd(code, static c =>
+    {
+        var reason = ReasonCatalogue.Get(c);
+        return new ReasonView(reason.Name, reason.MessageZh, reason.MessageEn);
+    });
+
+    private static CheckView CheckViewOf(VerificationCheck check) => CheckViews.GetOrAdd((check.Name, check.Outcome, check.Reason), static key =>
+        new CheckView(key.Name, key.Outcome.ToString().ToUpperInvariant(), key.Reason == ReasonCode.None ? null : ReasonCatalogue.WireName(key.Reason)));
+
+    private static IssuerView NewIssuerView(IssuerCertificate issuer) =>
+        new(issuer.AuthorityCode, issuer.AuthorityName, issuer.Province.NodeId, issuer.Kid.ToString(), issuer.Algorithm.Name);
 
     private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }
