@@ -104,7 +104,7 @@ public abstract class SigningKey : ICredentialSigner
             _signer = new ThreadLocal<SM2Signer>(() =>
             {
                 var signer = new SM2Signer(PlainDsaEncoding.Instance, new SM3Digest());
-                signer.Init(true, new ParametersWithID(new ParametersWithRandom(PrivateKey, new SecureRandom()), Sm2UserId));
+                signer.Init(true, new ParametersWithID(new ParametersWithRandom(Curves.ForOneThread(PrivateKey), new SecureRandom()), Sm2UserId));
                 return signer;
             });
         }

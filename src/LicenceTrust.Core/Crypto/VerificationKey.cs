@@ -74,7 +74,7 @@ public abstract class VerificationKey
         private readonly ThreadLocal<SM2Signer> _verifier = new(() =>
         {
             var verifier = new SM2Signer(PlainDsaEncoding.Instance, new SM3Digest());
-            verifier.Init(false, new ParametersWithID(key, SigningKey.Sm2UserId));
+            verifier.Init(false, new ParametersWithID(Curves.ForOneThread(key), SigningKey.Sm2UserId));
             return verifier;
         });
 
