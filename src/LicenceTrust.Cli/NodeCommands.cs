@@ -220,9 +220,9 @@ internal static class NodeCommands
         var errors = file.Unreadable.ToList();
         int issued = 0, replayed = 0, done = 0;
         var watch = Stopwatch.StartNew();
-        foreach (var chunk in rows.Chunk(chunkSize))
+        await foreach (var results in service.IssueChunksAsync(rows.Chunk(chunkSize), actor, cancellationToken))
         {
-            foreach (var row in await service.IssueBatchAsync(chunk, actor, cancellationToken))
+            foreach (var row in results)
             {
                 if (row.Error is { } error)
                 {
@@ -238,7 +238,7 @@ internal static class NodeCommands
                 }
             }
 
-            done += chunk.Length;
+            done += results.Count;
             Progress(done, rows.Count, watch.Elapsed);
         }
 

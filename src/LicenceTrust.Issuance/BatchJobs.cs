@@ -109,7 +109,7 @@ public sealed record BatchOptions
 /// Batch issue for console officers (docs/console.md, "Batch issue"): a clerk uploads a file, every row is
 /// linted before anything is written (the errors are kept, to show and download), then, once an approver
 /// of the authority releases it (IssueApproval = required) or at once, the node's runner signs and stores
-/// the good rows chunk by chunk through <see cref="IssuanceService.IssueBatchAsync(IReadOnlyList{BatchRow}, Actor, CancellationToken)"/>.
+/// the good rows chunk by chunk through <see cref="IssuanceService.IssueChunksAsync(IEnumerable{IReadOnlyList{BatchRow}}, Actor, CancellationToken)"/>.
 /// Each row's idempotency key comes from the file (<see cref="BatchFile"/>), and each chunk commits with
 /// its progress, so a runner interrupted at any point (a restart, a crash) resumes where the last chunk
 /// ended and nothing is issued twice. Thread-safe.
@@ -231,21 +231,20 @@ public sealed class BatchJobs(IssuanceService issuance, IIssuanceStore store, Ap
         // only the lint's are left out of the rows to walk (else a resume would skip good rows).
         var bad = errors.Take(job.BadRows).Select(e => e.Line).ToHashSet();
         var actor = new Actor(ActorRole.Authority, "officer:" + (job.IssuedBy ?? job.SubmittedBy), job.AuthorityCode);
-        foreach (var chunk in file.Rows.Where(r => !bad.Contains(r.Line)).Skip(job.DoneRows).Chunk(Math.Max(1, options.ChunkSize)))
+        var chunks = file.Rows.Where(r => !bad.Contains(r.Line)).Skip(job.DoneRows).Chunk(Math.Max(1, options.ChunkSize));
+        await foreach (var _ in issuance.IssueChunksAsync(chunks, actor, async (unit, results) =>
         {
-            await issuance.IssueBatchAsync(chunk, actor, async (unit, results) =>
+            var refused = results.Where(r => r.Error is not null).Select(r => new BatchRowError(r.Line, r.Error!.Code, r.Error.Field ?? string.Empty, r.Error.Detail)).ToList();
+            var progress = new BatchProgress(results.Count, results.Count(r => r is { Record: not null, Replayed: false }), results.Count(r => r.Replayed), refused.Count);
+            if (!await unit.AdvanceBatchAsync(job.Id, runner, progress, refused.Count == 0 ? null : [.. errors, .. refused], time.GetUtcNow()))
             {
-                var refused = results.Where(r => r.Error is not null).Select(r => new BatchRowError(r.Line, r.Error!.Code, r.Error.Field ?? string.Empty, r.Error.Detail)).ToList();
-                var progress = new BatchProgress(chunk.Length, results.Count(r => r is { Record: not null, Replayed: false }), results.Count(r => r.Replayed), refused.Count);
-                if (!await unit.AdvanceBatchAsync(job.Id, runner, progress, refused.Count == 0 ? null : [.. errors, .. refused], time.GetUtcNow()))
-                {
-                    // Another runner took the job over: roll this chunk back and leave it to that runner.
-                    throw new OperationCanceledException($"batch {job.Id}: lease lost");
-                }
+                // Another runner took the job over: roll this chunk back and leave it to that runner.
+                throw new OperationCanceledException($"batch {job.Id}: lease lost");
+            }
 
-                errors.AddRange(refused);
-            }, cancellationToken);
-
+            errors.AddRange(refused);
+        }, cancellationToken))
+        {
             if (options.Pause > TimeSpan.Zero)
             {
                 await Task.Delay(options.Pause, time, cancellationToken);

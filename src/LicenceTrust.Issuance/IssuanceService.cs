@@ -111,11 +111,9 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
     }
 
     /// <summary>
-    /// Issues many licences for one authority in one transaction: every row is linted first (bad rows
-    /// come back with their error and are not written), serials and slots are allocated in order,
-    /// the credentials are signed in parallel and each is re-verified, then all are stored with their
-    /// audit entries. Either the whole chunk commits or none of it does. Rows whose idempotency key
-    /// was seen before return the earlier record.
+    /// Issues many licences for one authority: every row is linted first (bad rows come back with their
+    /// error and are not written), then the chunk is issued as by <see cref="IssueChunksAsync(IEnumerable{IReadOnlyList{BatchRow}}, Actor, CancellationToken)"/>.
+    /// Rows whose idempotency key was seen before return the earlier record.
     /// </summary>
     public Task<IReadOnlyList<BatchRowResult>> IssueBatchAsync(IReadOnlyList<BatchRow> rows, Actor actor, CancellationToken cancellationToken = default) =>
         IssueBatchAsync(rows, actor, alsoInTransaction: null, cancellationToken);
@@ -124,99 +122,271 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
     internal async Task<IReadOnlyList<BatchRowResult>> IssueBatchAsync(IReadOnlyList<BatchRow> rows, Actor actor, Func<IIssuanceUnit, IReadOnlyList<BatchRowResult>, Task>? alsoInTransaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        using var span = Tracing.StartActivity("licencetrust.issue_batch")?.SetTag("licencetrust.rows", rows.Count);
+        await foreach (var results in IssueChunksAsync([rows], actor, alsoInTransaction, cancellationToken))
+        {
+            return results;
+        }
+
+        throw new InvalidOperationException("A chunk always has a result.");
+    }
+
+    /// <summary>
+    /// Issues chunk after chunk for one authority, and yields each chunk's results once it is stored.
+    /// A chunk's licences are stored with their audit entries in one transaction: all or none. The
+    /// signing of the next chunk runs while the previous one is written (docs/performance.md, "Batch
+    /// issue"): its serials and status slots are reserved first, so a chunk that is never stored leaves
+    /// a gap in the serial numbers, never a duplicate. Each credential is signed once and re-verified
+    /// before it is stored.
+    /// </summary>
+    public IAsyncEnumerable<IReadOnlyList<BatchRowResult>> IssueChunksAsync(IEnumerable<IReadOnlyList<BatchRow>> chunks, Actor actor, CancellationToken cancellationToken = default) =>
+        IssueChunksAsync(chunks, actor, alsoInTransaction: null, cancellationToken);
+
+    /// <summary>Issues chunks; <paramref name="alsoInTransaction"/> runs in each chunk's transaction with that chunk's results.</summary>
+    internal async IAsyncEnumerable<IReadOnlyList<BatchRowResult>> IssueChunksAsync(IEnumerable<IReadOnlyList<BatchRow>> chunks, Actor actor, Func<IIssuanceUnit, IReadOnlyList<BatchRowResult>, Task>? alsoInTransaction, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(chunks);
         var authorityCode = RequireAuthority(actor);
-        var results = new BatchRowResult?[rows.Count];
-        var valid = new List<(int Position, LicenceType Type, IssuerSigning Signing)>();
-        var commands = new IssueCommand[rows.Count];
+        (BatchChunk Chunk, Task Sealing)? pending = null;
+        try
+        {
+            foreach (var rows in chunks)
+            {
+                var chunk = LintChunk(rows, authorityCode);
+                await ReserveAsync(chunk, authorityCode, pending?.Chunk, cancellationToken);
+                // Signing is CPU work on the thread pool; it overlaps the storing of the chunk before.
+                var sealing = Task.Run(() => SealAll(chunk, authorityCode, actor, cancellationToken), cancellationToken);
+                var before = pending;
+                pending = (chunk, sealing);
+                if (before is { } previous)
+                {
+                    await previous.Sealing;
+                    yield return await StoreAsync(previous.Chunk, authorityCode, actor, alsoInTransaction, cancellationToken);
+                }
+            }
+
+            if (pending is { } last)
+            {
+                pending = null;
+                await last.Sealing;
+                yield return await StoreAsync(last.Chunk, authorityCode, actor, alsoInTransaction, cancellationToken);
+            }
+        }
+        finally
+        {
+            // Stopped early (an error, a lost lease, the caller): the signing under way is waited for, never left running.
+            if (pending is { } abandoned)
+            {
+                await abandoned.Sealing.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+    }
+
+    /// <summary>A chunk on its way: linted rows, then reserved serials and slots, then sealed records.</summary>
+    private sealed class BatchChunk(IReadOnlyList<BatchRow> rows)
+    {
+        public IReadOnlyList<BatchRow> Rows { get; } = rows;
+
+        public BatchRowResult?[] Results { get; } = new BatchRowResult?[rows.Count];
+
+        public IssueCommand[] Commands { get; } = new IssueCommand[rows.Count];
+
+        /// <summary>Rows that passed the lint, then (after <see cref="ReserveAsync"/>) those not issued before.</summary>
+        public List<(int Position, LicenceType Type, IssuerSigning Signing)> Fresh { get; set; } = [];
+
+        public long FirstSerial { get; set; }
+
+        public int List { get; set; }
+
+        public int ListSize { get; set; }
+
+        public int[] Slots { get; set; } = [];
+
+        public DateTimeOffset SignedAt { get; set; }
+
+        public LicenceRecord[] Sealed { get; set; } = [];
+    }
+
+    private BatchChunk LintChunk(IReadOnlyList<BatchRow> rows, string authorityCode)
+    {
+        var chunk = new BatchChunk(rows);
         for (var i = 0; i < rows.Count; i++)
         {
             try
             {
-                commands[i] = Lints.CleanText(rows[i].Command);
-                var type = Lints.KnownType(commands[i].TypeCode);
+                chunk.Commands[i] = Lints.CleanText(rows[i].Command);
+                var type = Lints.KnownType(chunk.Commands[i].TypeCode);
                 var signing = SigningFor(authorityCode, type);
-                Draft(commands[i], type, Placeholder(type, authorityCode), signing.Certificate.AuthorityName, time.GetUtcNow());
-                valid.Add((i, type, signing));
+                Draft(chunk.Commands[i], type, Placeholder(type, authorityCode), signing.Certificate.AuthorityName, time.GetUtcNow());
+                chunk.Fresh.Add((i, type, signing));
             }
             catch (LicenceTrustException e)
             {
-                results[i] = new BatchRowResult(rows[i].Line, null, e.Error, Replayed: false);
+                chunk.Results[i] = new BatchRowResult(rows[i].Line, null, e.Error, Replayed: false);
             }
         }
 
+        return chunk;
+    }
+
+    /// <summary>
+    /// One short transaction: rows issued before are answered with their record, and the rest get serials
+    /// and free slots. Slots are not taken until the chunk is stored, so the slots of the chunk still being
+    /// stored (<paramref name="inFlight"/>) are left out here, and <see cref="StoreAsync"/> checks them again.
+    /// </summary>
+    private async Task ReserveAsync(BatchChunk chunk, string authorityCode, BatchChunk? inFlight, CancellationToken cancellationToken)
+    {
         await store.InTransactionAsync(async unit =>
         {
-            var now = time.GetUtcNow();
-            var idempotencyKeys = valid.Select(v => commands[v.Position].IdempotencyKey).OfType<string>().ToList();
-            var earlier = idempotencyKeys.Count == 0 ? new Dictionary<string, LicenceRecord>() : await unit.FindByIdempotencyKeysAsync(authorityCode, idempotencyKeys);
-            var fresh = new List<(int Position, LicenceType Type, IssuerSigning Signing)>();
-            foreach (var row in valid)
+            chunk.SignedAt = time.GetUtcNow();
+            await AnswerEarlierAsync(unit, chunk, authorityCode);
+            if (chunk.Fresh.Count == 0)
             {
-                if (commands[row.Position].IdempotencyKey is { } key && earlier.TryGetValue(key, out var record))
-                {
-                    results[row.Position] = new BatchRowResult(rows[row.Position].Line, record, null, Replayed: true);
-                }
-                else
-                {
-                    fresh.Add(row);
-                }
-            }
-
-            if (fresh.Count == 0)
-            {
-                return await AlsoAsync();
-            }
-
-            // One round trip each for serials and slots; one list per chunk (a chunk is small against a half-empty list).
-            var firstSerial = await unit.ReserveSerialsAsync(authorityCode, fresh.Count);
-            var (list, size) = await unit.OpenStatusListAsync(options.StatusListSize, now);
-            var slots = await FreeSlotsAsync(unit, list, size, fresh.Count);
-            var sealedRecords = new LicenceRecord[fresh.Count];
-            Parallel.For(0, fresh.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
-            {
-                var (position, type, signing) = fresh[i];
-                var identifier = Identifier(type, authorityCode, firstSerial + i, now);
-                var licence = Draft(commands[position], type, identifier, signing.Certificate.AuthorityName, now);
-                sealedRecords[i] = Seal(licence, signing, list, slots[i], actor, now, supersedes: null);
-            });
-
-            var (sequence, hash) = await unit.LastAuditAsync();
-            var audit = new List<AuditEntry>(fresh.Count);
-            foreach (var record in sealedRecords)
-            {
-                var entry = AuditChain.Link(IssuedDraft(record, actor, now), ++sequence, hash);
-                audit.Add(entry);
-                hash = entry.Hash;
-            }
-
-            await unit.InsertLicencesAsync([.. sealedRecords.Select((r, i) => (r, commands[fresh[i].Position].IdempotencyKey))]);
-            await unit.InsertAuditsAsync(audit);
-            await unit.TouchStatusListAsync(list, now, fresh.Count);
-            for (var i = 0; i < fresh.Count; i++)
-            {
-                results[fresh[i].Position] = new BatchRowResult(rows[fresh[i].Position].Line, sealedRecords[i], null, Replayed: false);
-            }
-
-            return await AlsoAsync();
-
-            async Task<int> AlsoAsync()
-            {
-                if (alsoInTransaction is not null)
-                {
-                    await alsoInTransaction(unit, [.. results.Select(r => r!)]);
-                }
-
                 return 0;
             }
+
+            chunk.FirstSerial = await unit.ReserveSerialsAsync(authorityCode, chunk.Fresh.Count);
+            (chunk.List, chunk.ListSize) = await unit.OpenStatusListAsync(options.StatusListSize, chunk.SignedAt);
+            var reserved = inFlight is not null && inFlight.List == chunk.List ? inFlight.Slots : [];
+            chunk.Slots = await StatusSlots.ChooseFreeAsync(chunk.ListSize, chunk.Fresh.Count, async candidates =>
+            {
+                var taken = new HashSet<int>(await unit.TakenSlotsAsync(chunk.List, candidates));
+                taken.UnionWith(candidates.Intersect(reserved));
+                return taken;
+            });
+            return 0;
+        }, cancellationToken);
+    }
+
+    /// <summary>Rows whose idempotency key is already stored get that record, and leave <see cref="BatchChunk.Fresh"/>.</summary>
+    private static async Task AnswerEarlierAsync(IIssuanceUnit unit, BatchChunk chunk, string authorityCode)
+    {
+        var keys = chunk.Fresh.Select(v => chunk.Commands[v.Position].IdempotencyKey).OfType<string>().ToList();
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        var earlier = await unit.FindByIdempotencyKeysAsync(authorityCode, keys);
+        if (earlier.Count == 0)
+        {
+            return;
+        }
+
+        var fresh = new List<(int Position, LicenceType Type, IssuerSigning Signing)>();
+        var slots = new List<int>();
+        var records = new List<LicenceRecord>();
+        for (var i = 0; i < chunk.Fresh.Count; i++)
+        {
+            var row = chunk.Fresh[i];
+            if (chunk.Commands[row.Position].IdempotencyKey is { } key && earlier.TryGetValue(key, out var record))
+            {
+                chunk.Results[row.Position] = new BatchRowResult(chunk.Rows[row.Position].Line, record, null, Replayed: true);
+            }
+            else
+            {
+                fresh.Add(row);
+                if (chunk.Sealed.Length > 0)
+                {
+                    slots.Add(chunk.Slots[i]);
+                    records.Add(chunk.Sealed[i]);
+                }
+            }
+        }
+
+        chunk.Fresh = fresh;
+        if (chunk.Sealed.Length > 0)
+        {
+            chunk.Slots = [.. slots];
+            chunk.Sealed = [.. records];
+        }
+    }
+
+    private void SealAll(BatchChunk chunk, string authorityCode, Actor actor, CancellationToken cancellationToken)
+    {
+        var sealedRecords = new LicenceRecord[chunk.Fresh.Count];
+        Parallel.For(0, chunk.Fresh.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        {
+            var (position, type, signing) = chunk.Fresh[i];
+            var identifier = Identifier(type, authorityCode, chunk.FirstSerial + i, chunk.SignedAt);
+            var licence = Draft(chunk.Commands[position], type, identifier, signing.Certificate.AuthorityName, chunk.SignedAt);
+            sealedRecords[i] = Seal(licence, signing, chunk.List, chunk.Slots[i], actor, chunk.SignedAt, supersedes: null);
+        });
+        chunk.Sealed = sealedRecords;
+    }
+
+    /// <summary>
+    /// The chunk's transaction. What changed since the reservation is checked again: a row stored meanwhile
+    /// under the same idempotency key is answered with that record, and a slot taken meanwhile (by another
+    /// writer of this node) is replaced and its licence sealed again, here. Then the licences, their audit
+    /// entries and the list's count are written, and <paramref name="alsoInTransaction"/> runs.
+    /// </summary>
+    private async Task<IReadOnlyList<BatchRowResult>> StoreAsync(BatchChunk chunk, string authorityCode, Actor actor, Func<IIssuanceUnit, IReadOnlyList<BatchRowResult>, Task>? alsoInTransaction, CancellationToken cancellationToken)
+    {
+        using var span = Tracing.StartActivity("licencetrust.issue_batch")?.SetTag("licencetrust.rows", chunk.Rows.Count);
+        var results = await store.InTransactionAsync(async unit =>
+        {
+            if (chunk.Fresh.Count > 0)
+            {
+                await AnswerEarlierAsync(unit, chunk, authorityCode);
+            }
+
+            if (chunk.Fresh.Count > 0)
+            {
+                var now = time.GetUtcNow();
+                var taken = await unit.TakenSlotsAsync(chunk.List, chunk.Slots);
+                if (taken.Count > 0)
+                {
+                    var own = chunk.Slots.ToHashSet();
+                    var replacements = new Queue<int>(await StatusSlots.ChooseFreeAsync(chunk.ListSize, taken.Count, async candidates =>
+                    {
+                        var inUse = new HashSet<int>(await unit.TakenSlotsAsync(chunk.List, candidates));
+                        inUse.UnionWith(candidates.Intersect(own));
+                        return inUse;
+                    }));
+                    for (var i = 0; i < chunk.Slots.Length; i++)
+                    {
+                        if (taken.Contains(chunk.Slots[i]))
+                        {
+                            chunk.Slots[i] = replacements.Dequeue();
+                            var old = chunk.Sealed[i];
+                            chunk.Sealed[i] = Seal(old.Licence, chunk.Fresh[i].Signing, chunk.List, chunk.Slots[i], actor, chunk.SignedAt, supersedes: null);
+                        }
+                    }
+                }
+
+                var (sequence, hash) = await unit.LastAuditAsync();
+                var audit = new List<AuditEntry>(chunk.Sealed.Length);
+                foreach (var record in chunk.Sealed)
+                {
+                    var entry = AuditChain.Link(IssuedDraft(record, actor, now), ++sequence, hash);
+                    audit.Add(entry);
+                    hash = entry.Hash;
+                }
+
+                await unit.InsertLicencesAsync([.. chunk.Sealed.Select((r, i) => (r, chunk.Commands[chunk.Fresh[i].Position].IdempotencyKey))]);
+                await unit.InsertAuditsAsync(audit);
+                await unit.TouchStatusListAsync(chunk.List, now, chunk.Sealed.Length);
+                for (var i = 0; i < chunk.Fresh.Count; i++)
+                {
+                    chunk.Results[chunk.Fresh[i].Position] = new BatchRowResult(chunk.Rows[chunk.Fresh[i].Position].Line, chunk.Sealed[i], null, Replayed: false);
+                }
+            }
+
+            IReadOnlyList<BatchRowResult> all = [.. chunk.Results.Select(r => r!)];
+            if (alsoInTransaction is not null)
+            {
+                await alsoInTransaction(unit, all);
+            }
+
+            return all;
         }, cancellationToken);
 
-        foreach (var group in results.Where(r => r is { Replayed: false, Record: not null }).GroupBy(r => r!.Record!.Licence.TypeCode.Value))
+        foreach (var group in results.Where(r => r is { Replayed: false, Record: not null }).GroupBy(r => r.Record!.Licence.TypeCode.Value))
         {
             Issued.Add(group.Count(), new KeyValuePair<string, object?>("type", group.Key));
         }
 
-        return [.. results.Select(r => r!)];
+        return results;
     }
 
     /// <summary>Issues the next version of a licence and marks the old one SUPERSEDED, in one transaction.</summary>

@@ -411,21 +411,78 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
 
         private async Task InsertRowsAsync<T>(string table, string[] columns, IReadOnlyList<T> rows, Func<T, object?[]> values)
         {
-            // Statements stay small: binding named parameters is quadratic in their number (Dapper and SQLite
-            // look each one up by name), so a few dozen rows beat one huge statement by far.
-            foreach (var part in rows.Chunk(Math.Clamp(database.MaxParameters / columns.Length, 1, database.RowsPerInsert)))
+            // Statements stay small: binding named parameters is quadratic in their number (the drivers look
+            // each one up by name), so a few dozen rows a statement beat one huge statement by far.
+            var perStatement = Math.Clamp(database.MaxParameters / columns.Length, 1, database.RowsPerInsert);
+            if (connection.CanCreateBatch)
             {
-                var parameters = new DynamicParameters();
-                for (var r = 0; r < part.Length; r++)
+                // PostgreSQL (NpgsqlBatch) and SQL Server: every statement of the chunk in one round trip.
+                await using var batch = connection.CreateBatch();
+                batch.Transaction = transaction;
+                foreach (var part in rows.Chunk(perStatement))
                 {
-                    var row = values(part[r]);
-                    for (var c = 0; c < columns.Length; c++)
+                    var command = batch.CreateBatchCommand();
+                    command.CommandText = Statements.MultiRowInsert(table, columns, part.Length);
+                    for (var r = 0; r < part.Length; r++)
                     {
-                        parameters.Add($"p{r}_{c}", row[c]);
+                        var row = values(part[r]);
+                        for (var c = 0; c < columns.Length; c++)
+                        {
+                            var parameter = command.CreateParameter();
+                            parameter.ParameterName = $"p{r}_{c}";
+                            parameter.Value = row[c] ?? DBNull.Value;
+                            command.Parameters.Add(parameter);
+                        }
                     }
+
+                    batch.BatchCommands.Add(command);
                 }
 
-                await connection.ExecuteAsync(Statements.MultiRowInsert(table, columns, part.Length), parameters, transaction);
+                await batch.ExecuteNonQueryAsync();
+                return;
+            }
+
+            // SQLite, in process: one prepared statement per statement size, executed again with each part's
+            // values, so nothing is parsed or bound by name more than once a chunk.
+            var prepared = new Dictionary<int, DbCommand>();
+            try
+            {
+                foreach (var part in rows.Chunk(perStatement))
+                {
+                    if (!prepared.TryGetValue(part.Length, out var command))
+                    {
+                        command = connection.CreateCommand();
+                        command.Transaction = transaction;
+                        command.CommandText = Statements.MultiRowInsert(table, columns, part.Length);
+                        for (var i = 0; i < part.Length * columns.Length; i++)
+                        {
+                            var parameter = command.CreateParameter();
+                            parameter.ParameterName = $"p{i / columns.Length}_{i % columns.Length}";
+                            command.Parameters.Add(parameter);
+                        }
+
+                        await command.PrepareAsync();
+                        prepared[part.Length] = command;
+                    }
+
+                    for (var r = 0; r < part.Length; r++)
+                    {
+                        var row = values(part[r]);
+                        for (var c = 0; c < columns.Length; c++)
+                        {
+                            command.Parameters[r * columns.Length + c].Value = row[c] ?? DBNull.Value;
+                        }
+                    }
+
+                    await command.ExecuteNonQueryAsync();
+                }
+            }
+            finally
+            {
+                foreach (var command in prepared.Values)
+                {
+                    await command.DisposeAsync();
+                }
             }
         }
 
