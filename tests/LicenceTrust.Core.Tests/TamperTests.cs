@@ -208,4 +208,20 @@ public class SignatureMemoTests
             Assert.Equal(Verdict.Valid, verifier.Verify(text, TestClock.Now).Verdict);
         }
     }
+
+    [Fact]
+    public void A_memo_of_capacity_zero_remembers_nothing_so_every_scan_checks_the_signature()
+    {
+        var memo = new SignatureMemo(capacity: 0);
+        var verifier = new CredentialVerifier(SampleKeys.TrustStore, memo: memo);
+        var text = Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).Build()).QrText;
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(Verdict.Valid, verifier.Verify(text, TestClock.Now).Verdict);
+        }
+
+        Assert.Equal(0, memo.Hits);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SignatureMemo(capacity: -1));
+    }
 }

@@ -7,10 +7,13 @@ namespace LicenceTrust.Core.Results;
 /// Remembers which certificate verified the signature of an exact COSE_Sign1 message, so a credential
 /// scanned again costs a SHA-256 instead of an SM2 verification. Only successes are kept, keyed by the
 /// SHA-256 of the whole message and the certificate's fingerprint: changing any byte misses. Status and
-/// time checks are not memoised. Bounded: when full it starts again empty. Thread-safe.
+/// time checks are not memoised. Bounded: when full it starts again empty; a capacity of 0 remembers
+/// nothing. Thread-safe.
 /// </summary>
 public sealed class SignatureMemo(int capacity = 100_000)
 {
+    private readonly int _capacity = capacity >= 0 ? capacity : throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "The capacity is 0 or more.");
+
     private ConcurrentDictionary<(string Message, string Certificate), bool> _verified = new();
 
     /// <summary>How many signature checks were answered from memory (for metrics and tests).</summary>
@@ -33,9 +36,14 @@ public sealed class SignatureMemo(int capacity = 100_000)
 
     public void Remember(string messageKey, string certificateFingerprint)
     {
+        if (_capacity == 0)
+        {
+            return;
+        }
+
         // ConcurrentDictionary.Count takes every lock: under load with distinct credentials that was a
         // lock convoy on each request, so the size is counted here instead.
-        if (Interlocked.Read(ref _count) >= capacity)
+        if (Interlocked.Read(ref _count) >= _capacity)
         {
             // Simple and safe: forgetting only costs a verification.
             _verified = new ConcurrentDictionary<(string, string), bool>();

@@ -75,6 +75,13 @@ public sealed class NodeOptions
     [Range(0, 3600)]
     public int ClockSkewSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// Signature checks remembered per exact credential (a repeat scan then skips the signature check).
+    /// Default 100,000 (a few tens of MB); 0 remembers nothing, so every scan pays its verification.
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int SignatureMemoCapacity { get; set; } = 100_000;
+
     /// <summary>Map /bench/sm2-verify, the load run's baseline (benchmarks/verify-load.sh). Never in production.</summary>
     public bool BenchmarkEndpoints { get; set; }
 

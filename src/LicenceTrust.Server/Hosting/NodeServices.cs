@@ -101,7 +101,7 @@ public static class NodeServices
     /// <summary>The verification pipeline: Core's checks, recognition, and status from this node's lists or the peers'.</summary>
     public static void AddVerification(this WebApplicationBuilder builder)
     {
-        builder.Services.TryAddSingleton(_ => new SignatureMemo());
+        builder.Services.TryAddSingleton(sp => new SignatureMemo(Options(sp).SignatureMemoCapacity));
         builder.Services.TryAddSingleton(sp =>
         {
             var options = Options(sp);
