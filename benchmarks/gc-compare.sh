@@ -30,7 +30,7 @@ for config in "${configs[@]}"; do
   cp "$db" "$work/$name.db"
   NODE_ENV="${config#*:}" start_node "$port" "$work/$name.db"
   # Warm-up (JIT, pools) on segment 0, not reported.
-  BODIES="$work/sm2-0.bodies" VERIFY_PATH=/api/v1/verify DELAY_MS=0 wrk -t2 -c32 -d3s -s "$root/benchmarks/verify.lua" "http://127.0.0.1:$port" >/dev/null
+  BODIES="$work/sm2-0.bodies" VERIFY_PATH=/api/v1/verify RATE_PER_THREAD=0 wrk -t2 -c32 -d3s -s "$root/benchmarks/verify.lua" "http://127.0.0.1:$port" >/dev/null
   port=$(( port + 1 ))
 done
 
@@ -41,7 +41,7 @@ for round in $(seq "$rounds"); do
   for config in "${configs[@]}"; do
     name="${config%%:*}"
     gen0=$(metric "$port" 'dotnet_gc_collections_total.*gen0'); pause=$(metric "$port" '^dotnet_gc_pause_time_seconds_total')
-    out=$(BODIES="$work/sm2-$segment.bodies" VERIFY_PATH=/api/v1/verify DELAY_MS=0 wrk -t2 -c32 -d"${seconds}s" --latency -s "$root/benchmarks/verify.lua" "http://127.0.0.1:$port")
+    out=$(BODIES="$work/sm2-$segment.bodies" VERIFY_PATH=/api/v1/verify RATE_PER_THREAD=0 wrk -t2 -c32 -d"${seconds}s" --latency -s "$root/benchmarks/verify.lua" "http://127.0.0.1:$port")
     gen0_after=$(metric "$port" 'dotnet_gc_collections_total.*gen0'); pause_after=$(metric "$port" '^dotnet_gc_pause_time_seconds_total')
     rps=$(awk '/Requests\/sec/ {printf "%d", $2}' <<<"$out"); p99=$(awk '$1=="99%" {print $2}' <<<"$out")
     awk -v r="$round" -v n="$name" -v rps="$rps" -v p99="$p99" -v g0="$gen0" -v g1="$gen0_after" -v p0="$pause" -v p1="$pause_after" -v s="$seconds" \

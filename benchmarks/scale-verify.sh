@@ -27,14 +27,14 @@ for segment in range(len(texts) // count):
         f.writelines(json.dumps({"qrText": qr}) + "\n" for qr in texts[segment * count:(segment + 1) * count])
 PY
   start_node "$port" "$work/$n.db"
-  BODIES="$work/$n-0.bodies" VERIFY_PATH=/api/v1/verify DELAY_MS=0 wrk -t2 -c32 -d3s -s "$root/benchmarks/verify.lua" "http://127.0.0.1:$port" >/dev/null
+  BODIES="$work/$n-0.bodies" VERIFY_PATH=/api/v1/verify RATE_PER_THREAD=0 wrk -t2 -c32 -d3s -s "$root/benchmarks/verify.lua" "http://127.0.0.1:$port" >/dev/null
   port=$(( port + 1 ))
 done
 
 for round in $(seq "$rounds"); do
   port=5090
   for n in "${sizes[@]}"; do
-    out=$(BODIES="$work/$n-$round.bodies" VERIFY_PATH=/api/v1/verify DELAY_MS=0 wrk -t2 -c32 -d"${seconds}s" --latency -s "$root/benchmarks/verify.lua" "http://127.0.0.1:$port")
+    out=$(BODIES="$work/$n-$round.bodies" VERIFY_PATH=/api/v1/verify RATE_PER_THREAD=0 wrk -t2 -c32 -d"${seconds}s" --latency -s "$root/benchmarks/verify.lua" "http://127.0.0.1:$port")
     echo "round $round, $n licences: $(awk '/Requests\/sec/ {printf "%d requests/s", $2}' <<<"$out"), p99 $(awk '$1=="99%" {print $2}' <<<"$out"), $(awk '/requests in/ {print $1}' <<<"$out") sent of $count"
     port=$(( port + 1 ))
   done

@@ -5,8 +5,8 @@
 #          flood attempt runs PBKDF2, as before the limits existed;
 #   "on":  the defaults (60 sign-ins a minute per IP, bursts of 20; backoff after 3, lockout after 10).
 # Each round measures, interleaved: verify alone at "off", verify alone at "on", verify during a flood
-# at "off", verify during a flood at "on". Verify is paced (2 connections, 10 ms pause each: ~200
-# requests/s of one credential, the counter's rhythm, not a saturation test). Two floods, each 8 parallel
+# at "off", verify during a flood at "on". Verify is paced (a constant 180 requests/s over 2
+# connections, verify.lua's schedule, of one credential, the counter's rhythm, not a saturation test). Two floods, each 8 parallel
 # connections of wrong passwords under new user names for the same number of seconds, stopping by
 # themselves: "paced", each connection pausing 200 ms (about 40 attempts/s offered, twice the flood of the
 # report), and "full", as fast as wrk can send. (load-common.sh lifts the general per-IP limit, so only the
@@ -32,7 +32,7 @@ start_node 5082 "$work/on.db"
 port_of() { [ "$1" = off ] && echo 5081 || echo 5082; }
 
 verify() { # label side
-  BODIES="$work/one.bodies" VERIFY_PATH=/api/v1/verify DELAY_MS=10 wrk -t1 -c2 -d"${seconds}s" --latency -s "$root/benchmarks/verify.lua" \
+  BODIES="$work/one.bodies" VERIFY_PATH=/api/v1/verify RATE_PER_THREAD=180 wrk -t1 -c2 -d"${seconds}s" --latency -s "$root/benchmarks/verify.lua" \
     "http://127.0.0.1:$(port_of "$2")" > "$work/$1.out"
   awk -v label="$1" '/ 50%/ {p50=$2} / 99%/ {p99=$2} /Requests\/sec/ {rps=$2} END {printf "%-22s verify p50 %8s  p99 %8s  %s req/s\n", label, p50, p99, rps}' "$work/$1.out"
 }
@@ -42,7 +42,7 @@ flood() { # side pause-ms
 
 # Warm-up (JIT, the status list in memory), not reported.
 for side in off on; do
-  BODIES="$work/one.bodies" VERIFY_PATH=/api/v1/verify DELAY_MS=0 wrk -t1 -c2 -d3s -s "$root/benchmarks/verify.lua" "http://127.0.0.1:$(port_of $side)" >/dev/null
+  BODIES="$work/one.bodies" VERIFY_PATH=/api/v1/verify RATE_PER_THREAD=0 wrk -t1 -c2 -d3s -s "$root/benchmarks/verify.lua" "http://127.0.0.1:$(port_of $side)" >/dev/null
 done
 for round in $(seq 1 "$rounds"); do
   echo "== round $round"
