@@ -1,3 +1,4 @@
+using LicenceTrust.Samples;
 using BenchmarkDotNet.Attributes;
 using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Crypto;
@@ -33,8 +34,8 @@ public class CredentialBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var sm2Licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Sichuan).Build();
-        var es256Licence = ALicence.OfType(LicenceTypeCatalogue.ProfessionalQualification).In(Province.Sichuan).Build();
+        var sm2Licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Sichuan).Build();
+        var es256Licence = ALicence.OfType(LicenceTypeCatalogue.ProfessionalQualification).In(SampleProvinces.Sichuan).Build();
         _sm2 = SampleKeys.IssuerOf(sm2Licence);
         _es256 = SampleKeys.IssuerOf(es256Licence);
         _sm2Claims = CredentialClaims.Create(sm2Licence, TestClock.SignedAt, Credentials.Status());

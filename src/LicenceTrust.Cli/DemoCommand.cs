@@ -22,9 +22,9 @@ internal static class DemoCommand
         command.Subcommands.Add(Csv());
         command.SetAction(result =>
         {
-            if (!Province.TryFromNodeId(result.GetValue(province), out var where))
+            if (!Province.TryFromNodeId(result.GetValue(province), out var where) || !SampleProvinces.All.Contains(where))
             {
-                Console.Error.WriteLine("--province: use cq or sc.");
+                Console.Error.WriteLine("--province: use cq or sc (the demo's sample provinces).");
                 return 2;
             }
 
@@ -58,9 +58,9 @@ internal static class DemoCommand
         command.Options.Add(output);
         command.SetAction(result =>
         {
-            if (!Province.TryFromNodeId(result.GetValue(province), out var where) || result.GetValue(count) is < 1 or > 1_000_000)
+            if (!Province.TryFromNodeId(result.GetValue(province), out var where) || !SampleProvinces.All.Contains(where) || result.GetValue(count) is < 1 or > 1_000_000)
             {
-                Console.Error.WriteLine("--province must be cq or sc; --count 1-1,000,000.");
+                Console.Error.WriteLine("--province must be cq or sc (the demo's sample provinces); --count 1-1,000,000.");
                 return 2;
             }
 

@@ -1,3 +1,4 @@
+using LicenceTrust.Samples;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -169,7 +170,7 @@ internal static class NodeCommands
         var file = new Argument<FileInfo>("file") { Description = "CSV with a header row, or JSON Lines (.jsonl): see docs/api.md." };
         var authority = new Option<string>("--authority") { Description = "The issuing authority's credit code; its key must be in --keys.", Required = true };
         var keys = new Option<DirectoryInfo>("--keys") { Description = "Key directory (keys-sample layout).", Required = true };
-        var province = new Option<string>("--province") { Description = "cq or sc: the node's province.", DefaultValueFactory = _ => "cq" };
+        var province = new Option<string>("--province") { Description = "The node's province: a node id of the registry, e.g. cq.", DefaultValueFactory = _ => "cq" };
         var baseUrl = new Option<string?>("--base-url") { Description = "The node's public base URL (status-list URIs). Default: the province's local URL." };
         var chunk = new Option<int>("--chunk") { Description = "Rows per transaction (1-5000).", DefaultValueFactory = _ => 500 };
         var batch = WithDatabase(new Command("batch", "Issue licences from a file. Bad rows are reported with line and reason and nothing of them is written; good rows are issued. Re-running the same file resumes without issuing twice."));
@@ -183,7 +184,7 @@ internal static class NodeCommands
         {
             if (!Province.TryFromNodeId(result.GetValue(province), out var where) || result.GetValue(chunk) is < 1 or > 5000)
             {
-                Console.Error.WriteLine("--province must be cq or sc; --chunk 1-5000.");
+                Console.Error.WriteLine("--province must be a province node id of the registry (e.g. cq, sc, gz); --chunk 1-5000.");
                 return 2;
             }
 
@@ -201,7 +202,7 @@ internal static class NodeCommands
             var options = new IssuanceOptions
             {
                 Province = where,
-                StatusListBaseUri = (result.GetValue(baseUrl) ?? (where == Province.Sichuan ? "http://127.0.0.1:5051" : "http://127.0.0.1:5050")).TrimEnd('/') + "/api/v1/status-lists/",
+                StatusListBaseUri = (result.GetValue(baseUrl) ?? $"http://127.0.0.1:{5000 + where.Code}").TrimEnd('/') + "/api/v1/status-lists/",
             };
             var service = new IssuanceService(new IssuanceStore(database), issuerKeys, options, TimeProvider.System);
             var name = provinceKeys.Issuers.First(i => i.Certificate.AuthorityCode == code).Certificate.AuthorityName;

@@ -42,10 +42,11 @@ internal static class QrCommands
         versions.Options.Add(keys);
         versions.SetAction(result =>
         {
-            var issuers = KeyDirectory.Load(result.GetValue(keys)!.FullName).SelectMany(p => p.Issuers).ToList();
+            var provinceKeys = KeyDirectory.Load(result.GetValue(keys)!.FullName);
+            var issuers = provinceKeys.SelectMany(p => p.Issuers).ToList();
             Console.WriteLine("| province | licence type | algorithm | payload bytes | COSE bytes | zlib bytes | characters | QR version (ECC Q) |");
             Console.WriteLine("|---|---|---|---|---|---|---|---|");
-            foreach (var province in Province.All)
+            foreach (var province in provinceKeys.Select(p => p.Province))
             {
                 foreach (var type in LicenceTypeCatalogue.All)
                 {

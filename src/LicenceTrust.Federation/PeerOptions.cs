@@ -1,12 +1,13 @@
 using System.ComponentModel.DataAnnotations;
+using LicenceTrust.Core.Identifiers;
 
 namespace LicenceTrust.Federation;
 
 /// <summary>One federated peer (configuration <c>Node:Peers:N</c>).</summary>
 public sealed class PeerOptions
 {
-    /// <summary>The peer's node id: <c>cq</c> or <c>sc</c>.</summary>
-    [Required, RegularExpression("^(cq|sc)$")]
+    /// <summary>The peer's node id in the province registry, e.g. <c>sc</c>.</summary>
+    [Required, ProvinceNodeId]
     public string Province { get; set; } = string.Empty;
 
     /// <summary>Where this node reaches the peer, e.g. <c>https://sc.licencetrust.example</c>.</summary>
@@ -47,4 +48,14 @@ public sealed class PeerOptions
     public TimeSpan TrustListMaxAge => TimeSpan.FromSeconds(TrustListMaxAgeSeconds);
 
     public TimeSpan StatusMaxAge => TimeSpan.FromSeconds(StatusMaxAgeSeconds);
+}
+
+/// <summary>A setting that must be a node id of the province registry (<see cref="Province"/>), e.g. <c>gz</c>.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ProvinceNodeIdAttribute : ValidationAttribute
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) =>
+        value is null || (value is string node && Province.TryFromNodeId(node, out _))
+            ? ValidationResult.Success
+            : new ValidationResult($"'{value}' is not a province node id of the registry (the ISO 3166-2:CN code in lower case, e.g. cq, sc, gz).", [validationContext.MemberName ?? string.Empty]);
 }

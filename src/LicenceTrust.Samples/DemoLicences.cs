@@ -13,7 +13,7 @@ public static class DemoLicences
     public static Licence Create(Province province, LicenceType type, int sequence = 1)
     {
         var authority = SampleAuthorities.For(province, type);
-        var cq = province == Province.Chongqing;
+        var cq = province == SampleProvinces.Chongqing;
         var area = cq ? "500103" : "510104";
         var serial = $"2025{province.Code}{sequence:D6}";
         var identifier = LicenceIdentifier.Create(type.Code, authority.Code, serial);
@@ -53,7 +53,7 @@ public static class DemoLicences
 
     /// <summary>One demo licence of every type for every province.</summary>
     public static IEnumerable<Licence> All() =>
-        from province in Province.All
+        from province in SampleProvinces.All
         from type in LicenceTypeCatalogue.All
         select Create(province, type);
 

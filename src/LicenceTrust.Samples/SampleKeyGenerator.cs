@@ -25,7 +25,7 @@ public static class SampleKeyGenerator
     public static void Generate(string directory)
     {
         var manifest = new List<object>();
-        foreach (var province in Province.All)
+        foreach (var province in SampleProvinces.All)
         {
             var folder = Path.Combine(directory, province.NodeId);
             var issuerFolder = Path.Combine(folder, KeyDirectory.IssuersFolder);

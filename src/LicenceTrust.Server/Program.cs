@@ -33,7 +33,7 @@ static List<string[]> DemoPair(string[] args)
 {
     var keysArg = args.LastOrDefault(a => a.StartsWith("--Node:KeysDirectory=", StringComparison.Ordinal));
     var keys = KeyDirectory.Load(NodeHost.FromHome(Directory.GetCurrentDirectory(), keysArg?.Split('=', 2)[1] ?? "keys-sample"));
-    return [.. Province.All.Select(own =>
+    return [.. keys.Select(k => k.Province).Select(own =>
     {
         var peer = keys.Single(k => k.Province != own);
         return args.Concat(

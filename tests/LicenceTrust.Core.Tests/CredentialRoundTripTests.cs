@@ -1,3 +1,4 @@
+using LicenceTrust.Samples;
 using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Crypto;
 using LicenceTrust.Core.Identifiers;
@@ -12,7 +13,7 @@ public class CredentialRoundTripTests
     public static TheoryData<string, string> EveryTypeInEveryProvince()
     {
         var data = new TheoryData<string, string>();
-        foreach (var province in Province.All)
+        foreach (var province in SampleProvinces.All)
         {
             foreach (var type in LicenceTypeCatalogue.All)
             {
@@ -55,16 +56,16 @@ public class CredentialRoundTripTests
     public void Both_algorithms_are_exercised_in_both_provinces()
     {
         var algorithms = DemoAlgorithms().ToList();
-        Assert.Contains((Province.Chongqing, SignatureAlgorithm.Sm2Sm3), algorithms);
-        Assert.Contains((Province.Chongqing, SignatureAlgorithm.Es256), algorithms);
-        Assert.Contains((Province.Sichuan, SignatureAlgorithm.Sm2Sm3), algorithms);
-        Assert.Contains((Province.Sichuan, SignatureAlgorithm.Es256), algorithms);
+        Assert.Contains((SampleProvinces.Chongqing, SignatureAlgorithm.Sm2Sm3), algorithms);
+        Assert.Contains((SampleProvinces.Chongqing, SignatureAlgorithm.Es256), algorithms);
+        Assert.Contains((SampleProvinces.Sichuan, SignatureAlgorithm.Sm2Sm3), algorithms);
+        Assert.Contains((SampleProvinces.Sichuan, SignatureAlgorithm.Es256), algorithms);
     }
 
     [Fact]
     public void A_full_citizen_id_never_reaches_the_QR_code()
     {
-        var licence = ALicence.OfType(LicenceTypeCatalogue.ProfessionalQualification).In(Province.Sichuan).Build();
+        var licence = ALicence.OfType(LicenceTypeCatalogue.ProfessionalQualification).In(SampleProvinces.Sichuan).Build();
         Assert.False(licence.Holder.IsMasked);
 
         var decoded = CredentialReader.Read(Credentials.Sign(licence).QrText).Credential!;
@@ -103,7 +104,7 @@ public class CredentialRoundTripTests
     }
 
     private static IEnumerable<(Province, SignatureAlgorithm)> DemoAlgorithms() =>
-        from province in Province.All
+        from province in SampleProvinces.All
         from type in LicenceTypeCatalogue.All
         select (province, SampleKeys.IssuerOf(ALicence.OfType(type).In(province).Build()).Key.Algorithm);
 }

@@ -1,3 +1,4 @@
+using LicenceTrust.Samples;
 using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Crypto;
 using LicenceTrust.Core.Identifiers;
@@ -15,26 +16,26 @@ namespace LicenceTrust.Core.Tests;
 /// <summary>The federation rules at the Chongqing node, without the network: trust, recognition and freshness.</summary>
 public class FederationRuleTests
 {
-    private static readonly KeyStore.ProvinceKeys Sichuan = SampleKeys.Of(Province.Sichuan);
-    private static readonly KeyStore.ProvinceKeys Chongqing = SampleKeys.Of(Province.Chongqing);
+    private static readonly KeyStore.ProvinceKeys Sichuan = SampleKeys.Of(SampleProvinces.Sichuan);
+    private static readonly KeyStore.ProvinceKeys Chongqing = SampleKeys.Of(SampleProvinces.Chongqing);
     private readonly FakeTimeProvider _time = new(TestClock.Now);
 
     private static TrustList ListOf(long sequence, params Pki.IssuerCertificate[] issuers) =>
-        new(Province.Sichuan, sequence, TestClock.Now, TestClock.Now.AddDays(1), issuers, Pki.ListSignerCertificate.Parse(Sichuan.ListSigner!.CertificateDer, Sichuan.Root));
+        new(SampleProvinces.Sichuan, sequence, TestClock.Now, TestClock.Now.AddDays(1), issuers, Pki.ListSignerCertificate.Parse(Sichuan.ListSigner!.CertificateDer, Sichuan.Root));
 
     private static FederatedTrust Trust() => new(Chongqing.Root, [.. Chongqing.Issuers.Select(i => i.Certificate)]);
 
     private static DecodedCredential SichuanCredential(LicenceType type)
     {
-        var licence = ALicence.OfType(type).In(Province.Sichuan).Build();
+        var licence = ALicence.OfType(type).In(SampleProvinces.Sichuan).Build();
         return CredentialReader.Read(Credentials.Sign(licence).QrText).Credential!;
     }
 
     private FederationPolicy Policy(FederatedTrust trust, IReadOnlySet<string>? types = null) =>
         new(trust, new Dictionary<Province, Recognition>
         {
-            [Province.Sichuan] = new(new PeerOptions { Province = "sc", TrustListMaxAgeSeconds = 60 },
-                new RecognitionAgreement(Province.Chongqing, Province.Sichuan, types ?? LicenceTypeCatalogue.All.Select(t => t.Code.Value).ToHashSet(), TestClock.Now.AddYears(-2), TestClock.Now)),
+            [SampleProvinces.Sichuan] = new(new PeerOptions { Province = "sc", TrustListMaxAgeSeconds = 60 },
+                new RecognitionAgreement(SampleProvinces.Chongqing, SampleProvinces.Sichuan, types ?? LicenceTypeCatalogue.All.Select(t => t.Code.Value).ToHashSet(), TestClock.Now.AddYears(-2), TestClock.Now)),
         }, () => 1);
 
     [Fact]
@@ -91,7 +92,7 @@ public class FederationRuleTests
         bits.Set((int)suspended.Index, 2);
         var state = new PeerState(new PeerOptions { Province = "sc", BaseUrl = "http://127.0.0.1:9", StatusMaxAgeSeconds = 10, LiveStatusFallback = false });
         state.SetStatusList(new CachedStatusList(new StatusList(reference.Uri, TestClock.Now, TestClock.Now.AddDays(1), TimeSpan.FromSeconds(1), bits), 1, TestClock.Now));
-        var source = new FederatedStatusSource(new Dictionary<Province, PeerState> { [Province.Sichuan] = state }, new HttpClient(), _time);
+        var source = new FederatedStatusSource(new Dictionary<Province, PeerState> { [SampleProvinces.Sichuan] = state }, new HttpClient(), _time);
         var licence = credential.Claims.Licence;
 
         var fresh = await source.LookupAsync(licence, reference, CancellationToken.None);

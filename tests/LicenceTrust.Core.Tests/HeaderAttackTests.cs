@@ -1,3 +1,4 @@
+using LicenceTrust.Samples;
 using System.Formats.Cbor;
 using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Crypto;
@@ -13,7 +14,7 @@ namespace LicenceTrust.Core.Tests;
 public class HeaderAttackTests
 {
     private static readonly CredentialVerifier Verifier = new(SampleKeys.TrustStore);
-    private static readonly Licence BusinessLicence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Sichuan).Build();
+    private static readonly Licence BusinessLicence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Sichuan).Build();
 
     private static (byte[] Payload, IssuerCertificate Certificate, SigningKey Key) Parts()
     {
@@ -54,7 +55,7 @@ public class HeaderAttackTests
     {
         // Claims ES256 with the kid of an SM2 certificate: the verifier must not try the SM2 key as ECDSA.
         var (payload, certificate, _) = Parts();
-        var es256Key = SampleKeys.IssuerWith(Province.Sichuan, SignatureAlgorithm.Es256).Key;
+        var es256Key = SampleKeys.IssuerWith(SampleProvinces.Sichuan, SignatureAlgorithm.Es256).Key;
         var cose = CoseForge.Sign1(
             CoseForge.Map((1, SignatureAlgorithm.Es256.CoseId), (4, certificate.Kid.ToBytes())),
             CoseForge.Map(),

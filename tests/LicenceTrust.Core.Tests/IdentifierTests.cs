@@ -124,6 +124,38 @@ public class IdentifierTests
         Assert.Equal(code, province.Code);
     }
 
+    [Theory]
+    [InlineData("110105", 11, "bj", "北京市", "京")]
+    [InlineData("520102", 52, "gz", "贵州省", "贵")]
+    [InlineData("650102", 65, "xj", "新疆维吾尔自治区", "新")]
+    [InlineData("820000", 82, "mo", "澳门特别行政区", "澳")]
+    public void Every_province_of_the_registry_is_known_by_division_code_and_node_id(string division, int code, string node, string nameZh, string shortZh)
+    {
+        Assert.True(Province.TryFromDivision(division, out var province));
+        Assert.Equal((code, node, nameZh, shortZh), (province.Code, province.NodeId, province.NameZh, province.ShortZh));
+        Assert.Equal(province, Province.FromNodeId(node));
+        Assert.Equal(province, Province.FromCode(code));
+    }
+
     [Fact]
-    public void Other_provinces_are_not_ours() => Assert.False(Province.TryFromDivision("110105", out _));
+    public void The_registry_holds_the_34_provincial_level_divisions_of_gb_t_2260_once_each()
+    {
+        Assert.Equal(34, Province.All.Count);
+        Assert.Equal(34, Province.All.Select(p => p.NodeId).Distinct().Count());
+        Assert.Equal(34, Province.All.Select(p => p.ShortZh).Distinct().Count());
+        Assert.Equal(
+            [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82],
+            Province.All.Select(p => p.Code));
+    }
+
+    [Theory]
+    [InlineData("990101")]
+    [InlineData("100000")]
+    [InlineData("x1")]
+    public void Codes_outside_the_registry_are_no_province(string division)
+    {
+        Assert.False(Province.TryFromDivision(division, out _));
+        Assert.False(Province.TryFromNodeId("zz", out _));
+        Assert.Throws<ArgumentException>(() => Province.FromNodeId("zz"));
+    }
 }

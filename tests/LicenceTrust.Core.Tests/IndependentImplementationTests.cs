@@ -1,3 +1,4 @@
+using LicenceTrust.Samples;
 using System.Diagnostics;
 using System.Formats.Asn1;
 using System.Numerics;
@@ -43,7 +44,7 @@ public sealed class IndependentImplementationTests : IDisposable
     [Fact]
     public void A_credential_signed_by_dotnet_CoseSign1Message_verifies_here()
     {
-        var licence = ALicence.OfType(LicenceTypeCatalogue.ForeignerWorkPermit).In(Province.Chongqing).Build();
+        var licence = ALicence.OfType(LicenceTypeCatalogue.ForeignerWorkPermit).In(SampleProvinces.Chongqing).Build();
         var issuer = SampleKeys.IssuerOf(licence);
         using var privateKey = ECDsa.Create();
         privateKey.ImportFromPem(issuer.Key.ToPkcs8Pem());
@@ -71,7 +72,7 @@ public sealed class IndependentImplementationTests : IDisposable
     [Fact]
     public void SM2_credential_signatures_verify_with_openssl()
     {
-        var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Chongqing).Build();
+        var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Chongqing).Build();
         var issuer = SampleKeys.IssuerOf(licence);
         Assert.Equal(SignatureAlgorithm.Sm2Sm3, issuer.Certificate.Algorithm);
         var decoded = CredentialReader.Read(Credentials.Sign(licence).QrText).Credential!;

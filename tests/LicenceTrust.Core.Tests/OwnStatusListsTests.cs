@@ -1,3 +1,4 @@
+using LicenceTrust.Samples;
 using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
@@ -19,7 +20,7 @@ public class OwnStatusListsTests
         var store = new SlowStore();
         store.Lists[1] = [(7, LicenceStatus.Valid), (8, LicenceStatus.Suspended)];
         store.Lists[2] = [(3, LicenceStatus.Valid)];
-        var lists = new OwnStatusLists(store, Province.Chongqing, TimeProvider.System, TimeSpan.FromMinutes(1), Base);
+        var lists = new OwnStatusLists(store, SampleProvinces.Chongqing, TimeProvider.System, TimeSpan.FromMinutes(1), Base);
 
         var licences = await lists.LoadAllAsync(CancellationToken.None);
         var valid = await lists.LookupAsync(Licence(), new StatusReference(7, Base + "1"), CancellationToken.None);
@@ -36,7 +37,7 @@ public class OwnStatusListsTests
     {
         var store = new SlowStore { Hold = new TaskCompletionSource() };
         store.Lists[5] = [(1, LicenceStatus.Valid)];
-        var lists = new OwnStatusLists(store, Province.Chongqing, TimeProvider.System, TimeSpan.FromMinutes(1), Base);
+        var lists = new OwnStatusLists(store, SampleProvinces.Chongqing, TimeProvider.System, TimeSpan.FromMinutes(1), Base);
 
         // The list's entries cannot be read yet (a 65,000-row list on a busy database): the lookup must not wait for them.
         var lookup = lists.LookupAsync(Licence(), new StatusReference(1, Base + "5"), CancellationToken.None);
@@ -56,7 +57,7 @@ public class OwnStatusListsTests
         Assert.Equal(1, store.RowReads);
     }
 
-    private static Licence Licence() => ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Chongqing).Build();
+    private static Licence Licence() => ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Chongqing).Build();
 
     /// <summary>A store whose list reads can be held back; it counts the per-licence reads.</summary>
     private sealed class SlowStore : IStatusListStore

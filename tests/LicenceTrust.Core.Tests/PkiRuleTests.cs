@@ -14,9 +14,9 @@ namespace LicenceTrust.Core.Tests;
 /// <summary>Certificate chain rules: who may sign what, and when.</summary>
 public class PkiRuleTests
 {
-    private static readonly ProvinceKeys Sichuan = SampleKeys.Of(Province.Sichuan);
-    private static readonly ProvinceKeys Chongqing = SampleKeys.Of(Province.Chongqing);
-    private static readonly SampleAuthority MarketRegulator = SampleAuthorities.For(Province.Sichuan, LicenceTypeCatalogue.BusinessLicence);
+    private static readonly ProvinceKeys Sichuan = SampleKeys.Of(SampleProvinces.Sichuan);
+    private static readonly ProvinceKeys Chongqing = SampleKeys.Of(SampleProvinces.Chongqing);
+    private static readonly SampleAuthority MarketRegulator = SampleAuthorities.For(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence);
 
     private static (IssuerCertificate Certificate, SigningKey Key) NewIssuer(
         ProvinceKeys under, Province named, SampleAuthority authority, DateTimeOffset from, DateTimeOffset to, SignatureAlgorithm? algorithm = null)
@@ -46,14 +46,14 @@ public class PkiRuleTests
     public void An_ECDSA_root_and_list_signer_work_like_SM2_ones()
     {
         var rootKey = SigningKey.Generate(SignatureAlgorithm.Es256);
-        var rootDer = CertificateFactory.CreateRoot(Province.Chongqing, rootKey, "P-256 root", SampleKeyGenerator.RootFrom, SampleKeyGenerator.RootTo);
-        var root = new ProvinceKeys(Province.Chongqing, TrustAnchor.Create(rootDer), rootKey, null, []);
-        var authority = SampleAuthorities.For(Province.Chongqing, LicenceTypeCatalogue.BusinessLicence);
-        var (certificate, key) = NewIssuer(root, Province.Chongqing, authority, SampleKeyGenerator.LeafFrom, SampleKeyGenerator.LeafTo, SignatureAlgorithm.Es256);
-        var listSigner = CertificateFactory.CreateListSigner(Province.Chongqing, rootDer, rootKey, SigningKey.Generate(SignatureAlgorithm.Es256), "P-256 list signer", SampleKeyGenerator.LeafFrom, SampleKeyGenerator.LeafTo);
+        var rootDer = CertificateFactory.CreateRoot(SampleProvinces.Chongqing, rootKey, "P-256 root", SampleKeyGenerator.RootFrom, SampleKeyGenerator.RootTo);
+        var root = new ProvinceKeys(SampleProvinces.Chongqing, TrustAnchor.Create(rootDer), rootKey, null, []);
+        var authority = SampleAuthorities.For(SampleProvinces.Chongqing, LicenceTypeCatalogue.BusinessLicence);
+        var (certificate, key) = NewIssuer(root, SampleProvinces.Chongqing, authority, SampleKeyGenerator.LeafFrom, SampleKeyGenerator.LeafTo, SignatureAlgorithm.Es256);
+        var listSigner = CertificateFactory.CreateListSigner(SampleProvinces.Chongqing, rootDer, rootKey, SigningKey.Generate(SignatureAlgorithm.Es256), "P-256 list signer", SampleKeyGenerator.LeafFrom, SampleKeyGenerator.LeafTo);
 
         var store = TrustStore.Create([root.Root], [certificate]);
-        var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Chongqing).Build();
+        var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Chongqing).Build();
         var result = new CredentialVerifier(store).Verify(Credentials.Sign(licence, key, certificate.Kid).QrText, TestClock.Now);
 
         Assert.Empty(store.Rejected);
@@ -66,9 +66,9 @@ public class PkiRuleTests
     {
         var rogueRootKey = SigningKey.Generate(SignatureAlgorithm.Sm2Sm3);
         // Same subject as the real Sichuan root: only the signature tells them apart.
-        var rogueRoot = CertificateFactory.CreateRoot(Province.Sichuan, rogueRootKey, $"SAMPLE {Province.Sichuan.NameZh}电子证照互认根CA", SampleKeyGenerator.RootFrom, SampleKeyGenerator.RootTo);
-        var rogue = new ProvinceKeys(Province.Sichuan, TrustAnchor.Create(rogueRoot), rogueRootKey, null, []);
-        var (certificate, _) = NewIssuer(rogue, Province.Sichuan, MarketRegulator, SampleKeyGenerator.LeafFrom, SampleKeyGenerator.LeafTo);
+        var rogueRoot = CertificateFactory.CreateRoot(SampleProvinces.Sichuan, rogueRootKey, $"SAMPLE {SampleProvinces.Sichuan.NameZh}电子证照互认根CA", SampleKeyGenerator.RootFrom, SampleKeyGenerator.RootTo);
+        var rogue = new ProvinceKeys(SampleProvinces.Sichuan, TrustAnchor.Create(rogueRoot), rogueRootKey, null, []);
+        var (certificate, _) = NewIssuer(rogue, SampleProvinces.Sichuan, MarketRegulator, SampleKeyGenerator.LeafFrom, SampleKeyGenerator.LeafTo);
 
         var store = TrustStore.Create(SampleKeys.Provinces.Select(p => p.Root), [certificate]);
 
@@ -80,7 +80,7 @@ public class PkiRuleTests
     public void A_root_cannot_vouch_for_an_authority_of_the_other_province()
     {
         // The Chongqing root signs a certificate naming a Sichuan authority code.
-        var (certificate, _) = NewIssuer(Chongqing, Province.Chongqing, MarketRegulator, SampleKeyGenerator.LeafFrom, SampleKeyGenerator.LeafTo);
+        var (certificate, _) = NewIssuer(Chongqing, SampleProvinces.Chongqing, MarketRegulator, SampleKeyGenerator.LeafFrom, SampleKeyGenerator.LeafTo);
         var store = TrustStore.Create(SampleKeys.Provinces.Select(p => p.Root), [certificate]);
         Assert.Empty(store.Issuers);
         Assert.Contains("not registered in Chongqing", Assert.Single(store.Rejected).Reason, StringComparison.Ordinal);
@@ -89,7 +89,7 @@ public class PkiRuleTests
     [Fact]
     public void A_licence_signed_after_the_issuer_certificate_expired_is_invalid()
     {
-        var (certificate, key) = NewIssuer(Sichuan, Province.Sichuan, MarketRegulator, new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero), new(2025, 12, 31, 0, 0, 0, TimeSpan.Zero));
+        var (certificate, key) = NewIssuer(Sichuan, SampleProvinces.Sichuan, MarketRegulator, new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero), new(2025, 12, 31, 0, 0, 0, TimeSpan.Zero));
         var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).Build();
 
         var late = VerifyWith(certificate, key, licence, TestClock.SignedAt, TestClock.Now);
@@ -103,7 +103,7 @@ public class PkiRuleTests
     [Fact]
     public void A_licence_signed_before_the_issuer_certificate_starts_is_invalid()
     {
-        var (certificate, key) = NewIssuer(Sichuan, Province.Sichuan, MarketRegulator, new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), SampleKeyGenerator.LeafTo);
+        var (certificate, key) = NewIssuer(Sichuan, SampleProvinces.Sichuan, MarketRegulator, new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), SampleKeyGenerator.LeafTo);
         var result = VerifyWith(certificate, key, ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).Build(), TestClock.SignedAt, TestClock.Now);
         Assert.Equal(ReasonCode.IssuerCertificateNotYetValid, result.PrimaryReason);
     }
@@ -120,7 +120,7 @@ public class PkiRuleTests
     public void An_issuer_may_sign_only_the_licence_types_its_certificate_allows()
     {
         // The Sichuan HR department signs a business licence in its own name.
-        var hr = SampleKeys.IssuerWith(Province.Sichuan, SignatureAlgorithm.Es256);
+        var hr = SampleKeys.IssuerWith(SampleProvinces.Sichuan, SignatureAlgorithm.Es256);
         var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).ClaimingAuthority(hr.Certificate.AuthorityCode).Build();
         var result = new CredentialVerifier(SampleKeys.TrustStore).Verify(Credentials.Sign(licence, hr.Key, hr.Certificate.Kid).QrText, TestClock.Now);
         Assert.Equal(ReasonCode.IssuerNotAllowedForType, result.PrimaryReason);
@@ -131,9 +131,9 @@ public class PkiRuleTests
     public void An_issuer_cannot_sign_in_another_authority_s_name()
     {
         // Sichuan's market regulator signs a licence that names Chongqing's market regulator.
-        var chongqingRegulator = SampleAuthorities.For(Province.Chongqing, LicenceTypeCatalogue.BusinessLicence);
+        var chongqingRegulator = SampleAuthorities.For(SampleProvinces.Chongqing, LicenceTypeCatalogue.BusinessLicence);
         var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).ClaimingAuthority(chongqingRegulator.Code.Value).Build();
-        var sichuan = SampleKeys.Of(Province.Sichuan).Issuers.Single(i => i.Certificate.AuthorityCode == MarketRegulator.Code.Value);
+        var sichuan = SampleKeys.Of(SampleProvinces.Sichuan).Issuers.Single(i => i.Certificate.AuthorityCode == MarketRegulator.Code.Value);
         var result = new CredentialVerifier(SampleKeys.TrustStore).Verify(Credentials.Sign(licence, sichuan.Key, sichuan.Certificate.Kid).QrText, TestClock.Now);
         Assert.Equal(ReasonCode.IssuerMismatch, result.PrimaryReason);
     }
@@ -169,7 +169,7 @@ public class PkiRuleTests
         Assert.True(certificate.Allows(LicenceTypeCatalogue.FoodBusinessPermit.Code));
         Assert.True(certificate.Allows(LicenceTypeCatalogue.BusinessLicence.Code));
         Assert.False(certificate.Allows(LicenceTypeCatalogue.ForeignerWorkPermit.Code));
-        Assert.Equal(Province.Sichuan, certificate.Province);
+        Assert.Equal(SampleProvinces.Sichuan, certificate.Province);
         Assert.Equal("四川省市场监督管理局", certificate.AuthorityName);
     }
 
@@ -184,11 +184,11 @@ public class PkiRuleTests
             var keys = Directory.GetFiles(issuers, "*-sm2-sm3.key.pem").Order(StringComparer.Ordinal).ToArray();
             File.Copy(keys[1], keys[0], overwrite: true);
 
-            var error = Assert.Throws<InvalidDataException>(() => KeyDirectory.Load(copy, Province.Chongqing));
+            var error = Assert.Throws<InvalidDataException>(() => KeyDirectory.Load(copy, SampleProvinces.Chongqing));
             Assert.Contains("does not match the certificate", error.Message, StringComparison.Ordinal);
 
             File.Delete(Path.Combine(copy, "cq", KeyDirectory.RootCertificate));
-            Assert.Contains("file not found", Assert.Throws<InvalidDataException>(() => KeyDirectory.Load(copy, Province.Chongqing)).Message, StringComparison.Ordinal);
+            Assert.Contains("file not found", Assert.Throws<InvalidDataException>(() => KeyDirectory.Load(copy, SampleProvinces.Chongqing)).Message, StringComparison.Ordinal);
         }
         finally
         {
@@ -220,30 +220,30 @@ public class ReceiptTests
     [Fact]
     public void A_receipt_verifies_with_its_node_s_list_signer_only()
     {
-        var signer = SampleKeys.Of(Province.Sichuan).ListSigner!;
+        var signer = SampleKeys.Of(SampleProvinces.Sichuan).ListSigner!;
         var receipt = Receipt.Sign(Json, signer.Key, KeyId.ForCertificate(signer.CertificateDer));
 
-        var payload = Receipt.TryVerify(receipt, Signers(Province.Chongqing, Province.Sichuan), out var signedBy, out _);
+        var payload = Receipt.TryVerify(receipt, Signers(SampleProvinces.Chongqing, SampleProvinces.Sichuan), out var signedBy, out _);
         Assert.Equal(Json, payload);
-        Assert.Equal(Province.Sichuan, signedBy!.Province);
+        Assert.Equal(SampleProvinces.Sichuan, signedBy!.Province);
 
-        Assert.Null(Receipt.TryVerify(receipt, Signers(Province.Chongqing), out _, out var unknown));
+        Assert.Null(Receipt.TryVerify(receipt, Signers(SampleProvinces.Chongqing), out _, out var unknown));
         Assert.Contains("unknown key", unknown, StringComparison.Ordinal);
 
         var tampered = (byte[])receipt.Clone();
         tampered[Array.IndexOf(tampered, (byte)'V')] = (byte)'I';
-        Assert.Null(Receipt.TryVerify(tampered, Signers(Province.Sichuan), out _, out var bad));
+        Assert.Null(Receipt.TryVerify(tampered, Signers(SampleProvinces.Sichuan), out _, out var bad));
         Assert.Contains("does not verify", bad, StringComparison.Ordinal);
 
-        Assert.Null(Receipt.TryVerify([0x01, 0x02], Signers(Province.Sichuan), out _, out var malformed));
+        Assert.Null(Receipt.TryVerify([0x01, 0x02], Signers(SampleProvinces.Sichuan), out _, out var malformed));
         Assert.Contains("malformed", malformed, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_list_signer_must_come_from_the_root_it_is_checked_against()
     {
-        var sichuan = SampleKeys.Of(Province.Sichuan);
-        var error = Assert.Throws<FormatException>(() => ListSignerCertificate.Parse(sichuan.ListSigner!.CertificateDer, SampleKeys.Of(Province.Chongqing).Root));
+        var sichuan = SampleKeys.Of(SampleProvinces.Sichuan);
+        var error = Assert.Throws<FormatException>(() => ListSignerCertificate.Parse(sichuan.ListSigner!.CertificateDer, SampleKeys.Of(SampleProvinces.Chongqing).Root));
         Assert.Contains("not issued by the cq root", error.Message, StringComparison.Ordinal);
         Assert.Throws<FormatException>(() => ListSignerCertificate.Parse(sichuan.Issuers[0].Certificate.Der.ToArray(), sichuan.Root));
     }

@@ -1,3 +1,4 @@
+using LicenceTrust.Samples;
 using System.Buffers.Binary;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
@@ -9,7 +10,7 @@ namespace LicenceTrust.Core.Tests;
 /// <summary>Finding QR codes in photos and scans: what the image endpoint and the staff page upload rely on.</summary>
 public class QrImageReaderTests
 {
-    private static readonly string Text = Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Sichuan).Build()).QrText;
+    private static readonly string Text = Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Sichuan).Build()).QrText;
 
     [Theory]
     [InlineData(11f, 1.35f)]

@@ -45,7 +45,7 @@ public class SchemaTests
     public void Valid_invalid_and_unreadable_results_match_the_verification_result_schema()
     {
         var verifier = new CredentialVerifier(SampleKeys.TrustStore);
-        var credential = Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.FoodBusinessPermit).In(Province.Chongqing).Build()).QrText;
+        var credential = Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.FoodBusinessPermit).In(SampleProvinces.Chongqing).Build()).QrText;
 
         var valid = verifier.Verify(credential, TestClock.Now);
         var expired = verifier.Verify(credential, new DateTimeOffset(2034, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -66,7 +66,7 @@ public class SchemaTests
     public void The_schemas_can_fail(string schema, string what, string find, string replace)
     {
         var verifier = new CredentialVerifier(SampleKeys.TrustStore);
-        var licence = ALicence.OfType(LicenceTypeCatalogue.ProfessionalQualification).In(Province.Sichuan).Build();
+        var licence = ALicence.OfType(LicenceTypeCatalogue.ProfessionalQualification).In(SampleProvinces.Sichuan).Build();
         var json = schema == "licence.schema.json"
             ? JsonViews.Serialize(licence.Disclosed().ToView())
             : JsonViews.Serialize(verifier.Verify(Credentials.Sign(licence).QrText, TestClock.Now).ToView(Disclosure.Full));

@@ -1,3 +1,4 @@
+using LicenceTrust.Samples;
 using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Crypto;
 using LicenceTrust.Core.Identifiers;
@@ -19,7 +20,7 @@ namespace LicenceTrust.Core.Tests;
 /// </summary>
 public class SignedObjectReaderTests
 {
-    private static readonly ProvinceKeys Chongqing = SampleKeys.Of(Province.Chongqing);
+    private static readonly ProvinceKeys Chongqing = SampleKeys.Of(SampleProvinces.Chongqing);
 
     private static readonly ListSignerCertificate Signer = ListSignerCertificate.Parse(Chongqing.ListSigner!.CertificateDer, Chongqing.Root);
 

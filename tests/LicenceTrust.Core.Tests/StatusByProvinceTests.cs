@@ -1,3 +1,4 @@
+using LicenceTrust.Samples;
 using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
@@ -15,9 +16,9 @@ public class StatusByProvinceTests
     {
         var own = new Recording("cq:database");
         var others = new Recording("sc:status-list");
-        var router = new StatusByProvince(Province.Chongqing, own, others);
-        var chongqing = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Chongqing).Build();
-        var sichuan = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Sichuan).Build();
+        var router = new StatusByProvince(SampleProvinces.Chongqing, own, others);
+        var chongqing = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Chongqing).Build();
+        var sichuan = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Sichuan).Build();
 
         Assert.Equal("cq:database", (await router.LookupAsync(chongqing, Credentials.Status(), CancellationToken.None)).Source);
         Assert.Equal("sc:status-list", (await router.LookupAsync(sichuan, Credentials.Status(), CancellationToken.None)).Source);

@@ -1,3 +1,4 @@
+using LicenceTrust.Samples;
 using LicenceTrust.Core.Crypto;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Pki;
@@ -43,7 +44,7 @@ public class StatusListTests
     [Fact]
     public void A_signed_list_round_trips_and_a_forged_one_is_refused()
     {
-        var signer = SampleKeys.Of(Province.Sichuan).ListSigner!;
+        var signer = SampleKeys.Of(SampleProvinces.Sichuan).ListSigner!;
         var key = VerificationKey.FromSubjectPublicKeyInfo(signer.Key.SubjectPublicKeyInfo.ToArray());
         var bits = new StatusBits(StatusBits.MinimumSize);
         bits.Set(4242, LicenceStatus.Revoked.ToStatusListValue());
@@ -62,7 +63,7 @@ public class StatusListTests
         Assert.Equal(list.ExpiresAt, read.ExpiresAt);
         Assert.True(token.Length < 2000, $"{token.Length} bytes for a nearly empty 131,072-entry list");
 
-        var otherKey = VerificationKey.FromSubjectPublicKeyInfo(SampleKeys.Of(Province.Chongqing).ListSigner!.Key.SubjectPublicKeyInfo.ToArray());
+        var otherKey = VerificationKey.FromSubjectPublicKeyInfo(SampleKeys.Of(SampleProvinces.Chongqing).ListSigner!.Key.SubjectPublicKeyInfo.ToArray());
         Assert.Null(StatusListToken.TryRead(token, otherKey, out error));
         Assert.Contains("does not verify", error, StringComparison.Ordinal);
 

@@ -1,3 +1,4 @@
+using LicenceTrust.Samples;
 using System.Formats.Cbor;
 using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Crypto;
@@ -12,11 +13,11 @@ namespace LicenceTrust.Core.Tests;
 /// <summary>Trust lists, recognition agreements and withdrawal notices: accepted only under the right pinned root.</summary>
 public class TrustDocumentTests
 {
-    private static readonly KeyStore.ProvinceKeys Sichuan = SampleKeys.Of(Province.Sichuan);
-    private static readonly KeyStore.ProvinceKeys Chongqing = SampleKeys.Of(Province.Chongqing);
+    private static readonly KeyStore.ProvinceKeys Sichuan = SampleKeys.Of(SampleProvinces.Sichuan);
+    private static readonly KeyStore.ProvinceKeys Chongqing = SampleKeys.Of(SampleProvinces.Chongqing);
 
     private static byte[] SichuanList(long sequence = 7) => TrustListToken.Write(
-        new TrustList(Province.Sichuan, sequence, TestClock.Now, TestClock.Now.AddDays(1), [.. Sichuan.Issuers.Select(i => i.Certificate)]),
+        new TrustList(SampleProvinces.Sichuan, sequence, TestClock.Now, TestClock.Now.AddDays(1), [.. Sichuan.Issuers.Select(i => i.Certificate)]),
         Sichuan.ListSigner!.Key, Sichuan.ListSigner.CertificateDer);
 
     [Fact]
@@ -28,7 +29,7 @@ public class TrustDocumentTests
         Assert.Equal(string.Empty, error);
         Assert.Equal(7, list.Sequence);
         Assert.Equal(Sichuan.Issuers.Select(i => i.Certificate.Fingerprint).Order(), list.Issuers.Select(i => i.Fingerprint).Order());
-        Assert.Equal(Province.Sichuan, list.Signer!.Province);
+        Assert.Equal(SampleProvinces.Sichuan, list.Signer!.Province);
     }
 
     [Fact]
@@ -38,7 +39,7 @@ public class TrustDocumentTests
         var tampered = (byte[])genuine.Clone();
         tampered[^80] ^= 1;
         var stranger = SigningKey.Generate(SignatureAlgorithm.Sm2Sm3);
-        var forged = TrustListToken.Write(new TrustList(Province.Sichuan, 99, TestClock.Now, TestClock.Now.AddDays(1), [.. Chongqing.Issuers.Select(i => i.Certificate)]),
+        var forged = TrustListToken.Write(new TrustList(SampleProvinces.Sichuan, 99, TestClock.Now, TestClock.Now.AddDays(1), [.. Chongqing.Issuers.Select(i => i.Certificate)]),
             stranger, Sichuan.ListSigner!.CertificateDer);
 
         Assert.Null(TrustListToken.TryRead(genuine, Chongqing.Root, out var wrongRoot));
@@ -54,9 +55,9 @@ public class TrustDocumentTests
     public void A_list_of_one_province_signed_with_the_other_province_s_signer_is_refused()
     {
         // Chongqing's list signer vouching for Sichuan issuers: its certificate does not chain to the Sichuan root.
-        var crossed = TrustListToken.Write(new TrustList(Province.Sichuan, 8, TestClock.Now, TestClock.Now.AddDays(1), [.. Sichuan.Issuers.Select(i => i.Certificate)]),
+        var crossed = TrustListToken.Write(new TrustList(SampleProvinces.Sichuan, 8, TestClock.Now, TestClock.Now.AddDays(1), [.. Sichuan.Issuers.Select(i => i.Certificate)]),
             Chongqing.ListSigner!.Key, Chongqing.ListSigner.CertificateDer);
-        var mislabelled = TrustListToken.Write(new TrustList(Province.Chongqing, 8, TestClock.Now, TestClock.Now.AddDays(1), [.. Sichuan.Issuers.Select(i => i.Certificate)]),
+        var mislabelled = TrustListToken.Write(new TrustList(SampleProvinces.Chongqing, 8, TestClock.Now, TestClock.Now.AddDays(1), [.. Sichuan.Issuers.Select(i => i.Certificate)]),
             Sichuan.ListSigner!.Key, Sichuan.ListSigner.CertificateDer);
 
         Assert.Null(TrustListToken.TryRead(crossed, Sichuan.Root, out _));
@@ -67,13 +68,13 @@ public class TrustDocumentTests
     [Fact]
     public void The_sample_recognition_agreements_cover_every_catalogue_type_from_2025()
     {
-        var bytes = File.ReadAllBytes(KeyStore.KeyDirectory.RecognitionAgreementPath(RepositoryPaths.KeysSample, Province.Chongqing, Province.Sichuan));
+        var bytes = File.ReadAllBytes(KeyStore.KeyDirectory.RecognitionAgreementPath(RepositoryPaths.KeysSample, SampleProvinces.Chongqing, SampleProvinces.Sichuan));
 
         var agreement = RecognitionAgreement.TryRead(bytes, Chongqing.Root, out var error);
 
         Assert.NotNull(agreement);
         Assert.Equal(string.Empty, error);
-        Assert.Equal(Province.Sichuan, agreement.Peer);
+        Assert.Equal(SampleProvinces.Sichuan, agreement.Peer);
         Assert.All(LicenceTypeCatalogue.All, t => Assert.True(agreement.Covers(t.Code, TestClock.Now)));
         Assert.False(agreement.Covers(LicenceTypeCatalogue.BusinessLicence.Code, new DateTimeOffset(2024, 12, 31, 0, 0, 0, TimeSpan.Zero)));
         Assert.Null(RecognitionAgreement.TryRead(bytes, Sichuan.Root, out _));
@@ -82,7 +83,7 @@ public class TrustDocumentTests
     [Fact]
     public void A_withdrawal_notice_reads_back_and_a_forged_one_is_refused()
     {
-        var notice = new WithdrawalNotice("id-1", Province.Sichuan, 3, TestClock.Now, Sichuan.Issuers[0].Certificate.Fingerprint, "密钥泄露");
+        var notice = new WithdrawalNotice("id-1", SampleProvinces.Sichuan, 3, TestClock.Now, Sichuan.Issuers[0].Certificate.Fingerprint, "密钥泄露");
         var genuine = notice.Sign(Sichuan.ListSigner!.Key, Sichuan.ListSigner.CertificateDer);
         var forged = notice.Sign(SigningKey.Generate(SignatureAlgorithm.Sm2Sm3), Sichuan.ListSigner.CertificateDer);
         var otherProvince = notice.Sign(Chongqing.ListSigner!.Key, Chongqing.ListSigner.CertificateDer);
@@ -96,7 +97,7 @@ public class TrustDocumentTests
     [Fact]
     public void A_document_of_one_type_is_not_accepted_as_another()
     {
-        var notice = new WithdrawalNotice("id-2", Province.Sichuan, 4, TestClock.Now, new string('a', 64), "x").Sign(Sichuan.ListSigner!.Key, Sichuan.ListSigner.CertificateDer);
+        var notice = new WithdrawalNotice("id-2", SampleProvinces.Sichuan, 4, TestClock.Now, new string('a', 64), "x").Sign(Sichuan.ListSigner!.Key, Sichuan.ListSigner.CertificateDer);
 
         Assert.Null(TrustListToken.TryRead(notice, Sichuan.Root, out var error));
         Assert.Contains("not a", error, StringComparison.Ordinal);

@@ -18,8 +18,8 @@ public sealed class ConsoleFixture : IAsyncLifetime
 {
     public const string Password = "officer-password-2026";
 
-    public static readonly SampleAuthority Regulator = SampleAuthorities.For(Province.Chongqing, LicenceTypeCatalogue.BusinessLicence);
-    public static readonly SampleAuthority Hr = SampleAuthorities.For(Province.Chongqing, LicenceTypeCatalogue.ProfessionalQualification);
+    public static readonly SampleAuthority Regulator = SampleAuthorities.For(SampleProvinces.Chongqing, LicenceTypeCatalogue.BusinessLicence);
+    public static readonly SampleAuthority Hr = SampleAuthorities.For(SampleProvinces.Chongqing, LicenceTypeCatalogue.ProfessionalQualification);
 
     public NodeProcess Chongqing { get; private set; } = null!;
 
@@ -433,7 +433,7 @@ public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture
         Assert.All(log, e => Assert.Equal("Admin:officer:admin", e.Actor));
 
         // The emergency withdrawal needs the fingerprint typed; a clerk's crafted post is refused.
-        var science = SampleKeys.Of(Province.Chongqing).Issuers.Select(i => i.Certificate).First(c => c.AuthorityCode == "11500000MB1A000443");
+        var science = SampleKeys.Of(SampleProvinces.Chongqing).Issuers.Select(i => i.Certificate).First(c => c.AuthorityCode == "11500000MB1A000443");
         await admin.GotoAsync("/console/admin/trust");
         await admin.GetByLabel("签名证书").SelectOptionAsync(science.Fingerprint);
         await admin.GetByLabel("原因（必填，最多500字）").FillAsync("签名私钥疑似泄露");

@@ -1,3 +1,4 @@
+using LicenceTrust.Samples;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -74,7 +75,7 @@ public class FederatedPair : IAsyncLifetime
     public async Task StartAsync(string province)
     {
         var peer = province == "cq" ? "sc" : "cq";
-        var peerRoot = SampleKeys.Of(peer == "sc" ? Province.Sichuan : Province.Chongqing).Root.Fingerprint;
+        var peerRoot = SampleKeys.Of(peer == "sc" ? SampleProvinces.Sichuan : SampleProvinces.Chongqing).Root.Fingerprint;
         var agreement = province == "cq" && ChongqingAgreement is { } file ? $" --Node:Peers:0:Agreement={file}" : string.Empty;
         var arguments = string.Join(' ',
             $"--urls=http://127.0.0.1:{_ports[province]}",

@@ -48,7 +48,7 @@ public class FederationTests(FederatedPair pair, ITestOutputHelper output) : ICl
     [Fact]
     public async Task A_revocation_at_Sichuan_shows_at_Chongqing_within_the_sync_interval_and_is_measured()
     {
-        var regulator = SampleAuthorities.For(Province.Sichuan, LicenceTypeCatalogue.FoodBusinessPermit);
+        var regulator = SampleAuthorities.For(SampleProvinces.Sichuan, LicenceTypeCatalogue.FoodBusinessPermit);
         var key = pair.Key("sc", regulator.Code.Value);
         var issued = await IssueAsync("sc", key, LicenceTypeCatalogue.FoodBusinessPermit, 701);
         // VALID from Chongqing's synced copy of the list (not from a live call): the revocation must then
@@ -82,7 +82,7 @@ public class FederationTests(FederatedPair pair, ITestOutputHelper output) : ICl
     [Fact]
     public async Task Suspend_then_reinstate_at_Chongqing_round_trips_at_Sichuan()
     {
-        var regulator = SampleAuthorities.For(Province.Chongqing, LicenceTypeCatalogue.BusinessLicence);
+        var regulator = SampleAuthorities.For(SampleProvinces.Chongqing, LicenceTypeCatalogue.BusinessLicence);
         var key = pair.Key("cq", regulator.Code.Value);
         var issued = await IssueAsync("cq", key, LicenceTypeCatalogue.BusinessLicence, 702);
         Assert.Equal("VALID", Verdict((await pair.WaitForVerdictAsync("sc", issued.Qr, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(10))).Response));
@@ -108,12 +108,12 @@ public class FederationTests(FederatedPair pair, ITestOutputHelper output) : ICl
     {
         var metadata = await pair.Client("sc").GetFromJsonAsync<JsonElement>("/.well-known/licencetrust");
         var token = await pair.Client("sc").GetByteArrayAsync("/api/v1/trust-list");
-        var list = TrustListToken.TryRead(token, SampleKeys.Of(Province.Sichuan).Root, out var error);
+        var list = TrustListToken.TryRead(token, SampleKeys.Of(SampleProvinces.Sichuan).Root, out var error);
         using var conditional = new HttpRequestMessage(HttpMethod.Get, "/api/v1/trust-list");
         conditional.Headers.IfNoneMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue($"\"{list!.Sequence}\""));
         using var notModified = await pair.Client("sc").SendAsync(conditional);
 
-        Assert.Equal(SampleKeys.Of(Province.Sichuan).Root.Fingerprint, metadata.GetProperty("rootFingerprint").GetString());
+        Assert.Equal(SampleKeys.Of(SampleProvinces.Sichuan).Root.Fingerprint, metadata.GetProperty("rootFingerprint").GetString());
         Assert.Equal(string.Empty, error);
         Assert.Equal(4, list.Issuers.Count);
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
@@ -127,9 +127,9 @@ public class FederationTests(FederatedPair pair, ITestOutputHelper output) : ICl
         var sichuan = (await pair.LicencesAsync("sc")).First(l => l.GetProperty("status").GetString() == "VALID").GetProperty("qrText").GetString()!;
         var photo = Path.Combine(pair.Folder, "licence.jpg");
         await File.WriteAllBytesAsync(photo, PrintedLicencePhoto.Jpeg(sichuan));
-        var pins = $"--pin {SampleKeys.Of(Province.Chongqing).Root.Fingerprint} --pin {SampleKeys.Of(Province.Sichuan).Root.Fingerprint}";
-        var forged = Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Sichuan).Build(),
-            SigningKey.Generate(SignatureAlgorithm.Sm2Sm3), SampleKeys.IssuerWith(Province.Sichuan, SignatureAlgorithm.Sm2Sm3).Certificate.Kid).QrText;
+        var pins = $"--pin {SampleKeys.Of(SampleProvinces.Chongqing).Root.Fingerprint} --pin {SampleKeys.Of(SampleProvinces.Sichuan).Root.Fingerprint}";
+        var forged = Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Sichuan).Build(),
+            SigningKey.Generate(SignatureAlgorithm.Sm2Sm3), SampleKeys.IssuerWith(SampleProvinces.Sichuan, SignatureAlgorithm.Sm2Sm3).Certificate.Kid).QrText;
 
         var text = await Programs.RunAsync(Programs.Cli, $"verify \"{sichuan}\" --bundle {bundle} {pins}");
         var image = await Programs.RunAsync(Programs.Cli, $"verify {photo} --bundle {bundle} {pins}");
@@ -276,8 +276,8 @@ public sealed class NarrowAgreementPair : FederatedPair
     {
         _agreement = Path.Combine(Folder, "cq-recognition-sc.cose");
         var types = LicenceTypeCatalogue.All.Where(t => t != LicenceTypeCatalogue.ForeignerWorkPermit).Select(t => t.Code.Value).ToHashSet(StringComparer.Ordinal);
-        File.WriteAllBytes(_agreement, KeyDirectory.SignRecognitionAgreement(SampleKeys.Of(Province.Chongqing),
-            new RecognitionAgreement(Province.Chongqing, Province.Sichuan, types, SampleKeyGenerator.LeafFrom, DateTimeOffset.UtcNow)));
+        File.WriteAllBytes(_agreement, KeyDirectory.SignRecognitionAgreement(SampleKeys.Of(SampleProvinces.Chongqing),
+            new RecognitionAgreement(SampleProvinces.Chongqing, SampleProvinces.Sichuan, types, SampleKeyGenerator.LeafFrom, DateTimeOffset.UtcNow)));
     }
 
     protected override string? ChongqingAgreement => _agreement;
@@ -304,7 +304,7 @@ public class RecognitionAndWithdrawalTests(NarrowAgreementPair pair, ITestOutput
     [Fact]
     public async Task A_withdrawn_issuer_key_makes_its_licences_INVALID_at_both_nodes_within_10_s_and_forged_or_replayed_notices_are_refused()
     {
-        var regulator = SampleKeys.IssuerWith(Province.Sichuan, SignatureAlgorithm.Sm2Sm3).Certificate;
+        var regulator = SampleKeys.IssuerWith(SampleProvinces.Sichuan, SignatureAlgorithm.Sm2Sm3).Certificate;
         var qr = (await pair.LicencesAsync("sc")).First(l => l.GetProperty("status").GetString() == "VALID"
             && l.GetProperty("licence").GetProperty("authority").GetProperty("code").GetString() == regulator.AuthorityCode).GetProperty("qrText").GetString()!;
         Assert.Equal("VALID", FederationTests.Verdict(await pair.VerifyAsync("cq", qr)));
@@ -324,15 +324,15 @@ public class RecognitionAndWithdrawalTests(NarrowAgreementPair pair, ITestOutput
 
         var notice = Convert.FromBase64String(withdrawn.GetProperty("notice").GetString()!);
         var replayed = await PostNoticeAsync(notice);
-        var sichuan = SampleKeys.Of(Province.Sichuan);
-        var forged = new WithdrawalNotice(Guid.NewGuid().ToString("N"), Province.Sichuan, 99, DateTimeOffset.UtcNow, SampleKeys.IssuerWith(Province.Sichuan, SignatureAlgorithm.Es256).Certificate.Fingerprint, "forged")
+        var sichuan = SampleKeys.Of(SampleProvinces.Sichuan);
+        var forged = new WithdrawalNotice(Guid.NewGuid().ToString("N"), SampleProvinces.Sichuan, 99, DateTimeOffset.UtcNow, SampleKeys.IssuerWith(SampleProvinces.Sichuan, SignatureAlgorithm.Es256).Certificate.Fingerprint, "forged")
             .Sign(SigningKey.Generate(SignatureAlgorithm.Sm2Sm3), sichuan.ListSigner!.CertificateDer);
         var forgedResponse = await PostNoticeAsync(forged);
 
         replayed.AssertProblem(HttpStatusCode.Conflict, "NOTICE_REPLAYED");
         forgedResponse.AssertProblem(HttpStatusCode.BadRequest, "NOTICE_SIGNATURE_INVALID");
         var es256 = (await pair.LicencesAsync("sc")).First(l => l.GetProperty("status").GetString() == "VALID"
-            && l.GetProperty("licence").GetProperty("authority").GetProperty("code").GetString() == SampleKeys.IssuerWith(Province.Sichuan, SignatureAlgorithm.Es256).Certificate.AuthorityCode);
+            && l.GetProperty("licence").GetProperty("authority").GetProperty("code").GetString() == SampleKeys.IssuerWith(SampleProvinces.Sichuan, SignatureAlgorithm.Es256).Certificate.AuthorityCode);
         Assert.Equal("VALID", FederationTests.Verdict(await pair.VerifyAsync("cq", es256.GetProperty("qrText").GetString()!)));
     }
 

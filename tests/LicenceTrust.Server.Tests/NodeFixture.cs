@@ -111,7 +111,7 @@ public sealed class NodeFixture : IAsyncLifetime, IAsyncDisposable
             ExtraArgs =
             [
                 "--Node:Peers:0:Province=cq", $"--Node:Peers:0:BaseUrl={chongqingUrl}",
-                $"--Node:Peers:0:RootFingerprint={SampleKeys.Of(Core.Identifiers.Province.Chongqing).Root.Fingerprint}", "--Node:Peers:0:SyncIntervalSeconds=0.5",
+                $"--Node:Peers:0:RootFingerprint={SampleKeys.Of(SampleProvinces.Chongqing).Root.Fingerprint}", "--Node:Peers:0:SyncIntervalSeconds=0.5",
             ],
         };
         await sichuan.InitializeAsync();
@@ -120,7 +120,7 @@ public sealed class NodeFixture : IAsyncLifetime, IAsyncDisposable
             ExtraArgs =
             [
                 $"--urls={chongqingUrl}", "--Node:Peers:0:Province=sc", $"--Node:Peers:0:BaseUrl={sichuan.BaseAddress}",
-                $"--Node:Peers:0:RootFingerprint={SampleKeys.Of(Core.Identifiers.Province.Sichuan).Root.Fingerprint}", "--Node:Peers:0:SyncIntervalSeconds=0.5",
+                $"--Node:Peers:0:RootFingerprint={SampleKeys.Of(SampleProvinces.Sichuan).Root.Fingerprint}", "--Node:Peers:0:SyncIntervalSeconds=0.5",
                 .. chongqingArgs,
             ],
         };
@@ -131,7 +131,7 @@ public sealed class NodeFixture : IAsyncLifetime, IAsyncDisposable
     /// <summary>An issue request body for a demo licence of the type (Chongqing unless said), made distinct by <paramref name="sequence"/>.</summary>
     public static Dictionary<string, object?> IssueBody(LicenceType type, int sequence, Core.Identifiers.Province? province = null)
     {
-        var demo = DemoLicences.Create(province ?? Core.Identifiers.Province.Chongqing, type, sequence);
+        var demo = DemoLicences.Create(province ?? SampleProvinces.Chongqing, type, sequence);
         return new Dictionary<string, object?>
         {
             ["typeCode"] = demo.TypeCode.Value,

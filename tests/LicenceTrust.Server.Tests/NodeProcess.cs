@@ -19,16 +19,18 @@ public sealed class NodeProcess : IAsyncDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("lt-proc-").FullName;
     private readonly string[] _args;
+    private readonly string _keys;
     private Process? _process;
 
-    private NodeProcess(string province, int port, string[] args)
+    private NodeProcess(string province, int port, string[] args, string? keysDirectory = null)
     {
         Province = province;
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
         _args = args;
+        _keys = keysDirectory ?? RepositoryPaths.KeysSample;
     }
 
-    /// <summary><c>cq</c> or <c>sc</c>.</summary>
+    /// <summary>The node id of the node's province, e.g. <c>cq</c>.</summary>
     public string Province { get; }
 
     public Uri BaseAddress { get; }
@@ -57,8 +59,8 @@ public sealed class NodeProcess : IAsyncDisposable
             $"--Node:Peers:0:RootFingerprint={SampleKeys.Of(of).Root.Fingerprint}", "--Node:Peers:0:SyncIntervalSeconds=0.5",
         ];
 
-        var sichuan = new NodeProcess("sc", sichuanPort, Peer("cq", chongqingPort, Core.Identifiers.Province.Chongqing));
-        var chongqing = new NodeProcess("cq", chongqingPort, [.. Peer("sc", sichuanPort, Core.Identifiers.Province.Sichuan), .. chongqingArgs]);
+        var sichuan = new NodeProcess("sc", sichuanPort, Peer("cq", chongqingPort, SampleProvinces.Chongqing));
+        var chongqing = new NodeProcess("cq", chongqingPort, [.. Peer("sc", sichuanPort, SampleProvinces.Sichuan), .. chongqingArgs]);
         await Task.WhenAll(sichuan.PrepareAsync(), chongqing.PrepareAsync());
         sichuan.Start();
         chongqing.Start();
@@ -75,6 +77,23 @@ public sealed class NodeProcess : IAsyncDisposable
         await node.WaitLiveAsync();
         return node;
     }
+
+    /// <summary>
+    /// A node of any province of the registry on a key directory of the test's own (made with the CLI, as
+    /// an operator makes one) and a port chosen beforehand, so that its peers can be told where it is.
+    /// Only the partner and admin API keys are made; <see cref="AuthorityKeyAsync"/> makes an authority's.
+    /// </summary>
+    public static async Task<NodeProcess> StartAsync(string province, int port, string keysDirectory, params string[] args)
+    {
+        var node = new NodeProcess(province, port, args, keysDirectory);
+        await node.PrepareAsync();
+        node.Start();
+        await node.WaitLiveAsync();
+        return node;
+    }
+
+    /// <summary>An API key for an issuing authority of the node's province, made with the CLI.</summary>
+    public Task<string> AuthorityKeyAsync(string authorityCode) => ApiKeyAsync($"--role authority --authority {authorityCode} --name authority");
 
     /// <summary>Whether the process is gone (crashed, or killed by <see cref="KillAsync"/>).</summary>
     public bool HasExited => _process is null || _process.HasExited;
@@ -110,10 +129,14 @@ public sealed class NodeProcess : IAsyncDisposable
     private async Task PrepareAsync()
     {
         var province = Core.Identifiers.Province.FromNodeId(Province);
-        var regulator = SampleAuthorities.For(province, LicenceTypeCatalogue.BusinessLicence);
-        var hr = SampleAuthorities.For(province, LicenceTypeCatalogue.ProfessionalQualification);
-        RegulatorKey = await ApiKeyAsync($"--role authority --authority {regulator.Code.Value} --name regulator");
-        HrKey = await ApiKeyAsync($"--role authority --authority {hr.Code.Value} --name hr");
+        if (SampleProvinces.All.Contains(province))
+        {
+            var regulator = SampleAuthorities.For(province, LicenceTypeCatalogue.BusinessLicence);
+            var hr = SampleAuthorities.For(province, LicenceTypeCatalogue.ProfessionalQualification);
+            RegulatorKey = await ApiKeyAsync($"--role authority --authority {regulator.Code.Value} --name regulator");
+            HrKey = await ApiKeyAsync($"--role authority --authority {hr.Code.Value} --name hr");
+        }
+
         PartnerKey = await ApiKeyAsync("--role partner --name bank");
         AdminKey = await ApiKeyAsync("--role admin --name ops");
     }
@@ -129,7 +152,7 @@ public sealed class NodeProcess : IAsyncDisposable
     [
         $"--urls={BaseAddress.ToString().TrimEnd('/')}",
         $"--Node:Database={DatabasePath}",
-        $"--Node:KeysDirectory={RepositoryPaths.KeysSample}",
+        $"--Node:KeysDirectory={_keys}",
         "--Node:SeedDemo=false",
         $"--Node:Province={Province}",
         $"--Node:PublicBaseUrl={BaseAddress.ToString().TrimEnd('/')}",

@@ -1,3 +1,4 @@
+using LicenceTrust.Samples;
 using System.Text.Json;
 using LicenceTrust.Core.Crypto;
 using LicenceTrust.Core.Identifiers;
@@ -24,8 +25,8 @@ namespace LicenceTrust.Server.Tests;
 /// </summary>
 public sealed class PeerSyncRefusalTests : IAsyncLifetime
 {
-    private static readonly KeyStore.ProvinceKeys Sichuan = SampleKeys.Of(Province.Sichuan);
-    private static readonly KeyStore.ProvinceKeys Chongqing = SampleKeys.Of(Province.Chongqing);
+    private static readonly KeyStore.ProvinceKeys Sichuan = SampleKeys.Of(SampleProvinces.Sichuan);
+    private static readonly KeyStore.ProvinceKeys Chongqing = SampleKeys.Of(SampleProvinces.Chongqing);
     private static readonly string StatusUri = "https://sc.lt.example/api/v1/status-lists/1";
 
     private readonly string _folder = Directory.CreateTempSubdirectory("lt-sync-").FullName;
@@ -72,7 +73,7 @@ public sealed class PeerSyncRefusalTests : IAsyncLifetime
     {
         var (sync, trust) = NewSync();
         Assert.Empty(await sync.SyncOnceAsync(CancellationToken.None));
-        Assert.Equal(5, trust.Peer(Province.Sichuan)!.List.Sequence);
+        Assert.Equal(5, trust.Peer(SampleProvinces.Sichuan)!.List.Sequence);
         Assert.Single(sync.State.StatusLists);
 
         var tampered = TrustList(6);
@@ -89,7 +90,7 @@ public sealed class PeerSyncRefusalTests : IAsyncLifetime
         _root = Chongqing.Root.Der.ToArray();
         Assert.Contains(await sync.SyncOnceAsync(CancellationToken.None), p => p.Contains("peer root refused", StringComparison.Ordinal));
 
-        Assert.Equal(5, trust.Peer(Province.Sichuan)!.List.Sequence);
+        Assert.Equal(5, trust.Peer(SampleProvinces.Sichuan)!.List.Sequence);
         Assert.Equal(4, sync.State.ConsecutiveFailures);
         Assert.Contains("peer root refused", sync.State.LastError, StringComparison.Ordinal);
     }
@@ -133,7 +134,7 @@ public sealed class PeerSyncRefusalTests : IAsyncLifetime
         Assert.InRange(waited.TotalSeconds, 1.5, 3.5); // TimeoutSeconds is 2: bounded, not the peer's 4 s
         Assert.Contains(garbage, p => p.Contains("base", StringComparison.OrdinalIgnoreCase));
         Assert.NotEmpty(html);
-        Assert.Equal(5, trust.Peer(Province.Sichuan)!.List.Sequence);
+        Assert.Equal(5, trust.Peer(SampleProvinces.Sichuan)!.List.Sequence);
         Assert.NotNull(sync.State.StatusList(StatusUri));
     }
 
@@ -148,7 +149,7 @@ public sealed class PeerSyncRefusalTests : IAsyncLifetime
         await restarted.LoadAsync(CancellationToken.None);
         var problems = await restarted.SyncOnceAsync(CancellationToken.None);
 
-        Assert.Equal(5, trust.Peer(Province.Sichuan)!.List.Sequence);
+        Assert.Equal(5, trust.Peer(SampleProvinces.Sichuan)!.List.Sequence);
         Assert.NotNull(restarted.State.StatusList(StatusUri));
         Assert.NotEmpty(problems);
     }
@@ -165,7 +166,7 @@ public sealed class PeerSyncRefusalTests : IAsyncLifetime
     private static byte[] TrustList(long sequence, KeyStore.ProvinceKeys? signer = null)
     {
         var by = signer ?? Sichuan;
-        return TrustListToken.Write(new TrustList(Province.Sichuan, sequence, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1), [.. Sichuan.Issuers.Select(i => i.Certificate)]),
+        return TrustListToken.Write(new TrustList(SampleProvinces.Sichuan, sequence, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1), [.. Sichuan.Issuers.Select(i => i.Certificate)]),
             by.ListSigner!.Key, by.ListSigner.CertificateDer);
     }
 

@@ -1,3 +1,4 @@
+using LicenceTrust.Samples;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
@@ -34,7 +35,7 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
             [
                 "--Node:DatabaseProvider=postgres", $"--Node:ConnectionString={connection}",
                 "--Node:Peers:0:Province=sc", $"--Node:Peers:0:BaseUrl=http://127.0.0.1:{scPort}",
-                $"--Node:Peers:0:RootFingerprint={SampleKeys.Of(Province.Sichuan).Root.Fingerprint}",
+                $"--Node:Peers:0:RootFingerprint={SampleKeys.Of(SampleProvinces.Sichuan).Root.Fingerprint}",
                 "--Node:Peers:0:SyncIntervalSeconds=0.5", "--Node:Peers:0:StatusMaxAgeSeconds=30", "--Node:Peers:0:TimeoutSeconds=1",
             ],
         };

@@ -1,3 +1,4 @@
+using LicenceTrust.Samples;
 using System.Net;
 using System.Text.Json;
 using LicenceTrust.Core.Identifiers;
@@ -25,7 +26,7 @@ public sealed class ReceiptApiTests(NodeFixture node) : IClassFixture<NodeFixtur
         Assert.Equal(HttpStatusCode.OK, withReceipt.Status);
         Assert.Equal(JsonValueKind.Null, without.Body.GetProperty("receipt").ValueKind);
         var receipt = withReceipt.Body.GetProperty("receipt").GetString()!;
-        var chongqing = SampleKeys.Of(Province.Chongqing);
+        var chongqing = SampleKeys.Of(SampleProvinces.Chongqing);
         var payload = Receipt.TryVerify(Convert.FromBase64String(receipt), [ListSignerCertificate.Parse(chongqing.ListSigner!.CertificateDer, chongqing.Root)], out _, out var error);
         Assert.True(payload is not null, error);
         using (var signed = JsonDocument.Parse(payload))

@@ -31,7 +31,7 @@ public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime
         _connection = PostgresServer.CreateDatabase();
         var database = new PostgresDatabase(_connection);
         database.Migrate();
-        var regulator = SampleAuthorities.For(Province.Chongqing, LicenceTypeCatalogue.BusinessLicence);
+        var regulator = SampleAuthorities.For(SampleProvinces.Chongqing, LicenceTypeCatalogue.BusinessLicence);
         _regulatorKey = (await new ApiKeyService(new ApiKeyStore(database), new IssuanceStore(database), TimeProvider.System)
             .CreateAsync(ActorRole.Authority, regulator.Name, regulator.Code.Value)).Key;
 

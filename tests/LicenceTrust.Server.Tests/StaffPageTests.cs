@@ -1,3 +1,4 @@
+using LicenceTrust.Samples;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -57,7 +58,7 @@ public sealed class StaffPageFixture : IAsyncLifetime
         var valid = await Sichuan.IssueAsync(Sichuan.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 801);
         ValidSichuan = valid.GetProperty("qrText").GetString()!;
         var slot = new LicenceTrust.Core.Codec.StatusReference(valid.GetProperty("statusList").GetProperty("index").GetInt32(), valid.GetProperty("statusList").GetProperty("uri").GetString()!);
-        var spoof = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Sichuan).Numbered(803)
+        var spoof = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Sichuan).Numbered(803)
             .HeldBy("重庆\u202E司公限有技科\u202C示例").WithAttribute("legalRep", "赵\u202E六").Build();
         SpoofedSichuan = Credentials.Sign(spoof, slot, DateTimeOffset.UtcNow.AddMinutes(-5)).QrText;
         var revoked = await Sichuan.IssueAsync(Sichuan.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 802);
@@ -242,7 +243,7 @@ public class StaffPageTests(StaffPageFixture ui) : IClassFixture<StaffPageFixtur
     [Fact]
     public async Task A_tampered_licence_at_the_camera_is_red_with_the_signature_reason()
     {
-        var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Sichuan).Build();
+        var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Sichuan).Build();
         var forged = Credentials.Sign(licence, SigningKey.Generate(SignatureAlgorithm.Sm2Sm3), SampleKeys.IssuerOf(licence).Certificate.Kid).QrText;
         var (browser, page) = await ui.OpenAsync(camera: ui.CameraFile("forged", forged));
         await using (browser)

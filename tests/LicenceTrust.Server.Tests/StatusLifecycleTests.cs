@@ -1,3 +1,4 @@
+using LicenceTrust.Samples;
 using System.Net;
 using LicenceTrust.Core.Crypto;
 using LicenceTrust.Core.Identifiers;
@@ -151,7 +152,7 @@ public class StatusLifecycleTests(NodeFixture node) : IClassFixture<NodeFixture>
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(StatusListToken.MediaType, response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("public, max-age=1", response.Headers.CacheControl?.ToString());
-        var signer = SampleKeys.Of(Province.Chongqing).ListSigner!;
+        var signer = SampleKeys.Of(SampleProvinces.Chongqing).ListSigner!;
         var list = StatusListToken.TryRead(await response.Content.ReadAsByteArrayAsync(), VerificationKey.FromSubjectPublicKeyInfo(signer.Key.SubjectPublicKeyInfo.ToArray()), out var error);
         Assert.True(list is not null, error);
         return (list, response.Headers.ETag!.Tag);

@@ -1,3 +1,4 @@
+using LicenceTrust.Samples;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
@@ -54,7 +55,7 @@ public sealed class TracingTests : IAsyncLifetime
                 $"--OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:{_collectorPort}", "--OTEL_BSP_SCHEDULE_DELAY=100",
                 "--Node:DatabaseProvider=postgres", $"--Node:ConnectionString={PostgresServer.CreateDatabase()}",
                 "--Node:Peers:0:Province=sc", $"--Node:Peers:0:BaseUrl=http://127.0.0.1:{_collectorPort}",
-                $"--Node:Peers:0:RootFingerprint={SampleKeys.Of(Core.Identifiers.Province.Sichuan).Root.Fingerprint}",
+                $"--Node:Peers:0:RootFingerprint={SampleKeys.Of(SampleProvinces.Sichuan).Root.Fingerprint}",
                 "--Node:Peers:0:SyncIntervalSeconds=0.5", "--Node:Peers:0:TimeoutSeconds=1",
             ],
         };

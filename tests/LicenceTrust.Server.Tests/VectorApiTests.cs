@@ -1,3 +1,4 @@
+using LicenceTrust.Samples;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LicenceTrust.Client;
@@ -38,7 +39,7 @@ public sealed class VectorNodes : IAsyncLifetime
             [
                 "--Node:Peers:0:Province=cq",
                 $"--Node:Peers:0:BaseUrl={chongqingUrl}",
-                $"--Node:Peers:0:RootFingerprint={SampleKeys.Of(Province.Chongqing).Root.Fingerprint}",
+                $"--Node:Peers:0:RootFingerprint={SampleKeys.Of(SampleProvinces.Chongqing).Root.Fingerprint}",
                 "--Node:Peers:0:SyncIntervalSeconds=0.2",
             ],
         };
@@ -51,7 +52,7 @@ public sealed class VectorNodes : IAsyncLifetime
                 $"--urls={chongqingUrl}",
                 "--Node:Peers:0:Province=sc",
                 $"--Node:Peers:0:BaseUrl={Sichuan.BaseAddress}",
-                $"--Node:Peers:0:RootFingerprint={SampleKeys.Of(Province.Sichuan).Root.Fingerprint}",
+                $"--Node:Peers:0:RootFingerprint={SampleKeys.Of(SampleProvinces.Sichuan).Root.Fingerprint}",
                 "--Node:Peers:0:SyncIntervalSeconds=0.2",
             ],
         };

@@ -1,3 +1,4 @@
+using LicenceTrust.Samples;
 using System.Net;
 using System.Text.Json;
 using LicenceTrust.Core.Crypto;
@@ -91,7 +92,7 @@ public class VerifyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
             Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<LicenceTrust.Issuance.IIssuerKeys>(services),
             Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<LicenceTrust.Issuance.IssuanceOptions>(services),
             TimeProvider.System);
-        var regulator = LicenceTrust.Samples.SampleAuthorities.For(Province.Chongqing, LicenceTypeCatalogue.BusinessLicence);
+        var regulator = LicenceTrust.Samples.SampleAuthorities.For(SampleProvinces.Chongqing, LicenceTypeCatalogue.BusinessLicence);
 
         await replica.ChangeStatusAsync(issued.GetProperty("identifier").GetString()!, LicenceTrust.Issuance.StatusAction.Suspend, "另一副本暂扣",
             new LicenceTrust.Issuance.Actor(LicenceTrust.Issuance.ActorRole.Authority, regulator.Name, regulator.Code.Value));
@@ -126,7 +127,7 @@ public class VerifyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     public async Task A_node_not_federated_with_Sichuan_does_not_recognise_its_licences_and_never_says_VALID()
     {
         // This fixture has no peers: the sample Sichuan issuers in keys-sample/sc are not trusted from disk.
-        var sichuan = Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Sichuan).Build(), DateTimeOffset.UtcNow.AddMinutes(-10)).QrText;
+        var sichuan = Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Sichuan).Build(), DateTimeOffset.UtcNow.AddMinutes(-10)).QrText;
         var response = await VerifyAsync(sichuan);
 
         Assert.Equal("INVALID", response.GetProperty("result").GetProperty("verdict").GetString());
@@ -137,7 +138,7 @@ public class VerifyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task A_genuine_credential_this_node_has_no_record_of_is_CHECK()
     {
-        var unknown = Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Chongqing).Numbered(99999).Build(), DateTimeOffset.UtcNow.AddMinutes(-10)).QrText;
+        var unknown = Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Chongqing).Numbered(99999).Build(), DateTimeOffset.UtcNow.AddMinutes(-10)).QrText;
         var response = await VerifyAsync(unknown);
         Assert.Equal("CHECK", response.GetProperty("result").GetProperty("verdict").GetString());
         Assert.Equal("STATUS_UNKNOWN", response.GetProperty("result").GetProperty("reasons")[0].GetProperty("code").GetString());
@@ -146,7 +147,7 @@ public class VerifyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task A_forged_licence_is_INVALID_and_the_status_is_not_looked_up()
     {
-        var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Chongqing).Build();
+        var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Chongqing).Build();
         var forged = Credentials.Sign(licence, SigningKey.Generate(SignatureAlgorithm.Sm2Sm3), SampleKeys.IssuerOf(licence).Certificate.Kid).QrText;
         var response = await VerifyAsync(forged);
 

@@ -8,7 +8,7 @@ namespace LicenceTrust.Testing;
 public sealed class ALicence
 {
     private LicenceType _type;
-    private Province _province = Province.Sichuan;
+    private Province _province = SampleProvinces.Sichuan;
     private int _sequence = 1;
     private DateOnly? _validFrom;
     private DateOnly? _validTo;

@@ -83,7 +83,7 @@ public static class PkiRules
     {
         var states = certificate.SubjectDN.GetValueList(Org.BouncyCastle.Asn1.X509.X509Name.ST);
         var province = Province.All.FirstOrDefault(p => states.Contains(p.NameZh));
-        return province.Code != 0 ? province : throw new FormatException("The certificate's ST names neither 重庆市 nor 四川省.");
+        return province.Code != 0 ? province : throw new FormatException("The certificate's ST names no province of the registry (e.g. 重庆市).");
     }
 
     internal static bool IsSignedBy(X509Certificate certificate, AsymmetricKeyParameter key)

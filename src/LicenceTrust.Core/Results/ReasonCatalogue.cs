@@ -23,7 +23,7 @@ public static class ReasonCatalogue
     {
         new(ReasonCode.Empty, Verdict.Unreadable, "未读取到任何内容。", "Nothing was read."),
         new(ReasonCode.TooLong, Verdict.Unreadable, "二维码内容过长，不是本系统的电子证照。", "The code is too long to be a LicenceTrust credential."),
-        new(ReasonCode.PrefixMissing, Verdict.Unreadable, "不是川渝电子证照二维码（缺少LT1:前缀）。", "Not a LicenceTrust code (the LT1: prefix is missing)."),
+        new(ReasonCode.PrefixMissing, Verdict.Unreadable, "不是互认电子证照二维码（缺少LT1:前缀）。", "Not a LicenceTrust code (the LT1: prefix is missing)."),
         new(ReasonCode.Base45Invalid, Verdict.Unreadable, "二维码内容已损坏（编码字符无效）。", "The code is damaged (invalid Base45 text)."),
         new(ReasonCode.DecompressionFailed, Verdict.Unreadable, "二维码内容已损坏（无法解压）。", "The code is damaged (decompression failed)."),
         new(ReasonCode.DecompressedTooLarge, Verdict.Unreadable, "二维码内容异常（解压后过大），已拒绝。", "Refused: the content inflates past the size limit."),
@@ -62,7 +62,7 @@ public static class ReasonCatalogue
 
         new(ReasonCode.StatusStale, Verdict.Check, "对方省份的状态数据已过期，请稍后再试或人工核验。", "The other province's status data is stale; retry or check by hand."),
         new(ReasonCode.PeerUnreachable, Verdict.Check, "暂时无法连接对方省份节点。", "The other province's node cannot be reached."),
-        new(ReasonCode.TypeNotRecognised, Verdict.Invalid, "该类证照不在川渝互认范围内。", "This licence type is not covered by the recognition agreement."),
+        new(ReasonCode.TypeNotRecognised, Verdict.Invalid, "该类证照不在两省互认协议范围内。", "This licence type is not covered by the recognition agreement."),
         new(ReasonCode.TrustListStale, Verdict.Check, "对方省份的信任列表已过期。", "The other province's trust list is stale."),
 
         // A warning: the verdict stands (the signature is genuine), but what the screen shows may not be what the paper says.

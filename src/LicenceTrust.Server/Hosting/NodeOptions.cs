@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using LicenceTrust.Federation;
 
 namespace LicenceTrust.Server.Hosting;
 
@@ -10,8 +11,8 @@ public sealed class NodeOptions
 {
     public const string Section = "Node";
 
-    /// <summary><c>cq</c> (重庆) or <c>sc</c> (四川).</summary>
-    [Required, RegularExpression("^(cq|sc)$")]
+    /// <summary>This node's province: a node id of the province registry, e.g. <c>cq</c> (重庆市).</summary>
+    [Required, ProvinceNodeId]
     public string Province { get; set; } = "cq";
 
     /// <summary>Key directory (keys-sample/ layout); relative paths are from the content root.</summary>
@@ -35,8 +36,9 @@ public sealed class NodeOptions
     [Url]
     public string? PublicBaseUrl { get; set; }
 
-    /// <summary>Where a node listens when no URL is configured: 127.0.0.1:5050 for cq, :5051 for sc.</summary>
-    public static string DefaultUrl(string province) => province == "sc" ? "http://127.0.0.1:5051" : "http://127.0.0.1:5050";
+    /// <summary>Where a node listens when no URL is configured: 127.0.0.1 on port 5000 plus the province code (cq 5050, sc 5051, gz 5052).</summary>
+    public static string DefaultUrl(string province) =>
+        $"http://127.0.0.1:{5000 + (LicenceTrust.Core.Identifiers.Province.TryFromNodeId(province, out var p) ? p.Code : 50)}";
 
     /// <summary>The base URL to publish.</summary>
     public string PublicBase => (PublicBaseUrl ?? DefaultUrl(Province)).TrimEnd('/');

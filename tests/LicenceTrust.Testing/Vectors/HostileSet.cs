@@ -1,3 +1,4 @@
+using LicenceTrust.Samples;
 using System.Formats.Cbor;
 using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Crypto;
@@ -23,7 +24,7 @@ public static class HostileSet
         void Add(string name, string description, string qr, ReasonCode reason, DateTimeOffset? at = null) =>
             vectors.Add(VectorSet.Vector(name, description, qr, reason, at ?? now));
 
-        var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Chongqing).Numbered(7001).Build();
+        var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Chongqing).Numbered(7001).Build();
         var issuer = SampleKeys.IssuerOf(licence);
         var text = Credentials.Sign(licence).QrText;
         var decoded = CredentialReader.Read(text).Credential!;
@@ -41,18 +42,18 @@ public static class HostileSet
         Add("huge-integer-claim", "iat is 2^64-1.", Credentials.Wrap(CoseForge.Sign1(CoseForge.Map((1, sm2), (4, kid)), CoseForge.Map(), HugeIat(payload), issuer.Key)), ReasonCode.ClaimsMalformed);
         Add("alg-none", "No alg at all (the JOSE 'none' attack).", Credentials.Wrap(CoseForge.Sign1(CoseForge.Map((4, kid)), CoseForge.Map(), payload, issuer.Key)), ReasonCode.AlgorithmMissing);
         Add("alg-swap", "alg switched to ES256 over an SM2 issuer's kid, signed with an ES256 key of the same province.",
-            Credentials.Wrap(CoseForge.Sign1(CoseForge.Map((1, SignatureAlgorithm.Es256.CoseId), (4, kid)), CoseForge.Map(), payload, SampleKeys.IssuerWith(Province.Chongqing, SignatureAlgorithm.Es256).Key)), ReasonCode.AlgorithmKeyMismatch);
+            Credentials.Wrap(CoseForge.Sign1(CoseForge.Map((1, SignatureAlgorithm.Es256.CoseId), (4, kid)), CoseForge.Map(), payload, SampleKeys.IssuerWith(SampleProvinces.Chongqing, SignatureAlgorithm.Es256).Key)), ReasonCode.AlgorithmKeyMismatch);
         Add("signature-empty", "The right headers and payload, an empty signature.",
             Credentials.Wrap(CoseSign1.Write(decoded.ProtectedHeader.Span, payload, [])), ReasonCode.SignatureInvalid);
         Add("signature-of-other-licence", "A genuine signature moved onto another licence's payload.",
-            Credentials.Wrap(CoseSign1.Write(decoded.ProtectedHeader.Span, CredentialReader.Read(Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(Province.Chongqing).Numbered(7002).Build()).QrText).Credential!.Payload.Span, decoded.Signature.Span)),
+            Credentials.Wrap(CoseSign1.Write(decoded.ProtectedHeader.Span, CredentialReader.Read(Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Chongqing).Numbered(7002).Build()).QrText).Credential!.Payload.Span, decoded.Signature.Span)),
             ReasonCode.SignatureInvalid);
         Add("signed-before-issuer-certificate", "Signed in 2024, before the issuer certificate's start (2025-01-01).",
             Credentials.Sign(licence, new DateTimeOffset(2024, 6, 1, 0, 0, 0, TimeSpan.Zero)).QrText, ReasonCode.IssuerCertificateNotYetValid);
         Add("issuer-certificate-expired", "Signed in 2035 (after the issuer certificate ended), for a licence still valid then.",
             Credentials.Sign(licence, new DateTimeOffset(2035, 6, 1, 0, 0, 0, TimeSpan.Zero)).QrText, ReasonCode.IssuerCertificateExpired, new DateTimeOffset(2035, 6, 2, 0, 0, 0, TimeSpan.Zero));
         Add("sichuan-key-for-chongqing-authority", "A Sichuan issuer's key signs a licence naming a Chongqing authority.",
-            Credentials.Sign(licence, SampleKeys.IssuerWith(Province.Sichuan, SignatureAlgorithm.Sm2Sm3).Key, SampleKeys.IssuerWith(Province.Sichuan, SignatureAlgorithm.Sm2Sm3).Certificate.Kid).QrText, ReasonCode.IssuerMismatch);
+            Credentials.Sign(licence, SampleKeys.IssuerWith(SampleProvinces.Sichuan, SignatureAlgorithm.Sm2Sm3).Key, SampleKeys.IssuerWith(SampleProvinces.Sichuan, SignatureAlgorithm.Sm2Sm3).Certificate.Kid).QrText, ReasonCode.IssuerMismatch);
         Add("kid-collision", "An attacker's own SM2 key signs under the kid of the genuine Chongqing issuer (a kid is only a hint; the issuer's key must verify).",
             Credentials.Sign(licence, SigningKey.Generate(SignatureAlgorithm.Sm2Sm3), issuer.Certificate.Kid).QrText, ReasonCode.SignatureInvalid);
         Add("random-base45", "Random Base45 text with the right prefix.", "LT1:" + new string([.. new Random(42).GetItems("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ$%*+-./:".ToCharArray(), 600)]), ReasonCode.Base45Invalid);

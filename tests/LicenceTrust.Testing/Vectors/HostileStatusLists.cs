@@ -1,3 +1,4 @@
+using LicenceTrust.Samples;
 using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Crypto;
 using LicenceTrust.Core.Identifiers;
@@ -32,7 +33,7 @@ public static class HostileStatusLists
     {
         get
         {
-            var chongqing = SampleKeys.Of(Province.Chongqing);
+            var chongqing = SampleKeys.Of(SampleProvinces.Chongqing);
             return ListSignerCertificate.Parse(chongqing.ListSigner!.CertificateDer, chongqing.Root).Key;
         }
     }
@@ -40,7 +41,7 @@ public static class HostileStatusLists
     public static StatusListVectorFile Generate()
     {
         var now = TestClock.Now;
-        var chongqing = SampleKeys.Of(Province.Chongqing);
+        var chongqing = SampleKeys.Of(SampleProvinces.Chongqing);
         var signer = chongqing.ListSigner!;
         var kid = KeyId.ForCertificate(signer.CertificateDer);
         byte[] Signed(StatusList list, ICredentialSigner? by = null) => StatusListToken.Write(list, by ?? signer.Key, kid);
@@ -71,15 +72,15 @@ public static class HostileStatusLists
         Add("rollback-replayed-old-list", "Yesterday's genuine list replayed over today's copy, to undo the revocation of entry 6.", Signed(yesterday), today, "ROLLBACK");
         Add("rollback-resigned-old-content", "Yesterday's content signed again now (newer iat, older last change).",
             Signed(yesterday with { IssuedAt = now.AddMinutes(-1) }), today, "ROLLBACK");
-        Add("wrong-signer-other-province", "Today's list signed by Sichuan's list signer.", Signed(today, SampleKeys.Of(Province.Sichuan).ListSigner!.Key), null, "NOT_SIGNED_BY_SIGNER");
+        Add("wrong-signer-other-province", "Today's list signed by Sichuan's list signer.", Signed(today, SampleKeys.Of(SampleProvinces.Sichuan).ListSigner!.Key), null, "NOT_SIGNED_BY_SIGNER");
         Add("wrong-signer-issuer-key", "Today's list signed by a Chongqing issuer key (trusted for licences, not for lists).",
-            Signed(today, SampleKeys.IssuerWith(Province.Chongqing, SignatureAlgorithm.Sm2Sm3).Key), null, "NOT_SIGNED_BY_SIGNER");
+            Signed(today, SampleKeys.IssuerWith(SampleProvinces.Chongqing, SignatureAlgorithm.Sm2Sm3).Key), null, "NOT_SIGNED_BY_SIGNER");
         Add("wrong-signer-stranger", "Today's list signed by a key nobody trusts, under the list signer's kid.", Signed(today, SigningKey.Generate(SignatureAlgorithm.Sm2Sm3)), null, "NOT_SIGNED_BY_SIGNER");
         Add("entries-edited-after-signing", "Today's header and signature over content with entry 6 cleared.", edited, yesterday, "NOT_SIGNED_BY_SIGNER");
         Add("other-list", "A genuine list, but list 2 where list 1 was asked for.", Signed(List(now.AddHours(-1), now.AddHours(-1), Uri[..^1] + "2")), null, "OTHER_LIST");
         Add("expired", "A genuine list past its exp.", Signed(List(now.AddDays(-2), now.AddDays(-2))), null, "EXPIRED");
         Add("truncated", "Today's token cut short.", todayToken[..^20], null, "MALFORMED");
-        Add("not-a-status-list", "A licence credential (no status-list typ) served as a list.", Credentials.Sign(ALicence.OfType(Core.Licences.LicenceTypeCatalogue.BusinessLicence).In(Province.Chongqing).Build()).CoseBytes, null, "MALFORMED");
+        Add("not-a-status-list", "A licence credential (no status-list typ) served as a list.", Credentials.Sign(ALicence.OfType(Core.Licences.LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Chongqing).Build()).CoseBytes, null, "MALFORMED");
 
         var file = new StatusListVectorFile("LT1 hostile status lists", "keys-sample/cq/list-signer.crt.pem", vectors);
         Check(file);
