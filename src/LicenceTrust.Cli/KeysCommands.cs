@@ -13,7 +13,7 @@ internal static class KeysCommands
 {
     public static Command Create()
     {
-        var output = new Option<DirectoryInfo>("--out") { Description = "Directory to write (its cq/ and sc/ folders are replaced).", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Directory to write (the sample provinces' folders, cq/ and sc/, are replaced).", Required = true };
         var sample = new Command("sample", "Regenerate the SAMPLE roots, issuer certificates and list signers of both provinces (keys-sample/).");
         sample.Options.Add(output);
         sample.SetAction(result =>
@@ -37,7 +37,7 @@ internal static class KeysCommands
     private static Command Agreement()
     {
         var directory = new Option<DirectoryInfo>("--keys") { Description = "Key directory holding the accepting province's list-signing key.", Required = true };
-        var province = new Option<string>("--province") { Description = "The accepting province: cq or sc.", Required = true };
+        var province = new Option<string>("--province") { Description = "The accepting province's node id, e.g. cq.", Required = true };
         var peer = new Option<string>("--peer") { Description = "The peer province whose licences are recognised.", Required = true };
         var types = new Option<string?>("--types") { Description = "Comma-separated licence type codes; default every type of the catalogue." };
         var from = new Option<string?>("--from") { Description = "Recognise licences signed from this date (yyyy-MM-dd); default today." };
@@ -51,7 +51,7 @@ internal static class KeysCommands
         {
             if (!Province.TryFromNodeId(result.GetValue(province), out var accepting) || !Province.TryFromNodeId(result.GetValue(peer), out var other) || accepting == other)
             {
-                Console.Error.WriteLine("--province and --peer must be cq and sc, one each.");
+                Console.Error.WriteLine("--province and --peer must be two different province node ids of the registry (e.g. cq, sc, gz).");
                 return 2;
             }
 
@@ -95,7 +95,7 @@ internal static class KeysCommands
     /// <summary><c>keys init</c>: a province's SM2 root CA and the node's list-signing key.</summary>
     private static Command Init()
     {
-        var province = new Option<string>("--province") { Description = "cq or sc.", Required = true };
+        var province = new Option<string>("--province") { Description = "The province's node id in the registry, e.g. cq, sc, gz.", Required = true };
         var output = new Option<DirectoryInfo>("--out") { Description = "Key directory; <province>/ is created in it and must not exist yet.", Required = true };
         var years = new Option<int>("--years") { Description = "Root validity in years (1-30).", DefaultValueFactory = _ => 20 };
         var command = new Command("init", "Create a province's root CA (SM2, SM3withSM2) and the node's list-signing certificate. Keep root.key.pem offline.");
@@ -106,7 +106,7 @@ internal static class KeysCommands
         {
             if (!Province.TryFromNodeId(result.GetValue(province), out var where) || result.GetValue(years) is < 1 or > 30)
             {
-                Console.Error.WriteLine("--province must be cq or sc; --years 1-30.");
+                Console.Error.WriteLine("--province must be a province node id of the registry (e.g. cq, sc, gz); --years 1-30.");
                 return 2;
             }
 
@@ -138,14 +138,15 @@ internal static class KeysCommands
     private static Command Issuer()
     {
         var directory = new Option<DirectoryInfo>("--keys") { Description = "Key directory holding <province>/root.crt.pem and root.key.pem.", Required = true };
-        var province = new Option<string>("--province") { Description = "cq or sc.", Required = true };
+        var province = new Option<string>("--province") { Description = "The province's node id in the registry, e.g. cq, sc, gz.", Required = true };
         var authority = new Option<string>("--authority") { Description = "The authority's unified social credit code.", Required = true };
         var name = new Option<string>("--name") { Description = "The authority's name, e.g. 重庆市市场监督管理局.", Required = true };
         var types = new Option<string[]>("--type") { Description = "A licence type code it may sign (repeat for several).", Required = true, AllowMultipleArgumentsPerToken = true };
         var algorithm = new Option<string>("--alg") { Description = "SM2-SM3 (default) or ES256.", DefaultValueFactory = _ => "SM2-SM3" };
         var years = new Option<int>("--years") { Description = "Validity in years (1-10).", DefaultValueFactory = _ => 3 };
-        var command = new Command("issuer", "Create an issuer certificate for an authority, signed by the province root.");
-        foreach (var option in new Option[] { directory, province, authority, name, types, algorithm, years })
+        var from = new Option<string?>("--from") { Description = "When the certificate starts (yyyy-MM-ddTHH:mm:ssZ, or yyyy-MM-dd for midnight UTC); default now. For a key rotation: the node signs with the newest certificate in force, so the successor takes over then." };
+        var command = new Command("issuer", "Create an issuer certificate for an authority (a first key, or its successor), signed by the province root.");
+        foreach (var option in new Option[] { directory, province, authority, name, types, algorithm, years, from })
         {
             command.Options.Add(option);
         }
@@ -154,7 +155,7 @@ internal static class KeysCommands
         {
             if (!Province.TryFromNodeId(result.GetValue(province), out var where))
             {
-                Console.Error.WriteLine("--province must be cq or sc.");
+                Console.Error.WriteLine("--province must be a province node id of the registry (e.g. cq, sc, gz).");
                 return 2;
             }
 
@@ -195,14 +196,28 @@ internal static class KeysCommands
                 return 2;
             }
 
-            var key = SigningKey.Generate(alg);
             var now = DateTimeOffset.UtcNow;
+            if (result.GetValue(from) is { } start && !DateTimeOffset.TryParse(start, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out now))
+            {
+                Console.Error.WriteLine("--from: use yyyy-MM-ddTHH:mm:ssZ or yyyy-MM-dd.");
+                return 2;
+            }
+
+            var key = SigningKey.Generate(alg);
             var der = CertificateFactory.CreateIssuer(where, keys.Root.Der.ToArray(), keys.RootKey, key, new IssuerProfile(code, result.GetValue(name)!, typeCodes), now, now.AddYears(result.GetValue(years)));
             var certificate = IssuerCertificate.Parse(der);
             var folder = Path.Combine(result.GetValue(directory)!.FullName, where.NodeId, KeyDirectory.IssuersFolder);
+            // Each key has files of its own (the kid is in the name): a successor never replaces the key
+            // whose licences are still in force.
+            if (File.Exists(Path.Combine(folder, KeyDirectory.IssuerFileStem(certificate) + ".crt.pem")) || File.Exists(Path.Combine(folder, KeyDirectory.IssuerFileStem(certificate) + ".key.pem")))
+            {
+                Console.Error.WriteLine($"{Path.Combine(folder, KeyDirectory.IssuerFileStem(certificate))}.*.pem exists already: refusing to overwrite an issuer key.");
+                return 2;
+            }
+
             Write(folder, KeyDirectory.IssuerFileStem(certificate) + ".crt.pem", CertificateFactory.ToPem(der));
             Write(folder, KeyDirectory.IssuerFileStem(certificate) + ".key.pem", key.ToPkcs8Pem());
-            Console.WriteLine($"Issuer certificate for {certificate.AuthorityName}: kid {certificate.Kid}, {certificate.Algorithm.Name}, types {string.Join(", ", certificate.AllowedLicenceTypes)}");
+            Console.WriteLine($"Issuer certificate for {certificate.AuthorityName}: kid {certificate.Kid}, {certificate.Algorithm.Name}, types {string.Join(", ", certificate.AllowedLicenceTypes)}, from {certificate.NotBefore:yyyy-MM-ddTHH:mm:ssZ}");
             return 0;
         });
         return command;

@@ -686,10 +686,10 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
 
     private static DateOnly ChinaDate(DateTimeOffset instant) => DateOnly.FromDateTime(instant.ToOffset(CredentialClaims.ChinaOffset).DateTime);
 
-    /// <summary>The authority's key whose certificate allows the type; 403 when there is none.</summary>
+    /// <summary>The authority's key whose certificate is in force and allows the type (the newest, after a rotation); 403 when there is none.</summary>
     private IssuerSigning SigningFor(string authorityCode, LicenceType type) =>
         keys.Find(authorityCode, type.Code)
-            ?? throw LicenceTrustException.Forbidden("TYPE_NOT_ALLOWED_FOR_AUTHORITY", $"本机构的签发证书不允许签发{type.NameZh} (your issuer certificate does not allow {type.NameEn}).");
+            ?? throw LicenceTrustException.Forbidden("TYPE_NOT_ALLOWED_FOR_AUTHORITY", $"本机构没有在有效期内且允许签发{type.NameZh}的签发证书 (no issuer certificate of yours in force now allows {type.NameEn}).");
 
     private string RequireAuthority(Actor actor)
     {

@@ -19,7 +19,8 @@ public sealed record ProvinceKeys(Province Province, TrustAnchor Root, SigningKe
 /// <code>
 /// &lt;dir&gt;/&lt;cq|sc&gt;/root.crt.pem, root.key.pem (optional)
 /// &lt;dir&gt;/&lt;cq|sc&gt;/list-signer.crt.pem, list-signer.key.pem
-/// &lt;dir&gt;/&lt;cq|sc&gt;/issuers/&lt;authority code&gt;-&lt;alg&gt;.crt.pem, .key.pem
+/// &lt;dir&gt;/&lt;cq|sc&gt;/issuers/&lt;authority code&gt;-&lt;alg&gt;[-&lt;kid&gt;].crt.pem, .key.pem (an authority may hold
+/// several keys after a rotation; every certificate file is read, each with the key file of its name)
 /// </code>
 /// Private keys are unencrypted PKCS#8 PEM: fit for samples and tests; production keys belong in an
 /// HSM behind <see cref="ICredentialSigner"/>.
@@ -99,7 +100,7 @@ public static class KeyDirectory
     }
 
     public static string IssuerFileStem(IssuerCertificate certificate) =>
-        $"{certificate.AuthorityCode}-{certificate.Algorithm.Name.ToLowerInvariant()}";
+        $"{certificate.AuthorityCode}-{certificate.Algorithm.Name.ToLowerInvariant()}-{certificate.Kid}";
 
     private static T Read<T>(string path, Func<string, T> parse)
     {

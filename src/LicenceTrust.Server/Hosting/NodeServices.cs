@@ -60,7 +60,7 @@ public static class NodeServices
     /// <summary>Issuing authorities' workflow, API keys, staff accounts and the demo seeding.</summary>
     public static void AddIssuance(this WebApplicationBuilder builder)
     {
-        builder.Services.TryAddSingleton<IIssuerKeys>(sp => new ProvinceIssuerKeys(sp.GetRequiredService<ProvinceKeys>()));
+        builder.Services.TryAddSingleton<IIssuerKeys>(sp => new ProvinceIssuerKeys(sp.GetRequiredService<ProvinceKeys>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddSingleton(sp => new IssuanceOptions
         {
             Province = sp.GetRequiredService<ProvinceKeys>().Province,

@@ -1,0 +1,43 @@
+using LicenceTrust.Core.Crypto;
+using LicenceTrust.Core.Licences;
+using LicenceTrust.Core.Pki;
+using LicenceTrust.KeyStore;
+using LicenceTrust.Samples;
+using LicenceTrust.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LicenceTrust.Core.Tests;
+
+/// <summary>
+/// Rotating an issuer key (docs/operations.md): an authority's successor certificate takes over at its
+/// not-before; until then, and for types only the predecessor allows, the predecessor signs.
+/// </summary>
+public class IssuerRotationTests
+{
+    [Fact]
+    public void The_newest_certificate_in_force_signs_so_a_successor_takes_over_at_its_start()
+    {
+        var sichuan = SampleKeys.Of(SampleProvinces.Sichuan);
+        var predecessor = sichuan.Issuers.First(i => i.Certificate.Allows(LicenceTypeCatalogue.BusinessLicence.Code));
+        var takeover = new DateTimeOffset(2027, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        var key = SigningKey.Generate(SignatureAlgorithm.Sm2Sm3);
+        var successor = new IssuerKey(IssuerCertificate.Parse(CertificateFactory.CreateIssuer(
+            SampleProvinces.Sichuan, sichuan.Root.Der.ToArray(), sichuan.RootKey!, key,
+            new IssuerProfile(Identifiers.UnifiedSocialCreditCode.Parse(predecessor.Certificate.AuthorityCode), predecessor.Certificate.AuthorityName, [LicenceTypeCatalogue.BusinessLicence.Code]),
+            takeover, takeover.AddYears(3))), key);
+        var clock = new FakeTimeProvider(takeover.AddSeconds(-1));
+        var keys = new ProvinceIssuerKeys(sichuan with { Issuers = [.. sichuan.Issuers, successor] }, clock);
+
+        var before = keys.Find(predecessor.Certificate.AuthorityCode, LicenceTypeCatalogue.BusinessLicence.Code)!;
+        clock.SetUtcNow(takeover);
+        var after = keys.Find(predecessor.Certificate.AuthorityCode, LicenceTypeCatalogue.BusinessLicence.Code)!;
+        var foodAfter = keys.Find(predecessor.Certificate.AuthorityCode, LicenceTypeCatalogue.FoodBusinessPermit.Code)!;
+        clock.SetUtcNow(predecessor.Certificate.NotAfter.AddDays(1));
+        var foodWhenThePredecessorHasExpired = keys.Find(predecessor.Certificate.AuthorityCode, LicenceTypeCatalogue.FoodBusinessPermit.Code);
+
+        Assert.Equal(predecessor.Certificate.Kid, before.Certificate.Kid);
+        Assert.Equal(successor.Certificate.Kid, after.Certificate.Kid);
+        Assert.Equal(predecessor.Certificate.Kid, foodAfter.Certificate.Kid);
+        Assert.Null(foodWhenThePredecessorHasExpired);
+    }
+}

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LicenceTrust.Core.Licences;
+using LicenceTrust.Samples;
+using LicenceTrust.Testing;
+using Xunit.Abstractions;
+
+namespace LicenceTrust.Server.Tests;
+
+/// <summary>
+/// Sichuan's market regulator rotates its issuer key as docs/operations.md says: a successor made with
+/// the CLI beside the old key, then a restart. Two real node processes on a copy of the sample keys.
+/// </summary>
+public sealed class IssuerRotationProcessTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly string _keys = Directory.CreateTempSubdirectory("lt-keys-rot-").FullName;
+    private NodeProcess _chongqing = null!;
+    private NodeProcess _sichuan = null!;
+
+    public async Task InitializeAsync()
+    {
+        foreach (var file in Directory.EnumerateFiles(RepositoryPaths.KeysSample, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(_keys, Path.GetRelativePath(RepositoryPaths.KeysSample, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        int cq = FreePorts.Next(), sc = FreePorts.Next();
+        string[] Peer(string province, int port) =>
+        [
+            $"--Node:Peers:0:Province={province}", $"--Node:Peers:0:BaseUrl=http://127.0.0.1:{port}",
+            $"--Node:Peers:0:RootFingerprint={SampleKeys.Of(Core.Identifiers.Province.FromNodeId(province)).Root.Fingerprint}", "--Node:Peers:0:SyncIntervalSeconds=0.5",
+        ];
+        var started = await Task.WhenAll(NodeProcess.StartAsync("cq", cq, _keys, Peer("sc", sc)), NodeProcess.StartAsync("sc", sc, _keys, Peer("cq", cq)));
+        (_chongqing, _sichuan) = (started[0], started[1]);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _chongqing.DisposeAsync();
+        await _sichuan.DisposeAsync();
+        Directory.Delete(_keys, recursive: true);
+    }
+
+    [Fact]
+    public async Task After_a_rotation_new_licences_carry_the_new_kid_old_ones_stay_valid_and_the_peer_learns_it_within_a_sync_interval()
+    {
+        var regulator = SampleAuthorities.For(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence);
+        var key = await _sichuan.AuthorityKeyAsync(regulator.Code.Value);
+        var old = await IssueAsync(key, 1);
+        var oldKid = Kid(await WaitForVerdictAsync(_chongqing, old, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(20)));
+
+        await _sichuan.KillAsync();
+        var (code, text) = await Programs.RunAsync(Programs.Cli,
+            $"keys issuer --keys {_keys} --province sc --authority {regulator.Code.Value} --name {regulator.Name} " +
+            string.Join(' ', regulator.Types.Select(t => $"--type {t.Code.Value}")));
+        Assert.True(code == 0, text);
+        await _sichuan.StartAgainAsync();
+
+        var fresh = await IssueAsync(key, 2);
+        var clock = Stopwatch.StartNew();
+        var atChongqing = await WaitForVerdictAsync(_chongqing, fresh, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(20));
+        output.WriteLine($"successor's licence VALID at cq {clock.ElapsedMilliseconds} ms after it was issued (sync interval 0.5 s)");
+
+        Assert.Equal("VALID", Verdict(atChongqing));
+        Assert.NotEqual(oldKid, Kid(atChongqing));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"took {clock.Elapsed}");
+        foreach (var node in new[] { _chongqing, _sichuan })
+        {
+            var oldAgain = await WaitForVerdictAsync(node, old, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(5));
+            Assert.True(Verdict(oldAgain) == "VALID", $"{node.Province}: {oldAgain}");
+            Assert.Equal(oldKid, Kid(oldAgain));
+            Assert.Equal("VALID", Verdict(await WaitForVerdictAsync(node, fresh, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(5))));
+        }
+    }
+
+    private async Task<string> IssueAsync(string key, int sequence)
+    {
+        using var response = await _sichuan.Client(key).PostAsJsonAsync("/api/v1/licences", NodeFixture.IssueBody(LicenceTypeCatalogue.BusinessLicence, 900 + sequence, SampleProvinces.Sichuan));
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.IsSuccessStatusCode, json.ToString());
+        return json.GetProperty("qrText").GetString()!;
+    }
+
+    private static async Task<JsonElement> WaitForVerdictAsync(NodeProcess node, string qrText, Func<JsonElement, bool> until, TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            using var client = node.Client();
+            using var response = await client.PostAsJsonAsync("/api/v1/verify", new { qrText });
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+            if (until(json) || clock.Elapsed > limit)
+            {
+                return json;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private static string? Verdict(JsonElement response) => response.GetProperty("result").GetProperty("verdict").GetString();
+
+    private static string? Kid(JsonElement response) => response.GetProperty("result").GetProperty("issuer").GetProperty("kid").GetString();
+}
