@@ -30,6 +30,7 @@ internal static class KeysCommands
         keys.Subcommands.Add(Init());
         keys.Subcommands.Add(Issuer());
         keys.Subcommands.Add(Agreement());
+        keys.Subcommands.Add(ListSigner());
         return keys;
     }
 
@@ -218,6 +219,54 @@ internal static class KeysCommands
             Write(folder, KeyDirectory.IssuerFileStem(certificate) + ".crt.pem", CertificateFactory.ToPem(der));
             Write(folder, KeyDirectory.IssuerFileStem(certificate) + ".key.pem", key.ToPkcs8Pem());
             Console.WriteLine($"Issuer certificate for {certificate.AuthorityName}: kid {certificate.Kid}, {certificate.Algorithm.Name}, types {string.Join(", ", certificate.AllowedLicenceTypes)}, from {certificate.NotBefore:yyyy-MM-ddTHH:mm:ssZ}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command ListSigner()
+    {
+        var directory = new Option<DirectoryInfo>("--keys") { Description = "Key directory holding <province>/root.crt.pem and root.key.pem.", Required = true };
+        var province = new Option<string>("--province") { Description = "The province's node id in the registry, e.g. cq, sc, gz.", Required = true };
+        var years = new Option<int>("--years") { Description = "Validity in years (1-5).", DefaultValueFactory = _ => 5 };
+        var command = new Command("list-signer", "Replace the node's list-signing key and certificate (a rotation), signed by the province root. The old files are kept, renamed.");
+        foreach (var option in new Option[] { directory, province, years })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(result =>
+        {
+            if (!Province.TryFromNodeId(result.GetValue(province), out var where) || result.GetValue(years) is < 1 or > 5)
+            {
+                Console.Error.WriteLine("--province must be a province node id of the registry (e.g. cq, sc, gz); --years 1-5.");
+                return 2;
+            }
+
+            var keys = KeyDirectory.Load(result.GetValue(directory)!.FullName, where);
+            if (keys.RootKey is null)
+            {
+                Console.Error.WriteLine($"No {KeyDirectory.RootKey} for {where.NodeId}: a list signer is made where the root key is.");
+                return 2;
+            }
+
+            var folder = Path.Combine(result.GetValue(directory)!.FullName, where.NodeId);
+            var now = DateTimeOffset.UtcNow;
+            // The old pair is kept beside the new one (renamed, so the node no longer reads it): documents it
+            // signed stay checkable, and nothing is lost if the new files must be taken back.
+            foreach (var name in new[] { KeyDirectory.ListSignerCertificate, KeyDirectory.ListSignerKey })
+            {
+                if (File.Exists(Path.Combine(folder, name)))
+                {
+                    File.Move(Path.Combine(folder, name), Path.Combine(folder, $"{name}.replaced-{now:yyyyMMddHHmmss}"));
+                }
+            }
+
+            var listKey = SigningKey.Generate(SignatureAlgorithm.Sm2Sm3);
+            var list = CertificateFactory.CreateListSigner(where, keys.Root.Der.ToArray(), keys.RootKey, listKey, $"{where.NameZh}节点列表签名", now, now.AddYears(result.GetValue(years)));
+            Write(folder, KeyDirectory.ListSignerCertificate, CertificateFactory.ToPem(list));
+            Write(folder, KeyDirectory.ListSignerKey, listKey.ToPkcs8Pem());
+            Console.WriteLine($"New list signer for {where.NameZh}: {Path.Combine(folder, KeyDirectory.ListSignerCertificate)}; restart the node (each replica) to use it.");
             return 0;
         });
         return command;

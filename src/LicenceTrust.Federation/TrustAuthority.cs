@@ -138,7 +138,11 @@ public sealed class TrustAuthority(FederatedTrust trust, IFederationStore store,
         try
         {
             var issuers = trust.OwnIssuers;
-            var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(string.Join(",", issuers.Select(i => i.Fingerprint).Order(StringComparer.Ordinal)))));
+            // The list signer is part of the content: after its rotation the peers must take a new version,
+            // since they check this node's status lists against the signer of the trust list they hold.
+            var signerFingerprint = Convert.ToHexStringLower(SHA256.HashData(signerCertificateDer));
+            var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(
+                "signer=" + signerFingerprint + ";" + string.Join(",", issuers.Select(i => i.Fingerprint).Order(StringComparer.Ordinal)))));
             var now = time.GetUtcNow();
             var last = await store.LastTrustListVersionAsync(cancellationToken);
             var sequence = last?.Sequence ?? 0;

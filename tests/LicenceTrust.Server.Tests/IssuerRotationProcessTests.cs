@@ -10,8 +10,8 @@ using Xunit.Abstractions;
 namespace LicenceTrust.Server.Tests;
 
 /// <summary>
-/// Sichuan's market regulator rotates its issuer key as docs/operations.md says: a successor made with
-/// the CLI beside the old key, then a restart. Two real node processes on a copy of the sample keys.
+/// Sichuan rotates keys as docs/operations.md says, with the CLI and a restart: an issuer key (a successor
+/// beside the old key) and the node's list-signing key. Two real node processes on a copy of the sample keys.
 /// </summary>
 public sealed class IssuerRotationProcessTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -76,6 +76,41 @@ public sealed class IssuerRotationProcessTests(ITestOutputHelper output) : IAsyn
             Assert.Equal("VALID", Verdict(await WaitForVerdictAsync(node, fresh, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(5))));
         }
     }
+
+    [Fact]
+    public async Task After_the_list_signer_is_replaced_the_peer_accepts_the_new_signers_trust_and_status_lists()
+    {
+        var regulator = SampleAuthorities.For(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence);
+        var key = await _sichuan.AuthorityKeyAsync(regulator.Code.Value);
+        var qr = await IssueAsync(key, 3);
+        Assert.Equal("VALID", Verdict(await WaitForVerdictAsync(_chongqing, qr, r => FromStatusList(r, "VALID"), TimeSpan.FromSeconds(20))));
+        var signerBefore = await File.ReadAllTextAsync(Path.Combine(_keys, "sc", "list-signer.crt.pem"));
+
+        await _sichuan.KillAsync();
+        var (code, text) = await Programs.RunAsync(Programs.Cli, $"keys list-signer --keys {_keys} --province sc");
+        Assert.True(code == 0, text);
+        await _sichuan.StartAgainAsync();
+
+        // A status change after the rotation reaches Chongqing in a status list signed by the new key.
+        var identifier = (await _sichuan.Client(key).GetFromJsonAsync<JsonElement>("/api/v1/licences?pageSize=5")).GetProperty("items")[0].GetProperty("identifier").GetString();
+        using (var revoke = await _sichuan.Client(key).PostAsJsonAsync($"/api/v1/licences/{identifier}/revoke", new { reason = "吊销：测试" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        }
+
+        var revoked = await WaitForVerdictAsync(_chongqing, qr, r => FromStatusList(r, "INVALID"), TimeSpan.FromSeconds(20));
+        var fresh = await IssueAsync(key, 4);
+
+        Assert.NotEqual(signerBefore, await File.ReadAllTextAsync(Path.Combine(_keys, "sc", "list-signer.crt.pem")));
+        Assert.Single(Directory.GetFiles(Path.Combine(_keys, "sc"), "list-signer.crt.pem.replaced-*"));
+        Assert.True(FromStatusList(revoked, "INVALID"), $"{revoked}\npeers at cq: {await _chongqing.Client().GetStringAsync("/api/v1/federation/peers")}");
+        Assert.Equal("VALID", Verdict(await WaitForVerdictAsync(_chongqing, fresh, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(20))));
+        using var ready = await _chongqing.Client().GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    private static bool FromStatusList(JsonElement response, string verdict) =>
+        Verdict(response) == verdict && response.GetProperty("checkedAgainst").GetProperty("statusSource").GetString() == "sc:status-list";
 
     private async Task<string> IssueAsync(string key, int sequence)
     {
