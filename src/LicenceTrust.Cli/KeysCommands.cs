@@ -14,11 +14,22 @@ internal static class KeysCommands
     public static Command Create()
     {
         var output = new Option<DirectoryInfo>("--out") { Description = "Directory to write (the sample provinces' folders, cq/ and sc/, are replaced).", Required = true };
+        var force = new Option<bool>("--force") { Description = "Replace sample keys that exist already." };
         var sample = new Command("sample", "Regenerate the SAMPLE roots, issuer certificates and list signers of both provinces (keys-sample/).");
         sample.Options.Add(output);
+        sample.Options.Add(force);
         sample.SetAction(result =>
         {
             var directory = result.GetValue(output)!;
+            var existing = SampleProvinces.All.Select(p => Path.Combine(directory.FullName, p.NodeId)).Where(Directory.Exists).ToList();
+            if (existing.Count > 0 && !result.GetValue(force))
+            {
+                Console.Error.WriteLine(
+                    $"{string.Join(", ", existing)} exist already. New sample keys would make every licence signed with the old ones " +
+                    "INVALID / UNKNOWN_ISSUER, every database seeded with them useless, and tests/vectors/ stale. Add --force to replace them anyway.");
+                return 2;
+            }
+
             directory.Create();
             SampleKeyGenerator.Generate(directory.FullName);
             Console.WriteLine($"Sample keys written to {directory.FullName}. Regenerate tests/vectors too (see docs/format.md).");

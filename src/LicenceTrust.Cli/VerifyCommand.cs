@@ -109,6 +109,15 @@ internal static class VerifyCommand
 
         if (!File.Exists(input))
         {
+            // A QR text starts with its prefix; anything else that names no file is most likely a mistyped
+            // path, and "file not found" helps more than an UNREADABLE verdict on the path's characters.
+            if (!input.TrimStart().StartsWith(Core.Codec.CredentialFormat.Prefix, StringComparison.Ordinal))
+            {
+                Console.Error.WriteLine($"{input}: file not found (a QR text starts with {Core.Codec.CredentialFormat.Prefix}).");
+                texts = [];
+                return false;
+            }
+
             texts = [input];
             return true;
         }

@@ -135,6 +135,7 @@ public class FederationTests(FederatedPair pair, ITestOutputHelper output) : ICl
         var image = await Programs.RunAsync(Programs.Cli, $"verify {photo} --bundle {bundle} {pins}");
         var tampered = await Programs.RunAsync(Programs.Cli, $"verify \"{forged}\" --bundle {bundle} {pins}");
         var wrongPin = await Programs.RunAsync(Programs.Cli, $"verify \"{sichuan}\" --bundle {bundle} --pin {new string('0', 64)}");
+        var missing = await Programs.RunWithErrorsAsync(Programs.Cli, $"verify {Path.Combine(pair.Folder, "no-such-photo.jpg")} --bundle {bundle} {pins}");
 
         Assert.Equal(0, text.Code);
         Assert.StartsWith("VALID", text.Output, StringComparison.Ordinal);
@@ -143,6 +144,8 @@ public class FederationTests(FederatedPair pair, ITestOutputHelper output) : ICl
         Assert.Equal(1, tampered.Code);
         Assert.Contains("SIGNATURE_INVALID", tampered.Output, StringComparison.Ordinal);
         Assert.Equal(2, wrongPin.Code);
+        Assert.Equal(2, missing.Code);
+        Assert.Contains("no-such-photo.jpg: file not found", missing.Error, StringComparison.Ordinal);
     }
 
     internal static string? Verdict(JsonElement response) => response.GetProperty("result").GetProperty("verdict").GetString();

@@ -39,6 +39,13 @@ internal static class Programs
     /// <summary>Runs a command to completion; Output is its standard output only.</summary>
     public static async Task<(int Code, string Output)> RunAsync(string dll, string arguments, string? input = null)
     {
+        var (code, output, _) = await RunWithErrorsAsync(dll, arguments, input);
+        return (code, output);
+    }
+
+    /// <summary>Runs a program to its end; returns its exit code, standard output and standard error.</summary>
+    public static async Task<(int Code, string Output, string Error)> RunWithErrorsAsync(string dll, string arguments, string? input = null)
+    {
         var start = new ProcessStartInfo("dotnet", $"{dll} {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null, WorkingDirectory = RepositoryPaths.Root };
         using var process = Process.Start(start)!;
         if (input is not null)
@@ -51,7 +58,6 @@ internal static class Programs
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await process.WaitForExitAsync(timeout.Token);
-        await error;
-        return (process.ExitCode, await output);
+        return (process.ExitCode, await output, await error);
     }
 }
