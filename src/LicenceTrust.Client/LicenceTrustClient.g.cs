@@ -4859,6 +4859,9 @@ namespace LicenceTrust.Client
         [System.Text.Json.Serialization.JsonPropertyName("breakerOpenedAt")]
         public System.DateTimeOffset? BreakerOpenedAt { get; set; } = default!;
 
+        [System.Text.Json.Serialization.JsonPropertyName("starting")]
+        public bool Starting { get; set; } = default!;
+
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]

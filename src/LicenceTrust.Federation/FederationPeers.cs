@@ -134,10 +134,17 @@ public sealed record NoticeDelivery(string Peer, bool Delivered, int? Status);
 /// Pulls every peer on its interval (docs/federation.md). After failures it backs off, doubling up to four
 /// intervals, so a peer coming back is picked up quickly. Problems are logged without personal data.
 /// </summary>
-public sealed class FederationSyncService(FederationPeers peers, NoticeSender notices, ILogger<FederationSyncService> logger) : BackgroundService
+public sealed class FederationSyncService(FederationPeers peers, NoticeSender notices, TimeProvider time, ILogger<FederationSyncService> logger) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(peers.Syncs.Select(sync => RunAsync(sync, stoppingToken)));
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        foreach (var sync in peers.Syncs)
+        {
+            sync.State.GraceUntil = time.GetUtcNow() + TimeSpan.FromSeconds(sync.State.Options.StartupGraceSeconds);
+        }
+
+        return Task.WhenAll(peers.Syncs.Select(sync => RunAsync(sync, stoppingToken)));
+    }
 
     private async Task RunAsync(PeerSync sync, CancellationToken stoppingToken)
     {
@@ -166,7 +173,11 @@ public sealed class FederationSyncService(FederationPeers peers, NoticeSender no
                     logger.LogWarning("Sync with {Peer}: in force, but not stored ({Error}); will store again", options.Province, unsaved);
                 }
 
-                if (problems.Count > 0)
+                if (problems.Count > 0 && sync.State.IsStarting(time.GetUtcNow()))
+                {
+                    logger.LogInformation("Waiting for {Peer} at {BaseUrl} to answer (start-up grace until {Until:O}): {Problems}", options.Province, options.BaseUrl, sync.State.GraceUntil, string.Join("; ", problems));
+                }
+                else if (problems.Count > 0)
                 {
                     logger.LogWarning("Sync with {Peer} at {BaseUrl}: {Problems}", options.Province, options.BaseUrl, string.Join("; ", problems));
                 }

@@ -43,6 +43,15 @@ public sealed class PeerOptions
     [Range(0.1, 60)]
     public double TimeoutSeconds { get; set; } = 3;
 
+    /// <summary>
+    /// How long after this node starts a peer that has not answered yet counts as starting rather than
+    /// failing: no warning, and readiness says <c>starting</c>, not <c>degraded</c>. Two nodes started
+    /// together (the demo pair) each try the other before it listens. After it, a peer that never
+    /// answered is reported like any other.
+    /// </summary>
+    [Range(0, 600)]
+    public double StartupGraceSeconds { get; set; } = 30;
+
     public TimeSpan SyncInterval => TimeSpan.FromSeconds(SyncIntervalSeconds);
 
     public TimeSpan TrustListMaxAge => TimeSpan.FromSeconds(TrustListMaxAgeSeconds);

@@ -26,6 +26,12 @@ public sealed class PeerState(PeerOptions options)
 
     public int ConsecutiveFailures { get; set; }
 
+    /// <summary>End of the start-up grace (<see cref="PeerOptions.StartupGraceSeconds"/>), set when syncing starts.</summary>
+    public DateTimeOffset GraceUntil { get; set; }
+
+    /// <summary>Whether the peer has not answered since this node started and the start-up grace still runs.</summary>
+    public bool IsStarting(DateTimeOffset now) => LastSuccess is null && now < GraceUntil;
+
     /// <summary>Why the last pass could not store what it accepted (this node's database); null when all was stored.</summary>
     public string? PersistenceError { get; set; }
 

@@ -29,10 +29,11 @@ public sealed record WithdrawResponse(string Fingerprint, long TrustListSequence
 public sealed record NoticeResponse(string Code, string Detail, string Province, long Sequence, string Fingerprint);
 
 /// <summary>One peer's sync state.</summary>
+/// <param name="Starting">The peer has not answered since this node started, and its start-up grace (<c>Node:Peers:N:StartupGraceSeconds</c>) still runs.</param>
 public sealed record PeerStateView(
     string Province, string BaseUrl, DateTimeOffset? LastAttempt, DateTimeOffset? LastSuccess, string? LastError, DateTimeOffset? LastErrorAt, int ConsecutiveFailures,
     long? TrustListSequence, double? TrustListAgeSeconds, bool TrustListFresh, int StatusLists, double? OldestStatusListAgeSeconds, bool StatusFresh,
-    double? LastPropagationDelayMs, IReadOnlyList<string> RecognisedTypes, DateTimeOffset RecognisedFrom, string Breaker, DateTimeOffset? BreakerOpenedAt);
+    double? LastPropagationDelayMs, IReadOnlyList<string> RecognisedTypes, DateTimeOffset RecognisedFrom, string Breaker, DateTimeOffset? BreakerOpenedAt, bool Starting);
 
 /// <summary>The peers' sync states.</summary>
 public sealed record PeersResponse(string Node, IReadOnlyList<PeerStateView> Peers);
@@ -154,6 +155,7 @@ public static class FederationApi
             peer?.List.Sequence, listAge, listAge <= state.Options.TrustListMaxAgeSeconds,
             state.StatusLists.Count, state.StatusLists.Count == 0 ? null : oldest, state.StatusLists.Count > 0 && oldest <= state.Options.StatusMaxAgeSeconds,
             state.LastPropagationDelay?.TotalMilliseconds, [.. recognition.Agreement.LicenceTypes.Order(StringComparer.Ordinal)], recognition.Agreement.From,
-            state.Breaker.State switch { BreakerState.Closed => "closed", BreakerState.Open => "open", _ => "half-open" }, state.Breaker.OpenedAt);
+            state.Breaker.State switch { BreakerState.Closed => "closed", BreakerState.Open => "open", _ => "half-open" }, state.Breaker.OpenedAt,
+            state.IsStarting(now));
     }
 }

@@ -3,7 +3,7 @@ using LicenceTrust.Server.Hosting;
 namespace LicenceTrust.Server.Endpoints;
 
 /// <summary>Readiness: the database answers; and how fresh each peer's data is.</summary>
-/// <param name="Status"><c>ready</c>, or <c>degraded</c> when a peer's data is stale (own licences still verify).</param>
+/// <param name="Status"><c>ready</c>; <c>degraded</c> when a peer's data is stale (own licences still verify); <c>starting</c> when the only peers behind have not answered yet within their start-up grace.</param>
 public sealed record ReadinessView(string Status, string Database, IReadOnlyList<PeerStateView> Peers);
 
 /// <summary>Liveness (the process answers) and readiness (the database answers; peer freshness reported).</summary>

@@ -7,7 +7,8 @@ namespace LicenceTrust.Server.Hosting;
 
 /// <summary>
 /// Whether the node is ready: its database answers, and how fresh each peer's data is. Readiness stays
-/// ready-but-degraded with stale peers: the node still serves its own province.
+/// ready-but-degraded with stale peers: the node still serves its own province. A peer that has not
+/// answered yet within its start-up grace makes it <c>starting</c> instead (peers started together).
 /// </summary>
 public sealed class NodeReadiness(IDatabase database, FederationPeers peers, FederatedTrust trust, TimeProvider time)
 {
@@ -21,6 +22,8 @@ public sealed class NodeReadiness(IDatabase database, FederationPeers peers, Fed
 
         var now = time.GetUtcNow();
         var states = peers.States.Select(p => FederationApi.ViewOf(p.Key, p.Value, peers.Recognitions[p.Key], trust, now)).ToList();
-        return new ReadinessView(states.All(s => s.TrustListFresh && s.StatusFresh) ? "ready" : "degraded", "ok", states);
+        var behind = states.Where(s => !(s.TrustListFresh && s.StatusFresh)).ToList();
+        var status = behind.Count == 0 ? "ready" : behind.All(s => s.Starting) ? "starting" : "degraded";
+        return new ReadinessView(status, "ok", states);
     }
 }
