@@ -42,6 +42,7 @@ internal static class KeysCommands
         keys.Subcommands.Add(Issuer());
         keys.Subcommands.Add(Agreement());
         keys.Subcommands.Add(ListSigner());
+        keys.Subcommands.Add(Encrypt());
         return keys;
     }
 
@@ -59,6 +60,8 @@ internal static class KeysCommands
         command.Options.Add(peer);
         command.Options.Add(types);
         command.Options.Add(from);
+        var (passphraseFile, _) = KeyFileOptions();
+        command.Options.Add(passphraseFile);
         command.SetAction(result =>
         {
             if (!Province.TryFromNodeId(result.GetValue(province), out var accepting) || !Province.TryFromNodeId(result.GetValue(peer), out var other) || accepting == other)
@@ -88,7 +91,7 @@ internal static class KeysCommands
 
             try
             {
-                var keys = KeyDirectory.Load(result.GetValue(directory)!.FullName, accepting);
+                var keys = KeyDirectory.Load(result.GetValue(directory)!.FullName, accepting, KeyAccess.From(result.GetValue(passphraseFile)?.FullName, allowPlaintext: true));
                 var agreement = new Core.Trust.RecognitionAgreement(accepting, other, codes, new DateTimeOffset(start, TimeSpan.Zero), DateTimeOffset.UtcNow);
                 var path = KeyDirectory.RecognitionAgreementPath(result.GetValue(directory)!.FullName, accepting, other);
                 File.WriteAllBytes(path, KeyDirectory.SignRecognitionAgreement(keys, agreement));
@@ -111,14 +114,22 @@ internal static class KeysCommands
         var output = new Option<DirectoryInfo>("--out") { Description = "Key directory; <province>/ is created in it and must not exist yet.", Required = true };
         var years = new Option<int>("--years") { Description = "Root validity in years (1-30).", DefaultValueFactory = _ => 20 };
         var command = new Command("init", "Create a province's root CA (SM2, SM3withSM2) and the node's list-signing certificate. Keep root.key.pem offline.");
+        var (passphraseFile, plaintext) = KeyFileOptions();
         command.Options.Add(province);
         command.Options.Add(output);
         command.Options.Add(years);
+        command.Options.Add(passphraseFile);
+        command.Options.Add(plaintext);
         command.SetAction(result =>
         {
             if (!Province.TryFromNodeId(result.GetValue(province), out var where) || result.GetValue(years) is < 1 or > 30)
             {
                 Console.Error.WriteLine("--province must be a province node id of the registry (e.g. cq, sc, gz); --years 1-30.");
+                return 2;
+            }
+
+            if (!TryKeyWriter(result, passphraseFile, result.GetValue(plaintext), out var access, out var keyPem))
+            {
                 return 2;
             }
 
@@ -136,9 +147,9 @@ internal static class KeysCommands
             var listKey = SigningKey.Generate(SignatureAlgorithm.Sm2Sm3);
             var list = CertificateFactory.CreateListSigner(where, root, rootKey, listKey, $"{where.NameZh}节点列表签名", now, now.AddYears(Math.Min(5, result.GetValue(years))));
             Write(folder, KeyDirectory.RootCertificate, CertificateFactory.ToPem(root));
-            Write(folder, KeyDirectory.RootKey, rootKey.ToPkcs8Pem());
+            Write(folder, KeyDirectory.RootKey, keyPem(rootKey));
             Write(folder, KeyDirectory.ListSignerCertificate, CertificateFactory.ToPem(list));
-            Write(folder, KeyDirectory.ListSignerKey, listKey.ToPkcs8Pem());
+            Write(folder, KeyDirectory.ListSignerKey, keyPem(listKey));
             Console.WriteLine($"{where.NameZh} root fingerprint (the value peers pin): {TrustAnchor.Create(root).Fingerprint}");
             Console.Error.WriteLine($"Move {Path.Combine(folder, KeyDirectory.RootKey)} offline once the issuer certificates are made.");
             return 0;
@@ -158,13 +169,19 @@ internal static class KeysCommands
         var years = new Option<int>("--years") { Description = "Validity in years (1-10).", DefaultValueFactory = _ => 3 };
         var from = new Option<string?>("--from") { Description = "When the certificate starts (yyyy-MM-ddTHH:mm:ssZ, or yyyy-MM-dd for midnight UTC); default now. For a key rotation: the node signs with the newest certificate in force, so the successor takes over then." };
         var command = new Command("issuer", "Create an issuer certificate for an authority (a first key, or its successor), signed by the province root.");
-        foreach (var option in new Option[] { directory, province, authority, name, types, algorithm, years, from })
+        var (passphraseFile, plaintext) = KeyFileOptions();
+        foreach (var option in new Option[] { directory, province, authority, name, types, algorithm, years, from, passphraseFile, plaintext })
         {
             command.Options.Add(option);
         }
 
         command.SetAction(result =>
         {
+            if (!TryKeyWriter(result, passphraseFile, result.GetValue(plaintext), out var access, out var keyPem))
+            {
+                return 2;
+            }
+
             if (!Province.TryFromNodeId(result.GetValue(province), out var where))
             {
                 Console.Error.WriteLine("--province must be a province node id of the registry (e.g. cq, sc, gz).");
@@ -201,7 +218,7 @@ internal static class KeysCommands
                 return 2;
             }
 
-            var keys = KeyDirectory.Load(result.GetValue(directory)!.FullName, where);
+            var keys = KeyDirectory.Load(result.GetValue(directory)!.FullName, where, access);
             if (keys.RootKey is null)
             {
                 Console.Error.WriteLine($"No {KeyDirectory.RootKey} for {where.NodeId}: issuer certificates are made where the root key is.");
@@ -228,7 +245,7 @@ internal static class KeysCommands
             }
 
             Write(folder, KeyDirectory.IssuerFileStem(certificate) + ".crt.pem", CertificateFactory.ToPem(der));
-            Write(folder, KeyDirectory.IssuerFileStem(certificate) + ".key.pem", key.ToPkcs8Pem());
+            Write(folder, KeyDirectory.IssuerFileStem(certificate) + ".key.pem", keyPem(key));
             Console.WriteLine($"Issuer certificate for {certificate.AuthorityName}: kid {certificate.Kid}, {certificate.Algorithm.Name}, types {string.Join(", ", certificate.AllowedLicenceTypes)}, from {certificate.NotBefore:yyyy-MM-ddTHH:mm:ssZ}");
             return 0;
         });
@@ -241,20 +258,26 @@ internal static class KeysCommands
         var province = new Option<string>("--province") { Description = "The province's node id in the registry, e.g. cq, sc, gz.", Required = true };
         var years = new Option<int>("--years") { Description = "Validity in years (1-5).", DefaultValueFactory = _ => 5 };
         var command = new Command("list-signer", "Replace the node's list-signing key and certificate (a rotation), signed by the province root. The old files are kept, renamed.");
-        foreach (var option in new Option[] { directory, province, years })
+        var (passphraseFile, plaintext) = KeyFileOptions();
+        foreach (var option in new Option[] { directory, province, years, passphraseFile, plaintext })
         {
             command.Options.Add(option);
         }
 
         command.SetAction(result =>
         {
+            if (!TryKeyWriter(result, passphraseFile, result.GetValue(plaintext), out var access, out var keyPem))
+            {
+                return 2;
+            }
+
             if (!Province.TryFromNodeId(result.GetValue(province), out var where) || result.GetValue(years) is < 1 or > 5)
             {
                 Console.Error.WriteLine("--province must be a province node id of the registry (e.g. cq, sc, gz); --years 1-5.");
                 return 2;
             }
 
-            var keys = KeyDirectory.Load(result.GetValue(directory)!.FullName, where);
+            var keys = KeyDirectory.Load(result.GetValue(directory)!.FullName, where, access);
             if (keys.RootKey is null)
             {
                 Console.Error.WriteLine($"No {KeyDirectory.RootKey} for {where.NodeId}: a list signer is made where the root key is.");
@@ -276,11 +299,100 @@ internal static class KeysCommands
             var listKey = SigningKey.Generate(SignatureAlgorithm.Sm2Sm3);
             var list = CertificateFactory.CreateListSigner(where, keys.Root.Der.ToArray(), keys.RootKey, listKey, $"{where.NameZh}节点列表签名", now, now.AddYears(result.GetValue(years)));
             Write(folder, KeyDirectory.ListSignerCertificate, CertificateFactory.ToPem(list));
-            Write(folder, KeyDirectory.ListSignerKey, listKey.ToPkcs8Pem());
+            Write(folder, KeyDirectory.ListSignerKey, keyPem(listKey));
             Console.WriteLine($"New list signer for {where.NameZh}: {Path.Combine(folder, KeyDirectory.ListSignerCertificate)}; restart the node (each replica) to use it.");
             return 0;
         });
         return command;
+    }
+
+    /// <summary><c>keys encrypt</c>: encrypts a province's plaintext key files in place (a migration to encrypted keys).</summary>
+    private static Command Encrypt()
+    {
+        var directory = new Option<DirectoryInfo>("--keys") { Description = "Key directory holding <province>/.", Required = true };
+        var province = new Option<string>("--province") { Description = "The province's node id in the registry, e.g. cq.", Required = true };
+        var (passphraseFile, _) = KeyFileOptions();
+        var command = new Command("encrypt", "Encrypt every plaintext private key file of a province (root, list signer, issuers) with the passphrase.");
+        command.Options.Add(directory);
+        command.Options.Add(province);
+        command.Options.Add(passphraseFile);
+        command.SetAction(result =>
+        {
+            if (!Province.TryFromNodeId(result.GetValue(province), out var where))
+            {
+                Console.Error.WriteLine("--province must be a province node id of the registry (e.g. cq, sc, gz).");
+                return 2;
+            }
+
+            if (!TryKeyWriter(result, passphraseFile, plaintext: false, out _, out var keyPem))
+            {
+                return 2;
+            }
+
+            var folder = Path.Combine(result.GetValue(directory)!.FullName, where.NodeId);
+            var files = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.key.pem", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList() : [];
+            var encrypted = 0;
+            foreach (var file in files.Where(f => File.ReadAllText(f).Contains("-----BEGIN PRIVATE KEY-----", StringComparison.Ordinal)))
+            {
+                try
+                {
+                    // Written beside the file first and then moved over it: an interrupted run leaves the key readable.
+                    var key = KeyFiles.Read(file, KeyAccess.Lenient);
+                    File.WriteAllText(file + ".new", keyPem(key).TrimEnd() + "\n");
+                    File.Move(file + ".new", file, overwrite: true);
+                    encrypted++;
+                }
+                catch (InvalidDataException e)
+                {
+                    Console.Error.WriteLine(e.Message);
+                    return 2;
+                }
+            }
+
+            Console.WriteLine($"{encrypted} of {files.Count} key files of {where.NodeId} encrypted (the others were already).");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The options every command that writes a private key takes.</summary>
+    private static (Option<FileInfo?> PassphraseFile, Option<bool> Plaintext) KeyFileOptions() =>
+    (
+        new Option<FileInfo?>("--passphrase-file") { Description = $"A file whose first line is the passphrase of the key files; else the {KeyAccess.PassphraseVariable} environment variable (never the command line)." },
+        new Option<bool>("--plaintext") { Description = "Write the new private keys unencrypted: for samples and tests only (a node refuses them unless Node:AllowPlaintextKeys=true)." }
+    );
+
+    /// <summary>
+    /// How the command opens existing keys and writes new ones: encrypted PKCS#8 under the passphrase (the
+    /// default), or plaintext when asked. Without either, it refuses, saying how to give a passphrase.
+    /// </summary>
+    private static bool TryKeyWriter(ParseResult result, Option<FileInfo?> passphraseFile, bool plaintext, out KeyAccess access, out Func<SigningKey, string> keyPem)
+    {
+        keyPem = key => key.ToPkcs8Pem();
+        try
+        {
+            access = KeyAccess.From(result.GetValue(passphraseFile)?.FullName, allowPlaintext: true);
+        }
+        catch (InvalidDataException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            access = KeyAccess.Lenient;
+            return false;
+        }
+
+        if (plaintext)
+        {
+            return true;
+        }
+
+        if (access.Passphrase is not { } passphrase)
+        {
+            Console.Error.WriteLine($"New private keys are written encrypted: set {KeyAccess.PassphraseVariable} or give --passphrase-file FILE (or --plaintext for sample and test keys).");
+            return false;
+        }
+
+        keyPem = key => KeyFiles.ToEncryptedPem(key, passphrase);
+        return true;
     }
 
     private static void Write(string folder, string name, string content) => File.WriteAllText(Path.Combine(folder, name), content.TrimEnd() + "\n");

@@ -22,8 +22,7 @@ public sealed record ProvinceKeys(Province Province, TrustAnchor Root, SigningKe
 /// &lt;dir&gt;/&lt;cq|sc&gt;/issuers/&lt;authority code&gt;-&lt;alg&gt;[-&lt;kid&gt;].crt.pem, .key.pem (an authority may hold
 /// several keys after a rotation; every certificate file is read, each with the key file of its name)
 /// </code>
-/// Private keys are unencrypted PKCS#8 PEM: fit for samples and tests; production keys belong in an
-/// HSM behind <see cref="ICredentialSigner"/>.
+/// Private keys are PKCS#8 PEM, encrypted (<see cref="KeyFiles"/>) or, for the samples and tests, plain.
 /// </summary>
 public static class KeyDirectory
 {
@@ -35,28 +34,30 @@ public static class KeyDirectory
 
     /// <summary>Loads every province folder present.</summary>
     /// <exception cref="InvalidDataException">A file is missing or unreadable; the message names it.</exception>
-    public static IReadOnlyList<ProvinceKeys> Load(string directory)
+    public static IReadOnlyList<ProvinceKeys> Load(string directory, KeyAccess? access = null)
     {
         var provinces = Province.All.Where(p => Directory.Exists(Path.Combine(directory, p.NodeId))).ToList();
         return provinces.Count > 0
-            ? [.. provinces.Select(p => Load(directory, p))]
-            : throw new InvalidDataException($"{directory}: no cq/ or sc/ key folder found.");
+            ? [.. provinces.Select(p => Load(directory, p, access))]
+            : throw new InvalidDataException($"{directory}: no province key folder (cq/, sc/, …) found.");
     }
 
     /// <summary>Loads one province's folder.</summary>
     /// <exception cref="InvalidDataException">A file is missing or unreadable; the message names it.</exception>
-    public static ProvinceKeys Load(string directory, Province province)
+    /// <remarks>Private keys are opened under <paramref name="access"/>; without one, plaintext keys are accepted (<see cref="KeyAccess.Lenient"/>).</remarks>
+    public static ProvinceKeys Load(string directory, Province province, KeyAccess? access = null)
     {
+        access ??= KeyAccess.Lenient;
         var folder = Path.Combine(directory, province.NodeId);
         var root = Read(Path.Combine(folder, RootCertificate), pem => TrustAnchor.Create(CertificateFactory.FromPem(pem)));
         var rootKeyPath = Path.Combine(folder, RootKey);
-        var rootKey = File.Exists(rootKeyPath) ? Read(rootKeyPath, SigningKey.FromPkcs8Pem) : null;
+        var rootKey = File.Exists(rootKeyPath) ? KeyFiles.Read(rootKeyPath, access) : null;
         ListSignerKey? listSigner = null;
         if (File.Exists(Path.Combine(folder, ListSignerCertificate)))
         {
             listSigner = new ListSignerKey(
                 Read(Path.Combine(folder, ListSignerCertificate), CertificateFactory.FromPem),
-                Read(Path.Combine(folder, ListSignerKey), SigningKey.FromPkcs8Pem));
+                KeyFiles.Read(Path.Combine(folder, ListSignerKey), access));
         }
 
         var issuers = new List<IssuerKey>();
@@ -66,7 +67,7 @@ public static class KeyDirectory
             foreach (var certificatePath in Directory.GetFiles(issuerFolder, "*.crt.pem").Order(StringComparer.Ordinal))
             {
                 var certificate = Read(certificatePath, pem => IssuerCertificate.Parse(CertificateFactory.FromPem(pem)));
-                var key = Read(certificatePath.Replace(".crt.pem", ".key.pem", StringComparison.Ordinal), SigningKey.FromPkcs8Pem);
+                var key = KeyFiles.Read(certificatePath.Replace(".crt.pem", ".key.pem", StringComparison.Ordinal), access);
                 if (!key.SubjectPublicKeyInfo.Span.SequenceEqual(certificate.Key.SubjectPublicKeyInfo.Span))
                 {
                     throw new InvalidDataException($"{certificatePath}: the key file does not match the certificate.");

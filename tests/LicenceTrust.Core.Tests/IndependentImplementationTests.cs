@@ -141,6 +141,30 @@ public sealed class IndependentImplementationTests : IDisposable
         Assert.Contains("prime256v1", OpenSsl($"pkey -in {es256} -noout -text").Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("SM2-SM3")]
+    [InlineData("ES256")]
+    public void Encrypted_key_files_open_with_openssl_under_the_passphrase_and_not_without_it(string algorithm)
+    {
+        Assert.True(SignatureAlgorithm.TryFromName(algorithm, out var alg));
+        var key = SigningKey.Generate(alg);
+        File.WriteAllText(Path("key.pem"), KeyFiles.ToEncryptedPem(key, "a passphrase of the province"));
+        File.WriteAllText(Path("pass.txt"), "a passphrase of the province\n");
+        File.WriteAllText(Path("wrong.txt"), "another passphrase\n");
+
+        // openssl opens the key and derives its public key: the same as ours, so it read the same secret.
+        var opened = OpenSsl("pkey -in key.pem -passin file:pass.txt -pubout -outform DER -out public.der");
+        var refused = OpenSsl("pkey -in key.pem -passin file:wrong.txt -pubout -outform DER -out wrong.der");
+        var parameters = OpenSsl("asn1parse -in key.pem");
+
+        Assert.True(opened.Code == 0, opened.Output);
+        Assert.Equal(key.SubjectPublicKeyInfo.ToArray(), File.ReadAllBytes(Path("public.der")));
+        Assert.NotEqual(0, refused.Code);
+        Assert.Contains("PBES2", parameters.Output, StringComparison.Ordinal);
+        Assert.Contains("hmacWithSHA256", parameters.Output, StringComparison.Ordinal);
+        Assert.Contains("aes-256-cbc", parameters.Output, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// openssl verify never applies -vfyopt to a trust anchor's self-signature, so the root's SM2
     /// signature is checked with pkeyutl over the TBSCertificate bytes instead.

@@ -56,7 +56,7 @@ public sealed class IssuerRotationProcessTests(ITestOutputHelper output) : IAsyn
         await _sichuan.KillAsync();
         var (code, text) = await Programs.RunAsync(Programs.Cli,
             $"keys issuer --keys {_keys} --province sc --authority {regulator.Code.Value} --name {regulator.Name} " +
-            string.Join(' ', regulator.Types.Select(t => $"--type {t.Code.Value}")));
+            string.Join(' ', regulator.Types.Select(t => $"--type {t.Code.Value}")) + " --plaintext");
         Assert.True(code == 0, text);
         await _sichuan.StartAgainAsync();
 
@@ -87,7 +87,7 @@ public sealed class IssuerRotationProcessTests(ITestOutputHelper output) : IAsyn
         var signerBefore = await File.ReadAllTextAsync(Path.Combine(_keys, "sc", "list-signer.crt.pem"));
 
         await _sichuan.KillAsync();
-        var (code, text) = await Programs.RunAsync(Programs.Cli, $"keys list-signer --keys {_keys} --province sc");
+        var (code, text) = await Programs.RunAsync(Programs.Cli, $"keys list-signer --keys {_keys} --province sc --plaintext");
         Assert.True(code == 0, text);
         await _sichuan.StartAgainAsync();
 

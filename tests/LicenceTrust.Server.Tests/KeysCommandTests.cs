@@ -36,5 +36,42 @@ public sealed class KeysCommandTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_folder, "zz")));
     }
 
+    [Fact]
+    public async Task A_node_that_does_not_seed_the_demo_refuses_plaintext_keys_and_says_what_to_do()
+    {
+        var refused = await Programs.RunWithErrorsAsync(Programs.Server,
+            $"--urls=http://127.0.0.1:{FreePorts.Next()} --Node:Database={Path.Combine(_folder, "cq.db")} --Node:KeysDirectory={RepositoryPaths.KeysSample} --Node:SeedDemo=false");
+
+        Assert.Equal(1, refused.Code);
+        Assert.Contains("LicenceTrust node cannot start:", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("not encrypted", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("Node:AllowPlaintextKeys", refused.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", refused.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task New_keys_are_written_encrypted_and_the_cli_refuses_to_write_them_without_a_passphrase()
+    {
+        var passphrase = Path.Combine(_folder, "passphrase.txt");
+        await File.WriteAllTextAsync(passphrase, "a province passphrase\n");
+
+        var without = await Programs.RunWithErrorsAsync(Programs.Cli, $"keys init --province gz --out {_folder}");
+        var with = await Programs.RunWithErrorsAsync(Programs.Cli, $"keys init --province gz --out {_folder} --passphrase-file {passphrase}");
+        var plain = await Programs.RunWithErrorsAsync(Programs.Cli, $"keys init --province yn --out {_folder} --plaintext");
+        var encrypt = await Programs.RunWithErrorsAsync(Programs.Cli, $"keys encrypt --keys {_folder} --province yn --passphrase-file {passphrase}");
+
+        Assert.Equal(2, without.Code);
+        Assert.Contains("LICENCETRUST_KEY_PASSPHRASE", without.Error, StringComparison.Ordinal);
+        Assert.True(with.Code == 0, with.Error);
+        Assert.True(plain.Code == 0, plain.Error);
+        Assert.True(encrypt.Code == 0, encrypt.Error);
+        Assert.Contains("2 of 2 key files of yn encrypted", encrypt.Output, StringComparison.Ordinal);
+        foreach (var province in new[] { "gz", "yn" })
+        {
+            Assert.All(Directory.GetFiles(Path.Combine(_folder, province), "*.key.pem"),
+                file => Assert.StartsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----", File.ReadAllText(file), StringComparison.Ordinal));
+        }
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

@@ -153,7 +153,7 @@ public sealed class NodeProcess : IAsyncDisposable
         $"--urls={BaseAddress.ToString().TrimEnd('/')}",
         $"--Node:Database={DatabasePath}",
         $"--Node:KeysDirectory={_keys}",
-        "--Node:SeedDemo=false",
+        "--Node:SeedDemo=false", "--Node:AllowPlaintextKeys=true",
         $"--Node:Province={Province}",
         $"--Node:PublicBaseUrl={BaseAddress.ToString().TrimEnd('/')}",
         .. _args,

@@ -24,6 +24,7 @@ public sealed class ThirdProvinceTests(ITestOutputHelper output) : IAsyncLifetim
     private static readonly string FoodPermit = LicenceTypeCatalogue.FoodBusinessPermit.Code.Value;
 
     private readonly string _keys = Directory.CreateTempSubdirectory("lt-keys-3p-").FullName;
+    private string Passphrase => Path.Combine(_keys, "passphrase.txt");
     private readonly Dictionary<string, NodeProcess> _nodes = [];
 
     public async Task InitializeAsync()
@@ -35,22 +36,26 @@ public sealed class ThirdProvinceTests(ITestOutputHelper output) : IAsyncLifetim
             File.Copy(file, target);
         }
 
-        await CliAsync($"keys init --province gz --out {_keys}");
-        await CliAsync($"keys issuer --keys {_keys} --province gz --authority {Regulator} --name 贵州省市场监督管理局 --type {BusinessLicence} --type {FoodPermit}");
+        // Guizhou's keys are made as a province makes them: encrypted, the passphrase in a file.
+        await File.WriteAllTextAsync(Passphrase, "guizhou-key-passphrase-2026\n");
+        await CliAsync($"keys init --province gz --out {_keys} --passphrase-file {Passphrase}");
+        await CliAsync($"keys issuer --keys {_keys} --province gz --authority {Regulator} --name 贵州省市场监督管理局 --type {BusinessLicence} --type {FoodPermit} --passphrase-file {Passphrase}");
         // Chongqing recognises only Guizhou's business licences; Sichuan and Guizhou recognise every type.
         await CliAsync($"keys agreement --keys {_keys} --province cq --peer gz --types {BusinessLicence}");
         await CliAsync($"keys agreement --keys {_keys} --province sc --peer gz");
-        await CliAsync($"keys agreement --keys {_keys} --province gz --peer cq");
-        await CliAsync($"keys agreement --keys {_keys} --province gz --peer sc");
+        await CliAsync($"keys agreement --keys {_keys} --province gz --peer cq --passphrase-file {Passphrase}");
+        await CliAsync($"keys agreement --keys {_keys} --province gz --peer sc --passphrase-file {Passphrase}");
+        Assert.All(Directory.GetFiles(Path.Combine(_keys, "gz"), "*.key.pem", SearchOption.AllDirectories),
+            file => Assert.StartsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----", File.ReadAllText(file), StringComparison.Ordinal));
 
         var provinces = new[] { "cq", "sc", "gz" };
         var ports = provinces.ToDictionary(p => p, _ => FreePorts.Next());
-        var pins = provinces.ToDictionary(p => p, p => KeyDirectory.Load(_keys, Province.FromNodeId(p)).Root.Fingerprint);
+        var pins = provinces.ToDictionary(p => p, p => KeyDirectory.Load(_keys, Province.FromNodeId(p), KeyAccess.From(Passphrase, allowPlaintext: true)).Root.Fingerprint);
         var started = provinces.Select(own => NodeProcess.StartAsync(own, ports[own], _keys, [.. provinces.Where(p => p != own).SelectMany((peer, i) => new[]
         {
             $"--Node:Peers:{i}:Province={peer}", $"--Node:Peers:{i}:BaseUrl=http://127.0.0.1:{ports[peer]}",
             $"--Node:Peers:{i}:RootFingerprint={pins[peer]}", $"--Node:Peers:{i}:SyncIntervalSeconds={SyncIntervalSeconds}",
-        })]));
+        }), $"--Node:KeyPassphraseFile={Passphrase}"]));
         foreach (var (province, node) in provinces.Zip(await Task.WhenAll(started)))
         {
             _nodes[province] = node;

@@ -41,8 +41,10 @@ public abstract class SigningKey : ICredentialSigner
     public abstract byte[] Sign(ReadOnlySpan<byte> data);
 
     /// <summary>The key as unencrypted PKCS#8 PEM (<c>-----BEGIN PRIVATE KEY-----</c>). Secret.</summary>
-    public string ToPkcs8Pem() =>
-        PemEncoding.WriteString("PRIVATE KEY", PrivateKeyInfoFactory.CreatePrivateKeyInfo(PrivateKey).GetDerEncoded());
+    public string ToPkcs8Pem() => PemEncoding.WriteString("PRIVATE KEY", ToPkcs8());
+
+    /// <summary>The key as unencrypted DER PKCS#8 (to encrypt it, or to hand it to a token). Secret.</summary>
+    public byte[] ToPkcs8() => PrivateKeyInfoFactory.CreatePrivateKeyInfo(PrivateKey).GetDerEncoded();
 
     /// <summary>The public key as PEM (<c>-----BEGIN PUBLIC KEY-----</c>).</summary>
     public string ToPublicKeyPem() => PemEncoding.WriteString("PUBLIC KEY", SubjectPublicKeyInfo.Span);

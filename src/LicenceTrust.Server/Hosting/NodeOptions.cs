@@ -46,6 +46,16 @@ public sealed class NodeOptions
     /// <summary>Issue the demo licences and demo API keys into an empty database at start-up.</summary>
     public bool SeedDemo { get; set; } = true;
 
+    /// <summary>
+    /// Accept private key files that are not encrypted. Unset, it follows <see cref="SeedDemo"/>: the demo
+    /// runs on the plaintext sample keys, and a node that does not seed the demo (production) refuses
+    /// them unless this is set to true (tests, benchmarks). docs/operations.md, "Key files".
+    /// </summary>
+    public bool? AllowPlaintextKeys { get; set; }
+
+    /// <summary>A file whose first line is the passphrase of the encrypted key files; unset, it comes from LICENCETRUST_KEY_PASSPHRASE.</summary>
+    public string? KeyPassphraseFile { get; set; }
+
     /// <summary>Largest request body accepted, in bytes. Default 64 KiB.</summary>
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxRequestBytes { get; set; } = 64 * 1024;

@@ -40,7 +40,12 @@ public static class NodeServices
             };
         });
         // The key directory is read once: this province's keys for issuing, every province for trust.
-        builder.Services.TryAddSingleton<IReadOnlyList<ProvinceKeys>>(sp => KeyDirectory.Load(NodeHost.FromContentRoot(builder, Options(sp).KeysDirectory)));
+        builder.Services.TryAddSingleton<IReadOnlyList<ProvinceKeys>>(sp =>
+        {
+            var options = Options(sp);
+            var access = KeyAccess.From(options.KeyPassphraseFile is { } file ? NodeHost.FromContentRoot(builder, file) : null, options.AllowPlaintextKeys ?? options.SeedDemo);
+            return KeyDirectory.Load(NodeHost.FromContentRoot(builder, options.KeysDirectory), access);
+        });
         builder.Services.TryAddSingleton(sp =>
         {
             var options = Options(sp);
