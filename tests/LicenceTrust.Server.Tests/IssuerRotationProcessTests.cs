@@ -15,19 +15,12 @@ namespace LicenceTrust.Server.Tests;
 /// </summary>
 public sealed class IssuerRotationProcessTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly string _keys = Directory.CreateTempSubdirectory("lt-keys-rot-").FullName;
+    private readonly string _keys = NodeProcess.CopyOfSampleKeys();
     private NodeProcess _chongqing = null!;
     private NodeProcess _sichuan = null!;
 
     public async Task InitializeAsync()
     {
-        foreach (var file in Directory.EnumerateFiles(RepositoryPaths.KeysSample, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(_keys, Path.GetRelativePath(RepositoryPaths.KeysSample, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-
         int cq = FreePorts.Next(), sc = FreePorts.Next();
         string[] Peer(string province, int port) =>
         [
@@ -51,7 +44,7 @@ public sealed class IssuerRotationProcessTests(ITestOutputHelper output) : IAsyn
         var regulator = SampleAuthorities.For(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence);
         var key = await _sichuan.AuthorityKeyAsync(regulator.Code.Value);
         var old = await IssueAsync(key, 1);
-        var oldKid = Kid(await WaitForVerdictAsync(_chongqing, old, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(20)));
+        var oldKid = Kid((await _chongqing.WaitForVerdictAsync(old, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(20))).Response);
 
         await _sichuan.KillAsync();
         var (code, text) = await Programs.RunAsync(Programs.Cli,
@@ -62,7 +55,7 @@ public sealed class IssuerRotationProcessTests(ITestOutputHelper output) : IAsyn
 
         var fresh = await IssueAsync(key, 2);
         var clock = Stopwatch.StartNew();
-        var atChongqing = await WaitForVerdictAsync(_chongqing, fresh, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(20));
+        var atChongqing = (await _chongqing.WaitForVerdictAsync(fresh, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(20))).Response;
         output.WriteLine($"successor's licence VALID at cq {clock.ElapsedMilliseconds} ms after it was issued (sync interval 0.5 s)");
 
         Assert.Equal("VALID", Verdict(atChongqing));
@@ -70,10 +63,10 @@ public sealed class IssuerRotationProcessTests(ITestOutputHelper output) : IAsyn
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"took {clock.Elapsed}");
         foreach (var node in new[] { _chongqing, _sichuan })
         {
-            var oldAgain = await WaitForVerdictAsync(node, old, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(5));
+            var oldAgain = (await node.WaitForVerdictAsync(old, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(5))).Response;
             Assert.True(Verdict(oldAgain) == "VALID", $"{node.Province}: {oldAgain}");
             Assert.Equal(oldKid, Kid(oldAgain));
-            Assert.Equal("VALID", Verdict(await WaitForVerdictAsync(node, fresh, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(5))));
+            Assert.Equal("VALID", Verdict((await node.WaitForVerdictAsync(fresh, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(5))).Response));
         }
     }
 
@@ -83,7 +76,7 @@ public sealed class IssuerRotationProcessTests(ITestOutputHelper output) : IAsyn
         var regulator = SampleAuthorities.For(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence);
         var key = await _sichuan.AuthorityKeyAsync(regulator.Code.Value);
         var qr = await IssueAsync(key, 3);
-        Assert.Equal("VALID", Verdict(await WaitForVerdictAsync(_chongqing, qr, r => FromStatusList(r, "VALID"), TimeSpan.FromSeconds(20))));
+        Assert.Equal("VALID", Verdict((await _chongqing.WaitForVerdictAsync(qr, r => FromStatusList(r, "VALID"), TimeSpan.FromSeconds(20))).Response));
         var signerBefore = await File.ReadAllTextAsync(Path.Combine(_keys, "sc", "list-signer.crt.pem"));
 
         await _sichuan.KillAsync();
@@ -98,13 +91,13 @@ public sealed class IssuerRotationProcessTests(ITestOutputHelper output) : IAsyn
             Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
         }
 
-        var revoked = await WaitForVerdictAsync(_chongqing, qr, r => FromStatusList(r, "INVALID"), TimeSpan.FromSeconds(20));
+        var revoked = (await _chongqing.WaitForVerdictAsync(qr, r => FromStatusList(r, "INVALID"), TimeSpan.FromSeconds(20))).Response;
         var fresh = await IssueAsync(key, 4);
 
         Assert.NotEqual(signerBefore, await File.ReadAllTextAsync(Path.Combine(_keys, "sc", "list-signer.crt.pem")));
         Assert.Single(Directory.GetFiles(Path.Combine(_keys, "sc"), "list-signer.crt.pem.replaced-*"));
         Assert.True(FromStatusList(revoked, "INVALID"), $"{revoked}\npeers at cq: {await _chongqing.Client().GetStringAsync("/api/v1/federation/peers")}");
-        Assert.Equal("VALID", Verdict(await WaitForVerdictAsync(_chongqing, fresh, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(20))));
+        Assert.Equal("VALID", Verdict((await _chongqing.WaitForVerdictAsync(fresh, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(20))).Response));
         using var ready = await _chongqing.Client().GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
     }
@@ -120,25 +113,7 @@ public sealed class IssuerRotationProcessTests(ITestOutputHelper output) : IAsyn
         return json.GetProperty("qrText").GetString()!;
     }
 
-    private static async Task<JsonElement> WaitForVerdictAsync(NodeProcess node, string qrText, Func<JsonElement, bool> until, TimeSpan limit)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            using var client = node.Client();
-            using var response = await client.PostAsJsonAsync("/api/v1/verify", new { qrText });
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            var json = await response.Content.ReadFromJsonAsync<JsonElement>();
-            if (until(json) || clock.Elapsed > limit)
-            {
-                return json;
-            }
-
-            await Task.Delay(50);
-        }
-    }
-
-    private static string? Verdict(JsonElement response) => response.GetProperty("result").GetProperty("verdict").GetString();
+    private static string? Verdict(JsonElement response) => FederationTests.Verdict(response);
 
     private static string? Kid(JsonElement response) => response.GetProperty("result").GetProperty("issuer").GetProperty("kid").GetString();
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Issuance;
@@ -90,6 +91,39 @@ public sealed class NodeProcess : IAsyncDisposable
         node.Start();
         await node.WaitLiveAsync();
         return node;
+    }
+
+    /// <summary>A copy of the sample key directory in a new temporary folder (the caller deletes it), for tests that add or rotate keys.</summary>
+    public static string CopyOfSampleKeys()
+    {
+        var folder = Directory.CreateTempSubdirectory("lt-keys-").FullName;
+        foreach (var file in Directory.EnumerateFiles(RepositoryPaths.KeysSample, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(folder, Path.GetRelativePath(RepositoryPaths.KeysSample, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        return folder;
+    }
+
+    /// <summary>Polls this node's verdict on a QR text until <paramref name="until"/> holds or <paramref name="limit"/> passes; the elapsed time and the last answer.</summary>
+    public async Task<(TimeSpan Elapsed, JsonElement Response)> WaitForVerdictAsync(string qrText, Func<JsonElement, bool> until, TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            using var client = Client();
+            using var response = await client.PostAsJsonAsync("/api/v1/verify", new { qrText });
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+            if (until(json) || clock.Elapsed > limit)
+            {
+                return (clock.Elapsed, json);
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>An API key for an issuing authority of the node's province, made with the CLI.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -23,19 +22,12 @@ public sealed class ThirdProvinceTests(ITestOutputHelper output) : IAsyncLifetim
     private static readonly string BusinessLicence = LicenceTypeCatalogue.BusinessLicence.Code.Value;
     private static readonly string FoodPermit = LicenceTypeCatalogue.FoodBusinessPermit.Code.Value;
 
-    private readonly string _keys = Directory.CreateTempSubdirectory("lt-keys-3p-").FullName;
+    private readonly string _keys = NodeProcess.CopyOfSampleKeys();
     private string Passphrase => Path.Combine(_keys, "passphrase.txt");
     private readonly Dictionary<string, NodeProcess> _nodes = [];
 
     public async Task InitializeAsync()
     {
-        foreach (var file in Directory.EnumerateFiles(RepositoryPaths.KeysSample, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(_keys, Path.GetRelativePath(RepositoryPaths.KeysSample, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-
         // Guizhou's keys are made as a province makes them: encrypted, the passphrase in a file.
         await File.WriteAllTextAsync(Passphrase, "guizhou-key-passphrase-2026\n");
         await CliAsync($"keys init --province gz --out {_keys} --passphrase-file {Passphrase}");
@@ -82,18 +74,18 @@ public sealed class ThirdProvinceTests(ITestOutputHelper output) : IAsyncLifetim
         // Each node syncs the others' trust lists first; then Guizhou's licences verify like any other.
         foreach (var at in new[] { "cq", "sc" })
         {
-            var valid = await WaitForVerdictAsync(at, business.Qr, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(30));
+            var valid = await _nodes[at].WaitForVerdictAsync(business.Qr, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(30));
             Assert.Equal("VALID", Verdict(valid.Response));
             Assert.Equal("gz", valid.Response.GetProperty("result").GetProperty("issuer").GetProperty("province").GetString());
         }
 
-        var atChongqing = await WaitForVerdictAsync("cq", food.Qr, r => Verdict(r) != "CHECK", TimeSpan.FromSeconds(10));
+        var atChongqing = await _nodes["cq"].WaitForVerdictAsync(food.Qr, r => Verdict(r) != "CHECK", TimeSpan.FromSeconds(10));
         Assert.Equal(("INVALID", "TYPE_NOT_RECOGNISED"), (Verdict(atChongqing.Response), Reason(atChongqing.Response)));
-        Assert.Equal("VALID", Verdict((await WaitForVerdictAsync("sc", food.Qr, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(10))).Response));
+        Assert.Equal("VALID", Verdict((await _nodes["sc"].WaitForVerdictAsync(food.Qr, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(10))).Response));
 
         // Guizhou's own licences of the sample provinces verify there too: recognition runs both ways.
         var chongqing = await _nodes["cq"].IssueAsync(_nodes["cq"].RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 3);
-        Assert.Equal("VALID", Verdict((await WaitForVerdictAsync("gz", chongqing.GetProperty("qrText").GetString()!, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(10))).Response));
+        Assert.Equal("VALID", Verdict((await _nodes["gz"].WaitForVerdictAsync(chongqing.GetProperty("qrText").GetString()!, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(10))).Response));
 
         using (var revoke = await _nodes["gz"].Client(key).PostAsJsonAsync($"/api/v1/licences/{business.Id}/revoke", new { reason = "吊销：测试" }))
         {
@@ -102,7 +94,7 @@ public sealed class ThirdProvinceTests(ITestOutputHelper output) : IAsyncLifetim
 
         foreach (var at in new[] { "cq", "sc" })
         {
-            var (elapsed, revoked) = await WaitForVerdictAsync(at, business.Qr, r => Verdict(r) == "INVALID", TimeSpan.FromSeconds(10));
+            var (elapsed, revoked) = await _nodes[at].WaitForVerdictAsync(business.Qr, r => Verdict(r) == "INVALID", TimeSpan.FromSeconds(10));
             output.WriteLine($"revoked at gz → INVALID at {at} after {elapsed.TotalMilliseconds:F0} ms (sync interval {SyncIntervalSeconds} s)");
             Assert.Equal(("INVALID", "REVOKED"), (Verdict(revoked), Reason(revoked)));
             Assert.True(elapsed < TimeSpan.FromSeconds(SyncIntervalSeconds * 4), $"took {elapsed}");
@@ -120,25 +112,7 @@ public sealed class ThirdProvinceTests(ITestOutputHelper output) : IAsyncLifetim
         return (json.GetProperty("identifier").GetString()!, json.GetProperty("qrText").GetString()!);
     }
 
-    private async Task<(TimeSpan Elapsed, JsonElement Response)> WaitForVerdictAsync(string at, string qrText, Func<JsonElement, bool> until, TimeSpan limit)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            using var client = _nodes[at].Client();
-            using var response = await client.PostAsJsonAsync("/api/v1/verify", new { qrText });
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            var json = await response.Content.ReadFromJsonAsync<JsonElement>();
-            if (until(json) || clock.Elapsed > limit)
-            {
-                return (clock.Elapsed, json);
-            }
-
-            await Task.Delay(50);
-        }
-    }
-
-    private static string? Verdict(JsonElement response) => response.GetProperty("result").GetProperty("verdict").GetString();
+    private static string? Verdict(JsonElement response) => FederationTests.Verdict(response);
 
     private static string? Reason(JsonElement response) => response.GetProperty("result").GetProperty("reasons")[0].GetProperty("code").GetString();
 
