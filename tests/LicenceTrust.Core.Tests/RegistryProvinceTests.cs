@@ -1,6 +1,7 @@
 using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Crypto;
 using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Json;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Pki;
 using LicenceTrust.Core.Results;
@@ -55,5 +56,40 @@ public class RegistryProvinceTests
 
         Assert.StartsWith("areaCode:", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("重庆", error.Message, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>
+/// A credential of a licence type this node's catalogue does not know (docs/format.md, "Types outside the
+/// catalogue"): it verifies by signature and trust like any other, and the answer shows the type code and
+/// the name the credential carries.
+/// </summary>
+public class UnknownTypeTests
+{
+    [Fact]
+    public void A_type_outside_the_catalogue_that_the_issuer_certificate_allows_is_valid_and_shows_its_carried_name()
+    {
+        var unknown = LicenceTypeCode.Parse("11100000MB0100001D003");
+        Assert.False(LicenceTypeCatalogue.TryGet(unknown, out _));
+        var sichuan = SampleKeys.Of(SampleProvinces.Sichuan);
+        var regulator = SampleAuthorities.For(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence);
+        var key = SigningKey.Generate(SignatureAlgorithm.Sm2Sm3);
+        var issuer = IssuerCertificate.Parse(CertificateFactory.CreateIssuer(SampleProvinces.Sichuan, sichuan.Root.Der.ToArray(), sichuan.RootKey!, key,
+            new IssuerProfile(regulator.Code, regulator.Name, [unknown]), new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2035, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        var demo = DemoLicences.Create(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence, 1);
+        var licence = Licence.Create(LicenceIdentifier.Create(unknown, regulator.Code, "202600000009"), "药品经营许可证", demo.Number, demo.Holder,
+            regulator.Name, demo.AreaCode, demo.IssueDate, demo.ValidFrom, demo.ValidTo, new Dictionary<string, string> { ["scope"] = "中药饮片" });
+        var text = CredentialWriter.Write(CredentialClaims.Create(licence, TestClock.SignedAt, Credentials.Status()), key, issuer.Kid).QrText;
+        var trust = TrustStore.Create([sichuan.Root], [issuer]);
+
+        var result = new CredentialVerifier(trust).Verify(text, TestClock.Now);
+        var view = result.ToView(Disclosure.Full);
+        var unallowed = new CredentialVerifier(SampleKeys.TrustStore).Verify(
+            CredentialWriter.Write(CredentialClaims.Create(licence, TestClock.SignedAt, Credentials.Status()), SampleKeys.IssuerOf(demo).Key, SampleKeys.IssuerOf(demo).Certificate.Kid).QrText, TestClock.Now);
+
+        Assert.Equal(Verdict.Valid, result.Verdict);
+        Assert.Equal(("11100000MB0100001D003", null, "药品经营许可证"), (view.Summary!.TypeCode, view.Summary.TypeName, view.Summary.Name));
+        Assert.Equal("中药饮片", view.Licence!.Attributes["scope"]);
+        Assert.Equal(ReasonCode.IssuerNotAllowedForType, unallowed.PrimaryReason);
     }
 }
