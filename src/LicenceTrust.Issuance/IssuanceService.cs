@@ -199,6 +199,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
 
         public int ListSize { get; set; }
 
+        /// <summary>The slots reserved for <see cref="Fresh"/>; once sealed, each record carries its own.</summary>
         public int[] Slots { get; set; } = [];
 
         public DateTimeOffset SignedAt { get; set; }
@@ -246,13 +247,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
 
             chunk.FirstSerial = await unit.ReserveSerialsAsync(authorityCode, chunk.Fresh.Count);
             (chunk.List, chunk.ListSize) = await unit.OpenStatusListAsync(options.StatusListSize, chunk.SignedAt);
-            var reserved = inFlight is not null && inFlight.List == chunk.List ? inFlight.Slots : [];
-            chunk.Slots = await StatusSlots.ChooseFreeAsync(chunk.ListSize, chunk.Fresh.Count, async candidates =>
-            {
-                var taken = new HashSet<int>(await unit.TakenSlotsAsync(chunk.List, candidates));
-                taken.UnionWith(candidates.Intersect(reserved));
-                return taken;
-            });
+            chunk.Slots = await FreeSlotsAsync(unit, chunk.List, chunk.ListSize, chunk.Fresh.Count, inFlight?.List == chunk.List ? inFlight.Slots : null);
             return 0;
         }, cancellationToken);
     }
@@ -272,9 +267,8 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
             return;
         }
 
-        var fresh = new List<(int Position, LicenceType Type, IssuerSigning Signing)>();
-        var slots = new List<int>();
-        var records = new List<LicenceRecord>();
+        // Fresh and, once sealed, Sealed run in step: a row answered from before leaves both.
+        var keep = new List<int>(chunk.Fresh.Count);
         for (var i = 0; i < chunk.Fresh.Count; i++)
         {
             var row = chunk.Fresh[i];
@@ -284,20 +278,14 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
             }
             else
             {
-                fresh.Add(row);
-                if (chunk.Sealed.Length > 0)
-                {
-                    slots.Add(chunk.Slots[i]);
-                    records.Add(chunk.Sealed[i]);
-                }
+                keep.Add(i);
             }
         }
 
-        chunk.Fresh = fresh;
+        chunk.Fresh = [.. keep.Select(i => chunk.Fresh[i])];
         if (chunk.Sealed.Length > 0)
         {
-            chunk.Slots = [.. slots];
-            chunk.Sealed = [.. records];
+            chunk.Sealed = [.. keep.Select(i => chunk.Sealed[i])];
         }
     }
 
@@ -325,31 +313,20 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         using var span = Tracing.StartActivity("licencetrust.issue_batch")?.SetTag("licencetrust.rows", chunk.Rows.Count);
         var results = await store.InTransactionAsync(async unit =>
         {
-            if (chunk.Fresh.Count > 0)
-            {
-                await AnswerEarlierAsync(unit, chunk, authorityCode);
-            }
-
+            await AnswerEarlierAsync(unit, chunk, authorityCode);
             if (chunk.Fresh.Count > 0)
             {
                 var now = time.GetUtcNow();
-                var taken = await unit.TakenSlotsAsync(chunk.List, chunk.Slots);
+                var slots = chunk.Sealed.Select(r => r.StatusIndex).ToList();
+                var taken = await unit.TakenSlotsAsync(chunk.List, slots);
                 if (taken.Count > 0)
                 {
-                    var own = chunk.Slots.ToHashSet();
-                    var replacements = new Queue<int>(await StatusSlots.ChooseFreeAsync(chunk.ListSize, taken.Count, async candidates =>
+                    var replacements = new Queue<int>(await FreeSlotsAsync(unit, chunk.List, chunk.ListSize, taken.Count, slots));
+                    for (var i = 0; i < chunk.Sealed.Length; i++)
                     {
-                        var inUse = new HashSet<int>(await unit.TakenSlotsAsync(chunk.List, candidates));
-                        inUse.UnionWith(candidates.Intersect(own));
-                        return inUse;
-                    }));
-                    for (var i = 0; i < chunk.Slots.Length; i++)
-                    {
-                        if (taken.Contains(chunk.Slots[i]))
+                        if (taken.Contains(chunk.Sealed[i].StatusIndex))
                         {
-                            chunk.Slots[i] = replacements.Dequeue();
-                            var old = chunk.Sealed[i];
-                            chunk.Sealed[i] = Seal(old.Licence, chunk.Fresh[i].Signing, chunk.List, chunk.Slots[i], actor, chunk.SignedAt, supersedes: null);
+                            chunk.Sealed[i] = Seal(chunk.Sealed[i].Licence, chunk.Fresh[i].Signing, chunk.List, replacements.Dequeue(), actor, chunk.SignedAt, supersedes: null);
                         }
                     }
                 }
@@ -613,9 +590,16 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         return (list, (await FreeSlotsAsync(unit, list, size, 1))[0]);
     }
 
-    /// <summary>Free slots chosen by the Status capability, checked against this transaction's list.</summary>
-    private static Task<int[]> FreeSlotsAsync(IIssuanceUnit unit, int list, int size, int count) =>
-        StatusSlots.ChooseFreeAsync(size, count, candidates => unit.TakenSlotsAsync(list, candidates));
+    /// <summary>
+    /// Free slots chosen by the Status capability, checked against this transaction's list; slots in
+    /// <paramref name="excluded"/> (held by a batch chunk not stored yet) count as taken.
+    /// </summary>
+    private static Task<int[]> FreeSlotsAsync(IIssuanceUnit unit, int list, int size, int count, IReadOnlyCollection<int>? excluded = null) =>
+        StatusSlots.ChooseFreeAsync(size, count, async candidates =>
+        {
+            var taken = await unit.TakenSlotsAsync(list, candidates);
+            return excluded is not { Count: > 0 } ? taken : new HashSet<int>(taken.Concat(candidates.Intersect(excluded)));
+        });
 
     /// <summary>Signs once and re-verifies. Pure CPU: safe to run in parallel.</summary>
     private LicenceRecord Seal(Licence licence, IssuerSigning signing, int list, int index, Actor actor, DateTimeOffset now, string? supersedes)
