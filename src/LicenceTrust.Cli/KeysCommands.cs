@@ -144,12 +144,9 @@ internal static class KeysCommands
             var now = DateTimeOffset.UtcNow;
             var rootKey = SigningKey.Generate(SignatureAlgorithm.Sm2Sm3);
             var root = CertificateFactory.CreateRoot(where, rootKey, $"{where.NameZh}电子证照互认根CA", now, now.AddYears(result.GetValue(years)));
-            var listKey = SigningKey.Generate(SignatureAlgorithm.Sm2Sm3);
-            var list = CertificateFactory.CreateListSigner(where, root, rootKey, listKey, $"{where.NameZh}节点列表签名", now, now.AddYears(Math.Min(5, result.GetValue(years))));
             Write(folder, KeyDirectory.RootCertificate, CertificateFactory.ToPem(root));
             Write(folder, KeyDirectory.RootKey, keyPem(rootKey));
-            Write(folder, KeyDirectory.ListSignerCertificate, CertificateFactory.ToPem(list));
-            Write(folder, KeyDirectory.ListSignerKey, keyPem(listKey));
+            WriteListSigner(folder, where, root, rootKey, now, now.AddYears(Math.Min(5, result.GetValue(years))), keyPem);
             Console.WriteLine($"{where.NameZh} root fingerprint (the value peers pin): {TrustAnchor.Create(root).Fingerprint}");
             Console.Error.WriteLine($"Move {Path.Combine(folder, KeyDirectory.RootKey)} offline once the issuer certificates are made.");
             return 0;
@@ -238,14 +235,15 @@ internal static class KeysCommands
             var folder = Path.Combine(result.GetValue(directory)!.FullName, where.NodeId, KeyDirectory.IssuersFolder);
             // Each key has files of its own (the kid is in the name): a successor never replaces the key
             // whose licences are still in force.
-            if (File.Exists(Path.Combine(folder, KeyDirectory.IssuerFileStem(certificate) + ".crt.pem")) || File.Exists(Path.Combine(folder, KeyDirectory.IssuerFileStem(certificate) + ".key.pem")))
+            var stem = KeyDirectory.IssuerFileStem(certificate);
+            if (File.Exists(Path.Combine(folder, stem + ".crt.pem")) || File.Exists(Path.Combine(folder, stem + ".key.pem")))
             {
-                Console.Error.WriteLine($"{Path.Combine(folder, KeyDirectory.IssuerFileStem(certificate))}.*.pem exists already: refusing to overwrite an issuer key.");
+                Console.Error.WriteLine($"{Path.Combine(folder, stem)}.*.pem exists already: refusing to overwrite an issuer key.");
                 return 2;
             }
 
-            Write(folder, KeyDirectory.IssuerFileStem(certificate) + ".crt.pem", CertificateFactory.ToPem(der));
-            Write(folder, KeyDirectory.IssuerFileStem(certificate) + ".key.pem", keyPem(key));
+            Write(folder, stem + ".crt.pem", CertificateFactory.ToPem(der));
+            Write(folder, stem + ".key.pem", keyPem(key));
             Console.WriteLine($"Issuer certificate for {certificate.AuthorityName}: kid {certificate.Kid}, {certificate.Algorithm.Name}, types {string.Join(", ", certificate.AllowedLicenceTypes)}, from {certificate.NotBefore:yyyy-MM-ddTHH:mm:ssZ}");
             return 0;
         });
@@ -296,10 +294,7 @@ internal static class KeysCommands
                 }
             }
 
-            var listKey = SigningKey.Generate(SignatureAlgorithm.Sm2Sm3);
-            var list = CertificateFactory.CreateListSigner(where, keys.Root.Der.ToArray(), keys.RootKey, listKey, $"{where.NameZh}节点列表签名", now, now.AddYears(result.GetValue(years)));
-            Write(folder, KeyDirectory.ListSignerCertificate, CertificateFactory.ToPem(list));
-            Write(folder, KeyDirectory.ListSignerKey, keyPem(listKey));
+            WriteListSigner(folder, where, keys.Root.Der.ToArray(), keys.RootKey, now, now.AddYears(result.GetValue(years)), keyPem);
             Console.WriteLine($"New list signer for {where.NameZh}: {Path.Combine(folder, KeyDirectory.ListSignerCertificate)}; restart the node (each replica) to use it.");
             return 0;
         });
@@ -393,6 +388,15 @@ internal static class KeysCommands
 
         keyPem = key => KeyFiles.ToEncryptedPem(key, passphrase);
         return true;
+    }
+
+    /// <summary>A new list-signing key and its certificate from the root, written as the node reads them.</summary>
+    private static void WriteListSigner(string folder, Province province, byte[] rootDer, SigningKey rootKey, DateTimeOffset from, DateTimeOffset to, Func<SigningKey, string> keyPem)
+    {
+        var listKey = SigningKey.Generate(SignatureAlgorithm.Sm2Sm3);
+        var list = CertificateFactory.CreateListSigner(province, rootDer, rootKey, listKey, $"{province.NameZh}节点列表签名", from, to);
+        Write(folder, KeyDirectory.ListSignerCertificate, CertificateFactory.ToPem(list));
+        Write(folder, KeyDirectory.ListSignerKey, keyPem(listKey));
     }
 
     private static void Write(string folder, string name, string content) => File.WriteAllText(Path.Combine(folder, name), content.TrimEnd() + "\n");
