@@ -69,7 +69,7 @@ public static class ConsoleEndpoints
             await AsOfficer(http, officers, async o =>
             {
                 var (record, lastChange) = await issuance.GetWithLastChangeAsync(identifier, o.AsReader, http.RequestAborted);
-                return Results.Content(PrintView.Render(record, lastChange), "text/html; charset=utf-8");
+                return Results.Content(PrintView.Render(record, issuance.LicenceTypes, lastChange), "text/html; charset=utf-8");
             }));
         officer.MapGet("/licences.csv", async (HttpContext http, OfficerAccounts officers, IssuanceService issuance) =>
             await AsOfficer(http, officers, async o => Results.File(await ExportAsync(RegisterFilter.Parse(http.Request.Query), o, issuance, http.RequestAborted), "text/csv; charset=utf-8", "licences.csv")));
@@ -86,14 +86,14 @@ public static class ConsoleEndpoints
                 await BatchFile.WriteErrorsAsync(buffer, await jobs.ErrorsAsync(id, o, http.RequestAborted));
                 return Results.File(buffer.ToArray(), "text/csv; charset=utf-8", $"batch-{id}-errors.csv");
             }));
-        officer.MapPost("/issue/check", async (HttpContext http, IFormCollection form, OfficerAccounts officers, OfficerWorkflow workflow) =>
+        officer.MapPost("/issue/check", async (HttpContext http, IFormCollection form, OfficerAccounts officers, OfficerWorkflow workflow, LicenceTypeCatalogue types) =>
             await AsOfficer(http, officers, o =>
             {
                 var text = ConsoleText.For(http);
                 var values = IssueForm.From(form);
                 try
                 {
-                    var type = Lints.KnownType(values["typeCode"]);
+                    var type = Lints.KnownType(types, values["typeCode"]);
                     workflow.Preview(values.ToCommand(type), o);
                     return Task.FromResult(Results.Json(new { ok = true }));
                 }
@@ -148,7 +148,7 @@ public static class ConsoleEndpoints
                     var licence = record.Licence;
                     foreach (var field in new[]
                     {
-                        record.Identifier, LicenceTypeCatalogue.TryGet(licence.TypeCode, out var type) ? type.NameZh : licence.TypeCode.Value, licence.Number,
+                        record.Identifier, issuance.LicenceTypes.TryGet(licence.TypeCode, out var type) ? type.NameZh : licence.TypeCode.Value, licence.Number,
                         licence.Holder.Name, licence.Holder.Code, record.Status.WireName(), Day(licence.IssueDate), Day(licence.ValidFrom),
                         licence.ValidTo is { } to ? Day(to) : "长期",
                         record.IssuedAt.ToOffset(CredentialClaims.ChinaOffset).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), licence.AuthorityCode,

@@ -1,3 +1,4 @@
+using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Issuance;
 using Microsoft.AspNetCore.Components;
@@ -21,6 +22,10 @@ public abstract class ConsolePage : ComponentBase
     [Inject]
     public NavigationManager Navigation { get; set; } = null!;
 
+    /// <summary>The node's licence-type catalogue: the types a clerk may choose, and their names.</summary>
+    [Inject]
+    public LicenceTypeCatalogue Types { get; set; } = null!;
+
     protected Officer Officer { get; private set; } = null!;
 
     protected ConsoleText Text { get; private set; } = new(false);
@@ -29,6 +34,9 @@ public abstract class ConsolePage : ComponentBase
     protected LicenceTrustError? Error { get; set; }
 
     protected string T(string zh, string en) => Text.T(zh, en);
+
+    /// <summary>A type's name in the page's language, or its code when the catalogue does not list it.</summary>
+    protected string TypeName(string code) => Types.TryFind(code, out var type) ? (Text.English ? type.NameEn : type.NameZh) : code;
 
     protected bool IsPost => HttpMethods.IsPost(HttpContext.Request.Method);
 

@@ -22,6 +22,4 @@ public sealed record LicenceSummary(
         return new(draft.TypeCode, draft.Number, draft.HolderName, draft.HolderCode, draft.HolderCodeType, draft.AuthorityName, null,
             draft.AreaCode, draft.IssueDate, draft.ValidFrom, draft.ValidTo, draft.Attributes);
     }
-
-    public LicenceType? Type => LicenceTypeCatalogue.TryFind(TypeCode, out var type) ? type : null;
 }

@@ -18,11 +18,12 @@ public static class PrintView
     /// name cannot reorder the row or its neighbours) and shown with refused characters written as
     /// <c>[U+202E]</c>; a licence holding any gets a warning above the table.
     /// </summary>
-    public static string Render(LicenceRecord record, StatusEvent? lastChange = null)
+    public static string Render(LicenceRecord record, LicenceTypeCatalogue types, StatusEvent? lastChange = null)
     {
         ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(types);
         var licence = record.Licence;
-        LicenceTypeCatalogue.TryGet(licence.TypeCode, out var type);
+        types.TryGet(licence.TypeCode, out var type);
         string H(string text) => WebUtility.HtmlEncode(text);
         var suspicious = false;
         var rows = new StringBuilder();

@@ -29,9 +29,9 @@ internal static class DemoCommand
             }
 
             var wanted = result.GetValue(type)!;
-            if (!LicenceTypeCatalogue.TryFind(wanted, out var licenceType))
+            if (!LicenceTypeCatalogue.Shipped.TryFind(wanted, out var licenceType))
             {
-                Console.Error.WriteLine($"--type: unknown licence type '{wanted}'. Known: {string.Join(", ", LicenceTypeCatalogue.All.Select(t => t.NameZh))}.");
+                Console.Error.WriteLine($"--type: unknown licence type '{wanted}'. Known: {string.Join(", ", SampleLicenceTypes.All.Select(t => t.NameZh))}.");
                 return 2;
             }
 
@@ -65,7 +65,7 @@ internal static class DemoCommand
             }
 
             var wanted = result.GetValue(typeOption)!;
-            if (!LicenceTypeCatalogue.TryFind(wanted, out var type))
+            if (!LicenceTypeCatalogue.Shipped.TryFind(wanted, out var type))
             {
                 Console.Error.WriteLine($"--type: unknown licence type '{wanted}'.");
                 return 2;

@@ -52,7 +52,7 @@ internal static class KeysCommands
         var directory = new Option<DirectoryInfo>("--keys") { Description = "Key directory holding the accepting province's list-signing key.", Required = true };
         var province = new Option<string>("--province") { Description = "The accepting province's node id, e.g. cq.", Required = true };
         var peer = new Option<string>("--peer") { Description = "The peer province whose licences are recognised.", Required = true };
-        var types = new Option<string?>("--types") { Description = "Comma-separated licence type codes; default every type of the catalogue." };
+        var types = new Option<string?>("--types") { Description = "Comma-separated licence type codes; default every type of the shipped catalogue." };
         var from = new Option<string?>("--from") { Description = "Recognise licences signed from this date (yyyy-MM-dd); default today." };
         var command = new Command("agreement", "Sign a recognition agreement: which licence types of the peer this province accepts, from when (written to <keys>/<province>/recognition-<peer>.cose).");
         command.Options.Add(directory);
@@ -71,7 +71,7 @@ internal static class KeysCommands
             }
 
             var codes = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var code in (result.GetValue(types) ?? string.Join(',', LicenceTypeCatalogue.All.Select(t => t.Code.Value))).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            foreach (var code in (result.GetValue(types) ?? string.Join(",", LicenceTypeCatalogue.Shipped.All.Select(t => t.Code.Value))).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 if (!LicenceTypeCode.TryParse(code, out var parsed, out var error))
                 {

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using CsvHelper;
 using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Issuance;
 using LicenceTrust.KeyStore;
@@ -173,6 +174,7 @@ internal static class NodeCommands
         var province = new Option<string>("--province") { Description = "The node's province: a node id of the registry, e.g. cq.", DefaultValueFactory = _ => "cq" };
         var baseUrl = new Option<string?>("--base-url") { Description = "The node's public base URL (status-list URIs). Default: the province's local URL." };
         var chunk = new Option<int>("--chunk") { Description = "Rows per transaction (1-5000).", DefaultValueFactory = _ => 500 };
+        var licenceTypes = new Option<FileInfo?>("--licence-types") { Description = "The node's licence-type catalogue file (Node:LicenceTypes); default the shipped catalogue. Rows are checked against it." };
         var batch = WithDatabase(new Command("batch", "Issue licences from a file. Bad rows are reported with line and reason and nothing of them is written; good rows are issued. Re-running the same file resumes without issuing twice."));
         batch.Arguments.Add(file);
         batch.Options.Add(authority);
@@ -180,6 +182,7 @@ internal static class NodeCommands
         batch.Options.Add(province);
         batch.Options.Add(baseUrl);
         batch.Options.Add(chunk);
+        batch.Options.Add(licenceTypes);
         batch.SetAction(async (result, cancellationToken) =>
         {
             if (!Province.TryFromNodeId(result.GetValue(province), out var where) || result.GetValue(chunk) is < 1 or > 5000)
@@ -202,6 +205,7 @@ internal static class NodeCommands
             var options = new IssuanceOptions
             {
                 Province = where,
+                LicenceTypes = result.GetValue(licenceTypes) is { } catalogue ? LicenceTypeFiles.Load(catalogue.FullName) : LicenceTypeCatalogue.Shipped,
                 StatusListBaseUri = (result.GetValue(baseUrl) ?? $"http://127.0.0.1:{5000 + where.Code}").TrimEnd('/') + "/api/v1/status-lists/",
             };
             var service = new IssuanceService(new IssuanceStore(database), issuerKeys, options, TimeProvider.System);

@@ -8,6 +8,7 @@ root.Subcommands.Add(QrCommands.Create());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(ReceiptCommand.Create());
+root.Subcommands.Add(TypesCommand.Create());
 foreach (var command in NodeCommands.Create())
 {
     root.Subcommands.Add(command);

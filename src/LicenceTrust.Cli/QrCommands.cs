@@ -48,7 +48,7 @@ internal static class QrCommands
             Console.WriteLine("|---|---|---|---|---|---|---|---|");
             foreach (var province in provinceKeys.Select(p => p.Province))
             {
-                foreach (var type in LicenceTypeCatalogue.All)
+                foreach (var type in SampleLicenceTypes.All)
                 {
                     var licence = DemoLicences.Create(province, type);
                     var issuer = issuers.First(i => i.Certificate.AuthorityCode == licence.AuthorityCode);

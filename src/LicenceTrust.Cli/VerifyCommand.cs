@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using LicenceTrust.Core.Json;
+using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Pki;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Core.Trust;
@@ -54,7 +55,7 @@ internal static class VerifyCommand
             var outcomes = texts.Select(t => verifier.Verify(t, now)).ToList();
             foreach (var outcome in outcomes)
             {
-                Console.WriteLine(result.GetValue(json) ? JsonViews.Serialize(outcome.ToView(Disclosure.Full)) : Describe(outcome));
+                Console.WriteLine(result.GetValue(json) ? JsonViews.Serialize(outcome.ToView(Disclosure.Full, LicenceTypeCatalogue.Shipped)) : Describe(outcome));
             }
 
             return outcomes.All(o => o.Verdict == Verdict.Valid) ? 0 : 1;

@@ -4538,6 +4538,12 @@ namespace LicenceTrust.Client
         [System.Text.Json.Serialization.JsonPropertyName("maxLength")]
         public int MaxLength { get; set; } = default!;
 
+        [System.Text.Json.Serialization.JsonPropertyName("pattern")]
+        public string? Pattern { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("values")]
+        public System.Collections.Generic.ICollection<string>? Values { get; set; } = default!;
+
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]

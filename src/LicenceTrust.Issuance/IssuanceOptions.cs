@@ -1,3 +1,4 @@
+using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Status;
 
@@ -8,6 +9,9 @@ public sealed record IssuanceOptions
 {
     /// <summary>The node's province: licences must have an area code in it.</summary>
     public required Province Province { get; init; }
+
+    /// <summary>The licence types this node issues: each request is checked against its type's entry.</summary>
+    public required LicenceTypeCatalogue LicenceTypes { get; init; }
 
     /// <summary>Absolute base of the status-list URIs put in credentials; the list number is appended.</summary>
     public required string StatusListBaseUri { get; init; }

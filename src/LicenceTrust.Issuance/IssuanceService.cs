@@ -38,6 +38,9 @@ public sealed record StatusAt(LicenceStatus Status, DateTimeOffset Since, Status
 /// </summary>
 public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, IssuanceOptions options, TimeProvider time, IStatusChangeSink? statusChanges = null)
 {
+    /// <summary>The catalogue this service checks requests against (the node's, from <see cref="IssuanceOptions"/>).</summary>
+    public LicenceTypeCatalogue LicenceTypes => options.LicenceTypes;
+
     public Task<IssueOutcome> IssueAsync(IssueCommand command, Actor actor, CancellationToken cancellationToken = default) =>
         IssueAsync(command, actor, alsoInTransaction: null, cancellationToken);
 
@@ -50,7 +53,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         ArgumentNullException.ThrowIfNull(command);
         var authorityCode = RequireAuthority(actor);
         command = Lints.CleanText(command);
-        var type = Lints.KnownType(command.TypeCode);
+        var type = Lints.KnownType(options.LicenceTypes, command.TypeCode);
         var signing = SigningFor(authorityCode, type);
         return Draft(command, type, Placeholder(type, authorityCode), signing.Certificate.AuthorityName, time.GetUtcNow());
     }
@@ -72,7 +75,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
             throw LicenceTrustException.Validation("IDEMPOTENCY_KEY_INVALID", "Idempotency-Key最多100个字符 (the idempotency key is at most 100 characters).", "Idempotency-Key");
         }
 
-        var type = Lints.KnownType(command.TypeCode);
+        var type = Lints.KnownType(options.LicenceTypes, command.TypeCode);
         var signing = SigningFor(authorityCode, type);
 
         // Every lint runs before the first write, so a bad request changes nothing.
@@ -215,7 +218,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
             try
             {
                 chunk.Commands[i] = Lints.CleanText(rows[i].Command);
-                var type = Lints.KnownType(chunk.Commands[i].TypeCode);
+                var type = Lints.KnownType(options.LicenceTypes, chunk.Commands[i].TypeCode);
                 var signing = SigningFor(authorityCode, type);
                 Draft(chunk.Commands[i], type, Placeholder(type, authorityCode), signing.Certificate.AuthorityName, time.GetUtcNow());
                 chunk.Fresh.Add((i, type, signing));
@@ -412,7 +415,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
             RequireOwner(old, actor);
             var command = Lints.CleanText(replacement() ?? throw LicenceTrustException.Validation("FIELD_REQUIRED", "缺少新证照信息 (licence is required).", "licence"));
             var why = Lints.Reason(reason);
-            var type = Lints.KnownType(command.TypeCode);
+            var type = Lints.KnownType(options.LicenceTypes, command.TypeCode);
             var signing = SigningFor(authorityCode, type);
             if (old.Licence.TypeCode != type.Code)
             {

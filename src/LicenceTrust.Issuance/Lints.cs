@@ -11,10 +11,10 @@ namespace LicenceTrust.Issuance;
 /// </summary>
 public static class Lints
 {
-    /// <summary>GB/T 36903: the type must be a known licence type.</summary>
-    public static LicenceType KnownType(string typeCode) =>
+    /// <summary>GB/T 36903: the type must be a type of the node's catalogue.</summary>
+    public static LicenceType KnownType(LicenceTypeCatalogue catalogue, string typeCode) =>
         LicenceTypeCode.TryParse(typeCode, out var code, out var error)
-            ? LicenceTypeCatalogue.TryGet(code, out var type) ? type
+            ? catalogue.TryGet(code, out var type) ? type
                 : throw LicenceTrustException.Validation("TYPE_UNKNOWN", $"证照类型{TextPolicy.Quote(typeCode)}不在目录中 (licence type {TextPolicy.Quote(typeCode)} is not in the catalogue).", "typeCode")
             : throw LicenceTrustException.Validation("TYPE_CODE_INVALID", error, "typeCode");
 
@@ -128,7 +128,7 @@ public static class Lints
         }
     }
 
-    /// <summary>Type definition: required attributes present, no unknown ones, values within length.</summary>
+    /// <summary>The type's entry in the catalogue: required attributes present, no unknown ones, values within length, pattern and enumeration.</summary>
     public static void Attributes(LicenceType type, IReadOnlyDictionary<string, string> attributes)
     {
         foreach (var definition in type.Attributes)
@@ -143,12 +143,35 @@ public static class Lints
             {
                 throw LicenceTrustException.Validation("ATTRIBUTE_TOO_LONG", $"{definition.NameZh}最多{definition.MaxLength}个字符 ({definition.NameEn} is at most {definition.MaxLength} characters).", $"attributes.{definition.Key}");
             }
+
+            if (present && !definition.IsAllowedValue(value!))
+            {
+                throw LicenceTrustException.Validation("ATTRIBUTE_VALUE_NOT_ALLOWED", $"{definition.NameZh}应为以下之一：{string.Join("、", definition.Values!)} ({definition.NameEn} must be one of {string.Join(", ", definition.Values!)}).", $"attributes.{definition.Key}");
+            }
+
+            if (present && !MatchesPattern(definition, value!))
+            {
+                throw LicenceTrustException.Validation("ATTRIBUTE_PATTERN_MISMATCH", $"{definition.NameZh}的格式不符合证照类型的规定 ({definition.NameEn} is not in the form the licence type defines).", $"attributes.{definition.Key}");
+            }
         }
 
         var unknown = attributes.Keys.FirstOrDefault(k => type.Attributes.All(d => d.Key != k));
         if (unknown is not null)
         {
             throw LicenceTrustException.Validation("ATTRIBUTE_UNKNOWN", $"{type.NameZh}没有属性{TextPolicy.Quote(unknown)} ({type.NameEn} has no attribute '{TextPolicy.Quote(unknown)}').", $"attributes.{unknown}");
+        }
+    }
+
+    // A pattern that runs out of time on a value is treated as a mismatch: the value is refused, never the request hung.
+    private static bool MatchesPattern(AttributeDefinition definition, string value)
+    {
+        try
+        {
+            return definition.MatchesPattern(value);
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            return false;
         }
     }
 

@@ -22,27 +22,27 @@ public static class DemoLicences
 
         return type switch
         {
-            _ when type == LicenceTypeCatalogue.BusinessLicence => Licence.Create(
+            _ when type == SampleLicenceTypes.BusinessLicence => Licence.Create(
                 identifier, type.NameZh, code.Value,
                 LicenceHolder.Create(cq ? $"重庆山城火锅餐饮管理有限公司{Suffix(sequence)}" : $"成都锦江蜀韵文化传播有限公司{Suffix(sequence)}", HolderCodeType.UnifiedSocialCreditCode, code.Value),
                 authority.Name, area, issued, issued, null,
                 new Dictionary<string, string> { ["entityType"] = "有限责任公司", ["legalRep"] = cq ? "李明" : "张晓燕", ["capital"] = "伍佰万元整" }),
-            _ when type == LicenceTypeCatalogue.FoodBusinessPermit => Licence.Create(
+            _ when type == SampleLicenceTypes.FoodBusinessPermit => Licence.Create(
                 identifier, type.NameZh, $"JY{(cq ? 15001030 : 15101040)}{sequence:D6}",
                 LicenceHolder.Create(cq ? $"重庆解放碑小面馆{Suffix(sequence)}" : $"成都宽窄巷子小吃店{Suffix(sequence)}", HolderCodeType.UnifiedSocialCreditCode, code.Value),
                 authority.Name, area, issued, issued, issued.AddYears(5).AddDays(-1),
                 new Dictionary<string, string> { ["format"] = "餐饮服务经营者", ["items"] = "热食类食品制售；冷食类食品制售" }),
-            _ when type == LicenceTypeCatalogue.ConstructionSafetyPermit => Licence.Create(
+            _ when type == SampleLicenceTypes.ConstructionSafetyPermit => Licence.Create(
                 identifier, type.NameZh, $"（{province.ShortZh}）JZ安许证字[2025]{sequence:D6}",
                 LicenceHolder.Create(cq ? $"重庆渝建建筑工程有限公司{Suffix(sequence)}" : $"四川蜀道建设工程有限公司{Suffix(sequence)}", HolderCodeType.UnifiedSocialCreditCode, code.Value),
                 authority.Name, authority.AreaCode, issued, issued, issued.AddYears(3).AddDays(-1),
                 new Dictionary<string, string> { ["scope"] = "建筑施工", ["principal"] = cq ? "王建国" : "陈立新" }),
-            _ when type == LicenceTypeCatalogue.ProfessionalQualification => Licence.Create(
+            _ when type == SampleLicenceTypes.ProfessionalQualification => Licence.Create(
                 identifier, type.NameZh, $"{(cq ? "CQ" : "SC")}GJ2025{sequence:D6}",
                 LicenceHolder.Create(cq ? "王芳" : "刘洋", HolderCodeType.CitizenId, CitizenId(area, sequence)),
                 authority.Name, authority.AreaCode, issued, issued, null,
                 new Dictionary<string, string> { ["specialty"] = "土木工程", ["level"] = "高级工程师" }),
-            _ when type == LicenceTypeCatalogue.ForeignerWorkPermit => Licence.Create(
+            _ when type == SampleLicenceTypes.ForeignerWorkPermit => Licence.Create(
                 identifier, type.NameZh, $"{province.Code}0000{2025}{sequence:D6}",
                 LicenceHolder.Create(cq ? "John SMITH" : "Anna MÜLLER", HolderCodeType.Passport, $"E{sequence:D8}"),
                 authority.Name, authority.AreaCode, issued, issued, issued.AddYears(2).AddDays(-1),
@@ -54,7 +54,7 @@ public static class DemoLicences
     /// <summary>One demo licence of every type for every province.</summary>
     public static IEnumerable<Licence> All() =>
         from province in SampleProvinces.All
-        from type in LicenceTypeCatalogue.All
+        from type in SampleLicenceTypes.All
         select Create(province, type);
 
     /// <summary>A valid fictitious citizen ID number in the area, born 1985.</summary>

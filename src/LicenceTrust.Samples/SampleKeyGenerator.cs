@@ -80,7 +80,7 @@ public static class SampleKeyGenerator
             foreach (var peer in provinces.Where(p => p.Province != accepting.Province))
             {
                 var agreement = new RecognitionAgreement(accepting.Province, peer.Province,
-                    LicenceTypeCatalogue.All.Select(t => t.Code.Value).ToHashSet(StringComparer.Ordinal), LeafFrom, LeafFrom);
+                    SampleLicenceTypes.All.Select(t => t.Code.Value).ToHashSet(StringComparer.Ordinal), LeafFrom, LeafFrom);
                 File.WriteAllBytes(KeyDirectory.RecognitionAgreementPath(directory, accepting.Province, peer.Province), KeyDirectory.SignRecognitionAgreement(accepting, agreement));
             }
         }

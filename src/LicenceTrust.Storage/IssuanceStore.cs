@@ -399,7 +399,7 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
             InsertRowsAsync("licences", Statements.LicenceInsertColumns, records, r => new object?[]
             {
                 r.Record.Identifier, r.Record.Licence.AuthorityCode, r.Record.Licence.TypeCode.Value, r.Record.Licence.Number,
-                r.Record.Licence.Holder.Name, r.Record.Licence.Holder.Code, JsonViews.Serialize(r.Record.Licence.ToView()), (int)r.Record.Status, r.Record.StatusList,
+                r.Record.Licence.Holder.Name, r.Record.Licence.Holder.Code, JsonViews.Serialize(r.Record.Licence.ToView(types: null)), (int)r.Record.Status, r.Record.StatusList,
                 r.Record.StatusIndex, r.Record.QrText, r.Record.IssuedAt.ToUnixTimeMilliseconds(), r.Record.IssuedBy, r.IdempotencyKey, r.Record.Supersedes,
             });
 

@@ -15,7 +15,7 @@ public class CredentialRoundTripTests
         var data = new TheoryData<string, string>();
         foreach (var province in SampleProvinces.All)
         {
-            foreach (var type in LicenceTypeCatalogue.All)
+            foreach (var type in SampleLicenceTypes.All)
             {
                 data.Add(province.NodeId, type.Code.Value);
             }
@@ -29,7 +29,7 @@ public class CredentialRoundTripTests
     public void Issue_encode_decode_verify_round_trips(string node, string typeCode)
     {
         Province.TryFromNodeId(node, out var province);
-        var licence = ALicence.OfType(LicenceTypeCatalogue.Get(LicenceTypeCode.Parse(typeCode))).In(province).Build();
+        var licence = ALicence.OfType(LicenceTypeCatalogue.Shipped.Get(LicenceTypeCode.Parse(typeCode))).In(province).Build();
 
         var credential = Credentials.Sign(licence);
         var result = new CredentialVerifier(SampleKeys.TrustStore).Verify(credential.QrText, TestClock.Now);
@@ -65,7 +65,7 @@ public class CredentialRoundTripTests
     [Fact]
     public void A_full_citizen_id_never_reaches_the_QR_code()
     {
-        var licence = ALicence.OfType(LicenceTypeCatalogue.ProfessionalQualification).In(SampleProvinces.Sichuan).Build();
+        var licence = ALicence.OfType(SampleLicenceTypes.ProfessionalQualification).In(SampleProvinces.Sichuan).Build();
         Assert.False(licence.Holder.IsMasked);
 
         var decoded = CredentialReader.Read(Credentials.Sign(licence).QrText).Credential!;
@@ -78,7 +78,7 @@ public class CredentialRoundTripTests
     [Fact]
     public void A_long_term_licence_has_no_exp()
     {
-        var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).Valid(new DateOnly(2025, 1, 1), null).Build();
+        var licence = ALicence.OfType(SampleLicenceTypes.BusinessLicence).Valid(new DateOnly(2025, 1, 1), null).Build();
         var decoded = CredentialReader.Read(Credentials.Sign(licence).QrText).Credential!;
         Assert.Null(decoded.Claims.Expires);
         Assert.Null(decoded.Claims.Licence.ValidTo);
@@ -87,7 +87,7 @@ public class CredentialRoundTripTests
     [Fact]
     public void Validity_claims_follow_the_licence_dates_in_China_time()
     {
-        var licence = ALicence.OfType(LicenceTypeCatalogue.FoodBusinessPermit).Valid(new DateOnly(2026, 2, 1), new DateOnly(2026, 2, 28)).Build();
+        var licence = ALicence.OfType(SampleLicenceTypes.FoodBusinessPermit).Valid(new DateOnly(2026, 2, 1), new DateOnly(2026, 2, 28)).Build();
         var claims = CredentialReader.Read(Credentials.Sign(licence).QrText).Credential!.Claims;
         Assert.Equal(new DateTimeOffset(2026, 1, 31, 16, 0, 0, TimeSpan.Zero), claims.NotBefore);
         Assert.Equal(new DateTimeOffset(2026, 2, 28, 16, 0, 0, TimeSpan.Zero), claims.Expires);
@@ -97,7 +97,7 @@ public class CredentialRoundTripTests
     [Fact]
     public void A_name_other_than_the_type_name_is_carried()
     {
-        var demo = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).Build();
+        var demo = ALicence.OfType(SampleLicenceTypes.BusinessLicence).Build();
         var renamed = Licence.Create(demo.Identifier, "营业执照（副本）", demo.Number, demo.Holder, demo.AuthorityName, demo.AreaCode, demo.IssueDate, demo.ValidFrom, demo.ValidTo, demo.Attributes);
         var read = CredentialReader.Read(Credentials.Sign(renamed).QrText).Credential!.Claims.Licence;
         Assert.Equal("营业执照（副本）", read.Name);
@@ -105,6 +105,6 @@ public class CredentialRoundTripTests
 
     private static IEnumerable<(Province, SignatureAlgorithm)> DemoAlgorithms() =>
         from province in SampleProvinces.All
-        from type in LicenceTypeCatalogue.All
+        from type in SampleLicenceTypes.All
         select (province, SampleKeys.IssuerOf(ALicence.OfType(type).In(province).Build()).Key.Algorithm);
 }

@@ -35,14 +35,14 @@ public class FederationRuleTests
         new(trust, new Dictionary<Province, Recognition>
         {
             [SampleProvinces.Sichuan] = new(new PeerOptions { Province = "sc", TrustListMaxAgeSeconds = 60 },
-                new RecognitionAgreement(SampleProvinces.Chongqing, SampleProvinces.Sichuan, types ?? LicenceTypeCatalogue.All.Select(t => t.Code.Value).ToHashSet(), TestClock.Now.AddYears(-2), TestClock.Now)),
+                new RecognitionAgreement(SampleProvinces.Chongqing, SampleProvinces.Sichuan, types ?? SampleLicenceTypes.All.Select(t => t.Code.Value).ToHashSet(), TestClock.Now.AddYears(-2), TestClock.Now)),
         }, () => 1);
 
     [Fact]
     public void Peer_issuers_are_trusted_only_from_the_peer_s_list_and_a_certificate_that_leaves_it_counts_as_withdrawn()
     {
         var trust = Trust();
-        var credential = SichuanCredential(LicenceTypeCatalogue.BusinessLicence);
+        var credential = SichuanCredential(SampleLicenceTypes.BusinessLicence);
         var issuer = SampleKeys.IssuerOf(credential.Claims.Licence).Certificate;
 
         Assert.Empty(trust.FindByKid(credential.Kid));
@@ -58,7 +58,7 @@ public class FederationRuleTests
     [Fact]
     public void A_peer_never_reached_is_PEER_UNREACHABLE_an_unfederated_province_is_not_recognised()
     {
-        var credential = SichuanCredential(LicenceTypeCatalogue.BusinessLicence);
+        var credential = SichuanCredential(SampleLicenceTypes.BusinessLicence);
         var noPeers = new FederationPolicy(Trust(), new Dictionary<Province, Recognition>(), () => 1);
 
         Assert.Equal(ReasonCode.PeerUnreachable, Policy(Trust()).ExplainUnknownIssuer(credential));
@@ -70,9 +70,9 @@ public class FederationRuleTests
     {
         var trust = Trust();
         trust.SetPeer(new PeerTrust(Sichuan.Root, ListOf(1, [.. Sichuan.Issuers.Select(i => i.Certificate)]), TestClock.Now));
-        var permit = SichuanCredential(LicenceTypeCatalogue.ForeignerWorkPermit);
-        var business = SichuanCredential(LicenceTypeCatalogue.BusinessLicence);
-        var narrow = Policy(trust, new HashSet<string> { LicenceTypeCatalogue.BusinessLicence.Code.Value });
+        var permit = SichuanCredential(SampleLicenceTypes.ForeignerWorkPermit);
+        var business = SichuanCredential(SampleLicenceTypes.BusinessLicence);
+        var narrow = Policy(trust, new HashSet<string> { SampleLicenceTypes.BusinessLicence.Code.Value });
 
         Assert.Equal(ReasonCode.None, narrow.CheckRecognition(business, _time.GetUtcNow()));
         Assert.Equal(ReasonCode.TypeNotRecognised, narrow.CheckRecognition(permit, _time.GetUtcNow()));
@@ -83,7 +83,7 @@ public class FederationRuleTests
     [Fact]
     public async Task Peer_status_comes_from_the_fresh_list_past_max_age_a_final_status_stays_and_anything_else_is_STATUS_STALE()
     {
-        var credential = SichuanCredential(LicenceTypeCatalogue.BusinessLicence);
+        var credential = SichuanCredential(SampleLicenceTypes.BusinessLicence);
         var reference = credential.Claims.Status;
         var suspended = reference with { Index = (reference.Index + 1) % 131_072 };
         var valid = reference with { Index = (reference.Index + 2) % 131_072 };

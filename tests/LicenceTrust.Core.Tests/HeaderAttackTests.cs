@@ -14,7 +14,7 @@ namespace LicenceTrust.Core.Tests;
 public class HeaderAttackTests
 {
     private static readonly CredentialVerifier Verifier = new(SampleKeys.TrustStore);
-    private static readonly Licence BusinessLicence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Sichuan).Build();
+    private static readonly Licence BusinessLicence = ALicence.OfType(SampleLicenceTypes.BusinessLicence).In(SampleProvinces.Sichuan).Build();
 
     private static (byte[] Payload, IssuerCertificate Certificate, SigningKey Key) Parts()
     {

@@ -28,7 +28,7 @@ public sealed class IndependentImplementationTests : IDisposable
     public void ES256_credentials_verify_with_dotnet_CoseSign1Message(string node)
     {
         Province.TryFromNodeId(node, out var province);
-        var licence = ALicence.OfType(LicenceTypeCatalogue.ProfessionalQualification).In(province).Build();
+        var licence = ALicence.OfType(SampleLicenceTypes.ProfessionalQualification).In(province).Build();
         var issuer = SampleKeys.IssuerOf(licence);
         Assert.Equal(SignatureAlgorithm.Es256, issuer.Certificate.Algorithm);
 
@@ -44,7 +44,7 @@ public sealed class IndependentImplementationTests : IDisposable
     [Fact]
     public void A_credential_signed_by_dotnet_CoseSign1Message_verifies_here()
     {
-        var licence = ALicence.OfType(LicenceTypeCatalogue.ForeignerWorkPermit).In(SampleProvinces.Chongqing).Build();
+        var licence = ALicence.OfType(SampleLicenceTypes.ForeignerWorkPermit).In(SampleProvinces.Chongqing).Build();
         var issuer = SampleKeys.IssuerOf(licence);
         using var privateKey = ECDsa.Create();
         privateKey.ImportFromPem(issuer.Key.ToPkcs8Pem());
@@ -60,7 +60,7 @@ public sealed class IndependentImplementationTests : IDisposable
     [Fact]
     public void A_tampered_ES256_credential_fails_in_dotnet_CoseSign1Message_too()
     {
-        var licence = ALicence.OfType(LicenceTypeCatalogue.ProfessionalQualification).Build();
+        var licence = ALicence.OfType(SampleLicenceTypes.ProfessionalQualification).Build();
         var issuer = SampleKeys.IssuerOf(licence);
         var cose = Credentials.Sign(licence).CoseBytes;
         cose[^1] ^= 1;
@@ -72,7 +72,7 @@ public sealed class IndependentImplementationTests : IDisposable
     [Fact]
     public void SM2_credential_signatures_verify_with_openssl()
     {
-        var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Chongqing).Build();
+        var licence = ALicence.OfType(SampleLicenceTypes.BusinessLicence).In(SampleProvinces.Chongqing).Build();
         var issuer = SampleKeys.IssuerOf(licence);
         Assert.Equal(SignatureAlgorithm.Sm2Sm3, issuer.Certificate.Algorithm);
         var decoded = CredentialReader.Read(Credentials.Sign(licence).QrText).Credential!;

@@ -57,7 +57,7 @@ public class OwnStatusListsTests
         Assert.Equal(1, store.RowReads);
     }
 
-    private static Licence Licence() => ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Chongqing).Build();
+    private static Licence Licence() => ALicence.OfType(SampleLicenceTypes.BusinessLicence).In(SampleProvinces.Chongqing).Build();
 
     /// <summary>A store whose list reads can be held back; it counts the per-licence reads.</summary>
     private sealed class SlowStore : IStatusListStore

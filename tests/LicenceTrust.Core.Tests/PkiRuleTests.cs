@@ -16,7 +16,7 @@ public class PkiRuleTests
 {
     private static readonly ProvinceKeys Sichuan = SampleKeys.Of(SampleProvinces.Sichuan);
     private static readonly ProvinceKeys Chongqing = SampleKeys.Of(SampleProvinces.Chongqing);
-    private static readonly SampleAuthority MarketRegulator = SampleAuthorities.For(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence);
+    private static readonly SampleAuthority MarketRegulator = SampleAuthorities.For(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence);
 
     private static (IssuerCertificate Certificate, SigningKey Key) NewIssuer(
         ProvinceKeys under, Province named, SampleAuthority authority, DateTimeOffset from, DateTimeOffset to, SignatureAlgorithm? algorithm = null)
@@ -48,12 +48,12 @@ public class PkiRuleTests
         var rootKey = SigningKey.Generate(SignatureAlgorithm.Es256);
         var rootDer = CertificateFactory.CreateRoot(SampleProvinces.Chongqing, rootKey, "P-256 root", SampleKeyGenerator.RootFrom, SampleKeyGenerator.RootTo);
         var root = new ProvinceKeys(SampleProvinces.Chongqing, TrustAnchor.Create(rootDer), rootKey, null, []);
-        var authority = SampleAuthorities.For(SampleProvinces.Chongqing, LicenceTypeCatalogue.BusinessLicence);
+        var authority = SampleAuthorities.For(SampleProvinces.Chongqing, SampleLicenceTypes.BusinessLicence);
         var (certificate, key) = NewIssuer(root, SampleProvinces.Chongqing, authority, SampleKeyGenerator.LeafFrom, SampleKeyGenerator.LeafTo, SignatureAlgorithm.Es256);
         var listSigner = CertificateFactory.CreateListSigner(SampleProvinces.Chongqing, rootDer, rootKey, SigningKey.Generate(SignatureAlgorithm.Es256), "P-256 list signer", SampleKeyGenerator.LeafFrom, SampleKeyGenerator.LeafTo);
 
         var store = TrustStore.Create([root.Root], [certificate]);
-        var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Chongqing).Build();
+        var licence = ALicence.OfType(SampleLicenceTypes.BusinessLicence).In(SampleProvinces.Chongqing).Build();
         var result = new CredentialVerifier(store).Verify(Credentials.Sign(licence, key, certificate.Kid).QrText, TestClock.Now);
 
         Assert.Empty(store.Rejected);
@@ -90,7 +90,7 @@ public class PkiRuleTests
     public void A_licence_signed_after_the_issuer_certificate_expired_is_invalid()
     {
         var (certificate, key) = NewIssuer(Sichuan, SampleProvinces.Sichuan, MarketRegulator, new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero), new(2025, 12, 31, 0, 0, 0, TimeSpan.Zero));
-        var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).Build();
+        var licence = ALicence.OfType(SampleLicenceTypes.BusinessLicence).Build();
 
         var late = VerifyWith(certificate, key, licence, TestClock.SignedAt, TestClock.Now);
         var inTime = VerifyWith(certificate, key, licence, new(2025, 6, 1, 0, 0, 0, TimeSpan.Zero), TestClock.Now);
@@ -104,14 +104,14 @@ public class PkiRuleTests
     public void A_licence_signed_before_the_issuer_certificate_starts_is_invalid()
     {
         var (certificate, key) = NewIssuer(Sichuan, SampleProvinces.Sichuan, MarketRegulator, new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), SampleKeyGenerator.LeafTo);
-        var result = VerifyWith(certificate, key, ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).Build(), TestClock.SignedAt, TestClock.Now);
+        var result = VerifyWith(certificate, key, ALicence.OfType(SampleLicenceTypes.BusinessLicence).Build(), TestClock.SignedAt, TestClock.Now);
         Assert.Equal(ReasonCode.IssuerCertificateNotYetValid, result.PrimaryReason);
     }
 
     [Fact]
     public void Verification_after_the_root_expires_is_invalid()
     {
-        var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).Valid(new DateOnly(2025, 1, 1), null).Build();
+        var licence = ALicence.OfType(SampleLicenceTypes.BusinessLicence).Valid(new DateOnly(2025, 1, 1), null).Build();
         var result = new CredentialVerifier(SampleKeys.TrustStore).Verify(Credentials.Sign(licence).QrText, new DateTimeOffset(2045, 6, 1, 0, 0, 0, TimeSpan.Zero));
         Assert.Equal(ReasonCode.RootExpired, result.PrimaryReason);
     }
@@ -121,7 +121,7 @@ public class PkiRuleTests
     {
         // The Sichuan HR department signs a business licence in its own name.
         var hr = SampleKeys.IssuerWith(SampleProvinces.Sichuan, SignatureAlgorithm.Es256);
-        var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).ClaimingAuthority(hr.Certificate.AuthorityCode).Build();
+        var licence = ALicence.OfType(SampleLicenceTypes.BusinessLicence).ClaimingAuthority(hr.Certificate.AuthorityCode).Build();
         var result = new CredentialVerifier(SampleKeys.TrustStore).Verify(Credentials.Sign(licence, hr.Key, hr.Certificate.Kid).QrText, TestClock.Now);
         Assert.Equal(ReasonCode.IssuerNotAllowedForType, result.PrimaryReason);
         Assert.Equal(Verdict.Invalid, result.Verdict);
@@ -131,8 +131,8 @@ public class PkiRuleTests
     public void An_issuer_cannot_sign_in_another_authority_s_name()
     {
         // Sichuan's market regulator signs a licence that names Chongqing's market regulator.
-        var chongqingRegulator = SampleAuthorities.For(SampleProvinces.Chongqing, LicenceTypeCatalogue.BusinessLicence);
-        var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).ClaimingAuthority(chongqingRegulator.Code.Value).Build();
+        var chongqingRegulator = SampleAuthorities.For(SampleProvinces.Chongqing, SampleLicenceTypes.BusinessLicence);
+        var licence = ALicence.OfType(SampleLicenceTypes.BusinessLicence).ClaimingAuthority(chongqingRegulator.Code.Value).Build();
         var sichuan = SampleKeys.Of(SampleProvinces.Sichuan).Issuers.Single(i => i.Certificate.AuthorityCode == MarketRegulator.Code.Value);
         var result = new CredentialVerifier(SampleKeys.TrustStore).Verify(Credentials.Sign(licence, sichuan.Key, sichuan.Certificate.Kid).QrText, TestClock.Now);
         Assert.Equal(ReasonCode.IssuerMismatch, result.PrimaryReason);
@@ -165,10 +165,10 @@ public class PkiRuleTests
     [Fact]
     public void Issuer_certificates_say_what_they_allow()
     {
-        var certificate = SampleKeys.IssuerOf(ALicence.OfType(LicenceTypeCatalogue.FoodBusinessPermit).Build()).Certificate;
-        Assert.True(certificate.Allows(LicenceTypeCatalogue.FoodBusinessPermit.Code));
-        Assert.True(certificate.Allows(LicenceTypeCatalogue.BusinessLicence.Code));
-        Assert.False(certificate.Allows(LicenceTypeCatalogue.ForeignerWorkPermit.Code));
+        var certificate = SampleKeys.IssuerOf(ALicence.OfType(SampleLicenceTypes.FoodBusinessPermit).Build()).Certificate;
+        Assert.True(certificate.Allows(SampleLicenceTypes.FoodBusinessPermit.Code));
+        Assert.True(certificate.Allows(SampleLicenceTypes.BusinessLicence.Code));
+        Assert.False(certificate.Allows(SampleLicenceTypes.ForeignerWorkPermit.Code));
         Assert.Equal(SampleProvinces.Sichuan, certificate.Province);
         Assert.Equal("四川省市场监督管理局", certificate.AuthorityName);
     }

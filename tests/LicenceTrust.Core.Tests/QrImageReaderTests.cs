@@ -10,7 +10,7 @@ namespace LicenceTrust.Core.Tests;
 /// <summary>Finding QR codes in photos and scans: what the image endpoint and the staff page upload rely on.</summary>
 public class QrImageReaderTests
 {
-    private static readonly string Text = Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Sichuan).Build()).QrText;
+    private static readonly string Text = Credentials.Sign(ALicence.OfType(SampleLicenceTypes.BusinessLicence).In(SampleProvinces.Sichuan).Build()).QrText;
 
     [Theory]
     [InlineData(11f, 1.35f)]
@@ -30,7 +30,7 @@ public class QrImageReaderTests
     [Fact]
     public void Every_code_on_every_page_of_a_scanned_PDF_is_found()
     {
-        var other = Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.FoodBusinessPermit).Build()).QrText;
+        var other = Credentials.Sign(ALicence.OfType(SampleLicenceTypes.FoodBusinessPermit).Build()).QrText;
 
         var scan = QrImageReader.Scan(PrintedLicencePhoto.Pdf(Text, other));
 
@@ -41,7 +41,7 @@ public class QrImageReaderTests
     [Fact]
     public void Two_licences_on_one_page_are_both_found()
     {
-        var other = Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.FoodBusinessPermit).Build()).QrText;
+        var other = Credentials.Sign(ALicence.OfType(SampleLicenceTypes.FoodBusinessPermit).Build()).QrText;
 
         var scan = QrImageReader.Scan(PrintedLicencePhoto.TwoOnOnePage(Text, other));
 

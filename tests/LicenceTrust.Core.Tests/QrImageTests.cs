@@ -11,7 +11,7 @@ public class QrImageTests
     [Fact]
     public void Credentials_render_as_PNG_and_SVG()
     {
-        var text = Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).Build()).QrText;
+        var text = Credentials.Sign(ALicence.OfType(SampleLicenceTypes.BusinessLicence).Build()).QrText;
 
         var png = QrCodeImages.Png(text);
         var svg = QrCodeImages.Svg(text);
@@ -26,7 +26,7 @@ public class QrImageTests
         // Measured versions are in docs/format.md; this guards against the format growing unnoticed.
         foreach (var province in SampleProvinces.All)
         {
-            foreach (var type in LicenceTypeCatalogue.All)
+            foreach (var type in SampleLicenceTypes.All)
             {
                 var text = Credentials.Sign(ALicence.OfType(type).In(province).Build()).QrText;
                 Assert.InRange(QrCodeImages.Version(text), 1, 20);
@@ -37,7 +37,7 @@ public class QrImageTests
     [Fact]
     public void The_text_is_in_the_QR_alphanumeric_alphabet()
     {
-        var text = Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.ForeignerWorkPermit).Build()).QrText;
+        var text = Credentials.Sign(ALicence.OfType(SampleLicenceTypes.ForeignerWorkPermit).Build()).QrText;
         Assert.All(text, c => Assert.Contains(c, Core.Codec.Base45.Alphabet));
     }
 }

@@ -14,7 +14,7 @@ namespace LicenceTrust.Core.Tests;
 public class ReaderReuseTests
 {
     private static readonly CredentialVerifier Verifier = new(SampleKeys.TrustStore);
-    private static readonly Licence BusinessLicence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Sichuan).Build();
+    private static readonly Licence BusinessLicence = ALicence.OfType(SampleLicenceTypes.BusinessLicence).In(SampleProvinces.Sichuan).Build();
 
     [Fact]
     public void Reads_after_failed_reads_on_the_same_thread_give_the_same_answers()

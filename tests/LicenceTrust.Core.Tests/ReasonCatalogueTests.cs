@@ -1,4 +1,5 @@
 using LicenceTrust.Core.Results;
+using LicenceTrust.Samples;
 
 namespace LicenceTrust.Core.Tests;
 
@@ -48,7 +49,7 @@ public class ReasonCatalogueTests
     {
         var checks = new[] { new VerificationCheck("read", CheckOutcome.Passed), new VerificationCheck("signature", CheckOutcome.Failed, ReasonCode.SignatureInvalid) };
         var issuer = Testing.SampleKeys.TrustStore.Issuers[0].Certificate;
-        var licence = Testing.ALicence.OfType(Licences.LicenceTypeCatalogue.BusinessLicence).Build();
+        var licence = Testing.ALicence.OfType(LicenceTrust.Samples.SampleLicenceTypes.BusinessLicence).Build();
         Assert.Throws<InvalidOperationException>(() => VerificationResult.Valid(checks, licence, issuer, DateTimeOffset.UnixEpoch));
         Assert.Throws<InvalidOperationException>(() => VerificationResult.Valid([], licence, issuer, DateTimeOffset.UnixEpoch));
     }

@@ -30,8 +30,8 @@ public class RegistryProvinceTests
         var issuerKey = SigningKey.Generate(SignatureAlgorithm.Sm2Sm3);
         var authority = UnifiedSocialCreditCode.FromBody("11520000MB3C00011");
         var issuer = IssuerCertificate.Parse(CertificateFactory.CreateIssuer(
-            Guizhou, root, rootKey, issuerKey, new IssuerProfile(authority, "贵州省市场监督管理局", [LicenceTypeCatalogue.BusinessLicence.Code]), From, To));
-        var demo = DemoLicences.Create(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence, 1);
+            Guizhou, root, rootKey, issuerKey, new IssuerProfile(authority, "贵州省市场监督管理局", [SampleLicenceTypes.BusinessLicence.Code]), From, To));
+        var demo = DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, 1);
         var licence = Licence.Create(
             LicenceIdentifier.Create(demo.TypeCode, authority, "202600000001"), demo.Name, demo.Number, demo.Holder,
             "贵州省市场监督管理局", "520102", demo.IssueDate, demo.ValidFrom, demo.ValidTo, demo.Attributes);
@@ -49,7 +49,7 @@ public class RegistryProvinceTests
     [Fact]
     public void An_area_code_outside_the_registry_is_refused_with_a_message_naming_no_province_pair()
     {
-        var demo = DemoLicences.Create(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence, 1);
+        var demo = DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, 1);
 
         var error = Assert.Throws<FormatException>(() => Licence.Create(
             demo.Identifier, demo.Name, demo.Number, demo.Holder, demo.AuthorityName, "990101", demo.IssueDate, demo.ValidFrom, demo.ValidTo, demo.Attributes));
@@ -70,20 +70,20 @@ public class UnknownTypeTests
     public void A_type_outside_the_catalogue_that_the_issuer_certificate_allows_is_valid_and_shows_its_carried_name()
     {
         var unknown = LicenceTypeCode.Parse("11100000MB0100001D003");
-        Assert.False(LicenceTypeCatalogue.TryGet(unknown, out _));
+        Assert.False(LicenceTypeCatalogue.Shipped.TryGet(unknown, out _));
         var sichuan = SampleKeys.Of(SampleProvinces.Sichuan);
-        var regulator = SampleAuthorities.For(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence);
+        var regulator = SampleAuthorities.For(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence);
         var key = SigningKey.Generate(SignatureAlgorithm.Sm2Sm3);
         var issuer = IssuerCertificate.Parse(CertificateFactory.CreateIssuer(SampleProvinces.Sichuan, sichuan.Root.Der.ToArray(), sichuan.RootKey!, key,
             new IssuerProfile(regulator.Code, regulator.Name, [unknown]), new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2035, 1, 1, 0, 0, 0, TimeSpan.Zero)));
-        var demo = DemoLicences.Create(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence, 1);
+        var demo = DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, 1);
         var licence = Licence.Create(LicenceIdentifier.Create(unknown, regulator.Code, "202600000009"), "药品经营许可证", demo.Number, demo.Holder,
             regulator.Name, demo.AreaCode, demo.IssueDate, demo.ValidFrom, demo.ValidTo, new Dictionary<string, string> { ["scope"] = "中药饮片" });
         var text = CredentialWriter.Write(CredentialClaims.Create(licence, TestClock.SignedAt, Credentials.Status()), key, issuer.Kid).QrText;
         var trust = TrustStore.Create([sichuan.Root], [issuer]);
 
         var result = new CredentialVerifier(trust).Verify(text, TestClock.Now);
-        var view = result.ToView(Disclosure.Full);
+        var view = result.ToView(Disclosure.Full, LicenceTypeCatalogue.Shipped);
         var unallowed = new CredentialVerifier(SampleKeys.TrustStore).Verify(
             CredentialWriter.Write(CredentialClaims.Create(licence, TestClock.SignedAt, Credentials.Status()), SampleKeys.IssuerOf(demo).Key, SampleKeys.IssuerOf(demo).Certificate.Kid).QrText, TestClock.Now);
 

@@ -17,8 +17,8 @@ public class StatusByProvinceTests
         var own = new Recording("cq:database");
         var others = new Recording("sc:status-list");
         var router = new StatusByProvince(SampleProvinces.Chongqing, own, others);
-        var chongqing = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Chongqing).Build();
-        var sichuan = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Sichuan).Build();
+        var chongqing = ALicence.OfType(SampleLicenceTypes.BusinessLicence).In(SampleProvinces.Chongqing).Build();
+        var sichuan = ALicence.OfType(SampleLicenceTypes.BusinessLicence).In(SampleProvinces.Sichuan).Build();
 
         Assert.Equal("cq:database", (await router.LookupAsync(chongqing, Credentials.Status(), CancellationToken.None)).Source);
         Assert.Equal("sc:status-list", (await router.LookupAsync(sichuan, Credentials.Status(), CancellationToken.None)).Source);

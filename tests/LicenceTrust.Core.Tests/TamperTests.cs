@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
+using LicenceTrust.Samples;
 using LicenceTrust.Testing;
 
 namespace LicenceTrust.Core.Tests;
@@ -13,8 +14,8 @@ public class TamperTests
 
     public static TheoryData<string> Credentials2() => new()
     {
-        LicenceTypeCatalogue.BusinessLicence.Code.Value, // SM2
-        LicenceTypeCatalogue.ProfessionalQualification.Code.Value, // ES256
+        SampleLicenceTypes.BusinessLicence.Code.Value, // SM2
+        SampleLicenceTypes.ProfessionalQualification.Code.Value, // ES256
     };
 
     [Theory]
@@ -99,7 +100,7 @@ public class TamperTests
     [Fact]
     public void Truncations_fail_specifically()
     {
-        var text = Sign(LicenceTypeCatalogue.FoodBusinessPermit.Code.Value).QrText;
+        var text = Sign(SampleLicenceTypes.FoodBusinessPermit.Code.Value).QrText;
         var outcomes = Enumerable.Range(0, text.Length).Select(n => Verifier.Verify(text[..n], TestClock.Now)).ToList();
         AssertAllFailSpecifically(outcomes, minimum: 500);
     }
@@ -127,7 +128,7 @@ public class TamperTests
         // DeflateStream's output unchanged, so only a structural check can see the change.
         for (var n = 1; n < 200; n++)
         {
-            var credential = Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).Numbered(n).Build());
+            var credential = Credentials.Sign(ALicence.OfType(SampleLicenceTypes.BusinessLicence).Numbered(n).Build());
             var compressed = Zlib.Compress(credential.CoseBytes);
             var changed = (byte[])compressed.Clone();
             changed[^5] ^= 0x80;
@@ -162,7 +163,7 @@ public class TamperTests
     }
 
     private static EncodedCredential Sign(string typeCode) =>
-        Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.Get(Identifiers.LicenceTypeCode.Parse(typeCode))).Build());
+        Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.Shipped.Get(Identifiers.LicenceTypeCode.Parse(typeCode))).Build());
 
     private static void AssertAllFailSpecifically(List<VerificationResult> outcomes, int minimum)
     {
@@ -180,7 +181,7 @@ public class SignatureMemoTests
     {
         var memo = new SignatureMemo();
         var verifier = new CredentialVerifier(SampleKeys.TrustStore, memo: memo);
-        var licence = ALicence.OfType(LicenceTypeCatalogue.FoodBusinessPermit).Build();
+        var licence = ALicence.OfType(SampleLicenceTypes.FoodBusinessPermit).Build();
         var credential = Credentials.Sign(licence);
 
         Assert.Equal(Verdict.Valid, verifier.Verify(credential.QrText, TestClock.Now).Verdict);
@@ -202,7 +203,7 @@ public class SignatureMemoTests
     {
         var memo = new SignatureMemo(capacity: 2);
         var verifier = new CredentialVerifier(SampleKeys.TrustStore, memo: memo);
-        var texts = Enumerable.Range(1, 5).Select(i => Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).Numbered(i).Build()).QrText).ToList();
+        var texts = Enumerable.Range(1, 5).Select(i => Credentials.Sign(ALicence.OfType(SampleLicenceTypes.BusinessLicence).Numbered(i).Build()).QrText).ToList();
         foreach (var text in texts.Concat(texts))
         {
             Assert.Equal(Verdict.Valid, verifier.Verify(text, TestClock.Now).Verdict);
@@ -214,7 +215,7 @@ public class SignatureMemoTests
     {
         var memo = new SignatureMemo(capacity: 0);
         var verifier = new CredentialVerifier(SampleKeys.TrustStore, memo: memo);
-        var text = Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).Build()).QrText;
+        var text = Credentials.Sign(ALicence.OfType(SampleLicenceTypes.BusinessLicence).Build()).QrText;
 
         for (var i = 0; i < 3; i++)
         {

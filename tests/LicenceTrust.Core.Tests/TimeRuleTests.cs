@@ -1,5 +1,6 @@
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
+using LicenceTrust.Samples;
 using LicenceTrust.Testing;
 
 namespace LicenceTrust.Core.Tests;
@@ -9,7 +10,7 @@ public class TimeRuleTests
 {
     // Valid 2026-02-01 to 2026-02-28 inclusive, China time: from 2026-01-31T16:00Z to 2026-02-28T16:00Z.
     private static readonly string Credential = Credentials.Sign(
-        ALicence.OfType(LicenceTypeCatalogue.FoodBusinessPermit).Valid(new DateOnly(2026, 2, 1), new DateOnly(2026, 2, 28)).Build(),
+        ALicence.OfType(SampleLicenceTypes.FoodBusinessPermit).Valid(new DateOnly(2026, 2, 1), new DateOnly(2026, 2, 28)).Build(),
         new DateTimeOffset(2026, 1, 20, 0, 0, 0, TimeSpan.Zero)).QrText;
 
     private static readonly CredentialVerifier Verifier = new(SampleKeys.TrustStore, new VerificationPolicy { ClockSkew = TimeSpan.FromMinutes(5) });

@@ -75,8 +75,8 @@ public class TrustDocumentTests
         Assert.NotNull(agreement);
         Assert.Equal(string.Empty, error);
         Assert.Equal(SampleProvinces.Sichuan, agreement.Peer);
-        Assert.All(LicenceTypeCatalogue.All, t => Assert.True(agreement.Covers(t.Code, TestClock.Now)));
-        Assert.False(agreement.Covers(LicenceTypeCatalogue.BusinessLicence.Code, new DateTimeOffset(2024, 12, 31, 0, 0, 0, TimeSpan.Zero)));
+        Assert.All(SampleLicenceTypes.All, t => Assert.True(agreement.Covers(t.Code, TestClock.Now)));
+        Assert.False(agreement.Covers(SampleLicenceTypes.BusinessLicence.Code, new DateTimeOffset(2024, 12, 31, 0, 0, 0, TimeSpan.Zero)));
         Assert.Null(RecognitionAgreement.TryRead(bytes, Sichuan.Root, out _));
     }
 

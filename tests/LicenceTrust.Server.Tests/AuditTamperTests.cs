@@ -3,6 +3,7 @@ using LicenceTrust.Core.Licences;
 using LicenceTrust.Issuance;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using LicenceTrust.Samples;
 
 namespace LicenceTrust.Server.Tests;
 
@@ -13,7 +14,7 @@ public class AuditTamperTests
     public async Task Every_change_is_audited_and_the_chain_verifies()
     {
         await using var node = await StartAsync();
-        var id = (await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 401)).GetProperty("identifier").GetString();
+        var id = (await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 401)).GetProperty("identifier").GetString();
         await node.Client(node.RegulatorKey).SendAsync(HttpMethod.Post, $"/api/v1/licences/{id}/suspend", new { reason = "检查" });
 
         var verify = await node.Client(node.AdminKey).SendAsync(HttpMethod.Get, "/api/v1/audit/verify");
@@ -29,7 +30,7 @@ public class AuditTamperTests
     public async Task The_database_refuses_edits_and_deletions_of_audit_rows()
     {
         await using var node = await StartAsync();
-        await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 402);
+        await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 402);
         using var connection = Open(node);
         Assert.Throws<SqliteException>(() => Execute(connection, "UPDATE audit_log SET data = 'x'"));
         Assert.Throws<SqliteException>(() => Execute(connection, "DELETE FROM audit_log"));
@@ -44,7 +45,7 @@ public class AuditTamperTests
         await using var node = await StartAsync();
         for (var i = 0; i < 3; i++)
         {
-            await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 410 + i);
+            await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 410 + i);
         }
 
         using (var connection = Open(node))
@@ -75,7 +76,7 @@ public class AuditTamperTests
         string? identifier = null;
         for (var i = 0; i < 3; i++)
         {
-            var issued = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 420 + i);
+            var issued = await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 420 + i);
             identifier = i == 1 ? issued.GetProperty("identifier").GetString() : identifier;
         }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using LicenceTrust.Samples;
 
 namespace LicenceTrust.Server.Tests;
 
@@ -52,7 +53,7 @@ public class VerifyBadInputSweepTests(NodeFixture node) : IClassFixture<NodeFixt
 {
     public static TheoryData<string, string?, string?, int, string> Inputs()
     {
-        var genuine = LicenceTrust.Testing.Credentials.Sign(LicenceTrust.Testing.ALicence.OfType(LicenceTrust.Core.Licences.LicenceTypeCatalogue.BusinessLicence).Build()).QrText;
+        var genuine = LicenceTrust.Testing.Credentials.Sign(LicenceTrust.Testing.ALicence.OfType(LicenceTrust.Samples.SampleLicenceTypes.BusinessLicence).Build()).QrText;
         return new()
         {
             { "/api/v1/verify", null, null, 200, "EMPTY" },

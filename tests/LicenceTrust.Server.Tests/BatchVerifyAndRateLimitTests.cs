@@ -1,5 +1,6 @@
 using System.Net;
 using LicenceTrust.Core.Licences;
+using LicenceTrust.Samples;
 
 namespace LicenceTrust.Server.Tests;
 
@@ -8,8 +9,8 @@ public class BatchVerifyTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task A_partner_verifies_many_texts_in_one_call_in_order()
     {
-        var valid = (await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 701)).GetProperty("qrText").GetString();
-        var revokedLicence = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 702);
+        var valid = (await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 701)).GetProperty("qrText").GetString();
+        var revokedLicence = await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 702);
         await node.Client(node.RegulatorKey).SendAsync(HttpMethod.Post, $"/api/v1/licences/{revokedLicence.GetProperty("identifier").GetString()}/revoke", new { reason = "吊销" });
 
         var response = await node.Client(node.PartnerKey).SendAsync(HttpMethod.Post, "/api/v1/verify/batch",
@@ -23,7 +24,7 @@ public class BatchVerifyTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task A_thousand_texts_fit_and_one_more_does_not()
     {
-        var qr = (await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.FoodBusinessPermit, 703)).GetProperty("qrText").GetString();
+        var qr = (await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.FoodBusinessPermit, 703)).GetProperty("qrText").GetString();
         var client = node.Client(node.PartnerKey);
 
         var thousand = await client.SendAsync(HttpMethod.Post, "/api/v1/verify/batch", new { qrTexts = Enumerable.Repeat(qr, 1000) });

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LicenceTrust.Core.Licences;
+using LicenceTrust.Samples;
 
 namespace LicenceTrust.Server.Tests;
 
@@ -22,8 +23,8 @@ public class BenchmarkEndpointTests(BenchmarkNode fixture) : IClassFixture<Bench
     public async Task The_baseline_checks_the_credentials_own_signature_and_answers_as_many_bytes_as_asked()
     {
         var node = fixture.Node;
-        var sm2 = (await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 801)).GetProperty("qrText").GetString()!;
-        var es256 = (await node.IssueAsync(node.HrKey, LicenceTypeCatalogue.ProfessionalQualification, 802)).GetProperty("qrText").GetString()!;
+        var sm2 = (await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 801)).GetProperty("qrText").GetString()!;
+        var es256 = (await node.IssueAsync(node.HrKey, SampleLicenceTypes.ProfessionalQualification, 802)).GetProperty("qrText").GetString()!;
         var forged = sm2[..^6] + (sm2[^6] == 'A' ? 'B' : 'A') + sm2[^5..];
         using var client = node.Client();
 

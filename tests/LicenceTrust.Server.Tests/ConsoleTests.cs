@@ -18,8 +18,8 @@ public sealed class ConsoleFixture : IAsyncLifetime
 {
     public const string Password = "officer-password-2026";
 
-    public static readonly SampleAuthority Regulator = SampleAuthorities.For(SampleProvinces.Chongqing, LicenceTypeCatalogue.BusinessLicence);
-    public static readonly SampleAuthority Hr = SampleAuthorities.For(SampleProvinces.Chongqing, LicenceTypeCatalogue.ProfessionalQualification);
+    public static readonly SampleAuthority Regulator = SampleAuthorities.For(SampleProvinces.Chongqing, SampleLicenceTypes.BusinessLicence);
+    public static readonly SampleAuthority Hr = SampleAuthorities.For(SampleProvinces.Chongqing, SampleLicenceTypes.ProfessionalQualification);
 
     public NodeProcess Chongqing { get; private set; } = null!;
 
@@ -171,9 +171,34 @@ public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture
     }
 
     [Fact]
+    public async Task The_issue_form_follows_the_types_catalogue_entry_a_choice_for_an_enumeration_and_the_pattern_checked_on_preview()
+    {
+        var (clerk, _, violations) = await fixture.SignInAsync("li.si");
+        await clerk.GotoAsync($"/console/issue?type={SampleLicenceTypes.ForeignerWorkPermit.Code.Value}");
+        var category = clerk.Locator("#f-attr-category");
+        Assert.Equal("SELECT", await category.EvaluateAsync<string>("e => e.tagName"));
+        Assert.Equal(["—", "A", "B", "C"], await category.Locator("option").AllTextContentsAsync());
+
+        await clerk.GotoAsync("/console/issue");
+        await clerk.GetByLabel("证照编号").FillAsync("91500103MA5U0C0N1X");
+        await clerk.GetByLabel("持证主体名称").FillAsync("重庆格式示例有限公司");
+        await clerk.Locator("#f-holderCode").FillAsync("91500103MA5U0C0N1X");
+        await clerk.GetByLabel("行政区划代码").FillAsync("500103");
+        await clerk.GetByLabel("有效期起始").FillAsync("2026-01-01");
+        await clerk.Locator("#f-attr-entityType").FillAsync("有限责任公司");
+        await clerk.GetByLabel("法定代表人").FillAsync("王格式");
+        await clerk.GetByLabel("注册资本").FillAsync("five million");
+        await clerk.GetByRole(AriaRole.Button, new() { Name = "预览" }).ClickAsync();
+
+        await Expect(clerk.Locator("[data-error-for='attr.capital']")).ToContainTextAsync("格式");
+        await Expect(clerk.Locator("[data-testid=preview]")).ToHaveCountAsync(0);
+        Assert.Empty(violations);
+    }
+
+    [Fact]
     public async Task A_revocation_request_changes_nothing_until_another_approver_approves_it_then_Sichuan_sees_REVOKED()
     {
-        var issued = await fixture.Chongqing.IssueAsync(fixture.Chongqing.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 951);
+        var issued = await fixture.Chongqing.IssueAsync(fixture.Chongqing.RegulatorKey, SampleLicenceTypes.BusinessLicence, 951);
         var identifier = issued.GetProperty("identifier").GetString()!;
         var qrText = issued.GetProperty("qrText").GetString()!;
         await WaitForAsync(async () => (await fixture.VerifyAtSichuanAsync(qrText)).GetProperty("result").GetProperty("verdict").GetString() == "VALID");
@@ -215,7 +240,7 @@ public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture
     [Fact]
     public async Task A_new_version_starts_from_the_licence_waits_for_approval_and_then_the_old_one_is_INVALID_in_both_provinces()
     {
-        var issued = await fixture.Chongqing.IssueAsync(fixture.Chongqing.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 956);
+        var issued = await fixture.Chongqing.IssueAsync(fixture.Chongqing.RegulatorKey, SampleLicenceTypes.BusinessLicence, 956);
         var identifier = issued.GetProperty("identifier").GetString()!;
         var qrText = issued.GetProperty("qrText").GetString()!;
         var holder = issued.GetProperty("licence").GetProperty("holder").GetProperty("name").GetString()!;
@@ -257,7 +282,7 @@ public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture
     [Fact]
     public async Task An_officer_of_another_authority_cannot_see_or_change_a_licence_by_the_ui_a_crafted_post_or_the_url()
     {
-        var issued = await fixture.Chongqing.IssueAsync(fixture.Chongqing.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 952);
+        var issued = await fixture.Chongqing.IssueAsync(fixture.Chongqing.RegulatorKey, SampleLicenceTypes.BusinessLicence, 952);
         var identifier = issued.GetProperty("identifier").GetString()!;
         var (other, _, _) = await fixture.SignInAsync("hr.clerk");
 
@@ -283,7 +308,7 @@ public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture
     [Fact]
     public async Task A_cross_site_form_post_with_the_officers_cookie_is_refused()
     {
-        var issued = await fixture.Chongqing.IssueAsync(fixture.Chongqing.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 953);
+        var issued = await fixture.Chongqing.IssueAsync(fixture.Chongqing.RegulatorKey, SampleLicenceTypes.BusinessLicence, 953);
         var identifier = issued.GetProperty("identifier").GetString()!;
         var (clerk, _, _) = await fixture.SignInAsync("li.si");
 
@@ -474,7 +499,7 @@ public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture
 
     private static Dictionary<string, object?> Body(int sequence, string holderName)
     {
-        var body = NodeFixture.IssueBody(LicenceTypeCatalogue.BusinessLicence, sequence);
+        var body = NodeFixture.IssueBody(SampleLicenceTypes.BusinessLicence, sequence);
         ((Dictionary<string, object?>)body["holder"]!)["name"] = holderName;
         return body;
     }

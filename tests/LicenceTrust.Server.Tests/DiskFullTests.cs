@@ -5,6 +5,7 @@ using System.Text.Json;
 using LicenceTrust.Core.Licences;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
+using LicenceTrust.Samples;
 
 namespace LicenceTrust.Server.Tests;
 
@@ -20,14 +21,14 @@ public sealed class DiskFullTests(ITestOutputHelper output)
         using var disk = SmallDisk.Mount(megabytes: 8);
         await using var node = new NodeFixture { ExtraArgs = [$"--Node:Database={Path.Combine(disk.Folder, "cq.db")}"] };
         await node.InitializeAsync();
-        var first = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 971);
+        var first = await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 971);
 
         disk.Fill();
         var acknowledged = new List<JsonElement>();
         HttpResponseMessage? refused = null;
         for (var sequence = 1000; refused is null && sequence < 1400; sequence++)
         {
-            var response = await node.Client(node.RegulatorKey).PostAsJsonAsync("/api/v1/licences", NodeFixture.IssueBody(LicenceTypeCatalogue.BusinessLicence, sequence));
+            var response = await node.Client(node.RegulatorKey).PostAsJsonAsync("/api/v1/licences", NodeFixture.IssueBody(SampleLicenceTypes.BusinessLicence, sequence));
             if (response.StatusCode == HttpStatusCode.Created)
             {
                 acknowledged.Add(await response.Content.ReadFromJsonAsync<JsonElement>());
@@ -59,7 +60,7 @@ public sealed class DiskFullTests(ITestOutputHelper output)
         }
 
         disk.Free();
-        using var again = await node.Client(node.RegulatorKey).PostAsJsonAsync("/api/v1/licences", NodeFixture.IssueBody(LicenceTypeCatalogue.BusinessLicence, refusedSequence));
+        using var again = await node.Client(node.RegulatorKey).PostAsJsonAsync("/api/v1/licences", NodeFixture.IssueBody(SampleLicenceTypes.BusinessLicence, refusedSequence));
         Assert.Equal(HttpStatusCode.Created, again.StatusCode); // the refused licence was not half-stored: its number is free
         Assert.Equal("VALID", await VerdictAsync(node, first));
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using LicenceTrust.Core.Licences;
+using LicenceTrust.Samples;
 
 namespace LicenceTrust.Server.Tests;
 
@@ -90,7 +91,7 @@ public class ErrorEchoTests(NodeFixture node) : IClassFixture<NodeFixture>
     [InlineData("{\"reason\":\"换发\",\"licence\":{\"typeCode\":\"11100000MB0300003Q001\"}}")]
     public async Task Superseding_another_authoritys_licence_is_refused_before_its_body_is_judged(string body)
     {
-        var licence = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 960);
+        var licence = await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 960);
         var path = $"/api/v1/licences/{licence.GetProperty("identifier").GetString()}/supersede";
 
         var response = await node.Client(node.HrKey).SendAsync(HttpMethod.Post, path, rawJson: body);
@@ -101,7 +102,7 @@ public class ErrorEchoTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task Changing_the_status_of_another_authoritys_licence_is_refused_before_the_reason_is_judged()
     {
-        var licence = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 961);
+        var licence = await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 961);
 
         var response = await node.Client(node.HrKey).SendAsync(HttpMethod.Post, $"/api/v1/licences/{licence.GetProperty("identifier").GetString()}/revoke", rawJson: "{}");
 
@@ -111,7 +112,7 @@ public class ErrorEchoTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task An_unknown_type_code_is_quoted_short()
     {
-        var body = NodeFixture.IssueBody(LicenceTypeCatalogue.BusinessLicence, 962);
+        var body = NodeFixture.IssueBody(SampleLicenceTypes.BusinessLicence, 962);
         body["typeCode"] = "11100000MB0100001D009" + new string('9', 3000);
 
         var response = await node.Client(node.RegulatorKey).SendAsync(HttpMethod.Post, "/api/v1/licences", body);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LicenceTrust.Core.Licences;
+using LicenceTrust.Samples;
 
 namespace LicenceTrust.Server.Tests;
 
@@ -13,9 +14,9 @@ public class FaultTests
     {
         await using var node = new NodeFixture();
         await node.InitializeAsync();
-        var issued = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 901);
+        var issued = await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 901);
         var qr = issued.GetProperty("qrText").GetString();
-        var revoked = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 904);
+        var revoked = await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 904);
         await node.Client(node.RegulatorKey).SendAsync(HttpMethod.Post, $"/api/v1/licences/{revoked.GetProperty("identifier").GetString()}/revoke", new { reason = "吊销" });
         Assert.Equal("VALID", await VerdictAsync(node, qr));
         Assert.Equal("INVALID", await VerdictAsync(node, revoked.GetProperty("qrText").GetString()));
@@ -31,7 +32,7 @@ public class FaultTests
 
         Directory.CreateDirectory(node.DatabasePath);
         await Task.Delay(1200); // past the status cache's lifetime, so the refresh meets the missing database
-        using var down = await node.Client(node.RegulatorKey).PostAsJsonAsync("/api/v1/licences", NodeFixture.IssueBody(LicenceTypeCatalogue.BusinessLicence, 902));
+        using var down = await node.Client(node.RegulatorKey).PostAsJsonAsync("/api/v1/licences", NodeFixture.IssueBody(SampleLicenceTypes.BusinessLicence, 902));
         var problem = await down.Content.ReadFromJsonAsync<JsonElement>();
         var stillAnswers = await VerdictAsync(node, qr);
         var stillRefuses = await VerdictAsync(node, revoked.GetProperty("qrText").GetString());
@@ -51,7 +52,7 @@ public class FaultTests
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        using var up = await node.Client(node.RegulatorKey).PostAsJsonAsync("/api/v1/licences", NodeFixture.IssueBody(LicenceTypeCatalogue.BusinessLicence, 903));
+        using var up = await node.Client(node.RegulatorKey).PostAsJsonAsync("/api/v1/licences", NodeFixture.IssueBody(SampleLicenceTypes.BusinessLicence, 903));
         Assert.Equal(HttpStatusCode.Created, up.StatusCode);
         Assert.Equal("VALID", await VerdictAsync(node, qr));
     }

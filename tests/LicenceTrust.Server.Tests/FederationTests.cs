@@ -48,9 +48,9 @@ public class FederationTests(FederatedPair pair, ITestOutputHelper output) : ICl
     [Fact]
     public async Task A_revocation_at_Sichuan_shows_at_Chongqing_within_the_sync_interval_and_is_measured()
     {
-        var regulator = SampleAuthorities.For(SampleProvinces.Sichuan, LicenceTypeCatalogue.FoodBusinessPermit);
+        var regulator = SampleAuthorities.For(SampleProvinces.Sichuan, SampleLicenceTypes.FoodBusinessPermit);
         var key = pair.Key("sc", regulator.Code.Value);
-        var issued = await IssueAsync("sc", key, LicenceTypeCatalogue.FoodBusinessPermit, 701);
+        var issued = await IssueAsync("sc", key, SampleLicenceTypes.FoodBusinessPermit, 701);
         // VALID from Chongqing's synced copy of the list (not from a live call): the revocation must then
         // arrive as a change of that list, which is what the propagation metric measures.
         var before = await pair.WaitForVerdictAsync("cq", issued.Qr,
@@ -82,9 +82,9 @@ public class FederationTests(FederatedPair pair, ITestOutputHelper output) : ICl
     [Fact]
     public async Task Suspend_then_reinstate_at_Chongqing_round_trips_at_Sichuan()
     {
-        var regulator = SampleAuthorities.For(SampleProvinces.Chongqing, LicenceTypeCatalogue.BusinessLicence);
+        var regulator = SampleAuthorities.For(SampleProvinces.Chongqing, SampleLicenceTypes.BusinessLicence);
         var key = pair.Key("cq", regulator.Code.Value);
-        var issued = await IssueAsync("cq", key, LicenceTypeCatalogue.BusinessLicence, 702);
+        var issued = await IssueAsync("cq", key, SampleLicenceTypes.BusinessLicence, 702);
         Assert.Equal("VALID", Verdict((await pair.WaitForVerdictAsync("sc", issued.Qr, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(10))).Response));
 
         using (await pair.Client("cq", key).PostAsJsonAsync($"/api/v1/licences/{issued.Id}/suspend", new { reason = "暂扣：整改" }))
@@ -128,7 +128,7 @@ public class FederationTests(FederatedPair pair, ITestOutputHelper output) : ICl
         var photo = Path.Combine(pair.Folder, "licence.jpg");
         await File.WriteAllBytesAsync(photo, PrintedLicencePhoto.Jpeg(sichuan));
         var pins = $"--pin {SampleKeys.Of(SampleProvinces.Chongqing).Root.Fingerprint} --pin {SampleKeys.Of(SampleProvinces.Sichuan).Root.Fingerprint}";
-        var forged = Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Sichuan).Build(),
+        var forged = Credentials.Sign(ALicence.OfType(SampleLicenceTypes.BusinessLicence).In(SampleProvinces.Sichuan).Build(),
             SigningKey.Generate(SignatureAlgorithm.Sm2Sm3), SampleKeys.IssuerWith(SampleProvinces.Sichuan, SignatureAlgorithm.Sm2Sm3).Certificate.Kid).QrText;
 
         var text = await Programs.RunAsync(Programs.Cli, $"verify \"{sichuan}\" --bundle {bundle} {pins}");
@@ -278,7 +278,7 @@ public sealed class NarrowAgreementPair : FederatedPair
     public NarrowAgreementPair()
     {
         _agreement = Path.Combine(Folder, "cq-recognition-sc.cose");
-        var types = LicenceTypeCatalogue.All.Where(t => t != LicenceTypeCatalogue.ForeignerWorkPermit).Select(t => t.Code.Value).ToHashSet(StringComparer.Ordinal);
+        var types = SampleLicenceTypes.All.Where(t => t != SampleLicenceTypes.ForeignerWorkPermit).Select(t => t.Code.Value).ToHashSet(StringComparer.Ordinal);
         File.WriteAllBytes(_agreement, KeyDirectory.SignRecognitionAgreement(SampleKeys.Of(SampleProvinces.Chongqing),
             new RecognitionAgreement(SampleProvinces.Chongqing, SampleProvinces.Sichuan, types, SampleKeyGenerator.LeafFrom, DateTimeOffset.UtcNow)));
     }
@@ -292,7 +292,7 @@ public class RecognitionAndWithdrawalTests(NarrowAgreementPair pair, ITestOutput
     [Fact]
     public async Task A_licence_type_outside_the_agreement_is_INVALID_TYPE_NOT_RECOGNISED_only_where_the_agreement_excludes_it()
     {
-        var permits = LicenceTypeCatalogue.ForeignerWorkPermit.Code.Value;
+        var permits = SampleLicenceTypes.ForeignerWorkPermit.Code.Value;
         var sichuanPermit = (await pair.LicencesAsync("sc")).First(l => l.GetProperty("status").GetString() == "VALID" && l.GetProperty("licence").GetProperty("typeCode").GetString() == permits);
         var chongqingPermit = (await pair.LicencesAsync("cq")).First(l => l.GetProperty("status").GetString() == "VALID" && l.GetProperty("licence").GetProperty("typeCode").GetString() == permits);
 

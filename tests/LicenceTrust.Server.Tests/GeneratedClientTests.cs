@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using LicenceTrust.Client;
 using LicenceTrust.ClientGenerator;
+using LicenceTrust.Samples;
 
 namespace LicenceTrust.Server.Tests;
 
@@ -19,7 +20,7 @@ public class GeneratedClientTests(NodeFixture node) : IClassFixture<NodeFixture>
     public async Task An_authority_issues_and_a_partner_verifies_through_the_generated_client()
     {
         var authority = Client(node.RegulatorKey);
-        var body = NodeFixture.IssueBody(Core.Licences.LicenceTypeCatalogue.BusinessLicence, 901);
+        var body = NodeFixture.IssueBody(LicenceTrust.Samples.SampleLicenceTypes.BusinessLicence, 901);
         var holder = (Dictionary<string, object?>)body["holder"]!;
         var issued = await authority.IssueLicenceAsync(new IssueRequest
         {
@@ -43,7 +44,7 @@ public class GeneratedClientTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task A_photo_is_verified_through_the_generated_client()
     {
-        var qr = (await node.IssueAsync(node.RegulatorKey, Core.Licences.LicenceTypeCatalogue.BusinessLicence, 902)).GetProperty("qrText").GetString()!;
+        var qr = (await node.IssueAsync(node.RegulatorKey, LicenceTrust.Samples.SampleLicenceTypes.BusinessLicence, 902)).GetProperty("qrText").GetString()!;
 
         using var photo = new MemoryStream(Testing.PrintedLicencePhoto.Jpeg(qr));
         var verified = await Client(node.PartnerKey).VerifyImageAsync(photo);

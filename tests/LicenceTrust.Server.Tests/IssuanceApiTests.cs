@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
+using LicenceTrust.Samples;
 using LicenceTrust.Testing;
 
 namespace LicenceTrust.Server.Tests;
@@ -12,7 +13,7 @@ public class IssuanceApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task Issue_returns_the_record_a_verifiable_credential_and_links()
     {
-        using var response = await node.Client(node.RegulatorKey).PostAsJsonAsync("/api/v1/licences", NodeFixture.IssueBody(LicenceTypeCatalogue.BusinessLicence, 101));
+        using var response = await node.Client(node.RegulatorKey).PostAsJsonAsync("/api/v1/licences", NodeFixture.IssueBody(SampleLicenceTypes.BusinessLicence, 101));
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
@@ -32,8 +33,8 @@ public class IssuanceApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     {
         var client = node.Client(node.RegulatorKey);
         var headers = new Dictionary<string, string> { ["Idempotency-Key"] = "order-7788" };
-        var first = await client.SendAsync(HttpMethod.Post, "/api/v1/licences", NodeFixture.IssueBody(LicenceTypeCatalogue.FoodBusinessPermit, 102), headers: headers);
-        var second = await client.SendAsync(HttpMethod.Post, "/api/v1/licences", NodeFixture.IssueBody(LicenceTypeCatalogue.FoodBusinessPermit, 102), headers: headers);
+        var first = await client.SendAsync(HttpMethod.Post, "/api/v1/licences", NodeFixture.IssueBody(SampleLicenceTypes.FoodBusinessPermit, 102), headers: headers);
+        var second = await client.SendAsync(HttpMethod.Post, "/api/v1/licences", NodeFixture.IssueBody(SampleLicenceTypes.FoodBusinessPermit, 102), headers: headers);
 
         Assert.Equal(HttpStatusCode.Created, first.Status);
         Assert.Equal(HttpStatusCode.OK, second.Status);
@@ -44,7 +45,7 @@ public class IssuanceApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task An_ES256_authority_issues_person_licences_and_the_QR_hides_the_ID_number()
     {
-        var body = await node.IssueAsync(node.HrKey, LicenceTypeCatalogue.ProfessionalQualification, 103);
+        var body = await node.IssueAsync(node.HrKey, SampleLicenceTypes.ProfessionalQualification, 103);
         var fullId = body.GetProperty("licence").GetProperty("holder").GetProperty("code").GetString()!;
         var result = new CredentialVerifier(SampleKeys.TrustStore).Verify(body.GetProperty("qrText").GetString(), DateTimeOffset.UtcNow);
 
@@ -62,6 +63,7 @@ public class IssuanceApiTests(NodeFixture node) : IClassFixture<NodeFixture>
         { "holder.codeType=111", "HOLDER_CODE_TYPE_NOT_ALLOWED", "holder.codeType" },
         { "areaCode=510104", "AREA_CODE_INVALID", "areaCode" },
         { "attributes.legalRep", "ATTRIBUTE_MISSING", "attributes.legalRep" },
+        { "attributes.capital=five million", "ATTRIBUTE_PATTERN_MISMATCH", "attributes.capital" },
         { "typeCode=11100000MB0100001D099", "TYPE_UNKNOWN", "typeCode" },
         { "validTo=2020-01-01", "VALIDITY_INVALID", "validTo" },
     };
@@ -70,7 +72,7 @@ public class IssuanceApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     [MemberData(nameof(BadBodies))]
     public async Task Bad_fields_are_named_in_a_400_problem(string change, string code, string field)
     {
-        var body = NodeFixture.IssueBody(LicenceTypeCatalogue.BusinessLicence, 104);
+        var body = NodeFixture.IssueBody(SampleLicenceTypes.BusinessLicence, 104);
         Apply(body, change);
         var response = await node.Client(node.RegulatorKey).SendAsync(HttpMethod.Post, "/api/v1/licences", body);
         response.AssertProblem(HttpStatusCode.BadRequest, code, field);
@@ -100,10 +102,10 @@ public class IssuanceApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task Listing_pages_and_filters_an_authority_s_own_licences()
     {
-        await node.IssueAsync(node.HrKey, LicenceTypeCatalogue.ProfessionalQualification, 105);
-        await node.IssueAsync(node.HrKey, LicenceTypeCatalogue.ProfessionalQualification, 106);
+        await node.IssueAsync(node.HrKey, SampleLicenceTypes.ProfessionalQualification, 105);
+        await node.IssueAsync(node.HrKey, SampleLicenceTypes.ProfessionalQualification, 106);
 
-        var page = await node.Client(node.HrKey).SendAsync(HttpMethod.Get, $"/api/v1/licences?typeCode={LicenceTypeCatalogue.ProfessionalQualification.Code.Value}&status=valid&page=1&pageSize=1");
+        var page = await node.Client(node.HrKey).SendAsync(HttpMethod.Get, $"/api/v1/licences?typeCode={SampleLicenceTypes.ProfessionalQualification.Code.Value}&status=valid&page=1&pageSize=1");
         var bad = await node.Client(node.HrKey).SendAsync(HttpMethod.Get, "/api/v1/licences?pageSize=500");
         var badStatus = await node.Client(node.HrKey).SendAsync(HttpMethod.Get, "/api/v1/licences?status=lost");
 
@@ -118,7 +120,7 @@ public class IssuanceApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task QR_images_and_the_print_view_are_served_and_escape_the_holder_name()
     {
-        var body = NodeFixture.IssueBody(LicenceTypeCatalogue.BusinessLicence, 107);
+        var body = NodeFixture.IssueBody(SampleLicenceTypes.BusinessLicence, 107);
         ((Dictionary<string, object?>)body["holder"]!)["name"] = "<script>alert(1)</script>有限公司";
         var issued = await node.Client(node.RegulatorKey).SendAsync(HttpMethod.Post, "/api/v1/licences", body);
         var links = issued.Body.GetProperty("links");

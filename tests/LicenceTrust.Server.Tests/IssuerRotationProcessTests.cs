@@ -19,17 +19,7 @@ public sealed class IssuerRotationProcessTests(ITestOutputHelper output) : IAsyn
     private NodeProcess _chongqing = null!;
     private NodeProcess _sichuan = null!;
 
-    public async Task InitializeAsync()
-    {
-        int cq = FreePorts.Next(), sc = FreePorts.Next();
-        string[] Peer(string province, int port) =>
-        [
-            $"--Node:Peers:0:Province={province}", $"--Node:Peers:0:BaseUrl=http://127.0.0.1:{port}",
-            $"--Node:Peers:0:RootFingerprint={SampleKeys.Of(Core.Identifiers.Province.FromNodeId(province)).Root.Fingerprint}", "--Node:Peers:0:SyncIntervalSeconds=0.5",
-        ];
-        var started = await Task.WhenAll(NodeProcess.StartAsync("cq", cq, _keys, Peer("sc", sc)), NodeProcess.StartAsync("sc", sc, _keys, Peer("cq", cq)));
-        (_chongqing, _sichuan) = (started[0], started[1]);
-    }
+    public async Task InitializeAsync() => (_chongqing, _sichuan) = await NodeProcess.FederatedAsync(_keys, [], []);
 
     public async Task DisposeAsync()
     {
@@ -41,7 +31,7 @@ public sealed class IssuerRotationProcessTests(ITestOutputHelper output) : IAsyn
     [Fact]
     public async Task After_a_rotation_new_licences_carry_the_new_kid_old_ones_stay_valid_and_the_peer_learns_it_within_a_sync_interval()
     {
-        var regulator = SampleAuthorities.For(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence);
+        var regulator = SampleAuthorities.For(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence);
         var key = await _sichuan.AuthorityKeyAsync(regulator.Code.Value);
         var old = await IssueAsync(key, 1);
         var oldKid = Kid((await _chongqing.WaitForVerdictAsync(old, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(20))).Response);
@@ -73,7 +63,7 @@ public sealed class IssuerRotationProcessTests(ITestOutputHelper output) : IAsyn
     [Fact]
     public async Task After_the_list_signer_is_replaced_the_peer_accepts_the_new_signers_trust_and_status_lists()
     {
-        var regulator = SampleAuthorities.For(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence);
+        var regulator = SampleAuthorities.For(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence);
         var key = await _sichuan.AuthorityKeyAsync(regulator.Code.Value);
         var qr = await IssueAsync(key, 3);
         Assert.Equal("VALID", Verdict((await _chongqing.WaitForVerdictAsync(qr, r => FromStatusList(r, "VALID"), TimeSpan.FromSeconds(20))).Response));
@@ -106,7 +96,7 @@ public sealed class IssuerRotationProcessTests(ITestOutputHelper output) : IAsyn
         Verdict(response) == verdict && response.GetProperty("checkedAgainst").GetProperty("statusSource").GetString() == "sc:status-list";
 
     private async Task<string> IssueAsync(string key, int sequence) =>
-        (await _sichuan.IssueAsync(key, LicenceTypeCatalogue.BusinessLicence, 900 + sequence)).GetProperty("qrText").GetString()!;
+        (await _sichuan.IssueAsync(key, SampleLicenceTypes.BusinessLicence, 900 + sequence)).GetProperty("qrText").GetString()!;
 
     private static string? Verdict(JsonElement response) => FederationTests.Verdict(response);
 

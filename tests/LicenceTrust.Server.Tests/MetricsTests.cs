@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using LicenceTrust.Core.Licences;
+using LicenceTrust.Samples;
 
 namespace LicenceTrust.Server.Tests;
 
@@ -9,7 +10,7 @@ public class MetricsTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task Verifications_issuance_and_status_changes_are_counted_without_personal_data()
     {
-        var issued = await node.IssueAsync(node.HrKey, LicenceTypeCatalogue.ProfessionalQualification, 970);
+        var issued = await node.IssueAsync(node.HrKey, SampleLicenceTypes.ProfessionalQualification, 970);
         var qr = issued.GetProperty("qrText").GetString();
         var holder = issued.GetProperty("licence").GetProperty("holder");
         using (await node.Client().PostAsJsonAsync("/api/v1/verify", new { qrText = qr }))

@@ -69,8 +69,8 @@ public sealed class NodeFixture : IAsyncLifetime, IAsyncDisposable
 
         var keys = App.Services.GetRequiredService<ApiKeyService>();
         var province = Core.Identifiers.Province.FromNodeId(Province);
-        var regulator = SampleAuthorities.For(province, LicenceTypeCatalogue.BusinessLicence);
-        var hr = SampleAuthorities.For(province, LicenceTypeCatalogue.ProfessionalQualification);
+        var regulator = SampleAuthorities.For(province, SampleLicenceTypes.BusinessLicence);
+        var hr = SampleAuthorities.For(province, SampleLicenceTypes.ProfessionalQualification);
         RegulatorKey = (await keys.CreateAsync(ActorRole.Authority, regulator.Name, regulator.Code.Value)).Key;
         HrKey = (await keys.CreateAsync(ActorRole.Authority, hr.Name, hr.Code.Value)).Key;
         PartnerKey = (await keys.CreateAsync(ActorRole.Partner, "bank", null)).Key;

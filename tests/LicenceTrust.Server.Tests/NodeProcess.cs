@@ -54,20 +54,31 @@ public sealed class NodeProcess : IAsyncDisposable
     public static async Task<(NodeProcess Chongqing, NodeProcess Sichuan)> FederatedAsync(params string[] chongqingArgs)
     {
         int chongqingPort = FreePorts.Next(), sichuanPort = FreePorts.Next();
-        string[] Peer(string province, int port, Core.Identifiers.Province of) =>
-        [
-            $"--Node:Peers:0:Province={province}", $"--Node:Peers:0:BaseUrl=http://127.0.0.1:{port}",
-            $"--Node:Peers:0:RootFingerprint={SampleKeys.Of(of).Root.Fingerprint}", "--Node:Peers:0:SyncIntervalSeconds=0.5",
-        ];
-
-        var sichuan = new NodeProcess("sc", sichuanPort, Peer("cq", chongqingPort, SampleProvinces.Chongqing));
-        var chongqing = new NodeProcess("cq", chongqingPort, [.. Peer("sc", sichuanPort, SampleProvinces.Sichuan), .. chongqingArgs]);
+        var sichuan = new NodeProcess("sc", sichuanPort, SamplePeer("cq", chongqingPort));
+        var chongqing = new NodeProcess("cq", chongqingPort, [.. SamplePeer("sc", sichuanPort), .. chongqingArgs]);
         await Task.WhenAll(sichuan.PrepareAsync(), chongqing.PrepareAsync());
         sichuan.Start();
         chongqing.Start();
         await Task.WhenAll(sichuan.WaitLiveAsync(), chongqing.WaitLiveAsync());
         return (chongqing, sichuan);
     }
+
+    /// <summary>The same pair on a key directory of the test's own (a copy of the sample keys that the test changes), with extra arguments for each.</summary>
+    public static async Task<(NodeProcess Chongqing, NodeProcess Sichuan)> FederatedAsync(string keysDirectory, string[] chongqingArgs, string[] sichuanArgs)
+    {
+        int chongqingPort = FreePorts.Next(), sichuanPort = FreePorts.Next();
+        var started = await Task.WhenAll(
+            StartAsync("cq", chongqingPort, keysDirectory, [.. SamplePeer("sc", sichuanPort), .. chongqingArgs]),
+            StartAsync("sc", sichuanPort, keysDirectory, [.. SamplePeer("cq", chongqingPort), .. sichuanArgs]));
+        return (started[0], started[1]);
+    }
+
+    /// <summary>Settings for peer 0: the sample province <paramref name="province"/> on a loopback port, its sample root pinned, synced every 0.5 s.</summary>
+    public static string[] SamplePeer(string province, int port) =>
+    [
+        $"--Node:Peers:0:Province={province}", $"--Node:Peers:0:BaseUrl=http://127.0.0.1:{port}",
+        $"--Node:Peers:0:RootFingerprint={SampleKeys.Of(Core.Identifiers.Province.FromNodeId(province)).Root.Fingerprint}", "--Node:Peers:0:SyncIntervalSeconds=0.5",
+    ];
 
     /// <summary>A node process of its own, with no peers; extra arguments for it.</summary>
     public static async Task<NodeProcess> StartAsync(string province, params string[] args)
@@ -165,8 +176,8 @@ public sealed class NodeProcess : IAsyncDisposable
         var province = Core.Identifiers.Province.FromNodeId(Province);
         if (SampleProvinces.All.Contains(province))
         {
-            var regulator = SampleAuthorities.For(province, LicenceTypeCatalogue.BusinessLicence);
-            var hr = SampleAuthorities.For(province, LicenceTypeCatalogue.ProfessionalQualification);
+            var regulator = SampleAuthorities.For(province, SampleLicenceTypes.BusinessLicence);
+            var hr = SampleAuthorities.For(province, SampleLicenceTypes.ProfessionalQualification);
             RegulatorKey = await ApiKeyAsync($"--role authority --authority {regulator.Code.Value} --name regulator");
             HrKey = await ApiKeyAsync($"--role authority --authority {hr.Code.Value} --name hr");
         }

@@ -1,6 +1,7 @@
 using LicenceTrust.Core.Licences;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using LicenceTrust.Samples;
 
 namespace LicenceTrust.Server.Tests;
 
@@ -13,7 +14,7 @@ public class OverridableDefaultsTests
         await using var node = new NodeFixture { Configure = builder => builder.Services.AddSingleton<TimeProvider>(clock) };
         await node.InitializeAsync();
 
-        var issued = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 601);
+        var issued = await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 601);
         clock.Advance(TimeSpan.FromDays(1));
         var id = issued.GetProperty("identifier").GetString();
         await node.Client(node.RegulatorKey).SendAsync(HttpMethod.Post, $"/api/v1/licences/{id}/revoke", new { reason = "到期" });

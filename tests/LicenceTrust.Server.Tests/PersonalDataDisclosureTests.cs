@@ -2,6 +2,7 @@ using System.Net;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Issuance;
 using Microsoft.Extensions.DependencyInjection;
+using LicenceTrust.Samples;
 
 namespace LicenceTrust.Server.Tests;
 
@@ -14,7 +15,7 @@ public class PersonalDataDisclosureTests(NodeFixture node) : IClassFixture<NodeF
     [Fact]
     public async Task The_owner_reads_the_full_ID_once_audited_and_lists_and_admins_see_it_masked()
     {
-        var issued = await node.IssueAsync(node.HrKey, LicenceTypeCatalogue.ProfessionalQualification, 970);
+        var issued = await node.IssueAsync(node.HrKey, SampleLicenceTypes.ProfessionalQualification, 970);
         var identifier = issued.GetProperty("identifier").GetString()!;
         var fullId = issued.GetProperty("licence").GetProperty("holder").GetProperty("code").GetString()!;
         Assert.DoesNotContain('*', fullId);
@@ -40,7 +41,7 @@ public class PersonalDataDisclosureTests(NodeFixture node) : IClassFixture<NodeF
     [Fact]
     public async Task Reading_an_organisation_s_record_writes_no_personal_data_audit()
     {
-        var issued = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 971);
+        var issued = await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 971);
         var identifier = issued.GetProperty("identifier").GetString()!;
 
         await node.Client(node.RegulatorKey).SendAsync(HttpMethod.Get, $"/api/v1/licences/{identifier}");

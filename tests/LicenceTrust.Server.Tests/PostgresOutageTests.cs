@@ -41,9 +41,9 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
         };
         await cq.InitializeAsync();
 
-        var own = await cq.IssueAsync(cq.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 961);
-        var peer = await sc.IssueAsync(sc.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 962);
-        var peerToRevoke = await sc.IssueAsync(sc.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 963);
+        var own = await cq.IssueAsync(cq.RegulatorKey, SampleLicenceTypes.BusinessLicence, 961);
+        var peer = await sc.IssueAsync(sc.RegulatorKey, SampleLicenceTypes.BusinessLicence, 962);
+        var peerToRevoke = await sc.IssueAsync(sc.RegulatorKey, SampleLicenceTypes.BusinessLicence, 963);
         foreach (var issued in new[] { own, peer, peerToRevoke })
         {
             Assert.Equal("VALID", await WaitForVerdictAsync(cq, Qr(issued), "VALID", TimeSpan.FromSeconds(15)));
@@ -55,7 +55,7 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
 
         postgres.Stop();
         var outage = Stopwatch.StartNew();
-        using var issue = await cq.Client(cq.RegulatorKey).PostAsJsonAsync("/api/v1/licences", NodeFixture.IssueBody(LicenceTypeCatalogue.BusinessLicence, 964));
+        using var issue = await cq.Client(cq.RegulatorKey).PostAsJsonAsync("/api/v1/licences", NodeFixture.IssueBody(SampleLicenceTypes.BusinessLicence, 964));
         var issueProblem = await issue.Content.ReadFromJsonAsync<JsonElement>();
         using var revoke = await cq.Client(cq.RegulatorKey).PostAsJsonAsync($"/api/v1/licences/{Id(own)}/revoke", new { reason = "吊销" });
         using var ready = await cq.Client().GetAsync("/health/ready");
@@ -82,7 +82,7 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
         HttpStatusCode status;
         do
         {
-            using var again = await cq.Client(cq.RegulatorKey).PostAsJsonAsync("/api/v1/licences", NodeFixture.IssueBody(LicenceTypeCatalogue.BusinessLicence, 965));
+            using var again = await cq.Client(cq.RegulatorKey).PostAsJsonAsync("/api/v1/licences", NodeFixture.IssueBody(SampleLicenceTypes.BusinessLicence, 965));
             status = again.StatusCode;
             if (status != HttpStatusCode.Created)
             {

@@ -18,7 +18,7 @@ public sealed class ReceiptApiTests(NodeFixture node) : IClassFixture<NodeFixtur
     [Fact]
     public async Task A_requested_receipt_is_signed_by_the_node_and_checks_offline_with_the_CLI()
     {
-        var qr = (await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 801)).GetProperty("qrText").GetString();
+        var qr = (await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 801)).GetProperty("qrText").GetString();
 
         var withReceipt = await node.Client().SendAsync(HttpMethod.Post, "/api/v1/verify?receipt=true", new { qrText = qr });
         var without = await node.Client().SendAsync(HttpMethod.Post, "/api/v1/verify", new { qrText = qr });

@@ -31,7 +31,7 @@ public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime
         _connection = PostgresServer.CreateDatabase();
         var database = new PostgresDatabase(_connection);
         database.Migrate();
-        var regulator = SampleAuthorities.For(SampleProvinces.Chongqing, LicenceTypeCatalogue.BusinessLicence);
+        var regulator = SampleAuthorities.For(SampleProvinces.Chongqing, SampleLicenceTypes.BusinessLicence);
         _regulatorKey = (await new ApiKeyService(new ApiKeyStore(database), new IssuanceStore(database), TimeProvider.System)
             .CreateAsync(ActorRole.Authority, regulator.Name, regulator.Code.Value)).Key;
 
@@ -73,7 +73,7 @@ public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime
         using var a = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_ports[0]}") };
         using var b = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_ports[1]}") };
         a.DefaultRequestHeaders.Authorization = new("Bearer", _regulatorKey);
-        using var issue = await a.PostAsJsonAsync("/api/v1/licences", NodeFixture.IssueBody(LicenceTypeCatalogue.BusinessLicence, 950));
+        using var issue = await a.PostAsJsonAsync("/api/v1/licences", NodeFixture.IssueBody(SampleLicenceTypes.BusinessLicence, 950));
         var issued = await issue.Content.ReadFromJsonAsync<JsonElement>();
         var qr = issued.GetProperty("qrText").GetString();
         Assert.Equal("VALID", await VerdictAsync(b, qr));

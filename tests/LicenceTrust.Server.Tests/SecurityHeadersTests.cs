@@ -1,5 +1,6 @@
 using System.Net;
 using LicenceTrust.Core.Licences;
+using LicenceTrust.Samples;
 using LicenceTrust.Server.Hosting;
 using Microsoft.AspNetCore.Http;
 
@@ -27,7 +28,7 @@ public class SecurityHeadersTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task The_print_view_carries_the_headers_and_has_no_inline_script_or_style()
     {
-        var licence = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 950);
+        var licence = await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 950);
 
         using var response = await node.Client(node.RegulatorKey).GetAsync($"/api/v1/licences/{licence.GetProperty("identifier").GetString()}/print");
         var html = await response.Content.ReadAsStringAsync();

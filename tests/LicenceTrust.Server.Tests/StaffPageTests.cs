@@ -55,13 +55,13 @@ public sealed class StaffPageFixture : IAsyncLifetime
     {
         (Chongqing, Sichuan) = await NodeFixture.FederatedAsync();
 
-        var valid = await Sichuan.IssueAsync(Sichuan.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 801);
+        var valid = await Sichuan.IssueAsync(Sichuan.RegulatorKey, SampleLicenceTypes.BusinessLicence, 801);
         ValidSichuan = valid.GetProperty("qrText").GetString()!;
         var slot = new LicenceTrust.Core.Codec.StatusReference(valid.GetProperty("statusList").GetProperty("index").GetInt32(), valid.GetProperty("statusList").GetProperty("uri").GetString()!);
-        var spoof = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Sichuan).Numbered(803)
+        var spoof = ALicence.OfType(SampleLicenceTypes.BusinessLicence).In(SampleProvinces.Sichuan).Numbered(803)
             .HeldBy("重庆\u202E司公限有技科\u202C示例").WithAttribute("legalRep", "赵\u202E六").Build();
         SpoofedSichuan = Credentials.Sign(spoof, slot, DateTimeOffset.UtcNow.AddMinutes(-5)).QrText;
-        var revoked = await Sichuan.IssueAsync(Sichuan.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 802);
+        var revoked = await Sichuan.IssueAsync(Sichuan.RegulatorKey, SampleLicenceTypes.BusinessLicence, 802);
         RevokedSichuan = revoked.GetProperty("qrText").GetString()!;
         using (await Sichuan.Client(Sichuan.RegulatorKey).PostAsJsonAsync($"/api/v1/licences/{revoked.GetProperty("identifier").GetString()}/revoke", new { reason = "吊销：测试" }))
         {
@@ -243,7 +243,7 @@ public class StaffPageTests(StaffPageFixture ui) : IClassFixture<StaffPageFixtur
     [Fact]
     public async Task A_tampered_licence_at_the_camera_is_red_with_the_signature_reason()
     {
-        var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Sichuan).Build();
+        var licence = ALicence.OfType(SampleLicenceTypes.BusinessLicence).In(SampleProvinces.Sichuan).Build();
         var forged = Credentials.Sign(licence, SigningKey.Generate(SignatureAlgorithm.Sm2Sm3), SampleKeys.IssuerOf(licence).Certificate.Kid).QrText;
         var (browser, page) = await ui.OpenAsync(camera: ui.CameraFile("forged", forged));
         await using (browser)
@@ -406,7 +406,7 @@ public class StaffPageTests(StaffPageFixture ui) : IClassFixture<StaffPageFixtur
     [Fact]
     public async Task The_print_view_renders_under_the_CSP_and_an_injected_inline_script_is_blocked_and_reported()
     {
-        var licence = await ui.Chongqing.IssueAsync(ui.Chongqing.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 820);
+        var licence = await ui.Chongqing.IssueAsync(ui.Chongqing.RegulatorKey, SampleLicenceTypes.BusinessLicence, 820);
         var (browser, page) = await ui.OpenAsync();
         await using (browser)
         {

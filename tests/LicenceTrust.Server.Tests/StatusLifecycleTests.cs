@@ -14,7 +14,7 @@ public class StatusLifecycleTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task Suspend_reinstate_revoke_follow_the_rules_and_final_states_stay_final()
     {
-        var id = (await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 301)).GetProperty("identifier").GetString();
+        var id = (await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 301)).GetProperty("identifier").GetString();
         var client = node.Client(node.RegulatorKey);
 
         Assert.Equal("SUSPENDED", (await client.SendAsync(HttpMethod.Post, $"/api/v1/licences/{id}/suspend", new { reason = "逾期未年报" })).Body.GetProperty("status").GetString());
@@ -28,7 +28,7 @@ public class StatusLifecycleTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task Cancel_ends_a_licence_and_shows_as_invalid_in_the_status_list()
     {
-        var issued = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.FoodBusinessPermit, 306);
+        var issued = await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.FoodBusinessPermit, 306);
         var id = issued.GetProperty("identifier").GetString();
         var client = node.Client(node.RegulatorKey);
 
@@ -48,7 +48,7 @@ public class StatusLifecycleTests(NodeFixture node) : IClassFixture<NodeFixture>
     [InlineData("{\"reason\":\"   \"}")]
     public async Task A_status_change_needs_a_reason(string raw)
     {
-        var id = (await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 302)).GetProperty("identifier").GetString();
+        var id = (await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 302)).GetProperty("identifier").GetString();
         (await node.Client(node.RegulatorKey).SendAsync(HttpMethod.Post, $"/api/v1/licences/{id}/revoke", rawJson: raw)).AssertProblem(HttpStatusCode.BadRequest, "REASON_REQUIRED", "reason");
     }
 
@@ -64,7 +64,7 @@ public class StatusLifecycleTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task The_served_status_list_shows_a_change_on_the_next_request()
     {
-        var issued = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.FoodBusinessPermit, 303);
+        var issued = await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.FoodBusinessPermit, 303);
         var id = issued.GetProperty("identifier").GetString();
         var index = issued.GetProperty("statusList").GetProperty("index").GetInt32();
         var path = new Uri(issued.GetProperty("statusList").GetProperty("uri").GetString()!).AbsolutePath;
@@ -99,7 +99,7 @@ public class StatusLifecycleTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task The_online_status_answers_now_and_as_of_a_past_time()
     {
-        var issued = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 304);
+        var issued = await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 304);
         var id = issued.GetProperty("identifier").GetString();
         var issuedAt = issued.GetProperty("issuedAt").GetDateTimeOffset();
         await Task.Delay(20);
@@ -127,9 +127,9 @@ public class StatusLifecycleTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task Supersede_issues_the_next_version_and_ends_the_old_one()
     {
-        var old = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 305);
+        var old = await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 305);
         var oldId = old.GetProperty("identifier").GetString()!;
-        var replacement = NodeFixture.IssueBody(LicenceTypeCatalogue.BusinessLicence, 305);
+        var replacement = NodeFixture.IssueBody(SampleLicenceTypes.BusinessLicence, 305);
         ((Dictionary<string, object?>)replacement["holder"]!)["name"] = "重庆山城火锅餐饮管理有限公司（更名）";
 
         var response = await node.Client(node.RegulatorKey).SendAsync(HttpMethod.Post, $"/api/v1/licences/{oldId}/supersede", new { reason = "企业更名", licence = replacement });

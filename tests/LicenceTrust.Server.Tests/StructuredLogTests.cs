@@ -24,8 +24,8 @@ public sealed class StructuredLogTests(InformationLoggingPair pair, ITestOutputH
     [Fact]
     public async Task Node_logs_are_JSON_lines_without_personal_data()
     {
-        var key = pair.Key("cq", SampleAuthorities.For(SampleProvinces.Chongqing, LicenceTypeCatalogue.BusinessLicence).Code.Value);
-        var body = NodeFixture.IssueBody(LicenceTypeCatalogue.BusinessLicence, 991);
+        var key = pair.Key("cq", SampleAuthorities.For(SampleProvinces.Chongqing, SampleLicenceTypes.BusinessLicence).Code.Value);
+        var body = NodeFixture.IssueBody(SampleLicenceTypes.BusinessLicence, 991);
         using var issue = await pair.Client("cq", key).PostAsJsonAsync("/api/v1/licences", body);
         var issued = await issue.Content.ReadFromJsonAsync<JsonElement>();
         var identifier = issued.GetProperty("identifier").GetString()!;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using LicenceTrust.Core.Licences;
+using LicenceTrust.Samples;
 
 namespace LicenceTrust.Server.Tests;
 
@@ -42,7 +43,7 @@ public class TextPolicyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     [MemberData(nameof(EveryClassInEveryField))]
     public async Task A_refused_character_in_any_field_is_a_400_naming_the_field_and_the_code_point(string field, string bad, string codePoint)
     {
-        var body = NodeFixture.IssueBody(LicenceTypeCatalogue.BusinessLicence, 900);
+        var body = NodeFixture.IssueBody(SampleLicenceTypes.BusinessLicence, 900);
         switch (field)
         {
             case "holder.name" or "holder.codeType" or "holder.code":
@@ -72,7 +73,7 @@ public class TextPolicyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     public void The_idempotency_key_follows_the_policy_too()
     {
         // HTTP carries header values as ASCII, so this is the service's own check (the CLI's keys take the same path).
-        var command = Issuance.IssueCommand.For(Testing.ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).Build()) with { IdempotencyKey = "key-\u202E" };
+        var command = Issuance.IssueCommand.For(Testing.ALicence.OfType(SampleLicenceTypes.BusinessLicence).Build()) with { IdempotencyKey = "key-\u202E" };
 
         var refused = Assert.Throws<Core.Results.LicenceTrustException>(() => Issuance.Lints.CleanText(command));
 
@@ -83,11 +84,11 @@ public class TextPolicyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     public async Task The_NUL_name_and_the_RTL_spoof_of_the_report_are_refused_and_nothing_is_stored()
     {
         var before = await CountAsync();
-        var nul = NodeFixture.IssueBody(LicenceTypeCatalogue.BusinessLicence, 901);
+        var nul = NodeFixture.IssueBody(SampleLicenceTypes.BusinessLicence, 901);
         ((Dictionary<string, object?>)nul["holder"]!)["name"] = "重庆\u0000示例公司";
-        var spoof = NodeFixture.IssueBody(LicenceTypeCatalogue.BusinessLicence, 902);
+        var spoof = NodeFixture.IssueBody(SampleLicenceTypes.BusinessLicence, 902);
         ((Dictionary<string, object?>)spoof["holder"]!)["name"] = "重庆\u202E司公限有技科\u202C示例";
-        var legalRep = NodeFixture.IssueBody(LicenceTypeCatalogue.BusinessLicence, 903);
+        var legalRep = NodeFixture.IssueBody(SampleLicenceTypes.BusinessLicence, 903);
         legalRep["attributes"] = new Dictionary<string, string> { ["entityType"] = "有限责任公司", ["legalRep"] = "赵\u202E六" };
 
         (await SendAsync(nul)).AssertProblem(HttpStatusCode.BadRequest, "TEXT_CHARACTER_NOT_ALLOWED", "holder.name");
@@ -101,7 +102,7 @@ public class TextPolicyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task Clean_text_is_stored_and_signed_in_NFC_and_lengths_count_characters()
     {
-        var body = NodeFixture.IssueBody(LicenceTypeCatalogue.BusinessLicence, 904);
+        var body = NodeFixture.IssueBody(SampleLicenceTypes.BusinessLicence, 904);
         ((Dictionary<string, object?>)body["holder"]!)["name"] = "Cafe\u0301 重庆示例有限公司";
         // 20 characters of CJK Extension B: 40 UTF-16 units, within legalRep's 20 characters.
         body["attributes"] = new Dictionary<string, string> { ["entityType"] = "有限责任公司", ["legalRep"] = string.Concat(Enumerable.Repeat("𠀀", 20)) };
@@ -120,7 +121,7 @@ public class TextPolicyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task Reasons_of_status_changes_follow_the_policy()
     {
-        var licence = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 905);
+        var licence = await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 905);
         var path = $"/api/v1/licences/{licence.GetProperty("identifier").GetString()}/revoke";
 
         var refused = await node.Client(node.RegulatorKey).SendAsync(HttpMethod.Post, path, new { reason = "违法\u202E经营" });
@@ -136,8 +137,8 @@ public class TextPolicyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
         try
         {
             var file = Path.Combine(folder, "rows.jsonl");
-            var good = Row(NodeFixture.IssueBody(LicenceTypeCatalogue.BusinessLicence, 906), null);
-            var bad = Row(NodeFixture.IssueBody(LicenceTypeCatalogue.BusinessLicence, 907), "重庆\u202E司公限有技科\u202C示例");
+            var good = Row(NodeFixture.IssueBody(SampleLicenceTypes.BusinessLicence, 906), null);
+            var bad = Row(NodeFixture.IssueBody(SampleLicenceTypes.BusinessLicence, 907), "重庆\u202E司公限有技科\u202C示例");
             await File.WriteAllLinesAsync(file, [good, bad]);
             var database = Path.Combine(folder, "cq.db");
 

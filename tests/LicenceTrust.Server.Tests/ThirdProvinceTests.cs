@@ -19,8 +19,8 @@ public sealed class ThirdProvinceTests(ITestOutputHelper output) : IAsyncLifetim
 {
     private const double SyncIntervalSeconds = 0.5;
     private static readonly string Regulator = UnifiedSocialCreditCode.FromBody("11520000MB3C00011").Value;
-    private static readonly string BusinessLicence = LicenceTypeCatalogue.BusinessLicence.Code.Value;
-    private static readonly string FoodPermit = LicenceTypeCatalogue.FoodBusinessPermit.Code.Value;
+    private static readonly string BusinessLicence = SampleLicenceTypes.BusinessLicence.Code.Value;
+    private static readonly string FoodPermit = SampleLicenceTypes.FoodBusinessPermit.Code.Value;
 
     private readonly string _keys = NodeProcess.CopyOfSampleKeys();
     private string Passphrase => Path.Combine(_keys, "passphrase.txt");
@@ -68,8 +68,8 @@ public sealed class ThirdProvinceTests(ITestOutputHelper output) : IAsyncLifetim
     public async Task A_guizhou_licence_verifies_at_both_peers_within_their_agreements_and_its_revocation_arrives_within_a_sync_interval()
     {
         var key = await _nodes["gz"].AuthorityKeyAsync(Regulator);
-        var business = await IssueAsync(key, LicenceTypeCatalogue.BusinessLicence, 1);
-        var food = await IssueAsync(key, LicenceTypeCatalogue.FoodBusinessPermit, 2);
+        var business = await IssueAsync(key, SampleLicenceTypes.BusinessLicence, 1);
+        var food = await IssueAsync(key, SampleLicenceTypes.FoodBusinessPermit, 2);
 
         // Each node syncs the others' trust lists first; then Guizhou's licences verify like any other.
         foreach (var at in new[] { "cq", "sc" })
@@ -84,7 +84,7 @@ public sealed class ThirdProvinceTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Equal("VALID", Verdict((await _nodes["sc"].WaitForVerdictAsync(food.Qr, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(10))).Response));
 
         // Guizhou's own licences of the sample provinces verify there too: recognition runs both ways.
-        var chongqing = await _nodes["cq"].IssueAsync(_nodes["cq"].RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 3);
+        var chongqing = await _nodes["cq"].IssueAsync(_nodes["cq"].RegulatorKey, SampleLicenceTypes.BusinessLicence, 3);
         Assert.Equal("VALID", Verdict((await _nodes["gz"].WaitForVerdictAsync(chongqing.GetProperty("qrText").GetString()!, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(10))).Response));
 
         using (var revoke = await _nodes["gz"].Client(key).PostAsJsonAsync($"/api/v1/licences/{business.Id}/revoke", new { reason = "吊销：测试" }))

@@ -71,7 +71,7 @@ public sealed class TracingTests : IAsyncLifetime
     [Fact]
     public async Task Verify_issue_and_status_change_are_traced_tied_to_the_problem_traceId_and_carry_no_personal_data()
     {
-        var body = NodeFixture.IssueBody(LicenceTypeCatalogue.BusinessLicence, 981);
+        var body = NodeFixture.IssueBody(SampleLicenceTypes.BusinessLicence, 981);
         using var issue = await _node.Client(_node.RegulatorKey).PostAsJsonAsync("/api/v1/licences", body);
         var issued = await issue.Content.ReadFromJsonAsync<JsonElement>();
         var identifier = issued.GetProperty("identifier").GetString()!;

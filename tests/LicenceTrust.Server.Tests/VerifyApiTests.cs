@@ -14,7 +14,7 @@ public class VerifyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task A_genuine_licence_in_force_is_VALID_with_its_status_source()
     {
-        var qr = (await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 501)).GetProperty("qrText").GetString();
+        var qr = (await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 501)).GetProperty("qrText").GetString();
 
         var response = await VerifyAsync(qr);
 
@@ -30,7 +30,7 @@ public class VerifyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task Whitespace_a_scanner_adds_around_the_text_is_trimmed_at_verify_and_in_a_batch_and_nothing_else_is()
     {
-        var qr = (await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 509)).GetProperty("qrText").GetString()!;
+        var qr = (await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 509)).GetProperty("qrText").GetString()!;
         string[] padded = [qr + "\r\n", qr + "\n", qr + "\t", "  " + qr + "  ", "\r\n" + qr];
 
         foreach (var text in padded)
@@ -47,7 +47,7 @@ public class VerifyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task Suspended_and_revoked_licences_are_INVALID_with_the_reason_in_Chinese()
     {
-        var issued = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.FoodBusinessPermit, 502);
+        var issued = await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.FoodBusinessPermit, 502);
         var id = issued.GetProperty("identifier").GetString();
         var qr = issued.GetProperty("qrText").GetString();
         var client = node.Client(node.RegulatorKey);
@@ -67,7 +67,7 @@ public class VerifyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task A_revocation_shows_on_the_very_next_scan_even_though_the_status_was_cached()
     {
-        var issued = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 507);
+        var issued = await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 507);
         var qr = issued.GetProperty("qrText").GetString();
         var first = await VerifyAsync(qr);
         var second = await VerifyAsync(qr);
@@ -83,7 +83,7 @@ public class VerifyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task A_change_written_by_another_replica_on_the_same_database_shows_within_the_status_cache_lifetime()
     {
-        var issued = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 508);
+        var issued = await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 508);
         var qr = issued.GetProperty("qrText").GetString();
         Assert.Equal("VALID", (await VerifyAsync(qr)).GetProperty("result").GetProperty("verdict").GetString());
         var services = node.App.Services;
@@ -92,7 +92,7 @@ public class VerifyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
             Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<LicenceTrust.Issuance.IIssuerKeys>(services),
             Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<LicenceTrust.Issuance.IssuanceOptions>(services),
             TimeProvider.System);
-        var regulator = LicenceTrust.Samples.SampleAuthorities.For(SampleProvinces.Chongqing, LicenceTypeCatalogue.BusinessLicence);
+        var regulator = LicenceTrust.Samples.SampleAuthorities.For(SampleProvinces.Chongqing, SampleLicenceTypes.BusinessLicence);
 
         await replica.ChangeStatusAsync(issued.GetProperty("identifier").GetString()!, LicenceTrust.Issuance.StatusAction.Suspend, "另一副本暂扣",
             new LicenceTrust.Issuance.Actor(LicenceTrust.Issuance.ActorRole.Authority, regulator.Name, regulator.Code.Value));
@@ -112,7 +112,7 @@ public class VerifyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task A_person_s_ID_number_never_appears_in_a_verification()
     {
-        var issued = await node.IssueAsync(node.HrKey, LicenceTypeCatalogue.ProfessionalQualification, 503);
+        var issued = await node.IssueAsync(node.HrKey, SampleLicenceTypes.ProfessionalQualification, 503);
         var fullId = issued.GetProperty("licence").GetProperty("holder").GetProperty("code").GetString()!;
 
         using var response = await node.Client().PostAsync("/api/v1/verify", JsonBody(issued.GetProperty("qrText").GetString()));
@@ -127,7 +127,7 @@ public class VerifyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     public async Task A_node_not_federated_with_Sichuan_does_not_recognise_its_licences_and_never_says_VALID()
     {
         // This fixture has no peers: the sample Sichuan issuers in keys-sample/sc are not trusted from disk.
-        var sichuan = Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Sichuan).Build(), DateTimeOffset.UtcNow.AddMinutes(-10)).QrText;
+        var sichuan = Credentials.Sign(ALicence.OfType(SampleLicenceTypes.BusinessLicence).In(SampleProvinces.Sichuan).Build(), DateTimeOffset.UtcNow.AddMinutes(-10)).QrText;
         var response = await VerifyAsync(sichuan);
 
         Assert.Equal("INVALID", response.GetProperty("result").GetProperty("verdict").GetString());
@@ -138,7 +138,7 @@ public class VerifyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task A_genuine_credential_this_node_has_no_record_of_is_CHECK()
     {
-        var unknown = Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Chongqing).Numbered(99999).Build(), DateTimeOffset.UtcNow.AddMinutes(-10)).QrText;
+        var unknown = Credentials.Sign(ALicence.OfType(SampleLicenceTypes.BusinessLicence).In(SampleProvinces.Chongqing).Numbered(99999).Build(), DateTimeOffset.UtcNow.AddMinutes(-10)).QrText;
         var response = await VerifyAsync(unknown);
         Assert.Equal("CHECK", response.GetProperty("result").GetProperty("verdict").GetString());
         Assert.Equal("STATUS_UNKNOWN", response.GetProperty("result").GetProperty("reasons")[0].GetProperty("code").GetString());
@@ -147,7 +147,7 @@ public class VerifyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task A_forged_licence_is_INVALID_and_the_status_is_not_looked_up()
     {
-        var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Chongqing).Build();
+        var licence = ALicence.OfType(SampleLicenceTypes.BusinessLicence).In(SampleProvinces.Chongqing).Build();
         var forged = Credentials.Sign(licence, SigningKey.Generate(SignatureAlgorithm.Sm2Sm3), SampleKeys.IssuerOf(licence).Certificate.Kid).QrText;
         var response = await VerifyAsync(forged);
 
@@ -178,7 +178,7 @@ public class VerifyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task A_licence_known_only_by_its_identifier_is_verified_from_its_own_credential()
     {
-        var issued = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 504);
+        var issued = await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 504);
         var id = issued.GetProperty("identifier").GetString();
         var before = await node.Client(node.PartnerKey).SendAsync(HttpMethod.Get, $"/api/v1/licences/{id}/verification");
         await node.Client(node.RegulatorKey).SendAsync(HttpMethod.Post, $"/api/v1/licences/{id}/suspend", new { reason = "核查" });
@@ -194,7 +194,7 @@ public class VerifyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task Public_callers_see_the_summary_with_the_person_s_name_masked_partners_see_the_licence()
     {
-        var issued = await node.IssueAsync(node.HrKey, LicenceTypeCatalogue.ProfessionalQualification, 505);
+        var issued = await node.IssueAsync(node.HrKey, SampleLicenceTypes.ProfessionalQualification, 505);
         var name = issued.GetProperty("licence").GetProperty("holder").GetProperty("name").GetString()!;
         var qr = issued.GetProperty("qrText").GetString();
 
@@ -205,7 +205,7 @@ public class VerifyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
         Assert.Equal(JsonValueKind.Null, anonymous.Body.GetProperty("result").GetProperty("licence").ValueKind);
         Assert.Equal(name[..1] + new string('*', name.Length - 1), summary.GetProperty("holder").GetProperty("name").GetString());
         Assert.Equal(issued.GetProperty("licence").GetProperty("number").GetString(), summary.GetProperty("number").GetString());
-        Assert.Equal(LicenceTypeCatalogue.ProfessionalQualification.Code.Value, summary.GetProperty("typeCode").GetString());
+        Assert.Equal(SampleLicenceTypes.ProfessionalQualification.Code.Value, summary.GetProperty("typeCode").GetString());
         Assert.DoesNotContain(name, anonymous.Body.GetRawText(), StringComparison.Ordinal);
         Assert.Equal(name, partner.Body.GetProperty("result").GetProperty("licence").GetProperty("holder").GetProperty("name").GetString());
         Assert.Equal(issued.GetProperty("identifier").GetString(), partner.Body.GetProperty("result").GetProperty("licence").GetProperty("identifier").GetString());
@@ -214,7 +214,7 @@ public class VerifyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task An_organisation_s_name_and_credit_code_are_public_register_data_and_shown()
     {
-        var issued = await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, 506);
+        var issued = await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 506);
 
         var summary = (await VerifyAsync(issued.GetProperty("qrText").GetString())).GetProperty("result").GetProperty("summary");
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.QrImages;
+using LicenceTrust.Samples;
 using LicenceTrust.Testing;
 
 namespace LicenceTrust.Server.Tests;
@@ -96,7 +97,7 @@ public class VerifyImageApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     }
 
     private async Task<string> IssueAsync(int sequence) =>
-        (await node.IssueAsync(node.RegulatorKey, LicenceTypeCatalogue.BusinessLicence, sequence)).GetProperty("qrText").GetString()!;
+        (await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, sequence)).GetProperty("qrText").GetString()!;
 
     private static string IdOf(string qr) =>
         LicenceTrust.Core.Codec.CredentialReader.Read(qr).Credential!.Claims.Licence.Identifier.Value;

@@ -15,7 +15,7 @@ namespace LicenceTrust.Storage.Tests;
 /// </summary>
 public abstract class IssuanceStoreContract
 {
-    private static readonly SampleAuthority Regulator = SampleAuthorities.For(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence);
+    private static readonly SampleAuthority Regulator = SampleAuthorities.For(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence);
     private static readonly Actor RegulatorActor = new(ActorRole.Authority, Regulator.Name, Regulator.Code.Value);
 
     protected abstract IDatabase Database { get; }
@@ -25,7 +25,7 @@ public abstract class IssuanceStoreContract
         Database.Migrate();
         var store = new IssuanceStore(Database);
         var keys = new ProvinceIssuerKeys(SampleKeys.Of(SampleProvinces.Sichuan));
-        var options = new IssuanceOptions { Province = SampleProvinces.Sichuan, StatusListBaseUri = "https://sc.lt.example/s/", StatusListSize = statusListSize };
+        var options = new IssuanceOptions { Province = SampleProvinces.Sichuan, LicenceTypes = LicenceTypeCatalogue.Shipped, StatusListBaseUri = "https://sc.lt.example/s/", StatusListSize = statusListSize };
         return (new IssuanceService(store, keys, options, time ?? TimeProvider.System), store);
     }
 
@@ -78,7 +78,7 @@ public abstract class IssuanceStoreContract
         var clerk = await officers.CreateAsync("Clerk.One", "经办一", Regulator.Code.Value, OfficerRoles.Clerk, "clerk-password-1", null);
         var approver = await officers.CreateAsync("approver", "审核一", Regulator.Code.Value, OfficerRoles.Approver, "approver-password-1", null);
         var workflow = new OfficerWorkflow(service, store, ApprovalPolicy.RequiredEverywhere, TimeProvider.System);
-        var command = Command(DemoLicences.Create(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence, 7)) with { IdempotencyKey = "form-1" };
+        var command = Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, 7)) with { IdempotencyKey = "form-1" };
 
         var draft = (await workflow.SubmitIssueAsync(command, clerk)).Draft!;
         var again = (await workflow.SubmitIssueAsync(command, clerk)).Draft!;
@@ -116,12 +116,12 @@ public abstract class IssuanceStoreContract
         var (service, store) = Service();
         var (clerk, approver) = await OfficersAsync(store);
         var workflow = new OfficerWorkflow(service, store, ApprovalPolicy.RequiredEverywhere, TimeProvider.System);
-        var old = (await service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence, 21)), clerk.AsAuthority)).Record;
+        var old = (await service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, 21)), clerk.AsAuthority)).Record;
         var changed = IssueCommand.For(old.Licence) with { HolderName = "四川换发测试有限公司", IssueDate = null, Name = null, AuthorityName = null, IdempotencyKey = "form-9" };
 
         var draft = (await workflow.SubmitSupersedeAsync(old.Identifier, changed, "名称变更", clerk)).Draft!;
         var other = await Assert.ThrowsAsync<LicenceTrustException>(() => workflow.RequestStatusChangeAsync(old.Identifier, ApprovalKind.Revoke, "违法经营", "rq-2", clerk));
-        var retyped = await Assert.ThrowsAsync<LicenceTrustException>(() => workflow.SubmitSupersedeAsync(old.Identifier, changed with { TypeCode = LicenceTypeCatalogue.FoodBusinessPermit.Code.Value, IdempotencyKey = "form-10" }, "x", clerk));
+        var retyped = await Assert.ThrowsAsync<LicenceTrustException>(() => workflow.SubmitSupersedeAsync(old.Identifier, changed with { TypeCode = SampleLicenceTypes.FoodBusinessPermit.Code.Value, IdempotencyKey = "form-10" }, "x", clerk));
         Assert.Equal(LicenceStatus.Valid, (await store.FindAsync(old.Identifier, CancellationToken.None))!.Status);
         var successor = (await workflow.ApproveAsync(draft.Id, approver))!;
 
@@ -140,7 +140,7 @@ public abstract class IssuanceStoreContract
     public async Task Chunks_signed_while_the_chunk_before_is_stored_each_commit_whole_with_their_own_serials_slots_and_audit()
     {
         var (service, store) = Service();
-        var rows = Enumerable.Range(100, 45).Select(i => new BatchRow(i, Command(DemoLicences.Create(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence, i)))).ToList();
+        var rows = Enumerable.Range(100, 45).Select(i => new BatchRow(i, Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, i)))).ToList();
         rows[17] = rows[17] with { Command = rows[17].Command with { HolderCode = "not a code" } };
 
         var results = new List<IReadOnlyList<BatchRowResult>>();
@@ -168,7 +168,7 @@ public abstract class IssuanceStoreContract
         // of no collision is below 1 in 10,000). Without the check at storing, the insert would fail on the
         // unique slot, or two licences would share one.
         var (service, store) = Service(statusListSize: 128);
-        var rows = Enumerable.Range(200, 40).Select(i => new BatchRow(i, Command(DemoLicences.Create(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence, i)))).ToList();
+        var rows = Enumerable.Range(200, 40).Select(i => new BatchRow(i, Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, i)))).ToList();
         var singles = new List<LicenceRecord>();
         var batch = new List<LicenceRecord>();
         await foreach (var chunk in service.IssueChunksAsync(rows.Chunk(20), RegulatorActor))
@@ -179,7 +179,7 @@ public abstract class IssuanceStoreContract
                 // The second chunk has its slots reserved and is being signed now.
                 for (var i = 0; i < 44; i++)
                 {
-                    singles.Add((await service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence, 300 + i)), RegulatorActor)).Record);
+                    singles.Add((await service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, 300 + i)), RegulatorActor)).Record);
                 }
             }
         }
@@ -212,7 +212,7 @@ public abstract class IssuanceStoreContract
         var (clerk, approver) = await OfficersAsync(store);
         var workflow = new OfficerWorkflow(service, store, ApprovalPolicy.RequiredEverywhere, TimeProvider.System);
         var jobs = new BatchJobs(service, store, ApprovalPolicy.RequiredEverywhere, new BatchOptions { ChunkSize = 2 }, TimeProvider.System);
-        var commands = Enumerable.Range(30, 5).Select(i => Command(DemoLicences.Create(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence, i))).ToList();
+        var commands = Enumerable.Range(30, 5).Select(i => Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, i))).ToList();
         commands[2] = commands[2] with { HolderCode = commands[2].HolderCode[..^1] + (commands[2].HolderCode[^1] == '0' ? '1' : '0') };
         var json = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         var content = System.Text.Encoding.UTF8.GetBytes(string.Join('\n', commands.Select(c => System.Text.Json.JsonSerializer.Serialize(c, json))) + "\nnot json\n");
@@ -253,7 +253,7 @@ public abstract class IssuanceStoreContract
         var noApproval = new ApprovalPolicy(new Dictionary<string, (bool, bool)> { [Regulator.Code.Value] = (false, false) });
         var jobs = new BatchJobs(service, store, noApproval, new BatchOptions { ChunkSize = 2, Pause = TimeSpan.FromMilliseconds(700) }, clock);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var commands = Enumerable.Range(40, 6).Select(i => Command(DemoLicences.Create(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence, i))).ToList();
+        var commands = Enumerable.Range(40, 6).Select(i => Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, i))).ToList();
         // Lines 1 and 2 pass the lint five days ahead and are refused once the clock is back (issue date in the future).
         commands[0] = commands[0] with { IssueDate = today.AddDays(6) };
         commands[1] = commands[1] with { IssueDate = today.AddDays(6) };
@@ -292,7 +292,7 @@ public abstract class IssuanceStoreContract
     public async Task An_issued_licence_reads_back_whole()
     {
         var (service, store) = Service();
-        var demo = DemoLicences.Create(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence, 1);
+        var demo = DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, 1);
         var issued = (await service.IssueAsync(Command(demo), RegulatorActor)).Record;
 
         var read = await store.FindAsync(issued.Identifier, CancellationToken.None);
@@ -313,12 +313,12 @@ public abstract class IssuanceStoreContract
     public async Task Idempotency_keys_serials_and_slots_are_unique()
     {
         var (service, _) = Service();
-        var first = await service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence, 2)) with { IdempotencyKey = "k" }, RegulatorActor);
-        var replay = await service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence, 2)) with { IdempotencyKey = "k" }, RegulatorActor);
+        var first = await service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, 2)) with { IdempotencyKey = "k" }, RegulatorActor);
+        var replay = await service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, 2)) with { IdempotencyKey = "k" }, RegulatorActor);
         var others = new List<LicenceRecord>();
         for (var i = 3; i < 13; i++)
         {
-            others.Add((await service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, LicenceTypeCatalogue.FoodBusinessPermit, i)), RegulatorActor)).Record);
+            others.Add((await service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.FoodBusinessPermit, i)), RegulatorActor)).Record);
         }
 
         Assert.True(replay.Replayed);
@@ -333,7 +333,7 @@ public abstract class IssuanceStoreContract
     {
         var (service, _) = Service();
         var tasks = Enumerable.Range(100, 24).Select(i =>
-            Task.Run(() => service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence, i)), RegulatorActor))).ToList();
+            Task.Run(() => service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, i)), RegulatorActor))).ToList();
         var records = (await Task.WhenAll(tasks)).Select(o => o.Record).ToList();
 
         Assert.Equal(24, records.Select(r => r.Identifier).Distinct().Count());
@@ -344,7 +344,7 @@ public abstract class IssuanceStoreContract
     public async Task Status_changes_are_guarded_kept_in_history_and_listed()
     {
         var (service, store) = Service();
-        var record = (await service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence, 20)), RegulatorActor)).Record;
+        var record = (await service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, 20)), RegulatorActor)).Record;
         await service.ChangeStatusAsync(record.Identifier, StatusAction.Suspend, "a", RegulatorActor);
         await service.ChangeStatusAsync(record.Identifier, StatusAction.Reinstate, "b", RegulatorActor);
         await service.ChangeStatusAsync(record.Identifier, StatusAction.Revoke, "c", RegulatorActor);
@@ -370,15 +370,15 @@ public abstract class IssuanceStoreContract
         var (service, store) = Service();
         for (var i = 30; i < 35; i++)
         {
-            await service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence, i)), RegulatorActor);
+            await service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, i)), RegulatorActor);
         }
 
-        var food = (await service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, LicenceTypeCatalogue.FoodBusinessPermit, 35)), RegulatorActor)).Record;
+        var food = (await service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.FoodBusinessPermit, 35)), RegulatorActor)).Record;
         await service.ChangeStatusAsync(food.Identifier, StatusAction.Suspend, "x", RegulatorActor);
 
         var page2 = await store.ListAsync(new LicenceQuery(Regulator.Code.Value, null, null, 2, 4), CancellationToken.None);
         var suspended = await store.ListAsync(new LicenceQuery(Regulator.Code.Value, null, LicenceStatus.Suspended), CancellationToken.None);
-        var business = await store.ListAsync(new LicenceQuery(null, LicenceTypeCatalogue.BusinessLicence.Code.Value, null), CancellationToken.None);
+        var business = await store.ListAsync(new LicenceQuery(null, SampleLicenceTypes.BusinessLicence.Code.Value, null), CancellationToken.None);
         var nobody = await store.ListAsync(new LicenceQuery("11510000MB2B00033U", null, null), CancellationToken.None);
 
         Assert.Equal(6, page2.Total);
@@ -392,7 +392,7 @@ public abstract class IssuanceStoreContract
     public async Task The_audit_log_chains_every_change_in_order()
     {
         var (service, store) = Service();
-        var record = (await service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, LicenceTypeCatalogue.BusinessLicence, 40)), RegulatorActor)).Record;
+        var record = (await service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, 40)), RegulatorActor)).Record;
         await service.ChangeStatusAsync(record.Identifier, StatusAction.Revoke, "r", RegulatorActor);
 
         var log = await store.AuditLogAsync(CancellationToken.None);

@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace LicenceTrust.Core.Codec;
 
 /// <summary>Every label of the LT1 format, in one place. docs/format.md documents each.</summary>
@@ -49,6 +51,20 @@ public static class CredentialFormat
         public const int ValidTo = 11;
         public const int Attributes = 12;
     }
+
+    /// <summary>
+    /// The type names LT1 leaves out of key 2 when a licence's name equals its type's name, and restores
+    /// on reading. The table is part of the format, fixed for LT1 (docs/format.md §5): it never follows
+    /// a node's configurable catalogue, so two nodes with different catalogues read every credential alike.
+    /// </summary>
+    public static readonly FrozenDictionary<string, string> ImpliedTypeNames = new Dictionary<string, string>
+    {
+        ["11100000MB0100001D001"] = "营业执照",
+        ["11100000MB0100001D002"] = "食品经营许可证",
+        ["11100000MB02000023001"] = "建筑施工企业安全生产许可证",
+        ["11100000MB0300003Q001"] = "专业技术资格证书",
+        ["11100000MB0400004E001"] = "外国人工作许可证",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Text keys inside the status claim (IETF Token Status List, CWT form).</summary>
     public static class Status

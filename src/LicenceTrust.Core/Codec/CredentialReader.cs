@@ -218,8 +218,8 @@ public static class CredentialReader
 
         var identifier = LicenceIdentifier.Parse(Text(CredentialFormat.Licence.Identifier));
         var name = text.TryGetValue(CredentialFormat.Licence.Name, out var written) ? written
-            : LicenceTypeCatalogue.TryGet(identifier.TypeCode, out var type) ? type.NameZh
-            : throw new FormatException("the licence name is missing and the type is not in the catalogue");
+            : CredentialFormat.ImpliedTypeNames.TryGetValue(identifier.TypeCode.Value, out var implied) ? implied
+            : throw new FormatException("the licence name is missing and the type's name is not implied by the format");
         return Licence.Create(
             identifier,
             name,

@@ -24,19 +24,24 @@ public static class JsonViews
 
     public static string Serialize<T>(T view) => JsonSerializer.Serialize(view, Options);
 
-    public static LicenceView ToView(this Licence licence)
+    /// <summary>
+    /// The licence in full. <paramref name="types"/> names the type and its defining department; a type it
+    /// does not list (or null, where only the licence's own fields are kept) leaves those names null.
+    /// </summary>
+    public static LicenceView ToView(this Licence licence, LicenceTypeCatalogue? types)
     {
         ArgumentNullException.ThrowIfNull(licence);
-        var known = LicenceTypeCatalogue.TryGet(licence.TypeCode, out var type);
+        LicenceType? type = null;
+        var known = types?.TryGet(licence.TypeCode, out type) == true;
         return new LicenceView(
             licence.Identifier.Value,
             licence.Name,
             licence.TypeCode.Value,
-            known ? type.NameZh : null,
+            known ? type!.NameZh : null,
             licence.Number,
             new HolderView(licence.Holder.Name, licence.Holder.CodeType.ToCode(), licence.Holder.Code, licence.Holder.IsMasked),
             new PartyView(licence.AuthorityName, licence.AuthorityCode),
-            new PartyView(known ? type.DefiningDepartmentName : null, licence.TypeCode.DefiningDepartmentCode),
+            new PartyView(known ? type!.DefiningDepartmentName : null, licence.TypeCode.DefiningDepartmentCode),
             licence.AreaCode,
             licence.Province.NodeId,
             Date(licence.IssueDate),
@@ -92,10 +97,11 @@ public static class JsonViews
     /// validity. A person's name is masked to its first character and their code stays masked;
     /// an organisation's name and credit code are public register data and are shown.
     /// </summary>
-    public static LicenceSummaryView ToSummary(this Licence licence)
+    public static LicenceSummaryView ToSummary(this Licence licence, LicenceTypeCatalogue types)
     {
         ArgumentNullException.ThrowIfNull(licence);
-        var known = LicenceTypeCatalogue.TryGet(licence.TypeCode, out var type);
+        ArgumentNullException.ThrowIfNull(types);
+        var known = types.TryGet(licence.TypeCode, out var type);
         var personal = licence.Holder.CodeType.IsPersonal();
         return new LicenceSummaryView(
             licence.Name,
@@ -110,16 +116,17 @@ public static class JsonViews
     }
 
     /// <summary>A result as a caller with <paramref name="disclosure"/> may see it: the summary always, the licence's fields only in full.</summary>
-    public static VerificationResultView ToView(this VerificationResult result, Disclosure disclosure)
+    public static VerificationResultView ToView(this VerificationResult result, Disclosure disclosure, LicenceTypeCatalogue types)
     {
+        ArgumentNullException.ThrowIfNull(types);
         ArgumentNullException.ThrowIfNull(result);
         return new VerificationResultView(
             VerdictNames[(int)result.Verdict],
             [.. result.Reasons.Select(ReasonViewOf)],
             [.. result.Checks.Select(CheckViewOf)],
             [.. result.Warnings.Select(ReasonViewOf)],
-            result.Licence?.ToSummary(),
-            disclosure == Disclosure.Full ? result.Licence?.ToView() : null,
+            result.Licence?.ToSummary(types),
+            disclosure == Disclosure.Full ? result.Licence?.ToView(types) : null,
             result.Issuer is { } issuer ? IssuerViews.GetValue(issuer, NewIssuerView) : null,
             result.Algorithm?.Name,
             result.CheckedAt);

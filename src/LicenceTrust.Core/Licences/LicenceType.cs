@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using LicenceTrust.Core.Identifiers;
 
 namespace LicenceTrust.Core.Licences;
@@ -8,7 +9,22 @@ namespace LicenceTrust.Core.Licences;
 /// <param name="NameEn">English name.</param>
 /// <param name="Required">Whether every licence of the type must carry it.</param>
 /// <param name="MaxLength">Longest value accepted (characters); values are kept short for the QR.</param>
-public sealed record AttributeDefinition(string Key, string NameZh, string NameEn, bool Required, int MaxLength = 40);
+/// <param name="Pattern">A .NET regular expression the whole value must match, or null.</param>
+/// <param name="Values">The only values allowed (an enumeration), or null.</param>
+public sealed record AttributeDefinition(string Key, string NameZh, string NameEn, bool Required, int MaxLength = 40, string? Pattern = null, IReadOnlyList<string>? Values = null)
+{
+    // Anchored so that a pattern constrains the whole value, and time-limited so that a catalogue
+    // entry with catastrophic backtracking cannot stall an issuing request.
+    private readonly Regex? _pattern = Pattern is null ? null
+        : new Regex($"^(?:{Pattern})$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+
+    /// <summary>Whether <paramref name="value"/> matches the pattern; true when there is none.</summary>
+    /// <exception cref="RegexMatchTimeoutException">The pattern took too long on this value.</exception>
+    public bool MatchesPattern(string value) => _pattern?.IsMatch(value) ?? true;
+
+    /// <summary>Whether <paramref name="value"/> is one of the enumeration; true when there is none.</summary>
+    public bool IsAllowedValue(string value) => Values is null || Values.Contains(value, StringComparer.Ordinal);
+}
 
 /// <summary>A licence type (证照类型) and what a licence of that type carries.</summary>
 /// <param name="Code">Licence type code (证照类型代码).</param>

@@ -23,6 +23,8 @@ public static class ProblemCatalogue
         new("AREA_CODE_INVALID", 400, "管辖属地编码不是本省的6位行政区划码", "the area code is not a 6-digit division code of this node's province"),
         new("ATTRIBUTE_MISSING", 400, "缺少该证照类型的必填属性", "an attribute the licence type requires is missing"),
         new("ATTRIBUTE_TOO_LONG", 400, "属性值超过该类型允许的长度", "an attribute value is longer than the type allows"),
+        new("ATTRIBUTE_VALUE_NOT_ALLOWED", 400, "属性值不在该类型规定的取值范围内", "an attribute value is not one of the values the type allows"),
+        new("ATTRIBUTE_PATTERN_MISMATCH", 400, "属性值不符合该类型规定的格式", "an attribute value is not in the form the type defines"),
         new("ATTRIBUTE_UNKNOWN", 400, "该证照类型没有此属性", "the licence type has no such attribute"),
         new("AT_INVALID", 400, "at不是ISO 8601时间", "`at` is not an ISO 8601 time"),
         new("BATCH_SIZE_INVALID", 400, "批量核验应有1-1000项", "a batch takes 1 to 1,000 QR texts"),

@@ -1,4 +1,5 @@
 using LicenceTrust.Core.Json;
+using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Status;
 using LicenceTrust.Issuance;
 
@@ -29,14 +30,14 @@ public sealed record StatusEventView(string From, string To, string Reason, Date
 
 public static class LicenceViewMapping
 {
-    public static LicenceRecordView ToView(this LicenceRecord record, string statusListBase)
+    public static LicenceRecordView ToView(this LicenceRecord record, string statusListBase, LicenceTypeCatalogue types)
     {
         var self = $"/api/v1/licences/{record.Identifier}";
         return new LicenceRecordView(
             record.Identifier,
             record.Status.WireName(),
             record.IssuedAt,
-            record.Licence.ToView(),
+            record.Licence.ToView(types),
             record.QrText,
             new StatusListReferenceView(statusListBase + record.StatusList, record.StatusIndex),
             record.Supersedes,

@@ -36,7 +36,7 @@ public static class LicencesApi
         group.MapGet("/{identifier}/print", async (string identifier, HttpContext http, IssuanceService issuance) =>
         {
             var (record, lastChange) = await issuance.GetWithLastChangeAsync(identifier, Actor(http), http.RequestAborted);
-            return Results.Content(PrintView.Render(record, lastChange), "text/html; charset=utf-8");
+            return Results.Content(PrintView.Render(record, issuance.LicenceTypes, lastChange), "text/html; charset=utf-8");
         })
             .Produces(StatusCodes.Status200OK, contentType: "text/html").RequireAuthorization(Policies.AuthorityOrAdmin).WithName("GetLicencePrintView").WithSummary("A printable A4 page of the licence");
     }
@@ -46,7 +46,7 @@ public static class LicencesApi
     {
         var command = (body ?? throw MissingBody()).ToCommand(http.Request.Headers["Idempotency-Key"].FirstOrDefault());
         var outcome = await issuance.IssueAsync(command, Actor(http), http.RequestAborted);
-        var view = outcome.Record.ToView(StatusListBase(options));
+        var view = outcome.Record.ToView(StatusListBase(options), issuance.LicenceTypes);
         return outcome.Replayed ? TypedResults.Ok(view) : TypedResults.Created(view.Links.Self, view);
     }
 
@@ -62,17 +62,17 @@ public static class LicencesApi
         }
 
         var result = await issuance.ListAsync(new LicenceQuery(null, typeCode, wanted, page ?? 1, pageSize ?? 50), Actor(http), http.RequestAborted);
-        return TypedResults.Ok(new LicencePageView([.. result.Items.Select(r => r.ToView(StatusListBase(options)))], result.PageNumber, result.PageSize, result.Total));
+        return TypedResults.Ok(new LicencePageView([.. result.Items.Select(r => r.ToView(StatusListBase(options), issuance.LicenceTypes))], result.PageNumber, result.PageSize, result.Total));
     }
 
     private static async Task<Ok<LicenceRecordView>> GetAsync(string identifier, HttpContext http, IssuanceService issuance, IOptions<NodeOptions> options) =>
-        TypedResults.Ok((await issuance.ReadRecordAsync(identifier, Actor(http), http.RequestAborted)).ToView(StatusListBase(options)));
+        TypedResults.Ok((await issuance.ReadRecordAsync(identifier, Actor(http), http.RequestAborted)).ToView(StatusListBase(options), issuance.LicenceTypes));
 
     private static async Task<Ok<LicenceRecordView>> ChangeAsync(
         string identifier, StatusAction action, StatusChangeRequest? body, HttpContext http, IssuanceService issuance, IOptions<NodeOptions> options)
     {
         var record = await issuance.ChangeStatusAsync(identifier, action, body?.Reason, Actor(http), http.RequestAborted);
-        return TypedResults.Ok(record.ToView(StatusListBase(options)));
+        return TypedResults.Ok(record.ToView(StatusListBase(options), issuance.LicenceTypes));
     }
 
     private static async Task<Created<LicenceRecordView>> SupersedeAsync(
@@ -80,7 +80,7 @@ public static class LicencesApi
     {
         // The replacement is built only once ownership holds: another authority's licence is refused before any validation.
         var record = await issuance.SupersedeAsync(identifier, () => body?.Licence?.ToCommand(null), body?.Reason, Actor(http), http.RequestAborted);
-        var view = record.ToView(StatusListBase(options));
+        var view = record.ToView(StatusListBase(options), issuance.LicenceTypes);
         return TypedResults.Created(view.Links.Self, view);
     }
 

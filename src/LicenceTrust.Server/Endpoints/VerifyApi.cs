@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LicenceTrust.Core.Json;
+using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Issuance;
 using LicenceTrust.Server.Hosting;
@@ -35,23 +36,23 @@ public static class VerifyApi
 
     public static void MapVerifyApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/verify", async Task<Ok<VerifyWithReceiptResponse>> (VerifyRequest? body, bool? receipt, VerificationService verification, ReceiptSigner signer, HttpContext http) =>
+        app.MapPost("/api/v1/verify", async Task<Ok<VerifyWithReceiptResponse>> (VerifyRequest? body, bool? receipt, VerificationService verification, LicenceTypeCatalogue types, ReceiptSigner signer, HttpContext http) =>
         {
-            var response = await ToDetailedResponseAsync(await verification.VerifyAsync(body?.QrText, http.RequestAborted), DisclosureFor(http), verification, http.RequestAborted);
+            var response = await ToDetailedResponseAsync(await verification.VerifyAsync(body?.QrText, http.RequestAborted), DisclosureFor(http), types, verification, http.RequestAborted);
             return TypedResults.Ok(new VerifyWithReceiptResponse(response.Result, response.Status, response.CheckedAgainst, response.StatusChange,
                 receipt == true ? signer.Sign(response) : null));
         }).WithProblems(400, 413, 415, 429).WithName("Verify").WithSummary("Verify a QR text: verdict, reasons, checks, licence, freshness");
         app.MapPost("/api/v1/verify/batch", VerifyBatchAsync).RequireAuthorization(Policies.PartnerOrAdmin).WithProblems(400, 401, 403, 413, 415, 429).WithName("VerifyBatch").WithSummary("Verify up to 1,000 QR texts in one call");
-        app.MapGet("/api/v1/licences/{identifier}/verification", async Task<Ok<VerifyResponse>> (string identifier, IssuanceService issuance, VerificationService verification, HttpContext http) =>
+        app.MapGet("/api/v1/licences/{identifier}/verification", async Task<Ok<VerifyResponse>> (string identifier, IssuanceService issuance, VerificationService verification, LicenceTypeCatalogue types, HttpContext http) =>
         {
             // For callers that only have the identifier: the licence's own credential goes through the same pipeline.
             var credential = await issuance.CredentialAsync(identifier, http.RequestAborted);
-            return TypedResults.Ok(await ToDetailedResponseAsync(await verification.VerifyAsync(credential, http.RequestAborted), DisclosureFor(http), verification, http.RequestAborted));
+            return TypedResults.Ok(await ToDetailedResponseAsync(await verification.VerifyAsync(credential, http.RequestAborted), DisclosureFor(http), types, verification, http.RequestAborted));
         }).WithProblems(404, 429).WithName("VerifyLicence").WithSummary("Verify the stored credential of a licence by its identifier");
     }
 
     /// <summary>Up to 1,000 QR texts, answered in order. The body may be up to Node:MaxBatchRequestBytes.</summary>
-    private static async Task<Ok<BatchVerifyResponse>> VerifyBatchAsync(HttpContext http, VerificationService verification, IOptions<NodeOptions> options)
+    private static async Task<Ok<BatchVerifyResponse>> VerifyBatchAsync(HttpContext http, VerificationService verification, LicenceTypeCatalogue types, IOptions<NodeOptions> options)
     {
         // This endpoint alone takes large bodies: raise the limit before the body is read.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -83,18 +84,19 @@ public static class VerifyApi
         var results = new List<VerifyResponse>(texts.Count);
         foreach (var text in texts)
         {
-            results.Add(ToResponse(await verification.VerifyAsync(text, http.RequestAborted), DisclosureFor(http)));
+            results.Add(ToResponse(await verification.VerifyAsync(text, http.RequestAborted), DisclosureFor(http), types));
         }
 
         return TypedResults.Ok(new BatchVerifyResponse(results));
     }
 
-    internal static VerifyResponse ToResponse(NodeVerification outcome, Disclosure disclosure) => new(outcome.Result.ToView(disclosure), outcome.Status, outcome.CheckedAgainst);
+    /// <summary>The answer; <paramref name="types"/> (this node's catalogue) names the licence's type where it knows it.</summary>
+    internal static VerifyResponse ToResponse(NodeVerification outcome, Disclosure disclosure, LicenceTypeCatalogue types) => new(outcome.Result.ToView(disclosure, types), outcome.Status, outcome.CheckedAgainst);
 
     /// <summary>The response with the date and reason of the last status change, for a licence not in force (a person's answer, not a batch's).</summary>
-    internal static async Task<VerifyResponse> ToDetailedResponseAsync(NodeVerification outcome, Disclosure disclosure, VerificationService verification, CancellationToken cancellationToken)
+    internal static async Task<VerifyResponse> ToDetailedResponseAsync(NodeVerification outcome, Disclosure disclosure, LicenceTypeCatalogue types, VerificationService verification, CancellationToken cancellationToken)
     {
-        var response = ToResponse(outcome, disclosure);
+        var response = ToResponse(outcome, disclosure, types);
         // A licence in force (the common case) has no change to report: no second copy of the answer.
         return await verification.LastChangeAsync(outcome, cancellationToken) is { } change
             ? response with { StatusChange = new StatusChangeView(change.At, change.Reason) }

@@ -1,3 +1,4 @@
+using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
 using LicenceTrust.QrImages;
 using LicenceTrust.Server.Hosting;
@@ -27,7 +28,7 @@ public static class VerifyImageApi
             .WithProblems(400, 413, 415, 429, 503)
             .WithName("VerifyImage").WithSummary("Verify every QR code in a photo or a scanned PDF");
 
-    private static async Task<Ok<ImageVerifyResponse>> VerifyImageAsync(HttpContext http, VerificationService verification, ImageScanGate gate, IOptions<NodeOptions> options)
+    private static async Task<Ok<ImageVerifyResponse>> VerifyImageAsync(HttpContext http, VerificationService verification, LicenceTypeCatalogue types, ImageScanGate gate, IOptions<NodeOptions> options)
     {
         var limit = options.Value.MaxImageBytes;
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
@@ -57,7 +58,7 @@ public static class VerifyImageApi
         var results = new List<VerifyResponse>(scan.Texts.Count);
         foreach (var text in scan.Texts)
         {
-            results.Add(await VerifyApi.ToDetailedResponseAsync(await verification.VerifyAsync(text, http.RequestAborted), disclosure, verification, http.RequestAborted));
+            results.Add(await VerifyApi.ToDetailedResponseAsync(await verification.VerifyAsync(text, http.RequestAborted), disclosure, types, verification, http.RequestAborted));
         }
 
         return TypedResults.Ok(new ImageVerifyResponse(results.Count, results));

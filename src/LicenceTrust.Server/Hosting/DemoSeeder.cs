@@ -10,7 +10,7 @@ namespace LicenceTrust.Server.Hosting;
 /// some suspended and revoked, and one SAMPLE API key per role, written to data/&lt;province&gt;-demo-keys.txt.
 /// Does nothing when the node already has licences.
 /// </summary>
-public sealed class DemoSeeder(IssuanceService issuance, ApiKeyService apiKeys, IIssuanceStore store, ILogger<DemoSeeder> logger)
+public sealed class DemoSeeder(IssuanceService issuance, ApiKeyService apiKeys, IIssuanceStore store, LicenceTypeCatalogue types, ILogger<DemoSeeder> logger)
 {
     public async Task SeedAsync(Province province, string keysFile, CancellationToken cancellationToken = default)
     {
@@ -26,7 +26,8 @@ public sealed class DemoSeeder(IssuanceService issuance, ApiKeyService apiKeys, 
             var (key, _) = await apiKeys.CreateAsync(ActorRole.Authority, authority.Name, authority.Code.Value, cancellationToken);
             lines.Add($"authority {authority.Code.Value} {authority.Name}: {key}");
             var actor = new Actor(ActorRole.Authority, authority.Name, authority.Code.Value);
-            foreach (var type in authority.Types)
+            // A demo node given its own catalogue seeds only the sample types that catalogue still lists.
+            foreach (var type in authority.Types.Where(t => types.TryGet(t.Code, out _)))
             {
                 for (var sequence = 1; sequence <= 3; sequence++)
                 {

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using LicenceTrust.AuthorityConsole;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Json;
+using LicenceTrust.Core.Licences;
 using LicenceTrust.Federation;
 using LicenceTrust.Issuance;
 using LicenceTrust.KeyStore;
@@ -154,12 +155,13 @@ public static class NodeHost
         var options = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
         var database = app.Services.GetRequiredService<IDatabase>();
         var applied = database.Migrate();
+        var types = app.Services.GetRequiredService<LicenceTypeCatalogue>();
         await app.Services.GetRequiredService<TrustAuthority>().InitialiseAsync(app.Lifetime.ApplicationStopping);
         _ = app.Services.GetRequiredService<FederationPeers>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LicenceTrust.Node");
         var province = app.Services.GetRequiredService<ProvinceKeys>().Province;
-        logger.LogInformation("{Province} node: database {Database} ({Applied} migrations applied), keys from {Keys}",
-            province.NameZh, database.Description, applied.Count, options.KeysDirectory);
+        logger.LogInformation("{Province} node: database {Database} ({Applied} migrations applied), keys from {Keys}, {Types} licence types from {Catalogue}",
+            province.NameZh, database.Description, applied.Count, options.KeysDirectory, types.All.Count, options.LicenceTypes ?? "the shipped catalogue");
         if (options.SeedDemo)
         {
             var folder = database is SqliteDatabase sqlite ? Path.GetDirectoryName(Path.GetFullPath(sqlite.FilePath))! : Path.GetFullPath("data");

@@ -56,6 +56,12 @@ public sealed class NodeOptions
     /// <summary>A file whose first line is the passphrase of the encrypted key files; unset, it comes from LICENCETRUST_KEY_PASSPHRASE.</summary>
     public string? KeyPassphraseFile { get; set; }
 
+    /// <summary>
+    /// The licence-type catalogue file (schemas/licence-types.schema.json); unset, the catalogue shipped
+    /// in the release. Read once at start: a bad file stops the node with the file, entry and rule named.
+    /// </summary>
+    public string? LicenceTypes { get; set; }
+
     /// <summary>Largest request body accepted, in bytes. Default 64 KiB.</summary>
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxRequestBytes { get; set; } = 64 * 1024;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Json;
+using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
 using LicenceTrust.AuthorityConsole;
 using LicenceTrust.Federation;
@@ -65,10 +66,14 @@ public static class NodeServices
     /// <summary>Issuing authorities' workflow, API keys, staff accounts and the demo seeding.</summary>
     public static void AddIssuance(this WebApplicationBuilder builder)
     {
+        builder.Services.TryAddSingleton(sp => Options(sp).LicenceTypes is { } file
+            ? LicenceTypeFiles.Load(NodeHost.FromContentRoot(builder, file))
+            : LicenceTypeCatalogue.Shipped);
         builder.Services.TryAddSingleton<IIssuerKeys>(sp => new ProvinceIssuerKeys(sp.GetRequiredService<ProvinceKeys>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddSingleton(sp => new IssuanceOptions
         {
             Province = sp.GetRequiredService<ProvinceKeys>().Province,
+            LicenceTypes = sp.GetRequiredService<LicenceTypeCatalogue>(),
             StatusListBaseUri = NodeHost.StatusListBase(Options(sp)),
             StatusListSize = Options(sp).StatusListSize,
         });

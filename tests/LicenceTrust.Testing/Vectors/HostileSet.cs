@@ -24,7 +24,7 @@ public static class HostileSet
         void Add(string name, string description, string qr, ReasonCode reason, DateTimeOffset? at = null) =>
             vectors.Add(VectorSet.Vector(name, description, qr, reason, at ?? now));
 
-        var licence = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Chongqing).Numbered(7001).Build();
+        var licence = ALicence.OfType(SampleLicenceTypes.BusinessLicence).In(SampleProvinces.Chongqing).Numbered(7001).Build();
         var issuer = SampleKeys.IssuerOf(licence);
         var text = Credentials.Sign(licence).QrText;
         var decoded = CredentialReader.Read(text).Credential!;
@@ -46,7 +46,7 @@ public static class HostileSet
         Add("signature-empty", "The right headers and payload, an empty signature.",
             Credentials.Wrap(CoseSign1.Write(decoded.ProtectedHeader.Span, payload, [])), ReasonCode.SignatureInvalid);
         Add("signature-of-other-licence", "A genuine signature moved onto another licence's payload.",
-            Credentials.Wrap(CoseSign1.Write(decoded.ProtectedHeader.Span, CredentialReader.Read(Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Chongqing).Numbered(7002).Build()).QrText).Credential!.Payload.Span, decoded.Signature.Span)),
+            Credentials.Wrap(CoseSign1.Write(decoded.ProtectedHeader.Span, CredentialReader.Read(Credentials.Sign(ALicence.OfType(SampleLicenceTypes.BusinessLicence).In(SampleProvinces.Chongqing).Numbered(7002).Build()).QrText).Credential!.Payload.Span, decoded.Signature.Span)),
             ReasonCode.SignatureInvalid);
         Add("signed-before-issuer-certificate", "Signed in 2024, before the issuer certificate's start (2025-01-01).",
             Credentials.Sign(licence, new DateTimeOffset(2024, 6, 1, 0, 0, 0, TimeSpan.Zero)).QrText, ReasonCode.IssuerCertificateNotYetValid);

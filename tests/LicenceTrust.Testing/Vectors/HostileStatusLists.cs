@@ -80,7 +80,7 @@ public static class HostileStatusLists
         Add("other-list", "A genuine list, but list 2 where list 1 was asked for.", Signed(List(now.AddHours(-1), now.AddHours(-1), Uri[..^1] + "2")), null, "OTHER_LIST");
         Add("expired", "A genuine list past its exp.", Signed(List(now.AddDays(-2), now.AddDays(-2))), null, "EXPIRED");
         Add("truncated", "Today's token cut short.", todayToken[..^20], null, "MALFORMED");
-        Add("not-a-status-list", "A licence credential (no status-list typ) served as a list.", Credentials.Sign(ALicence.OfType(Core.Licences.LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Chongqing).Build()).CoseBytes, null, "MALFORMED");
+        Add("not-a-status-list", "A licence credential (no status-list typ) served as a list.", Credentials.Sign(ALicence.OfType(LicenceTrust.Samples.SampleLicenceTypes.BusinessLicence).In(SampleProvinces.Chongqing).Build()).CoseBytes, null, "MALFORMED");
 
         var file = new StatusListVectorFile("LT1 hostile status lists", "keys-sample/cq/list-signer.crt.pem", vectors);
         Check(file);

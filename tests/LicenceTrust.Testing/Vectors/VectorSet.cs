@@ -47,7 +47,7 @@ public static class VectorSet
 
         foreach (var province in SampleProvinces.All)
         {
-            foreach (var type in LicenceTypeCatalogue.All)
+            foreach (var type in SampleLicenceTypes.All)
             {
                 var licence = ALicence.OfType(type).In(province).Build();
                 var algorithm = SampleKeys.IssuerOf(licence).Key.Algorithm;
@@ -56,12 +56,12 @@ public static class VectorSet
             }
         }
 
-        var food = ALicence.OfType(LicenceTypeCatalogue.FoodBusinessPermit).In(SampleProvinces.Chongqing).Build();
+        var food = ALicence.OfType(SampleLicenceTypes.FoodBusinessPermit).In(SampleProvinces.Chongqing).Build();
         var foodIssuer = SampleKeys.IssuerOf(food);
         var foodText = Credentials.Sign(food).QrText;
         var foodDecoded = CredentialReader.Read(foodText).Credential!;
         Add("expired", "The food permit's validity ended (5 years).", foodText, ReasonCode.Expired, new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        var future = ALicence.OfType(LicenceTypeCatalogue.FoodBusinessPermit).In(SampleProvinces.Chongqing).Numbered(2).Valid(new DateOnly(2026, 7, 1), new DateOnly(2031, 6, 30)).Build();
+        var future = ALicence.OfType(SampleLicenceTypes.FoodBusinessPermit).In(SampleProvinces.Chongqing).Numbered(2).Valid(new DateOnly(2026, 7, 1), new DateOnly(2031, 6, 30)).Build();
         var futureText = Credentials.Sign(future).QrText;
         Add("not-yet-valid", "Signed in January for a permit valid from 1 July, verified in June.", futureText, ReasonCode.NotYetValid);
         Add("clock-skew-at-start", "Two minutes before the first valid day (China time): too close to call.", futureText, ReasonCode.ClockSkew, new DateTimeOffset(2026, 6, 30, 15, 58, 0, TimeSpan.Zero));
@@ -77,10 +77,10 @@ public static class VectorSet
         Add("unknown-issuer", "Signed by an unknown key with an unknown kid.", Credentials.Sign(food, stranger, new KeyId(0x0011223344556677)).QrText, ReasonCode.UnknownIssuer);
 
         var hr = SampleKeys.IssuerWith(SampleProvinces.Chongqing, SignatureAlgorithm.Es256);
-        var wrongType = ALicence.OfType(LicenceTypeCatalogue.BusinessLicence).In(SampleProvinces.Chongqing).ClaimingAuthority(hr.Certificate.AuthorityCode).Build();
+        var wrongType = ALicence.OfType(SampleLicenceTypes.BusinessLicence).In(SampleProvinces.Chongqing).ClaimingAuthority(hr.Certificate.AuthorityCode).Build();
         Add("issuer-not-allowed-for-type", "The HR department signs a business licence.", Credentials.Sign(wrongType, hr.Key, hr.Certificate.Kid).QrText, ReasonCode.IssuerNotAllowedForType);
 
-        var sichuanRegulator = SampleKeys.Of(SampleProvinces.Sichuan).Issuers.Single(i => i.Certificate.Allows(LicenceTypeCatalogue.FoodBusinessPermit.Code));
+        var sichuanRegulator = SampleKeys.Of(SampleProvinces.Sichuan).Issuers.Single(i => i.Certificate.Allows(SampleLicenceTypes.FoodBusinessPermit.Code));
         Add("issuer-mismatch", "Sichuan's regulator signs a permit naming Chongqing's regulator.", Credentials.Sign(food, sichuanRegulator.Key, sichuanRegulator.Certificate.Kid).QrText, ReasonCode.IssuerMismatch);
 
         var payload = foodDecoded.Payload.ToArray();

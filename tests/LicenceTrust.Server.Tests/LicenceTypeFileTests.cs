@@ -1,0 +1,55 @@
+using System.Text.Json.Nodes;
+using LicenceTrust.Testing;
+
+namespace LicenceTrust.Server.Tests;
+
+/// <summary>
+/// A deployment's catalogue file, as an operator meets it: <c>licencetrust types check</c> at the desk, and
+/// a node that will not start on a bad file and says which entry and which rule.
+/// </summary>
+public sealed class LicenceTypeFileTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("lt-types-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task Types_check_passes_the_shipped_file_and_names_the_entry_and_rule_of_a_bad_one()
+    {
+        var good = await Programs.RunWithErrorsAsync(Programs.Cli, $"types check {ShippedFile}");
+        var bad = await Programs.RunWithErrorsAsync(Programs.Cli, $"types check {await BadFileAsync()}");
+        var missing = await Programs.RunWithErrorsAsync(Programs.Cli, $"types check {Path.Combine(_folder, "none.json")}");
+
+        Assert.True(good.Code == 0, good.Error);
+        Assert.Contains("OK: 5 licence types.", good.Output, StringComparison.Ordinal);
+        Assert.Contains("category* ∈ {A, B, C}", good.Output, StringComparison.Ordinal);
+        Assert.Equal(1, bad.Code);
+        Assert.Contains("types[4] (11100000MB0400004E001).attributes[1] (category).values: 'ABCDE'", bad.Error, StringComparison.Ordinal);
+        Assert.Equal(2, missing.Code);
+        Assert.Contains("file not found", missing.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_node_given_a_bad_catalogue_does_not_start_and_names_the_entry_and_rule()
+    {
+        var refused = await Programs.RunWithErrorsAsync(Programs.Server,
+            $"--urls=http://127.0.0.1:{FreePorts.Next()} --Node:Database={Path.Combine(_folder, "cq.db")} --Node:KeysDirectory={RepositoryPaths.KeysSample} --Node:LicenceTypes={await BadFileAsync()}");
+
+        Assert.Equal(1, refused.Code);
+        Assert.Contains("LicenceTrust node cannot start: licence-type catalogue", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("(category).values: 'ABCDE': must be 1-4 characters", refused.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", refused.Error, StringComparison.Ordinal);
+    }
+
+    private static string ShippedFile => Path.Combine(RepositoryPaths.Root, "src", "LicenceTrust.Core", "Licences", "licence-types.json");
+
+    /// <summary>The shipped file with an enumerated value longer than its attribute allows.</summary>
+    private async Task<string> BadFileAsync()
+    {
+        var catalogue = JsonNode.Parse(await File.ReadAllTextAsync(ShippedFile))!;
+        catalogue["types"]![4]!["attributes"]![1]!["values"] = new JsonArray("A", "ABCDE");
+        var path = Path.Combine(_folder, "bad-types.json");
+        await File.WriteAllTextAsync(path, catalogue.ToJsonString());
+        return path;
+    }
+}
