@@ -41,6 +41,37 @@ public sealed class LicenceTypeFileTests : IDisposable
         Assert.DoesNotContain("   at ", refused.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_CLI_batch_checks_rows_against_the_catalogue_file_it_is_given()
+    {
+        // The deployment's file narrows 法定代表人 to 2-4 Chinese characters; the shipped catalogue takes any text.
+        var catalogue = JsonNode.Parse(await File.ReadAllTextAsync(ShippedFile))!;
+        catalogue["types"]![0]!["attributes"]![1]!["pattern"] = "\\p{IsCJKUnifiedIdeographs}{2,4}";
+        var narrowed = Path.Combine(_folder, "narrowed.json");
+        await File.WriteAllTextAsync(narrowed, catalogue.ToJsonString());
+        var body = NodeFixture.IssueBody(Samples.SampleLicenceTypes.BusinessLicence, 931);
+        var holder = (Dictionary<string, object?>)body["holder"]!;
+        var row = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["typeCode"] = body["typeCode"], ["number"] = body["number"], ["holderName"] = holder["name"], ["holderCodeType"] = holder["codeType"],
+            ["holderCode"] = holder["code"], ["areaCode"] = body["areaCode"], ["validFrom"] = body["validFrom"],
+            ["attributes"] = new Dictionary<string, string> { ["entityType"] = "有限责任公司", ["legalRep"] = "John SMITH" },
+        });
+        var file = Path.Combine(_folder, "rows.jsonl");
+        await File.WriteAllLinesAsync(file, [row]);
+        string Batch(string database, string extra) => $"issue batch {file} --sqlite {Path.Combine(_folder, database)} --authority 11500000MB1A00011N --keys {RepositoryPaths.KeysSample}{extra}";
+
+        var refused = await Programs.RunAsync(Programs.Cli, Batch("narrowed.db", $" --licence-types {narrowed}"));
+        var report = await File.ReadAllLinesAsync(file + ".errors.csv");
+        var issued = await Programs.RunAsync(Programs.Cli, Batch("shipped.db", string.Empty));
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        Assert.Contains("issued 0,", refused.Output, StringComparison.Ordinal);
+        Assert.StartsWith("1,ATTRIBUTE_PATTERN_MISMATCH,attributes.legalRep,", report[1], StringComparison.Ordinal);
+        Assert.True(issued.Code == 0, issued.Output);
+        Assert.Contains("issued 1,", issued.Output, StringComparison.Ordinal);
+    }
+
     private static string ShippedFile => Path.Combine(RepositoryPaths.Root, "src", "LicenceTrust.Core", "Licences", "licence-types.json");
 
     /// <summary>The shipped file with an enumerated value longer than its attribute allows.</summary>
