@@ -31,9 +31,79 @@ internal static class NodeCommands
             Console.WriteLine(applied.Count == 0 ? "The schema is up to date." : $"Applied: {string.Join(", ", applied)}");
             return 0;
         });
-        var db = new Command("db", "Database schema.");
+        var output = new Option<FileInfo>("--out") { Description = "The backup file to write (never overwritten).", Required = true };
+        var backup = WithDatabase(new Command("backup", "Copy the node's database while the node runs: SQLite's online backup API, or pg_dump (custom format) for PostgreSQL."));
+        backup.Options.Add(output);
+        backup.SetAction(async (result, cancellationToken) =>
+        {
+            var to = result.GetValue(output)!.FullName;
+            if (result.GetValue(Sqlite) is { } file)
+            {
+                if (!file.Exists)
+                {
+                    Console.Error.WriteLine($"--sqlite {file.FullName}: file not found.");
+                    return 2;
+                }
+
+                DatabaseBackup.BackupSqlite(new SqliteDatabase(file.FullName), to);
+                Console.WriteLine($"Backup written to {to}; checking the copy.");
+                // The copy, not the live file: a backup that was never read back is not known to be one.
+                var code = await CheckAsync(new SqliteDatabase(to), cancellationToken);
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                return code;
+            }
+
+            await DatabaseBackup.BackupPostgresAsync(result.GetValue(Postgres)!, to, cancellationToken);
+            Console.WriteLine($"Backup written to {to}. Check it by restoring it into a scratch database (db restore, then db check).");
+            return 0;
+        });
+
+        var from = new Argument<FileInfo>("backup") { Description = "A file written by db backup." };
+        var force = new Option<bool>("--force") { Description = "Replace the database that is there (its node must be stopped)." };
+        var restore = WithDatabase(new Command("restore", "Bring a backup back as the node's database, then check it (the audit chain, statuses, status lists). Stop the node first; at its next start it compares the backup with what its peers have seen (docs/operations.md)."));
+        restore.Arguments.Add(from);
+        restore.Options.Add(force);
+        restore.SetAction(async (result, cancellationToken) =>
+        {
+            var source = result.GetValue(from)!.FullName;
+            if (result.GetValue(Sqlite) is { } file)
+            {
+                DatabaseBackup.RestoreSqlite(source, file.FullName, result.GetValue(force));
+            }
+            else
+            {
+                await DatabaseBackup.RestorePostgresAsync(source, result.GetValue(Postgres)!, cancellationToken);
+            }
+
+            Console.WriteLine($"Restored {source}.");
+            return await CheckAsync(Database(result), cancellationToken);
+        });
+
+        var check = WithDatabase(new Command("check", "Check a node's database: the audit hash chain, each licence's status against its status events, and the status lists' slots and counts. Exit 1 naming what breaks."));
+        check.SetAction((result, cancellationToken) => CheckAsync(Database(result), cancellationToken));
+
+        var db = new Command("db", "Database schema, backups and checks.");
         db.Subcommands.Add(migrate);
+        db.Subcommands.Add(backup);
+        db.Subcommands.Add(restore);
+        db.Subcommands.Add(check);
         return db;
+    }
+
+    private static async Task<int> CheckAsync(IDatabase database, CancellationToken cancellationToken)
+    {
+        var report = await DatabaseConsistency.CheckAsync(database, cancellationToken);
+        var audit = AuditChain.Verify(await new IssuanceStore(database).AuditLogAsync(cancellationToken));
+        Console.WriteLine(audit.Ok
+            ? $"Audit chain OK: {audit.Entries} entries, head {audit.Head}"
+            : $"Audit chain BROKEN at entry {audit.FirstBrokenSequence}: {audit.Problem}");
+        Console.WriteLine($"{report.Licences} licences, {report.StatusLists} status lists, {report.StatusEvents} status events: {(report.Ok ? "consistent" : "INCONSISTENT")}");
+        foreach (var problem in report.Problems)
+        {
+            Console.WriteLine("  " + problem);
+        }
+
+        return audit.Ok && report.Ok ? 0 : 1;
     }
 
     /// <summary><c>staff create</c>: a counter staff account for the QR page; the password is read from standard input.</summary>

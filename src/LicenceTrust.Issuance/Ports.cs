@@ -23,6 +23,9 @@ public interface IIssuanceStore
     /// <summary>The whole audit log in sequence order.</summary>
     Task<IReadOnlyList<AuditEntry>> AuditLogAsync(CancellationToken cancellationToken);
 
+    /// <summary>Moves every authority's last serial on by <paramref name="gap"/>, so no serial used after a backup is used again once it is restored.</summary>
+    Task SkipSerialsAsync(long gap, CancellationToken cancellationToken);
+
     /// <summary>The audit entries about one subject (a licence identifier, an officer), in sequence order.</summary>
     Task<IReadOnlyList<AuditEntry>> AuditOfAsync(string subject, CancellationToken cancellationToken);
 

@@ -114,6 +114,12 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
         return [.. rows.Select(r => ((int)r.Index, (LicenceStatus)r.Status))];
     }
 
+    public async Task SkipSerialsAsync(long gap, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("UPDATE serials SET last_serial = last_serial + @gap", new { gap }, cancellationToken: cancellationToken));
+    }
+
     public async Task<IReadOnlyList<AuditEntry>> AuditLogAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

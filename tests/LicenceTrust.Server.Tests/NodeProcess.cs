@@ -157,11 +157,20 @@ public sealed class NodeProcess : IAsyncDisposable
         NodeFixture.IssueAsync(Client(apiKey), Core.Identifiers.Province.FromNodeId(Province), type, sequence);
 
     /// <summary>The same command again, on the same database and port, after <see cref="KillAsync"/>.</summary>
-    public async Task StartAgainAsync()
+    /// <summary>Starts the stopped node again, with <paramref name="extra"/> settings after its own for this start only.</summary>
+    public async Task StartAgainAsync(params string[] extra)
     {
         Assert.True(HasExited, "the node is still running");
-        Start();
+        Start(extra);
         await WaitLiveAsync();
+    }
+
+    /// <summary>Starts the stopped node again for a start that should fail: waits for it to exit and returns its exit code and standard error.</summary>
+    public async Task<(int Code, string Error)> StartRefusedAsync(params string[] extra)
+    {
+        Assert.True(HasExited, "the node is still running");
+        var run = await Programs.RunWithErrorsAsync(Programs.Server, Arguments(extra));
+        return (run.Code, run.Error);
     }
 
     public async ValueTask DisposeAsync()
@@ -193,7 +202,9 @@ public sealed class NodeProcess : IAsyncDisposable
         return output.Trim();
     }
 
-    private void Start() => _process = Programs.Start(Programs.Server, string.Join(' ',
+    private void Start(params string[] extra) => _process = Programs.Start(Programs.Server, Arguments(extra));
+
+    private string Arguments(string[] extra) => string.Join(' ',
     [
         $"--urls={BaseAddress.ToString().TrimEnd('/')}",
         $"--Node:Database={DatabasePath}",
@@ -202,7 +213,8 @@ public sealed class NodeProcess : IAsyncDisposable
         $"--Node:Province={Province}",
         $"--Node:PublicBaseUrl={BaseAddress.ToString().TrimEnd('/')}",
         .. _args,
-    ]));
+        .. extra,
+    ]);
 
     private async Task WaitLiveAsync()
     {

@@ -20,6 +20,9 @@ public abstract class IssuanceStoreContract
 
     protected abstract IDatabase Database { get; }
 
+    /// <summary>Backs <see cref="Database"/> up with its engine's backup and restores that into a new database (docs/operations.md, "Backup and restore").</summary>
+    protected abstract Task<IDatabase> BackupAndRestoreAsync();
+
     private (IssuanceService Service, IssuanceStore Store) Service(TimeProvider? time = null, int statusListSize = StatusBits.MinimumSize)
     {
         Database.Migrate();
@@ -436,6 +439,56 @@ public abstract class IssuanceStoreContract
         Assert.DoesNotContain(key[16..], audit[0].Data, StringComparison.Ordinal);
     }
 
+    [SkippableFact]
+    public async Task The_consistency_check_passes_a_working_database_and_names_a_status_changed_behind_its_back()
+    {
+        var (service, _) = Service();
+        var revoked = (await service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, 61)), RegulatorActor)).Record;
+        var tampered = (await service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, 62)), RegulatorActor)).Record;
+        await service.ChangeStatusAsync(revoked.Identifier, StatusAction.Revoke, "吊销：测试", RegulatorActor);
+
+        var clean = await DatabaseConsistency.CheckAsync(Database, CancellationToken.None);
+        await using (var connection = await Database.OpenAsync(CancellationToken.None))
+        {
+            await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE licences SET status = 2 WHERE identifier = @identifier", new { identifier = tampered.Identifier });
+        }
+
+        var broken = await DatabaseConsistency.CheckAsync(Database, CancellationToken.None);
+
+        Assert.True(clean.Ok, string.Join("; ", clean.Problems));
+        Assert.Equal((2L, 1L, 1L), (clean.Licences, clean.StatusLists, clean.StatusEvents));
+        Assert.Equal($"licence {tampered.Identifier}: status 2, but its last status event says 0", Assert.Single(broken.Problems));
+    }
+
+    [SkippableFact]
+    public async Task A_backup_restores_into_a_new_database_with_every_licence_its_status_and_the_audit_chain()
+    {
+        var (service, store) = Service();
+        var records = new List<LicenceRecord>();
+        for (var i = 71; i <= 74; i++)
+        {
+            records.Add((await service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, i)), RegulatorActor)).Record);
+        }
+
+        await service.ChangeStatusAsync(records[1].Identifier, StatusAction.Revoke, "吊销：测试", RegulatorActor);
+        await service.ChangeStatusAsync(records[2].Identifier, StatusAction.Suspend, "暂扣：测试", RegulatorActor);
+        var head = AuditChain.Verify(await store.AuditLogAsync(CancellationToken.None)).Head;
+
+        var restored = await BackupAndRestoreAsync();
+        var copy = new IssuanceStore(restored);
+
+        var report = await DatabaseConsistency.CheckAsync(restored, CancellationToken.None);
+        Assert.True(report.Ok, string.Join("; ", report.Problems));
+        Assert.Equal(4, report.Licences);
+        Assert.Equal(head, AuditChain.Verify(await copy.AuditLogAsync(CancellationToken.None)).Head);
+        foreach (var record in records)
+        {
+            var original = (await store.FindAsync(record.Identifier, CancellationToken.None))!;
+            var back = (await copy.FindAsync(record.Identifier, CancellationToken.None))!;
+            Assert.Equal((original.Status, original.StatusList, original.StatusIndex, original.QrText), (back.Status, back.StatusList, back.StatusIndex, back.QrText));
+        }
+    }
+
     private static IssueCommand Command(Licence demo) => IssueCommand.For(demo) with { IssueDate = null, Name = null, AuthorityName = null };
 }
 
@@ -448,6 +501,16 @@ public sealed class SqliteIssuanceStoreTests : IssuanceStoreContract, IDisposabl
 
     protected override IDatabase Database => _database.Value;
 
+    protected override Task<IDatabase> BackupAndRestoreAsync()
+    {
+        var backup = Path.Combine(_folder, "backup.db");
+        DatabaseBackup.BackupSqlite((Sqlite.SqliteDatabase)Database, backup);
+        Assert.Throws<IOException>(() => DatabaseBackup.BackupSqlite((Sqlite.SqliteDatabase)Database, backup));
+        DatabaseBackup.RestoreSqlite(backup, Path.Combine(_folder, "restored.db"), overwrite: false);
+        Assert.Throws<IOException>(() => DatabaseBackup.RestoreSqlite(backup, Path.Combine(_folder, "restored.db"), overwrite: false));
+        return Task.FromResult<IDatabase>(new Sqlite.SqliteDatabase(Path.Combine(_folder, "restored.db")));
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -455,17 +518,42 @@ public sealed class SqliteIssuanceStoreTests : IssuanceStoreContract, IDisposabl
     }
 }
 
-public sealed class PostgresIssuanceStoreTests : IssuanceStoreContract
+public sealed class PostgresIssuanceStoreTests : IssuanceStoreContract, IDisposable
 {
-    private readonly Lazy<IDatabase> _database = new(() => new Postgres.PostgresDatabase(PostgresServer.CreateDatabase()));
+    private readonly Lazy<string> _connection = new(PostgresServer.CreateDatabase);
+    private readonly Lazy<IDatabase> _database;
+    private readonly string _folder = Directory.CreateTempSubdirectory("lt-pg-backup-").FullName;
+
+    public PostgresIssuanceStoreTests() => _database = new(() => new Postgres.PostgresDatabase(_connection.Value));
 
     protected override IDatabase Database => _database.Value;
+
+    /// <summary>pg_dump of this database, pg_restore into a new one that a node has already migrated (as a replacement node would have).</summary>
+    protected override async Task<IDatabase> BackupAndRestoreAsync()
+    {
+        var backup = Path.Combine(_folder, "backup.dump");
+        await DatabaseBackup.BackupPostgresAsync(_connection.Value, backup, CancellationToken.None);
+        await Assert.ThrowsAsync<IOException>(() => DatabaseBackup.BackupPostgresAsync(_connection.Value, backup, CancellationToken.None));
+        var target = PostgresServer.CreateDatabase();
+        new Postgres.PostgresDatabase(target).Migrate();
+        await DatabaseBackup.RestorePostgresAsync(backup, target, CancellationToken.None);
+        return new Postgres.PostgresDatabase(target);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
 }
 
 public sealed class SqlServerIssuanceStoreTests : IssuanceStoreContract
 {
     private static readonly string? ConnectionString = Environment.GetEnvironmentVariable("LICENCETRUST_TEST_SQLSERVER");
     private readonly Lazy<IDatabase> _database = new(() => new SqlServer.SqlServerDatabase(ConnectionString!));
+
+    /// <summary>SQL Server backups are the server's own (BACKUP DATABASE, run by its operators): no LicenceTrust command.</summary>
+    protected override Task<IDatabase> BackupAndRestoreAsync()
+    {
+        Skip.If(true, "SQL Server is backed up with its own BACKUP DATABASE and RESTORE DATABASE (docs/operations.md); LicenceTrust has no command for it");
+        return Task.FromResult(Database);
+    }
 
     protected override IDatabase Database
     {

@@ -156,6 +156,9 @@ public static class NodeHost
         var database = app.Services.GetRequiredService<IDatabase>();
         var applied = database.Migrate();
         var types = app.Services.GetRequiredService<LicenceTypeCatalogue>();
+        var own = app.Services.GetRequiredService<ProvinceKeys>().Province;
+        await app.Services.GetRequiredService<RestoreGuard>().CheckAsync(own.NodeId, options.AcceptRestoredDatabase,
+            token => app.Services.GetRequiredService<IIssuanceStore>().SkipSerialsAsync(options.RestoreSerialGap, token), app.Lifetime.ApplicationStopping);
         await app.Services.GetRequiredService<TrustAuthority>().InitialiseAsync(app.Lifetime.ApplicationStopping);
         _ = app.Services.GetRequiredService<FederationPeers>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LicenceTrust.Node");

@@ -57,6 +57,16 @@ public sealed class NodeOptions
     public string? KeyPassphraseFile { get; set; }
 
     /// <summary>
+    /// Start on a database older than what the peers have seen of this province (a restored backup).
+    /// Unset, such a node refuses to start and says why (docs/operations.md, "Backup and restore").
+    /// </summary>
+    public bool AcceptRestoredDatabase { get; set; }
+
+    /// <summary>How many serials each authority skips when a restored database is accepted: more than it could have issued since the backup.</summary>
+    [Range(1, 10_000_000)]
+    public long RestoreSerialGap { get; set; } = 100_000;
+
+    /// <summary>
     /// The licence-type catalogue file (schemas/licence-types.schema.json); unset, the catalogue shipped
     /// in the release. Read once at start: a bad file stops the node with the file, entry and rule named.
     /// </summary>

@@ -134,6 +134,7 @@ public static class NodeServices
     {
         // Own issuers come from the key directory; a peer's only from its signed, synced trust list.
         builder.Services.TryAddSingleton(sp => new FederatedTrust(sp.GetRequiredService<ProvinceKeys>().Root, [.. sp.GetRequiredService<ProvinceKeys>().Issuers.Select(i => i.Certificate)]));
+        builder.Services.TryAddSingleton<RestoreGuard>();
         builder.Services.TryAddSingleton(_ => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), ConnectTimeout = TimeSpan.FromSeconds(3) }));
         builder.Services.TryAddSingleton(sp =>
         {
