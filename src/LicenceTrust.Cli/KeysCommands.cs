@@ -43,6 +43,7 @@ internal static class KeysCommands
         keys.Subcommands.Add(Agreement());
         keys.Subcommands.Add(ListSigner());
         keys.Subcommands.Add(Encrypt());
+        keys.Subcommands.Add(Session());
         return keys;
     }
 
@@ -302,6 +303,38 @@ internal static class KeysCommands
     }
 
     /// <summary><c>keys encrypt</c>: encrypts a province's plaintext key files in place (a migration to encrypted keys).</summary>
+    /// <summary><c>keys session</c>: the key that encrypts the session-cookie key ring in the database (Node:SessionKeyFile).</summary>
+    private static Command Session()
+    {
+        var output = new Option<FileInfo>("--out") { Description = "The file to write (readable by its owner only); give the same file to every replica.", Required = true };
+        var command = new Command("session", "Write a new key for Node:SessionKeyFile: 32 random bytes in base64. Sessions survive restarts and move between replicas that share it.");
+        command.Options.Add(output);
+        command.SetAction(result =>
+        {
+            var file = result.GetValue(output)!;
+            if (file.Exists)
+            {
+                Console.Error.WriteLine($"--out {file.FullName}: the file exists already. Replacing the key signs every staff member and officer out; delete the file first if that is meant.");
+                return 2;
+            }
+
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var writer = new StreamWriter(file.FullName, System.Text.Encoding.ASCII, options))
+            {
+                writer.WriteLine(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+            }
+
+            Console.WriteLine($"Session key written to {file.FullName}. Set Node:SessionKeyFile to it on every replica of the node.");
+            return 0;
+        });
+        return command;
+    }
+
     private static Command Encrypt()
     {
         var directory = new Option<DirectoryInfo>("--keys") { Description = "Key directory holding <province>/.", Required = true };

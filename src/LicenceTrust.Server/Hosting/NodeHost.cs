@@ -102,6 +102,7 @@ public static class NodeHost
         builder.AddVerification();
         builder.AddFederation();
         builder.AddWeb();
+        builder.AddSessionKeys();
         builder.AddConsole();
     }
 

@@ -57,6 +57,13 @@ public sealed class NodeOptions
     public string? KeyPassphraseFile { get; set; }
 
     /// <summary>
+    /// A file holding the key (32 bytes, base64) that encrypts the session-cookie key ring kept in the
+    /// database, so that staff and officers stay signed in across replicas and restarts. Unset, the ring
+    /// is per process. <c>licencetrust keys session --out FILE</c> writes one.
+    /// </summary>
+    public string? SessionKeyFile { get; set; }
+
+    /// <summary>
     /// Start on a database older than what the peers have seen of this province (a restored backup).
     /// Unset, such a node refuses to start and says why (docs/operations.md, "Backup and restore").
     /// </summary>

@@ -1,0 +1,7 @@
+-- The ASP.NET Core Data Protection key ring that signs and encrypts session cookies, shared by a node's
+-- replicas and kept across restarts. Each key's XML is encrypted with the key of Node:SessionKeyFile.
+CREATE TABLE session_keys (
+    name       TEXT   NOT NULL PRIMARY KEY,
+    xml        TEXT   NOT NULL,
+    created_at BIGINT NOT NULL
+);
