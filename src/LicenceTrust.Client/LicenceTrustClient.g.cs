@@ -119,7 +119,7 @@ namespace LicenceTrust.Client
         /// The public status of one licence, now or as of a time
         /// </summary>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<LicenceStatusView> GetLicenceStatusAsync(string identifier, string? at = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task GetLicenceStatusAsync(string identifier, string? at = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
@@ -2148,7 +2148,7 @@ namespace LicenceTrust.Client
         /// The public status of one licence, now or as of a time
         /// </summary>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<LicenceStatusView> GetLicenceStatusAsync(string identifier, string? at = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task GetLicenceStatusAsync(string identifier, string? at = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (identifier == null)
                 throw new System.ArgumentNullException("identifier");
@@ -2160,7 +2160,6 @@ namespace LicenceTrust.Client
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
                     request_.Method = new System.Net.Http.HttpMethod("GET");
-                    request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
 
                     var urlBuilder_ = new System.Text.StringBuilder();
 
@@ -2200,12 +2199,7 @@ namespace LicenceTrust.Client
                         var status_ = (int)response_.StatusCode;
                         if (status_ == 200)
                         {
-                            var objectResponse_ = await ReadObjectResponseAsync<LicenceStatusView>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            return objectResponse_.Object;
+                            return;
                         }
                         else
                         if (status_ == 400)
@@ -4441,54 +4435,6 @@ namespace LicenceTrust.Client
 
         [System.Text.Json.Serialization.JsonPropertyName("licence")]
         public IssueRequest? Licence { get; set; } = default!;
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class LicenceStatusView
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("identifier")]
-        public string Identifier { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("status")]
-        public string Status { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("statusZh")]
-        public string StatusZh { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("since")]
-        public System.DateTimeOffset? Since { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("reason")]
-        public string? Reason { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("asOf")]
-        public System.DateTimeOffset AsOf { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("supersededBy")]
-        public string? SupersededBy { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("history")]
-        public System.Collections.Generic.ICollection<StatusEventView> History { get; set; } = default!;
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class StatusEventView
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("from")]
-        public string From { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("to")]
-        public string To { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("reason")]
-        public string Reason { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("at")]
-        public System.DateTimeOffset At { get; set; } = default!;
 
     }
 

@@ -18,10 +18,14 @@ namespace LicenceTrust.Federation;
 /// (docs/federation.md §4); a suspension can be lifted, so on stale data it stays CHECK. This node's own
 /// licences never come here (<see cref="StatusByProvince"/> sends them to the Status capability). Live calls
 /// go through the peer's <see cref="PeerBreaker"/>: once one gets no answer, none is made until the peer
-/// answers again. Thread-safe.
+/// answers again. A live answer counts only when it is signed by the list signer of the peer's trust list
+/// (<see cref="LicenceStatusToken"/>), about this licence, and in force. Thread-safe.
 /// </summary>
-public sealed class FederatedStatusSource(IReadOnlyDictionary<Province, PeerState> peers, HttpClient http, TimeProvider time) : IStatusSource
+public sealed class FederatedStatusSource(IReadOnlyDictionary<Province, PeerState> peers, FederatedTrust trust, HttpClient http, TimeProvider time) : IStatusSource
 {
+    /// <summary>How far a signed answer's times may be from this node's clock.</summary>
+    private static readonly TimeSpan AnswerSkew = TimeSpan.FromSeconds(30);
+
     public async Task<StatusLookup> LookupAsync(Licence licence, StatusReference reference, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(licence);
@@ -152,11 +156,14 @@ public sealed class FederatedStatusSource(IReadOnlyDictionary<Province, PeerStat
             ? StatusLookup.Found(status, source, asOf)
             : new StatusLookup(null, source, asOf, ReasonCode.StatusUnknown);
 
-    /// <summary>The peer's online status API; null when it cannot answer in time (the caller falls back).</summary>
+    /// <summary>
+    /// The peer's signed live answer; null when it cannot answer in time, or its answer is not signed by the
+    /// list signer of the trust list held for it, not about this licence, or not in force (the caller falls back).
+    /// </summary>
     private async Task<StatusLookup?> LiveAsync(PeerState peer, Licence licence, CancellationToken cancellationToken)
     {
         var options = peer.Options;
-        if (!Callable(peer))
+        if (!Callable(peer) || trust.Peer(licence.Province)?.List.Signer is not { } signer)
         {
             return null;
         }
@@ -166,29 +173,33 @@ public sealed class FederatedStatusSource(IReadOnlyDictionary<Province, PeerStat
         var source = $"{options.Province}:live";
         try
         {
-            using var response = await http.GetAsync(StatusUri(options, licence), timeout.Token);
+            using var request = new HttpRequestMessage(HttpMethod.Get, StatusUri(options, licence));
+            request.Headers.Accept.ParseAdd(LicenceStatusToken.MediaType);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             peer.Breaker.Succeeded();
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
                 return StatusLookup.Unavailable(ReasonCode.StatusUnknown, source);
             }
 
-            if (!response.IsSuccessStatusCode)
-            {
-                return null;
-            }
-
-            var body = await response.Content.ReadFromJsonAsync<JsonElement>(timeout.Token);
-            if (!body.TryGetProperty("status", out var status) || !Enum.TryParse<LicenceStatus>(status.GetString(), ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+            if (!response.IsSuccessStatusCode || response.Content.Headers.ContentLength is not (> 0 and <= LicenceStatusToken.MaxBytes))
             {
                 return null;
             }
 
             var now = time.GetUtcNow();
-            peer.RememberFinal(licence.Identifier.Value, parsed, now);
-            return StatusLookup.Found(parsed, source, now);
+            var token = await response.Content.ReadAsByteArrayAsync(timeout.Token);
+            if (LicenceStatusToken.TryRead(token, signer.Key, licence.Identifier.Value, now, AnswerSkew, out var refused) is not { } answer)
+            {
+                peer.LastError = "live status answer refused: " + refused;
+                peer.LastErrorAt = now;
+                return null;
+            }
+
+            peer.RememberFinal(licence.Identifier.Value, answer.Status, answer.IssuedAt);
+            return StatusLookup.Found(answer.Status, source, answer.IssuedAt);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or NotSupportedException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or NotSupportedException)
         {
             if (cancellationToken.IsCancellationRequested)
             {

@@ -25,6 +25,13 @@ public sealed class StatusListPublisher(IStatusListStore store, ICredentialSigne
     public async Task<IReadOnlyList<StatusListIndexEntry>> IndexAsync(CancellationToken cancellationToken) =>
         [.. (await store.StatusListsAsync(cancellationToken)).Select(l => new StatusListIndexEntry(l.Id, baseUri + l.Id, l.Version))];
 
+    /// <summary>One licence's status, signed with the same key as the lists, for a peer's live question (docs/federation.md §4).</summary>
+    public byte[] SignAnswer(string identifier, LicenceStatus status)
+    {
+        var now = time.GetUtcNow();
+        return LicenceStatusToken.Write(new LicenceStatusAnswer(identifier, status, now, now + LicenceStatusToken.Lifetime), signer, _kid);
+    }
+
     /// <summary>The current signed list, or null when there is no such list.</summary>
     public async Task<PublishedStatusList?> GetAsync(int list, CancellationToken cancellationToken)
     {

@@ -92,7 +92,7 @@ public class FederationRuleTests
         bits.Set((int)suspended.Index, 2);
         var state = new PeerState(new PeerOptions { Province = "sc", BaseUrl = "http://127.0.0.1:9", StatusMaxAgeSeconds = 10, LiveStatusFallback = false });
         state.SetStatusList(new CachedStatusList(new StatusList(reference.Uri, TestClock.Now, TestClock.Now.AddDays(1), TimeSpan.FromSeconds(1), bits), 1, TestClock.Now));
-        var source = new FederatedStatusSource(new Dictionary<Province, PeerState> { [SampleProvinces.Sichuan] = state }, new HttpClient(), _time);
+        var source = new FederatedStatusSource(new Dictionary<Province, PeerState> { [SampleProvinces.Sichuan] = state }, Trust(), new HttpClient(), _time);
         var licence = credential.Claims.Licence;
 
         var fresh = await source.LookupAsync(licence, reference, CancellationToken.None);

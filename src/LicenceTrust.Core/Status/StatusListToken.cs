@@ -113,52 +113,38 @@ public static class StatusListToken
 
     private static StatusList? ReadClaims(byte[] payload, int maxEntries, out string error)
     {
-        var reader = new CborReader(payload, CborConformanceMode.Strict);
         string? sub = null;
         long? iat = null, exp = null, ttl = null;
         byte[]? lst = null;
         long? bits = null;
         long? updated = null;
-        var count = reader.ReadStartMap();
-        for (var i = 0; i < count; i++)
-        {
-            if (reader.PeekState() == CborReaderState.TextString)
+        CwtClaims.Read(payload,
+            (key, reader) =>
             {
-                if (reader.ReadTextString() == UpdatedClaim)
+                switch (key)
                 {
-                    updated = reader.ReadInt64();
-                }
-                else
-                {
-                    reader.SkipValue();
-                }
-
-                continue;
-            }
-
-            switch (reader.ReadInt32())
-            {
-                case Sub: sub = reader.ReadTextString(); break;
-                case CredentialFormat.Claim.Iat: iat = reader.ReadInt64(); break;
-                case CredentialFormat.Claim.Exp: exp = reader.ReadInt64(); break;
-                case Ttl: ttl = reader.ReadInt64(); break;
-                case StatusListClaim:
-                    var n = reader.ReadStartMap();
-                    for (var j = 0; j < n; j++)
-                    {
-                        switch (reader.ReadTextString())
+                    case Sub: sub = reader.ReadTextString(); return true;
+                    case CredentialFormat.Claim.Iat: iat = reader.ReadInt64(); return true;
+                    case CredentialFormat.Claim.Exp: exp = reader.ReadInt64(); return true;
+                    case Ttl: ttl = reader.ReadInt64(); return true;
+                    case StatusListClaim:
+                        var n = reader.ReadStartMap();
+                        for (var j = 0; j < n; j++)
                         {
-                            case "bits": bits = reader.ReadInt64(); break;
-                            case "lst": lst = reader.ReadByteString(); break;
-                            default: reader.SkipValue(); break;
+                            switch (reader.ReadTextString())
+                            {
+                                case "bits": bits = reader.ReadInt64(); break;
+                                case "lst": lst = reader.ReadByteString(); break;
+                                default: reader.SkipValue(); break;
+                            }
                         }
-                    }
 
-                    reader.ReadEndMap();
-                    break;
-                default: reader.SkipValue(); break;
-            }
-        }
+                        reader.ReadEndMap();
+                        return true;
+                    default: return false;
+                }
+            },
+            (key, reader) => key == UpdatedClaim && (updated = reader.ReadInt64()) is not null);
 
         if (sub is null || iat is null || exp is null || ttl is null || lst is null || bits != 2)
         {

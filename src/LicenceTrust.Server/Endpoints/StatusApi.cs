@@ -14,7 +14,7 @@ public static class StatusApi
     public static void MapStatusApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/status-lists/{list}", StatusListAsync).Produces(StatusCodes.Status200OK, contentType: StatusListToken.MediaType).WithProblems(400, 404, 429).WithName("GetStatusList").WithSummary("A signed status list (Token Status List, CWT)");
-        app.MapGet("/api/v1/licences/{identifier}/status", LicenceStatusAsync).WithProblems(400, 404, 429).WithName("GetLicenceStatus").WithSummary("The public status of one licence, now or as of a time");
+        app.MapGet("/api/v1/licences/{identifier}/status", LicenceStatusAsync).Produces<LicenceStatusView>().Produces(StatusCodes.Status200OK, contentType: LicenceStatusToken.MediaType).WithProblems(400, 404, 429).WithName("GetLicenceStatus").WithSummary("The public status of one licence, now or as of a time");
     }
 
     private static async Task<IResult> StatusListAsync(string list, HttpContext http, StatusListPublisher publisher)
@@ -37,7 +37,11 @@ public static class StatusApi
         return Results.Bytes(published.Token, StatusListToken.MediaType);
     }
 
-    private static async Task<Ok<LicenceStatusView>> LicenceStatusAsync(string identifier, string? at, HttpContext http, IssuanceService issuance, TimeProvider time)
+    /// <summary>
+    /// The status as JSON, or, when the caller accepts <c>application/licence-status+cwt</c> (a peer's
+    /// live question), the status now signed with the list-signing key.
+    /// </summary>
+    private static async Task<IResult> LicenceStatusAsync(string identifier, string? at, HttpContext http, IssuanceService issuance, StatusListPublisher publisher, TimeProvider time)
     {
         DateTimeOffset? asOf = null;
         if (at is not null)
@@ -52,6 +56,12 @@ public static class StatusApi
         if (status is null)
         {
             throw LicenceTrustException.NotFound("NOT_YET_ISSUED", "该时间点证照尚未签发 (the licence was not yet issued at that time).");
+        }
+
+        if (asOf is null && http.Request.Headers.Accept.Any(a => a?.Contains(LicenceStatusToken.MediaType, StringComparison.OrdinalIgnoreCase) == true))
+        {
+            http.Response.Headers.CacheControl = "no-store";
+            return Results.Bytes(publisher.SignAnswer(record.Identifier, status.Status), LicenceStatusToken.MediaType);
         }
 
         return TypedResults.Ok(new LicenceStatusView(

@@ -122,7 +122,7 @@ public static class NodeServices
             var authority = sp.GetRequiredService<TrustAuthority>();
             return new VerificationService(
                 new CredentialVerifier(trust, new VerificationPolicy { ClockSkew = TimeSpan.FromSeconds(options.ClockSkewSeconds) }, memo: sp.GetRequiredService<SignatureMemo>()),
-                new StatusByProvince(keys.Province, sp.GetRequiredService<OwnStatusLists>(), new FederatedStatusSource(peers.States, sp.GetRequiredService<HttpClient>(), time)),
+                new StatusByProvince(keys.Province, sp.GetRequiredService<OwnStatusLists>(), new FederatedStatusSource(peers.States, trust, sp.GetRequiredService<HttpClient>(), time)),
                 keys.Province.NodeId,
                 time,
                 new FederationPolicy(trust, peers.Recognitions, () => authority.Sequence));
