@@ -21,7 +21,7 @@ namespace LicenceTrust.Federation;
 /// answers again. A live answer counts only when it is signed by the list signer of the peer's trust list
 /// (<see cref="LicenceStatusToken"/>), about this licence, and in force. Thread-safe.
 /// </summary>
-public sealed class FederatedStatusSource(IReadOnlyDictionary<Province, PeerState> peers, FederatedTrust trust, HttpClient http, TimeProvider time) : IStatusSource
+public sealed class FederatedStatusSource(IReadOnlyDictionary<Province, PeerState> peers, FederatedTrust trust, TimeProvider time) : IStatusSource
 {
     /// <summary>How far a signed answer's times may be from this node's clock.</summary>
     private static readonly TimeSpan AnswerSkew = TimeSpan.FromSeconds(30);
@@ -78,7 +78,7 @@ public sealed class FederatedStatusSource(IReadOnlyDictionary<Province, PeerStat
         timeout.CancelAfter(TimeSpan.FromSeconds(Math.Min(peer.Options.TimeoutSeconds, 1.5)));
         try
         {
-            using var response = await http.GetAsync(StatusUri(peer.Options, licence), timeout.Token);
+            using var response = await peer.Http.GetAsync(StatusUri(peer.Options, licence), timeout.Token);
             peer.Breaker.Succeeded();
             if (!response.IsSuccessStatusCode)
             {
@@ -134,7 +134,7 @@ public sealed class FederatedStatusSource(IReadOnlyDictionary<Province, PeerStat
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Min(peer.Options.TimeoutSeconds, 2)));
         try
         {
-            using var response = await http.GetAsync(new Uri($"{peer.Options.BaseUrl.TrimEnd('/')}/health/live"), timeout.Token);
+            using var response = await peer.Http.GetAsync(new Uri($"{peer.Options.BaseUrl.TrimEnd('/')}/health/live"), timeout.Token);
             if (response.IsSuccessStatusCode)
             {
                 peer.Breaker.Succeeded();
@@ -175,7 +175,7 @@ public sealed class FederatedStatusSource(IReadOnlyDictionary<Province, PeerStat
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, StatusUri(options, licence));
             request.Headers.Accept.ParseAdd(LicenceStatusToken.MediaType);
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            using var response = await peer.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             peer.Breaker.Succeeded();
             if (response.StatusCode == HttpStatusCode.NotFound)
             {

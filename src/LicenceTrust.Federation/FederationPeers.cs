@@ -17,7 +17,7 @@ namespace LicenceTrust.Federation;
 public sealed class FederationPeers
 {
     public FederationPeers(IReadOnlyList<PeerOptions> peers, Province own, TrustAnchor ownRoot, Func<PeerOptions, string> agreementPath,
-        FederatedTrust trust, IFederationStore store, HttpClient http, TimeProvider time)
+        FederatedTrust trust, IFederationStore store, Func<PeerOptions, HttpClient> httpFor, TimeProvider time)
     {
         var recognitions = new Dictionary<Province, Recognition>();
         var states = new Dictionary<Province, PeerState>();
@@ -48,10 +48,10 @@ public sealed class FederationPeers
                 throw new InvalidDataException($"{path}: not a recognition agreement of {own.NodeId} for {options.Province} signed under this province's root ({error}).");
             }
 
-            var state = new PeerState(options);
+            var state = new PeerState(options, httpFor(options));
             recognitions[peer] = new Recognition(options, agreement);
             states[peer] = state;
-            syncs.Add(new PeerSync(state, trust, store, http, time));
+            syncs.Add(new PeerSync(state, trust, store, time));
         }
 
         Recognitions = recognitions;
@@ -70,7 +70,7 @@ public sealed class FederationPeers
 }
 
 /// <summary>Delivers withdrawal notices to the peers (POST /api/v1/federation/notices).</summary>
-public sealed class NoticeSender(FederationPeers peers, HttpClient http, ILogger<NoticeSender> logger)
+public sealed class NoticeSender(FederationPeers peers, ILogger<NoticeSender> logger)
 {
     /// <summary>Sends to every peer now; what fails is kept for the sync loop to retry. Returns each peer's outcome.</summary>
     public async Task<IReadOnlyList<NoticeDelivery>> SendAsync(Withdrawal withdrawal, CancellationToken cancellationToken)
@@ -103,7 +103,7 @@ public sealed class NoticeSender(FederationPeers peers, HttpClient http, ILogger
         {
             using var content = new ByteArrayContent(notice);
             content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(WithdrawalNotice.MediaType);
-            using var response = await http.PostAsync(new Uri(options.BaseUrl.TrimEnd('/') + "/api/v1/federation/notices"), content, timeout.Token);
+            using var response = await peers.States[peer].Http.PostAsync(new Uri(options.BaseUrl.TrimEnd('/') + "/api/v1/federation/notices"), content, timeout.Token);
             // 409 means the peer already holds it: delivered all the same.
             if (response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.Conflict)
             {

@@ -19,6 +19,12 @@ public sealed class PeerOptions
     public string RootFingerprint { get; set; } = string.Empty;
 
     /// <summary>
+    /// The CA certificate (PEM) that issues the peer's TLS server certificate; required for an https
+    /// BaseUrl. The peer is trusted through this pin alone, never the machine's trust store.
+    /// </summary>
+    public string? TlsCaFile { get; set; }
+
+    /// <summary>
     /// This node's signed recognition agreement for the peer (a file; relative paths are from the node's
     /// home). Default: <c>&lt;keys&gt;/&lt;own&gt;/recognition-&lt;peer&gt;.cose</c>.
     /// </summary>

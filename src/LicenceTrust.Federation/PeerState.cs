@@ -7,11 +7,14 @@ namespace LicenceTrust.Federation;
 public sealed record CachedStatusList(StatusList List, long Version, DateTimeOffset FetchedAt);
 
 /// <summary>How one peer's sync is going: for the status endpoint, health checks and verification. Thread-safe.</summary>
-public sealed class PeerState(PeerOptions options)
+public sealed class PeerState(PeerOptions options, HttpClient http)
 {
     private readonly ConcurrentDictionary<string, CachedStatusList> _statusLists = new(StringComparer.Ordinal);
 
     public PeerOptions Options { get; } = options;
+
+    /// <summary>This peer's HTTP client (<see cref="PeerHttp"/>: its pinned TLS CA, this node's client certificate).</summary>
+    public HttpClient Http { get; } = http;
 
     /// <summary>Whether verifications may call the peer live; probes no more often than a sync interval (at least 1 s).</summary>
     public PeerBreaker Breaker { get; } = new(options.Province, TimeSpan.FromSeconds(Math.Max(1, options.SyncIntervalSeconds)));

@@ -19,7 +19,7 @@ public sealed record NodeMetadata(string Province, string RootFingerprint, strin
 /// force and is recorded in <see cref="PeerState"/>. Accepted documents are stored, so a restart starts
 /// from them. One instance per peer; passes must not overlap.
 /// </summary>
-public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationStore store, HttpClient http, TimeProvider time)
+public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationStore store, TimeProvider time)
 {
     public const string RootKind = "root";
     public const string TrustListKind = "trust-list";
@@ -256,7 +256,7 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
             request.Headers.IfNoneMatch.Add(new EntityTagHeaderValue(ifNoneMatch));
         }
 
-        var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
+        var response = await state.Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
         if (response.Content.Headers.ContentLength > 64L * 1024 * 1024)
         {
             response.Dispose();

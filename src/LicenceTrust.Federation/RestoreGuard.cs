@@ -13,7 +13,7 @@ namespace LicenceTrust.Federation;
 /// view (so they take its next list instead of refusing it as a rollback) and skips serials (so no
 /// identifier issued after the backup is issued again). docs/operations.md, "Backup and restore".
 /// </summary>
-public sealed class RestoreGuard(FederationPeers peers, HttpClient http, IFederationStore store, TimeProvider time, ILogger<RestoreGuard> logger)
+public sealed class RestoreGuard(FederationPeers peers, IFederationStore store, TimeProvider time, ILogger<RestoreGuard> logger)
 {
     /// <summary>Checks the database against the peers' view; returns true when a restore was detected and accepted.</summary>
     /// <param name="accept">The operator accepts a database older than the peers' view.</param>
@@ -22,7 +22,7 @@ public sealed class RestoreGuard(FederationPeers peers, HttpClient http, IFedera
     public async Task<bool> CheckAsync(string ownNodeId, bool accept, Func<CancellationToken, Task> onAccepted, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(onAccepted);
-        var views = await Task.WhenAll(peers.States.Values.Select(state => ViewAsync(state.Options, ownNodeId, cancellationToken)));
+        var views = await Task.WhenAll(peers.States.Values.Select(state => ViewAsync(state, ownNodeId, cancellationToken)));
         var newest = views.Where(v => v.Sequence is not null).OrderByDescending(v => v.Sequence).FirstOrDefault();
         var ours = (await store.LastTrustListVersionAsync(cancellationToken))?.Sequence ?? 0;
         if (newest.Sequence is not { } seen || seen <= ours)
@@ -47,16 +47,17 @@ public sealed class RestoreGuard(FederationPeers peers, HttpClient http, IFedera
     }
 
     /// <summary>The sequence of this province's trust list that one peer holds, or null (never synced, or unreachable: then the check rests on the others).</summary>
-    private async Task<(string Peer, long? Sequence)> ViewAsync(PeerOptions peer, string ownNodeId, CancellationToken cancellationToken)
+    private async Task<(string Peer, long? Sequence)> ViewAsync(PeerState state, string ownNodeId, CancellationToken cancellationToken)
     {
+        var peer = state.Options;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(peer.TimeoutSeconds));
-            var answer = await http.GetFromJsonAsync<JsonElement>(new Uri(new Uri(peer.BaseUrl.TrimEnd('/') + "/"), "api/v1/federation/peers"), timeout.Token);
-            foreach (var state in answer.GetProperty("peers").EnumerateArray())
+            var answer = await state.Http.GetFromJsonAsync<JsonElement>(new Uri(new Uri(peer.BaseUrl.TrimEnd('/') + "/"), "api/v1/federation/peers"), timeout.Token);
+            foreach (var view in answer.GetProperty("peers").EnumerateArray())
             {
-                if (state.GetProperty("province").GetString() == ownNodeId && state.GetProperty("trustListSequence") is { ValueKind: JsonValueKind.Number } sequence)
+                if (view.GetProperty("province").GetString() == ownNodeId && view.GetProperty("trustListSequence") is { ValueKind: JsonValueKind.Number } sequence)
                 {
                     return (peer.Province, sequence.GetInt64());
                 }

@@ -160,7 +160,7 @@ public sealed class PeerSyncRefusalTests : IAsyncLifetime
         database.Migrate();
         var options = new PeerOptions { Province = "sc", BaseUrl = _peerUrl, RootFingerprint = Sichuan.Root.Fingerprint, TimeoutSeconds = 2 };
         var trust = new FederatedTrust(Chongqing.Root, [.. Chongqing.Issuers.Select(i => i.Certificate)]);
-        return (new PeerSync(new PeerState(options), trust, new FederationStore(database), new HttpClient(), TimeProvider.System), trust);
+        return (new PeerSync(new PeerState(options, new HttpClient()), trust, new FederationStore(database), TimeProvider.System), trust);
     }
 
     private static byte[] TrustList(long sequence, KeyStore.ProvinceKeys? signer = null)

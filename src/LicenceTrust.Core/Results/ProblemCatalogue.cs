@@ -75,6 +75,7 @@ public static class ProblemCatalogue
         new("AUTHORITY_UNKNOWN", 403, "本节点没有该机构的签发密钥", "this node holds no key of the caller's authority"),
         new("LICENCE_OF_ANOTHER_AUTHORITY", 403, "只能操作本机构颁发的证照", "the licence belongs to another authority"),
         new("ROLE_NOT_ALLOWED", 403, "只有颁发机构可以执行此操作", "only an issuing authority may do this"),
+        new("CLIENT_CERTIFICATE_REQUIRED", 403, "通知收件箱需要省际互认客户端证书", "the notice inbox needs a client certificate of the federation's CA"),
         new("TYPE_NOT_ALLOWED_FOR_AUTHORITY", 403, "本机构没有在有效期内且允许签发该类型的签发证书", "no issuer certificate of the authority in force allows this type"),
 
         new("APPROVAL_OWN_REQUEST", 403, "不能审核自己提交的申请", "an officer cannot decide their own request"),

@@ -52,7 +52,7 @@ public static class FederationApi
         app.MapGet("/api/v1/trust-list", TrustListAsync).Produces<TrustListView>(200, "application/json").Produces(200, contentType: TrustListToken.MediaType).WithProblems(429).WithName("GetTrustList").WithSummary("This province's signed trust list");
         app.MapGet("/api/v1/status-lists", StatusListIndexAsync).WithProblems(429).WithName("GetStatusListIndex").WithSummary("The index of this node's status lists");
         app.MapPost("/api/v1/trust/issuers/{fingerprint}/withdraw", WithdrawAsync).RequireAuthorization(Policies.Admin).WithProblems(400, 401, 403, 404, 409, 429).WithName("WithdrawIssuer").WithSummary("Emergency withdrawal of an issuer certificate");
-        app.MapPost("/api/v1/federation/notices", ReceiveNoticeAsync).Accepts<byte[]>(WithdrawalNotice.MediaType).WithProblems(400, 409, 413, 415, 429).WithName("ReceiveNotice").WithSummary("Receive a peer's signed withdrawal notice");
+        app.MapPost("/api/v1/federation/notices", ReceiveNoticeAsync).Accepts<byte[]>(WithdrawalNotice.MediaType).WithProblems(400, 403, 409, 413, 415, 429).WithName("ReceiveNotice").WithSummary("Receive a peer's signed withdrawal notice");
         app.MapGet("/api/v1/trust-bundle", TrustBundleAsync).WithProblems(429).WithName("GetTrustBundle").WithSummary("Roots and signed trust lists for offline verification");
         app.MapGet("/api/v1/federation/peers", Peers).WithProblems(429).WithName("GetPeers").WithSummary("Each peer's sync state and freshness");
     }
@@ -118,8 +118,9 @@ public static class FederationApi
         return TypedResults.Ok(new WithdrawResponse(withdrawal.Fingerprint, outcome.TrustListSequence, withdrawal.NoticeSequence, outcome.Deliveries, Convert.ToBase64String(withdrawal.Notice)));
     }
 
-    private static async Task<Ok<NoticeResponse>> ReceiveNoticeAsync(HttpContext http, IssuerWithdrawals withdrawals)
+    private static async Task<Ok<NoticeResponse>> ReceiveNoticeAsync(HttpContext http, IssuerWithdrawals withdrawals, NoticeInboxGate gate)
     {
+        gate.Check(http.Connection.ClientCertificate);
         if (!string.Equals(http.Request.ContentType, WithdrawalNotice.MediaType, StringComparison.OrdinalIgnoreCase))
         {
             throw new LicenceTrustException(new(ErrorKind.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", $"通知的类型应为{WithdrawalNotice.MediaType} (send the notice as {WithdrawalNotice.MediaType})."));

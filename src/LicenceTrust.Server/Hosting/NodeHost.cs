@@ -103,6 +103,7 @@ public static class NodeHost
         builder.AddFederation();
         builder.AddWeb();
         builder.AddSessionKeys();
+        builder.AddNoticeInboxMutualTls();
         builder.AddConsole();
     }
 

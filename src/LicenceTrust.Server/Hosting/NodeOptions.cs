@@ -57,6 +57,21 @@ public sealed class NodeOptions
     public string? KeyPassphraseFile { get; set; }
 
     /// <summary>
+    /// This node's TLS client certificate (PEM), presented to peers that ask for one (mTLS on their notice
+    /// inbox); with <see cref="TlsClientKeyFile"/>. docs/deploy.md, "Network".
+    /// </summary>
+    public string? TlsClientCertificateFile { get; set; }
+
+    /// <summary>The private key (PEM, unencrypted PKCS#8) of <see cref="TlsClientCertificateFile"/>.</summary>
+    public string? TlsClientKeyFile { get; set; }
+
+    /// <summary>
+    /// The CA certificate (PEM) of the peers' client certificates. Set, the notice inbox takes a notice only
+    /// over a connection whose client certificate chains to it (mTLS); the rest of the API is unchanged.
+    /// </summary>
+    public string? NoticeInboxClientCaFile { get; set; }
+
+    /// <summary>
     /// A file holding the key (32 bytes, base64) that encrypts the session-cookie key ring kept in the
     /// database, so that staff and officers stay signed in across replicas and restarts. Unset, the ring
     /// is per process. <c>licencetrust keys session --out FILE</c> writes one.

@@ -122,7 +122,7 @@ public static class NodeServices
             var authority = sp.GetRequiredService<TrustAuthority>();
             return new VerificationService(
                 new CredentialVerifier(trust, new VerificationPolicy { ClockSkew = TimeSpan.FromSeconds(options.ClockSkewSeconds) }, memo: sp.GetRequiredService<SignatureMemo>()),
-                new StatusByProvince(keys.Province, sp.GetRequiredService<OwnStatusLists>(), new FederatedStatusSource(peers.States, trust, sp.GetRequiredService<HttpClient>(), time)),
+                new StatusByProvince(keys.Province, sp.GetRequiredService<OwnStatusLists>(), new FederatedStatusSource(peers.States, trust, time)),
                 keys.Province.NodeId,
                 time,
                 new FederationPolicy(trust, peers.Recognitions, () => authority.Sequence));
@@ -135,7 +135,6 @@ public static class NodeServices
         // Own issuers come from the key directory; a peer's only from its signed, synced trust list.
         builder.Services.TryAddSingleton(sp => new FederatedTrust(sp.GetRequiredService<ProvinceKeys>().Root, [.. sp.GetRequiredService<ProvinceKeys>().Issuers.Select(i => i.Certificate)]));
         builder.Services.TryAddSingleton<RestoreGuard>();
-        builder.Services.TryAddSingleton(_ => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), ConnectTimeout = TimeSpan.FromSeconds(3) }));
         builder.Services.TryAddSingleton(sp =>
         {
             var signer = ListSigner(sp);
@@ -147,9 +146,13 @@ public static class NodeServices
             var options = Options(sp);
             var own = sp.GetRequiredService<ProvinceKeys>();
             var keysDirectory = NodeHost.FromContentRoot(builder, options.KeysDirectory);
+            string FromHome(string path) => NodeHost.FromContentRoot(builder, path);
+            var clientCertificate = NodeTls.ClientCertificate(options, FromHome);
             return new FederationPeers(options.Peers, own.Province, own.Root,
                 peer => NodeHost.FromContentRoot(builder, peer.Agreement ?? KeyDirectory.RecognitionAgreementPath(keysDirectory, own.Province, Province.FromNodeId(peer.Province))),
-                sp.GetRequiredService<FederatedTrust>(), sp.GetRequiredService<IFederationStore>(), sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<TimeProvider>());
+                sp.GetRequiredService<FederatedTrust>(), sp.GetRequiredService<IFederationStore>(),
+                peer => PeerHttp.Create(peer, FromHome, clientCertificate),
+                sp.GetRequiredService<TimeProvider>());
         });
         builder.Services.TryAddSingleton<NoticeSender>();
         builder.Services.TryAddSingleton<ITrustAudit, AuditedTrustEvents>();
