@@ -9,12 +9,14 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 # Debian packages the tests use for real (never mocked): openssl for the SM2/ECDSA interop tests,
-# PostgreSQL for the store contract suite, Chromium for the staff page's end-to-end tests (driven by
+# PostgreSQL for the store contract suite, SoftHSM2 for the PKCS#11 signer, Chromium for the staff page's end-to-end tests (driven by
 # Playwright at /usr/bin/chromium; no browser is ever downloaded), npm for the page's script bundle.
 need=()
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# SoftHSM2, a real PKCS#11 token, for the keys-in-an-HSM tests (Pkcs11Tests).
+[ -e /usr/lib/softhsm/libsofthsm2.so ] || need+=(softhsm2)
 # A CJK font, so the page's Chinese renders in the screenshots (the text checks do not depend on it).
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
 command -v npm >/dev/null 2>&1 || need+=(npm)

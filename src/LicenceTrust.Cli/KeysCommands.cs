@@ -147,7 +147,7 @@ internal static class KeysCommands
             var root = CertificateFactory.CreateRoot(where, rootKey, $"{where.NameZh}电子证照互认根CA", now, now.AddYears(result.GetValue(years)));
             Write(folder, KeyDirectory.RootCertificate, CertificateFactory.ToPem(root));
             Write(folder, KeyDirectory.RootKey, keyPem(rootKey));
-            WriteListSigner(folder, where, root, rootKey, now, now.AddYears(Math.Min(5, result.GetValue(years))), keyPem);
+            WriteListSigner(folder, where, root, rootKey, now, now.AddYears(Math.Min(5, result.GetValue(years))), new KeyMaker(access, keyPem, null));
             Console.WriteLine($"{where.NameZh} root fingerprint (the value peers pin): {TrustAnchor.Create(root).Fingerprint}");
             Console.Error.WriteLine($"Move {Path.Combine(folder, KeyDirectory.RootKey)} offline once the issuer certificates are made.");
             return 0;
@@ -166,19 +166,23 @@ internal static class KeysCommands
         var algorithm = new Option<string>("--alg") { Description = "SM2-SM3 (default) or ES256.", DefaultValueFactory = _ => "SM2-SM3" };
         var years = new Option<int>("--years") { Description = "Validity in years (1-10).", DefaultValueFactory = _ => 3 };
         var from = new Option<string?>("--from") { Description = "When the certificate starts (yyyy-MM-ddTHH:mm:ssZ, or yyyy-MM-dd for midnight UTC); default now. For a key rotation: the node signs with the newest certificate in force, so the successor takes over then." };
-        var command = new Command("issuer", "Create an issuer certificate for an authority (a first key, or its successor), signed by the province root.");
+        var command = new Command("issuer", "Create an issuer certificate for an authority (a first key, or its successor), signed by the province root. With --pkcs11-library the key is generated inside the token.");
         var (passphraseFile, plaintext) = KeyFileOptions();
-        foreach (var option in new Option[] { directory, province, authority, name, types, algorithm, years, from, passphraseFile, plaintext })
+        var hsm = new TokenOptions();
+        foreach (var option in new Option[] { directory, province, authority, name, types, algorithm, years, from, passphraseFile, plaintext }.Concat(hsm.All))
         {
             command.Options.Add(option);
         }
 
         command.SetAction(result =>
         {
-            if (!TryKeyWriter(result, passphraseFile, result.GetValue(plaintext), out var access, out var keyPem))
+            if (!TryKeyMaker(result, passphraseFile, result.GetValue(plaintext), hsm, out var maker))
             {
                 return 2;
             }
+
+            using var token = maker.Token;
+            var access = maker.Access;
 
             if (!Province.TryFromNodeId(result.GetValue(province), out var where))
             {
@@ -230,21 +234,22 @@ internal static class KeysCommands
                 return 2;
             }
 
-            var key = SigningKey.Generate(alg);
+            var label = $"lt-{where.NodeId}-{code.Value}-{alg.Name.ToLowerInvariant()}-{now:yyyyMMddHHmmss}";
+            var key = maker.New(alg, label);
             var der = CertificateFactory.CreateIssuer(where, keys.Root.Der.ToArray(), keys.RootKey, key, new IssuerProfile(code, result.GetValue(name)!, typeCodes), now, now.AddYears(result.GetValue(years)));
             var certificate = IssuerCertificate.Parse(der);
             var folder = Path.Combine(result.GetValue(directory)!.FullName, where.NodeId, KeyDirectory.IssuersFolder);
             // Each key has files of its own (the kid is in the name): a successor never replaces the key
             // whose licences are still in force.
             var stem = KeyDirectory.IssuerFileStem(certificate);
-            if (File.Exists(Path.Combine(folder, stem + ".crt.pem")) || File.Exists(Path.Combine(folder, stem + ".key.pem")))
+            if (File.Exists(Path.Combine(folder, stem + ".crt.pem")) || File.Exists(Path.Combine(folder, stem + ".key.pem")) || File.Exists(Path.Combine(folder, stem + KeyDirectory.Pkcs11KeySuffix)))
             {
-                Console.Error.WriteLine($"{Path.Combine(folder, stem)}.*.pem exists already: refusing to overwrite an issuer key.");
+                Console.Error.WriteLine($"{Path.Combine(folder, stem)}.* exists already: refusing to overwrite an issuer key.");
                 return 2;
             }
 
             Write(folder, stem + ".crt.pem", CertificateFactory.ToPem(der));
-            Write(folder, stem + ".key.pem", keyPem(key));
+            maker.Save(key, Path.Combine(folder, stem + ".key.pem"), label);
             Console.WriteLine($"Issuer certificate for {certificate.AuthorityName}: kid {certificate.Kid}, {certificate.Algorithm.Name}, types {string.Join(", ", certificate.AllowedLicenceTypes)}, from {certificate.NotBefore:yyyy-MM-ddTHH:mm:ssZ}");
             return 0;
         });
@@ -256,19 +261,23 @@ internal static class KeysCommands
         var directory = new Option<DirectoryInfo>("--keys") { Description = "Key directory holding <province>/root.crt.pem and root.key.pem.", Required = true };
         var province = new Option<string>("--province") { Description = "The province's node id in the registry, e.g. cq, sc, gz.", Required = true };
         var years = new Option<int>("--years") { Description = "Validity in years (1-5).", DefaultValueFactory = _ => 5 };
-        var command = new Command("list-signer", "Replace the node's list-signing key and certificate (a rotation), signed by the province root. The old files are kept, renamed.");
+        var command = new Command("list-signer", "Replace the node's list-signing key and certificate (a rotation), signed by the province root. The old files are kept, renamed. With --pkcs11-library the key is generated inside the token (ES256).");
         var (passphraseFile, plaintext) = KeyFileOptions();
-        foreach (var option in new Option[] { directory, province, years, passphraseFile, plaintext })
+        var hsm = new TokenOptions();
+        foreach (var option in new Option[] { directory, province, years, passphraseFile, plaintext }.Concat(hsm.All))
         {
             command.Options.Add(option);
         }
 
         command.SetAction(result =>
         {
-            if (!TryKeyWriter(result, passphraseFile, result.GetValue(plaintext), out var access, out var keyPem))
+            if (!TryKeyMaker(result, passphraseFile, result.GetValue(plaintext), hsm, out var maker))
             {
                 return 2;
             }
+
+            using var token = maker.Token;
+            var access = maker.Access;
 
             if (!Province.TryFromNodeId(result.GetValue(province), out var where) || result.GetValue(years) is < 1 or > 5)
             {
@@ -287,7 +296,7 @@ internal static class KeysCommands
             var now = DateTimeOffset.UtcNow;
             // The old pair is kept beside the new one (renamed, so the node no longer reads it): documents it
             // signed stay checkable, and nothing is lost if the new files must be taken back.
-            foreach (var name in new[] { KeyDirectory.ListSignerCertificate, KeyDirectory.ListSignerKey })
+            foreach (var name in new[] { KeyDirectory.ListSignerCertificate, KeyDirectory.ListSignerKey, KeyDirectory.Pkcs11LocatorOf(KeyDirectory.ListSignerKey) })
             {
                 if (File.Exists(Path.Combine(folder, name)))
                 {
@@ -295,14 +304,13 @@ internal static class KeysCommands
                 }
             }
 
-            WriteListSigner(folder, where, keys.Root.Der.ToArray(), keys.RootKey, now, now.AddYears(result.GetValue(years)), keyPem);
+            WriteListSigner(folder, where, keys.Root.Der.ToArray(), keys.RootKey, now, now.AddYears(result.GetValue(years)), maker);
             Console.WriteLine($"New list signer for {where.NameZh}: {Path.Combine(folder, KeyDirectory.ListSignerCertificate)}; restart the node (each replica) to use it.");
             return 0;
         });
         return command;
     }
 
-    /// <summary><c>keys encrypt</c>: encrypts a province's plaintext key files in place (a migration to encrypted keys).</summary>
     /// <summary><c>keys session</c>: the key that encrypts the session-cookie key ring in the database (Node:SessionKeyFile).</summary>
     private static Command Session()
     {
@@ -335,6 +343,7 @@ internal static class KeysCommands
         return command;
     }
 
+    /// <summary><c>keys encrypt</c>: encrypts a province's plaintext key files in place (a migration to encrypted keys).</summary>
     private static Command Encrypt()
     {
         var directory = new Option<DirectoryInfo>("--keys") { Description = "Key directory holding <province>/.", Required = true };
@@ -424,12 +433,79 @@ internal static class KeysCommands
     }
 
     /// <summary>A new list-signing key and its certificate from the root, written as the node reads them.</summary>
-    private static void WriteListSigner(string folder, Province province, byte[] rootDer, SigningKey rootKey, DateTimeOffset from, DateTimeOffset to, Func<SigningKey, string> keyPem)
+    private static void WriteListSigner(string folder, Province province, byte[] rootDer, SigningKey rootKey, DateTimeOffset from, DateTimeOffset to, KeyMaker maker)
     {
-        var listKey = SigningKey.Generate(SignatureAlgorithm.Sm2Sm3);
+        // SM2 in a file; ES256 in a token, where SM2 needs a vendor mechanism (docs/operations.md, "Keys in an HSM").
+        var label = $"lt-{province.NodeId}-list-signer-{from:yyyyMMddHHmmss}";
+        var listKey = maker.New(maker.Token is null ? SignatureAlgorithm.Sm2Sm3 : SignatureAlgorithm.Es256, label);
         var list = CertificateFactory.CreateListSigner(province, rootDer, rootKey, listKey, $"{province.NameZh}节点列表签名", from, to);
         Write(folder, KeyDirectory.ListSignerCertificate, CertificateFactory.ToPem(list));
-        Write(folder, KeyDirectory.ListSignerKey, keyPem(listKey));
+        maker.Save(listKey, Path.Combine(folder, KeyDirectory.ListSignerKey), label);
+    }
+
+    /// <summary>
+    /// How a command makes a new private key and records it beside its certificate: a PKCS#8 file
+    /// (<paramref name="Pem"/>: encrypted unless --plaintext), or a key generated inside a PKCS#11 token,
+    /// named by a <c>.key.pkcs11</c> file (the key never leaves the token).
+    /// </summary>
+    private sealed record KeyMaker(KeyAccess Access, Func<SigningKey, string> Pem, Pkcs11Token? Token)
+    {
+        public ICredentialSigner New(SignatureAlgorithm algorithm, string label) => Token?.Generate(label, algorithm) ?? SigningKey.Generate(algorithm);
+
+        public void Save(ICredentialSigner key, string keyPemPath, string label)
+        {
+            if (Token is not null)
+            {
+                KeyDirectory.WritePkcs11Locator(keyPemPath, label);
+            }
+            else
+            {
+                File.WriteAllText(keyPemPath, Pem((SigningKey)key).TrimEnd() + "\n");
+            }
+        }
+    }
+
+    /// <summary>The options of a command that can make its key inside a PKCS#11 token.</summary>
+    private sealed class TokenOptions
+    {
+        public Option<string?> Library { get; } = new("--pkcs11-library") { Description = "Generate the key inside this PKCS#11 module's token instead of a file, e.g. /usr/lib/softhsm/libsofthsm2.so." };
+
+        public Option<string?> Token { get; } = new("--pkcs11-token") { Description = "The token's label." };
+
+        public Option<FileInfo?> PinFile { get; } = new("--pkcs11-pin-file") { Description = $"A file whose first line is the token's user PIN; else {Pkcs11Pin.Variable} (never the command line)." };
+
+        public Option<ulong?> Sm2Mechanism { get; } = new("--pkcs11-sm2-mechanism") { Description = "The vendor's SM2-SM3 signing mechanism number (SoftHSM2 has none; untested here)." };
+
+        public Option[] All => [Library, Token, PinFile, Sm2Mechanism];
+    }
+
+    private static bool TryKeyMaker(ParseResult result, Option<FileInfo?> passphraseFile, bool plaintext, TokenOptions hsm, out KeyMaker maker)
+    {
+        if (result.GetValue(hsm.Library) is not { } library)
+        {
+            var ok = TryKeyWriter(result, passphraseFile, plaintext, out var fileAccess, out var pem);
+            maker = new KeyMaker(fileAccess, pem, null);
+            return ok;
+        }
+
+        maker = null!;
+        if (result.GetValue(hsm.Token) is not { } label)
+        {
+            Console.Error.WriteLine("--pkcs11-token: the token's label is required with --pkcs11-library.");
+            return false;
+        }
+
+        try
+        {
+            var token = Pkcs11Token.Open(new Pkcs11Settings(library, label, Pkcs11Pin.Read(result.GetValue(hsm.PinFile)?.FullName), result.GetValue(hsm.Sm2Mechanism)));
+            maker = new KeyMaker(KeyAccess.From(result.GetValue(passphraseFile)?.FullName, allowPlaintext: true) with { Token = token }, key => key.ToPkcs8Pem(), token);
+            return true;
+        }
+        catch (InvalidDataException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return false;
+        }
     }
 
     private static void Write(string folder, string name, string content) => File.WriteAllText(Path.Combine(folder, name), content.TrimEnd() + "\n");

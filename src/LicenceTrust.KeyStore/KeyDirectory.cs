@@ -5,10 +5,10 @@ using LicenceTrust.Core.Pki;
 namespace LicenceTrust.KeyStore;
 
 /// <summary>An issuing authority's certificate with its private key.</summary>
-public sealed record IssuerKey(IssuerCertificate Certificate, SigningKey Key);
+public sealed record IssuerKey(IssuerCertificate Certificate, ICredentialSigner Key);
 
 /// <summary>A node's list-signing certificate with its private key.</summary>
-public sealed record ListSignerKey(byte[] CertificateDer, SigningKey Key);
+public sealed record ListSignerKey(byte[] CertificateDer, ICredentialSigner Key);
 
 /// <summary>One province's keys and certificates as read from a key directory.</summary>
 /// <param name="RootKey">The root's private key; null where the root is kept offline (production).</param>
@@ -31,6 +31,11 @@ public static class KeyDirectory
     public const string ListSignerCertificate = "list-signer.crt.pem";
     public const string ListSignerKey = "list-signer.key.pem";
     public const string IssuersFolder = "issuers";
+
+    /// <summary>Beside a certificate, in place of its <c>.key.pem</c>: the key is in a PKCS#11 token, and this file names it (<c>pkcs11:object=&lt;label&gt;</c>).</summary>
+    public const string Pkcs11KeySuffix = ".key.pkcs11";
+
+    private const string Pkcs11UriPrefix = "pkcs11:object=";
 
     /// <summary>Loads every province folder present.</summary>
     /// <exception cref="InvalidDataException">A file is missing or unreadable; the message names it.</exception>
@@ -55,9 +60,14 @@ public static class KeyDirectory
         ListSignerKey? listSigner = null;
         if (File.Exists(Path.Combine(folder, ListSignerCertificate)))
         {
-            listSigner = new ListSignerKey(
-                Read(Path.Combine(folder, ListSignerCertificate), CertificateFactory.FromPem),
-                KeyFiles.Read(Path.Combine(folder, ListSignerKey), access));
+            var certificate = Read(Path.Combine(folder, ListSignerCertificate), CertificateFactory.FromPem);
+            var key = ReadKey(Path.Combine(folder, ListSignerKey), access);
+            if (!key.SubjectPublicKeyInfo.Span.SequenceEqual(new Org.BouncyCastle.X509.X509Certificate(certificate).CertificateStructure.SubjectPublicKeyInfo.GetDerEncoded()))
+            {
+                throw new InvalidDataException($"{Path.Combine(folder, ListSignerCertificate)}: the list-signing key does not match the certificate.");
+            }
+
+            listSigner = new ListSignerKey(certificate, key);
         }
 
         var issuers = new List<IssuerKey>();
@@ -67,7 +77,7 @@ public static class KeyDirectory
             foreach (var certificatePath in Directory.GetFiles(issuerFolder, "*.crt.pem").Order(StringComparer.Ordinal))
             {
                 var certificate = Read(certificatePath, pem => IssuerCertificate.Parse(CertificateFactory.FromPem(pem)));
-                var key = KeyFiles.Read(certificatePath.Replace(".crt.pem", ".key.pem", StringComparison.Ordinal), access);
+                var key = ReadKey(certificatePath.Replace(".crt.pem", ".key.pem", StringComparison.Ordinal), access);
                 if (!key.SubjectPublicKeyInfo.Span.SequenceEqual(certificate.Key.SubjectPublicKeyInfo.Span))
                 {
                     throw new InvalidDataException($"{certificatePath}: the key file does not match the certificate.");
@@ -98,6 +108,32 @@ public static class KeyDirectory
         ArgumentNullException.ThrowIfNull(agreement);
         var signer = accepting.ListSigner ?? throw new InvalidDataException($"{accepting.Province.NodeId}: no list-signing key to sign the agreement with.");
         return agreement.Sign(signer.Key, signer.CertificateDer);
+    }
+
+    /// <summary>Writes the file that names a key kept in a PKCS#11 token, beside its certificate.</summary>
+    public static void WritePkcs11Locator(string keyPemPath, string label) =>
+        File.WriteAllText(Pkcs11LocatorOf(keyPemPath), Pkcs11UriPrefix + Uri.EscapeDataString(label) + "\n");
+
+    /// <summary>The locator file that stands for <paramref name="keyPemPath"/> when the key is in a token.</summary>
+    public static string Pkcs11LocatorOf(string keyPemPath) => keyPemPath[..^".key.pem".Length] + Pkcs11KeySuffix;
+
+    /// <summary>A certificate's private key: its <c>.key.pem</c> file, or the token key its <c>.key.pkcs11</c> file names.</summary>
+    private static ICredentialSigner ReadKey(string keyPemPath, KeyAccess access)
+    {
+        var locator = Pkcs11LocatorOf(keyPemPath);
+        if (File.Exists(keyPemPath) || !File.Exists(locator))
+        {
+            return KeyFiles.Read(keyPemPath, access);
+        }
+
+        var line = File.ReadLines(locator).FirstOrDefault()?.Trim() ?? string.Empty;
+        if (!line.StartsWith(Pkcs11UriPrefix, StringComparison.Ordinal) || line.Length == Pkcs11UriPrefix.Length)
+        {
+            throw new InvalidDataException($"{locator}: expected one line 'pkcs11:object=<label>'.");
+        }
+
+        var token = access.Token ?? throw new InvalidDataException($"{locator}: this key is in a PKCS#11 token; configure Node:Pkcs11 (Library, TokenLabel, PinFile) to use it.");
+        return token.Find(Uri.UnescapeDataString(line[Pkcs11UriPrefix.Length..]));
     }
 
     public static string IssuerFileStem(IssuerCertificate certificate) =>

@@ -15,6 +15,9 @@ public sealed record KeyAccess(string? Passphrase, bool AllowPlaintext)
     /// <summary>The environment variable that carries the passphrase (never the command line).</summary>
     public const string PassphraseVariable = "LICENCETRUST_KEY_PASSPHRASE";
 
+    /// <summary>The PKCS#11 token that holds the keys named by <c>.key.pkcs11</c> files; null when the keys are all files.</summary>
+    public Pkcs11Token? Token { get; init; }
+
     /// <summary>Plaintext accepted, no passphrase: the sample keys, tests, and reading certificates only.</summary>
     public static KeyAccess Lenient { get; } = new(null, AllowPlaintext: true);
 

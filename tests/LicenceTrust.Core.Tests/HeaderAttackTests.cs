@@ -20,7 +20,7 @@ public class HeaderAttackTests
     {
         var issuer = SampleKeys.IssuerOf(BusinessLicence);
         var payload = CredentialWriter.Payload(CredentialClaims.Create(BusinessLicence, TestClock.SignedAt, Credentials.Status()));
-        return (payload, issuer.Certificate, issuer.Key);
+        return (payload, issuer.Certificate, (SigningKey)issuer.Key);
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public sealed class IndependentImplementationTests : IDisposable
         var licence = ALicence.OfType(SampleLicenceTypes.ForeignerWorkPermit).In(SampleProvinces.Chongqing).Build();
         var issuer = SampleKeys.IssuerOf(licence);
         using var privateKey = ECDsa.Create();
-        privateKey.ImportFromPem(issuer.Key.ToPkcs8Pem());
+        privateKey.ImportFromPem(((SigningKey)issuer.Key).ToPkcs8Pem());
         var headers = new CoseHeaderMap { [CoseHeaderLabel.KeyIdentifier] = CoseHeaderValue.FromBytes(issuer.Certificate.Kid.ToBytes()) };
         var payload = CredentialWriter.Payload(CredentialClaims.Create(licence, TestClock.SignedAt, Credentials.Status()));
 
@@ -79,7 +79,7 @@ public sealed class IndependentImplementationTests : IDisposable
 
         File.WriteAllBytes(Path("tbs.bin"), decoded.ToBeSigned());
         File.WriteAllBytes(Path("sig.der"), ToDer(decoded.Signature.Span));
-        File.WriteAllText(Path("pub.pem"), issuer.Key.ToPublicKeyPem());
+        File.WriteAllText(Path("pub.pem"), ((SigningKey)issuer.Key).ToPublicKeyPem());
 
         var (code, output) = OpenSsl($"pkeyutl -verify -pubin -inkey pub.pem -rawin -in tbs.bin -sigfile sig.der -digest sm3 -pkeyopt distid:1234567812345678");
         Assert.True(code == 0, output);

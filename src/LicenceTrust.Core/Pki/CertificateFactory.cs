@@ -35,7 +35,7 @@ public static class CertificateFactory
 
     /// <summary>An issuer certificate for one authority, signed by the province root.</summary>
     public static byte[] CreateIssuer(
-        Province province, byte[] rootDer, SigningKey rootKey, SigningKey issuerKey, IssuerProfile profile,
+        Province province, byte[] rootDer, SigningKey rootKey, ICredentialSigner issuerKey, IssuerProfile profile,
         DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
         ArgumentNullException.ThrowIfNull(profile);
@@ -58,7 +58,7 @@ public static class CertificateFactory
 
     /// <summary>The node's list-signing certificate (trust lists, status lists, receipts), signed by the root.</summary>
     public static byte[] CreateListSigner(
-        Province province, byte[] rootDer, SigningKey rootKey, SigningKey signerKey, string commonName,
+        Province province, byte[] rootDer, SigningKey rootKey, ICredentialSigner signerKey, string commonName,
         DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
         var root = new X509Certificate(rootDer);
@@ -86,16 +86,18 @@ public static class CertificateFactory
         return Convert.FromBase64String(pem[fields.Base64Data]);
     }
 
-    private static X509V3CertificateGenerator Start(X509Name issuer, X509Name subject, SigningKey subjectKey, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    // The subject's public key comes from its SubjectPublicKeyInfo, so a key held in an HSM is certified like one in a file.
+    private static X509V3CertificateGenerator Start(X509Name issuer, X509Name subject, ICredentialSigner subjectKey, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
+        var publicKey = Org.BouncyCastle.Security.PublicKeyFactory.CreateKey(subjectKey.SubjectPublicKeyInfo.ToArray());
         var generator = new X509V3CertificateGenerator();
         generator.SetSerialNumber(new BigInteger(128, new SecureRandom()).Add(BigInteger.One));
         generator.SetIssuerDN(issuer);
         generator.SetSubjectDN(subject);
         generator.SetNotBefore(notBefore.UtcDateTime);
         generator.SetNotAfter(notAfter.UtcDateTime);
-        generator.SetPublicKey(subjectKey.PublicKey);
-        generator.AddExtension(X509Extensions.SubjectKeyIdentifier, false, X509ExtensionUtilities.CreateSubjectKeyIdentifier(subjectKey.PublicKey));
+        generator.SetPublicKey(publicKey);
+        generator.AddExtension(X509Extensions.SubjectKeyIdentifier, false, X509ExtensionUtilities.CreateSubjectKeyIdentifier(publicKey));
         return generator;
     }
 

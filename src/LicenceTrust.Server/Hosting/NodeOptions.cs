@@ -56,6 +56,9 @@ public sealed class NodeOptions
     /// <summary>A file whose first line is the passphrase of the encrypted key files; unset, it comes from LICENCETRUST_KEY_PASSPHRASE.</summary>
     public string? KeyPassphraseFile { get; set; }
 
+    /// <summary>Keys in a PKCS#11 token (an HSM) instead of files; unset, every key is a file.</summary>
+    public Pkcs11Options? Pkcs11 { get; set; }
+
     /// <summary>
     /// This node's TLS client certificate (PEM), presented to peers that ask for one (mTLS on their notice
     /// inbox); with <see cref="TlsClientKeyFile"/>. docs/deploy.md, "Network".
@@ -181,4 +184,26 @@ public sealed class NodeOptions
     /// <summary>How long a served status list may be cached, in seconds (Cache-Control max-age and the token's ttl).</summary>
     [Range(0, 3600)]
     public int StatusListMaxAgeSeconds { get; set; } = 1;
+}
+
+/// <summary>
+/// <c>Node:Pkcs11</c>: the token that holds the keys named by <c>.key.pkcs11</c> files in the key directory
+/// (docs/operations.md, "Keys in an HSM").
+/// </summary>
+public sealed class Pkcs11Options
+{
+    /// <summary>The vendor's PKCS#11 module, e.g. <c>/usr/lib/softhsm/libsofthsm2.so</c>.</summary>
+    public string Library { get; set; } = string.Empty;
+
+    /// <summary>The token's label.</summary>
+    public string TokenLabel { get; set; } = string.Empty;
+
+    /// <summary>A file whose first line is the user PIN; unset, the PIN comes from LICENCETRUST_PKCS11_PIN.</summary>
+    public string? PinFile { get; set; }
+
+    /// <summary>The vendor's SM2-with-SM3 signing mechanism number (e.g. 0x80000000 + n); untested here, SoftHSM2 has none.</summary>
+    public ulong? Sm2SignMechanism { get; set; }
+
+    /// <summary>The vendor's SM2 key-pair mechanism; unset, CKM_EC_KEY_PAIR_GEN on the SM2 curve. Untested here.</summary>
+    public ulong? Sm2KeyGenMechanism { get; set; }
 }

@@ -40,19 +40,29 @@ public static class NodeServices
                 _ => new SqliteDatabase(NodeHost.FromContentRoot(builder, options.Database ?? Path.Combine("data", options.Province + ".db"))),
             };
         });
-        // The key directory is read once: this province's keys for issuing, every province for trust.
-        builder.Services.TryAddSingleton<IReadOnlyList<ProvinceKeys>>(sp =>
+        // The token, when keys are in an HSM: opened once, closed with the node (the container disposes it).
+        if (builder.Configuration.GetSection($"{NodeOptions.Section}:{nameof(NodeOptions.Pkcs11)}").Get<Pkcs11Options>() is { Library.Length: > 0 } pkcs11)
         {
-            var options = Options(sp);
-            var access = KeyAccess.From(options.KeyPassphraseFile is { } file ? NodeHost.FromContentRoot(builder, file) : null, options.AllowPlaintextKeys ?? options.SeedDemo);
-            return KeyDirectory.Load(NodeHost.FromContentRoot(builder, options.KeysDirectory), access);
-        });
+            builder.Services.TryAddSingleton(_ => Pkcs11Token.Open(new Pkcs11Settings(pkcs11.Library, pkcs11.TokenLabel,
+                Pkcs11Pin.Read(pkcs11.PinFile is { } pinFile ? NodeHost.FromContentRoot(builder, pinFile) : null), pkcs11.Sm2SignMechanism, pkcs11.Sm2KeyGenMechanism)));
+        }
+
+        // The key directory is read once, and only this province's folder: its keys sign, and a peer's
+        // issuers come from the peer's signed trust list, never from files (another province's folder,
+        // as in keys-sample/, is not read, so its keys need no passphrase or token here).
         builder.Services.TryAddSingleton(sp =>
         {
             var options = Options(sp);
             Province.TryFromNodeId(options.Province, out var province);
-            return sp.GetRequiredService<IReadOnlyList<ProvinceKeys>>().SingleOrDefault(p => p.Province == province)
-                ?? throw new InvalidDataException($"{options.KeysDirectory}: no {province.NodeId}/ key folder for this node's province.");
+            var directory = NodeHost.FromContentRoot(builder, options.KeysDirectory);
+            if (!Directory.Exists(Path.Combine(directory, province.NodeId)))
+            {
+                throw new InvalidDataException($"{options.KeysDirectory}: no {province.NodeId}/ key folder for this node's province.");
+            }
+
+            var access = KeyAccess.From(options.KeyPassphraseFile is { } file ? NodeHost.FromContentRoot(builder, file) : null, options.AllowPlaintextKeys ?? options.SeedDemo)
+                with { Token = sp.GetService<Pkcs11Token>() };
+            return KeyDirectory.Load(directory, province, access);
         });
         builder.Services.TryAddSingleton<IssuanceStore>();
         builder.Services.TryAddSingleton<IIssuanceStore>(sp => sp.GetRequiredService<IssuanceStore>());
