@@ -5,10 +5,98 @@ using LicenceTrust.Testing;
 
 namespace LicenceTrust.Server.Tests;
 
-/// <summary>The README's run command: both provinces' demo nodes from one process.</summary>
+/// <summary>
+/// The README's run command: both provinces' demo nodes from one process, and the README's tour run as
+/// written against them (the two share the demo's fixed ports, so they live in one class and run in turn).
+/// </summary>
 public sealed class DemoPairTests : IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("lt-demo-").FullName;
+
+    [Fact]
+    public async Task The_READMEs_tour_runs_as_written_against_the_demo_pair()
+    {
+        // The tour's working directory: its own copy of the sample keys (the tour writes beside them) and the sources it names.
+        foreach (var file in Directory.EnumerateFiles(RepositoryPaths.KeysSample, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(_work, "keys-sample", Path.GetRelativePath(RepositoryPaths.KeysSample, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        Directory.CreateSymbolicLink(Path.Combine(_work, "src"), Path.Combine(RepositoryPaths.Root, "src"));
+        var blocks = TourBlocks(await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "README.md")));
+        Assert.True(blocks.Count >= 4, $"{blocks.Count} tour blocks");
+
+        using var nodes = Programs.Start(Programs.Server, "--both-provinces", _work);
+        try
+        {
+            await WaitReadyAsync(nodes);
+            var outputs = new List<string>();
+            foreach (var block in blocks)
+            {
+                var (code, output) = await RunBlockAsync(block);
+                Assert.True(code == 0, $"this README block failed (exit {code}):\n{block}\n--- output ---\n{output}");
+                outputs.Add(output);
+            }
+
+            var all = string.Join('\n', outputs);
+            Assert.Contains("\"verdict\":\"VALID\"", all, StringComparison.Ordinal);   // the API's verify, at Chongqing, of a licence of each province
+            Assert.Contains("REVOKED", all, StringComparison.Ordinal);                    // the public status of the licence the tour revoked
+            Assert.Contains("OK: 5 licence types.", all, StringComparison.Ordinal);
+            Assert.Contains("Audit chain OK", all, StringComparison.Ordinal);
+        }
+        finally
+        {
+            nodes.Kill(entireProcessTree: true);
+            await nodes.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>The sh blocks after "A 2-minute tour", without the first (the two commands, which this test stands for) and without alias lines.</summary>
+    private static List<string> TourBlocks(string readme)
+    {
+        var tour = readme[readme.IndexOf("## A 2-minute tour", StringComparison.Ordinal)..];
+        var blocks = new List<string>();
+        var at = 0;
+        while ((at = tour.IndexOf("```sh\n", at, StringComparison.Ordinal)) >= 0)
+        {
+            var end = tour.IndexOf("\n```", at + 6, StringComparison.Ordinal);
+            blocks.Add(string.Join('\n', tour[(at + 6)..end].Split('\n').Where(line => !line.StartsWith("alias ", StringComparison.Ordinal))));
+            at = end + 4;
+        }
+
+        return blocks;
+    }
+
+    /// <summary>Runs one block in bash, stopping at the first failing command, with <c>lt</c> the built CLI.</summary>
+    private async Task<(int Code, string Output)> RunBlockAsync(string block)
+    {
+        var script = Path.Combine(_work, "block.sh");
+        await File.WriteAllTextAsync(script, $"set -euo pipefail\nlt() {{ dotnet {Programs.Cli} \"$@\"; }}\n{block}\n");
+        var start = new System.Diagnostics.ProcessStartInfo("bash", script) { WorkingDirectory = _work, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output + await error);
+    }
+
+    private static async Task WaitReadyAsync(System.Diagnostics.Process nodes)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        foreach (var port in new[] { 5050, 5051 })
+        {
+            var deadline = DateTime.UtcNow.AddMinutes(1);
+            while (!await ReadyAsync(http, port))
+            {
+                Assert.False(nodes.HasExited, $"the demo process exited with {(nodes.HasExited ? nodes.ExitCode : 0)}");
+                Assert.True(DateTime.UtcNow < deadline, $"the node on {port} did not become ready");
+                await Task.Delay(100);
+            }
+        }
+    }
 
     public void Dispose()
     {
