@@ -41,6 +41,10 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
     /// <summary>The catalogue this service checks requests against (the node's, from <see cref="IssuanceOptions"/>).</summary>
     public LicenceTypeCatalogue LicenceTypes => options.LicenceTypes;
 
+    /// <summary>The catalogue's types that a certificate of the authority in force now allows: what it can issue.</summary>
+    public IReadOnlyList<LicenceType> TypesFor(string authorityCode) =>
+        [.. options.LicenceTypes.All.Where(type => keys.Find(authorityCode, type.Code) is not null)];
+
     public Task<IssueOutcome> IssueAsync(IssueCommand command, Actor actor, CancellationToken cancellationToken = default) =>
         IssueAsync(command, actor, alsoInTransaction: null, cancellationToken);
 

@@ -20,6 +20,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
     public static readonly SampleAuthority Regulator = SampleAuthorities.For(SampleProvinces.Chongqing, SampleLicenceTypes.BusinessLicence);
     public static readonly SampleAuthority Hr = SampleAuthorities.For(SampleProvinces.Chongqing, SampleLicenceTypes.ProfessionalQualification);
+    public static readonly SampleAuthority Science = SampleAuthorities.For(SampleProvinces.Chongqing, SampleLicenceTypes.ForeignerWorkPermit);
 
     public NodeProcess Chongqing { get; private set; } = null!;
 
@@ -40,7 +41,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         foreach (var (username, name, authority, roles) in new[]
         {
             ("li.si", "李四", Regulator.Code.Value, "clerk"), ("zhao.liu", "赵六", Regulator.Code.Value, "approver"),
-            ("chen.qi", "陈七", Regulator.Code.Value, "clerk,approver"), ("hr.clerk", "人社经办", Hr.Code.Value, "clerk,approver"),
+            ("chen.qi", "陈七", Regulator.Code.Value, "clerk,approver"), ("hr.clerk", "人社经办", Hr.Code.Value, "clerk,approver"), ("sci.clerk", "科技经办", Science.Code.Value, "clerk"),
             ("lock.me", "锁定测试", Regulator.Code.Value, "clerk"), ("admin", "管理员", Regulator.Code.Value, "admin"),
         })
         {
@@ -171,13 +172,22 @@ public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture
     }
 
     [Fact]
-    public async Task The_issue_form_follows_the_types_catalogue_entry_a_choice_for_an_enumeration_and_the_pattern_checked_on_preview()
+    public async Task The_issue_form_offers_the_types_the_authority_may_sign_follows_their_catalogue_entries_and_checks_patterns_on_preview()
     {
-        var (clerk, _, violations) = await fixture.SignInAsync("li.si");
-        await clerk.GotoAsync($"/console/issue?type={SampleLicenceTypes.ForeignerWorkPermit.Code.Value}");
-        var category = clerk.Locator("#f-attr-category");
+        // The science authority signs work permits: their category is a choice from the catalogue's enumeration.
+        var (science, _, scienceViolations) = await fixture.SignInAsync("sci.clerk");
+        await science.GotoAsync("/console/issue");
+        Assert.Equal(["外国人工作许可证"], await science.Locator("#type-choice option").AllTextContentsAsync());
+        var category = science.Locator("#f-attr-category");
         Assert.Equal("SELECT", await category.EvaluateAsync<string>("e => e.tagName"));
         Assert.Equal(["—", "A", "B", "C"], await category.Locator("option").AllTextContentsAsync());
+        Assert.Empty(scienceViolations);
+
+        // The market regulator is offered its two types only (its certificates allow no others), whatever the URL asks for.
+        var (clerk, _, violations) = await fixture.SignInAsync("li.si");
+        await clerk.GotoAsync($"/console/issue?type={SampleLicenceTypes.ForeignerWorkPermit.Code.Value}");
+        Assert.Equal(["营业执照", "食品经营许可证"], await clerk.Locator("#type-choice option").AllTextContentsAsync());
+        Assert.Equal(0, await clerk.Locator("#f-attr-category").CountAsync());
 
         await clerk.GotoAsync("/console/issue");
         await clerk.GetByLabel("证照编号").FillAsync("91500103MA5U0C0N1X");
