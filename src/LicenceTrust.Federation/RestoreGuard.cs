@@ -63,7 +63,9 @@ public sealed class RestoreGuard(FederationPeers peers, IFederationStore store, 
                 }
             }
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException or InvalidOperationException or KeyNotFoundException)
+        // The node stopping while it starts is not a peer's silence: that cancellation goes on up.
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException or InvalidOperationException or KeyNotFoundException
+            && !cancellationToken.IsCancellationRequested)
         {
             logger.LogInformation("Could not ask {Peer} which trust list of ours it holds ({Error}); the start-up check rests on the other peers", peer.Province, e.Message);
         }
