@@ -129,7 +129,7 @@ internal static class KeysCommands
                 return 2;
             }
 
-            if (!TryKeyWriter(result, passphraseFile, result.GetValue(plaintext), out var access, out var keyPem))
+            if (!TryKeyMaker(result, passphraseFile, result.GetValue(plaintext), hsm: null, out var maker))
             {
                 return 2;
             }
@@ -146,8 +146,8 @@ internal static class KeysCommands
             var rootKey = SigningKey.Generate(SignatureAlgorithm.Sm2Sm3);
             var root = CertificateFactory.CreateRoot(where, rootKey, $"{where.NameZh}电子证照互认根CA", now, now.AddYears(result.GetValue(years)));
             Write(folder, KeyDirectory.RootCertificate, CertificateFactory.ToPem(root));
-            Write(folder, KeyDirectory.RootKey, keyPem(rootKey));
-            WriteListSigner(folder, where, root, rootKey, now, now.AddYears(Math.Min(5, result.GetValue(years))), new KeyMaker(access, keyPem, null));
+            Write(folder, KeyDirectory.RootKey, maker.Pem(rootKey));
+            WriteListSigner(folder, where, root, rootKey, now, now.AddYears(Math.Min(5, result.GetValue(years))), maker);
             Console.WriteLine($"{where.NameZh} root fingerprint (the value peers pin): {TrustAnchor.Create(root).Fingerprint}");
             Console.Error.WriteLine($"Move {Path.Combine(folder, KeyDirectory.RootKey)} offline once the issuer certificates are made.");
             return 0;
@@ -479,9 +479,9 @@ internal static class KeysCommands
         public Option[] All => [Library, Token, PinFile, Sm2Mechanism];
     }
 
-    private static bool TryKeyMaker(ParseResult result, Option<FileInfo?> passphraseFile, bool plaintext, TokenOptions hsm, out KeyMaker maker)
+    private static bool TryKeyMaker(ParseResult result, Option<FileInfo?> passphraseFile, bool plaintext, TokenOptions? hsm, out KeyMaker maker)
     {
-        if (result.GetValue(hsm.Library) is not { } library)
+        if (hsm is null || result.GetValue(hsm.Library) is not { } library)
         {
             var ok = TryKeyWriter(result, passphraseFile, plaintext, out var fileAccess, out var pem);
             maker = new KeyMaker(fileAccess, pem, null);

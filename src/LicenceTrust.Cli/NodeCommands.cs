@@ -90,13 +90,14 @@ internal static class NodeCommands
         return db;
     }
 
+    private static string Describe(AuditVerification audit) =>
+        audit.Ok ? $"OK: {audit.Entries} entries, head {audit.Head}" : $"BROKEN at entry {audit.FirstBrokenSequence}: {audit.Problem}";
+
     private static async Task<int> CheckAsync(IDatabase database, CancellationToken cancellationToken)
     {
         var report = await DatabaseConsistency.CheckAsync(database, cancellationToken);
         var audit = AuditChain.Verify(await new IssuanceStore(database).AuditLogAsync(cancellationToken));
-        Console.WriteLine(audit.Ok
-            ? $"Audit chain OK: {audit.Entries} entries, head {audit.Head}"
-            : $"Audit chain BROKEN at entry {audit.FirstBrokenSequence}: {audit.Problem}");
+        Console.WriteLine("Audit chain " + Describe(audit));
         Console.WriteLine($"{report.Licences} licences, {report.StatusLists} status lists, {report.StatusEvents} status events: {(report.Ok ? "consistent" : "INCONSISTENT")}");
         foreach (var problem in report.Problems)
         {
@@ -226,9 +227,7 @@ internal static class NodeCommands
         verify.SetAction(async (result, cancellationToken) =>
         {
             var outcome = AuditChain.Verify(await new IssuanceStore(Database(result)).AuditLogAsync(cancellationToken));
-            Console.WriteLine(outcome.Ok
-                ? $"OK: {outcome.Entries} entries, head {outcome.Head}"
-                : $"BROKEN at entry {outcome.FirstBrokenSequence}: {outcome.Problem}");
+            Console.WriteLine(Describe(outcome));
             return outcome.Ok ? 0 : 1;
         });
         var command = new Command("audit", "Audit log.");

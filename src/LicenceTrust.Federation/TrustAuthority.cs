@@ -25,6 +25,10 @@ public sealed class TrustAuthority(FederatedTrust trust, IFederationStore store,
     public static readonly TimeSpan NoticeWindow = TimeSpan.FromMinutes(10);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
+
+    // The list signer is part of the list's content: after its rotation the peers must take a new version,
+    // since they check this node's status lists against the signer of the trust list they hold.
+    private readonly string _signerFingerprint = Convert.ToHexStringLower(SHA256.HashData(signerCertificateDer));
     private volatile PublishedTrustList? _current;
 
     /// <summary>Loads withdrawals and publishes the first list. Call once at start-up.</summary>
@@ -138,11 +142,8 @@ public sealed class TrustAuthority(FederatedTrust trust, IFederationStore store,
         try
         {
             var issuers = trust.OwnIssuers;
-            // The list signer is part of the content: after its rotation the peers must take a new version,
-            // since they check this node's status lists against the signer of the trust list they hold.
-            var signerFingerprint = Convert.ToHexStringLower(SHA256.HashData(signerCertificateDer));
             var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(
-                "signer=" + signerFingerprint + ";" + string.Join(",", issuers.Select(i => i.Fingerprint).Order(StringComparer.Ordinal)))));
+                "signer=" + _signerFingerprint + ";" + string.Join(",", issuers.Select(i => i.Fingerprint).Order(StringComparer.Ordinal)))));
             var now = time.GetUtcNow();
             var last = await store.LastTrustListVersionAsync(cancellationToken);
             var sequence = last?.Sequence ?? 0;

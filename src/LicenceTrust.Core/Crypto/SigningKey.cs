@@ -43,7 +43,7 @@ public abstract class SigningKey : ICredentialSigner
     /// <summary>The key as unencrypted PKCS#8 PEM (<c>-----BEGIN PRIVATE KEY-----</c>). Secret.</summary>
     public string ToPkcs8Pem() => PemEncoding.WriteString("PRIVATE KEY", ToPkcs8());
 
-    /// <summary>The key as unencrypted DER PKCS#8 (to encrypt it, or to hand it to a token). Secret.</summary>
+    /// <summary>The key as unencrypted DER PKCS#8 (to encrypt it into a key file). Secret.</summary>
     public byte[] ToPkcs8() => PrivateKeyInfoFactory.CreatePrivateKeyInfo(PrivateKey).GetDerEncoded();
 
     /// <summary>The public key as PEM (<c>-----BEGIN PUBLIC KEY-----</c>).</summary>

@@ -18,9 +18,21 @@ public sealed record AttributeDefinition(string Key, string NameZh, string NameE
     private readonly Regex? _pattern = Pattern is null ? null
         : new Regex($"^(?:{Pattern})$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
 
-    /// <summary>Whether <paramref name="value"/> matches the pattern; true when there is none.</summary>
-    /// <exception cref="RegexMatchTimeoutException">The pattern took too long on this value.</exception>
-    public bool MatchesPattern(string value) => _pattern?.IsMatch(value) ?? true;
+    /// <summary>
+    /// Whether <paramref name="value"/> matches the pattern; true when there is none. A pattern that runs
+    /// out of time on a value counts as a mismatch: the value is refused, never a request hung.
+    /// </summary>
+    public bool MatchesPattern(string value)
+    {
+        try
+        {
+            return _pattern?.IsMatch(value) ?? true;
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Whether <paramref name="value"/> is one of the enumeration; true when there is none.</summary>
     public bool IsAllowedValue(string value) => Values is null || Values.Contains(value, StringComparer.Ordinal);

@@ -19,9 +19,12 @@ public sealed class SessionRingKey
 {
     public const int Length = 32;
 
-    private SessionRingKey(byte[] key) => Key = key;
+    private const int NonceLength = 12;
+    private const int TagLength = 16;
 
-    internal byte[] Key { get; }
+    private readonly byte[] _key;
+
+    private SessionRingKey(byte[] key) => _key = key;
 
     /// <exception cref="InvalidDataException">The file does not hold a 32-byte base64 key.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
@@ -37,6 +40,33 @@ public sealed class SessionRingKey
         return Convert.TryFromBase64String(line, key, out var written) && written == Length
             ? new SessionRingKey(key)
             : throw new InvalidDataException($"Node:SessionKeyFile {path}: the first line must be {Length} random bytes in base64 (licencetrust keys session --out FILE writes one).");
+    }
+
+    /// <summary>AES-256-GCM: the 12-byte nonce, the ciphertext and the 16-byte tag, in one array.</summary>
+    public byte[] Seal(byte[] plain)
+    {
+        ArgumentNullException.ThrowIfNull(plain);
+        var sealedBytes = new byte[NonceLength + plain.Length + TagLength];
+        var nonce = sealedBytes.AsSpan(0, NonceLength);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(_key, TagLength);
+        aes.Encrypt(nonce, plain, sealedBytes.AsSpan(NonceLength, plain.Length), sealedBytes.AsSpan(NonceLength + plain.Length));
+        return sealedBytes;
+    }
+
+    /// <exception cref="CryptographicException">Another key sealed it, or it was altered.</exception>
+    public byte[] Open(byte[] sealedBytes)
+    {
+        ArgumentNullException.ThrowIfNull(sealedBytes);
+        if (sealedBytes.Length < NonceLength + TagLength)
+        {
+            throw new CryptographicException("the sealed session key is too short");
+        }
+
+        var plain = new byte[sealedBytes.Length - NonceLength - TagLength];
+        using var aes = new AesGcm(_key, TagLength);
+        aes.Decrypt(sealedBytes.AsSpan(0, NonceLength), sealedBytes.AsSpan(NonceLength, plain.Length), sealedBytes.AsSpan(NonceLength + plain.Length), plain);
+        return plain;
     }
 }
 
@@ -68,31 +98,6 @@ public static class SessionKeys
         });
     }
 
-    /// <summary>AES-256-GCM: 12-byte nonce, ciphertext, 16-byte tag, in one base64 value.</summary>
-    internal static byte[] Seal(SessionRingKey key, byte[] plain)
-    {
-        var sealedBytes = new byte[12 + plain.Length + 16];
-        var nonce = sealedBytes.AsSpan(0, 12);
-        RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(key.Key, 16);
-        aes.Encrypt(nonce, plain, sealedBytes.AsSpan(12, plain.Length), sealedBytes.AsSpan(12 + plain.Length));
-        return sealedBytes;
-    }
-
-    /// <exception cref="CryptographicException">Another key sealed it, or it was altered.</exception>
-    internal static byte[] Open(SessionRingKey key, byte[] sealedBytes)
-    {
-        if (sealedBytes.Length < 28)
-        {
-            throw new CryptographicException("the sealed session key is too short");
-        }
-
-        var plain = new byte[sealedBytes.Length - 28];
-        using var aes = new AesGcm(key.Key, 16);
-        aes.Decrypt(sealedBytes.AsSpan(0, 12), sealedBytes.AsSpan(12, plain.Length), sealedBytes.AsSpan(12 + plain.Length), plain);
-        return plain;
-    }
-
     /// <summary>The ring's elements in the database. Data Protection calls these rarely (at start and when a key rolls, every 90 days) and synchronously.</summary>
     private sealed class DatabaseXmlRepository(SessionKeyStore store, TimeProvider time) : IXmlRepository
     {
@@ -107,7 +112,7 @@ public static class SessionKeys
     {
         public EncryptedXmlInfo Encrypt(XElement plaintextElement)
         {
-            var sealedBytes = Seal(key, Encoding.UTF8.GetBytes(plaintextElement.ToString(SaveOptions.DisableFormatting)));
+            var sealedBytes = key.Seal(Encoding.UTF8.GetBytes(plaintextElement.ToString(SaveOptions.DisableFormatting)));
             return new EncryptedXmlInfo(new XElement("sealedKey", new XAttribute("alg", "AES-256-GCM"), Convert.ToBase64String(sealedBytes)), typeof(SessionRingDecryptor));
         }
     }
@@ -119,7 +124,7 @@ public sealed class SessionRingDecryptor(IServiceProvider services) : IXmlDecryp
     public XElement Decrypt(XElement encryptedElement)
     {
         ArgumentNullException.ThrowIfNull(encryptedElement);
-        var plain = SessionKeys.Open(services.GetRequiredService<SessionRingKey>(), Convert.FromBase64String(encryptedElement.Value));
+        var plain = services.GetRequiredService<SessionRingKey>().Open(Convert.FromBase64String(encryptedElement.Value));
         return XElement.Parse(Encoding.UTF8.GetString(plain));
     }
 }
