@@ -17,22 +17,15 @@ namespace LicenceTrust.Server.Tests;
 /// while Chongqing issues and revokes, <c>db restore</c> over its database, and a restart that the node
 /// refuses until told to, because Sichuan has seen a newer trust list of Chongqing than the backup holds.
 /// </summary>
-public sealed class BackupRestoreTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class BackupRestoreTests(ITestOutputHelper output) : OwnKeysPair
 {
-    private readonly string _keys = NodeProcess.CopyOfSampleKeys();
     private readonly string _folder = Directory.CreateTempSubdirectory("lt-backup-").FullName;
-    private NodeProcess _chongqing = null!;
-    private NodeProcess _sichuan = null!;
 
-    public async Task InitializeAsync() => (_chongqing, _sichuan) = await NodeProcess.FederatedAsync(_keys, [], []);
-
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        await _chongqing.DisposeAsync();
-        await _sichuan.DisposeAsync();
+        await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
-        Directory.Delete(_keys, recursive: true);
     }
 
     [Fact]
@@ -40,12 +33,12 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IAsyncLifetim
     {
         var backup = Path.Combine(_folder, "cq-backup.db");
         var issued = new ConcurrentBag<string>();
-        var client = _chongqing.Client(_chongqing.RegulatorKey);
+        var client = Chongqing.Client(Chongqing.RegulatorKey);
         async Task WriterAsync(int writer)
         {
             for (var i = 0; i < 25; i++)
             {
-                var licence = await _chongqing.IssueAsync(_chongqing.RegulatorKey, SampleLicenceTypes.BusinessLicence, 3000 + (writer * 100) + i);
+                var licence = await Chongqing.IssueAsync(Chongqing.RegulatorKey, SampleLicenceTypes.BusinessLicence, 3000 + (writer * 100) + i);
                 var id = licence.GetProperty("identifier").GetString()!;
                 issued.Add(licence.GetProperty("qrText").GetString()!);
                 if (i % 3 == 0)
@@ -63,7 +56,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IAsyncLifetim
             await Task.Delay(50);
         }
 
-        var taken = await Programs.RunAsync(Programs.Cli, $"db backup --sqlite {_chongqing.DatabasePath} --out {backup}");
+        var taken = await Programs.RunAsync(Programs.Cli, $"db backup --sqlite {Chongqing.DatabasePath} --out {backup}");
         await Task.WhenAll(writers);
         output.WriteLine(taken.Output);
         Assert.True(taken.Code == 0, taken.Output);
@@ -78,44 +71,44 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IAsyncLifetim
         // After the backup, Chongqing withdraws an issuer: its trust list moves on, and Sichuan takes it.
         var hr = SampleAuthorities.For(SampleProvinces.Chongqing, SampleLicenceTypes.ProfessionalQualification);
         var fingerprint = SampleKeys.Of(SampleProvinces.Chongqing).Issuers.First(i => i.Certificate.AuthorityCode == hr.Code.Value).Certificate.Fingerprint;
-        using (var withdraw = await _chongqing.Client(_chongqing.AdminKey).PostAsJsonAsync($"/api/v1/trust/issuers/{fingerprint}/withdraw", new { reason = "备份测试" }))
+        using (var withdraw = await Chongqing.Client(Chongqing.AdminKey).PostAsJsonAsync($"/api/v1/trust/issuers/{fingerprint}/withdraw", new { reason = "备份测试" }))
         {
             Assert.Equal(HttpStatusCode.OK, withdraw.StatusCode);
         }
 
-        var after = await TrustListSequenceAsync(_chongqing);
+        var after = await TrustListSequenceAsync(Chongqing);
         await WaitAsync(async () => await SichuanHoldsAsync() == after);
 
         // Restore over Chongqing's database, and restart it.
-        await _chongqing.KillAsync();
-        var restored = await Programs.RunAsync(Programs.Cli, $"db restore {backup} --sqlite {_chongqing.DatabasePath} --force");
+        await Chongqing.KillAsync();
+        var restored = await Programs.RunAsync(Programs.Cli, $"db restore {backup} --sqlite {Chongqing.DatabasePath} --force");
         Assert.True(restored.Code == 0, restored.Output);
         Assert.Contains("Audit chain OK", restored.Output, StringComparison.Ordinal);
 
-        var refused = await _chongqing.StartRefusedAsync();
+        var refused = await Chongqing.StartRefusedAsync();
         Assert.Equal(1, refused.Code);
         Assert.Contains($"sc holds trust list #{after} of this province", refused.Error, StringComparison.Ordinal);
         Assert.Contains("Node:AcceptRestoredDatabase=true", refused.Error, StringComparison.Ordinal);
 
-        await _chongqing.StartAgainAsync("--Node:AcceptRestoredDatabase=true");
+        await Chongqing.StartAgainAsync("--Node:AcceptRestoredDatabase=true");
 
         // Every licence of the backup verifies at the restored node with the status it had there, from its own status list.
         foreach (var (qr, status) in held)
         {
-            var answer = (await _chongqing.WaitForVerdictAsync(qr, _ => true, TimeSpan.FromSeconds(5))).Response;
+            var answer = (await Chongqing.WaitForVerdictAsync(qr, _ => true, TimeSpan.FromSeconds(5))).Response;
             Assert.Equal(status == LicenceStatus.Valid ? "VALID" : "INVALID", FederationTests.Verdict(answer));
             Assert.StartsWith("cq", answer.GetProperty("checkedAgainst").GetProperty("statusSource").GetString(), StringComparison.Ordinal);
         }
 
         // The peers take the restored node's next trust list (a higher sequence, not a rollback), and new serials do not repeat old ones.
-        Assert.True(await TrustListSequenceAsync(_chongqing) > after);
+        Assert.True(await TrustListSequenceAsync(Chongqing) > after);
         await WaitAsync(async () => await SichuanHoldsAsync() > after);
-        var fresh = await _chongqing.IssueAsync(_chongqing.RegulatorKey, SampleLicenceTypes.BusinessLicence, 3999);
+        var fresh = await Chongqing.IssueAsync(Chongqing.RegulatorKey, SampleLicenceTypes.BusinessLicence, 3999);
         Assert.DoesNotContain(fresh.GetProperty("qrText").GetString(), issued);
         var serial = long.Parse(fresh.GetProperty("identifier").GetString()!.Split('.')[^3][4..], System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(serial > 100_000, $"serial {serial} did not skip ahead");
 
-        var check = await Programs.RunAsync(Programs.Cli, $"db check --sqlite {_chongqing.DatabasePath}");
+        var check = await Programs.RunAsync(Programs.Cli, $"db check --sqlite {Chongqing.DatabasePath}");
         Assert.True(check.Code == 0, check.Output);
     }
 
@@ -138,7 +131,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IAsyncLifetim
 
     private async Task<long?> SichuanHoldsAsync()
     {
-        var peers = await _sichuan.Client().GetFromJsonAsync<JsonElement>("/api/v1/federation/peers");
+        var peers = await Sichuan.Client().GetFromJsonAsync<JsonElement>("/api/v1/federation/peers");
         var chongqing = peers.GetProperty("peers").EnumerateArray().Single(p => p.GetProperty("province").GetString() == "cq");
         return chongqing.GetProperty("trustListSequence") is { ValueKind: JsonValueKind.Number } sequence ? sequence.GetInt64() : null;
     }

@@ -161,16 +161,9 @@ public sealed class PeerTlsConfigurationTests
         var folder = Directory.CreateTempSubdirectory("lt-tls-config-").FullName;
         try
         {
-            var refused = await Programs.RunWithErrorsAsync(Programs.Server, string.Join(' ',
-            [
-                $"--urls=http://127.0.0.1:{FreePorts.Next()}", $"--Node:Database={Path.Combine(folder, "cq.db")}", $"--Node:KeysDirectory={RepositoryPaths.KeysSample}",
-                .. NodeProcess.SamplePeer("sc", 9), setting,
-            ]));
+            var refused = await Programs.NodeRefusalAsync(folder, [.. NodeProcess.SamplePeer("sc", 9), setting]);
 
-            Assert.Equal(1, refused.Code);
-            Assert.Contains("LicenceTrust node cannot start:", refused.Error, StringComparison.Ordinal);
-            Assert.Contains(expected, refused.Error, StringComparison.Ordinal);
-            Assert.DoesNotContain("   at ", refused.Error, StringComparison.Ordinal);
+            Assert.Contains(expected, refused, StringComparison.Ordinal);
         }
         finally
         {

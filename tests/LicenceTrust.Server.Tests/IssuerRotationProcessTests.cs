@@ -13,45 +13,32 @@ namespace LicenceTrust.Server.Tests;
 /// Sichuan rotates keys as docs/operations.md says, with the CLI and a restart: an issuer key (a successor
 /// beside the old key) and the node's list-signing key. Two real node processes on a copy of the sample keys.
 /// </summary>
-public sealed class IssuerRotationProcessTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class IssuerRotationProcessTests(ITestOutputHelper output) : OwnKeysPair
 {
-    private readonly string _keys = NodeProcess.CopyOfSampleKeys();
-    private NodeProcess _chongqing = null!;
-    private NodeProcess _sichuan = null!;
-
-    public async Task InitializeAsync() => (_chongqing, _sichuan) = await NodeProcess.FederatedAsync(_keys, [], []);
-
-    public async Task DisposeAsync()
-    {
-        await _chongqing.DisposeAsync();
-        await _sichuan.DisposeAsync();
-        Directory.Delete(_keys, recursive: true);
-    }
-
     [Fact]
     public async Task After_a_rotation_new_licences_carry_the_new_kid_old_ones_stay_valid_and_the_peer_learns_it_within_a_sync_interval()
     {
         var regulator = SampleAuthorities.For(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence);
-        var key = await _sichuan.AuthorityKeyAsync(regulator.Code.Value);
+        var key = await Sichuan.AuthorityKeyAsync(regulator.Code.Value);
         var old = await IssueAsync(key, 1);
-        var oldKid = Kid((await _chongqing.WaitForVerdictAsync(old, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(20))).Response);
+        var oldKid = Kid((await Chongqing.WaitForVerdictAsync(old, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(20))).Response);
 
-        await _sichuan.KillAsync();
+        await Sichuan.KillAsync();
         var (code, text) = await Programs.RunAsync(Programs.Cli,
-            $"keys issuer --keys {_keys} --province sc --authority {regulator.Code.Value} --name {regulator.Name} " +
+            $"keys issuer --keys {Keys} --province sc --authority {regulator.Code.Value} --name {regulator.Name} " +
             string.Join(' ', regulator.Types.Select(t => $"--type {t.Code.Value}")) + " --plaintext");
         Assert.True(code == 0, text);
-        await _sichuan.StartAgainAsync();
+        await Sichuan.StartAgainAsync();
 
         var fresh = await IssueAsync(key, 2);
         var clock = Stopwatch.StartNew();
-        var atChongqing = (await _chongqing.WaitForVerdictAsync(fresh, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(20))).Response;
+        var atChongqing = (await Chongqing.WaitForVerdictAsync(fresh, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(20))).Response;
         output.WriteLine($"successor's licence VALID at cq {clock.ElapsedMilliseconds} ms after it was issued (sync interval 0.5 s)");
 
         Assert.Equal("VALID", Verdict(atChongqing));
         Assert.NotEqual(oldKid, Kid(atChongqing));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"took {clock.Elapsed}");
-        foreach (var node in new[] { _chongqing, _sichuan })
+        foreach (var node in new[] { Chongqing, Sichuan })
         {
             var oldAgain = (await node.WaitForVerdictAsync(old, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(5))).Response;
             Assert.True(Verdict(oldAgain) == "VALID", $"{node.Province}: {oldAgain}");
@@ -64,31 +51,31 @@ public sealed class IssuerRotationProcessTests(ITestOutputHelper output) : IAsyn
     public async Task After_the_list_signer_is_replaced_the_peer_accepts_the_new_signers_trust_and_status_lists()
     {
         var regulator = SampleAuthorities.For(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence);
-        var key = await _sichuan.AuthorityKeyAsync(regulator.Code.Value);
+        var key = await Sichuan.AuthorityKeyAsync(regulator.Code.Value);
         var qr = await IssueAsync(key, 3);
-        Assert.Equal("VALID", Verdict((await _chongqing.WaitForVerdictAsync(qr, r => FromStatusList(r, "VALID"), TimeSpan.FromSeconds(20))).Response));
-        var signerBefore = await File.ReadAllTextAsync(Path.Combine(_keys, "sc", "list-signer.crt.pem"));
+        Assert.Equal("VALID", Verdict((await Chongqing.WaitForVerdictAsync(qr, r => FromStatusList(r, "VALID"), TimeSpan.FromSeconds(20))).Response));
+        var signerBefore = await File.ReadAllTextAsync(Path.Combine(Keys, "sc", "list-signer.crt.pem"));
 
-        await _sichuan.KillAsync();
-        var (code, text) = await Programs.RunAsync(Programs.Cli, $"keys list-signer --keys {_keys} --province sc --plaintext");
+        await Sichuan.KillAsync();
+        var (code, text) = await Programs.RunAsync(Programs.Cli, $"keys list-signer --keys {Keys} --province sc --plaintext");
         Assert.True(code == 0, text);
-        await _sichuan.StartAgainAsync();
+        await Sichuan.StartAgainAsync();
 
         // A status change after the rotation reaches Chongqing in a status list signed by the new key.
-        var identifier = (await _sichuan.Client(key).GetFromJsonAsync<JsonElement>("/api/v1/licences?pageSize=5")).GetProperty("items")[0].GetProperty("identifier").GetString();
-        using (var revoke = await _sichuan.Client(key).PostAsJsonAsync($"/api/v1/licences/{identifier}/revoke", new { reason = "吊销：测试" }))
+        var identifier = (await Sichuan.Client(key).GetFromJsonAsync<JsonElement>("/api/v1/licences?pageSize=5")).GetProperty("items")[0].GetProperty("identifier").GetString();
+        using (var revoke = await Sichuan.Client(key).PostAsJsonAsync($"/api/v1/licences/{identifier}/revoke", new { reason = "吊销：测试" }))
         {
             Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
         }
 
-        var revoked = (await _chongqing.WaitForVerdictAsync(qr, r => FromStatusList(r, "INVALID"), TimeSpan.FromSeconds(20))).Response;
+        var revoked = (await Chongqing.WaitForVerdictAsync(qr, r => FromStatusList(r, "INVALID"), TimeSpan.FromSeconds(20))).Response;
         var fresh = await IssueAsync(key, 4);
 
-        Assert.NotEqual(signerBefore, await File.ReadAllTextAsync(Path.Combine(_keys, "sc", "list-signer.crt.pem")));
-        Assert.Single(Directory.GetFiles(Path.Combine(_keys, "sc"), "list-signer.crt.pem.replaced-*"));
-        Assert.True(FromStatusList(revoked, "INVALID"), $"{revoked}\npeers at cq: {await _chongqing.Client().GetStringAsync("/api/v1/federation/peers")}");
-        Assert.Equal("VALID", Verdict((await _chongqing.WaitForVerdictAsync(fresh, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(20))).Response));
-        using var ready = await _chongqing.Client().GetAsync("/health/ready");
+        Assert.NotEqual(signerBefore, await File.ReadAllTextAsync(Path.Combine(Keys, "sc", "list-signer.crt.pem")));
+        Assert.Single(Directory.GetFiles(Path.Combine(Keys, "sc"), "list-signer.crt.pem.replaced-*"));
+        Assert.True(FromStatusList(revoked, "INVALID"), $"{revoked}\npeers at cq: {await Chongqing.Client().GetStringAsync("/api/v1/federation/peers")}");
+        Assert.Equal("VALID", Verdict((await Chongqing.WaitForVerdictAsync(fresh, r => Verdict(r) == "VALID", TimeSpan.FromSeconds(20))).Response));
+        using var ready = await Chongqing.Client().GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
     }
 
@@ -96,7 +83,7 @@ public sealed class IssuerRotationProcessTests(ITestOutputHelper output) : IAsyn
         Verdict(response) == verdict && response.GetProperty("checkedAgainst").GetProperty("statusSource").GetString() == "sc:status-list";
 
     private async Task<string> IssueAsync(string key, int sequence) =>
-        (await _sichuan.IssueAsync(key, SampleLicenceTypes.BusinessLicence, 900 + sequence)).GetProperty("qrText").GetString()!;
+        (await Sichuan.IssueAsync(key, SampleLicenceTypes.BusinessLicence, 900 + sequence)).GetProperty("qrText").GetString()!;
 
     private static string? Verdict(JsonElement response) => FederationTests.Verdict(response);
 

@@ -39,14 +39,10 @@ public sealed class KeysCommandTests : IDisposable
     [Fact]
     public async Task A_node_that_does_not_seed_the_demo_refuses_plaintext_keys_and_says_what_to_do()
     {
-        var refused = await Programs.RunWithErrorsAsync(Programs.Server,
-            $"--urls=http://127.0.0.1:{FreePorts.Next()} --Node:Database={Path.Combine(_folder, "cq.db")} --Node:KeysDirectory={RepositoryPaths.KeysSample} --Node:SeedDemo=false");
+        var refused = await Programs.NodeRefusalAsync(_folder, "--Node:SeedDemo=false");
 
-        Assert.Equal(1, refused.Code);
-        Assert.Contains("LicenceTrust node cannot start:", refused.Error, StringComparison.Ordinal);
-        Assert.Contains("not encrypted", refused.Error, StringComparison.Ordinal);
-        Assert.Contains("Node:AllowPlaintextKeys", refused.Error, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("not encrypted", refused, StringComparison.Ordinal);
+        Assert.Contains("Node:AllowPlaintextKeys", refused, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -43,6 +43,24 @@ internal static class Programs
         return (code, output);
     }
 
+    /// <summary>
+    /// Starts a Chongqing node (the sample keys, a database in <paramref name="folder"/>, then <paramref name="settings"/>)
+    /// that must refuse to start as an operator's mistake does: exit 1, the "cannot start" line, no stack trace.
+    /// Returns its standard error, for the test to check what it names.
+    /// </summary>
+    public static async Task<string> NodeRefusalAsync(string folder, params string[] settings)
+    {
+        var refused = await RunWithErrorsAsync(Server, string.Join(' ',
+        [
+            $"--urls=http://127.0.0.1:{FreePorts.Next()}", $"--Node:Database={Path.Combine(folder, "cq.db")}", $"--Node:KeysDirectory={RepositoryPaths.KeysSample}", .. settings,
+        ]));
+
+        Assert.Equal(1, refused.Code);
+        Assert.Contains("LicenceTrust node cannot start:", refused.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", refused.Error, StringComparison.Ordinal);
+        return refused.Error;
+    }
+
     /// <summary>Runs a program to its end; returns its exit code, standard output and standard error.</summary>
     public static async Task<(int Code, string Output, string Error)> RunWithErrorsAsync(string dll, string arguments, string? input = null)
     {
