@@ -74,6 +74,14 @@ public sealed class HttpsFederationTests : IAsyncLifetime
         Assert.Equal($"https://127.0.0.1:{_sichuanTls}", (await PeerOf(chongqing, "sc")).GetProperty("baseUrl").GetString());
 
         // Chongqing's withdrawal notice reaches Sichuan's inbox over mTLS; a client without a certificate is refused.
+        // Sichuan checks a notice against Chongqing's trust list, so it must have pulled that list first.
+        var synced = DateTime.UtcNow.AddSeconds(20);
+        while ((await PeerOf(sichuan, "cq")).GetProperty("lastSuccess").ValueKind == JsonValueKind.Null)
+        {
+            Assert.True(DateTime.UtcNow < synced, "Sichuan never synced Chongqing over HTTPS");
+            await Task.Delay(100);
+        }
+
         var hr = SampleAuthorities.For(SampleProvinces.Chongqing, SampleLicenceTypes.ProfessionalQualification);
         var fingerprint = SampleKeys.Of(SampleProvinces.Chongqing).Issuers.First(i => i.Certificate.AuthorityCode == hr.Code.Value).Certificate.Fingerprint;
         using var withdraw = await chongqing.Client(chongqing.AdminKey).PostAsJsonAsync($"/api/v1/trust/issuers/{fingerprint}/withdraw", new { reason = "TLS 测试" });
