@@ -8,7 +8,7 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-# Debian packages the tests use for real (never mocked): openssl for the SM2/ECDSA interop tests,
+# Debian packages the tests use for real (never mocked): openssl for the SM2/ECDSA interop tests, Python with cbor2 for the LT2 reader outside .NET,
 # PostgreSQL for the store contract suite, SoftHSM2 for the PKCS#11 signer, Chromium for the staff page's end-to-end tests (driven by
 # Playwright at /usr/bin/chromium; no browser is ever downloaded), npm for the page's script bundle.
 need=()
@@ -20,6 +20,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 # A CJK font, so the page's Chinese renders in the screenshots (the text checks do not depend on it).
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+# Python's cbor2 for the independent LT2 decoder (tests/lt2-decoder, IndependentLt2DecoderTests); zlib is in Python itself.
+/usr/bin/python3 -c 'import cbor2, cryptography' >/dev/null 2>&1 || need+=(python3-cbor2 python3-cryptography)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]} ..."
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi

@@ -13,7 +13,8 @@ namespace LicenceTrust.Benchmarks;
 
 /// <summary>
 /// The costs that bound issuance and verification: raw SM2 and ES256 sign/verify over a real
-/// Sig_structure, credential encode (incl. signing), decode, and the full Core verification.
+/// Sig_structure, credential encode (incl. signing), decode, and the full Core verification; LT1 unless
+/// the name says LT2.
 /// </summary>
 [MemoryDiagnoser]
 public class CredentialBenchmarks
@@ -27,6 +28,7 @@ public class CredentialBenchmarks
     private byte[] _es256Signature = null!;
     private string _sm2Text = null!;
     private string _es256Text = null!;
+    private string _sm2CompactText = null!;
     private CredentialVerifier _verifier = null!;
     private CredentialVerifier _memoVerifier = null!;
     private VerificationResult _result = null!;
@@ -40,8 +42,9 @@ public class CredentialBenchmarks
         _es256 = SampleKeys.IssuerOf(es256Licence);
         _sm2Claims = CredentialClaims.Create(sm2Licence, TestClock.SignedAt, Credentials.Status());
         _es256Claims = CredentialClaims.Create(es256Licence, TestClock.SignedAt, Credentials.Status());
-        _sm2Text = CredentialWriter.Write(_sm2Claims, _sm2.Key, _sm2.Certificate.Kid).QrText;
-        _es256Text = CredentialWriter.Write(_es256Claims, _es256.Key, _es256.Certificate.Kid).QrText;
+        _sm2Text = CredentialWriter.Write(_sm2Claims, _sm2.Key, _sm2.Certificate.Kid, CredentialEncoding.Lt1).QrText;
+        _es256Text = CredentialWriter.Write(_es256Claims, _es256.Key, _es256.Certificate.Kid, CredentialEncoding.Lt1).QrText;
+        _sm2CompactText = CredentialWriter.Write(_sm2Claims, _sm2.Key, _sm2.Certificate.Kid, CredentialEncoding.Lt2).QrText;
         _toBeSigned = CredentialReader.Read(_sm2Text).Credential!.ToBeSigned();
         _sm2Signature = _sm2.Key.Sign(_toBeSigned);
         _es256Signature = _es256.Key.Sign(_toBeSigned);
@@ -63,13 +66,20 @@ public class CredentialBenchmarks
     public bool Es256Verify() => _es256.Certificate.Key.Verify(_toBeSigned, _es256Signature);
 
     [Benchmark]
-    public string EncodeSm2() => CredentialWriter.Write(_sm2Claims, _sm2.Key, _sm2.Certificate.Kid).QrText;
+    public string EncodeSm2() => CredentialWriter.Write(_sm2Claims, _sm2.Key, _sm2.Certificate.Kid, CredentialEncoding.Lt1).QrText;
 
     [Benchmark]
-    public string EncodeEs256() => CredentialWriter.Write(_es256Claims, _es256.Key, _es256.Certificate.Kid).QrText;
+    public string EncodeEs256() => CredentialWriter.Write(_es256Claims, _es256.Key, _es256.Certificate.Kid, CredentialEncoding.Lt1).QrText;
 
     [Benchmark]
     public ReadResult Decode() => CredentialReader.Read(_sm2Text);
+
+    /// <summary>The same licence as LT2: the preset-dictionary inflate (SharpZipLib) and the compact claims.</summary>
+    [Benchmark]
+    public ReadResult DecodeLt2() => CredentialReader.Read(_sm2CompactText);
+
+    [Benchmark]
+    public string EncodeSm2Lt2() => CredentialWriter.Write(_sm2Claims, _sm2.Key, _sm2.Certificate.Kid, CredentialEncoding.Lt2).QrText;
 
     [Benchmark]
     public VerificationResult VerifySm2Credential() => _verifier.Verify(_sm2Text, TestClock.Now);

@@ -37,8 +37,8 @@ internal static class DemoCommand
 
             var licence = DemoLicences.Create(where, licenceType);
             var issuer = KeyDirectory.Load(result.GetValue(keys)!.FullName, where).Issuers.First(i => i.Certificate.AuthorityCode == licence.AuthorityCode);
-            var claims = CredentialClaims.Create(licence, DateTimeOffset.UtcNow, new StatusReference(0, $"https://{where.NodeId}.lt.example/s/1"));
-            Console.WriteLine(CredentialWriter.Write(claims, issuer.Key, issuer.Certificate.Kid).QrText);
+            var claims = CredentialClaims.Create(licence, DateTimeOffset.UtcNow, new StatusReference(0, $"https://{where.NodeId}.lt.example/s/1", 1));
+            Console.WriteLine(CredentialWriter.Write(claims, issuer.Key, issuer.Certificate.Kid, CredentialEncoding.Lt2).QrText);
             return 0;
         });
         return command;

@@ -38,12 +38,16 @@ internal static class QrCommands
         });
 
         var keys = new Option<DirectoryInfo>("--keys") { Description = "Key directory with the sample issuer keys.", Required = true };
+        var format = new Option<string>("--format") { Description = "Credential format: LT2 (the default, what nodes issue) or LT1.", DefaultValueFactory = _ => "LT2" };
+        format.AcceptOnlyFromAmong("LT2", "LT1");
         var versions = new Command("versions", "Sign the demo licence of every seeded type in both provinces and report the QR version each needs.");
         versions.Options.Add(keys);
+        versions.Options.Add(format);
         versions.SetAction(result =>
         {
             var provinceKeys = KeyDirectory.Load(result.GetValue(keys)!.FullName);
             var issuers = provinceKeys.SelectMany(p => p.Issuers).ToList();
+            var encoding = result.GetValue(format) == "LT1" ? CredentialEncoding.Lt1 : CredentialEncoding.Lt2;
             Console.WriteLine("| province | licence type | algorithm | payload bytes | COSE bytes | zlib bytes | characters | QR version (ECC Q) |");
             Console.WriteLine("|---|---|---|---|---|---|---|---|");
             foreach (var province in provinceKeys.Select(p => p.Province))
@@ -52,10 +56,11 @@ internal static class QrCommands
                 {
                     var licence = DemoLicences.Create(province, type);
                     var issuer = issuers.First(i => i.Certificate.AuthorityCode == licence.AuthorityCode);
-                    var claims = CredentialClaims.Create(licence, DateTimeOffset.UtcNow, new StatusReference(123456, $"https://{province.NodeId}.lt.example/s/1"));
-                    var credential = CredentialWriter.Write(claims, issuer.Key, issuer.Certificate.Kid);
+                    var claims = CredentialClaims.Create(licence, DateTimeOffset.UtcNow, new StatusReference(123456, $"https://{province.NodeId}.lt.example/s/1", 1));
+                    var credential = CredentialWriter.Write(claims, issuer.Key, issuer.Certificate.Kid, encoding);
                     var qr = credential.QrText;
-                    Console.WriteLine($"| {province.NameZh} | {type.NameZh} | {issuer.Key.Algorithm.Name} | {CredentialWriter.Payload(claims).Length} | {credential.CoseBytes.Length} | {Zlib.Compress(credential.CoseBytes).Length} | {qr.Length} | {QrCodeImages.Version(qr)} |");
+                    var compressed = encoding == CredentialEncoding.Lt2 ? Zlib.Compress(credential.CoseBytes, PresetDictionary.One) : Zlib.Compress(credential.CoseBytes);
+                    Console.WriteLine($"| {province.NameZh} | {type.NameZh} | {issuer.Key.Algorithm.Name} | {CredentialWriter.Payload(claims, encoding).Length} | {credential.CoseBytes.Length} | {compressed.Length} | {qr.Length} | {QrCodeImages.Version(qr)} |");
                 }
             }
 

@@ -38,7 +38,8 @@ public sealed class FederatedStatusSource(IReadOnlyDictionary<Province, PeerStat
         }
 
         var now = time.GetUtcNow();
-        var cached = peer.StatusList(reference.Uri);
+        // An LT2 credential names its list by number; the peer's signed trust list says where that list is.
+        var cached = reference.ResolveUri(trust.Peer(licence.Province)?.List.StatusUriTemplate) is { } uri ? peer.StatusList(uri) : null;
         var listed = cached is not null && reference.Index < cached.List.Bits.Size
             ? FromValue(cached.List.Bits.Get((int)reference.Index), $"{node}:status-list", cached.FetchedAt)
             : null;

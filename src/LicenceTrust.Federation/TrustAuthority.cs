@@ -19,7 +19,7 @@ public sealed record NoticeOutcome(bool Applied, string Code, string Detail, Wit
 /// emergency, and applies peers' withdrawal notices after checking signature, age and replay.
 /// Thread-safe.
 /// </summary>
-public sealed class TrustAuthority(FederatedTrust trust, IFederationStore store, ICredentialSigner signer, byte[] signerCertificateDer, TimeProvider time, TimeSpan listLifetime)
+public sealed class TrustAuthority(FederatedTrust trust, IFederationStore store, ICredentialSigner signer, byte[] signerCertificateDer, TimeProvider time, TimeSpan listLifetime, string statusUriTemplate)
 {
     /// <summary>How far a notice's time may be from this node's clock.</summary>
     public static readonly TimeSpan NoticeWindow = TimeSpan.FromMinutes(10);
@@ -143,7 +143,7 @@ public sealed class TrustAuthority(FederatedTrust trust, IFederationStore store,
         {
             var issuers = trust.OwnIssuers;
             var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(
-                "signer=" + _signerFingerprint + ";" + string.Join(",", issuers.Select(i => i.Fingerprint).Order(StringComparer.Ordinal)))));
+                "signer=" + _signerFingerprint + ";status=" + statusUriTemplate + ";" + string.Join(",", issuers.Select(i => i.Fingerprint).Order(StringComparer.Ordinal)))));
             var now = time.GetUtcNow();
             var last = await store.LastTrustListVersionAsync(cancellationToken);
             var sequence = last?.Sequence ?? 0;
@@ -153,7 +153,7 @@ public sealed class TrustAuthority(FederatedTrust trust, IFederationStore store,
                 await store.AddTrustListVersionAsync(sequence, hash, now, cancellationToken);
             }
 
-            var list = new TrustList(trust.Own, sequence, now, now + listLifetime, issuers);
+            var list = new TrustList(trust.Own, sequence, now, now + listLifetime, issuers, StatusUriTemplate: statusUriTemplate);
             var published = new PublishedTrustList(sequence, TrustListToken.Write(list, signer, signerCertificateDer), now, list.NextUpdate);
             _current = published;
             return published;

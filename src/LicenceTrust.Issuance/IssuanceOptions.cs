@@ -1,3 +1,4 @@
+using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Status;
@@ -15,6 +16,9 @@ public sealed record IssuanceOptions
 
     /// <summary>Absolute base of the status-list URIs put in credentials; the list number is appended.</summary>
     public required string StatusListBaseUri { get; init; }
+
+    /// <summary>The format new credentials are written in: LT2, or LT1 during a transition (<c>Issuance:CredentialFormat</c>).</summary>
+    public CredentialEncoding CredentialEncoding { get; init; } = CredentialEncoding.Lt2;
 
     /// <summary>Entries per status list; at least 131,072 (herd privacy).</summary>
     public int StatusListSize { get; init; } = StatusBits.MinimumSize;

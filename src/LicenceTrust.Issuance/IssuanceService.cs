@@ -611,8 +611,8 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
     /// <summary>Signs once and re-verifies. Pure CPU: safe to run in parallel.</summary>
     private LicenceRecord Seal(Licence licence, IssuerSigning signing, int list, int index, Actor actor, DateTimeOffset now, string? supersedes)
     {
-        var claims = CredentialClaims.Create(licence, now, new StatusReference(index, options.StatusListBaseUri + list));
-        var credential = CredentialWriter.Write(claims, signing.Signer, signing.Certificate.Kid);
+        var claims = CredentialClaims.Create(licence, now, new StatusReference(index, options.StatusListBaseUri + list, list));
+        var credential = CredentialWriter.Write(claims, signing.Signer, signing.Certificate.Kid, options.CredentialEncoding);
         Recheck(credential, signing, licence);
         return new LicenceRecord(licence, LicenceStatus.Valid, list, index, credential.QrText, claims.IssuedAt, actor.ToString(), supersedes);
     }

@@ -105,8 +105,9 @@ public sealed class OwnStatusLists(IStatusListStore store, Province province, Ti
         }
     }
 
+    /// <summary>LT2 carries the list number; LT1 the URI, which must be one of this node's.</summary>
     private int? ListOf(StatusReference reference) =>
-        reference.Uri.StartsWith(statusListBase, StringComparison.Ordinal) && int.TryParse(reference.Uri.AsSpan(statusListBase.Length), out var list) ? list : null;
+        reference.List ?? (reference.Uri is { } uri && uri.StartsWith(statusListBase, StringComparison.Ordinal) && int.TryParse(uri.AsSpan(statusListBase.Length), out var list) ? list : null);
 
     private Snapshot? CopyOf(int list)
     {

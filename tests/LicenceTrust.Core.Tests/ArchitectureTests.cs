@@ -5,11 +5,12 @@ namespace LicenceTrust.Core.Tests;
 public class ArchitectureTests
 {
     [Fact]
-    public void Core_references_only_the_BCL_BouncyCastle_and_CBOR()
+    public void Core_references_only_the_BCL_BouncyCastle_CBOR_and_SharpZipLib()
     {
+        // SharpZipLib: LT2's preset deflate dictionary, which .NET's ZLibStream cannot set (docs/format.md §12.1).
         var references = typeof(Licences.Licence).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
         var foreign = references.Where(name => !(name.StartsWith("System", StringComparison.Ordinal)
-            || name == "netstandard" || name == "mscorlib" || name == "BouncyCastle.Cryptography")).ToList();
+            || name == "netstandard" || name == "mscorlib" || name == "BouncyCastle.Cryptography" || name == "ICSharpCode.SharpZipLib")).ToList();
         Assert.Empty(foreign);
         Assert.DoesNotContain(references, r => r.StartsWith("System.Data", StringComparison.Ordinal) || r.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
     }

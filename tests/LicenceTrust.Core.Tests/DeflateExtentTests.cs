@@ -27,10 +27,10 @@ public class DeflateExtentTests
             }
 
             var stream = output.ToArray();
-            Assert.True(DeflateExtent.TryMeasure(stream, out var length, out var zeroPadding), $"level {level}");
+            Assert.True(DeflateExtent.TryMeasure(stream, 0, out var length, out var zeroPadding), $"level {level}");
             Assert.Equal(stream.Length, length);
             Assert.True(zeroPadding);
-            Assert.False(DeflateExtent.TryMeasure(stream.AsSpan(0, Math.Max(0, stream.Length - 1)), out _, out _));
+            Assert.False(DeflateExtent.TryMeasure(stream.AsSpan(0, Math.Max(0, stream.Length - 1)), 0, out _, out _));
         }
     }
 
@@ -38,10 +38,10 @@ public class DeflateExtentTests
     public void It_sees_set_padding_bits()
     {
         // Fixed-Huffman empty final block: BFINAL=1, BTYPE=01, EOB=0000000 → 10 bits; 6 padding bits.
-        Assert.True(DeflateExtent.TryMeasure([0x03, 0x00], out var length, out var zero));
+        Assert.True(DeflateExtent.TryMeasure([0x03, 0x00], 0, out var length, out var zero));
         Assert.Equal(2, length);
         Assert.True(zero);
-        Assert.True(DeflateExtent.TryMeasure([0x03, 0x80], out _, out zero));
+        Assert.True(DeflateExtent.TryMeasure([0x03, 0x80], 0, out _, out zero));
         Assert.False(zero);
     }
 
@@ -49,5 +49,5 @@ public class DeflateExtentTests
     [InlineData(new byte[] { 0x07 })] // BTYPE=11 is reserved
     [InlineData(new byte[] { 0x01, 0x05, 0x00, 0xFF, 0xFF })] // stored block whose NLEN is not ~LEN
     [InlineData(new byte[] { })]
-    public void It_refuses_malformed_streams(byte[] stream) => Assert.False(DeflateExtent.TryMeasure(stream, out _, out _));
+    public void It_refuses_malformed_streams(byte[] stream) => Assert.False(DeflateExtent.TryMeasure(stream, 0, out _, out _));
 }

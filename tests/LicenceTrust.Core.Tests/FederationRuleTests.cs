@@ -91,7 +91,7 @@ public class FederationRuleTests
         bits.Set((int)reference.Index, 1);
         bits.Set((int)suspended.Index, 2);
         var state = new PeerState(new PeerOptions { Province = "sc", BaseUrl = "http://127.0.0.1:9", StatusMaxAgeSeconds = 10, LiveStatusFallback = false }, new HttpClient());
-        state.SetStatusList(new CachedStatusList(new StatusList(reference.Uri, TestClock.Now, TestClock.Now.AddDays(1), TimeSpan.FromSeconds(1), bits), 1, TestClock.Now));
+        state.SetStatusList(new CachedStatusList(new StatusList(reference.Uri!, TestClock.Now, TestClock.Now.AddDays(1), TimeSpan.FromSeconds(1), bits), 1, TestClock.Now));
         var source = new FederatedStatusSource(new Dictionary<Province, PeerState> { [SampleProvinces.Sichuan] = state }, Trust(), _time);
         var licence = credential.Claims.Licence;
 

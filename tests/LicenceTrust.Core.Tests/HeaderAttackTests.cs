@@ -19,7 +19,7 @@ public class HeaderAttackTests
     private static (byte[] Payload, IssuerCertificate Certificate, SigningKey Key) Parts()
     {
         var issuer = SampleKeys.IssuerOf(BusinessLicence);
-        var payload = CredentialWriter.Payload(CredentialClaims.Create(BusinessLicence, TestClock.SignedAt, Credentials.Status()));
+        var payload = CredentialWriter.Payload(CredentialClaims.Create(BusinessLicence, TestClock.SignedAt, Credentials.Status()), CredentialEncoding.Lt1);
         return (payload, issuer.Certificate, (SigningKey)issuer.Key);
     }
 

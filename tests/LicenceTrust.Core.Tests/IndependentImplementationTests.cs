@@ -49,7 +49,7 @@ public sealed class IndependentImplementationTests : IDisposable
         using var privateKey = ECDsa.Create();
         privateKey.ImportFromPem(((SigningKey)issuer.Key).ToPkcs8Pem());
         var headers = new CoseHeaderMap { [CoseHeaderLabel.KeyIdentifier] = CoseHeaderValue.FromBytes(issuer.Certificate.Kid.ToBytes()) };
-        var payload = CredentialWriter.Payload(CredentialClaims.Create(licence, TestClock.SignedAt, Credentials.Status()));
+        var payload = CredentialWriter.Payload(CredentialClaims.Create(licence, TestClock.SignedAt, Credentials.Status()), CredentialEncoding.Lt1);
 
         var cose = CoseSign1Message.SignEmbedded(payload, new CoseSigner(privateKey, HashAlgorithmName.SHA256, headers));
         var result = new CredentialVerifier(SampleKeys.TrustStore).Verify(Credentials.Wrap(cose), TestClock.Now);

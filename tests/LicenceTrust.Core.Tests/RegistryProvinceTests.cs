@@ -35,7 +35,7 @@ public class RegistryProvinceTests
         var licence = Licence.Create(
             LicenceIdentifier.Create(demo.TypeCode, authority, "202600000001"), demo.Name, demo.Number, demo.Holder,
             "贵州省市场监督管理局", "520102", demo.IssueDate, demo.ValidFrom, demo.ValidTo, demo.Attributes);
-        var text = CredentialWriter.Write(CredentialClaims.Create(licence, TestClock.SignedAt, new StatusReference(7, "https://gz.lt.example/s/1")), issuerKey, issuer.Kid).QrText;
+        var text = CredentialWriter.Write(CredentialClaims.Create(licence, TestClock.SignedAt, new StatusReference(7, "https://gz.lt.example/s/1", 1)), issuerKey, issuer.Kid, CredentialEncoding.Lt2).QrText;
 
         var result = new CredentialVerifier(TrustStore.Create([TrustAnchor.Create(root)], [issuer])).Verify(text, TestClock.Now);
 
@@ -79,13 +79,13 @@ public class UnknownTypeTests
         var demo = DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, 1);
         var licence = Licence.Create(LicenceIdentifier.Create(unknown, regulator.Code, "202600000009"), "药品经营许可证", demo.Number, demo.Holder,
             regulator.Name, demo.AreaCode, demo.IssueDate, demo.ValidFrom, demo.ValidTo, new Dictionary<string, string> { ["scope"] = "中药饮片" });
-        var text = CredentialWriter.Write(CredentialClaims.Create(licence, TestClock.SignedAt, Credentials.Status()), key, issuer.Kid).QrText;
+        var text = CredentialWriter.Write(CredentialClaims.Create(licence, TestClock.SignedAt, Credentials.Status()), key, issuer.Kid, CredentialEncoding.Lt1).QrText;
         var trust = TrustStore.Create([sichuan.Root], [issuer]);
 
         var result = new CredentialVerifier(trust).Verify(text, TestClock.Now);
         var view = result.ToView(Disclosure.Full, LicenceTypeCatalogue.Shipped);
         var unallowed = new CredentialVerifier(SampleKeys.TrustStore).Verify(
-            CredentialWriter.Write(CredentialClaims.Create(licence, TestClock.SignedAt, Credentials.Status()), SampleKeys.IssuerOf(demo).Key, SampleKeys.IssuerOf(demo).Certificate.Kid).QrText, TestClock.Now);
+            CredentialWriter.Write(CredentialClaims.Create(licence, TestClock.SignedAt, Credentials.Status()), SampleKeys.IssuerOf(demo).Key, SampleKeys.IssuerOf(demo).Certificate.Kid, CredentialEncoding.Lt1).QrText, TestClock.Now);
 
         Assert.Equal(Verdict.Valid, result.Verdict);
         Assert.Equal(("11100000MB0100001D003", null, "药品经营许可证"), (view.Summary!.TypeCode, view.Summary.TypeName, view.Summary.Name));

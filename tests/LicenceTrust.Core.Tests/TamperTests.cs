@@ -4,25 +4,28 @@ using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Samples;
 using LicenceTrust.Testing;
+using LicenceTrust.Testing.Vectors;
 
 namespace LicenceTrust.Core.Tests;
 
-/// <summary>One flipped bit anywhere must never give VALID, and never throw.</summary>
+/// <summary>One flipped bit anywhere must never give VALID, and never throw; in LT1 and in LT2 alike.</summary>
 public class TamperTests
 {
     private static readonly CredentialVerifier Verifier = new(SampleKeys.TrustStore);
 
-    public static TheoryData<string> Credentials2() => new()
+    public static TheoryData<string, CredentialEncoding> Credentials2() => new()
     {
-        SampleLicenceTypes.BusinessLicence.Code.Value, // SM2
-        SampleLicenceTypes.ProfessionalQualification.Code.Value, // ES256
+        { SampleLicenceTypes.BusinessLicence.Code.Value, CredentialEncoding.Lt1 }, // SM2
+        { SampleLicenceTypes.ProfessionalQualification.Code.Value, CredentialEncoding.Lt1 }, // ES256
+        { SampleLicenceTypes.BusinessLicence.Code.Value, CredentialEncoding.Lt2 },
+        { SampleLicenceTypes.ProfessionalQualification.Code.Value, CredentialEncoding.Lt2 },
     };
 
     [Theory]
     [MemberData(nameof(Credentials2))]
-    public void Every_bit_flip_in_the_QR_text_fails_specifically(string typeCode)
+    public void Every_bit_flip_in_the_QR_text_fails_specifically(string typeCode, CredentialEncoding encoding)
     {
-        var text = Sign(typeCode).QrText;
+        var text = Sign(typeCode, encoding).QrText;
         var outcomes = new List<VerificationResult>();
         for (var i = 0; i < text.Length; i++)
         {
@@ -34,14 +37,15 @@ public class TamperTests
             }
         }
 
-        AssertAllFailSpecifically(outcomes, minimum: 3000);
+        AssertAllFailSpecifically(outcomes, minimum: encoding == CredentialEncoding.Lt2 ? 2000 : 3000);
     }
 
     [Theory]
     [MemberData(nameof(Credentials2))]
-    public void Every_bit_flip_in_the_COSE_bytes_fails_specifically(string typeCode)
+    public void Every_bit_flip_in_the_COSE_bytes_fails_specifically(string typeCode, CredentialEncoding encoding)
     {
-        var cose = Sign(typeCode).CoseBytes;
+        var cose = Sign(typeCode, encoding).CoseBytes;
+        var wire = new WireFormat(encoding);
         var outcomes = new List<VerificationResult>();
         for (var i = 0; i < cose.Length; i++)
         {
@@ -49,18 +53,19 @@ public class TamperTests
             {
                 var copy = (byte[])cose.Clone();
                 copy[i] ^= (byte)(1 << bit);
-                outcomes.Add(Verifier.Verify(Credentials.Wrap(copy), TestClock.Now));
+                outcomes.Add(Verifier.Verify(wire.Wrap(copy), TestClock.Now));
             }
         }
 
-        AssertAllFailSpecifically(outcomes, minimum: 3000);
+        AssertAllFailSpecifically(outcomes, minimum: encoding == CredentialEncoding.Lt2 ? 2000 : 3000);
     }
 
     [Theory]
     [MemberData(nameof(Credentials2))]
-    public void Every_bit_flip_in_the_payload_breaks_the_signature(string typeCode)
+    public void Every_bit_flip_in_the_payload_breaks_the_signature(string typeCode, CredentialEncoding encoding)
     {
-        var decoded = CredentialReader.Read(Sign(typeCode).QrText).Credential!;
+        var decoded = CredentialReader.Read(Sign(typeCode, encoding).QrText).Credential!;
+        var wire = new WireFormat(encoding);
         var payload = decoded.Payload.ToArray();
         var outcomes = new List<VerificationResult>();
         for (var i = 0; i < payload.Length; i++)
@@ -70,11 +75,11 @@ public class TamperTests
                 var copy = (byte[])payload.Clone();
                 copy[i] ^= (byte)(1 << bit);
                 var cose = CoseSign1.Write(decoded.ProtectedHeader.Span, copy, decoded.Signature.Span);
-                outcomes.Add(Verifier.Verify(Credentials.Wrap(cose), TestClock.Now));
+                outcomes.Add(Verifier.Verify(wire.Wrap(cose), TestClock.Now));
             }
         }
 
-        AssertAllFailSpecifically(outcomes, minimum: 2000);
+        AssertAllFailSpecifically(outcomes, minimum: encoding == CredentialEncoding.Lt2 ? 1500 : 2000);
         // A flip that still parses must be caught by the signature, not by luck.
         Assert.Contains(outcomes, o => o.PrimaryReason == ReasonCode.SignatureInvalid);
     }
@@ -89,26 +94,33 @@ public class TamperTests
             var bytes = new byte[random.Next(0, 600)];
             random.NextBytes(bytes);
             outcomes.Add(Verifier.Verify(Credentials.Wrap(bytes), TestClock.Now));
+            outcomes.Add(Verifier.Verify(Credentials.WrapCompact(bytes), TestClock.Now));
             outcomes.Add(Verifier.Verify(CredentialFormat.Prefix + Base45.Encode(bytes), TestClock.Now));
+            outcomes.Add(Verifier.Verify(CredentialFormat.Lt2.Prefix + Base45.Encode(bytes), TestClock.Now));
             var chars = Enumerable.Range(0, random.Next(0, 300)).Select(_ => Base45.Alphabet[random.Next(45)]).ToArray();
             outcomes.Add(Verifier.Verify(CredentialFormat.Prefix + new string(chars), TestClock.Now));
+            outcomes.Add(Verifier.Verify(CredentialFormat.Lt2.Prefix + new string(chars), TestClock.Now));
         }
 
-        AssertAllFailSpecifically(outcomes, minimum: 1500);
+        AssertAllFailSpecifically(outcomes, minimum: 3000);
     }
 
-    [Fact]
-    public void Truncations_fail_specifically()
+    [Theory]
+    [InlineData(CredentialEncoding.Lt1)]
+    [InlineData(CredentialEncoding.Lt2)]
+    public void Truncations_fail_specifically(CredentialEncoding encoding)
     {
-        var text = Sign(SampleLicenceTypes.FoodBusinessPermit.Code.Value).QrText;
+        var text = Sign(SampleLicenceTypes.FoodBusinessPermit.Code.Value, encoding).QrText;
         var outcomes = Enumerable.Range(0, text.Length).Select(n => Verifier.Verify(text[..n], TestClock.Now)).ToList();
-        AssertAllFailSpecifically(outcomes, minimum: 500);
+        AssertAllFailSpecifically(outcomes, minimum: encoding == CredentialEncoding.Lt2 ? 300 : 500);
     }
 
-    [Fact]
-    public void A_zlib_bomb_in_a_QR_text_is_refused_quickly_with_its_own_reason()
+    [Theory]
+    [InlineData(CredentialEncoding.Lt1)]
+    [InlineData(CredentialEncoding.Lt2)]
+    public void A_zlib_bomb_in_a_QR_text_is_refused_quickly_with_its_own_reason(CredentialEncoding encoding)
     {
-        var text = Credentials.Wrap(new byte[2_500_000]);
+        var text = new WireFormat(encoding).Wrap(new byte[2_500_000]);
         Assert.True(text.Length < CodecLimits.Default.MaxTextLength);
 
         var watch = Stopwatch.StartNew();
@@ -121,23 +133,26 @@ public class TamperTests
         Assert.True(watch.ElapsedMilliseconds < 1000, $"took {watch.ElapsedMilliseconds} ms");
     }
 
-    [Fact]
-    public void Changed_deflate_padding_bits_are_refused_though_they_inflate_to_the_same_bytes()
+    [Theory]
+    [InlineData(CredentialEncoding.Lt1)]
+    [InlineData(CredentialEncoding.Lt2)]
+    public void Changed_deflate_padding_bits_are_refused_though_they_inflate_to_the_same_bytes(CredentialEncoding encoding)
     {
-        // Find a credential whose last deflate byte has a padding bit at the top: flipping it leaves
-        // DeflateStream's output unchanged, so only a structural check can see the change.
+        // Find a credential whose last deflate byte has a padding bit at the top: flipping it leaves a
+        // lenient inflater's output unchanged, so only a structural check can see the change.
+        var wire = new WireFormat(encoding);
         for (var n = 1; n < 200; n++)
         {
-            var credential = Credentials.Sign(ALicence.OfType(SampleLicenceTypes.BusinessLicence).Numbered(n).Build());
-            var compressed = Zlib.Compress(credential.CoseBytes);
+            var credential = Credentials.Sign(ALicence.OfType(SampleLicenceTypes.BusinessLicence).Numbered(n).Build(), encoding: encoding);
+            var compressed = encoding == CredentialEncoding.Lt2 ? Zlib.Compress(credential.CoseBytes, PresetDictionary.One) : Zlib.Compress(credential.CoseBytes);
             var changed = (byte[])compressed.Clone();
             changed[^5] ^= 0x80;
-            if (!InflatesTo(changed, credential.CoseBytes))
+            if (!(encoding == CredentialEncoding.Lt2 ? InflatesWithDictionaryTo(changed, credential.CoseBytes) : InflatesTo(changed, credential.CoseBytes)))
             {
                 continue;
             }
 
-            var result = Verifier.Verify(CredentialFormat.Prefix + Base45.Encode(changed), TestClock.Now);
+            var result = Verifier.Verify(wire.Prefix + Base45.Encode(changed), TestClock.Now);
             Assert.Equal(ReasonCode.DecompressionFailed, result.PrimaryReason);
             Assert.Contains("padding", result.Detail, StringComparison.Ordinal);
             return;
@@ -162,8 +177,31 @@ public class TamperTests
         }
     }
 
-    private static EncodedCredential Sign(string typeCode) =>
-        Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.Shipped.Get(Identifiers.LicenceTypeCode.Parse(typeCode))).Build());
+    /// <summary>SharpZipLib's inflater, which (like DeflateStream) ignores padding bits, given the LT2 dictionary.</summary>
+    private static bool InflatesWithDictionaryTo(byte[] zlib, byte[] expected)
+    {
+        try
+        {
+            var inflater = new ICSharpCode.SharpZipLib.Zip.Compression.Inflater();
+            inflater.SetInput(zlib);
+            var output = new byte[expected.Length + 16];
+            var total = inflater.Inflate(output);
+            if (inflater.IsNeedingDictionary)
+            {
+                inflater.SetDictionary(PresetDictionary.One.ToArray());
+                total += inflater.Inflate(output, total, output.Length - total);
+            }
+
+            return inflater.IsFinished && output.AsSpan(0, total).SequenceEqual(expected);
+        }
+        catch (ICSharpCode.SharpZipLib.SharpZipBaseException)
+        {
+            return false;
+        }
+    }
+
+    private static EncodedCredential Sign(string typeCode, CredentialEncoding encoding = CredentialEncoding.Lt1) =>
+        Credentials.Sign(ALicence.OfType(LicenceTypeCatalogue.Shipped.Get(Identifiers.LicenceTypeCode.Parse(typeCode))).Build(), encoding: encoding);
 
     private static void AssertAllFailSpecifically(List<VerificationResult> outcomes, int minimum)
     {

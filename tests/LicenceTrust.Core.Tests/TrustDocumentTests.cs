@@ -32,6 +32,30 @@ public class TrustDocumentTests
         Assert.Equal(SampleProvinces.Sichuan, list.Signer!.Province);
     }
 
+    /// <summary>LT2 credentials carry a status list number; the signed trust list says where the list is (docs/format.md §12.2).</summary>
+    [Fact]
+    public void The_status_list_template_is_signed_in_the_trust_list_and_a_malformed_one_is_refused()
+    {
+        var template = "https://sc.lt.example/api/v1/status-lists/{list}";
+        var token = TrustListToken.Write(new TrustList(SampleProvinces.Sichuan, 8, TestClock.Now, TestClock.Now.AddDays(1), [.. Sichuan.Issuers.Select(i => i.Certificate)], StatusUriTemplate: template),
+            Sichuan.ListSigner!.Key, Sichuan.ListSigner.CertificateDer);
+
+        var list = TrustListToken.TryRead(token, Sichuan.Root, out _)!;
+        Assert.Equal(template, list.StatusUriTemplate);
+        Assert.Equal("https://sc.lt.example/api/v1/status-lists/3", new StatusReference(5, null, 3).ResolveUri(list.StatusUriTemplate));
+        Assert.Equal("https://x.example/s/1", new StatusReference(5, "https://x.example/s/1", 3).ResolveUri(list.StatusUriTemplate));
+        Assert.Null(new StatusReference(5, null, 3).ResolveUri(null));
+        // A list from a node before LT2 has no template and is still read.
+        Assert.Null(TrustListToken.TryRead(SichuanList(), Sichuan.Root, out _)!.StatusUriTemplate);
+
+        foreach (var bad in new[] { "https://sc.lt.example/s/", "https://sc.lt.example/{list}/{list}", "ftp://sc.lt.example/{list}", "/s/{list}", "https://sc.lt.example/" + new string('a', 110) + "{list}" })
+        {
+            Assert.False(Status.StatusUriTemplate.IsValid(bad), bad);
+            Assert.Throws<ArgumentException>(() => TrustListToken.Write(new TrustList(SampleProvinces.Sichuan, 8, TestClock.Now, TestClock.Now.AddDays(1), [], StatusUriTemplate: bad),
+                Sichuan.ListSigner!.Key, Sichuan.ListSigner.CertificateDer));
+        }
+    }
+
     [Fact]
     public void A_trust_list_is_refused_under_another_root_tampered_or_signed_by_a_stranger()
     {

@@ -1,20 +1,25 @@
+using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Testing;
 using LicenceTrust.Testing.Vectors;
 
 namespace LicenceTrust.Core.Tests;
 
-/// <summary>The published vectors in tests/vectors/ give their expected results (docs/format.md).</summary>
+/// <summary>The published vectors in tests/vectors/ give their expected results, in both formats (docs/format.md §10, §12.6).</summary>
 public class VectorTests
 {
-    private static readonly Lazy<VectorFile> File = new(() => VectorSet.Read(Path.Combine(RepositoryPaths.Vectors, "vectors.json")));
+    private static readonly Dictionary<string, VectorFile> Files = new[] { CredentialEncoding.Lt1, CredentialEncoding.Lt2 }
+        .ToDictionary(VectorSet.FileName, e => VectorSet.Read(Path.Combine(RepositoryPaths.Vectors, VectorSet.FileName(e))));
 
-    public static TheoryData<string> Names()
+    public static TheoryData<string, string> Names()
     {
-        var data = new TheoryData<string>();
-        foreach (var vector in File.Value.Vectors)
+        var data = new TheoryData<string, string>();
+        foreach (var (file, vectors) in Files)
         {
-            data.Add(vector.Name);
+            foreach (var vector in vectors.Vectors)
+            {
+                data.Add(file, vector.Name);
+            }
         }
 
         return data;
@@ -22,9 +27,9 @@ public class VectorTests
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void The_vector_gives_its_expected_result(string name)
+    public void The_vector_gives_its_expected_result(string file, string name)
     {
-        var vector = File.Value.Vectors.Single(v => v.Name == name);
+        var vector = Files[file].Vectors.Single(v => v.Name == name);
         var result = new CredentialVerifier(SampleKeys.TrustStore).Verify(vector.Qr, vector.VerifyAt);
 
         Assert.Equal(vector.Verdict, result.Verdict.ToString().ToUpperInvariant());
@@ -40,7 +45,7 @@ public class VectorTests
     public void Whitespace_around_every_genuine_vector_is_trimmed(string padding)
     {
         var verifier = new CredentialVerifier(SampleKeys.TrustStore);
-        foreach (var vector in File.Value.Vectors.Where(v => v.Verdict == "VALID"))
+        foreach (var vector in Files.Values.SelectMany(f => f.Vectors).Where(v => v.Verdict == "VALID"))
         {
             Assert.Equal(Verdict.Valid, verifier.Verify(string.Format(System.Globalization.CultureInfo.InvariantCulture, padding, vector.Qr), vector.VerifyAt).Verdict);
             Assert.Equal(ReasonCode.Base45Invalid, verifier.Verify(vector.Qr[..30] + " \n" + vector.Qr[30..], vector.VerifyAt).PrimaryReason);
@@ -49,30 +54,56 @@ public class VectorTests
         }
     }
 
-    [Fact]
-    public void The_vectors_cover_every_verdict_and_both_provinces()
+    [Theory]
+    [InlineData("vectors.json", "LT1:")]
+    [InlineData("vectors-lt2.json", "LT2:")]
+    public void The_vectors_cover_every_verdict_and_both_provinces(string file, string prefix)
     {
-        var vectors = File.Value.Vectors;
+        var vectors = Files[file].Vectors;
         Assert.True(vectors.Count >= 25);
         Assert.Equal(["CHECK", "INVALID", "UNREADABLE", "VALID"], vectors.Select(v => v.Verdict).Distinct().Order(StringComparer.Ordinal));
         Assert.Contains(vectors, v => v.Name.StartsWith("valid-cq-", StringComparison.Ordinal));
         Assert.Contains(vectors, v => v.Name.StartsWith("valid-sc-", StringComparison.Ordinal));
         Assert.Equal(vectors.Count, vectors.Select(v => v.Name).Distinct(StringComparer.Ordinal).Count());
+        Assert.All(vectors.Where(v => v.Verdict == "VALID"), v => Assert.StartsWith(prefix, v.Qr, StringComparison.Ordinal));
+    }
+
+    /// <summary>LT2 has a vector for each rule of its own layers (docs/format.md §12.6).</summary>
+    [Fact]
+    public void The_LT2_vectors_hold_each_rule_of_its_own_layers()
+    {
+        var names = Files["vectors-lt2.json"].Vectors.Select(v => v.Name).ToHashSet();
+        Assert.Superset(new HashSet<string> { "lt1-data-under-lt2-prefix", "lt2-data-under-lt1-prefix", "unknown-dictionary", "bytes-before-trailer",
+            "dictionary-id-2", "dictionary-id-missing", "dictionary-id-unprotected", "version-1-written", "attribute-under-text-key", "nbf-carried",
+            "attribute-key-undefined", "valid-superseding-version-2" }, names);
     }
 }
 
-/// <summary>The hostile corpus (tests/vectors/hostile/): each entry gets its verdict and reason; none is VALID.</summary>
+/// <summary>The hostile corpus (tests/vectors/hostile/), LT1 and LT2: each entry gets its verdict and reason; none is VALID.</summary>
 public class HostileVectorTests
 {
-    private static readonly Lazy<VectorFile> File = new(() => VectorSet.Read(Path.Combine(RepositoryPaths.Vectors, "hostile", "hostile.json")));
+    private static readonly Dictionary<string, VectorFile> Files = new[] { CredentialEncoding.Lt1, CredentialEncoding.Lt2 }
+        .ToDictionary(HostileSet.FileName, e => VectorSet.Read(Path.Combine(RepositoryPaths.Vectors, "hostile", HostileSet.FileName(e))));
 
-    public static TheoryData<string> Names() => [.. File.Value.Vectors.Select(v => v.Name)];
+    public static TheoryData<string, string> Names()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var (file, vectors) in Files)
+        {
+            foreach (var vector in vectors.Vectors)
+            {
+                data.Add(file, vector.Name);
+            }
+        }
+
+        return data;
+    }
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void The_hostile_input_gets_its_expected_verdict_and_is_never_VALID(string name)
+    public void The_hostile_input_gets_its_expected_verdict_and_is_never_VALID(string file, string name)
     {
-        var vector = File.Value.Vectors.Single(v => v.Name == name);
+        var vector = Files[file].Vectors.Single(v => v.Name == name);
 
         var result = new CredentialVerifier(SampleKeys.TrustStore).Verify(vector.Qr, vector.VerifyAt);
 
@@ -81,10 +112,12 @@ public class HostileVectorTests
         Assert.Equal(vector.Reason, ReasonCatalogue.WireName(result.PrimaryReason));
     }
 
-    [Fact]
-    public void The_corpus_holds_every_attack_issue_7_names_that_is_a_credential()
+    [Theory]
+    [InlineData("hostile.json")]
+    [InlineData("hostile-lt2.json")]
+    public void The_corpus_holds_every_attack_issue_7_names_that_is_a_credential(string file)
     {
-        var names = File.Value.Vectors.Select(v => v.Name).ToHashSet();
+        var names = Files[file].Vectors.Select(v => v.Name).ToHashSet();
         Assert.Superset(new HashSet<string> { "inner-newline", "wrong-prefix", "deep-cbor", "duplicate-header-keys", "huge-integer-claim", "alg-none", "alg-swap",
             "kid-collision", "signed-before-issuer-certificate", "issuer-certificate-expired", "sichuan-key-for-chongqing-authority" }, names);
     }

@@ -13,7 +13,8 @@ namespace LicenceTrust.Core.Codec;
 /// <param name="ContentType">Label 3, when the reader understands it and it is present.</param>
 /// <param name="Typ">Label 16, likewise.</param>
 /// <param name="X5Chain">Label 33 (one DER certificate), likewise.</param>
-public sealed record CoseEnvelope(byte[] ProtectedHeader, byte[] Payload, byte[] Signature, SignatureAlgorithm Algorithm, KeyId Kid, string? ContentType, string? Typ, byte[]? X5Chain)
+/// <param name="Dictionary">Label -65537 (LT2's preset dictionary id), likewise; protected only.</param>
+public sealed record CoseEnvelope(byte[] ProtectedHeader, byte[] Payload, byte[] Signature, SignatureAlgorithm Algorithm, KeyId Kid, string? ContentType, string? Typ, byte[]? X5Chain, long? Dictionary = null)
 {
     /// <summary>The bytes the signature covers (RFC 9052 <c>Sig_structure</c>).</summary>
     public byte[] ToBeSigned() => CoseSign1.ToBeSigned(ProtectedHeader, Payload);
@@ -31,6 +32,9 @@ public static class CoseSign1Reader
 {
     /// <summary>What a credential's reader understands: alg and kid (docs/format.md §2).</summary>
     public static readonly IReadOnlySet<long> CredentialLabels = new HashSet<long> { CredentialFormat.Header.Alg, CredentialFormat.Header.Kid };
+
+    /// <summary>What an LT2 credential's reader understands: alg, kid and the dictionary id (docs/format.md §12.2).</summary>
+    public static readonly IReadOnlySet<long> CompactCredentialLabels = new HashSet<long> { CredentialFormat.Header.Alg, CredentialFormat.Header.Kid, CredentialFormat.Header.Dictionary };
 
     /// <summary>What a document's reader understands: alg, content type, kid, typ and x5chain.</summary>
     public static readonly IReadOnlySet<long> DocumentLabels = new HashSet<long>
@@ -136,7 +140,7 @@ public static class CoseSign1Reader
 
             failure = ReasonCode.None;
             detail = string.Empty;
-            return new CoseEnvelope(protectedBytes, payload, signature, algorithm, kid, headers.ContentType, headers.Typ, headers.X5Chain);
+            return new CoseEnvelope(protectedBytes, payload, signature, algorithm, kid, headers.ContentType, headers.Typ, headers.X5Chain, headers.Dictionary);
         }
         catch (CborTooDeepException e)
         {
@@ -193,7 +197,7 @@ public static class CoseSign1Reader
         }
     }
 
-    private sealed record Protected(HashSet<long> Labels, long? Alg, byte[]? Kid, List<long>? Critical, string? ContentType, string? Typ, byte[]? X5Chain);
+    private sealed record Protected(HashSet<long> Labels, long? Alg, byte[]? Kid, List<long>? Critical, string? ContentType, string? Typ, byte[]? X5Chain, long? Dictionary = null);
 
     private static Protected ReadProtected(byte[] protectedBytes, IReadOnlySet<long> understood, CodecLimits limits)
     {
@@ -219,6 +223,7 @@ public static class CoseSign1Reader
                     CredentialFormat.Header.ContentType when understood.Contains(label) => header with { ContentType = reader.ReadTextString() },
                     CredentialFormat.Header.Typ when understood.Contains(label) => header with { Typ = reader.ReadTextString() },
                     CredentialFormat.Header.X5Chain when understood.Contains(label) => header with { X5Chain = reader.ReadByteString() },
+                    CredentialFormat.Header.Dictionary when understood.Contains(label) => header with { Dictionary = reader.ReadInt64() },
                     _ => Skipped(reader, header, limits),
                 };
             }

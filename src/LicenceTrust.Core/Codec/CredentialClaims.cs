@@ -2,13 +2,22 @@ using LicenceTrust.Core.Licences;
 
 namespace LicenceTrust.Core.Codec;
 
-/// <summary>Where a licence's status is kept: an index into a status list (IETF Token Status List).</summary>
+/// <summary>
+/// Where a licence's status is kept: an index into a status list (IETF Token Status List). LT1 carries the
+/// list's URI; LT2 carries the list's number, and the URI comes from the issuing node's signed trust list
+/// (<see cref="Status.StatusUriTemplate"/>). A writer may know both.
+/// </summary>
 /// <param name="Index">The slot, 0 ≤ index &lt; list size.</param>
-/// <param name="Uri">The status list's URI.</param>
-public sealed record StatusReference(long Index, string Uri)
+/// <param name="Uri">The status list's URI, when known (always in LT1).</param>
+/// <param name="List">The status list's number at its node, when known (always in LT2).</param>
+public sealed record StatusReference(long Index, string? Uri, int? List = null)
 {
     /// <summary>Longest URI accepted (characters); URIs are kept short for the QR.</summary>
     public const int MaxUriLength = 120;
+
+    /// <summary>The list's URI: the carried one, else the list number put into the issuing node's template; null when neither is there.</summary>
+    public string? ResolveUri(string? template) =>
+        Uri ?? (List is { } list && template is not null ? Status.StatusUriTemplate.Expand(template, list) : null);
 }
 
 /// <summary>
@@ -51,9 +60,9 @@ public sealed record CredentialClaims
     {
         ArgumentNullException.ThrowIfNull(licence);
         ArgumentNullException.ThrowIfNull(status);
-        if (status.Index < 0 || string.IsNullOrEmpty(status.Uri) || status.Uri.Length > StatusReference.MaxUriLength)
+        if (status.Index < 0 || (status.Uri is null && status.List is null) || status.Uri?.Length is 0 or > StatusReference.MaxUriLength || status.List < 0)
         {
-            throw new ArgumentException("The status reference needs an index ≥ 0 and a URI of 1-120 characters.", nameof(status));
+            throw new ArgumentException("The status reference needs an index ≥ 0 and a URI of 1-120 characters or a list number ≥ 0.", nameof(status));
         }
 
         return new CredentialClaims(licence.Disclosed(), DateTimeOffset.FromUnixTimeSeconds(issuedAt.ToUnixTimeSeconds()), status);

@@ -2,10 +2,20 @@ using System.Collections.Frozen;
 
 namespace LicenceTrust.Core.Codec;
 
-/// <summary>Every label of the LT1 format, in one place. docs/format.md documents each.</summary>
+/// <summary>The credential formats a writer can produce; readers read both.</summary>
+public enum CredentialEncoding
+{
+    /// <summary>LT1 (docs/format.md §1–10): still read everywhere; written during a transition only.</summary>
+    Lt1 = 1,
+
+    /// <summary>LT2 (docs/format.md §12): the compact form, written by default.</summary>
+    Lt2 = 2,
+}
+
+/// <summary>Every label of the LT1 and LT2 formats, in one place. docs/format.md documents each.</summary>
 public static class CredentialFormat
 {
-    /// <summary>The QR text prefix; the digit is the format version.</summary>
+    /// <summary>The LT1 QR text prefix; the digit is the format version.</summary>
     public const string Prefix = "LT1:";
 
     /// <summary>CBOR tag of a COSE_Sign1 message (RFC 9052).</summary>
@@ -20,6 +30,9 @@ public static class CredentialFormat
         public const int Kid = 4;
         public const int Typ = 16;
         public const int X5Chain = 33;
+
+        /// <summary>LT2: the id of the preset deflate dictionary (private use, below -65536).</summary>
+        public const int Dictionary = -65537;
     }
 
     /// <summary>CWT claim keys (RFC 8392; status from the IETF Token Status List).</summary>
@@ -76,4 +89,56 @@ public static class CredentialFormat
 
     /// <summary>CBOR tag 100: a full date as days since 1970-01-01 (RFC 8943).</summary>
     public const ulong DaysSinceEpochTag = 100;
+
+    /// <summary>The compact format (docs/format.md §12): what differs from LT1.</summary>
+    public static class Lt2
+    {
+        /// <summary>The LT2 QR text prefix.</summary>
+        public const string Prefix = "LT2:";
+
+        /// <summary>The status reference claim: <c>[list number, index]</c> (private use, below -65536).</summary>
+        public const int StatusClaim = -65538;
+
+        /// <summary>Keys of the LT2 licence claim map.</summary>
+        public static class Licence
+        {
+            public const int TypeCode = 1;
+            public const int Name = 2;
+            public const int Number = 3;
+            public const int HolderName = 4;
+            public const int HolderCodeType = 5;
+            public const int HolderCode = 6;
+            public const int AuthorityName = 7;
+            public const int AreaCode = 8;
+
+            /// <summary>Days since 1970-01-01, a plain integer.</summary>
+            public const int IssueDate = 9;
+
+            /// <summary>Days from the issue date to 有效期起始; absent when they are the same day.</summary>
+            public const int ValidFromOffset = 10;
+
+            /// <summary>Days from 有效期起始 to 有效期截止; absent for a long-term licence.</summary>
+            public const int ValidDays = 11;
+
+            public const int Attributes = 12;
+            public const int Serial = 13;
+
+            /// <summary>The identifier's version; absent for version 1.</summary>
+            public const int Version = 14;
+        }
+
+        /// <summary>
+        /// Integer attribute keys, per type, fixed for LT2 (docs/format.md §12.3): attribute i of a type's
+        /// list is written as key i + 1, any other attribute under its text key. Taken from the shipped
+        /// catalogue when LT2 was defined; like <see cref="ImpliedTypeNames"/> it never follows a node's catalogue.
+        /// </summary>
+        public static readonly FrozenDictionary<string, string[]> AttributeKeys = new Dictionary<string, string[]>
+        {
+            ["11100000MB0100001D001"] = ["entityType", "legalRep", "capital"],
+            ["11100000MB0100001D002"] = ["format", "items"],
+            ["11100000MB02000023001"] = ["scope", "principal"],
+            ["11100000MB0300003Q001"] = ["specialty", "level"],
+            ["11100000MB0400004E001"] = ["nationality", "category", "employer"],
+        }.ToFrozenDictionary(StringComparer.Ordinal);
+    }
 }

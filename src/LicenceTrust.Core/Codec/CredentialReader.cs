@@ -8,7 +8,8 @@ using LicenceTrust.Core.Results;
 namespace LicenceTrust.Core.Codec;
 
 /// <summary>
-/// Reads untrusted QR text: prefix → Base45 → zlib (capped) → COSE_Sign1 → CWT claims. Every failure
+/// Reads untrusted QR text of either format: prefix (<c>LT1:</c> or <c>LT2:</c>) → Base45 → zlib (capped; LT2
+/// with its preset dictionary) → COSE_Sign1 → CWT claims. Every failure
 /// is a <see cref="ReadResult"/> with a specific <see cref="ReasonCode"/>; no exception escapes.
 /// Does not check the signature (see <c>CredentialVerifier</c>). Thread-safe.
 /// </summary>
@@ -35,11 +36,15 @@ public static class CredentialReader
             return ReadResult.Fail(ReasonCode.TooLong, $"{text.Length} characters, limit {limits.MaxTextLength}");
         }
 
-        if (!text.StartsWith(CredentialFormat.Prefix, StringComparison.Ordinal))
+        var encoding = text.StartsWith(CredentialFormat.Prefix, StringComparison.Ordinal) ? CredentialEncoding.Lt1
+            : text.StartsWith(CredentialFormat.Lt2.Prefix, StringComparison.Ordinal) ? CredentialEncoding.Lt2
+            : (CredentialEncoding?)null;
+        if (encoding is not { } format)
         {
-            return ReadResult.Fail(ReasonCode.PrefixMissing, $"expected prefix {CredentialFormat.Prefix}");
+            return ReadResult.Fail(ReasonCode.PrefixMissing, $"expected prefix {CredentialFormat.Lt2.Prefix} or {CredentialFormat.Prefix}");
         }
 
+        // Both prefixes are four characters.
         var base45 = text.AsSpan(CredentialFormat.Prefix.Length);
         var compressed = ArrayPool<byte>.Shared.Rent(Base45.DecodedLength(base45.Length));
         try
@@ -49,9 +54,9 @@ public static class CredentialReader
                 return ReadResult.Fail(ReasonCode.Base45Invalid, error);
             }
 
-            return Zlib.TryDecompress(compressed.AsSpan(0, Base45.DecodedLength(base45.Length)), limits.MaxInflatedBytes, out var cose, out error) switch
+            return Zlib.TryDecompress(compressed.AsSpan(0, Base45.DecodedLength(base45.Length)), limits.MaxInflatedBytes, format == CredentialEncoding.Lt2, out var cose, out var dictionary, out error) switch
             {
-                Zlib.Outcome.Ok => ReadCose(cose, limits),
+                Zlib.Outcome.Ok => ReadCose(cose, limits, dictionary),
                 Zlib.Outcome.TooLarge => ReadResult.Fail(ReasonCode.DecompressedTooLarge, error),
                 _ => ReadResult.Fail(ReasonCode.DecompressionFailed, error),
             };
@@ -62,21 +67,36 @@ public static class CredentialReader
         }
     }
 
-    /// <summary>Reads an inflated COSE_Sign1 message: the envelope and headers by <see cref="CoseSign1Reader"/>, then the claims.</summary>
-    public static ReadResult ReadCose(byte[] cose, CodecLimits? limits = null)
+    /// <summary>Reads an inflated LT1 COSE_Sign1 message: the envelope and headers by <see cref="CoseSign1Reader"/>, then the claims.</summary>
+    public static ReadResult ReadCose(byte[] cose, CodecLimits? limits = null) => ReadCose(cose, limits ?? CodecLimits.Default, null);
+
+    /// <summary>
+    /// Reads an inflated COSE_Sign1 message of LT1 (no <paramref name="dictionary"/>) or LT2 (inflated with
+    /// <paramref name="dictionary"/>, which its protected header must name).
+    /// </summary>
+    private static ReadResult ReadCose(byte[] cose, CodecLimits limits, PresetDictionary? dictionary)
     {
         ArgumentNullException.ThrowIfNull(cose);
-        limits ??= CodecLimits.Default;
-        if (CoseSign1Reader.TryRead(cose, CoseSign1Reader.CredentialLabels, limits, int.MaxValue, out var failure, out var detail) is not { } message)
+        var labels = dictionary is null ? CoseSign1Reader.CredentialLabels : CoseSign1Reader.CompactCredentialLabels;
+        if (CoseSign1Reader.TryRead(cose, labels, limits, int.MaxValue, out var failure, out var detail) is not { } message)
         {
             return ReadResult.Fail(failure, detail);
+        }
+
+        if (dictionary is not null && message.Dictionary != dictionary.Id)
+        {
+            // The signed header binds the dictionary: bytes inflated with another one are not this credential.
+            return ReadResult.Fail(ReasonCode.CoseMalformed, message.Dictionary is null
+                ? "the protected header names no preset dictionary (label -65537)"
+                : $"the protected header names dictionary {message.Dictionary}, the data was compressed with dictionary {dictionary.Id}");
         }
 
         var stage = ReasonCode.ClaimsMalformed;
         try
         {
-            var claims = ReadClaims(message.Payload, limits, ref stage);
-            return ReadResult.Ok(new DecodedCredential(message.Algorithm, message.Kid, message.ProtectedHeader, message.Payload, message.Signature, cose, claims));
+            var encoding = dictionary is null ? CredentialEncoding.Lt1 : CredentialEncoding.Lt2;
+            var claims = ReadClaims(message.Payload, limits, encoding, ref stage);
+            return ReadResult.Ok(new DecodedCredential(message.Algorithm, message.Kid, message.ProtectedHeader, message.Payload, message.Signature, cose, claims, encoding));
         }
         catch (CborTooDeepException e)
         {
@@ -89,12 +109,12 @@ public static class CredentialReader
         }
     }
 
-    private static CredentialClaims ReadClaims(byte[] payload, CodecLimits limits, ref ReasonCode stage)
+    private static CredentialClaims ReadClaims(byte[] payload, CodecLimits limits, CredentialEncoding encoding, ref ReasonCode stage)
     {
         var reader = StrictCborReaders.Rent(payload);
         try
         {
-            return ReadClaims(reader, limits, ref stage);
+            return encoding == CredentialEncoding.Lt2 ? CompactClaims.Read(reader, limits, ref stage) : ReadClaims(reader, limits, ref stage);
         }
         finally
         {

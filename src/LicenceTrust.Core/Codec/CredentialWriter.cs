@@ -8,38 +8,63 @@ namespace LicenceTrust.Core.Codec;
 public sealed record EncodedCredential(string QrText, byte[] CoseBytes);
 
 /// <summary>
-/// Writes credentials: CWT claims → COSE_Sign1 (deterministic CBOR) → zlib → Base45 → <c>LT1:</c>.
-/// Signs exactly once per call. Thread-safe.
+/// Writes credentials: CWT claims → COSE_Sign1 (deterministic CBOR) → zlib → Base45 → <c>LT1:</c>, or in
+/// the compact form → zlib with LT2's preset dictionary → <c>LT2:</c> (docs/format.md §12). Signs exactly
+/// once per call. Thread-safe.
 /// </summary>
 public static class CredentialWriter
 {
-    public static EncodedCredential Write(CredentialClaims claims, ICredentialSigner signer, KeyId kid)
+    public static EncodedCredential Write(CredentialClaims claims, ICredentialSigner signer, KeyId kid, CredentialEncoding encoding)
     {
         ArgumentNullException.ThrowIfNull(claims);
         ArgumentNullException.ThrowIfNull(signer);
-        var protectedHeader = ProtectedHeader(signer.Algorithm, kid);
-        var payload = Payload(claims);
+        var protectedHeader = ProtectedHeader(signer.Algorithm, kid, encoding);
+        var payload = Payload(claims, encoding);
         var signature = signer.Sign(CoseSign1.ToBeSigned(protectedHeader, payload));
         var cose = CoseSign1.Write(protectedHeader, payload, signature);
-        return new EncodedCredential(CredentialFormat.Prefix + Base45.Encode(Zlib.Compress(cose)), cose);
+        var text = encoding == CredentialEncoding.Lt2
+            ? CredentialFormat.Lt2.Prefix + Base45.Encode(Zlib.Compress(cose, PresetDictionary.One))
+            : CredentialFormat.Prefix + Base45.Encode(Zlib.Compress(cose));
+        return new EncodedCredential(text, cose);
     }
 
-    /// <summary>The protected header: <c>{1: alg, 4: kid}</c>.</summary>
-    public static byte[] ProtectedHeader(SignatureAlgorithm algorithm, KeyId kid)
+    /// <summary>The protected header: <c>{1: alg, 4: kid}</c>, and in LT2 <c>-65537: dictionary id</c>.</summary>
+    public static byte[] ProtectedHeader(SignatureAlgorithm algorithm, KeyId kid, CredentialEncoding encoding)
     {
+        var compact = Known(encoding) == CredentialEncoding.Lt2;
         var writer = new CborWriter(CborConformanceMode.Canonical);
-        writer.WriteStartMap(2);
+        writer.WriteStartMap(compact ? 3 : 2);
         writer.WriteInt32(CredentialFormat.Header.Alg);
         writer.WriteInt32(algorithm.CoseId);
         writer.WriteInt32(CredentialFormat.Header.Kid);
         writer.WriteByteString(kid.ToBytes());
+        if (compact)
+        {
+            writer.WriteInt32(CredentialFormat.Header.Dictionary);
+            writer.WriteInt32(PresetDictionary.One.Id);
+        }
+
         writer.WriteEndMap();
         return writer.Encode();
     }
 
-    /// <summary>The CWT claims map (canonical key order).</summary>
-    public static byte[] Payload(CredentialClaims claims)
+    /// <summary>The CWT claims map (canonical key order) of the format.</summary>
+    public static byte[] Payload(CredentialClaims claims, CredentialEncoding encoding)
     {
+        ArgumentNullException.ThrowIfNull(claims);
+        return Known(encoding) == CredentialEncoding.Lt2 ? CompactClaims.Payload(claims) : Lt1Payload(claims);
+    }
+
+    private static CredentialEncoding Known(CredentialEncoding encoding) =>
+        Enum.IsDefined(encoding) ? encoding : throw new ArgumentOutOfRangeException(nameof(encoding), encoding, "LT1 or LT2.");
+
+    private static byte[] Lt1Payload(CredentialClaims claims)
+    {
+        if (claims.Status.Uri is not { } statusUri)
+        {
+            throw new ArgumentException("An LT1 credential needs the status list's URI.", nameof(claims));
+        }
+
         var licence = claims.Licence;
         var writer = new CborWriter(CborConformanceMode.Canonical);
         writer.WriteStartMap(claims.Expires is null ? 5 : 6);
@@ -63,7 +88,7 @@ public static class CredentialWriter
         writer.WriteTextString(CredentialFormat.Status.Index);
         writer.WriteInt64(claims.Status.Index);
         writer.WriteTextString(CredentialFormat.Status.Uri);
-        writer.WriteTextString(claims.Status.Uri);
+        writer.WriteTextString(statusUri);
         writer.WriteEndMap();
         writer.WriteEndMap();
 

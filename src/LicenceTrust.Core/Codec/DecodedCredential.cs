@@ -8,8 +8,9 @@ namespace LicenceTrust.Core.Codec;
 /// </summary>
 public sealed class DecodedCredential
 {
-    internal DecodedCredential(SignatureAlgorithm algorithm, KeyId kid, byte[] protectedHeader, byte[] payload, byte[] signature, byte[] coseBytes, CredentialClaims claims)
+    internal DecodedCredential(SignatureAlgorithm algorithm, KeyId kid, byte[] protectedHeader, byte[] payload, byte[] signature, byte[] coseBytes, CredentialClaims claims, CredentialEncoding encoding)
     {
+        Encoding = encoding;
         Algorithm = algorithm;
         Kid = kid;
         ProtectedHeader = protectedHeader;
@@ -18,6 +19,9 @@ public sealed class DecodedCredential
         CoseBytes = coseBytes;
         Claims = claims;
     }
+
+    /// <summary>The format the QR text was in (LT1 or LT2).</summary>
+    public CredentialEncoding Encoding { get; }
 
     /// <summary>From the protected header only.</summary>
     public SignatureAlgorithm Algorithm { get; }

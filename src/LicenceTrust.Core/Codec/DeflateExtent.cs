@@ -13,18 +13,24 @@ internal static class DeflateExtent
     private static readonly byte[] CodeLengthOrder = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
     private static readonly byte[] LengthExtra = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
     private static readonly byte[] DistanceExtra = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
+    private static readonly short[] LengthBase = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
+    private static readonly int[] DistanceBase = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
     private static readonly Huffman FixedLiterals = FixedLiteralCode();
     private static readonly Huffman FixedDistances = Huffman.Build([.. Enumerable.Repeat((byte)5, 30)]);
 
     /// <summary>
-    /// Reads the stream's structure. Returns false for a malformed or truncated stream; otherwise
-    /// the byte length it occupies and whether the padding bits of its last byte are all zero.
+    /// Reads the stream's structure. Returns false for a malformed or truncated stream, or one whose
+    /// back-reference reaches before the start of its output and the <paramref name="dictionaryLength"/>
+    /// bytes of a preset dictionary (zlib's "distance too far back": some inflaters would read zeros there,
+    /// giving a second encoding of the same bytes); otherwise the byte length it occupies and whether the
+    /// padding bits of its last byte are all zero.
     /// </summary>
-    public static bool TryMeasure(ReadOnlySpan<byte> data, out int length, out bool zeroPadding)
+    public static bool TryMeasure(ReadOnlySpan<byte> data, int dictionaryLength, out int length, out bool zeroPadding)
     {
         length = 0;
         zeroPadding = false;
         var bits = new BitReader(data);
+        long available = dictionaryLength;
         try
         {
             bool last;
@@ -42,13 +48,14 @@ internal static class DeflateExtent
                         }
 
                         bits.SkipBytes(len);
+                        available += len;
                         break;
                     case 1:
-                        SkipCodes(ref bits, FixedLiterals, FixedDistances);
+                        SkipCodes(ref bits, FixedLiterals, FixedDistances, ref available);
                         break;
                     case 2:
                         var (literals, distances) = ReadDynamicCodes(ref bits);
-                        SkipCodes(ref bits, literals, distances);
+                        SkipCodes(ref bits, literals, distances, ref available);
                         break;
                     default:
                         return false;
@@ -66,13 +73,14 @@ internal static class DeflateExtent
         return true;
     }
 
-    private static void SkipCodes(ref BitReader bits, Huffman literals, Huffman distances)
+    private static void SkipCodes(ref BitReader bits, Huffman literals, Huffman distances, ref long available)
     {
         while (true)
         {
             var symbol = literals.Decode(ref bits);
             if (symbol < 256)
             {
+                available++;
                 continue;
             }
 
@@ -87,14 +95,19 @@ internal static class DeflateExtent
                 throw new InvalidDataException("bad length symbol");
             }
 
-            bits.Read(LengthExtra[symbol]);
-            var distance = distances.Decode(ref bits);
-            if (distance >= DistanceExtra.Length)
+            var length = LengthBase[symbol] + bits.Read(LengthExtra[symbol]);
+            var code = distances.Decode(ref bits);
+            if (code >= DistanceExtra.Length)
             {
                 throw new InvalidDataException("bad distance symbol");
             }
 
-            bits.Read(DistanceExtra[distance]);
+            if (DistanceBase[code] + bits.Read(DistanceExtra[code]) > available)
+            {
+                throw new InvalidDataException("distance too far back");
+            }
+
+            available += length;
         }
     }
 

@@ -1,10 +1,15 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
+using ICSharpCode.SharpZipLib;
+using ICSharpCode.SharpZipLib.Zip.Compression;
 
 namespace LicenceTrust.Core.Codec;
 
-/// <summary>zlib (RFC 1950) framing with a hard cap on the inflated size. Thread-safe.</summary>
+/// <summary>
+/// zlib (RFC 1950) framing with a hard cap on the inflated size, without a preset dictionary (LT1) or
+/// with one (LT2). Thread-safe.
+/// </summary>
 public static class Zlib
 {
     public static byte[] Compress(ReadOnlySpan<byte> data)
@@ -18,7 +23,28 @@ public static class Zlib
         return output.ToArray();
     }
 
-    /// <summary>Outcome of <see cref="TryDecompress"/>.</summary>
+    /// <summary>
+    /// Compresses with a preset dictionary: the zlib header has FDICT set and the dictionary's Adler-32
+    /// (DICTID). SharpZipLib does it, since .NET's ZLibStream cannot take a dictionary.
+    /// </summary>
+    public static byte[] Compress(ReadOnlySpan<byte> data, PresetDictionary dictionary)
+    {
+        ArgumentNullException.ThrowIfNull(dictionary);
+        var deflater = new Deflater(Deflater.BEST_COMPRESSION);
+        deflater.SetDictionary(dictionary.Bytes);
+        deflater.SetInput(data.ToArray());
+        deflater.Finish();
+        using var output = new MemoryStream();
+        var chunk = new byte[1024];
+        while (!deflater.IsFinished)
+        {
+            output.Write(chunk, 0, deflater.Deflate(chunk));
+        }
+
+        return output.ToArray();
+    }
+
+    /// <summary>Outcome of TryDecompress.</summary>
     public enum Outcome
     {
         Ok,
@@ -26,24 +52,48 @@ public static class Zlib
         TooLarge,
     }
 
+    /// <summary>Inflates a zlib stream that has no preset dictionary (LT1); see the other overload.</summary>
+    public static Outcome TryDecompress(ReadOnlySpan<byte> data, int maxBytes, out byte[] output, out string error) =>
+        TryDecompress(data, maxBytes, presetDictionary: false, out output, out _, out error);
+
     /// <summary>
     /// Inflates a zlib stream, reading at most <paramref name="maxBytes"/> + 1 bytes so a bomb costs
     /// no more than the cap. Accepts exactly one encoding of each stream's bits: header check, the
-    /// deflate data ending at the trailer with zero padding, and the Adler-32 trailer.
+    /// deflate data ending at the trailer with zero padding and no reference before its window, and the
+    /// Adler-32 trailer. With <paramref name="presetDictionary"/> the header must name a known dictionary
+    /// (FDICT and its DICTID), returned in <paramref name="dictionary"/>; without, it must name none.
     /// </summary>
-    public static Outcome TryDecompress(ReadOnlySpan<byte> data, int maxBytes, out byte[] output, out string error)
+    public static Outcome TryDecompress(ReadOnlySpan<byte> data, int maxBytes, bool presetDictionary, out byte[] output, out PresetDictionary? dictionary, out string error)
     {
         output = [];
-        if (data.Length < 6 || (data[0] & 0x0F) != 8 || (data[0] << 8 | data[1]) % 31 != 0 || (data[1] & 0x20) != 0)
+        dictionary = null;
+        if (data.Length < 6 || (data[0] & 0x0F) != 8 || (data[0] << 8 | data[1]) % 31 != 0)
         {
             error = "no valid zlib header (RFC 1950 CMF/FLG)";
             return Outcome.Corrupt;
         }
 
+        if (((data[1] & 0x20) != 0) != presetDictionary)
+        {
+            error = presetDictionary ? "the zlib header names no preset dictionary (FDICT)" : "the zlib header asks for a preset dictionary (FDICT), which this format has none of";
+            return Outcome.Corrupt;
+        }
+
+        if (presetDictionary)
+        {
+            if (data.Length < 10 || PresetDictionary.ByAdler32(BinaryPrimitives.ReadUInt32BigEndian(data[2..6])) is not { } known)
+            {
+                error = "the zlib header names an unknown preset dictionary (DICTID)";
+                return Outcome.Corrupt;
+            }
+
+            dictionary = known;
+        }
+
         // The deflate data must end exactly where the 4-byte Adler-32 trailer begins, with zero padding
         // bits: otherwise different QR texts could inflate to the same signed bytes.
-        var body = data[2..];
-        if (!DeflateExtent.TryMeasure(body, out var deflateLength, out var zeroPadding))
+        var body = data[(dictionary is null ? 2 : 6)..];
+        if (!DeflateExtent.TryMeasure(body, dictionary?.Length ?? 0, out var deflateLength, out var zeroPadding))
         {
             error = "deflate data is malformed or truncated";
             return Outcome.Corrupt;
@@ -68,24 +118,17 @@ public static class Zlib
         try
         {
             data.CopyTo(input);
-            var total = 0;
+            int total;
             try
             {
-                // Raw deflate over the body so the trailer can be checked here, independent of the runtime.
-                using var deflate = new DeflateStream(new MemoryStream(input, 2, data.Length - 2, writable: false), CompressionMode.Decompress);
-                int read;
-                while (total <= maxBytes && (read = deflate.Read(buffer, total, maxBytes + 1 - total)) > 0)
-                {
-                    total += read;
-                }
-
+                total = dictionary is null ? Inflate(input, data.Length, buffer, maxBytes) : Inflate(input, data.Length, buffer, maxBytes, dictionary);
                 if (total > maxBytes)
                 {
                     error = $"inflates past {maxBytes} bytes";
                     return Outcome.TooLarge;
                 }
             }
-            catch (InvalidDataException e)
+            catch (Exception e) when (e is InvalidDataException or SharpZipBaseException or InvalidOperationException)
             {
                 error = "deflate data is corrupt: " + e.Message;
                 return Outcome.Corrupt;
@@ -109,7 +152,43 @@ public static class Zlib
         }
     }
 
-    private static uint Adler32(ReadOnlySpan<byte> data)
+    /// <summary>Raw deflate over the body, so the trailer is checked by the caller, independent of the runtime.</summary>
+    private static int Inflate(byte[] input, int length, byte[] buffer, int maxBytes)
+    {
+        using var deflate = new DeflateStream(new MemoryStream(input, 2, length - 2, writable: false), CompressionMode.Decompress);
+        int read, total = 0;
+        while (total <= maxBytes && (read = deflate.Read(buffer, total, maxBytes + 1 - total)) > 0)
+        {
+            total += read;
+        }
+
+        return total;
+    }
+
+    /// <summary>The whole zlib stream through SharpZipLib's inflater, which asks for the dictionary after the header.</summary>
+    private static int Inflate(byte[] input, int length, byte[] buffer, int maxBytes, PresetDictionary dictionary)
+    {
+        var inflater = new Inflater();
+        inflater.SetInput(input, 0, length);
+        var total = 0;
+        while (total <= maxBytes && !inflater.IsFinished)
+        {
+            var read = inflater.Inflate(buffer, total, maxBytes + 1 - total);
+            total += read;
+            if (read == 0 && inflater.IsNeedingDictionary)
+            {
+                inflater.SetDictionary(dictionary.Bytes);
+            }
+            else if (read == 0 && !inflater.IsFinished)
+            {
+                throw new InvalidDataException("deflate data ends early");
+            }
+        }
+
+        return total;
+    }
+
+    internal static uint Adler32(ReadOnlySpan<byte> data)
     {
         const uint mod = 65521;
         uint a = 1, b = 0;

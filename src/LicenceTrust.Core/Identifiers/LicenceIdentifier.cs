@@ -69,6 +69,26 @@ public readonly record struct LicenceIdentifier
         return new LicenceIdentifier(type, authority.Value, serial, version, check);
     }
 
+    /// <summary>
+    /// Rebuilds an identifier from its parts, computing the check character (LT2 carries the parts, never
+    /// the identifier text); the parts must pass the same rules as <see cref="TryParse"/>.
+    /// </summary>
+    public static bool TryFromParts(string typeCode, string authorityCode, string serial, int version, out LicenceIdentifier identifier, out string error)
+    {
+        ArgumentNullException.ThrowIfNull(typeCode);
+        ArgumentNullException.ThrowIfNull(authorityCode);
+        ArgumentNullException.ThrowIfNull(serial);
+        identifier = default;
+        if (version is < 1 or > 999 || !IsSerial(serial) || authorityCode.Length != 18 || !authorityCode.All(IsUpperAlphanumeric) || !typeCode.All(IsUpperAlphanumeric))
+        {
+            error = "电子证照标识的组成部分不合规 (a part of the identifier breaks its rule).";
+            return false;
+        }
+
+        var check = Iso7064.Mod37_36(CheckedText(typeCode, authorityCode, serial, version));
+        return TryParse($"{RootOid}.{typeCode}.{authorityCode}.{serial}.{version:D3}.{check}", out identifier, out error);
+    }
+
     public static LicenceIdentifier Parse(string text) =>
         TryParse(text, out var id, out var error) ? id : throw new FormatException(error);
 

@@ -15,7 +15,11 @@ namespace LicenceTrust.Core.Trust;
 /// <param name="NextUpdate">When the next list is due at the latest.</param>
 /// <param name="Issuers">The issuer certificates vouched for.</param>
 /// <param name="Signer">The list-signing certificate that signed it; the province's status lists are signed by the same key.</param>
-public sealed record TrustList(Province Province, long Sequence, DateTimeOffset IssuedAt, DateTimeOffset NextUpdate, IReadOnlyList<IssuerCertificate> Issuers, ListSignerCertificate? Signer = null);
+/// <param name="StatusUriTemplate">
+/// Where the province's status lists are (<see cref="Status.StatusUriTemplate"/>): LT2 credentials carry a list
+/// number, and this signed template turns it into the list's URI. Null in a list from a node before LT2.
+/// </param>
+public sealed record TrustList(Province Province, long Sequence, DateTimeOffset IssuedAt, DateTimeOffset NextUpdate, IReadOnlyList<IssuerCertificate> Issuers, ListSignerCertificate? Signer = null, string? StatusUriTemplate = null);
 
 /// <summary>
 /// Writes and reads trust lists in a <see cref="SignedDocument"/> of type
@@ -30,14 +34,25 @@ public static class TrustListToken
     public static byte[] Write(TrustList list, ICredentialSigner signer, ReadOnlySpan<byte> signerCertificateDer)
     {
         ArgumentNullException.ThrowIfNull(list);
+        if (list.StatusUriTemplate is { } template && !Status.StatusUriTemplate.IsValid(template))
+        {
+            throw new ArgumentException($"'{template}' is not a status-list URI template.", nameof(list));
+        }
+
         var writer = new CborWriter(CborConformanceMode.Canonical);
-        writer.WriteStartMap(5);
+        writer.WriteStartMap(list.StatusUriTemplate is null ? 5 : 6);
         writer.WriteTextString("iat");
         writer.WriteInt64(list.IssuedAt.ToUnixTimeSeconds());
         writer.WriteTextString("seq");
         writer.WriteInt64(list.Sequence);
         writer.WriteTextString("next");
         writer.WriteInt64(list.NextUpdate.ToUnixTimeSeconds());
+        if (list.StatusUriTemplate is { } statusTemplate)
+        {
+            writer.WriteTextString("status");
+            writer.WriteTextString(statusTemplate);
+        }
+
         writer.WriteTextString("issuers");
         writer.WriteStartArray(list.Issuers.Count);
         foreach (var issuer in list.Issuers.OrderBy(i => i.Fingerprint, StringComparer.Ordinal))
@@ -87,13 +102,24 @@ public static class TrustListToken
                 issuers.Add(ReadEntry(entries));
             }
 
+            string? template = null;
+            if (map.ContainsKey("status"))
+            {
+                template = SignedDocument.Value(map, "status").ReadTextString();
+                if (!Status.StatusUriTemplate.IsValid(template))
+                {
+                    return (null, $"the status-list template '{template}' is not an http(s) URI with one {{list}}");
+                }
+            }
+
             return (new TrustList(
                 listProvince,
                 SignedDocument.Value(map, "seq").ReadInt64(),
                 DateTimeOffset.FromUnixTimeSeconds(SignedDocument.Value(map, "iat").ReadInt64()),
                 DateTimeOffset.FromUnixTimeSeconds(SignedDocument.Value(map, "next").ReadInt64()),
                 issuers,
-                signer), string.Empty);
+                signer,
+                template), string.Empty);
         }, out error);
     }
 

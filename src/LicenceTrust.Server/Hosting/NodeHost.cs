@@ -158,6 +158,8 @@ public static class NodeHost
         var database = app.Services.GetRequiredService<IDatabase>();
         var applied = database.Migrate();
         var types = app.Services.GetRequiredService<LicenceTypeCatalogue>();
+        // Issuance settings (Issuance:CredentialFormat among them) are checked now, not at the first issue.
+        var issuance = app.Services.GetRequiredService<IssuanceOptions>();
         var own = app.Services.GetRequiredService<ProvinceKeys>().Province;
         await app.Services.GetRequiredService<RestoreGuard>().CheckAsync(own.NodeId, options.AcceptRestoredDatabase,
             token => app.Services.GetRequiredService<IIssuanceStore>().SkipSerialsAsync(options.RestoreSerialGap, token), app.Lifetime.ApplicationStopping);
@@ -165,8 +167,9 @@ public static class NodeHost
         _ = app.Services.GetRequiredService<FederationPeers>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LicenceTrust.Node");
         var province = app.Services.GetRequiredService<ProvinceKeys>().Province;
-        logger.LogInformation("{Province} node: database {Database} ({Applied} migrations applied), keys from {Keys}, {Types} licence types from {Catalogue}",
-            province.NameZh, database.Description, applied.Count, options.KeysDirectory, types.All.Count, options.LicenceTypes ?? "the shipped catalogue");
+        logger.LogInformation("{Province} node: database {Database} ({Applied} migrations applied), keys from {Keys}, {Types} licence types from {Catalogue}, issuing {Format}",
+            province.NameZh, database.Description, applied.Count, options.KeysDirectory, types.All.Count, options.LicenceTypes ?? "the shipped catalogue",
+            issuance.CredentialEncoding == Core.Codec.CredentialEncoding.Lt2 ? "LT2" : "LT1");
         if (options.SeedDemo)
         {
             var folder = database is SqliteDatabase sqlite ? Path.GetDirectoryName(Path.GetFullPath(sqlite.FilePath))! : Path.GetFullPath("data");

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Json;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
+using LicenceTrust.Core.Status;
 using LicenceTrust.AuthorityConsole;
 using LicenceTrust.Federation;
 using LicenceTrust.Issuance;
@@ -86,6 +88,7 @@ public static class NodeServices
             LicenceTypes = sp.GetRequiredService<LicenceTypeCatalogue>(),
             StatusListBaseUri = NodeHost.StatusListBase(Options(sp)),
             StatusListSize = Options(sp).StatusListSize,
+            CredentialEncoding = CredentialEncodingFrom(builder.Configuration["Issuance:CredentialFormat"]),
         });
         builder.Services.TryAddSingleton<IssuanceService>();
         builder.Services.TryAddSingleton<ApiKeyService>();
@@ -149,7 +152,7 @@ public static class NodeServices
         {
             var signer = ListSigner(sp);
             return new TrustAuthority(sp.GetRequiredService<FederatedTrust>(), sp.GetRequiredService<IFederationStore>(), signer.Key, signer.CertificateDer,
-                sp.GetRequiredService<TimeProvider>(), TimeSpan.FromHours(Options(sp).TrustListLifetimeHours));
+                sp.GetRequiredService<TimeProvider>(), TimeSpan.FromHours(Options(sp).TrustListLifetimeHours), StatusUriTemplate.FromBase(NodeHost.StatusListBase(Options(sp))));
         });
         builder.Services.TryAddSingleton(sp =>
         {
@@ -213,6 +216,17 @@ public static class NodeServices
 
         return new ApprovalPolicy(authorities.GetChildren().ToDictionary(a => a.Key, a => (Required(a, "IssueApproval"), Required(a, "RevocationApproval"))));
     }
+
+    /// <summary>
+    /// <c>Issuance:CredentialFormat</c>: LT2 (the default) or LT1, for a transition while some reader still
+    /// knows only LT1 (docs/format.md §12.5); anything else stops the node.
+    /// </summary>
+    internal static CredentialEncoding CredentialEncodingFrom(string? value) => value?.Trim().ToUpperInvariant() switch
+    {
+        null or "" or "LT2" => CredentialEncoding.Lt2,
+        "LT1" => CredentialEncoding.Lt1,
+        _ => throw new InvalidDataException($"Issuance:CredentialFormat is '{value}': use LT2 (the default) or LT1."),
+    };
 
     /// <summary><c>Issuance:Batch:ChunkSize</c> (1–5000 rows a transaction) and <c>…:PauseMilliseconds</c> (0–60000 between chunks); anything else stops the node.</summary>
     internal static BatchOptions BatchOptionsFrom(IConfigurationSection batch)

@@ -17,48 +17,53 @@ namespace LicenceTrust.Testing.Vectors;
 /// </summary>
 public static class HostileSet
 {
-    public static VectorFile Generate()
+    /// <summary>The hostile corpus of a format: <c>hostile.json</c> (LT1) or <c>hostile-lt2.json</c> (LT2).</summary>
+    public static string FileName(CredentialEncoding encoding) => encoding == CredentialEncoding.Lt2 ? "hostile-lt2.json" : "hostile.json";
+
+    /// <summary>The same attacks in either format: for LT2 the forged headers carry its dictionary id, so only the attack can refuse them.</summary>
+    public static VectorFile Generate(CredentialEncoding encoding = CredentialEncoding.Lt1)
     {
         var vectors = new List<TestVector>();
+        var wire = new WireFormat(encoding);
         var now = TestClock.Now;
         void Add(string name, string description, string qr, ReasonCode reason, DateTimeOffset? at = null) =>
             vectors.Add(VectorSet.Vector(name, description, qr, reason, at ?? now));
 
         var licence = ALicence.OfType(SampleLicenceTypes.BusinessLicence).In(SampleProvinces.Chongqing).Numbered(7001).Build();
         var issuer = SampleKeys.IssuerOf(licence);
-        var text = Credentials.Sign(licence).QrText;
+        var text = Credentials.Sign(licence, encoding: encoding).QrText;
         var decoded = CredentialReader.Read(text).Credential!;
         var payload = decoded.Payload.ToArray();
         var kid = issuer.Certificate.Kid.ToBytes();
         var sm2 = SignatureAlgorithm.Sm2Sm3.CoseId;
 
         Add("inner-newline", "A line break inside the text is not trimmed: not Base45.", text[..40] + "\n" + text[40..], ReasonCode.Base45Invalid);
-        Add("wrong-prefix", "LT2: a future or foreign format.", "LT2:" + text[4..], ReasonCode.PrefixMissing);
+        Add("wrong-prefix", "LT3: a future or foreign format.", "LT3:" + text[4..], ReasonCode.PrefixMissing);
         Add("no-prefix", "The Base45 without its prefix.", text[4..], ReasonCode.PrefixMissing);
-        Add("truncated-to-prefix", "Only the prefix.", "LT1:", ReasonCode.DecompressionFailed);
-        Add("deep-cbor", "An unknown claim nested 200 arrays deep.", Credentials.Wrap(CoseForge.Sign1(CoseForge.Map((1, sm2), (4, kid)), CoseForge.Map(), Nested(200), issuer.Key)), ReasonCode.CborTooDeep);
+        Add("truncated-to-prefix", "Only the prefix.", wire.Prefix, ReasonCode.DecompressionFailed);
+        Add("deep-cbor", "An unknown claim nested 200 arrays deep.", wire.Wrap(CoseForge.Sign1(wire.Header((1, sm2), (4, kid)), CoseForge.Map(), Nested(200), issuer.Key)), ReasonCode.CborTooDeep);
         Add("duplicate-header-keys", "The protected header names alg twice (ES256, then SM2).",
-            Credentials.Wrap(CoseForge.Sign1(Duplicated(sm2, kid), CoseForge.Map(), payload, issuer.Key)), ReasonCode.CoseMalformed);
-        Add("huge-integer-claim", "iat is 2^64-1.", Credentials.Wrap(CoseForge.Sign1(CoseForge.Map((1, sm2), (4, kid)), CoseForge.Map(), HugeIat(payload), issuer.Key)), ReasonCode.ClaimsMalformed);
-        Add("alg-none", "No alg at all (the JOSE 'none' attack).", Credentials.Wrap(CoseForge.Sign1(CoseForge.Map((4, kid)), CoseForge.Map(), payload, issuer.Key)), ReasonCode.AlgorithmMissing);
+            wire.Wrap(CoseForge.Sign1(Duplicated(sm2, kid), CoseForge.Map(), payload, issuer.Key)), ReasonCode.CoseMalformed);
+        Add("huge-integer-claim", "iat is 2^64-1.", wire.Wrap(CoseForge.Sign1(wire.Header((1, sm2), (4, kid)), CoseForge.Map(), HugeIat(payload), issuer.Key)), ReasonCode.ClaimsMalformed);
+        Add("alg-none", "No alg at all (the JOSE 'none' attack).", wire.Wrap(CoseForge.Sign1(wire.Header((4, kid)), CoseForge.Map(), payload, issuer.Key)), ReasonCode.AlgorithmMissing);
         Add("alg-swap", "alg switched to ES256 over an SM2 issuer's kid, signed with an ES256 key of the same province.",
-            Credentials.Wrap(CoseForge.Sign1(CoseForge.Map((1, SignatureAlgorithm.Es256.CoseId), (4, kid)), CoseForge.Map(), payload, SampleKeys.IssuerWith(SampleProvinces.Chongqing, SignatureAlgorithm.Es256).Key)), ReasonCode.AlgorithmKeyMismatch);
+            wire.Wrap(CoseForge.Sign1(wire.Header((1, SignatureAlgorithm.Es256.CoseId), (4, kid)), CoseForge.Map(), payload, SampleKeys.IssuerWith(SampleProvinces.Chongqing, SignatureAlgorithm.Es256).Key)), ReasonCode.AlgorithmKeyMismatch);
         Add("signature-empty", "The right headers and payload, an empty signature.",
-            Credentials.Wrap(CoseSign1.Write(decoded.ProtectedHeader.Span, payload, [])), ReasonCode.SignatureInvalid);
+            wire.Wrap(CoseSign1.Write(decoded.ProtectedHeader.Span, payload, [])), ReasonCode.SignatureInvalid);
         Add("signature-of-other-licence", "A genuine signature moved onto another licence's payload.",
-            Credentials.Wrap(CoseSign1.Write(decoded.ProtectedHeader.Span, CredentialReader.Read(Credentials.Sign(ALicence.OfType(SampleLicenceTypes.BusinessLicence).In(SampleProvinces.Chongqing).Numbered(7002).Build()).QrText).Credential!.Payload.Span, decoded.Signature.Span)),
+            wire.Wrap(CoseSign1.Write(decoded.ProtectedHeader.Span, CredentialReader.Read(Credentials.Sign(ALicence.OfType(SampleLicenceTypes.BusinessLicence).In(SampleProvinces.Chongqing).Numbered(7002).Build(), encoding: encoding).QrText).Credential!.Payload.Span, decoded.Signature.Span)),
             ReasonCode.SignatureInvalid);
         Add("signed-before-issuer-certificate", "Signed in 2024, before the issuer certificate's start (2025-01-01).",
-            Credentials.Sign(licence, new DateTimeOffset(2024, 6, 1, 0, 0, 0, TimeSpan.Zero)).QrText, ReasonCode.IssuerCertificateNotYetValid);
+            Credentials.Sign(licence, new DateTimeOffset(2024, 6, 1, 0, 0, 0, TimeSpan.Zero), encoding).QrText, ReasonCode.IssuerCertificateNotYetValid);
         Add("issuer-certificate-expired", "Signed in 2035 (after the issuer certificate ended), for a licence still valid then.",
-            Credentials.Sign(licence, new DateTimeOffset(2035, 6, 1, 0, 0, 0, TimeSpan.Zero)).QrText, ReasonCode.IssuerCertificateExpired, new DateTimeOffset(2035, 6, 2, 0, 0, 0, TimeSpan.Zero));
+            Credentials.Sign(licence, new DateTimeOffset(2035, 6, 1, 0, 0, 0, TimeSpan.Zero), encoding).QrText, ReasonCode.IssuerCertificateExpired, new DateTimeOffset(2035, 6, 2, 0, 0, 0, TimeSpan.Zero));
         Add("sichuan-key-for-chongqing-authority", "A Sichuan issuer's key signs a licence naming a Chongqing authority.",
-            Credentials.Sign(licence, SampleKeys.IssuerWith(SampleProvinces.Sichuan, SignatureAlgorithm.Sm2Sm3).Key, SampleKeys.IssuerWith(SampleProvinces.Sichuan, SignatureAlgorithm.Sm2Sm3).Certificate.Kid).QrText, ReasonCode.IssuerMismatch);
+            Credentials.Sign(licence, SampleKeys.IssuerWith(SampleProvinces.Sichuan, SignatureAlgorithm.Sm2Sm3).Key, SampleKeys.IssuerWith(SampleProvinces.Sichuan, SignatureAlgorithm.Sm2Sm3).Certificate.Kid, encoding: encoding).QrText, ReasonCode.IssuerMismatch);
         Add("kid-collision", "An attacker's own SM2 key signs under the kid of the genuine Chongqing issuer (a kid is only a hint; the issuer's key must verify).",
-            Credentials.Sign(licence, SigningKey.Generate(SignatureAlgorithm.Sm2Sm3), issuer.Certificate.Kid).QrText, ReasonCode.SignatureInvalid);
-        Add("random-base45", "Random Base45 text with the right prefix.", "LT1:" + new string([.. new Random(42).GetItems("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ$%*+-./:".ToCharArray(), 600)]), ReasonCode.Base45Invalid);
+            Credentials.Sign(licence, SigningKey.Generate(SignatureAlgorithm.Sm2Sm3), issuer.Certificate.Kid, encoding: encoding).QrText, ReasonCode.SignatureInvalid);
+        Add("random-base45", "Random Base45 text with the right prefix.", wire.Prefix + new string([.. new Random(42).GetItems("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ$%*+-./:".ToCharArray(), 600)]), ReasonCode.Base45Invalid);
 
-        var file = new VectorFile("LT1 hostile", "keys-sample/: both provincial roots and all eight sample issuer certificates", vectors);
+        var file = new VectorFile(wire.Name + " hostile", "keys-sample/: both provincial roots and all eight sample issuer certificates", vectors);
         VectorSet.Check(file);
         return file;
     }
