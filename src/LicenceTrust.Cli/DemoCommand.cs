@@ -15,7 +15,7 @@ internal static class DemoCommand
         var keys = new Option<DirectoryInfo>("--keys") { Description = "Key directory with the issuer keys (e.g. keys-sample).", Required = true };
         var province = new Option<string>("--province") { Description = "cq (重庆) or sc (四川).", DefaultValueFactory = _ => "sc" };
         var type = new Option<string>("--type") { Description = "Licence type: its code, Chinese name or English name.", DefaultValueFactory = _ => "营业执照" };
-        var command = new Command("demo", "Sign a SAMPLE demo licence and print its QR text (LT1:…).");
+        var command = new Command("demo", "Sign a SAMPLE demo licence and print its QR text (LT2:…, what nodes issue).");
         command.Options.Add(keys);
         command.Options.Add(province);
         command.Options.Add(type);

@@ -19,7 +19,7 @@ internal static class VerifyCommand
 {
     public static Command Create()
     {
-        var input = new Argument<string>("input") { Description = "The QR text (LT1:…), - to read it from standard input, or a PNG/JPEG/PDF file." };
+        var input = new Argument<string>("input") { Description = "The QR text (LT2:… or LT1:…), - to read it from standard input, or a PNG/JPEG/PDF file." };
         var bundle = new Option<FileInfo?>("--bundle") { Description = "Trust bundle exported by a node (GET /api/v1/trust-bundle)." };
         var pins = new Option<string[]>("--pin") { Description = "Root fingerprint(s) the bundle's roots must match (SHA-256, hex). Repeatable.", AllowMultipleArgumentsPerToken = true };
         var keys = new Option<DirectoryInfo?>("--keys") { Description = "Key directory holding the trusted roots and issuer certificates (instead of --bundle)." };
@@ -112,9 +112,9 @@ internal static class VerifyCommand
         {
             // A QR text starts with its prefix; anything else that names no file is most likely a mistyped
             // path, and "file not found" helps more than an UNREADABLE verdict on the path's characters.
-            if (!input.TrimStart().StartsWith(Core.Codec.CredentialFormat.Prefix, StringComparison.Ordinal))
+            if (!Core.Codec.CredentialFormat.HasPrefix(input.TrimStart()))
             {
-                Console.Error.WriteLine($"{input}: file not found (a QR text starts with {Core.Codec.CredentialFormat.Prefix}).");
+                Console.Error.WriteLine($"{input}: file not found (a QR text starts with {string.Join(" or ", Core.Codec.CredentialFormat.Prefixes)}).");
                 texts = [];
                 return false;
             }

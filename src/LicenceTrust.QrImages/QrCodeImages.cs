@@ -4,7 +4,7 @@ namespace LicenceTrust.QrImages;
 
 /// <summary>
 /// Renders credential QR codes with QRCoder at error-correction level Q (25 % recoverable), which
-/// survives creases and glare on printed licences. LT1 text is all Base45, so QRCoder encodes it in
+/// survives creases and glare on printed licences. LT1 and LT2 text is all Base45, so QRCoder encodes it in
 /// alphanumeric mode. Thread-safe (no shared state).
 /// </summary>
 public static class QrCodeImages

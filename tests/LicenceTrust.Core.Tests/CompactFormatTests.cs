@@ -132,6 +132,26 @@ public class CompactFormatTests
         Assert.Equal(expected.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal), actual.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal));
     }
 
+    /// <summary>The deflater and inflater are reused per thread (Zlib): output depends on the input alone, and a broken stream leaves nothing behind.</summary>
+    [Fact]
+    public void The_reused_deflater_and_inflater_give_the_same_output_after_other_and_broken_streams()
+    {
+        var a = System.Text.Encoding.UTF8.GetBytes("重庆市市场监督管理局 重庆山城火锅餐饮管理有限公司 有限责任公司");
+        var b = new byte[5000];
+        new Random(18).NextBytes(b);
+        var first = Zlib.Compress(a, PresetDictionary.One);
+        Zlib.Compress(b, PresetDictionary.One);
+        Assert.Equal(first, Zlib.Compress(a, PresetDictionary.One));
+
+        var broken = (byte[])first.Clone();
+        broken[8] ^= 0x55;
+        Zlib.TryDecompress(broken, 1024, presetDictionary: true, out _, out _, out _);
+        Zlib.TryDecompress(first[..^3], 1024, presetDictionary: true, out _, out _, out _);
+        Assert.Equal(Zlib.Outcome.TooLarge, Zlib.TryDecompress(Zlib.Compress(new byte[100_000], PresetDictionary.One), 1024, presetDictionary: true, out _, out _, out _));
+        Assert.Equal(Zlib.Outcome.Ok, Zlib.TryDecompress(first, 1024, presetDictionary: true, out var output, out _, out _));
+        Assert.Equal(a, output);
+    }
+
     private static Licence RoundTrip(Licence licence)
     {
         var issuer = SampleKeys.IssuerOf(ALicence.OfType(SampleLicenceTypes.FoodBusinessPermit).In(licence.Province).Build());

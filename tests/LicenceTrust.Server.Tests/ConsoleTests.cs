@@ -152,7 +152,7 @@ public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture
         await Expect(approver.GetByTestId("no-actions")).ToBeVisibleAsync();
         await approver.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-licence.png"), FullPage = true });
         var qrText = await approver.GetByTestId("qr-text").InputValueAsync();
-        Assert.StartsWith("LT1:", qrText, StringComparison.Ordinal);
+        Assert.StartsWith("LT2:", qrText, StringComparison.Ordinal); // what nodes issue (docs/format.md §12)
 
         // The QR downloads and the print view work for the signed-in officer.
         var png = await approver.APIRequest.GetAsync(approver.Url.Split('?')[0] + "/qr.png");

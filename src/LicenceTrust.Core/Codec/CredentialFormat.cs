@@ -18,6 +18,12 @@ public static class CredentialFormat
     /// <summary>The LT1 QR text prefix; the digit is the format version.</summary>
     public const string Prefix = "LT1:";
 
+    /// <summary>The prefixes a reader accepts, newest first (docs/format.md §1, §12).</summary>
+    public static IReadOnlyList<string> Prefixes { get; } = [Lt2.Prefix, Prefix];
+
+    /// <summary>True when the text starts with a credential prefix (it may still be unreadable after it).</summary>
+    public static bool HasPrefix(string text) => Prefixes.Any(p => text.StartsWith(p, StringComparison.Ordinal));
+
     /// <summary>CBOR tag of a COSE_Sign1 message (RFC 9052).</summary>
     public const ulong CoseSign1Tag = 18;
 

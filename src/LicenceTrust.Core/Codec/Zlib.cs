@@ -12,6 +12,12 @@ namespace LicenceTrust.Core.Codec;
 /// </summary>
 public static class Zlib
 {
+    [ThreadStatic]
+    private static Inflater? t_inflater;
+
+    [ThreadStatic]
+    private static Deflater? t_deflater;
+
     public static byte[] Compress(ReadOnlySpan<byte> data)
     {
         using var output = new MemoryStream();
@@ -30,7 +36,10 @@ public static class Zlib
     public static byte[] Compress(ReadOnlySpan<byte> data, PresetDictionary dictionary)
     {
         ArgumentNullException.ThrowIfNull(dictionary);
-        var deflater = new Deflater(Deflater.BEST_COMPRESSION);
+        // One deflater per thread, reset for each credential: a new one allocates its window and hash
+        // tables (about 200 KB). Reset clears the hash chains, so the output depends on the input alone.
+        var deflater = t_deflater ??= new Deflater(Deflater.BEST_COMPRESSION);
+        deflater.Reset();
         deflater.SetDictionary(dictionary.Bytes);
         deflater.SetInput(data.ToArray());
         deflater.Finish();
@@ -165,10 +174,14 @@ public static class Zlib
         return total;
     }
 
-    /// <summary>The whole zlib stream through SharpZipLib's inflater, which asks for the dictionary after the header.</summary>
+    /// <summary>
+    /// The whole zlib stream through SharpZipLib's inflater, which asks for the dictionary after the header.
+    /// One inflater per thread, reset for each stream (a new one allocates a 32 KB window; this is the verify path).
+    /// </summary>
     private static int Inflate(byte[] input, int length, byte[] buffer, int maxBytes, PresetDictionary dictionary)
     {
-        var inflater = new Inflater();
+        var inflater = t_inflater ??= new Inflater();
+        inflater.Reset();
         inflater.SetInput(input, 0, length);
         var total = 0;
         while (total <= maxBytes && !inflater.IsFinished)

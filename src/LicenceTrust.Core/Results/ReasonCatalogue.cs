@@ -23,7 +23,7 @@ public static class ReasonCatalogue
     {
         new(ReasonCode.Empty, Verdict.Unreadable, "未读取到任何内容。", "Nothing was read."),
         new(ReasonCode.TooLong, Verdict.Unreadable, "二维码内容过长，不是本系统的电子证照。", "The code is too long to be a LicenceTrust credential."),
-        new(ReasonCode.PrefixMissing, Verdict.Unreadable, "不是互认电子证照二维码（缺少LT1:前缀）。", "Not a LicenceTrust code (the LT1: prefix is missing)."),
+        new(ReasonCode.PrefixMissing, Verdict.Unreadable, "不是互认电子证照二维码（缺少LT2:或LT1:前缀）。", "Not a LicenceTrust code (the LT2: or LT1: prefix is missing)."),
         new(ReasonCode.Base45Invalid, Verdict.Unreadable, "二维码内容已损坏（编码字符无效）。", "The code is damaged (invalid Base45 text)."),
         new(ReasonCode.DecompressionFailed, Verdict.Unreadable, "二维码内容已损坏（无法解压）。", "The code is damaged (decompression failed)."),
         new(ReasonCode.DecompressedTooLarge, Verdict.Unreadable, "二维码内容异常（解压后过大），已拒绝。", "Refused: the content inflates past the size limit."),

@@ -23,7 +23,7 @@ public static class OpenApiExamples
         ["503"] = ("SCAN_BUSY", "识别服务繁忙，请稍后重试 (too many images are being scanned; retry shortly)."),
     };
 
-    private const string ExampleQr = "LT1:NCFOXNMG2FDH.MHYHICJIP S97P7VV.V7VVH:D4.L3.E6…";
+    private const string ExampleQr = "LT2:9DF+/7$KS-P86WUJVSB1WL%3/-814RW%8VBKGAJS2O/*…";
 
     public static void Apply(OpenApiDocument document)
     {

@@ -1,0 +1,75 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using LicenceTrust.Core.Trust;
+using LicenceTrust.QrImages;
+using LicenceTrust.Samples;
+using LicenceTrust.Testing;
+
+namespace LicenceTrust.Server.Tests;
+
+/// <summary>
+/// Issue 18 with two node processes: Chongqing issues LT1 while set to (Issuance:CredentialFormat=LT1),
+/// refuses a format it does not know, then issues LT2. Sichuan reads both; the LT2 licence's status comes
+/// from Chongqing's status list, found by the list number through the template in Chongqing's signed
+/// trust list, and a revocation reaches Sichuan that way. The LT1 licence issued before stays VALID.
+/// </summary>
+public class CredentialFormatTransitionTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task A_node_issues_LT1_during_a_transition_then_LT2_and_the_peer_verifies_both_and_sees_the_LT2_revocation_through_the_signed_template()
+    {
+        var (chongqing, sichuan) = await NodeProcess.FederatedAsync("--Issuance:CredentialFormat=LT1");
+        await using (chongqing)
+        await using (sichuan)
+        {
+            var before = (await chongqing.IssueAsync(chongqing.RegulatorKey, SampleLicenceTypes.BusinessLicence, 1801)).GetProperty("qrText").GetString()!;
+            Assert.StartsWith("LT1:", before, StringComparison.Ordinal);
+
+            await chongqing.KillAsync();
+            var (code, error) = await chongqing.StartRefusedAsync("--Issuance:CredentialFormat=LT3");
+            Assert.NotEqual(0, code);
+            Assert.Contains("LicenceTrust node cannot start: Issuance:CredentialFormat is 'LT3': use LT2 (the default) or LT1.", error, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+
+            await chongqing.StartAgainAsync("--Issuance:CredentialFormat=LT2");
+            var issued = await chongqing.IssueAsync(chongqing.RegulatorKey, SampleLicenceTypes.BusinessLicence, 1802);
+            var after = issued.GetProperty("qrText").GetString()!;
+            Assert.StartsWith("LT2:", after, StringComparison.Ordinal);
+            Assert.True(QrCodeImages.Version(after) <= 16, $"version {QrCodeImages.Version(after)}");
+            Assert.True(after.Length < before.Length * 0.65, $"LT2 {after.Length} characters, LT1 {before.Length}");
+
+            // Chongqing's trust list carries, signed, where its status lists are.
+            var token = await chongqing.Client().GetByteArrayAsync("/api/v1/trust-list");
+            var list = TrustListToken.TryRead(token, SampleKeys.Of(SampleProvinces.Chongqing).Root, out var why);
+            Assert.True(list is not null, why);
+            Assert.EndsWith("/api/v1/status-lists/{list}", list.StatusUriTemplate, StringComparison.Ordinal);
+            var published = await chongqing.Client().GetFromJsonAsync<JsonElement>("/api/v1/status-lists");
+            Assert.Contains(published.GetProperty("lists").EnumerateArray(), l => l.GetProperty("uri").GetString() == list.StatusUriTemplate!.Replace("{list}", l.GetProperty("id").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+
+            // Sichuan: both VALID, the LT2 one from Chongqing's synced status list (not a live call).
+            var old = await sichuan.WaitForVerdictAsync(before, r => FederationTests.Verdict(r) == "VALID", Limit);
+            Assert.Equal("VALID", FederationTests.Verdict(old.Response));
+            var fresh = await sichuan.WaitForVerdictAsync(after, r => FederationTests.Verdict(r) == "VALID" && Source(r) == "cq:status-list", Limit);
+            Assert.True(Source(fresh.Response) == "cq:status-list", fresh.Response.ToString());
+
+            using (var revoke = await chongqing.Client(chongqing.RegulatorKey).PostAsJsonAsync($"/api/v1/licences/{issued.GetProperty("identifier").GetString()}/revoke", new { reason = "吊销：格式过渡测试" }))
+            {
+                Assert.True(revoke.IsSuccessStatusCode, await revoke.Content.ReadAsStringAsync());
+            }
+
+            var revoked = await sichuan.WaitForVerdictAsync(after, r => Reason(r) == "REVOKED", Limit);
+            Assert.Equal("REVOKED", Reason(revoked.Response));
+            Assert.Equal("cq:status-list", Source(revoked.Response));
+            Assert.Equal("REVOKED", Reason((await chongqing.WaitForVerdictAsync(after, r => Reason(r) == "REVOKED", Limit)).Response));
+            Assert.Equal("VALID", FederationTests.Verdict((await chongqing.WaitForVerdictAsync(before, _ => true, Limit)).Response));
+            Assert.Equal("VALID", FederationTests.Verdict((await sichuan.WaitForVerdictAsync(before, _ => true, Limit)).Response));
+        }
+    }
+
+    private static string? Source(JsonElement response) => response.GetProperty("checkedAgainst").GetProperty("statusSource").GetString();
+
+    private static string? Reason(JsonElement response) =>
+        response.GetProperty("result").GetProperty("reasons") is { ValueKind: JsonValueKind.Array } reasons && reasons.GetArrayLength() > 0 ? reasons[0].GetProperty("code").GetString() : null;
+}
