@@ -152,7 +152,8 @@ public sealed class StaffPageFixture : IAsyncLifetime
     /// <paramref name="side"/> the code, quiet zone included, is that many pixels wide whatever its version,
     /// as a code printed at a fixed size on a licence is.
     /// </summary>
-    public string CameraFile(string name, string qrText, int? side = null)
+    /// <param name="blur">A Gaussian blur of this sigma in pixels, as an out-of-focus phone camera gives.</param>
+    public string CameraFile(string name, string qrText, int? side = null, float blur = 0)
     {
         const int width = 1280, height = 720;
         using var qr = SKBitmap.Decode(QrCodeImages.Png(qrText, 6));
@@ -162,7 +163,8 @@ public sealed class StaffPageFixture : IAsyncLifetime
             canvas.Clear(SKColors.White);
             using var image = SKImage.FromBitmap(qr);
             var drawn = side ?? Math.Min(height - 20, qr.Width);
-            canvas.DrawImage(image, new SKRect((width - drawn) / 2f, (height - drawn) / 2f, (width + drawn) / 2f, (height + drawn) / 2f), new SKSamplingOptions(SKFilterMode.Nearest));
+            using var paint = new SKPaint { ImageFilter = blur > 0 ? SKImageFilter.CreateBlur(blur, blur) : null };
+            canvas.DrawImage(image, new SKRect((width - drawn) / 2f, (height - drawn) / 2f, (width + drawn) / 2f, (height + drawn) / 2f), new SKSamplingOptions(SKFilterMode.Nearest), paint);
         }
 
         var path = Path.Combine(Folder, name + ".y4m");
@@ -201,37 +203,51 @@ public class StaffPageTests(StaffPageFixture ui, ITestOutputHelper output) : ICl
     private static readonly LocatorAssertionsToHaveTextOptions Wait = new() { Timeout = 45_000 };
 
     /// <summary>
-    /// Issue 18: at the same printed size (360 px, quiet zone included, in a 1280×720 frame) the camera reads a
-    /// version-16 LT2 code and a version-20 LT1 code, both VALID. Time from starting the camera to the verdict
-    /// is written out, not asserted (a timed test on a shared 2-core box would only be noise); rounds alternate
-    /// the two codes. LICENCETRUST_CAMERA_ROUNDS=7 gives the medians in docs/performance.md ("Camera").
+    /// Issue 18: at the same printed size (300 px, quiet zone included, in a 1280×720 frame, slightly out of
+    /// focus: a blur of sigma 1 px) the camera reads a version-16 LT2 code and a version 19-20 LT1 code, both
+    /// VALID. Time from starting the camera to the verdict is written out, not asserted (a timed test on a
+    /// shared 2-core box would only be noise); rounds alternate the two codes. LICENCETRUST_CAMERA_ROUNDS,
+    /// _SIDE and _BLUR change the run; with them a code not read in 20 s is reported, not failed
+    /// (docs/performance.md, "Camera: QR version 16 against 20").
     /// </summary>
     [Fact]
     public async Task At_the_same_printed_size_the_camera_reads_a_version_16_LT2_code_and_an_LT1_code_of_version_19_or_20()
     {
         Assert.Equal(16, QrCodeImages.Version(ui.LongSichuanLt2));
         Assert.InRange(QrCodeImages.Version(ui.SichuanLt1), 19, 20);
-        var rounds = int.TryParse(Environment.GetEnvironmentVariable("LICENCETRUST_CAMERA_ROUNDS"), out var n) ? n : 1;
+        string? Setting(string name) => Environment.GetEnvironmentVariable("LICENCETRUST_CAMERA_" + name);
+        var exploring = Setting("ROUNDS") is not null || Setting("SIDE") is not null || Setting("BLUR") is not null;
+        var rounds = int.TryParse(Setting("ROUNDS"), out var n) ? n : 1;
+        var side = int.TryParse(Setting("SIDE"), out var pixels) ? pixels : 300;
+        var blur = float.TryParse(Setting("BLUR"), System.Globalization.CultureInfo.InvariantCulture, out var sigma) ? sigma : 1;
         var codes = new[] { ("LT2 version 16", ui.LongSichuanLt2), ($"LT1 version {QrCodeImages.Version(ui.SichuanLt1)}", ui.SichuanLt1) };
         var times = codes.ToDictionary(c => c.Item1, _ => new List<double>());
         for (var round = 0; round < rounds; round++)
         {
             foreach (var (name, text) in round % 2 == 0 ? codes : codes.Reverse())
             {
-                var (browser, page) = await ui.OpenAsync(camera: ui.CameraFile($"size-{round}", text, side: 360));
+                var (browser, page) = await ui.OpenAsync(camera: ui.CameraFile($"size-{round}", text, side, blur));
                 await using (browser)
                 {
                     var watch = System.Diagnostics.Stopwatch.StartNew();
                     await page.ClickAsync("#camera-toggle");
-                    await Expect(page.Locator("#verdict")).ToHaveTextAsync("有效", Wait);
-                    times[name].Add(watch.Elapsed.TotalMilliseconds);
+                    try
+                    {
+                        await Expect(page.Locator("#verdict")).ToHaveTextAsync("有效", exploring ? new() { Timeout = 20_000 } : Wait);
+                        times[name].Add(watch.Elapsed.TotalMilliseconds);
+                    }
+                    catch (PlaywrightException) when (exploring)
+                    {
+                        times[name].Add(double.PositiveInfinity);
+                    }
                 }
             }
         }
 
+        static string Ms(double value) => double.IsPositiveInfinity(value) ? "not read in 20 s" : value.ToString("F0", System.Globalization.CultureInfo.InvariantCulture) + " ms";
         foreach (var (name, values) in times)
         {
-            output.WriteLine($"{name}: median {values.Order().ElementAt(values.Count / 2):F0} ms to VALID over {values.Count} rounds ({string.Join(", ", values.Select(v => v.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))})");
+            output.WriteLine($"{name} at {side} px, blur {blur}: median {Ms(values.Order().ElementAt(values.Count / 2))} to VALID over {values.Count} rounds ({string.Join(", ", values.Select(Ms))})");
         }
     }
 
