@@ -8,7 +8,8 @@ using LicenceTrust.Core.Trust;
 namespace LicenceTrust.Federation;
 
 /// <summary>A signed trust list as served, with its sequence (the ETag) and issue time.</summary>
-public sealed record PublishedTrustList(long Sequence, byte[] Token, DateTimeOffset IssuedAt, DateTimeOffset NextUpdate);
+/// <param name="StatusUriTemplate">Where the node's status lists are: LT2 credentials name a list by number (docs/format.md §12.2).</param>
+public sealed record PublishedTrustList(long Sequence, byte[] Token, DateTimeOffset IssuedAt, DateTimeOffset NextUpdate, string StatusUriTemplate);
 
 /// <summary>What became of a received withdrawal notice.</summary>
 public sealed record NoticeOutcome(bool Applied, string Code, string Detail, WithdrawalNotice? Notice = null);
@@ -154,7 +155,7 @@ public sealed class TrustAuthority(FederatedTrust trust, IFederationStore store,
             }
 
             var list = new TrustList(trust.Own, sequence, now, now + listLifetime, issuers, StatusUriTemplate: statusUriTemplate);
-            var published = new PublishedTrustList(sequence, TrustListToken.Write(list, signer, signerCertificateDer), now, list.NextUpdate);
+            var published = new PublishedTrustList(sequence, TrustListToken.Write(list, signer, signerCertificateDer), now, list.NextUpdate, statusUriTemplate);
             _current = published;
             return published;
         }

@@ -92,6 +92,7 @@ public class CompactFormatTests
         Assert.Equal(file, PresetDictionary.One.ToArray());
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(file)), PresetDictionary.One.Sha256);
         Assert.True(file.Length < 32_768 - 262, "deflate can use only the last 32 KiB less its look-ahead");
+        Assert.Equal($"{PresetDictionary.One.Sha256}  lt2-dictionary-1.bin", File.ReadAllText(Path.Combine(RepositoryPaths.Schemas, "lt2-dictionary-1.bin.sha256")).TrimEnd());
         var format = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "format.md"));
         Assert.Contains(PresetDictionary.One.Sha256, format, StringComparison.Ordinal);
         Assert.Contains($"{PresetDictionary.One.Adler32:x8}", format, StringComparison.Ordinal);

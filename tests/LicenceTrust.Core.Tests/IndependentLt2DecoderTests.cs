@@ -52,7 +52,26 @@ public class IndependentLt2DecoderTests
         Assert.Contains(vectors, v => v.Verdict == "VALID" && python[v.Name].GetProperty("decoded").GetProperty("alg").GetInt32() == -7);
     }
 
+    /// <summary>The committed dictionary is what scripts/lt2-dictionary.py builds from its readable lists.</summary>
+    [Fact]
+    public void The_dictionary_file_is_what_its_script_builds()
+    {
+        var (code, output) = Python("scripts/lt2-dictionary.py", "--check");
+        Assert.True(code == 0, output);
+        Assert.Contains("matches", output, StringComparison.Ordinal);
+    }
+
     private static Dictionary<string, JsonElement> Decode()
+    {
+        var (code, output) = Python("tests/lt2-decoder/lt2_decode.py", "tests/vectors/vectors-lt2.json", "keys-sample", "schemas/lt2-dictionary-1.bin");
+        Assert.True(code == 0, $"the Python decoder failed: {output}");
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .ToDictionary(e => e.GetProperty("name").GetString()!, e => e);
+    }
+
+    /// <summary>Debian's Python (where python3-cbor2 is installed), from the repository root: exit code, and standard output (or error when it fails).</summary>
+    private static (int Code, string Output) Python(params string[] arguments)
     {
         var start = new ProcessStartInfo("/usr/bin/python3")
         {
@@ -61,7 +80,7 @@ public class IndependentLt2DecoderTests
             RedirectStandardError = true,
             StandardOutputEncoding = System.Text.Encoding.UTF8,
         };
-        foreach (var argument in new[] { "tests/lt2-decoder/lt2_decode.py", "tests/vectors/vectors-lt2.json", "keys-sample", "schemas/lt2-dictionary-1.bin" })
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
@@ -69,10 +88,7 @@ public class IndependentLt2DecoderTests
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(60_000), "the Python decoder did not finish in 60 s");
-        Assert.True(process.ExitCode == 0, $"the Python decoder failed: {error.Result}");
-        return output.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => JsonDocument.Parse(line).RootElement)
-            .ToDictionary(e => e.GetProperty("name").GetString()!, e => e);
+        Assert.True(process.WaitForExit(60_000), $"python3 {string.Join(' ', arguments)} did not finish in 60 s");
+        return (process.ExitCode, process.ExitCode == 0 ? output.Result : error.Result + output.Result);
     }
 }

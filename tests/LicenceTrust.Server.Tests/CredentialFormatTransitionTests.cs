@@ -45,6 +45,13 @@ public class CredentialFormatTransitionTests
             var list = TrustListToken.TryRead(token, SampleKeys.Of(SampleProvinces.Chongqing).Root, out var why);
             Assert.True(list is not null, why);
             Assert.EndsWith("/api/v1/status-lists/{list}", list.StatusUriTemplate, StringComparison.Ordinal);
+            using (var readable = new HttpRequestMessage(HttpMethod.Get, "/api/v1/trust-list"))
+            {
+                readable.Headers.Accept.ParseAdd("application/json");
+                using var response = await chongqing.Client().SendAsync(readable);
+                Assert.Equal(list.StatusUriTemplate, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("statusUriTemplate").GetString());
+            }
+
             var published = await chongqing.Client().GetFromJsonAsync<JsonElement>("/api/v1/status-lists");
             Assert.Contains(published.GetProperty("lists").EnumerateArray(), l => l.GetProperty("uri").GetString() == list.StatusUriTemplate!.Replace("{list}", l.GetProperty("id").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
 

@@ -17,7 +17,8 @@ namespace LicenceTrust.Server.Endpoints;
 public sealed record NodeMetadataView(string Province, string Name, string RootFingerprint, string RootCertificate, IReadOnlyList<string> Algorithms, IReadOnlyDictionary<string, string> Endpoints, IReadOnlyList<string> Peers);
 
 /// <summary>The trust list in JSON (Accept: application/json); <c>token</c> is the signed list itself, base64.</summary>
-public sealed record TrustListView(string Province, long Sequence, DateTimeOffset IssuedAt, DateTimeOffset NextUpdate, IReadOnlyList<TrustListEntryView> Issuers, string Token);
+/// <param name="StatusUriTemplate">The signed template of the node's status-list URIs, <c>…/{list}</c>; an LT2 credential carries the list number (docs/format.md §12.2).</param>
+public sealed record TrustListView(string Province, long Sequence, DateTimeOffset IssuedAt, DateTimeOffset NextUpdate, string StatusUriTemplate, IReadOnlyList<TrustListEntryView> Issuers, string Token);
 
 /// <summary>The body of an emergency withdrawal.</summary>
 public sealed record WithdrawRequest(string? Reason);
@@ -91,7 +92,7 @@ public static class FederationApi
 
         if (http.Request.Headers.Accept.Any(a => a?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true))
         {
-            return TypedResults.Ok(new TrustListView(trust.Own.NodeId, published.Sequence, published.IssuedAt, published.NextUpdate,
+            return TypedResults.Ok(new TrustListView(trust.Own.NodeId, published.Sequence, published.IssuedAt, published.NextUpdate, published.StatusUriTemplate,
                 [.. trust.OwnIssuers.Select(i => i.ToView())], Convert.ToBase64String(published.Token)));
         }
 
