@@ -87,12 +87,12 @@ internal static class CompactClaims
 
         if (licence.Attributes.Count > 0)
         {
-            var numbered = CredentialFormat.Lt2.AttributeKeys.GetValueOrDefault(type) ?? [];
+            var numbered = CredentialFormat.Lt2.NumberedAttributes(type);
             writer.WriteInt32(Keys.Attributes);
             writer.WriteStartMap(licence.Attributes.Count);
             foreach (var (key, value) in licence.Attributes)
             {
-                var index = Array.IndexOf(numbered, key);
+                var index = numbered.IndexOf(key);
                 if (index >= 0)
                 {
                     writer.WriteInt32(index + 1);
@@ -299,7 +299,7 @@ internal static class CompactClaims
 
         private Dictionary<string, string> AttributeMap(string type)
         {
-            var numbered = CredentialFormat.Lt2.AttributeKeys.GetValueOrDefault(type) ?? [];
+            var numbered = CredentialFormat.Lt2.NumberedAttributes(type);
             var map = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var (key, value) in Attributes)
             {
@@ -307,7 +307,7 @@ internal static class CompactClaims
                 {
                     int n when n >= 1 && n <= numbered.Length => numbered[n - 1],
                     int n => throw new FormatException($"attribute key {n} is not defined for this type in LT2"),
-                    string s when Array.IndexOf(numbered, s) >= 0 => throw new FormatException($"attribute '{s}' is written under its text key, not its integer key"),
+                    string s when numbered.Contains(s) => throw new FormatException($"attribute '{s}' is written under its text key, not its integer key"),
                     string s => s,
                     _ => throw new FormatException("an attribute key is neither text nor an integer"),
                 };

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Collections.Immutable;
 
 namespace LicenceTrust.Core.Codec;
 
@@ -138,7 +139,7 @@ public static class CredentialFormat
         /// list is written as key i + 1, any other attribute under its text key. Taken from the shipped
         /// catalogue when LT2 was defined; like <see cref="ImpliedTypeNames"/> it never follows a node's catalogue.
         /// </summary>
-        public static readonly FrozenDictionary<string, string[]> AttributeKeys = new Dictionary<string, string[]>
+        public static readonly FrozenDictionary<string, ImmutableArray<string>> AttributeKeys = new Dictionary<string, ImmutableArray<string>>
         {
             ["11100000MB0100001D001"] = ["entityType", "legalRep", "capital"],
             ["11100000MB0100001D002"] = ["format", "items"],
@@ -146,5 +147,8 @@ public static class CredentialFormat
             ["11100000MB0300003Q001"] = ["specialty", "level"],
             ["11100000MB0400004E001"] = ["nationality", "category", "employer"],
         }.ToFrozenDictionary(StringComparer.Ordinal);
+
+        /// <summary>The integer-keyed attributes of a type, in key order; empty for a type outside the table.</summary>
+        public static ImmutableArray<string> NumberedAttributes(string typeCode) => AttributeKeys.TryGetValue(typeCode, out var keys) ? keys : [];
     }
 }
