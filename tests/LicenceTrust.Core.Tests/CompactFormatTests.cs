@@ -14,22 +14,8 @@ public class CompactFormatTests
 {
     private static readonly CredentialVerifier Verifier = new(SampleKeys.TrustStore);
 
-    public static TheoryData<string, string> DemoLicences()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var province in SampleProvinces.All)
-        {
-            foreach (var type in SampleLicenceTypes.All)
-            {
-                data.Add(province.NodeId, type.Code.Value);
-            }
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(DemoLicences))]
+    [MemberData(nameof(CredentialRoundTripTests.EveryTypeInEveryProvince), MemberType = typeof(CredentialRoundTripTests))]
     public void Every_demo_licence_reads_back_whole_from_LT2_and_needs_QR_version_16_or_less(string node, string typeCode)
     {
         var licence = Samples.DemoLicences.Create(Province.FromNodeId(node), LicenceTypeCatalogue.Shipped.Get(LicenceTypeCode.Parse(typeCode)));

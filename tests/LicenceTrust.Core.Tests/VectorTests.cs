@@ -11,19 +11,7 @@ public class VectorTests
     private static readonly Dictionary<string, VectorFile> Files = new[] { CredentialEncoding.Lt1, CredentialEncoding.Lt2 }
         .ToDictionary(VectorSet.FileName, e => VectorSet.Read(Path.Combine(RepositoryPaths.Vectors, VectorSet.FileName(e))));
 
-    public static TheoryData<string, string> Names()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var (file, vectors) in Files)
-        {
-            foreach (var vector in vectors.Vectors)
-            {
-                data.Add(file, vector.Name);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> Names() => VectorFiles.Names(Files);
 
     [Theory]
     [MemberData(nameof(Names))]
@@ -85,19 +73,7 @@ public class HostileVectorTests
     private static readonly Dictionary<string, VectorFile> Files = new[] { CredentialEncoding.Lt1, CredentialEncoding.Lt2 }
         .ToDictionary(HostileSet.FileName, e => VectorSet.Read(Path.Combine(RepositoryPaths.Vectors, "hostile", HostileSet.FileName(e))));
 
-    public static TheoryData<string, string> Names()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var (file, vectors) in Files)
-        {
-            foreach (var vector in vectors.Vectors)
-            {
-                data.Add(file, vector.Name);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> Names() => VectorFiles.Names(Files);
 
     [Theory]
     [MemberData(nameof(Names))]
@@ -146,5 +122,23 @@ public class HostileStatusListTests
         Assert.Contains(vectors, v => v.Expected == "NOT_SIGNED_BY_SIGNER");
         Assert.Contains(vectors, v => v.Expected == "ROLLBACK");
         Assert.All(vectors.Where(v => v.Expected == "ACCEPTED"), v => Assert.StartsWith("genuine", v.Name, StringComparison.Ordinal));
+    }
+}
+
+/// <summary>Theory data of vector files: each vector by its file and name (names repeat across files).</summary>
+internal static class VectorFiles
+{
+    public static TheoryData<string, string> Names(Dictionary<string, VectorFile> files)
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var (file, vectors) in files)
+        {
+            foreach (var vector in vectors.Vectors)
+            {
+                data.Add(file, vector.Name);
+            }
+        }
+
+        return data;
     }
 }
