@@ -126,17 +126,9 @@ internal static class CompactClaims
         long? iat = null;
         LicenceFields? fields = null;
         StatusReference? status = null;
-        var count = reader.ReadStartMap();
-        for (var i = 0; count is null ? reader.PeekState() != CborReaderState.EndMap : i < count; i++)
+        foreach (var key in CredentialReader.ClaimKeys(reader, limits))
         {
-            if (reader.PeekState() is not (CborReaderState.UnsignedInteger or CborReaderState.NegativeInteger))
-            {
-                CoseSign1Reader.SkipBounded(reader, 1, limits.MaxCborDepth);
-                CoseSign1Reader.SkipBounded(reader, 1, limits.MaxCborDepth);
-                continue;
-            }
-
-            switch (reader.ReadInt64())
+            switch (key)
             {
                 case CredentialFormat.Claim.Iss: iss = reader.ReadTextString(); break;
                 case CredentialFormat.Claim.Iat: iat = reader.ReadInt64(); break;
@@ -154,12 +146,6 @@ internal static class CompactClaims
                     break;
                 default: CoseSign1Reader.SkipBounded(reader, 1, limits.MaxCborDepth); break;
             }
-        }
-
-        reader.ReadEndMap();
-        if (reader.BytesRemaining != 0)
-        {
-            throw new FormatException("bytes after the claims map");
         }
 
         if (iss is null || iat is null || fields is null || status is null)

@@ -122,12 +122,12 @@ public static class CredentialReader
         }
     }
 
-    private static CredentialClaims ReadClaims(CborReader reader, CodecLimits limits, ref ReasonCode stage)
+    /// <summary>
+    /// The integer keys of a CWT claims map, in turn: the caller reads (or skips) each value before asking for
+    /// the next. Entries under other keys are skipped, depth-bounded; nothing may follow the map. For LT1 and LT2.
+    /// </summary>
+    internal static IEnumerable<long> ClaimKeys(CborReader reader, CodecLimits limits)
     {
-        string? iss = null;
-        long? exp = null, nbf = null, iat = null;
-        Licence? licence = null;
-        StatusReference? status = null;
         var count = reader.ReadStartMap();
         for (var i = 0; count is null ? reader.PeekState() != CborReaderState.EndMap : i < count; i++)
         {
@@ -138,7 +138,25 @@ public static class CredentialReader
                 continue;
             }
 
-            switch (reader.ReadInt64())
+            yield return reader.ReadInt64();
+        }
+
+        reader.ReadEndMap();
+        if (reader.BytesRemaining != 0)
+        {
+            throw new FormatException("bytes after the claims map");
+        }
+    }
+
+    private static CredentialClaims ReadClaims(CborReader reader, CodecLimits limits, ref ReasonCode stage)
+    {
+        string? iss = null;
+        long? exp = null, nbf = null, iat = null;
+        Licence? licence = null;
+        StatusReference? status = null;
+        foreach (var key in ClaimKeys(reader, limits))
+        {
+            switch (key)
             {
                 case CredentialFormat.Claim.Iss: iss = reader.ReadTextString(); break;
                 case CredentialFormat.Claim.Exp: exp = reader.ReadInt64(); break;
@@ -156,12 +174,6 @@ public static class CredentialReader
                     break;
                 default: CoseSign1Reader.SkipBounded(reader, 1, limits.MaxCborDepth); break;
             }
-        }
-
-        reader.ReadEndMap();
-        if (reader.BytesRemaining != 0)
-        {
-            throw new FormatException("bytes after the claims map");
         }
 
         if (iss is null || nbf is null || iat is null || licence is null || status is null)
