@@ -203,7 +203,9 @@ public abstract class IssuanceStoreContract
         {
             var read = LicenceTrust.Core.Codec.CredentialReader.Read(record.QrText).Credential!;
             Assert.Equal((long)record.StatusIndex, read.Claims.Status.Index);
-            Assert.Equal("https://sc.lt.example/s/" + record.StatusList, read.Claims.Status.Uri);
+            // LT2, what the service issues, carries the list number; the node's signed template makes it the URI.
+            Assert.Equal(record.StatusList, read.Claims.Status.List);
+            Assert.Equal("https://sc.lt.example/s/" + record.StatusList, read.Claims.Status.ResolveUri(LicenceTrust.Core.Status.StatusUriTemplate.FromBase("https://sc.lt.example/s/")));
             Assert.Equal(Verdict.Valid, verifier.Verify(record.QrText, DateTimeOffset.UtcNow).Verdict);
         }
     }
