@@ -47,7 +47,7 @@ internal static class QrCommands
         {
             var provinceKeys = KeyDirectory.Load(result.GetValue(keys)!.FullName);
             var issuers = provinceKeys.SelectMany(p => p.Issuers).ToList();
-            var encoding = result.GetValue(format) == "LT1" ? CredentialEncoding.Lt1 : CredentialEncoding.Lt2;
+            CredentialFormat.TryParseEncoding(result.GetValue(format), out var encoding);
             Console.WriteLine("| province | licence type | algorithm | payload bytes | COSE bytes | zlib bytes | characters | QR version (ECC Q) |");
             Console.WriteLine("|---|---|---|---|---|---|---|---|");
             foreach (var province in provinceKeys.Select(p => p.Province))

@@ -61,6 +61,19 @@ public class CompactFormatTests
         Assert.Equal(3, read.Identifier.Version);
     }
 
+    [Theory]
+    [InlineData(null, true, CredentialEncoding.Lt2)]
+    [InlineData("", true, CredentialEncoding.Lt2)]
+    [InlineData("LT2", true, CredentialEncoding.Lt2)]
+    [InlineData(" lt1 ", true, CredentialEncoding.Lt1)]
+    [InlineData("LT3", false, CredentialEncoding.Lt2)]
+    [InlineData("2", false, CredentialEncoding.Lt2)]
+    public void A_format_setting_names_LT2_or_LT1_and_nothing_else(string? text, bool known, CredentialEncoding expected)
+    {
+        Assert.Equal(known, CredentialFormat.TryParseEncoding(text, out var encoding));
+        Assert.Equal(expected, encoding);
+    }
+
     [Fact]
     public void LT1_needs_the_status_URI_and_LT2_the_list_number()
     {

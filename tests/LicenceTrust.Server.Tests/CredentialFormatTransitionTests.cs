@@ -75,6 +75,42 @@ public class CredentialFormatTransitionTests
         }
     }
 
+    /// <summary>The offline batch (`licencetrust issue batch`) issues LT2, and LT1 with --format LT1, as a node does.</summary>
+    [Fact]
+    public async Task The_CLI_batch_issues_LT2_by_default_and_LT1_with_format_LT1()
+    {
+        var folder = Directory.CreateTempSubdirectory("lt-format-").FullName;
+        try
+        {
+            var rows = Path.Combine(folder, "rows.csv");
+            Assert.Equal(0, (await Programs.RunAsync(Programs.Cli, $"demo csv --province cq --count 3 --out {rows}")).Code);
+            foreach (var (format, prefix) in new[] { (string.Empty, "LT2:"), (" --format LT1", "LT1:") })
+            {
+                var database = Path.Combine(folder, $"batch{prefix[2]}.db");
+                var run = await Programs.RunAsync(Programs.Cli, $"issue batch {rows} --sqlite {database} --authority 11500000MB1A00011N --keys {RepositoryPaths.KeysSample}{format}");
+                Assert.True(run.Code == 0, run.Output);
+                using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database}");
+                connection.Open();
+                using var query = connection.CreateCommand();
+                query.CommandText = "SELECT qr_text FROM licences";
+                using var reader = query.ExecuteReader();
+                var texts = new List<string>();
+                while (reader.Read())
+                {
+                    texts.Add(reader.GetString(0));
+                }
+
+                Assert.Equal(3, texts.Count);
+                Assert.All(texts, t => Assert.StartsWith(prefix, t, StringComparison.Ordinal));
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static string? Source(JsonElement response) => response.GetProperty("checkedAgainst").GetProperty("statusSource").GetString();
 
     private static string? Reason(JsonElement response) =>

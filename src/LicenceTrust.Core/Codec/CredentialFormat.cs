@@ -22,6 +22,25 @@ public static class CredentialFormat
     /// <summary>The prefixes a reader accepts, newest first (docs/format.md §1, §12).</summary>
     public static IReadOnlyList<string> Prefixes { get; } = [Lt2.Prefix, Prefix];
 
+    /// <summary>
+    /// The format a setting names, <c>LT2</c> or <c>LT1</c> (any case, blank = LT2, what nodes issue); false for
+    /// anything else. The node's <c>Issuance:CredentialFormat</c> and the CLI's <c>--format</c> both read it here.
+    /// </summary>
+    public static bool TryParseEncoding(string? text, out CredentialEncoding encoding)
+    {
+        encoding = CredentialEncoding.Lt2;
+        switch (text?.Trim().ToUpperInvariant())
+        {
+            case null or "" or "LT2":
+                return true;
+            case "LT1":
+                encoding = CredentialEncoding.Lt1;
+                return true;
+            default:
+                return false;
+        }
+    }
+
     /// <summary>True when the text starts with a credential prefix (it may still be unreadable after it).</summary>
     public static bool HasPrefix(string text) => Prefixes.Any(p => text.StartsWith(p, StringComparison.Ordinal));
 

@@ -221,12 +221,9 @@ public static class NodeServices
     /// <c>Issuance:CredentialFormat</c>: LT2 (the default) or LT1, for a transition while some reader still
     /// knows only LT1 (docs/format.md §12.5); anything else stops the node.
     /// </summary>
-    internal static CredentialEncoding CredentialEncodingFrom(string? value) => value?.Trim().ToUpperInvariant() switch
-    {
-        null or "" or "LT2" => CredentialEncoding.Lt2,
-        "LT1" => CredentialEncoding.Lt1,
-        _ => throw new InvalidDataException($"Issuance:CredentialFormat is '{value}': use LT2 (the default) or LT1."),
-    };
+    internal static CredentialEncoding CredentialEncodingFrom(string? value) =>
+        CredentialFormat.TryParseEncoding(value, out var encoding) ? encoding
+            : throw new InvalidDataException($"Issuance:CredentialFormat is '{value}': use LT2 (the default) or LT1.");
 
     /// <summary><c>Issuance:Batch:ChunkSize</c> (1–5000 rows a transaction) and <c>…:PauseMilliseconds</c> (0–60000 between chunks); anything else stops the node.</summary>
     internal static BatchOptions BatchOptionsFrom(IConfigurationSection batch)
