@@ -59,8 +59,8 @@ internal static class QrCommands
                     var claims = CredentialClaims.Create(licence, DateTimeOffset.UtcNow, new StatusReference(123456, $"https://{province.NodeId}.lt.example/s/1", 1));
                     var credential = CredentialWriter.Write(claims, issuer.Key, issuer.Certificate.Kid, encoding);
                     var qr = credential.QrText;
-                    var compressed = encoding == CredentialEncoding.Lt2 ? Zlib.Compress(credential.CoseBytes, PresetDictionary.One) : Zlib.Compress(credential.CoseBytes);
-                    Console.WriteLine($"| {province.NameZh} | {type.NameZh} | {issuer.Key.Algorithm.Name} | {CredentialWriter.Payload(claims, encoding).Length} | {credential.CoseBytes.Length} | {compressed.Length} | {qr.Length} | {QrCodeImages.Version(qr)} |");
+                    var zlibBytes = Base45.DecodedLength(qr.Length - CredentialFormat.PrefixOf(encoding).Length);
+                    Console.WriteLine($"| {province.NameZh} | {type.NameZh} | {issuer.Key.Algorithm.Name} | {CredentialWriter.Payload(claims, encoding).Length} | {credential.CoseBytes.Length} | {zlibBytes} | {qr.Length} | {QrCodeImages.Version(qr)} |");
                 }
             }
 

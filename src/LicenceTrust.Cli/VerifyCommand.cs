@@ -112,7 +112,7 @@ internal static class VerifyCommand
         {
             // A QR text starts with its prefix; anything else that names no file is most likely a mistyped
             // path, and "file not found" helps more than an UNREADABLE verdict on the path's characters.
-            if (!Core.Codec.CredentialFormat.HasPrefix(input.TrimStart()))
+            if (!Core.Codec.CredentialFormat.TryReadPrefix(input.TrimStart(), out _))
             {
                 Console.Error.WriteLine($"{input}: file not found (a QR text starts with {string.Join(" or ", Core.Codec.CredentialFormat.Prefixes)}).");
                 texts = [];

@@ -31,8 +31,8 @@ public static class Credentials
         CredentialWriter.Write(CredentialClaims.Create(licence, signedAt ?? TestClock.SignedAt, Status()), signer, kid, encoding);
 
     /// <summary>LT1 QR text for raw COSE bytes (zlib + Base45 + prefix), to wrap forged messages.</summary>
-    public static string Wrap(byte[] cose) => CredentialFormat.Prefix + Base45.Encode(Zlib.Compress(cose));
+    public static string Wrap(byte[] cose) => CredentialWriter.Wrap(cose, CredentialEncoding.Lt1);
 
     /// <summary>LT2 QR text for raw COSE bytes (zlib with the preset dictionary + Base45 + prefix).</summary>
-    public static string WrapCompact(byte[] cose) => CredentialFormat.Lt2.Prefix + Base45.Encode(Zlib.Compress(cose, PresetDictionary.One));
+    public static string WrapCompact(byte[] cose) => CredentialWriter.Wrap(cose, CredentialEncoding.Lt2);
 }

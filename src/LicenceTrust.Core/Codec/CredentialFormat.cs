@@ -41,8 +41,25 @@ public static class CredentialFormat
         }
     }
 
-    /// <summary>True when the text starts with a credential prefix (it may still be unreadable after it).</summary>
-    public static bool HasPrefix(string text) => Prefixes.Any(p => text.StartsWith(p, StringComparison.Ordinal));
+    /// <summary>The QR text prefix of a format.</summary>
+    public static string PrefixOf(CredentialEncoding encoding) => encoding == CredentialEncoding.Lt2 ? Lt2.Prefix : Prefix;
+
+    /// <summary>The format whose prefix the text starts with (it may still be unreadable after it); false for none.</summary>
+    public static bool TryReadPrefix(string text, out CredentialEncoding encoding)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        foreach (var candidate in (ReadOnlySpan<CredentialEncoding>)[CredentialEncoding.Lt2, CredentialEncoding.Lt1])
+        {
+            if (text.StartsWith(PrefixOf(candidate), StringComparison.Ordinal))
+            {
+                encoding = candidate;
+                return true;
+            }
+        }
+
+        encoding = default;
+        return false;
+    }
 
     /// <summary>CBOR tag of a COSE_Sign1 message (RFC 9052).</summary>
     public const ulong CoseSign1Tag = 18;

@@ -36,16 +36,12 @@ public static class CredentialReader
             return ReadResult.Fail(ReasonCode.TooLong, $"{text.Length} characters, limit {limits.MaxTextLength}");
         }
 
-        var encoding = text.StartsWith(CredentialFormat.Prefix, StringComparison.Ordinal) ? CredentialEncoding.Lt1
-            : text.StartsWith(CredentialFormat.Lt2.Prefix, StringComparison.Ordinal) ? CredentialEncoding.Lt2
-            : (CredentialEncoding?)null;
-        if (encoding is not { } format)
+        if (!CredentialFormat.TryReadPrefix(text, out var format))
         {
-            return ReadResult.Fail(ReasonCode.PrefixMissing, $"expected prefix {CredentialFormat.Lt2.Prefix} or {CredentialFormat.Prefix}");
+            return ReadResult.Fail(ReasonCode.PrefixMissing, $"expected prefix {string.Join(" or ", CredentialFormat.Prefixes)}");
         }
 
-        // Both prefixes are four characters.
-        var base45 = text.AsSpan(CredentialFormat.Prefix.Length);
+        var base45 = text.AsSpan(CredentialFormat.PrefixOf(format).Length);
         var compressed = ArrayPool<byte>.Shared.Rent(Base45.DecodedLength(base45.Length));
         try
         {

@@ -22,11 +22,13 @@ public static class CredentialWriter
         var payload = Payload(claims, encoding);
         var signature = signer.Sign(CoseSign1.ToBeSigned(protectedHeader, payload));
         var cose = CoseSign1.Write(protectedHeader, payload, signature);
-        var text = encoding == CredentialEncoding.Lt2
-            ? CredentialFormat.Lt2.Prefix + Base45.Encode(Zlib.Compress(cose, PresetDictionary.One))
-            : CredentialFormat.Prefix + Base45.Encode(Zlib.Compress(cose));
-        return new EncodedCredential(text, cose);
+        return new EncodedCredential(Wrap(cose, encoding), cose);
     }
+
+    /// <summary>The QR text of COSE_Sign1 bytes in a format: its zlib (LT2: with dictionary 1), Base45 and prefix.</summary>
+    public static string Wrap(ReadOnlySpan<byte> cose, CredentialEncoding encoding) =>
+        CredentialFormat.PrefixOf(Known(encoding))
+        + Base45.Encode(encoding == CredentialEncoding.Lt2 ? Zlib.Compress(cose, PresetDictionary.One) : Zlib.Compress(cose));
 
     /// <summary>The protected header: <c>{1: alg, 4: kid}</c>, and in LT2 <c>-65537: dictionary id</c>.</summary>
     public static byte[] ProtectedHeader(SignatureAlgorithm algorithm, KeyId kid, CredentialEncoding encoding)

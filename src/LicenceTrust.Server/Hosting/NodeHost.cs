@@ -169,7 +169,7 @@ public static class NodeHost
         var province = app.Services.GetRequiredService<ProvinceKeys>().Province;
         logger.LogInformation("{Province} node: database {Database} ({Applied} migrations applied), keys from {Keys}, {Types} licence types from {Catalogue}, issuing {Format}",
             province.NameZh, database.Description, applied.Count, options.KeysDirectory, types.All.Count, options.LicenceTypes ?? "the shipped catalogue",
-            issuance.CredentialEncoding == Core.Codec.CredentialEncoding.Lt2 ? "LT2" : "LT1");
+            Core.Codec.CredentialFormat.PrefixOf(issuance.CredentialEncoding).TrimEnd(':'));
         if (options.SeedDemo)
         {
             var folder = database is SqliteDatabase sqlite ? Path.GetDirectoryName(Path.GetFullPath(sqlite.FilePath))! : Path.GetFullPath("data");
