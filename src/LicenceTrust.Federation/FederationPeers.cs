@@ -131,8 +131,8 @@ public sealed class NoticeSender(FederationPeers peers, ILogger<NoticeSender> lo
 public sealed record NoticeDelivery(string Peer, bool Delivered, int? Status);
 
 /// <summary>
-/// Pulls every peer on its interval (docs/federation.md). After failures it backs off, doubling up to four
-/// intervals, so a peer coming back is picked up quickly. Problems are logged without personal data.
+/// Pulls every peer on its interval (docs/federation.md), pausing as <see cref="PeerState.PauseAfter"/> says
+/// after each pass. Problems are logged without personal data.
 /// </summary>
 public sealed class FederationSyncService(FederationPeers peers, NoticeSender notices, TimeProvider time, ILogger<FederationSyncService> logger) : BackgroundService
 {
@@ -186,8 +186,7 @@ public sealed class FederationSyncService(FederationPeers peers, NoticeSender no
                     await notices.RetryAsync(Province.FromNodeId(options.Province), stoppingToken);
                 }
 
-                var backoff = Math.Min(Math.Pow(2, sync.State.ConsecutiveFailures), 4);
-                await Task.Delay(TimeSpan.FromSeconds(options.SyncIntervalSeconds * Math.Max(1, problems.Count == 0 ? 1 : backoff)), stoppingToken);
+                await Task.Delay(sync.State.PauseAfter(problems.Count > 0, time.GetUtcNow()), stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -35,6 +35,25 @@ public sealed class PeerState(PeerOptions options, HttpClient http)
     /// <summary>Whether the peer has not answered since this node started and the start-up grace still runs.</summary>
     public bool IsStarting(DateTimeOffset now) => LastSuccess is null && now < GraceUntil;
 
+    /// <summary>
+    /// The pause before the next pass. A good pass waits one interval. A failed one waits double, up to four
+    /// intervals, so a peer that is down is not hammered; but while the peer is starting (it has not answered
+    /// since this node started), the next try is one second away (at most an interval): nodes started
+    /// together try each other before both listen, and the peer is then picked up as soon as it does.
+    /// </summary>
+    public TimeSpan PauseAfter(bool failed, DateTimeOffset now)
+    {
+        var interval = Options.SyncInterval;
+        if (!failed)
+        {
+            return interval;
+        }
+
+        return IsStarting(now)
+            ? TimeSpan.FromTicks(Math.Min(interval.Ticks, TimeSpan.TicksPerSecond))
+            : interval * Math.Clamp(Math.Pow(2, ConsecutiveFailures), 1, 4);
+    }
+
     /// <summary>Why the last pass could not store what it accepted (this node's database); null when all was stored.</summary>
     public string? PersistenceError { get; set; }
 

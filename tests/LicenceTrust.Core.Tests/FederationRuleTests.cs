@@ -66,6 +66,30 @@ public class FederationRuleTests
     }
 
     [Fact]
+    public void A_peer_not_yet_answering_at_start_is_tried_again_each_second_a_peer_that_went_down_after_doubling_intervals()
+    {
+        var now = _time.GetUtcNow();
+        var state = new PeerState(new PeerOptions { Province = "sc", BaseUrl = "http://127.0.0.1:9", SyncIntervalSeconds = 5 }, new HttpClient()) { GraceUntil = now.AddSeconds(30) };
+        state.ConsecutiveFailures = 1;
+
+        var starting = state.PauseAfter(failed: true, now);
+        var afterGrace = state.PauseAfter(failed: true, now.AddSeconds(31));
+        state.LastSuccess = now.AddSeconds(-60);
+        var downOnce = state.PauseAfter(failed: true, now);
+        state.ConsecutiveFailures = 5;
+        var downLong = state.PauseAfter(failed: true, now);
+        var good = state.PauseAfter(failed: false, now);
+        var fastPeer = new PeerState(new PeerOptions { Province = "sc", BaseUrl = "http://127.0.0.1:9", SyncIntervalSeconds = 0.5 }, new HttpClient()) { GraceUntil = now.AddSeconds(30) };
+
+        Assert.Equal(TimeSpan.FromSeconds(1), starting);
+        Assert.Equal(TimeSpan.FromSeconds(10), afterGrace);
+        Assert.Equal(TimeSpan.FromSeconds(10), downOnce);
+        Assert.Equal(TimeSpan.FromSeconds(20), downLong);
+        Assert.Equal(TimeSpan.FromSeconds(5), good);
+        Assert.Equal(TimeSpan.FromSeconds(0.5), fastPeer.PauseAfter(failed: true, now));
+    }
+
+    [Fact]
     public void Recognition_needs_the_type_in_the_agreement_and_a_fresh_trust_list()
     {
         var trust = Trust();

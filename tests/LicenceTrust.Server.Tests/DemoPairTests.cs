@@ -83,18 +83,37 @@ public sealed class DemoPairTests : IDisposable
         return (process.ExitCode, await output + await error);
     }
 
+    /// <summary>
+    /// Until each node's readiness says "ready": up, and holding its peer's data (the README's cross-province
+    /// block asks for that). "starting" is the moment after start when a node has not yet reached its peer.
+    /// </summary>
     private static async Task WaitReadyAsync(System.Diagnostics.Process nodes)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         foreach (var port in new[] { 5050, 5051 })
         {
             var deadline = DateTime.UtcNow.AddMinutes(1);
-            while (!await ReadyAsync(http, port))
+            while (await ReadinessAsync(http, port) != "ready")
             {
                 Assert.False(nodes.HasExited, $"the demo process exited with {(nodes.HasExited ? nodes.ExitCode : 0)}");
-                Assert.True(DateTime.UtcNow < deadline, $"the node on {port} did not become ready");
+                Assert.True(DateTime.UtcNow < deadline, $"the node on {port} did not become ready with its peer's data: {await ReadinessAsync(http, port)}");
                 await Task.Delay(100);
             }
+        }
+    }
+
+    private static async Task<string?> ReadinessAsync(HttpClient http, int port)
+    {
+        try
+        {
+            using var response = await http.GetAsync($"http://127.0.0.1:{port}/health/ready");
+            return response.StatusCode == HttpStatusCode.OK
+                ? (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString()
+                : $"HTTP {(int)response.StatusCode}";
+        }
+        catch (HttpRequestException)
+        {
+            return null;
         }
     }
 
