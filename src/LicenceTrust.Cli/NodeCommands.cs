@@ -3,7 +3,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using CsvHelper;
-using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
@@ -245,8 +244,7 @@ internal static class NodeCommands
         var baseUrl = new Option<string?>("--base-url") { Description = "The node's public base URL (status-list URIs). Default: the province's local URL." };
         var chunk = new Option<int>("--chunk") { Description = "Rows per transaction (1-5000).", DefaultValueFactory = _ => 500 };
         var licenceTypes = new Option<FileInfo?>("--licence-types") { Description = "The node's licence-type catalogue file (Node:LicenceTypes); default the shipped catalogue. Rows are checked against it." };
-        var format = new Option<string>("--format") { Description = "Credential format: LT2 (the default, what nodes issue) or LT1 during a transition (Issuance:CredentialFormat).", DefaultValueFactory = _ => "LT2" };
-        format.AcceptOnlyFromAmong("LT2", "LT1");
+        var format = FormatOption.Create("Credential format: LT2 (the default, what nodes issue) or LT1 during a transition (Issuance:CredentialFormat).");
         var batch = WithDatabase(new Command("batch", "Issue licences from a file. Bad rows are reported with line and reason and nothing of them is written; good rows are issued. Re-running the same file resumes without issuing twice."));
         batch.Arguments.Add(file);
         batch.Options.Add(authority);
@@ -280,7 +278,7 @@ internal static class NodeCommands
                 Province = where,
                 LicenceTypes = result.GetValue(licenceTypes) is { } catalogue ? LicenceTypeFiles.Load(catalogue.FullName) : LicenceTypeCatalogue.Shipped,
                 StatusListBaseUri = (result.GetValue(baseUrl) ?? $"http://127.0.0.1:{5000 + where.Code}").TrimEnd('/') + "/api/v1/status-lists/",
-                CredentialEncoding = CredentialFormat.TryParseEncoding(result.GetValue(format), out var encoding) ? encoding : CredentialEncoding.Lt2,
+                CredentialEncoding = FormatOption.ValueOf(result, format),
             };
             var service = new IssuanceService(new IssuanceStore(database), issuerKeys, options, TimeProvider.System);
             var name = provinceKeys.Issuers.First(i => i.Certificate.AuthorityCode == code).Certificate.AuthorityName;

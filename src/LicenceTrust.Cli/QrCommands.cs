@@ -38,8 +38,7 @@ internal static class QrCommands
         });
 
         var keys = new Option<DirectoryInfo>("--keys") { Description = "Key directory with the sample issuer keys.", Required = true };
-        var format = new Option<string>("--format") { Description = "Credential format: LT2 (the default, what nodes issue) or LT1.", DefaultValueFactory = _ => "LT2" };
-        format.AcceptOnlyFromAmong("LT2", "LT1");
+        var format = FormatOption.Create("Credential format: LT2 (the default, what nodes issue) or LT1.");
         var versions = new Command("versions", "Sign the demo licence of every seeded type in both provinces and report the QR version each needs.");
         versions.Options.Add(keys);
         versions.Options.Add(format);
@@ -47,7 +46,7 @@ internal static class QrCommands
         {
             var provinceKeys = KeyDirectory.Load(result.GetValue(keys)!.FullName);
             var issuers = provinceKeys.SelectMany(p => p.Issuers).ToList();
-            CredentialFormat.TryParseEncoding(result.GetValue(format), out var encoding);
+            var encoding = FormatOption.ValueOf(result, format);
             Console.WriteLine("| province | licence type | algorithm | payload bytes | COSE bytes | zlib bytes | characters | QR version (ECC Q) |");
             Console.WriteLine("|---|---|---|---|---|---|---|---|");
             foreach (var province in provinceKeys.Select(p => p.Province))

@@ -46,7 +46,7 @@ internal static class CompactClaims
     private static void WriteLicence(CborWriter writer, Licence licence)
     {
         var type = licence.TypeCode.Value;
-        var writeName = !CredentialFormat.ImpliedTypeNames.TryGetValue(type, out var implied) || implied != licence.Name;
+        var writeName = !CredentialFormat.NameIsImplied(type, licence.Name);
         var fromOffset = licence.ValidFrom.DayNumber - licence.IssueDate.DayNumber;
         var version = licence.Identifier.Version;
         writer.WriteStartMap(9 + (writeName ? 1 : 0) + (fromOffset != 0 ? 1 : 0) + (licence.ValidTo is null ? 0 : 1)
@@ -153,15 +153,11 @@ internal static class CompactClaims
             throw new FormatException("a required claim (iss, iat, licence, status) is missing");
         }
 
-        if (iat < 0 || iat > 253402300799)
-        {
-            throw new FormatException("iat is out of range");
-        }
-
+        var issuedAt = CredentialReader.IssuedAt(iat.Value);
         stage = ReasonCode.LicenceClaimMalformed;
         var licence = fields.Build(iss);
         stage = ReasonCode.ClaimsMalformed;
-        return CredentialClaims.Create(licence, DateTimeOffset.FromUnixTimeSeconds(iat.Value), status);
+        return CredentialClaims.Create(licence, issuedAt, status);
     }
 
     private static StatusReference ReadStatus(CborReader reader)
@@ -226,7 +222,7 @@ internal static class CompactClaims
 
         public Licence Build(string iss)
         {
-                var type = Required(Text, Keys.TypeCode);
+            var type = Required(Text, Keys.TypeCode);
             var version = Numbers.GetValueOrDefault(Keys.Version, 1);
             if (Numbers.TryGetValue(Keys.Version, out var written) && written == 1)
             {
@@ -241,7 +237,7 @@ internal static class CompactClaims
             string name;
             if (Text.TryGetValue(Keys.Name, out var carried))
             {
-                name = CredentialFormat.ImpliedTypeNames.TryGetValue(type, out var same) && same == carried
+                name = CredentialFormat.NameIsImplied(type, carried)
                     ? throw new FormatException("the licence name is written though the format implies it")
                     : carried;
             }

@@ -19,8 +19,11 @@ public static class CredentialFormat
     /// <summary>The LT1 QR text prefix; the digit is the format version.</summary>
     public const string Prefix = "LT1:";
 
+    /// <summary>The formats a reader accepts, newest first.</summary>
+    private static readonly CredentialEncoding[] NewestFirst = [CredentialEncoding.Lt2, CredentialEncoding.Lt1];
+
     /// <summary>The prefixes a reader accepts, newest first (docs/format.md §1, §12).</summary>
-    public static IReadOnlyList<string> Prefixes { get; } = [Lt2.Prefix, Prefix];
+    public static IReadOnlyList<string> Prefixes { get; } = [.. NewestFirst.Select(PrefixOf)];
 
     /// <summary>
     /// The format a setting names, <c>LT2</c> or <c>LT1</c> (any case, blank = LT2, what nodes issue); false for
@@ -48,7 +51,7 @@ public static class CredentialFormat
     public static bool TryReadPrefix(string text, out CredentialEncoding encoding)
     {
         ArgumentNullException.ThrowIfNull(text);
-        foreach (var candidate in (ReadOnlySpan<CredentialEncoding>)[CredentialEncoding.Lt2, CredentialEncoding.Lt1])
+        foreach (var candidate in NewestFirst)
         {
             if (text.StartsWith(PrefixOf(candidate), StringComparison.Ordinal))
             {
@@ -121,6 +124,13 @@ public static class CredentialFormat
         ["11100000MB0300003Q001"] = "专业技术资格证书",
         ["11100000MB0400004E001"] = "外国人工作许可证",
     }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether a licence's name is the one the format implies for its type (<see cref="ImpliedTypeNames"/>), so
+    /// a writer leaves it out: it saves up to 40 bytes of QR space, and every reader restores it from the table.
+    /// </summary>
+    public static bool NameIsImplied(string typeCode, string name) =>
+        ImpliedTypeNames.TryGetValue(typeCode, out var implied) && implied == name;
 
     /// <summary>Text keys inside the status claim (IETF Token Status List, CWT form).</summary>
     public static class Status

@@ -177,12 +177,7 @@ public static class CredentialReader
             throw new FormatException("a required claim (iss, nbf, iat, licence, status) is missing");
         }
 
-        if (iat < 0 || iat > 253402300799)
-        {
-            throw new FormatException("iat is out of range");
-        }
-
-        var claims = CredentialClaims.Create(licence, DateTimeOffset.FromUnixTimeSeconds(iat.Value), status);
+        var claims = CredentialClaims.Create(licence, IssuedAt(iat.Value), status);
         if (claims.Issuer != iss)
         {
             throw new FormatException("iss differs from the licence's authority code");
@@ -195,6 +190,10 @@ public static class CredentialReader
 
         return claims;
     }
+
+    /// <summary>The <c>iat</c> claim as a time; LT1 and LT2 alike. Seconds outside 1970 to 9999 are refused.</summary>
+    internal static DateTimeOffset IssuedAt(long iat) =>
+        iat is >= 0 and <= 253402300799 ? DateTimeOffset.FromUnixTimeSeconds(iat) : throw new FormatException("iat is out of range");
 
     private static Licence ReadLicence(CborReader reader, CodecLimits limits)
     {

@@ -95,9 +95,7 @@ public static class CredentialWriter
         writer.WriteEndMap();
 
         writer.WriteInt32(CredentialFormat.Claim.Licence);
-        // The name is left out when it is the type's name in the format's fixed table (the usual case):
-        // it saves up to 40 bytes of QR space, and every reader restores it from the same table.
-        var writeName = !CredentialFormat.ImpliedTypeNames.TryGetValue(licence.TypeCode.Value, out var impliedName) || impliedName != licence.Name;
+        var writeName = !CredentialFormat.NameIsImplied(licence.TypeCode.Value, licence.Name);
         writer.WriteStartMap(9 + (writeName ? 1 : 0) + (licence.ValidTo is null ? 0 : 1) + (licence.Attributes.Count > 0 ? 1 : 0));
         writer.WriteInt32(CredentialFormat.Licence.Identifier);
         writer.WriteTextString(licence.Identifier.Value);
