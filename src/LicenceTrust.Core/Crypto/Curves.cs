@@ -37,19 +37,11 @@ internal static class Curves
         new("EC", key.D, For(algorithm));
 
     /// <summary>
-    /// The key on a copy of its domain, for one thread's signer or verifier. BouncyCastle locks a point
-    /// while it reads or stores that point's precomputed multiples, so threads sharing the generator or an
-    /// issuer's public point wait for each other on every operation; a profile of a batch issue showed
-    /// 8.5 % of its samples in that lock (docs/performance.md, "Batch issue"). Each copy computes its
-    /// tables once, for its own thread.
+    /// The key on a copy of its domain, for one thread's signer. BouncyCastle locks a point while it reads
+    /// or stores that point's precomputed multiples, so threads sharing the generator wait for each other
+    /// on every signature; a profile of a batch issue showed 8.5 % of its samples in that lock
+    /// (docs/performance.md, "Batch issue"). Each copy computes its tables once, for its own thread.
     /// </summary>
-    public static ECPublicKeyParameters ForOneThread(ECPublicKeyParameters key)
-    {
-        var domain = ForOneThread(key.Parameters);
-        return new ECPublicKeyParameters("EC", domain.Curve.DecodePoint(key.Q.GetEncoded(false)), domain);
-    }
-
-    /// <inheritdoc cref="ForOneThread(ECPublicKeyParameters)"/>
     public static ECPrivateKeyParameters ForOneThread(ECPrivateKeyParameters key) => new("EC", key.D, ForOneThread(key.Parameters));
 
     private static ECDomainParameters ForOneThread(ECDomainParameters domain) =>

@@ -1,16 +1,14 @@
 using System.Security.Cryptography;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Asn1.X9;
-using Org.BouncyCastle.Crypto.Digests;
 using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Crypto.Signers;
 using Org.BouncyCastle.Security;
 
 namespace LicenceTrust.Core.Crypto;
 
 /// <summary>
 /// A public key that checks r‖s signatures. Never throws on a bad signature: it returns false.
-/// Thread-safe (each thread gets its own initialised verifier); cache instances, they are costly to build.
+/// Thread-safe; cache instances, they are costly to build (an SM2 key builds a table of its multiples on first use).
 /// </summary>
 public abstract class VerificationKey
 {
@@ -71,28 +69,10 @@ public abstract class VerificationKey
 
     private sealed class Sm2VerificationKey(ECPublicKeyParameters key, byte[] spki) : VerificationKey(SignatureAlgorithm.Sm2Sm3, spki)
     {
-        private readonly ThreadLocal<SM2Signer> _verifier = new(() =>
-        {
-            var verifier = new SM2Signer(PlainDsaEncoding.Instance, new SM3Digest());
-            verifier.Init(false, new ParametersWithID(Curves.ForOneThread(key), SigningKey.Sm2UserId));
-            return verifier;
-        });
+        private readonly Sm2.Sm2Verifier _verifier = new(key, SigningKey.Sm2UserId);
 
-        private protected override bool VerifyCore(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
-        {
-            var verifier = _verifier.Value!;
-            verifier.BlockUpdate(data);
-            try
-            {
-                return verifier.VerifySignature(signature.ToArray());
-            }
-            catch (Exception)
-            {
-                // BouncyCastle throws on out-of-range r or s; that is just a bad signature. The
-                // signer resets itself in VerifySignature's finally block, so it stays reusable.
-                return false;
-            }
-        }
+        private protected override bool VerifyCore(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) =>
+            _verifier.Verify(data, signature);
     }
 
     private sealed class Es256VerificationKey : VerificationKey
