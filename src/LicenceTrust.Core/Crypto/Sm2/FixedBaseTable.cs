@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace LicenceTrust.Core.Crypto.Sm2;
 
 /// <summary>
@@ -12,6 +14,7 @@ internal sealed class FixedBaseTable
     private readonly int _perWindow;
     private readonly int _windows;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public FixedBaseTable(in AffinePoint basePoint, int width)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
@@ -44,6 +47,7 @@ internal sealed class FixedBaseTable
     public int Bytes => _points.Length * 64;
 
     /// <summary>accumulator + k·B.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public JacobianPoint AddMultiple(JacobianPoint accumulator, in U256 k)
     {
         for (var window = 0; window < _windows; window++)
@@ -59,6 +63,7 @@ internal sealed class FixedBaseTable
     }
 
     /// <summary>Affine forms of points none of which is infinity, with one inversion (Montgomery's trick).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static AffinePoint[] ToAffine(JacobianPoint[] points)
     {
         var prefix = new U256[points.Length];

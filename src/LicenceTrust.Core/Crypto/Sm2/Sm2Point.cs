@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace LicenceTrust.Core.Crypto.Sm2;
 
 /// <summary>An sm2p256v1 point in affine coordinates, Montgomery form; never the point at infinity.</summary>
@@ -24,6 +26,7 @@ internal readonly struct JacobianPoint(U256 x, U256 y, U256 z)
 
     public static JacobianPoint From(in AffinePoint p) => new(p.X, p.Y, Sm2Field.One);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public JacobianPoint Double()
     {
         var delta = Sm2Field.Square(Z);
@@ -40,6 +43,7 @@ internal readonly struct JacobianPoint(U256 x, U256 y, U256 z)
     }
 
     /// <summary>This point plus an affine point.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public JacobianPoint Add(in AffinePoint q)
     {
         if (IsInfinity)
@@ -73,6 +77,7 @@ internal readonly struct JacobianPoint(U256 x, U256 y, U256 z)
     public AffinePoint ToAffine() => ToAffine(Sm2Field.Invert(Z));
 
     /// <summary>The affine form, given Z⁻¹ (from a batch inversion).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public AffinePoint ToAffine(in U256 zInverse)
     {
         var zInverseSquared = Sm2Field.Square(zInverse);

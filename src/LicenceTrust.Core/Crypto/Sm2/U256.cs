@@ -45,6 +45,7 @@ internal struct U256 : IEquatable<U256>
     }
 
     /// <summary>The <paramref name="width"/> bits from bit <paramref name="position"/> up (width ≤ 16).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly int Bits(int position, int width)
     {
         var limb = position >> 6;
@@ -58,6 +59,7 @@ internal struct U256 : IEquatable<U256>
         return (int)(value & ((1UL << width) - 1));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly ulong Limb(int index) => index switch
     {
         0 => L0,
@@ -67,6 +69,7 @@ internal struct U256 : IEquatable<U256>
     };
 
     /// <summary>a + b; the carry out (0 or 1) is returned.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Add(in U256 a, in U256 b, out U256 sum)
     {
         ulong carry = 0;
@@ -79,6 +82,7 @@ internal struct U256 : IEquatable<U256>
     }
 
     /// <summary>a − b modulo 2²⁵⁶; the borrow out (0 or 1) is returned.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Subtract(in U256 a, in U256 b, out U256 difference)
     {
         ulong borrow = 0;
@@ -90,9 +94,11 @@ internal struct U256 : IEquatable<U256>
         return borrow;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsLess(in U256 a, in U256 b) => Subtract(a, b, out _) != 0;
 
     /// <summary>(a + b) mod m for a, b &lt; m.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static U256 AddModulo(in U256 a, in U256 b, in U256 m)
     {
         var carry = Add(a, b, out var sum);
@@ -101,6 +107,7 @@ internal struct U256 : IEquatable<U256>
     }
 
     /// <summary>(a − b) mod m for a, b &lt; m.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static U256 SubtractModulo(in U256 a, in U256 b, in U256 m)
     {
         if (Subtract(a, b, out var difference) == 0)
@@ -113,6 +120,7 @@ internal struct U256 : IEquatable<U256>
     }
 
     /// <summary>x mod m for x &lt; 2m.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static U256 ReduceOnce(in U256 x, in U256 m) => Subtract(x, m, out var reduced) == 0 ? reduced : x;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
