@@ -46,12 +46,16 @@ for round in $(seq "$rounds"); do
   port=5080
   for config in "${configs[@]}"; do
     name="${config%%:*}"
+    # Only the node measured runs: the others are stopped (SIGSTOP) meanwhile, so four resident nodes'
+    # timers and collections do not share the two cores with it.
+    for i in "${!node_pids[@]}"; do [ "$i" -eq $(( port - 5080 )) ] || kill -STOP "${node_pids[$i]}"; done
     gen0=$(metric "$port" 'dotnet_gc_collections_total.*gen0'); pause=$(metric "$port" '^dotnet_gc_pause_time_seconds_total'); hits0=$(hits "$port")
     out=$(BODIES="$work/sm2-$segment.bodies" VERIFY_PATH=/api/v1/verify RATE_PER_THREAD="$rate" wrk -t2 -c32 -d"${seconds}s" --latency -s "$root/benchmarks/verify.lua" "http://127.0.0.1:$port")
     gen0_after=$(metric "$port" 'dotnet_gc_collections_total.*gen0'); pause_after=$(metric "$port" '^dotnet_gc_pause_time_seconds_total'); hits1=$(hits "$port")
     rps=$(awk '/Requests\/sec/ {printf "%d", $2}' <<<"$out"); p50=$(awk '$1=="50%" {print $2}' <<<"$out"); p99=$(awk '$1=="99%" {print $2}' <<<"$out")
     awk -v r="$round" -v n="$name" -v rps="$rps" -v p50="$p50" -v p99="$p99" -v g0="$gen0" -v g1="$gen0_after" -v p0="$pause" -v p1="$pause_after" -v s="$seconds" -v h="$(( hits1 - hits0 ))" \
       'BEGIN {printf "round %s, %-18s %6d requests/s, p50 %s, p99 %s, gen-0 %.0f/s, GC pauses %.1f %% of the time, memo hits %d\n", r, n ":", rps, p50, p99, (g1 - g0) / s, 100 * (p1 - p0) / s, h}'
+    for i in "${!node_pids[@]}"; do kill -CONT "${node_pids[$i]}"; done
     segment=$(( segment + 1 )); port=$(( port + 1 ))
   done
 done
