@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
 using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
@@ -246,6 +247,36 @@ public class SignatureMemoTests
         {
             Assert.Equal(Verdict.Valid, verifier.Verify(text, TestClock.Now).Verdict);
         }
+    }
+
+    [Fact]
+    public void A_message_is_remembered_only_for_the_certificate_that_verified_it_and_a_full_bucket_forgets_its_oldest()
+    {
+        var memo = new SignatureMemo(capacity: 4);
+        var certificate = Convert.ToHexStringLower(SHA256.HashData("certificate A"u8));
+        var other = Convert.ToHexStringLower(SHA256.HashData("certificate B"u8));
+        var keys = Enumerable.Range(0, 5).Select(i => SignatureMemo.KeyOf(BitConverter.GetBytes(i))).ToList();
+
+        memo.Remember(keys[0], certificate);
+        Assert.True(memo.Remembers(keys[0], certificate));
+        Assert.False(memo.Remembers(keys[0], other));
+        Assert.False(memo.Remembers(keys[1], certificate));
+
+        // One bucket of four: a fifth message pushes out the first, the other four stay.
+        foreach (var key in keys.Skip(1))
+        {
+            memo.Remember(key, certificate);
+        }
+
+        Assert.False(memo.Remembers(keys[0], certificate));
+        Assert.All(keys.Skip(1), key => Assert.True(memo.Remembers(key, certificate)));
+
+        // Anything that is not two SHA-256 values in hex is never remembered.
+        memo.Remember("not hex", certificate);
+        Assert.False(memo.Remembers("not hex", certificate));
+        memo.Remember(keys[0] + "00", certificate);
+        Assert.False(memo.Remembers(keys[0] + "00", certificate));
+        Assert.Equal(5, memo.Hits);
     }
 
     [Fact]
