@@ -83,9 +83,9 @@ public class Sm2VerifierTests
     [Fact]
     public void Point_addition_handles_doubling_negation_and_infinity()
     {
-        var g = ToOurs(Domain.G);
-        var twoG = ToOurs(Domain.G.Twice());
-        var minusG = ToOurs(Domain.G.Negate());
+        var g = AffinePoint.From(Domain.G);
+        var twoG = AffinePoint.From(Domain.G.Twice());
+        var minusG = AffinePoint.From(Domain.G.Negate());
 
         var sum = JacobianPoint.From(g).Add(g);
         AssertSame(Domain.G.Twice(), sum);
@@ -136,7 +136,7 @@ public class Sm2VerifierTests
     public void A_fixed_base_table_multiplies_like_BouncyCastle(int width)
     {
         var point = Domain.G.Multiply(RandomBelow(N)).Normalize();
-        var table = new FixedBaseTable(ToOurs(point), width);
+        var table = new FixedBaseTable(AffinePoint.From(point), width);
         var scalars = EdgeValues(N).Where(k => k.SignValue != 0)
             .Append(BigInteger.One.ShiftLeft(255))
             .Concat(Enumerable.Range(0, 20).Select(_ => RandomBelow(N)));
@@ -241,14 +241,6 @@ public class Sm2VerifierTests
     }
 
     private static BigInteger Plain(U256 montgomery) => Sm2Constants.ToBouncyCastle(Sm2Field.FromMontgomery(montgomery));
-
-    private static AffinePoint ToOurs(ECPoint point)
-    {
-        var normal = point.Normalize();
-        return new AffinePoint(
-            Sm2Field.ToMontgomery(Sm2Constants.FromBouncyCastle(normal.AffineXCoord.ToBigInteger())),
-            Sm2Field.ToMontgomery(Sm2Constants.FromBouncyCastle(normal.AffineYCoord.ToBigInteger())));
-    }
 
     private static void AssertSame(ECPoint expected, JacobianPoint actual)
     {

@@ -157,16 +157,7 @@ public sealed class DemoPairTests : IDisposable
         }
     }
 
-    private static async Task<bool> ReadyAsync(HttpClient http, int port)
-    {
-        try
-        {
-            using var response = await http.GetAsync($"http://127.0.0.1:{port}/health/ready");
-            return response.StatusCode == HttpStatusCode.OK;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-    }
+    /// <summary>Up and answering 200, whether "starting" or "ready".</summary>
+    private static async Task<bool> ReadyAsync(HttpClient http, int port) =>
+        await ReadinessAsync(http, port) is { } readiness && !readiness.StartsWith("HTTP ", StringComparison.Ordinal);
 }

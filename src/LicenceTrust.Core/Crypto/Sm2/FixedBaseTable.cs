@@ -43,9 +43,6 @@ internal sealed class FixedBaseTable
         _points = ToAffine(jacobian);
     }
 
-    /// <summary>The size of the table in bytes (for the docs' memory figures).</summary>
-    public int Bytes => _points.Length * 64;
-
     /// <summary>accumulator + k·B.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public JacobianPoint AddMultiple(JacobianPoint accumulator, in U256 k)

@@ -7,6 +7,15 @@ internal readonly struct AffinePoint(U256 x, U256 y)
 {
     public readonly U256 X = x;
     public readonly U256 Y = y;
+
+    /// <summary>A finite BouncyCastle point on sm2p256v1.</summary>
+    public static AffinePoint From(Org.BouncyCastle.Math.EC.ECPoint point)
+    {
+        var normal = point.Normalize();
+        return new AffinePoint(
+            Sm2Field.ToMontgomery(Sm2Constants.FromBouncyCastle(normal.AffineXCoord.ToBigInteger())),
+            Sm2Field.ToMontgomery(Sm2Constants.FromBouncyCastle(normal.AffineYCoord.ToBigInteger())));
+    }
 }
 
 /// <summary>

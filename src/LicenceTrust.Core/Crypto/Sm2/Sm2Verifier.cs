@@ -14,10 +14,10 @@ namespace LicenceTrust.Core.Crypto.Sm2;
 internal sealed class Sm2Verifier
 {
     /// <summary>8-bit windows for the generator: 32 additions per multiplication, 522 KB once per process.</summary>
-    private static readonly Lazy<FixedBaseTable> GeneratorTable = new(() => new FixedBaseTable(ToAffine(Curves.Sm2.G), 8));
+    private static readonly Lazy<FixedBaseTable> GeneratorTable = new(() => new FixedBaseTable(AffinePoint.From(Curves.Sm2.G), 8));
 
     /// <summary>Narrower windows for each key (43 additions, 173 KB, built on its first use): a node holds many issuer keys.</summary>
-    public const int KeyTableWidth = 6;
+    private const int KeyTableWidth = 6;
 
     [ThreadStatic]
     private static SM3Digest? _digest;
@@ -29,7 +29,7 @@ internal sealed class Sm2Verifier
     {
         var q = key.Q.Normalize();
         _z = UserHash(q, userId);
-        var affine = ToAffine(q);
+        var affine = AffinePoint.From(q);
         _keyTable = new Lazy<FixedBaseTable>(() => new FixedBaseTable(affine, KeyTableWidth));
     }
 
@@ -117,13 +117,5 @@ internal sealed class Sm2Verifier
         var z = new byte[32];
         digest.DoFinal(z);
         return z;
-    }
-
-    private static AffinePoint ToAffine(Org.BouncyCastle.Math.EC.ECPoint point)
-    {
-        var normal = point.Normalize();
-        return new AffinePoint(
-            Sm2Field.ToMontgomery(Sm2Constants.FromBouncyCastle(normal.AffineXCoord.ToBigInteger())),
-            Sm2Field.ToMontgomery(Sm2Constants.FromBouncyCastle(normal.AffineYCoord.ToBigInteger())));
     }
 }
