@@ -271,11 +271,13 @@ public class SignatureMemoTests
         Assert.False(memo.Remembers(keys[0], certificate));
         Assert.All(keys.Skip(1), key => Assert.True(memo.Remembers(key, certificate)));
 
-        // Anything that is not two SHA-256 values in hex is never remembered.
-        memo.Remember("not hex", certificate);
-        Assert.False(memo.Remembers("not hex", certificate));
-        memo.Remember(keys[0] + "00", certificate);
-        Assert.False(memo.Remembers(keys[0] + "00", certificate));
+        // A fingerprint that is not a SHA-256 in hex is never remembered.
+        memo.Remember(keys[0], "not hex");
+        Assert.False(memo.Remembers(keys[0], "not hex"));
+        memo.Remember(keys[0], certificate + "00");
+        Assert.False(memo.Remembers(keys[0], certificate + "00"));
+        Assert.Equal(SignatureMemo.KeyOf("the same bytes"u8), SignatureMemo.KeyOf("the same bytes"u8));
+        Assert.NotEqual(SignatureMemo.KeyOf("the same bytes"u8), SignatureMemo.KeyOf("the same bytes!"u8));
         Assert.Equal(5, memo.Hits);
     }
 

@@ -55,7 +55,7 @@ public sealed class CredentialVerifier(IIssuerDirectory issuers, VerificationPol
         }
 
         checks.Add(new VerificationCheck("issuer", CheckOutcome.Passed));
-        var messageKey = memo is null ? null : SignatureMemo.KeyOf(credential.CoseBytes.Span);
+        var messageKey = memo is null ? default : SignatureMemo.KeyOf(credential.CoseBytes.Span);
         byte[]? toBeSigned = null;
         TrustedIssuer? signer = null;
         var keyTypeMatched = false;
@@ -68,7 +68,7 @@ public sealed class CredentialVerifier(IIssuerDirectory issuers, VerificationPol
             }
 
             keyTypeMatched = true;
-            if (messageKey is not null && memo!.Remembers(messageKey, candidate.Certificate.Fingerprint))
+            if (memo is not null && memo.Remembers(messageKey, candidate.Certificate.Fingerprint))
             {
                 signer = candidate;
                 break;
@@ -78,10 +78,7 @@ public sealed class CredentialVerifier(IIssuerDirectory issuers, VerificationPol
             if (candidate.Certificate.Key.Verify(toBeSigned, credential.Signature.Span))
             {
                 signer = candidate;
-                if (messageKey is not null)
-                {
-                    memo!.Remember(messageKey, candidate.Certificate.Fingerprint);
-                }
+                memo?.Remember(messageKey, candidate.Certificate.Fingerprint);
 
                 break;
             }

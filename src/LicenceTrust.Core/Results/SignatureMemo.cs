@@ -38,9 +38,15 @@ public sealed class SignatureMemo
     /// <summary>How many signature checks were answered from memory (for metrics and tests).</summary>
     public long Hits => Interlocked.Read(ref _hits);
 
-    public static string KeyOf(ReadOnlySpan<byte> coseBytes) => Convert.ToHexString(SHA256.HashData(coseBytes));
+    /// <summary>The memo's key for an exact COSE_Sign1 message: its SHA-256, computed once per verification.</summary>
+    public static MessageKey KeyOf(ReadOnlySpan<byte> coseBytes)
+    {
+        var key = default(MessageKey);
+        SHA256.HashData(coseBytes, MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref key, 1)));
+        return key;
+    }
 
-    public bool Remembers(string messageKey, string certificateFingerprint)
+    public bool Remembers(in MessageKey messageKey, string certificateFingerprint)
     {
         if (_entries.Length == 0 || !Entry.TryCreate(messageKey, certificateFingerprint, out var wanted))
         {
@@ -63,7 +69,7 @@ public sealed class SignatureMemo
         return false;
     }
 
-    public void Remember(string messageKey, string certificateFingerprint)
+    public void Remember(in MessageKey messageKey, string certificateFingerprint)
     {
         if (_entries.Length == 0 || !Entry.TryCreate(messageKey, certificateFingerprint, out var entry))
         {
@@ -96,12 +102,12 @@ public sealed class SignatureMemo
     {
         public ulong M0, M1, M2, M3, C0, C1, C2, C3;
 
-        public static bool TryCreate(string messageKey, string certificateFingerprint, out Entry entry)
+        public static bool TryCreate(in MessageKey messageKey, string certificateFingerprint, out Entry entry)
         {
             entry = default;
             var bytes = MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref entry, 1));
-            return Convert.FromHexString(messageKey, bytes[..32], out _, out var written) == OperationStatus.Done && written == 32
-                && Convert.FromHexString(certificateFingerprint, bytes[32..], out _, out written) == OperationStatus.Done && written == 32
+            MemoryMarshal.Write(bytes[..32], messageKey);
+            return Convert.FromHexString(certificateFingerprint, bytes[32..], out _, out var written) == OperationStatus.Done && written == 32
                 && !entry.Equals(default);
         }
 
@@ -113,4 +119,21 @@ public sealed class SignatureMemo
 
         public override readonly int GetHashCode() => HashCode.Combine(M0, C0);
     }
+}
+
+/// <summary>The SHA-256 of a COSE_Sign1 message, as <see cref="SignatureMemo"/> keys it: 32 bytes, no heap object.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public readonly struct MessageKey : IEquatable<MessageKey>
+{
+    private readonly ulong _a, _b, _c, _d;
+
+    public bool Equals(MessageKey other) => ((_a ^ other._a) | (_b ^ other._b) | (_c ^ other._c) | (_d ^ other._d)) == 0;
+
+    public override bool Equals(object? obj) => obj is MessageKey other && Equals(other);
+
+    public override int GetHashCode() => HashCode.Combine(_a, _b);
+
+    public static bool operator ==(MessageKey left, MessageKey right) => left.Equals(right);
+
+    public static bool operator !=(MessageKey left, MessageKey right) => !left.Equals(right);
 }
