@@ -34,6 +34,36 @@ public class CompactFormatTests
         Assert.True(compact.QrText.Length < lt1.QrText.Length * 0.65, $"LT2 {compact.QrText.Length} characters, LT1 {lt1.QrText.Length}");
     }
 
+    /// <summary>
+    /// LT2 is written by the system's zlib and read by SharpZipLib's inflater; the QR version depends on
+    /// the size, so the writer must not give back any of what SharpZipLib's deflater achieved.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(CredentialRoundTripTests.EveryTypeInEveryProvince), MemberType = typeof(CredentialRoundTripTests))]
+    public void The_system_zlib_compresses_every_demo_licence_as_small_as_SharpZipLib_and_SharpZipLib_reads_it_back(string node, string typeCode)
+    {
+        var licence = Samples.DemoLicences.Create(Province.FromNodeId(node), LicenceTypeCatalogue.Shipped.Get(LicenceTypeCode.Parse(typeCode)));
+        var issuer = SampleKeys.IssuerOf(licence);
+        var text = CredentialWriter.Write(CredentialClaims.Create(licence, TestClock.SignedAt, Credentials.Status()), issuer.Key, issuer.Certificate.Kid, CredentialEncoding.Lt2).QrText;
+        var cose = CredentialReader.Read(text).Credential!.CoseBytes.ToArray();
+
+        var written = Zlib.Compress(cose, PresetDictionary.One);
+
+        var sharpZipLib = new ICSharpCode.SharpZipLib.Zip.Compression.Deflater(ICSharpCode.SharpZipLib.Zip.Compression.Deflater.BEST_COMPRESSION);
+        sharpZipLib.SetDictionary(PresetDictionary.One.ToArray());
+        sharpZipLib.SetInput(cose);
+        sharpZipLib.Finish();
+        var buffer = new byte[4096];
+        var before = sharpZipLib.Deflate(buffer);
+        Assert.True(sharpZipLib.IsFinished);
+        Assert.True(written.Length <= before, $"system zlib {written.Length} bytes, SharpZipLib {before}");
+
+        Assert.Equal(Zlib.Outcome.Ok, Zlib.TryDecompress(written, 4096, presetDictionary: true, out var inflated, out var dictionary, out var error));
+        Assert.Same(PresetDictionary.One, dictionary);
+        Assert.Equal(cose, inflated);
+        Assert.Equal(string.Empty, error);
+    }
+
     [Fact]
     public void A_type_outside_the_fixed_tables_carries_its_name_and_text_attribute_keys()
     {

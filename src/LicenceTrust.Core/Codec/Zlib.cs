@@ -15,9 +15,6 @@ public static class Zlib
     [ThreadStatic]
     private static Inflater? t_inflater;
 
-    [ThreadStatic]
-    private static Deflater? t_deflater;
-
     public static byte[] Compress(ReadOnlySpan<byte> data)
     {
         using var output = new MemoryStream();
@@ -31,26 +28,13 @@ public static class Zlib
 
     /// <summary>
     /// Compresses with a preset dictionary: the zlib header has FDICT set and the dictionary's Adler-32
-    /// (DICTID). SharpZipLib does it, since .NET's ZLibStream cannot take a dictionary.
+    /// (DICTID). The system's zlib does it (<see cref="SystemZlibDeflater"/>), since .NET's ZLibStream
+    /// cannot take a dictionary.
     /// </summary>
     public static byte[] Compress(ReadOnlySpan<byte> data, PresetDictionary dictionary)
     {
         ArgumentNullException.ThrowIfNull(dictionary);
-        // One deflater per thread, reset for each credential: a new one allocates its window and hash
-        // tables (about 200 KB). Reset clears the hash chains, so the output depends on the input alone.
-        var deflater = t_deflater ??= new Deflater(Deflater.BEST_COMPRESSION);
-        deflater.Reset();
-        deflater.SetDictionary(dictionary.Bytes);
-        deflater.SetInput(data.ToArray());
-        deflater.Finish();
-        using var output = new MemoryStream();
-        var chunk = new byte[1024];
-        while (!deflater.IsFinished)
-        {
-            output.Write(chunk, 0, deflater.Deflate(chunk));
-        }
-
-        return output.ToArray();
+        return SystemZlibDeflater.Current.Compress(data, dictionary.Bytes);
     }
 
     /// <summary>Outcome of TryDecompress.</summary>
