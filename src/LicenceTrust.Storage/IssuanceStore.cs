@@ -449,7 +449,9 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
             }
 
             // SQLite, in process: one prepared statement per statement size, executed again with each part's
-            // values, so nothing is parsed or bound by name more than once a chunk.
+            // values, so nothing is parsed more than once a chunk. Microsoft.Data.Sqlite looks every parameter
+            // up by name on every execution, in a list SQLite scans with strncmp; a name without its "@" is
+            // first looked for as it is, a whole scan that fails, and only then with the prefix.
             var prepared = new Dictionary<int, DbCommand>();
             try
             {
@@ -463,7 +465,7 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
                         for (var i = 0; i < part.Length * columns.Length; i++)
                         {
                             var parameter = command.CreateParameter();
-                            parameter.ParameterName = $"p{i / columns.Length}_{i % columns.Length}";
+                            parameter.ParameterName = $"@p{i / columns.Length}_{i % columns.Length}";
                             command.Parameters.Add(parameter);
                         }
 
