@@ -31,6 +31,13 @@ public interface IDatabase
     /// </summary>
     string InList(string column, string parameter) => $"{column} IN @{parameter}";
 
+    /// <summary>
+    /// <c>SELECT columns FROM table WHERE filter AND keyColumn IN @keys</c>, where the filter's columns and
+    /// <paramref name="keyColumn"/> make a unique key, so each listed key finds at most one row.
+    /// </summary>
+    string SelectByKeys(string columns, string table, string filter, string keyColumn, string keysParameter) =>
+        $"SELECT {columns} FROM {table} WHERE {filter} AND {InList(keyColumn, keysParameter)}";
+
     /// <summary>An INSERT of one row that returns the row's generated <c>id</c>.</summary>
     string InsertReturningId(string table, string columns, string values) => $"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING id";
 

@@ -345,9 +345,9 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
 
         public string ReserveSerials { get; } = database.ReserveSerialsSql;
 
-        public string FindByIdempotencyKeys { get; } = $"SELECT {LicenceColumns}, idempotency_key AS IdempotencyKey FROM licences WHERE authority_code = @authorityCode AND {database.InList("idempotency_key", "keys")}";
+        public string FindByIdempotencyKeys { get; } = database.SelectByKeys($"{LicenceColumns}, idempotency_key AS IdempotencyKey", "licences", "authority_code = @authorityCode", "idempotency_key", "keys");
 
-        public string TakenSlots { get; } = $"SELECT status_index FROM licences WHERE status_list = @list AND {database.InList("status_index", "candidates")}";
+        public string TakenSlots { get; } = database.SelectByKeys("status_index", "licences", "status_list = @list", "status_index", "candidates");
 
         public string InsertLicence { get; } = MultiRowInsert("licences", LicenceInsertColumns, 1);
 

@@ -48,6 +48,17 @@ public sealed class PostgresDatabase(string connectionString) : IDatabase
 
     public string InList(string column, string parameter) => $"{column} = ANY(@{parameter})";
 
+    /// <summary>
+    /// One probe of the unique index per listed key (a LATERAL subquery with LIMIT 1 cannot be merged into
+    /// a join). With <c>column = ANY(@keys)</c> the planner chose by statistics, and while a batch grows
+    /// a table faster than autovacuum analyses it, those say the authority has a few hundred licences: it
+    /// read every licence of the authority and filtered them, a scan that grew with each chunk
+    /// (docs/performance.md, "PostgreSQL: lookups by key that stay lookups").
+    /// </summary>
+    public string SelectByKeys(string columns, string table, string filter, string keyColumn, string keysParameter) =>
+        $"SELECT found.* FROM unnest(@{keysParameter}) AS wanted(key) CROSS JOIN LATERAL " +
+        $"(SELECT {columns} FROM {table} WHERE {filter} AND {keyColumn} = wanted.key LIMIT 1) AS found";
+
     public string Page(string orderedSelect) => orderedSelect + " LIMIT @Limit OFFSET @Offset";
 
     public IReadOnlyList<string> Migrate()
