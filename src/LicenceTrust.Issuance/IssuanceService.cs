@@ -299,7 +299,10 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
     private void SealAll(BatchChunk chunk, string authorityCode, Actor actor, CancellationToken cancellationToken)
     {
         var sealedRecords = new LicenceRecord[chunk.Fresh.Count];
-        Parallel.For(0, chunk.Fresh.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        // One worker per core: unbounded, Parallel.For keeps asking the pool for threads while sealing is
+        // CPU-bound, and the store of the chunk before (the pipeline's critical path) waits behind them for
+        // its continuations (docs/performance.md, "Sealing on one worker per core").
+        Parallel.For(0, chunk.Fresh.Count, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             var (position, type, signing) = chunk.Fresh[i];
             var identifier = Identifier(type, authorityCode, chunk.FirstSerial + i, chunk.SignedAt);
