@@ -47,6 +47,19 @@ public interface IDatabase
     /// </summary>
     int RowsPerInsert => 50;
 
+    /// <summary>
+    /// From how many rows <see cref="CopyRowsAsync"/> writes them instead of multi-row INSERTs;
+    /// <see cref="int.MaxValue"/> where the engine has no bulk copy.
+    /// </summary>
+    int CopyFromRows => int.MaxValue;
+
+    /// <summary>
+    /// Writes <paramref name="rows"/> (values in the order of <paramref name="columns"/>) with the engine's bulk
+    /// copy, inside the connection's transaction: no statement to parse and plan, no parameter to bind.
+    /// </summary>
+    Task CopyRowsAsync(DbConnection connection, string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows) =>
+        throw new NotSupportedException($"{Dialect} has no bulk copy (CopyFromRows is int.MaxValue).");
+
     /// <summary>The most parameters one statement may carry (multi-row inserts are split to fit).</summary>
     int MaxParameters { get; }
 

@@ -417,12 +417,18 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
 
         private async Task InsertRowsAsync<T>(string table, string[] columns, IReadOnlyList<T> rows, Func<T, object?[]> values)
         {
+            if (rows.Count >= database.CopyFromRows)
+            {
+                await database.CopyRowsAsync(connection, table, columns, rows.Select(values));
+                return;
+            }
+
             // Statements stay small: binding named parameters is quadratic in their number (the drivers look
             // each one up by name), so a few dozen rows a statement beat one huge statement by far.
             var perStatement = Math.Clamp(database.MaxParameters / columns.Length, 1, database.RowsPerInsert);
             if (connection.CanCreateBatch)
             {
-                // PostgreSQL (NpgsqlBatch) and SQL Server: every statement of the chunk in one round trip.
+                // A server (PostgreSQL below its CopyFromRows, SQL Server): every statement of the chunk in one round trip.
                 await using var batch = connection.CreateBatch();
                 batch.Transaction = transaction;
                 foreach (var part in rows.Chunk(perStatement))
