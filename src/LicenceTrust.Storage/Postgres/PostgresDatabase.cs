@@ -80,7 +80,8 @@ public sealed class PostgresDatabase(string connectionString) : IDatabase
                 {
                     null => writer.WriteNullAsync(),
                     string text => writer.WriteAsync(text, NpgsqlDbType.Text),
-                    int or long => writer.WriteAsync(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture), NpgsqlDbType.Bigint),
+                    int number => writer.WriteAsync((long)number, NpgsqlDbType.Bigint),
+                    long number => writer.WriteAsync(number, NpgsqlDbType.Bigint),
                     _ => throw new ArgumentException($"A {value.GetType().Name} in a row for {table}: the schema has only BIGINT and TEXT columns.", nameof(rows)),
                 };
                 await written;
