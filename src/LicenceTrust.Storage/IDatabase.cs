@@ -38,6 +38,9 @@ public interface IDatabase
     string SelectByKeys(string columns, string table, string filter, string keyColumn, string keysParameter) =>
         $"SELECT {columns} FROM {table} WHERE {filter} AND {InList(keyColumn, keysParameter)}";
 
+    /// <summary>The value bound to <see cref="SelectByKeys"/>'s keys parameter: by default the keys themselves.</summary>
+    object KeysValue<T>(T[] keys) => keys;
+
     /// <summary>An INSERT of one row that returns the row's generated <c>id</c>.</summary>
     string InsertReturningId(string table, string columns, string values) => $"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING id";
 

@@ -381,7 +381,7 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
             var found = new Dictionary<string, LicenceRecord>(StringComparer.Ordinal);
             foreach (var keys in idempotencyKeys.Chunk(ValuesPerList))
             {
-                foreach (var row in await connection.QueryAsync<LicenceRow>(sql.FindByIdempotencyKeys, new { authorityCode, keys }, transaction))
+                foreach (var row in await connection.QueryAsync<LicenceRow>(sql.FindByIdempotencyKeys, new { authorityCode, keys = database.KeysValue(keys) }, transaction))
                 {
                     found[row.IdempotencyKey!] = row.ToRecord();
                 }
@@ -395,7 +395,7 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
             var taken = new HashSet<int>();
             foreach (var part in candidates.Chunk(ValuesPerList))
             {
-                taken.UnionWith((await connection.QueryAsync<long>(sql.TakenSlots, new { list, candidates = part.Select(c => (long)c).ToArray() }, transaction)).Select(i => (int)i));
+                taken.UnionWith((await connection.QueryAsync<long>(sql.TakenSlots, new { list, candidates = database.KeysValue(part.Select(c => (long)c).ToArray()) }, transaction)).Select(i => (int)i));
             }
 
             return taken;

@@ -168,10 +168,11 @@ public abstract class IssuanceStoreContract
     {
         // PostgreSQL writes a chunk of two rows or more with binary COPY, every other engine with INSERTs:
         // Chinese text, 64-bit times, NULLs (rows without an idempotency key) and the audit chain all come back.
+        // The keys carry a quote and a backslash: SQLite looks them up through one JSON array parameter.
         var (service, store) = Service();
         var rows = Enumerable.Range(400, 7).Select(i => new BatchRow(i, Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, i)) with
         {
-            IdempotencyKey = i % 2 == 0 ? $"行-{i}" : null,
+            IdempotencyKey = i % 2 == 0 ? $"行-\"{i}\\" : null,
         })).ToList();
 
         var first = (await service.IssueBatchAsync(rows, RegulatorActor)).Select(r => r.Record!).ToList();

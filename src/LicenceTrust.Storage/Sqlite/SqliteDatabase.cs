@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 namespace LicenceTrust.Storage.Sqlite;
@@ -30,6 +31,17 @@ public sealed class SqliteDatabase : IDatabase
     public bool IsOutOfSpace(DbException exception) => exception is SqliteException { SqliteErrorCode: 13 };
 
     public int RowsPerInsert => 1;
+
+    /// <summary>
+    /// The keys arrive as one JSON array, read by <c>json_each</c>, and each is a probe of the unique index.
+    /// A list Dapper expands into one parameter per key costs a scan of the statement's parameter names per
+    /// key on every execution (Microsoft.Data.Sqlite binds by name), quadratic in the keys: 4 % of a batch
+    /// issue's CPU (docs/performance.md, "SQLite: keys looked up through one JSON parameter").
+    /// </summary>
+    public string SelectByKeys(string columns, string table, string filter, string keyColumn, string keysParameter) =>
+        $"SELECT {columns} FROM {table} WHERE {filter} AND {keyColumn} IN (SELECT value FROM json_each(@{keysParameter}))";
+
+    public object KeysValue<T>(T[] keys) => JsonSerializer.Serialize(keys);
 
     public string Dialect => "Sqlite";
 
