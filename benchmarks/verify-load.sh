@@ -12,10 +12,12 @@
 # Every (b) and (c) run, paced ones included, gets credentials never sent before (its own segment of
 # the corpus, each wrk thread on its own half), and the script proves it with the signature memo's hit
 # counter (/bench/memo-hits). Every status list is in memory before the node reports ready.
-# Usage: bash benchmarks/verify-load.sh [seconds=10] [rounds=3] [SM2 credentials per run=seconds*9000]
-#        (ES256: twice as many per run). Issuing the corpus takes a few minutes.
+# Usage: bash benchmarks/verify-load.sh [seconds=10] [rounds=3] [SM2 credentials per run=seconds*12500]
+#        (ES256: twice as many per run). Issuing the corpus takes a few minutes. The demo CSV holds at
+#        most 1,000,000 rows, so 2 × count × (rounds + 1) must stay within it: for longer runs, shorten
+#        them (e.g. 5 3 75000) rather than raise the count.
 set -euo pipefail
-seconds="${1:-10}"; rounds="${2:-3}"; count="${3:-$(( seconds * 9000 ))}"; port=5070
+seconds="${1:-10}"; rounds="${2:-3}"; count="${3:-$(( seconds * 12500 ))}"; port=5070
 source "$(dirname "${BASH_SOURCE[0]}")/load-common.sh"
 
 db="$work/cq.db"
