@@ -160,8 +160,8 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
             {
                 var chunk = LintChunk(rows, authorityCode);
                 await ReserveAsync(chunk, authorityCode, pending?.Chunk, cancellationToken);
-                // Signing is CPU work on the thread pool; it overlaps the storing of the chunk before.
-                var sealing = Task.Run(() => SealAll(chunk, authorityCode, actor, cancellationToken), cancellationToken);
+                // Signing is CPU work on the sealing threads; it overlaps the storing of the chunk before.
+                var sealing = SealAllAsync(chunk, authorityCode, actor, cancellationToken);
                 var before = pending;
                 pending = (chunk, sealing);
                 if (before is { } previous)
@@ -296,19 +296,16 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         }
     }
 
-    private void SealAll(BatchChunk chunk, string authorityCode, Actor actor, CancellationToken cancellationToken)
+    private async Task SealAllAsync(BatchChunk chunk, string authorityCode, Actor actor, CancellationToken cancellationToken)
     {
         var sealedRecords = new LicenceRecord[chunk.Fresh.Count];
-        // One worker per core: unbounded, Parallel.For keeps asking the pool for threads while sealing is
-        // CPU-bound, and the store of the chunk before (the pipeline's critical path) waits behind them for
-        // its continuations (docs/performance.md, "Sealing on one worker per core").
-        Parallel.For(0, chunk.Fresh.Count, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        await SealingWorkers.ForAsync(chunk.Fresh.Count, i =>
         {
             var (position, type, signing) = chunk.Fresh[i];
             var identifier = Identifier(type, authorityCode, chunk.FirstSerial + i, chunk.SignedAt);
             var licence = Draft(chunk.Commands[position], type, identifier, signing.Certificate.AuthorityName, chunk.SignedAt);
             sealedRecords[i] = Seal(licence, signing, chunk.List, chunk.Slots[i], actor, chunk.SignedAt, supersedes: null);
-        });
+        }, cancellationToken);
         chunk.Sealed = sealedRecords;
     }
 
