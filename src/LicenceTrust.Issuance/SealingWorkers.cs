@@ -12,7 +12,7 @@ namespace LicenceTrust.Issuance;
 internal static class SealingWorkers
 {
     private static readonly BlockingCollection<Action> Queue = [];
-    private static readonly Lazy<int> Threads = new(Start);
+    private static readonly Lazy<int> ThreadCount = new(Start);
 
     /// <summary>
     /// Runs <paramref name="body"/> for 0 ≤ i &lt; <paramref name="count"/> on the sealing threads. The first
@@ -21,7 +21,7 @@ internal static class SealingWorkers
     public static Task ForAsync(int count, Action<int> body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var workers = Math.Min(Threads.Value, count);
+        var workers = Math.Min(ThreadCount.Value, count);
         if (workers <= 0)
         {
             return Task.CompletedTask;
