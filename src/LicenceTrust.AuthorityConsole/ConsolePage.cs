@@ -43,7 +43,23 @@ public abstract class ConsolePage : ComponentBase
     /// <summary>The posted form (read by the framework before the handler runs).</summary>
     protected IFormCollection Form => HttpContext.Request.HasFormContentType ? HttpContext.Request.Form : FormCollection.Empty;
 
-    protected override async Task OnInitializedAsync()
+    /// <summary>
+    /// Finds the officer and runs <see cref="LoadAsync"/> before the component's first render. ComponentBase
+    /// renders once as soon as an awaited initialisation yields, and a database driver that really awaits
+    /// (PostgreSQL's, unlike SQLite's) would then render the page with no officer and no data: so nothing
+    /// here is left to <c>OnInitializedAsync</c>, and the page renders once, complete.
+    /// </summary>
+    public override async Task SetParametersAsync(ParameterView parameters)
+    {
+        parameters.SetParameterProperties(this);
+        if (await InitialiseAsync())
+        {
+            await base.SetParametersAsync(ParameterView.Empty);
+        }
+    }
+
+    /// <summary>False when the officer is gone (signed out, disabled): the browser is sent to sign in and nothing renders.</summary>
+    private async Task<bool> InitialiseAsync()
     {
         Text = ConsoleText.For(HttpContext);
 
@@ -58,11 +74,12 @@ public abstract class ConsolePage : ComponentBase
         {
             await ConsoleSession.SignOutAsync(HttpContext);
             Navigation.NavigateTo(ConsoleEndpoints.Base + "/sign-in", forceLoad: true);
-            return;
+            return false;
         }
 
         Officer = officer;
         await Run(LoadAsync);
+        return true;
     }
 
     /// <summary>Reads what the page shows; runs on every request, before a form's handler.</summary>

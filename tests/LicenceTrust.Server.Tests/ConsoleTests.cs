@@ -13,8 +13,9 @@ namespace LicenceTrust.Server.Tests;
 /// <summary>
 /// The authority console on a Chongqing node federated with a Sichuan node (each on its own SQLite,
 /// real HTTP), officers of two Chongqing authorities, and Playwright driving Debian's headless Chromium.
+/// <see cref="PostgresConsoleFixture"/> runs Chongqing on PostgreSQL instead, as a province deploys it.
 /// </summary>
-public sealed class ConsoleFixture : IAsyncLifetime
+public class ConsoleFixture : IAsyncLifetime
 {
     public const string Password = "officer-password-2026";
 
@@ -32,10 +33,19 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
     public static string Screenshots => Path.Combine(RepositoryPaths.Root, "artifacts", "ui");
 
+    /// <summary>Where this fixture's screenshots go: artifacts/ui on SQLite (docs/ui.md uses them), a folder of their own on PostgreSQL.</summary>
+    public virtual string ScreenshotFolder => Screenshots;
+
+    /// <summary>Chongqing's PostgreSQL database, or null for its SQLite file.</summary>
+    protected virtual string? ChongqingPostgres => null;
+
     public async Task InitializeAsync()
     {
         // Ten wrong passwords in a row lock the account, with no backoff before (so the test need not wait).
-        (Chongqing, Sichuan) = await NodeProcess.FederatedAsync("--Node:SignInFreeFailures=10", "--Node:SignInLockoutAfter=10");
+        string[] settings = ["--Node:SignInFreeFailures=10", "--Node:SignInLockoutAfter=10"];
+        (Chongqing, Sichuan) = ChongqingPostgres is { } postgres
+            ? await NodeProcess.FederatedOnPostgresAsync(postgres, settings)
+            : await NodeProcess.FederatedAsync(settings);
 
         // Officers are made the way an operator makes the first one: with the CLI, the password on standard input.
         foreach (var (username, name, authority, roles) in new[]
@@ -50,7 +60,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox"] });
-        Directory.CreateDirectory(Screenshots);
+        Directory.CreateDirectory(ScreenshotFolder);
     }
 
     public async Task DisposeAsync()
@@ -106,8 +116,25 @@ public sealed class ConsoleFixture : IAsyncLifetime
     }
 }
 
-/// <summary>What issuing authorities' officers do in the console, end to end in a real browser.</summary>
-public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture>
+/// <summary>The console fixture with Chongqing on a PostgreSQL database of its own (the shared test server).</summary>
+public sealed class PostgresConsoleFixture : ConsoleFixture
+{
+    private readonly string _database = PostgresServer.CreateDatabase();
+
+    public override string ScreenshotFolder => Path.Combine(Screenshots, "postgres");
+
+    protected override string? ChongqingPostgres => _database;
+}
+
+/// <summary>The console's browser tests with Chongqing on SQLite.</summary>
+public sealed class ConsoleTests(ConsoleFixture fixture) : ConsoleTestsOn<ConsoleFixture>(fixture);
+
+/// <summary>The same tests with Chongqing on PostgreSQL: every page and action as a province deploys it.</summary>
+public sealed class PostgresConsoleTests(PostgresConsoleFixture fixture) : ConsoleTestsOn<PostgresConsoleFixture>(fixture);
+
+/// <summary>What issuing authorities' officers do in the console, end to end in a real browser, on the fixture's database.</summary>
+public abstract class ConsoleTestsOn<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+    where TFixture : ConsoleFixture
 {
     private static readonly LocatorAssertionsToHaveTextOptions Wait = new() { Timeout = 30_000 };
 
@@ -129,10 +156,10 @@ public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture
         await clerk.Locator("#f-attr-entityType").FillAsync("有限责任公司");
         await clerk.GetByLabel("法定代表人").FillAsync("王控制");
         await Expect(clerk.Locator("[data-error-for=holderCode]")).ToBeEmptyAsync();
-        await clerk.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-issue-form.png"), FullPage = true });
+        await clerk.ScreenshotAsync(new() { Path = Path.Combine(fixture.ScreenshotFolder, "console-issue-form.png"), FullPage = true });
         await clerk.GetByRole(AriaRole.Button, new() { Name = "预览" }).ClickAsync();
         await Expect(clerk.Locator("[data-testid=preview]")).ToContainTextAsync("重庆控制台示例有限公司");
-        await clerk.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-preview.png"), FullPage = true });
+        await clerk.ScreenshotAsync(new() { Path = Path.Combine(fixture.ScreenshotFolder, "console-preview.png"), FullPage = true });
         await clerk.GetByRole(AriaRole.Button, new() { Name = "提交审核" }).ClickAsync();
         await Expect(clerk.Locator("[data-testid=submitted]")).ToBeVisibleAsync();
         var draftUrl = clerk.Url.Split('?')[0];
@@ -145,12 +172,12 @@ public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture
         var (approver, _, _) = await fixture.SignInAsync("zhao.liu");
         await approver.GotoAsync(draftUrl);
         Assert.DoesNotContain("}", await approver.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
-        await approver.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-approval.png"), FullPage = true });
+        await approver.ScreenshotAsync(new() { Path = Path.Combine(fixture.ScreenshotFolder, "console-approval.png"), FullPage = true });
         await approver.GetByLabel("已核对，确认批准").CheckAsync();
         await approver.GetByTestId("approve").ClickAsync();
         await Expect(approver.GetByTestId("status")).ToHaveTextAsync("有效");
         await Expect(approver.GetByTestId("no-actions")).ToBeVisibleAsync();
-        await approver.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-licence.png"), FullPage = true });
+        await approver.ScreenshotAsync(new() { Path = Path.Combine(fixture.ScreenshotFolder, "console-licence.png"), FullPage = true });
         var qrText = await approver.GetByTestId("qr-text").InputValueAsync();
         Assert.StartsWith("LT2:", qrText, StringComparison.Ordinal); // what nodes issue (docs/format.md §12)
 
@@ -353,7 +380,7 @@ public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture
         await page.GetByLabel("密码").FillAsync(ConsoleFixture.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
         await Expect(page.Locator(".error")).ToHaveAttributeAsync("data-code", "SIGN_IN_LOCKED");
-        await page.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-locked.png") });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(fixture.ScreenshotFolder, "console-locked.png") });
 
         var audit = await fixture.Chongqing.Store.AuditOfAsync("lock.me", CancellationToken.None);
         Assert.Contains(audit, e => e.Event == "officer.locked_out" && e.EventId == AuditEvents.OfficerLockedOut);
@@ -369,7 +396,7 @@ public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture
         var dialogs = 0;
         page.Dialog += (_, dialog) => { dialogs++; _ = dialog.DismissAsync(); };
 
-        await page.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-dashboard-390.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(fixture.ScreenshotFolder, "console-dashboard-390.png"), FullPage = true });
         await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
         async Task FitsAndIsLabelledAsync(IPage on, string path)
@@ -398,7 +425,7 @@ public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture
         await page.GotoAsync($"/console/licences/{identifier}");
         await Expect(page.Locator("table.fields")).ToContainTextAsync("Holder");
         await Expect(page.Locator("table.fields")).ToContainTextAsync("<script>alert(1)</script>有限公司");
-        await page.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-licence-390-en.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(fixture.ScreenshotFolder, "console-licence-390-en.png"), FullPage = true });
 
         // 10,000 characters in a name: refused with the rule, in English, not a crash.
         await page.GotoAsync("/console/issue");
@@ -441,7 +468,7 @@ public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture
         await admin.GetByRole(AriaRole.Button, new() { Name = "创建并显示密钥" }).ClickAsync();
         var key = await admin.GetByTestId("new-key").InputValueAsync();
         Assert.StartsWith("lt_", key, StringComparison.Ordinal);
-        await admin.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-api-key.png"), FullPage = true });
+        await admin.ScreenshotAsync(new() { Path = Path.Combine(fixture.ScreenshotFolder, "console-api-key.png"), FullPage = true });
         var id = key[3..15];
         using (var response = await fixture.Chongqing.Client(key).GetAsync("/api/v1/licences"))
         {
@@ -494,7 +521,7 @@ public class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture
         await Expect(admin.GetByTestId("withdrawn")).ToBeVisibleAsync();
         await Expect(admin.Locator("[data-testid=issuers] tbody tr", new() { HasText = science.Fingerprint })).ToHaveCountAsync(0);
         await Expect(admin.Locator("[data-testid=withdrawals] tbody tr", new() { HasText = science.Fingerprint })).ToContainTextAsync("签名私钥疑似泄露");
-        await admin.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-trust.png"), FullPage = true });
+        await admin.ScreenshotAsync(new() { Path = Path.Combine(fixture.ScreenshotFolder, "console-trust.png"), FullPage = true });
         Assert.False(await InTrustListAsync(science.Fingerprint));
         Assert.Empty(violations);
     }

@@ -13,22 +13,24 @@ namespace LicenceTrust.Server.Tests;
 
 /// <summary>
 /// A node run as an operator runs it: the built server as its own process on 127.0.0.1 (a free port),
-/// its own SQLite file, the sample keys, its API keys and officers made beforehand with the CLI.
-/// It can be killed and started again on the same database and port.
+/// its own SQLite file (or a PostgreSQL database of its own), the sample keys, its API keys and officers
+/// made beforehand with the CLI. It can be killed and started again on the same database and port.
 /// </summary>
 public sealed class NodeProcess : IAsyncDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("lt-proc-").FullName;
     private readonly string[] _args;
     private readonly string _keys;
+    private readonly string? _postgres;
     private Process? _process;
 
-    private NodeProcess(string province, int port, string[] args, string? keysDirectory = null)
+    private NodeProcess(string province, int port, string[] args, string? keysDirectory = null, string? postgres = null)
     {
         Province = province;
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
         _args = args;
         _keys = keysDirectory ?? RepositoryPaths.KeysSample;
+        _postgres = postgres;
     }
 
     /// <summary>The node id of the node's province, e.g. <c>cq</c>.</summary>
@@ -47,8 +49,17 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public string AdminKey { get; private set; } = string.Empty;
 
-    /// <summary>The node's issuance store, read over its SQLite file from this process (as an auditor would).</summary>
-    public IssuanceStore Store => new(new SqliteDatabase(DatabasePath));
+    /// <summary>The node's PostgreSQL connection string; null when it runs on its SQLite file.</summary>
+    public string? Postgres => _postgres;
+
+    /// <summary>The node's database, opened from this process (as an auditor would).</summary>
+    public IDatabase Database => _postgres is null ? new SqliteDatabase(DatabasePath) : new LicenceTrust.Storage.Postgres.PostgresDatabase(_postgres);
+
+    /// <summary>The CLI's option naming the node's database: <c>--sqlite FILE</c> or <c>--postgres CONNECTION</c>.</summary>
+    public string DatabaseOption => _postgres is null ? $"--sqlite {DatabasePath}" : $"--postgres {_postgres}";
+
+    /// <summary>The node's issuance store, read over its database from this process (as an auditor would).</summary>
+    public IssuanceStore Store => new(Database);
 
     /// <summary>A Chongqing and a Sichuan node process, each pinning the other's sample root and syncing every 0.5 s; extra arguments for Chongqing.</summary>
     public static async Task<(NodeProcess Chongqing, NodeProcess Sichuan)> FederatedAsync(params string[] chongqingArgs)
@@ -56,6 +67,19 @@ public sealed class NodeProcess : IAsyncDisposable
         int chongqingPort = FreePorts.Next(), sichuanPort = FreePorts.Next();
         var sichuan = new NodeProcess("sc", sichuanPort, SamplePeer("cq", chongqingPort));
         var chongqing = new NodeProcess("cq", chongqingPort, [.. SamplePeer("sc", sichuanPort), .. chongqingArgs]);
+        await Task.WhenAll(sichuan.PrepareAsync(), chongqing.PrepareAsync());
+        sichuan.Start();
+        chongqing.Start();
+        await Task.WhenAll(sichuan.WaitLiveAsync(), chongqing.WaitLiveAsync());
+        return (chongqing, sichuan);
+    }
+
+    /// <summary>The same pair with Chongqing on a PostgreSQL database of its own (<paramref name="chongqingPostgres"/>); extra arguments for Chongqing.</summary>
+    public static async Task<(NodeProcess Chongqing, NodeProcess Sichuan)> FederatedOnPostgresAsync(string chongqingPostgres, params string[] chongqingArgs)
+    {
+        int chongqingPort = FreePorts.Next(), sichuanPort = FreePorts.Next();
+        var sichuan = new NodeProcess("sc", sichuanPort, SamplePeer("cq", chongqingPort));
+        var chongqing = new NodeProcess("cq", chongqingPort, [.. SamplePeer("sc", sichuanPort), .. chongqingArgs], postgres: chongqingPostgres);
         await Task.WhenAll(sichuan.PrepareAsync(), chongqing.PrepareAsync());
         sichuan.Start();
         chongqing.Start();
@@ -146,7 +170,7 @@ public sealed class NodeProcess : IAsyncDisposable
     /// <summary>Creates an officer with the CLI, as an operator creates the first one (the password on standard input).</summary>
     public async Task CreateOfficerAsync(string username, string name, string authorityCode, string roles, string password)
     {
-        var created = await Programs.RunAsync(Programs.Cli, $"officer create --username {username} --name {name} --authority {authorityCode} --role {roles} --sqlite {DatabasePath}", password);
+        var created = await Programs.RunAsync(Programs.Cli, $"officer create --username {username} --name {name} --authority {authorityCode} --role {roles} {DatabaseOption}", password);
         Assert.True(created.Code == 0, created.Output);
     }
 
@@ -197,7 +221,7 @@ public sealed class NodeProcess : IAsyncDisposable
 
     private async Task<string> ApiKeyAsync(string arguments)
     {
-        var (code, output) = await Programs.RunAsync(Programs.Cli, $"apikey create {arguments} --sqlite {DatabasePath}");
+        var (code, output) = await Programs.RunAsync(Programs.Cli, $"apikey create {arguments} {DatabaseOption}");
         Assert.True(code == 0, output);
         return output.Trim();
     }
@@ -207,7 +231,7 @@ public sealed class NodeProcess : IAsyncDisposable
     private string Arguments(string[] extra) => string.Join(' ',
     [
         $"--urls={BaseAddress.ToString().TrimEnd('/')}",
-        $"--Node:Database={DatabasePath}",
+        .. (_postgres is null ? [$"--Node:Database={DatabasePath}"] : new[] { "--Node:DatabaseProvider=postgres", $"--Node:ConnectionString={_postgres}" }),
         $"--Node:KeysDirectory={_keys}",
         "--Node:SeedDemo=false", "--Node:AllowPlaintextKeys=true",
         $"--Node:Province={Province}",

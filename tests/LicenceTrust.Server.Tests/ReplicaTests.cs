@@ -18,7 +18,8 @@ namespace LicenceTrust.Server.Tests;
 /// Two replicas of the Chongqing node (real processes, no shared memory) on one real PostgreSQL
 /// database (the server scripts/test.sh starts): a change made through one shows in the other's
 /// verification within 1 s (issue 7), and a staff session made at one is good at the other, before and
-/// after both restart, because they share the session key ring kept in the database (issue 17).
+/// after both restart, because they share the session key ring kept in the database (issue 17); an
+/// officer signed in at one approves in the console of the other (issue 32).
 /// </summary>
 public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -43,6 +44,8 @@ public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime
         {
             ($"keys session --out {SessionKeyFile}", (string?)null),
             ($"staff create --postgres \"{_connection}\" --username counter.li --name 李柜员", StaffPassword),
+            ($"officer create --postgres \"{_connection}\" --username li.si --name 李四 --authority {regulator.Code.Value} --role clerk", ConsoleFixture.Password),
+            ($"officer create --postgres \"{_connection}\" --username zhao.liu --name 赵六 --authority {regulator.Code.Value} --role approver", ConsoleFixture.Password),
         })
         {
             var made = await Programs.RunAsync(Programs.Cli, arguments, input);
@@ -153,6 +156,45 @@ public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"revoked through A, INVALID at B after {clock.Elapsed.TotalMilliseconds:F0} ms");
         Assert.Equal("INVALID", verdict);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task An_officer_signed_in_at_replica_A_approves_at_replica_B_a_draft_made_at_A()
+    {
+        using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox"] });
+        string A(string path) => $"http://127.0.0.1:{_ports[0]}{path}";
+        string B(string path) => $"http://127.0.0.1:{_ports[1]}{path}";
+
+        // The clerk drafts at A.
+        await using var clerkContext = await browser.NewContextAsync(new() { BaseURL = A("/"), Locale = "zh-CN" });
+        var clerk = await ConsoleFixture.SignInAsync(clerkContext, "li.si", ConsoleFixture.Password);
+        await clerk.GotoAsync(A("/console/issue"));
+        await clerk.GetByLabel("证照编号").FillAsync("91500103MA5U0C0N1X");
+        await clerk.GetByLabel("持证主体名称").FillAsync("重庆副本示例有限公司");
+        await clerk.Locator("#f-holderCode").FillAsync("91500103MA5U0C0N1X");
+        await clerk.GetByLabel("行政区划代码").FillAsync("500103");
+        await clerk.GetByLabel("有效期起始").FillAsync("2026-01-01");
+        await clerk.Locator("#f-attr-entityType").FillAsync("有限责任公司");
+        await clerk.GetByLabel("法定代表人").FillAsync("王副本");
+        await clerk.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "预览" }).ClickAsync();
+        await clerk.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "提交审核" }).ClickAsync();
+        await Microsoft.Playwright.Assertions.Expect(clerk.Locator("[data-testid=submitted]")).ToBeVisibleAsync();
+        var draft = new Uri(clerk.Url).AbsolutePath;
+
+        // The approver signs in at A; the session cookie is good at B (the key ring is shared), and so is the form's antiforgery token B issues.
+        await using var approverContext = await browser.NewContextAsync(new() { BaseURL = A("/"), Locale = "zh-CN" });
+        var approver = await ConsoleFixture.SignInAsync(approverContext, "zhao.liu", ConsoleFixture.Password);
+        await approver.GotoAsync(B(draft));
+        await approver.GetByLabel("已核对，确认批准").CheckAsync();
+        await approver.GetByTestId("approve").ClickAsync();
+        await Microsoft.Playwright.Assertions.Expect(approver.GetByTestId("status")).ToHaveTextAsync("有效");
+        Assert.StartsWith(B("/console/licences/"), approver.Url, StringComparison.Ordinal);
+
+        // Signed once, by B, and verifiable at A.
+        var qr = await approver.GetByTestId("qr-text").InputValueAsync();
+        using var a = new HttpClient { BaseAddress = new Uri(A("/")) };
+        Assert.Equal("VALID", await VerdictAsync(a, qr));
     }
 
     private static async Task<string?> VerdictAsync(HttpClient client, string? qr)
