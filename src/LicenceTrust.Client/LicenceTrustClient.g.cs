@@ -228,6 +228,13 @@ namespace LicenceTrust.Client
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
+        /// What this node holds of a peer province, as that province signed it: for the province's check after a restore
+        /// </summary>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        System.Threading.Tasks.Task<PeerHoldings> GetPeerHoldingsAsync(string province, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
         /// Staff sign-in (cookie session)
         /// </summary>
         /// <exception cref="ApiException">A server side error occurred.</exception>
@@ -3784,6 +3791,104 @@ namespace LicenceTrust.Client
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
+        /// What this node holds of a peer province, as that province signed it: for the province's check after a restore
+        /// </summary>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        public virtual async System.Threading.Tasks.Task<PeerHoldings> GetPeerHoldingsAsync(string province, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        {
+            if (province == null)
+                throw new System.ArgumentNullException("province");
+
+            var client_ = _httpClient;
+            var disposeClient_ = false;
+            try
+            {
+                using (var request_ = new System.Net.Http.HttpRequestMessage())
+                {
+                    request_.Method = new System.Net.Http.HttpMethod("GET");
+                    request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
+
+                    var urlBuilder_ = new System.Text.StringBuilder();
+
+                    // Operation Path: "api/v1/federation/peers/{province}/holdings"
+                    urlBuilder_.Append("api/v1/federation/peers/");
+                    urlBuilder_.Append(System.Uri.EscapeDataString(ConvertToString(province, System.Globalization.CultureInfo.InvariantCulture)));
+                    urlBuilder_.Append("/holdings");
+
+                    PrepareRequest(client_, request_, urlBuilder_);
+
+                    var url_ = urlBuilder_.ToString();
+                    request_.RequestUri = new System.Uri(url_, System.UriKind.RelativeOrAbsolute);
+
+                    PrepareRequest(client_, request_, url_);
+
+                    var response_ = await client_.SendAsync(request_, System.Net.Http.HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                    var disposeResponse_ = true;
+                    try
+                    {
+                        var headers_ = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.IEnumerable<string>>();
+                        foreach (var item_ in response_.Headers)
+                            headers_[item_.Key] = item_.Value;
+                        if (response_.Content != null && response_.Content.Headers != null)
+                        {
+                            foreach (var item_ in response_.Content.Headers)
+                                headers_[item_.Key] = item_.Value;
+                        }
+
+                        ProcessResponse(client_, response_);
+
+                        var status_ = (int)response_.StatusCode;
+                        if (status_ == 200)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<PeerHoldings>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            return objectResponse_.Object;
+                        }
+                        else
+                        if (status_ == 404)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 429)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        {
+                            var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
+                            throw new ApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
+                        }
+                    }
+                    finally
+                    {
+                        if (disposeResponse_)
+                            response_.Dispose();
+                    }
+                }
+            }
+            finally
+            {
+                if (disposeClient_)
+                    client_.Dispose();
+            }
+        }
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
         /// Staff sign-in (cookie session)
         /// </summary>
         /// <exception cref="ApiException">A server side error occurred.</exception>
@@ -4761,6 +4866,9 @@ namespace LicenceTrust.Client
         [System.Text.Json.Serialization.JsonPropertyName("peers")]
         public System.Collections.Generic.ICollection<PeerStateView> Peers { get; set; } = default!;
 
+        [System.Text.Json.Serialization.JsonPropertyName("restore")]
+        public RestoreCheck Restore { get; set; } = default!;
+
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -4823,6 +4931,27 @@ namespace LicenceTrust.Client
 
         [System.Text.Json.Serialization.JsonPropertyName("starting")]
         public bool Starting { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class RestoreCheck
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("checked")]
+        public bool Checked { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("restored")]
+        public bool Restored { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("found")]
+        public string Found { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("done")]
+        public string Done { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("peersUnanswered")]
+        public System.Collections.Generic.ICollection<string> PeersUnanswered { get; set; } = default!;
 
     }
 
@@ -4993,6 +5122,39 @@ namespace LicenceTrust.Client
 
         [System.Text.Json.Serialization.JsonPropertyName("peers")]
         public System.Collections.Generic.ICollection<PeerStateView> Peers { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class PeerHoldings
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("province")]
+        public string Province { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("trustList")]
+        public byte[]? TrustList { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("statusLists")]
+        public System.Collections.Generic.ICollection<HeldStatusList> StatusLists { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("notices")]
+        public System.Collections.Generic.ICollection<byte[]> Notices { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class HeldStatusList
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("uri")]
+        public string Uri { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("version")]
+        public long Version { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("token")]
+        public byte[] Token { get; set; } = default!;
 
     }
 

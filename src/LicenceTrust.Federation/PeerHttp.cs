@@ -79,6 +79,30 @@ public static class PeerHttp
         }
     }
 
+    /// <summary>
+    /// What went wrong with a request to a peer, in one line: the exception and each inner one (a TLS
+    /// refusal says why only in an inner exception), never a stack trace.
+    /// </summary>
+    public static string Describe(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        if (exception is OperationCanceledException)
+        {
+            return "timed out";
+        }
+
+        var parts = new List<string>();
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (!parts.Contains(e.Message))
+            {
+                parts.Add(e.Message);
+            }
+        }
+
+        return string.Join(" → ", parts);
+    }
+
     private static bool IsPinned(X509Certificate2 ca, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors) =>
         certificate is not null
         // The name must match the BaseUrl's host; chain errors are judged below against the pinned CA only.

@@ -3,7 +3,7 @@ namespace LicenceTrust.Federation;
 /// <summary>A peer's signed document as last fetched and accepted: its trust list, or one of its status lists.</summary>
 /// <param name="Peer">The peer's node id, e.g. <c>sc</c>.</param>
 /// <param name="Kind"><c>trust-list</c>, or <c>status-list:</c> + the list's URI.</param>
-/// <param name="Sequence">The trust list's sequence, or the status list's <c>iat</c> (both only grow).</param>
+/// <param name="Sequence">The trust list's sequence, or the peer's change counter of the status list when it was fetched (both only grow).</param>
 /// <param name="ETag">The peer's ETag, for conditional requests.</param>
 /// <param name="Document">The signed bytes, exactly as the peer served them.</param>
 /// <param name="FetchedAt">When the peer last confirmed it (a 304 counts): freshness is measured from here.</param>

@@ -24,6 +24,7 @@ public static class AuditEvents
     public const int ApiKeyRevoked = 3009;
     public const int IssuerWithdrawn = 4001;
     public const int PeerNoticeApplied = 4002;
+    public const int RestoreAccepted = 4003;
     public const int ApprovalRequested = 5001;
     public const int ApprovalApproved = 5002;
     public const int ApprovalRejected = 5003;

@@ -644,7 +644,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         }
     }
 
-    private static async Task ApplyStatusAsync(IIssuanceUnit unit, LicenceRecord record, LicenceStatus target, string reason, Actor actor, DateTimeOffset now, string? supersededBy)
+    internal static async Task ApplyStatusAsync(IIssuanceUnit unit, LicenceRecord record, LicenceStatus target, string reason, Actor actor, DateTimeOffset now, string? supersededBy)
     {
         if (!await unit.ChangeStatusAsync(record.Identifier, record.Status, target, supersededBy))
         {

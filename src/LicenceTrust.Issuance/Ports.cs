@@ -23,9 +23,6 @@ public interface IIssuanceStore
     /// <summary>The whole audit log in sequence order.</summary>
     Task<IReadOnlyList<AuditEntry>> AuditLogAsync(CancellationToken cancellationToken);
 
-    /// <summary>Moves every authority's last serial on by <paramref name="gap"/>, so no serial used after a backup is used again once it is restored.</summary>
-    Task SkipSerialsAsync(long gap, CancellationToken cancellationToken);
-
     /// <summary>The audit entries about one subject (a licence identifier, an officer), in sequence order.</summary>
     Task<IReadOnlyList<AuditEntry>> AuditOfAsync(string subject, CancellationToken cancellationToken);
 
@@ -99,6 +96,24 @@ public interface IIssuanceUnit
 
     /// <summary>Bumps the list's change counter so servers rebuild it, and counts <paramref name="added"/> newly used slots.</summary>
     Task TouchStatusListAsync(int list, DateTimeOffset at, int added);
+
+    /// <summary>Every licence that holds a slot of the list: its slot, identifier and status.</summary>
+    Task<IReadOnlyList<(int Index, string Identifier, LicenceStatus Status)>> SlotsOfListAsync(int list);
+
+    /// <summary>
+    /// Slots shown revoked or suspended by the node's published lists whose licences the database does not
+    /// hold (issued after a backup it was restored from): published so, and never given to a licence.
+    /// </summary>
+    Task InsertLostSlotsAsync(IReadOnlyList<(int List, int Index, LicenceStatus Status)> slots, DateTimeOffset at);
+
+    /// <summary>Sets the list's change counter to at least <paramref name="version"/>, creating the list (of <paramref name="size"/>, empty) when there is none.</summary>
+    Task RaiseStatusListAsync(int list, int size, long version, DateTimeOffset at);
+
+    /// <summary>The highest status-list number in use; null when there is none.</summary>
+    Task<int?> HighestStatusListAsync();
+
+    /// <summary>Moves every authority's last serial on by <paramref name="gap"/>.</summary>
+    Task SkipSerialsAsync(long gap);
 
     /// <summary>The last audit entry's sequence and hash; (0, genesis) for an empty log.</summary>
     Task<(long Sequence, string Hash)> LastAuditAsync();

@@ -114,12 +114,6 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
         return [.. rows.Select(r => ((int)r.Index, (LicenceStatus)r.Status))];
     }
 
-    public async Task SkipSerialsAsync(long gap, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("UPDATE serials SET last_serial = last_serial + @gap", new { gap }, cancellationToken: cancellationToken));
-    }
-
     public async Task<IReadOnlyList<AuditEntry>> AuditLogAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -322,7 +316,20 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
 
         public string StatusLists { get; } = "SELECT id, size, version, updated_at FROM status_lists ORDER BY id";
 
-        public string StatusListEntries { get; } = "SELECT status_index, status FROM licences WHERE status_list = @list";
+        // A lost slot (a licence issued after the backup a database was restored from) is published as the peers saw it.
+        public string StatusListEntries { get; } = "SELECT status_index, status FROM licences WHERE status_list = @list UNION ALL SELECT status_index, status FROM lost_slots WHERE status_list = @list";
+
+        public string SlotsOfList { get; } = "SELECT status_index, identifier, status FROM licences WHERE status_list = @list";
+
+        public string InsertLostSlot { get; } = "INSERT INTO lost_slots (status_list, status_index, status, recovered_at) VALUES (@List, @Index, @Status, @At)";
+
+        public string RaiseStatusList { get; } = "UPDATE status_lists SET version = @version, updated_at = @at WHERE id = @list AND version < @version";
+
+        public string CountStatusList { get; } = "SELECT COUNT(*) FROM status_lists WHERE id = @list";
+
+        public string HighestStatusList { get; } = "SELECT MAX(id) FROM status_lists";
+
+        public string SkipSerials { get; } = "UPDATE serials SET last_serial = last_serial + @gap";
 
         public string AuditLog { get; } = $"SELECT {AuditColumns} FROM audit_log ORDER BY sequence";
 
@@ -372,6 +379,34 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
     {
         public async Task<LicenceRecord?> FindAsync(string identifier) =>
             (await connection.QuerySingleOrDefaultAsync<LicenceRow>(sql.FindLicence, new { identifier }, transaction))?.ToRecord();
+
+        public async Task<IReadOnlyList<(int Index, string Identifier, LicenceStatus Status)>> SlotsOfListAsync(int list) =>
+            [.. (await connection.QueryAsync<(long Index, string Identifier, long Status)>(sql.SlotsOfList, new { list }, transaction)).Select(r => ((int)r.Index, r.Identifier, (LicenceStatus)r.Status))];
+
+        public async Task InsertLostSlotsAsync(IReadOnlyList<(int List, int Index, LicenceStatus Status)> slots, DateTimeOffset at)
+        {
+            var millis = at.ToUnixTimeMilliseconds();
+            foreach (var slot in slots)
+            {
+                await connection.ExecuteAsync(sql.InsertLostSlot, new { slot.List, slot.Index, Status = (int)slot.Status, At = millis }, transaction);
+            }
+        }
+
+        public async Task RaiseStatusListAsync(int list, int size, long version, DateTimeOffset at)
+        {
+            var millis = at.ToUnixTimeMilliseconds();
+            if (await connection.ExecuteScalarAsync<long>(sql.CountStatusList, new { list }, transaction) == 0)
+            {
+                await connection.ExecuteAsync(sql.InsertStatusList, new { id = list, size, at = millis }, transaction);
+            }
+
+            await connection.ExecuteAsync(sql.RaiseStatusList, new { list, version, at = millis }, transaction);
+        }
+
+        public async Task<int?> HighestStatusListAsync() =>
+            (int?)await connection.ExecuteScalarAsync<long?>(sql.HighestStatusList, transaction: transaction);
+
+        public Task SkipSerialsAsync(long gap) => connection.ExecuteAsync(sql.SkipSerials, new { gap }, transaction);
 
         public async Task<long> ReserveSerialsAsync(string authorityCode, int count) =>
             await connection.ExecuteScalarAsync<long>(sql.ReserveSerials, new { authorityCode, count }, transaction) - count + 1;

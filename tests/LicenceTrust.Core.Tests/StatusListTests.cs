@@ -27,6 +27,30 @@ public class StatusListTests
     }
 
     [Theory]
+    [InlineData(new byte[] { 1 }, new byte[] { 1 }, null)]
+    [InlineData(new byte[] { 1 }, new byte[] { 0 }, 0)]
+    [InlineData(new byte[] { 1 }, new byte[] { 2 }, 0)]
+    [InlineData(new byte[] { 1 }, new byte[] { 3 }, 0)]
+    [InlineData(new byte[] { 0, 2, 0, 0, 0, 1 }, new byte[] { 1, 0, 2, 0, 0, 1 }, null)]
+    [InlineData(new byte[] { 0, 0, 0, 0, 0, 1, 1 }, new byte[] { 0, 0, 0, 0, 0, 1, 0 }, 6)]
+    [InlineData(new byte[] { 3, 2, 0, 0 }, new byte[] { 0, 0, 0, 0 }, null)]
+    public void An_entry_ended_before_and_not_after_is_found(byte[] before, byte[] after, int? expected)
+    {
+        static StatusBits Bits(byte[] values)
+        {
+            var bits = new StatusBits(8);
+            for (var i = 0; i < values.Length; i++)
+            {
+                bits.Set(i, values[i]);
+            }
+
+            return bits;
+        }
+
+        Assert.Equal(expected, StatusListRules.FirstEndedEntryBack(Bits(before), Bits(after)));
+    }
+
+    [Theory]
     [InlineData(LicenceStatus.Valid, LicenceStatus.Suspended, true)]
     [InlineData(LicenceStatus.Suspended, LicenceStatus.Valid, true)]
     [InlineData(LicenceStatus.Valid, LicenceStatus.Revoked, true)]

@@ -74,6 +74,51 @@ public abstract class IssuanceStoreContract
     }
 
     [SkippableFact]
+    public async Task A_restore_takes_back_the_peers_newer_statuses_keeps_lost_slots_and_never_reuses_a_list_or_serial()
+    {
+        var (service, store) = Service(statusListSize: StatusBits.MinimumSize);
+        var issued = new List<LicenceRecord>();
+        for (var i = 0; i < 4; i++)
+        {
+            issued.Add((await service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, 300 + i)), RegulatorActor)).Record);
+        }
+
+        await service.ChangeStatusAsync(issued[3].Identifier, StatusAction.Revoke, "吊销", RegulatorActor);
+        await service.ChangeStatusAsync(issued[2].Identifier, StatusAction.Suspend, "暂扣", RegulatorActor);
+        var list = issued[0].StatusList;
+        var version = (await store.StatusListAsync(list, CancellationToken.None))!.Version;
+
+        // The peers' copy, made after the backup: 0 revoked, 1 suspended, 2 reinstated, 3 (revoked) shown valid
+        // (never un-ended), and two slots of licences the database never held, one revoked and one suspended.
+        var bits = new StatusBits(StatusBits.MinimumSize);
+        bits.Set(issued[0].StatusIndex, 1);
+        bits.Set(issued[1].StatusIndex, 2);
+        var free = Enumerable.Range(0, 10).Where(i => issued.All(r => r.StatusIndex != i)).Take(2).ToArray();
+        bits.Set(free[0], 1);
+        bits.Set(free[1], 2);
+        var recovery = new RestoreRecovery(store, new IssuanceOptions { Province = SampleProvinces.Sichuan, LicenceTypes = LicenceTypeCatalogue.Shipped, StatusListBaseUri = "https://sc.lt.example/s/" }, TimeProvider.System);
+
+        var outcome = await recovery.RecoverAsync([new PublishedListCopy(list, bits, version + 9, "cq"), new PublishedListCopy(list + 1, new StatusBits(StatusBits.MinimumSize), 4, "cq")], 13, 1000, CancellationToken.None);
+        var next = (await service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, 399)), RegulatorActor)).Record;
+        var entries = (await store.StatusListEntriesAsync(list, CancellationToken.None)).ToDictionary(e => e.Index, e => e.Status);
+
+        Assert.Equal((3, 2, list + 2, 1013L), (outcome.StatusChanges, outcome.LostSlots, outcome.FreshList, outcome.SerialGap));
+        Assert.Equal(LicenceStatus.Revoked, (await store.FindAsync(issued[0].Identifier, CancellationToken.None))!.Status);
+        Assert.Equal(LicenceStatus.Suspended, (await store.FindAsync(issued[1].Identifier, CancellationToken.None))!.Status);
+        Assert.Equal(LicenceStatus.Valid, (await store.FindAsync(issued[2].Identifier, CancellationToken.None))!.Status);
+        Assert.Equal(LicenceStatus.Revoked, (await store.FindAsync(issued[3].Identifier, CancellationToken.None))!.Status);
+        Assert.Contains("cq", (await store.HistoryAsync(issued[0].Identifier, CancellationToken.None))[^1].Reason, StringComparison.Ordinal);
+        Assert.Equal((LicenceStatus.Revoked, LicenceStatus.Suspended), (entries[free[0]], entries[free[1]]));
+        Assert.True((await store.StatusListAsync(list, CancellationToken.None))!.Version > version + 9);
+        Assert.NotNull(await store.StatusListAsync(list + 1, CancellationToken.None));
+        Assert.Equal(list + 2, next.StatusList);
+        Assert.True(long.Parse(next.Identifier.Split('.')[^3][4..], System.Globalization.CultureInfo.InvariantCulture) > 1004);
+        Assert.Contains(await store.AuditLogAsync(CancellationToken.None), e => e.Event == "node.restore_accepted");
+        Assert.True((await service.VerifyAuditAsync()).Ok);
+        Assert.True((await DatabaseConsistency.CheckAsync(Database, CancellationToken.None)).Ok);
+    }
+
+    [SkippableFact]
     public async Task Maker_checker_drafts_are_unsigned_until_approved_once_by_another_officer_and_officers_read_back()
     {
         var (service, store) = Service();

@@ -90,6 +90,7 @@ public static class ProblemCatalogue
         new("LICENCE_NOT_FOUND", 404, "本节点没有该证照", "no licence with this identifier at this node"),
         new("NOT_YET_ISSUED", 404, "该时间点证照尚未签发", "the licence was not yet issued at that time"),
         new("STATUS_LIST_NOT_FOUND", 404, "没有该编号的状态列表", "no status list with that id"),
+        new("PEER_NOT_FOUND", 404, "本节点未与该省份互认", "this node does not federate with that province"),
         new("METHOD_NOT_ALLOWED", 405, "该地址不接受此方法", "the path does not take this method"),
         new("ISSUER_ALREADY_WITHDRAWN", 409, "该签名证书已被撤销信任", "the issuer certificate is already withdrawn"),
         new("NOTICE_REPLAYED", 409, "撤销信任通知已应用过或更旧", "the notice was applied before, or a newer one was"),

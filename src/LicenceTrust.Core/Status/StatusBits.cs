@@ -50,6 +50,9 @@ public sealed class StatusBits
         _bytes[index >> 2] = (byte)(_bytes[index >> 2] & ~(0b11 << shift) | value << shift);
     }
 
+    /// <summary>The raw bytes, read-only: for comparing lists without a copy.</summary>
+    public ReadOnlySpan<byte> AsSpan() => _bytes;
+
     /// <summary>A copy of the raw bytes.</summary>
     public byte[] ToBytes() => (byte[])_bytes.Clone();
 }

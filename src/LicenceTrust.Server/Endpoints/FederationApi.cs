@@ -2,6 +2,7 @@ using System.Text.Json;
 using LicenceTrust.Core.Json;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Core.Status;
+using LicenceTrust.Core.Text;
 using LicenceTrust.Core.Trust;
 using LicenceTrust.Status;
 using LicenceTrust.Federation;
@@ -56,6 +57,8 @@ public static class FederationApi
         app.MapPost("/api/v1/federation/notices", ReceiveNoticeAsync).Accepts<byte[]>(WithdrawalNotice.MediaType).WithProblems(400, 403, 409, 413, 415, 429).WithName("ReceiveNotice").WithSummary("Receive a peer's signed withdrawal notice");
         app.MapGet("/api/v1/trust-bundle", TrustBundleAsync).WithProblems(429).WithName("GetTrustBundle").WithSummary("Roots and signed trust lists for offline verification");
         app.MapGet("/api/v1/federation/peers", Peers).WithProblems(429).WithName("GetPeers").WithSummary("Each peer's sync state and freshness");
+        app.MapGet(PeerHoldings.PathFor("{province}"), HoldingsAsync).WithProblems(404, 429).WithName("GetPeerHoldings")
+            .WithSummary("What this node holds of a peer province, as that province signed it: for the province's check after a restore");
     }
 
     private static Ok<NodeMetadataView> Metadata(ProvinceKeys keys, FederationPeers peers, IOptions<NodeOptions> options)
@@ -143,6 +146,11 @@ public static class FederationApi
         var notice = outcome.Notice!;
         return TypedResults.Ok(new NoticeResponse(outcome.Code, outcome.Detail, notice.Province.NodeId, notice.Sequence, notice.Fingerprint));
     }
+
+    /// <summary>A peer province's trust list, status lists and notices as this node holds them; a restored node reads them at start (docs/operations.md, "Backup and restore").</summary>
+    private static async Task<Ok<PeerHoldings>> HoldingsAsync(string province, FederationPeers peers, IFederationStore store, HttpContext http) =>
+        TypedResults.Ok(await PeerHoldings.OfAsync(province, peers, store, http.RequestAborted)
+            ?? throw LicenceTrustException.NotFound("PEER_NOT_FOUND", $"本节点未与{TextPolicy.Quote(province)}互认 (this node does not federate with that province)."));
 
     private static Ok<PeersResponse> Peers(ProvinceKeys keys, FederationPeers peers, FederatedTrust trust, TimeProvider time) =>
         TypedResults.Ok(new PeersResponse(keys.Province.NodeId, [.. peers.States.Select(p => ViewOf(p.Key, p.Value, peers.Recognitions[p.Key], trust, time.GetUtcNow()))]));

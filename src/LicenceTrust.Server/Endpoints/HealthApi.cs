@@ -4,7 +4,8 @@ namespace LicenceTrust.Server.Endpoints;
 
 /// <summary>Readiness: the database answers; and how fresh each peer's data is.</summary>
 /// <param name="Status"><c>ready</c>; <c>degraded</c> when a peer's data is stale (own licences still verify); <c>starting</c> when the only peers behind have not answered yet within their start-up grace.</param>
-public sealed record ReadinessView(string Status, string Database, IReadOnlyList<PeerStateView> Peers);
+/// <param name="Restore">What the start-up comparison of the database with the peers' copies found and did (docs/operations.md, "Backup and restore").</param>
+public sealed record ReadinessView(string Status, string Database, IReadOnlyList<PeerStateView> Peers, Federation.RestoreCheck Restore);
 
 /// <summary>Liveness (the process answers) and readiness (the database answers; peer freshness reported).</summary>
 public static class HealthApi

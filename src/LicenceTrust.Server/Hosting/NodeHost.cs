@@ -161,8 +161,12 @@ public static class NodeHost
         // Issuance settings (Issuance:CredentialFormat among them) are checked now, not at the first issue.
         var issuance = app.Services.GetRequiredService<IssuanceOptions>();
         var own = app.Services.GetRequiredService<ProvinceKeys>().Province;
-        await app.Services.GetRequiredService<RestoreGuard>().CheckAsync(own.NodeId, options.AcceptRestoredDatabase,
-            token => app.Services.GetRequiredService<IIssuanceStore>().SkipSerialsAsync(options.RestoreSerialGap, token), app.Lifetime.ApplicationStopping);
+        var ownLists = (await app.Services.GetRequiredService<IStatusListStore>().StatusListsAsync(app.Lifetime.ApplicationStopping)).ToDictionary(l => l.Id, l => l.Version);
+        await app.Services.GetRequiredService<RestoreGuard>().CheckAsync(ownLists, options.AcceptRestoredDatabase,
+            async (finding, token) => (await app.Services.GetRequiredService<RestoreRecovery>().RecoverAsync(
+                [.. finding.NewerStatusLists.Select(l => new PublishedListCopy(l.List, l.Copy.Bits, l.PeerVersion, l.Peer))],
+                finding.ChangesSinceBackup, options.RestoreSerialGap, token)).ToString(),
+            app.Lifetime.ApplicationStopping);
         await app.Services.GetRequiredService<TrustAuthority>().InitialiseAsync(app.Lifetime.ApplicationStopping);
         _ = app.Services.GetRequiredService<FederationPeers>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LicenceTrust.Node");

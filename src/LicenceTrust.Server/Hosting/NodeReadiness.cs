@@ -10,7 +10,7 @@ namespace LicenceTrust.Server.Hosting;
 /// ready-but-degraded with stale peers: the node still serves its own province. A peer that has not
 /// answered yet within its start-up grace makes it <c>starting</c> instead (peers started together).
 /// </summary>
-public sealed class NodeReadiness(IDatabase database, FederationPeers peers, FederatedTrust trust, TimeProvider time)
+public sealed class NodeReadiness(IDatabase database, FederationPeers peers, FederatedTrust trust, RestoreGuard restore, TimeProvider time)
 {
     /// <exception cref="LicenceTrustException">DATABASE_UNAVAILABLE (503) when the database does not answer.</exception>
     public async Task<ReadinessView> CheckAsync(CancellationToken cancellationToken)
@@ -24,6 +24,6 @@ public sealed class NodeReadiness(IDatabase database, FederationPeers peers, Fed
         var states = peers.States.Select(p => FederationApi.ViewOf(p.Key, p.Value, peers.Recognitions[p.Key], trust, now)).ToList();
         var behind = states.Where(s => !(s.TrustListFresh && s.StatusFresh)).ToList();
         var status = behind.Count == 0 ? "ready" : behind.All(s => s.Starting) ? "starting" : "degraded";
-        return new ReadinessView(status, "ok", states);
+        return new ReadinessView(status, "ok", states, restore.Last);
     }
 }

@@ -91,6 +91,7 @@ public static class NodeServices
             CredentialEncoding = CredentialEncodingFrom(builder.Configuration["Issuance:CredentialFormat"]),
         });
         builder.Services.TryAddSingleton<IssuanceService>();
+        builder.Services.TryAddSingleton<RestoreRecovery>();
         builder.Services.TryAddSingleton<ApiKeyService>();
         builder.Services.TryAddSingleton(sp => new SignInThrottle(sp.GetRequiredService<TimeProvider>(), new SignInThrottleOptions
         {

@@ -22,7 +22,8 @@ public sealed record StatusListVectorFile(string Format, string Signer, IReadOnl
 
 /// <summary>
 /// The status-list half of the hostile corpus (issue 7), <c>tests/vectors/hostile/status-lists.json</c>:
-/// lists signed by the wrong key, edited after signing, replayed older copies, another list, expired.
+/// lists signed by the wrong key, edited after signing, replayed older copies, a restored node's list that
+/// brings a revoked entry back, another list, expired.
 /// Each is judged by <see cref="StatusListRules"/> against Chongqing's sample list signer.
 /// </summary>
 public static class HostileStatusLists
@@ -72,6 +73,8 @@ public static class HostileStatusLists
         Add("rollback-replayed-old-list", "Yesterday's genuine list replayed over today's copy, to undo the revocation of entry 6.", Signed(yesterday), today, "ROLLBACK");
         Add("rollback-resigned-old-content", "Yesterday's content signed again now (newer iat, older last change).",
             Signed(yesterday with { IssuedAt = now.AddMinutes(-1) }), today, "ROLLBACK");
+        Add("rollback-restored-node", "A newer list (later iat and last change) from a node restored from a backup: entry 6, revoked in the copy in use, is valid again.",
+            Signed(List(now.AddMinutes(-1), now.AddMinutes(-1), revoked: [5])), today, "ROLLBACK");
         Add("wrong-signer-other-province", "Today's list signed by Sichuan's list signer.", Signed(today, SampleKeys.Of(SampleProvinces.Sichuan).ListSigner!.Key), null, "NOT_SIGNED_BY_SIGNER");
         Add("wrong-signer-issuer-key", "Today's list signed by a Chongqing issuer key (trusted for licences, not for lists).",
             Signed(today, SampleKeys.IssuerWith(SampleProvinces.Chongqing, SignatureAlgorithm.Sm2Sm3).Key), null, "NOT_SIGNED_BY_SIGNER");
