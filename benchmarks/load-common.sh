@@ -17,7 +17,7 @@ start_node() {
   # The node's GC setting, as `dotnet run` gives it (src/LicenceTrust.Server/Properties/launchSettings.json).
   # shellcheck disable=SC2086 # NODE_ENV is a list of NAME=value words
   env DOTNET_GCgen0size=0x4000000 ${NODE_ENV:-} dotnet "$root/src/LicenceTrust.Server/bin/Release/net10.0/LicenceTrust.Server.dll" --urls "http://127.0.0.1:$port" \
-    --Node:Database="$db" --Node:KeysDirectory="$root/keys-sample" --Node:SeedDemo=false --Node:AllowPlaintextKeys=true \
+    --Node:Database="$db" --Node:KeysDirectory="$root/keys-sample" --Node:AllowPlaintextKeys=true \
     --Node:AnonymousRateLimitPerSecond=100000 --Node:RateLimitPerSecond=100000 --Logging:LogLevel:Default=Warning "$@" >/dev/null 2>&1 &
   node_pid=$!; node_pids+=("$node_pid")
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && return 0; sleep 0.5; done

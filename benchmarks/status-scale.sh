@@ -30,7 +30,7 @@ for round in $(seq "$rounds"); do
     log="$work/node-$n.log"
     start=$(date +%s%N)
     dotnet "$server" --urls="http://127.0.0.1:$port" --Node:Database="$work/cq-$n.db" --Node:KeysDirectory=keys-sample \
-      --Node:SeedDemo=false --Node:AllowPlaintextKeys=true --Logging:LogLevel:Default=Information >"$log" 2>&1 &
+      --Node:AllowPlaintextKeys=true --Logging:LogLevel:Default=Information >"$log" 2>&1 &
     pid=$!
     until curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null; do
       kill -0 "$pid" 2>/dev/null || { cat "$log"; exit 1; }

@@ -1,5 +1,9 @@
 using System.CommandLine;
 using LicenceTrust.Cli;
+using LicenceTrust.KeyStore;
+
+// Keys, databases, backups and reports the tool writes are its user's alone (0600, folders 0700).
+OwnerOnlyFiles.ForThisProcess();
 
 var root = new RootCommand("LicenceTrust — 川渝电子证照互认 command-line tool: keys, QR codes, offline verification.");
 root.Subcommands.Add(KeysCommands.Create());
@@ -21,5 +25,10 @@ catch (Exception e) when (e is IOException or UnauthorizedAccessException or Inv
 {
     // A bad file or argument is the user's to fix: say what it is, without a stack trace.
     Console.Error.WriteLine($"licencetrust: {e.Message}");
+    return 2;
+}
+catch (System.Data.Common.DbException e)
+{
+    Console.Error.WriteLine($"licencetrust: the database cannot be opened or refused the command: {e.Message.ReplaceLineEndings(" ")}");
     return 2;
 }

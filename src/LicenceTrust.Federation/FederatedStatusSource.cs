@@ -39,7 +39,7 @@ public sealed class FederatedStatusSource(IReadOnlyDictionary<Province, PeerStat
 
         var now = time.GetUtcNow();
         // An LT2 credential names its list by number; the peer's signed trust list says where that list is.
-        var cached = reference.ResolveUri(trust.Peer(licence.Province)?.List.StatusUriTemplate) is { } uri ? peer.StatusList(uri) : null;
+        var cached = reference.ResolveUri(trust.Peer(licence.Province)?.List.StatusUriTemplate) is { } uri ? peer.StatusListFor(uri) : null;
         var listed = cached is not null && reference.Index < cached.List.Bits.Size
             ? FromValue(cached.List.Bits.Get((int)reference.Index), $"{node}:status-list", cached.FetchedAt)
             : null;

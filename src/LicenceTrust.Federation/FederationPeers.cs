@@ -17,7 +17,7 @@ namespace LicenceTrust.Federation;
 public sealed class FederationPeers
 {
     public FederationPeers(IReadOnlyList<PeerOptions> peers, Province own, TrustAnchor ownRoot, Func<PeerOptions, string> agreementPath,
-        FederatedTrust trust, IFederationStore store, Func<PeerOptions, HttpClient> httpFor, TimeProvider time)
+        FederatedTrust trust, IFederationStore store, Func<PeerOptions, Action<string>, HttpClient> httpFor, TimeProvider time)
     {
         var recognitions = new Dictionary<Province, Recognition>();
         var states = new Dictionary<Province, PeerState>();
@@ -48,7 +48,8 @@ public sealed class FederationPeers
                 throw new InvalidDataException($"{path}: not a recognition agreement of {own.NodeId} for {options.Province} signed under this province's root ({error}).");
             }
 
-            var state = new PeerState(options, httpFor(options));
+            PeerState? created = null;
+            var state = created = new PeerState(options, httpFor(options, reason => created?.TlsRefused(reason, time.GetUtcNow())));
             recognitions[peer] = new Recognition(options, agreement);
             states[peer] = state;
             syncs.Add(new PeerSync(state, trust, store, time));
@@ -134,7 +135,7 @@ public sealed record NoticeDelivery(string Peer, bool Delivered, int? Status);
 /// Pulls every peer on its interval (docs/federation.md), pausing as <see cref="PeerState.PauseAfter"/> says
 /// after each pass. Problems are logged without personal data.
 /// </summary>
-public sealed class FederationSyncService(FederationPeers peers, NoticeSender notices, TimeProvider time, ILogger<FederationSyncService> logger) : BackgroundService
+public sealed class FederationSyncService(FederationPeers peers, NoticeSender notices, FederatedTrust trust, TimeProvider time, ILogger<FederationSyncService> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -144,6 +145,30 @@ public sealed class FederationSyncService(FederationPeers peers, NoticeSender no
         }
 
         return Task.WhenAll(peers.Syncs.Select(sync => RunAsync(sync, stoppingToken)));
+    }
+
+    /// <summary>One log line each time a peer's data goes stale ("peer stale") or comes back ("peer recovered"), after a pass.</summary>
+    private void ReportFreshness(PeerState state)
+    {
+        var now = time.GetUtcNow();
+        var peer = Province.FromNodeId(state.Options.Province);
+        var fresh = state.IsFresh(trust.Peer(peer), now);
+        if (state.WasFresh == fresh || (!fresh && state.IsStarting(now)))
+        {
+            return;
+        }
+
+        if (fresh && state.WasFresh is not null)
+        {
+            logger.LogInformation("Peer recovered: {Peer}'s trust list and status data are fresh again", state.Options.Province);
+        }
+        else if (!fresh)
+        {
+            logger.LogWarning("Peer stale: {Peer}'s data is past its freshness limits (its licences verify CHECK where they depend on it); last error: {Error}",
+                state.Options.Province, state.LastError ?? "none");
+        }
+
+        state.WasFresh = fresh;
     }
 
     private async Task RunAsync(PeerSync sync, CancellationToken stoppingToken)
@@ -186,6 +211,7 @@ public sealed class FederationSyncService(FederationPeers peers, NoticeSender no
                     await notices.RetryAsync(Province.FromNodeId(options.Province), stoppingToken);
                 }
 
+                ReportFreshness(sync.State);
                 await Task.Delay(sync.State.PauseAfter(problems.Count > 0, time.GetUtcNow()), stoppingToken);
             }
         }

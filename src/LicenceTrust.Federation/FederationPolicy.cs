@@ -16,8 +16,24 @@ public sealed record Recognition(PeerOptions Options, RecognitionAgreement Agree
 /// type and the peer's trust list is fresh; an unknown issuer is explained when its key was withdrawn
 /// or the peer was never reached. Thread-safe.
 /// </summary>
-public sealed class FederationPolicy(FederatedTrust trust, IReadOnlyDictionary<Province, Recognition> peers, Func<long?> ownSequence) : ITrustPolicy
+/// <param name="syncs">The peers' syncs, which fetch a trust list again to confirm an unknown issuer; none, and an unknown issuer of a peer is never confirmed (CHECK).</param>
+public sealed class FederationPolicy(FederatedTrust trust, IReadOnlyDictionary<Province, Recognition> peers, Func<long?> ownSequence, IReadOnlyList<PeerSync>? syncs = null) : ITrustPolicy
 {
+    /// <summary>A peer's trust list confirmed by the peer this recently counts as current.</summary>
+    public static readonly TimeSpan ConfirmedWithin = TimeSpan.FromSeconds(2);
+
+    public Task<bool> ConfirmIssuersAsync(Province province, CancellationToken cancellationToken)
+    {
+        if (province == trust.Own)
+        {
+            return Task.FromResult(true);
+        }
+
+        return syncs?.FirstOrDefault(s => s.State.Options.Province == province.NodeId) is { } sync
+            ? sync.ConfirmTrustListAsync(ConfirmedWithin, cancellationToken)
+            : Task.FromResult(false);
+    }
+
     public ReasonCode ExplainUnknownIssuer(DecodedCredential credential)
     {
         ArgumentNullException.ThrowIfNull(credential);

@@ -25,6 +25,15 @@ public sealed class PeerOptions
     public string? TlsCaFile { get; set; }
 
     /// <summary>
+    /// Reach the peer over plain HTTP at an address that is not loopback. Off, such a BaseUrl stops the
+    /// node at start: status lists and trust lists are signed, but the notices, live answers and holdings
+    /// a node sends and reads would cross the network in the clear, and a man in the middle could withhold
+    /// them. For a closed test network only. Loopback addresses (127.0.0.0/8, ::1, localhost) need no
+    /// setting: their traffic never leaves the machine.
+    /// </summary>
+    public bool AllowHttp { get; set; }
+
+    /// <summary>
     /// This node's signed recognition agreement for the peer (a file; relative paths are from the node's
     /// home). Default: <c>&lt;keys&gt;/&lt;own&gt;/recognition-&lt;peer&gt;.cose</c>.
     /// </summary>

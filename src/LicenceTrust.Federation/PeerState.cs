@@ -36,22 +36,41 @@ public sealed class PeerState(PeerOptions options, HttpClient http)
     public bool IsStarting(DateTimeOffset now) => LastSuccess is null && now < GraceUntil;
 
     /// <summary>
-    /// The pause before the next pass. A good pass waits one interval. A failed one waits double, up to four
-    /// intervals, so a peer that is down is not hammered; but while the peer is starting (it has not answered
-    /// since this node started), the next try is one second away (at most an interval): nodes started
-    /// together try each other before both listen, and the peer is then picked up as soon as it does.
+    /// The pause before the next pass: one interval, after a good pass or a failed one, so a peer that comes
+    /// back is synced within one interval of its return (a pass is a handful of conditional GETs: at the
+    /// interval it is no load on a peer that is down). While the peer is starting (it has not answered since
+    /// this node started), the next try is one second away (at most an interval): nodes started together
+    /// try each other before both listen, and the peer is then picked up as soon as it does.
     /// </summary>
     public TimeSpan PauseAfter(bool failed, DateTimeOffset now)
     {
         var interval = Options.SyncInterval;
-        if (!failed)
+        return failed && IsStarting(now) ? TimeSpan.FromTicks(Math.Min(interval.Ticks, TimeSpan.TicksPerSecond)) : interval;
+    }
+
+    /// <summary>Why the peer's server certificate was last refused, and when; null when it never was.</summary>
+    public (string Reason, DateTimeOffset At)? LastTlsRefusal { get; private set; }
+
+    /// <summary>Records why the peer's TLS certificate was refused (<see cref="PeerHttp"/> calls it from the handshake).</summary>
+    public void TlsRefused(string reason, DateTimeOffset at) => LastTlsRefusal = (reason, at);
+
+    /// <summary>
+    /// What went wrong with a request to this peer, in one line, with the TLS refusal's reason when the
+    /// handshake failed on it (the exception itself says only that the check refused the certificate).
+    /// </summary>
+    public string Describe(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var text = PeerHttp.Describe(exception);
+        for (var e = exception; e is not null; e = e.InnerException)
         {
-            return interval;
+            if (e is System.Security.Authentication.AuthenticationException && LastTlsRefusal is { } refusal)
+            {
+                return $"{text} (TLS refused: {refusal.Reason})";
+            }
         }
 
-        return IsStarting(now)
-            ? TimeSpan.FromTicks(Math.Min(interval.Ticks, TimeSpan.TicksPerSecond))
-            : interval * Math.Clamp(Math.Pow(2, ConsecutiveFailures), 1, 4);
+        return text;
     }
 
     /// <summary>Why the last pass could not store what it accepted (this node's database); null when all was stored.</summary>
@@ -62,9 +81,51 @@ public sealed class PeerState(PeerOptions options, HttpClient http)
 
     public IReadOnlyDictionary<string, CachedStatusList> StatusLists => _statusLists;
 
+    /// <summary>The list with exactly this URI.</summary>
     public CachedStatusList? StatusList(string uri) => _statusLists.GetValueOrDefault(uri);
 
+    /// <summary>
+    /// The list a credential's status URI points at: the one with that URI, or, when the peer has moved
+    /// (a new PublicBaseUrl, so its lists have new URIs), the one of the same number: a node numbers its
+    /// lists once, and credentials issued before the move still carry the old URI.
+    /// </summary>
+    public CachedStatusList? StatusListFor(string uri)
+    {
+        if (_statusLists.TryGetValue(uri, out var exact))
+        {
+            return exact;
+        }
+
+        var number = uri[(uri.LastIndexOf('/') + 1)..];
+        return number.Length == 0 || !number.All(char.IsAsciiDigit) ? null
+            : _statusLists.Values.FirstOrDefault(l => l.List.Uri.EndsWith("/" + number, StringComparison.Ordinal));
+    }
+
     public void SetStatusList(CachedStatusList list) => _statusLists[list.List.Uri] = list;
+
+    public void RemoveStatusList(string uri) => _statusLists.TryRemove(uri, out _);
+
+    /// <summary>When the peer last served its status-list index: a province with no licences yet has no list, and is fresh by this.</summary>
+    public DateTimeOffset? StatusIndexConfirmedAt { get; set; }
+
+    /// <summary>Seconds since the oldest status list held was confirmed by the peer; null when none is held.</summary>
+    public double? OldestStatusListAge(DateTimeOffset now) =>
+        _statusLists.IsEmpty ? null : _statusLists.Values.Max(l => (now - l.FetchedAt).TotalSeconds);
+
+    /// <summary>
+    /// Whether the peer's status data is fresh (<see cref="PeerOptions.StatusMaxAge"/>): every list held confirmed
+    /// within it or, when the peer has no list at all (a province with no licences yet), its empty index.
+    /// </summary>
+    public bool StatusFresh(DateTimeOffset now) => OldestStatusListAge(now) is { } oldest
+        ? oldest <= Options.StatusMaxAgeSeconds
+        : StatusIndexConfirmedAt is { } confirmed && now - confirmed <= Options.StatusMaxAge;
+
+    /// <summary>Whether everything of the peer that verification relies on is fresh: its trust list (<paramref name="held"/>) and its status data.</summary>
+    public bool IsFresh(PeerTrust? held, DateTimeOffset now) =>
+        held is not null && now - held.FetchedAt <= Options.TrustListMaxAge && StatusFresh(now);
+
+    /// <summary>Whether the sync loop last found the peer fresh (for "stale" and "recovered" log lines on each change).</summary>
+    public bool? WasFresh { get; set; }
 
     /// <summary>Most final statuses remembered from live answers (a few hundred bytes each); past it, new ones are not remembered.</summary>
     public const int MaxRememberedFinal = 100_000;

@@ -35,9 +35,16 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
 
     private readonly PeerOptions _options = state.Options;
     private readonly Province _peer = Province.FromNodeId(state.Options.Province);
+    /// <summary>At most one trust-list refresh a second for an unknown issuer, however many verifications ask.</summary>
+    public static readonly TimeSpan MinRefreshInterval = TimeSpan.FromSeconds(1);
+
     private TrustAnchor? _root;
     private readonly HashSet<string> _unsaved = new(StringComparer.Ordinal);
     private string? _persistenceError;
+
+    // One request sequence to the peer at a time: the sync loop's pass or a refresh for an unknown issuer.
+    private readonly SemaphoreSlim _pass = new(1, 1);
+    private DateTimeOffset _lastRefresh = DateTimeOffset.MinValue;
 
     public PeerState State => state;
 
@@ -63,8 +70,71 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
         }
     }
 
+    /// <summary>
+    /// Whether the peer's trust list held here is current: confirmed by the peer within <paramref name="within"/>,
+    /// or fetched again now. One request at a time (a caller that waited finds what the other fetched), at most
+    /// one every <see cref="MinRefreshInterval"/>, waiting at most the peer's timeout. False when the peer could
+    /// not be asked. Thread-safe.
+    /// </summary>
+    public async Task<bool> ConfirmTrustListAsync(TimeSpan within, CancellationToken cancellationToken)
+    {
+        if (Confirmed(within))
+        {
+            return true;
+        }
+
+        if (!await _pass.WaitAsync(TimeSpan.FromSeconds(_options.TimeoutSeconds), cancellationToken))
+        {
+            return false;
+        }
+
+        try
+        {
+            if (Confirmed(within))
+            {
+                return true;
+            }
+
+            var now = time.GetUtcNow();
+            if (now - _lastRefresh < MinRefreshInterval)
+            {
+                return false;
+            }
+
+            _lastRefresh = now;
+            var problems = new List<string>();
+            await SyncRootAsync(cancellationToken);
+            await SyncTrustListAsync(problems, cancellationToken);
+            return problems.Count == 0 && Confirmed(within);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or SyncRefusedException or NotSupportedException or FormatException
+            && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        finally
+        {
+            _pass.Release();
+        }
+    }
+
+    private bool Confirmed(TimeSpan within) => trust.Peer(_peer) is { } held && time.GetUtcNow() - held.FetchedAt <= within;
+
     /// <summary>One pass. Returns the problems met (already recorded in the state); empty when all went well.</summary>
     public async Task<IReadOnlyList<string>> SyncOnceAsync(CancellationToken cancellationToken)
+    {
+        await _pass.WaitAsync(cancellationToken);
+        try
+        {
+            return await PassAsync(cancellationToken);
+        }
+        finally
+        {
+            _pass.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<string>> PassAsync(CancellationToken cancellationToken)
     {
         using var span = Tracing.StartActivity("licencetrust.peer_sync")?.SetTag("licencetrust.peer", _options.Province);
         state.LastAttempt = time.GetUtcNow();
@@ -83,7 +153,7 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
                 throw;
             }
 
-            problems.Add(e is TaskCanceledException ? $"timed out after {_options.TimeoutSeconds} s" : e.Message);
+            problems.Add(e is TaskCanceledException ? $"timed out after {_options.TimeoutSeconds} s" : state.Describe(e));
         }
 
         state.PersistenceError = _persistenceError;
@@ -91,6 +161,7 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
         {
             state.LastSuccess = time.GetUtcNow();
             state.ConsecutiveFailures = 0;
+            state.LastError = null;
             state.Breaker.Succeeded();
         }
         else
@@ -170,6 +241,16 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
         Expect(indexResponse, HttpStatusCode.OK, "status-list index");
         var index = await indexResponse.Content.ReadFromJsonAsync<StatusListIndex>(JsonSerializerOptions.Web, cancellationToken)
             ?? throw new SyncRefusedException("the status-list index is empty");
+        state.StatusIndexConfirmedAt = time.GetUtcNow();
+        // Lists the peer no longer serves (its PublicBaseUrl changed, so their URIs did) are dropped, here and
+        // in the database, so their age never makes the peer look stale. Credentials naming an old URI find
+        // the list of the same number (PeerState.StatusList).
+        foreach (var gone in state.StatusLists.Keys.Where(uri => !index.Lists.Any(l => l.Uri == uri)).ToList())
+        {
+            state.RemoveStatusList(gone);
+            await PersistAsync(StatusListKindPrefix + gone, () => store.DeletePeerDocumentAsync(_options.Province, StatusListKindPrefix + gone, cancellationToken));
+        }
+
         foreach (var entry in index.Lists)
         {
             var cached = state.StatusList(entry.Uri);

@@ -20,6 +20,9 @@ public interface IFederationStore
     /// <summary>Inserts or replaces the document of that peer and kind.</summary>
     Task SavePeerDocumentAsync(PeerDocument document, CancellationToken cancellationToken);
 
+    /// <summary>Deletes the document of that peer and kind (a status list the peer no longer serves); nothing when there is none.</summary>
+    Task DeletePeerDocumentAsync(string peer, string kind, CancellationToken cancellationToken);
+
     /// <summary>Records that the peer confirmed the stored document unchanged (304).</summary>
     Task TouchPeerDocumentAsync(string peer, string kind, DateTimeOffset fetchedAt, CancellationToken cancellationToken);
 

@@ -1,33 +1,47 @@
-using LicenceTrust.Core.Identifiers;
 using LicenceTrust.KeyStore;
 using LicenceTrust.Server.Hosting;
-using Microsoft.Extensions.Options;
 
-// "--both-provinces" starts the demo pair in one process: the Chongqing node (127.0.0.1:5050) and the
-// Sichuan node (127.0.0.1:5051), each with its own database and demo licences, federated with each
-// other (each pins the other's sample root). Without it, one node, federated as configured.
+// A node is production unless told otherwise: no demo licences, no SAMPLE API keys, plaintext keys refused.
+//   --demo              one demo node: demo licences and SAMPLE API keys in an empty database (sample keys only)
+//   --both-provinces    the demo pair in one process: the Chongqing node (127.0.0.1:5050) and the Sichuan node
+//                       (127.0.0.1:5051), each a demo node with its own database, federated with each other
+//   --check             check the configuration (settings, keys, TLS files, database, peers) and exit, serving nothing
 const string BothProvinces = "--both-provinces";
 
+// The database, its WAL, the demo's key file and backups made from here are the node's user's alone (0600, folders 0700).
+OwnerOnlyFiles.ForThisProcess();
+
+if (args.Contains(NodeCheck.Flag))
+{
+    return await NodeCheck.RunAsync([.. args.Where(a => a != NodeCheck.Flag)], Console.Out, CancellationToken.None);
+}
+
+var apps = new List<WebApplication>();
 try
 {
-    var nodes = args.Contains(BothProvinces) ? DemoPair(args.Where(a => a != BothProvinces).ToArray()) : [args];
-    var apps = new List<WebApplication>();
+    var nodes = args.Contains(BothProvinces) ? DemoPair([.. args.Where(a => a != BothProvinces)]) : [args];
     foreach (var nodeArgs in nodes)
     {
         var app = NodeHost.Build(nodeArgs);
         await app.InitialiseNodeAsync();
         apps.Add(app);
     }
-
-    await Task.WhenAll(apps.Select(app => app.RunAsync()));
-    return 0;
 }
-catch (Exception e) when (e is InvalidDataException or OptionsValidationException or IOException)
+catch (Exception e) when (e is not OperationCanceledException)
 {
-    // A wrong key folder, setting or file is the operator's to fix: say which, without a stack trace.
-    Console.Error.WriteLine($"LicenceTrust node cannot start: {e.Message}");
+    // Whatever stops a start (a wrong key folder, setting, file, database or peer) is the operator's to fix:
+    // one line that names it, never a stack trace. `--check` lists every problem at once.
+    Console.Error.WriteLine($"LicenceTrust node cannot start: {NodeHost.Describe(e)}");
+    foreach (var app in apps)
+    {
+        await app.DisposeAsync();
+    }
+
     return 1;
 }
+
+await Task.WhenAll(apps.Select(app => app.RunAsync()));
+return 0;
 
 static List<string[]> DemoPair(string[] args)
 {
@@ -36,8 +50,9 @@ static List<string[]> DemoPair(string[] args)
     return [.. keys.Select(k => k.Province).Select(own =>
     {
         var peer = keys.Single(k => k.Province != own);
-        return args.Concat(
+        return args.Where(a => a != NodeMode.DemoFlag).Concat(
         [
+            NodeMode.DemoFlag,
             $"--Node:Province={own.NodeId}",
             $"--Node:Peers:0:Province={peer.Province.NodeId}",
             $"--Node:Peers:0:BaseUrl={NodeOptions.DefaultUrl(peer.Province.NodeId)}",

@@ -24,6 +24,7 @@ public static class DatabaseBackup
             throw new IOException($"{destination}: the file exists already; a backup never overwrites one.");
         }
 
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
         using (var from = source.Open())
         using (var to = Unpooled(destination, SqliteOpenMode.ReadWriteCreate))
         {
@@ -82,6 +83,7 @@ public static class DatabaseBackup
             throw new IOException($"{destination}: the file exists already; a backup never overwrites one.");
         }
 
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
         return RunPostgresToolAsync("pg_dump", connectionString, ["--format=custom", "--no-owner", $"--file={destination}"], cancellationToken);
     }
 

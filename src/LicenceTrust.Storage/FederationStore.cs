@@ -47,6 +47,12 @@ public sealed class FederationStore(IDatabase database) : IFederationStore
         await transaction.CommitAsync(cancellationToken);
     }
 
+    public async Task DeletePeerDocumentAsync(string peer, string kind, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(Sql.DeletePeerDocument, new { Peer = peer, Kind = kind }, cancellationToken: cancellationToken));
+    }
+
     public async Task TouchPeerDocumentAsync(string peer, string kind, DateTimeOffset fetchedAt, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -76,6 +76,33 @@ public interface IDatabase
 /// <summary>What every engine answers the same way.</summary>
 public static class DatabaseChecks
 {
+    /// <summary>The migrations not applied yet: all of them for a database never migrated. Changes nothing.</summary>
+    /// <exception cref="DbException">The database cannot be reached.</exception>
+    public static async Task<IReadOnlyList<string>> PendingMigrationsAsync(this IDatabase database, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        HashSet<long> applied;
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT version FROM schema_migrations";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            applied = [];
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                applied.Add(reader.GetInt64(0));
+            }
+        }
+        catch (DbException)
+        {
+            // No schema_migrations table: a database never migrated.
+            applied = [];
+        }
+
+        return [.. Migrator.Scripts(database.Dialect).Where(s => !applied.Contains(s.Version)).Select(s => s.Name)];
+    }
+
     /// <summary>True when the database answers a query on the migrated schema; false when it cannot be reached.</summary>
     public static async Task<bool> AnswersAsync(this IDatabase database, CancellationToken cancellationToken)
     {

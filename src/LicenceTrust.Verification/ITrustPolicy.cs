@@ -27,6 +27,15 @@ public interface ITrustPolicy
     long? TrustListSequence(Province province);
 
     /// <summary>
+    /// For a credential of another province whose kid is not on that province's trust list held here: whether
+    /// the list held is current, so that "unknown issuer" is a firm answer. A list the province confirmed moments
+    /// ago is; otherwise the province is asked again now (one request at a time, at most one a second, waiting
+    /// at most its timeout), so a genuine new issuer is found before its first licence is judged. False when it
+    /// could not be asked: then the answer is CHECK, never a firm INVALID. Own province: always true.
+    /// </summary>
+    Task<bool> ConfirmIssuersAsync(Province province, CancellationToken cancellationToken) => Task.FromResult(true);
+
+    /// <summary>
     /// Everything the pipeline needs from the trust policy, asked once per credential: the issuer
     /// candidates for its kid, why an unknown kid is unknown, whether the licence is recognised here,
     /// and which trust list vouches for its province.

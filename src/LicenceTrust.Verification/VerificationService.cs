@@ -69,6 +69,20 @@ public sealed class VerificationService(CredentialVerifier credentials, IStatusS
         // One question to the trust policy (Federation), then Core's checks with its issuers.
         var judgement = trust.Judge(credential, now);
         var core = credentials.Verify(credential, now, judgement.Issuers);
+        if (core.Reasons.FirstOrDefault() == ReasonCode.UnknownIssuer && judgement.UnknownIssuerReason == ReasonCode.None)
+        {
+            // Another province's kid not on its list held here may be a new issuer: confirm the list before a firm answer.
+            if (await trust.ConfirmIssuersAsync(credential.Claims.Licence.Province, cancellationToken))
+            {
+                judgement = trust.Judge(credential, now);
+                core = credentials.Verify(credential, now, judgement.Issuers);
+            }
+            else
+            {
+                core = Fail(core, "issuer", ReasonCode.IssuerUnconfirmed, now);
+            }
+        }
+
         var sequence = judgement.TrustListSequence;
         if (core.Verdict != Verdict.Valid)
         {

@@ -64,7 +64,7 @@ public sealed class CrashSafetyTests : IDisposable
         var port = FreePorts.Next();
 
         var acknowledged = new System.Collections.Concurrent.ConcurrentBag<string>();
-        using (var node = Programs.Start(Programs.Server, $"--urls=http://127.0.0.1:{port} --Node:Database={Db} --Node:KeysDirectory={RepositoryPaths.KeysSample} --Node:SeedDemo=false --Node:AllowPlaintextKeys=true"))
+        using (var node = Programs.Start(Programs.Server, $"--urls=http://127.0.0.1:{port} --Node:Database={Db} --Node:KeysDirectory={RepositoryPaths.KeysSample} --Node:AllowPlaintextKeys=true"))
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
             client.DefaultRequestHeaders.Authorization = new("Bearer", key);

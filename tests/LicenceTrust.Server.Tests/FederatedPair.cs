@@ -6,6 +6,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Server.Hosting;
 using LicenceTrust.Testing;
 
 namespace LicenceTrust.Server.Tests;
@@ -78,6 +79,7 @@ public class FederatedPair : IAsyncLifetime
         var peerRoot = SampleKeys.Of(peer == "sc" ? SampleProvinces.Sichuan : SampleProvinces.Chongqing).Root.Fingerprint;
         var agreement = province == "cq" && ChongqingAgreement is { } file ? $" --Node:Peers:0:Agreement={file}" : string.Empty;
         var arguments = string.Join(' ',
+            NodeMode.DemoFlag,
             $"--urls=http://127.0.0.1:{_ports[province]}",
             $"--Node:Province={province}",
             $"--Node:Database={Path.Combine(_folder, province + ".db")}",

@@ -89,7 +89,7 @@ public sealed class HttpsFederationTests : IAsyncLifetime
         Assert.True(withdraw.IsSuccessStatusCode, withdrawn.ToString());
         Assert.True(withdrawn.GetProperty("peers")[0].GetProperty("delivered").GetBoolean(), withdrawn.ToString());
 
-        using var anonymous = new HttpClient(new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && Federation.PeerHttp.ChainsTo(_ca, new X509Certificate2(certificate)) } });
+        using var anonymous = new HttpClient(new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && Federation.PeerHttp.ChainsTo([_ca], new X509Certificate2(certificate)) } });
         using var notice = new ByteArrayContent(Convert.FromBase64String(withdrawn.GetProperty("notice").GetString()!));
         notice.Headers.ContentType = new(WithdrawalNotice.MediaType);
         using var refused = await anonymous.PostAsync($"https://127.0.0.1:{_sichuanTls}/api/v1/federation/notices", notice);
@@ -109,6 +109,9 @@ public sealed class HttpsFederationTests : IAsyncLifetime
 
         Assert.Equal(JsonValueKind.Null, view.GetProperty("lastSuccess").ValueKind);
         Assert.Contains("SSL", view.GetProperty("lastError").GetString(), StringComparison.OrdinalIgnoreCase);
+        // The refusal says why, in the peer's state and in the log (the wait past the start-up grace lets the warning out).
+        Assert.Contains("TLS refused: the certificate", view.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Contains("does not chain to the pinned CA", view.GetProperty("lastError").GetString(), StringComparison.Ordinal);
         var there = (await wrongPin.WaitForVerdictAsync(issued.GetProperty("qrText").GetString()!, _ => true, TimeSpan.FromSeconds(5))).Response;
         Assert.NotEqual("VALID", FederationTests.Verdict(there));
     }

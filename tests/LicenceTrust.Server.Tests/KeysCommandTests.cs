@@ -37,9 +37,9 @@ public sealed class KeysCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task A_node_that_does_not_seed_the_demo_refuses_plaintext_keys_and_says_what_to_do()
+    public async Task A_node_started_without_demo_refuses_plaintext_keys_and_says_what_to_do()
     {
-        var refused = await Programs.NodeRefusalAsync(_folder, "--Node:SeedDemo=false");
+        var refused = await Programs.NodeRefusalAsync(_folder, "--Node:AllowPlaintextKeys=false");
 
         Assert.Contains("not encrypted", refused, StringComparison.Ordinal);
         Assert.Contains("Node:AllowPlaintextKeys", refused, StringComparison.Ordinal);

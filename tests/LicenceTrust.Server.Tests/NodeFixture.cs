@@ -54,7 +54,7 @@ public sealed class NodeFixture : IAsyncLifetime, IAsyncDisposable
             "--urls=http://127.0.0.1:0",
             $"--Node:Database={DatabasePath}",
             $"--Node:KeysDirectory={RepositoryPaths.KeysSample}",
-            "--Node:SeedDemo=false", "--Node:AllowPlaintextKeys=true",
+            "--Node:AllowPlaintextKeys=true",
             $"--Node:Province={Province}",
             $"--Node:PublicBaseUrl=https://{Province}.lt.example",
             .. ExtraArgs,

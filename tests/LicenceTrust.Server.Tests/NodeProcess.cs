@@ -226,14 +226,19 @@ public sealed class NodeProcess : IAsyncDisposable
         return output.Trim();
     }
 
-    private void Start(params string[] extra) => _process = Programs.Start(Programs.Server, Arguments(extra));
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
+
+    /// <summary>What the node wrote to standard output (its log) since it was made, a line each, across restarts.</summary>
+    public IReadOnlyList<string> Output => [.. _output];
+
+    private void Start(params string[] extra) => _process = Programs.Start(Programs.Server, Arguments(extra), output: _output.Enqueue);
 
     private string Arguments(string[] extra) => string.Join(' ',
     [
         $"--urls={BaseAddress.ToString().TrimEnd('/')}",
         .. (_postgres is null ? [$"--Node:Database={DatabasePath}"] : new[] { "--Node:DatabaseProvider=postgres", $"--Node:ConnectionString={_postgres}" }),
         $"--Node:KeysDirectory={_keys}",
-        "--Node:SeedDemo=false", "--Node:AllowPlaintextKeys=true",
+        "--Node:AllowPlaintextKeys=true",
         $"--Node:Province={Province}",
         $"--Node:PublicBaseUrl={BaseAddress.ToString().TrimEnd('/')}",
         .. _args,

@@ -49,7 +49,7 @@ public sealed class PackagingTests : IDisposable
 
         // The self-contained node serves the API and the staff page from its own folder.
         var port = FreePorts.Next();
-        using var process = Process.Start(new ProcessStartInfo(node, $"--urls=http://127.0.0.1:{port} --Node:KeysDirectory={RepositoryPaths.KeysSample}")
+        using var process = Process.Start(new ProcessStartInfo(node, $"--demo --urls=http://127.0.0.1:{port} --Node:KeysDirectory={RepositoryPaths.KeysSample}")
         {
             WorkingDirectory = _out, RedirectStandardOutput = true, RedirectStandardError = true,
         })!;

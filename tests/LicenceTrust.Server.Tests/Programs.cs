@@ -13,7 +13,7 @@ internal static class Programs
     public static string Server => Path.Combine(RepositoryPaths.Root, "src", "LicenceTrust.Server", "bin", Configuration, "net10.0", "LicenceTrust.Server.dll");
 
     /// <summary>Starts a program; <paramref name="output"/> gets each line of its standard output (else it is drained).</summary>
-    public static Process Start(string dll, string arguments, string? workingDirectory = null, Action<string>? output = null)
+    public static Process Start(string dll, string arguments, string? workingDirectory = null, Action<string>? output = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet", $"{dll} {arguments}")
         {
@@ -22,6 +22,11 @@ internal static class Programs
             WorkingDirectory = workingDirectory ?? RepositoryPaths.Root,
         };
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, line) =>
         {
@@ -44,7 +49,7 @@ internal static class Programs
     }
 
     /// <summary>
-    /// Starts a Chongqing node (the sample keys, a database in <paramref name="folder"/>, then <paramref name="settings"/>)
+    /// Starts a Chongqing node (the sample keys, accepted although plaintext, a database in <paramref name="folder"/>, then <paramref name="settings"/>)
     /// that must refuse to start as an operator's mistake does: exit 1, the "cannot start" line, no stack trace.
     /// Returns its standard error, for the test to check what it names.
     /// </summary>
@@ -52,7 +57,8 @@ internal static class Programs
     {
         var refused = await RunWithErrorsAsync(Server, string.Join(' ',
         [
-            $"--urls=http://127.0.0.1:{FreePorts.Next()}", $"--Node:Database={Path.Combine(folder, "cq.db")}", $"--Node:KeysDirectory={RepositoryPaths.KeysSample}", .. settings,
+            $"--urls=http://127.0.0.1:{FreePorts.Next()}", $"--Node:Database={Path.Combine(folder, "cq.db")}", $"--Node:KeysDirectory={RepositoryPaths.KeysSample}",
+            "--Node:AllowPlaintextKeys=true", .. settings,
         ]));
 
         Assert.Equal(1, refused.Code);
@@ -62,9 +68,14 @@ internal static class Programs
     }
 
     /// <summary>Runs a program to its end; returns its exit code, standard output and standard error.</summary>
-    public static async Task<(int Code, string Output, string Error)> RunWithErrorsAsync(string dll, string arguments, string? input = null)
+    public static async Task<(int Code, string Output, string Error)> RunWithErrorsAsync(string dll, string arguments, string? input = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet", $"{dll} {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null, WorkingDirectory = RepositoryPaths.Root };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         if (input is not null)
         {

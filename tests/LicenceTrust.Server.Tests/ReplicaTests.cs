@@ -63,7 +63,7 @@ public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime
         {
             _replicas.Add(Programs.Start(Programs.Server, string.Join(' ',
                 $"--urls=http://127.0.0.1:{port}", "--Node:DatabaseProvider=postgres", $"\"--Node:ConnectionString={_connection}\"",
-                $"--Node:KeysDirectory={RepositoryPaths.KeysSample}", "--Node:SeedDemo=false", "--Node:AllowPlaintextKeys=true", $"--Node:PublicBaseUrl=http://127.0.0.1:{_ports[0]}",
+                $"--Node:KeysDirectory={RepositoryPaths.KeysSample}", "--Node:AllowPlaintextKeys=true", $"--Node:PublicBaseUrl=http://127.0.0.1:{_ports[0]}",
                 $"--Node:SessionKeyFile={SessionKeyFile}", "--Logging:LogLevel:Default=Warning")));
         }
 

@@ -23,7 +23,7 @@ public sealed class StartupGraceTests : IDisposable
         var lines = new ConcurrentQueue<string>();
         using var node = Programs.Start(Programs.Server, string.Join(' ',
             $"--urls=http://127.0.0.1:{port}", $"--Node:Database={Path.Combine(_folder, "cq.db")}", $"--Node:KeysDirectory={RepositoryPaths.KeysSample}",
-            "--Node:SeedDemo=false", "--Node:AllowPlaintextKeys=true", "--Node:Province=cq", "--Node:Peers:0:Province=sc", $"--Node:Peers:0:BaseUrl=http://127.0.0.1:{nobody}",
+            "--Node:AllowPlaintextKeys=true", "--Node:Province=cq", "--Node:Peers:0:Province=sc", $"--Node:Peers:0:BaseUrl=http://127.0.0.1:{nobody}",
             $"--Node:Peers:0:RootFingerprint={SampleKeys.Of(SampleProvinces.Sichuan).Root.Fingerprint}", "--Node:Peers:0:SyncIntervalSeconds=0.5",
             "--Node:Peers:0:StartupGraceSeconds=4"), output: lines.Enqueue);
         try

@@ -64,6 +64,7 @@ public static class ReasonCatalogue
         new(ReasonCode.PeerUnreachable, Verdict.Check, "暂时无法连接对方省份节点。", "The other province's node cannot be reached."),
         new(ReasonCode.TypeNotRecognised, Verdict.Invalid, "该类证照不在两省互认协议范围内。", "This licence type is not covered by the recognition agreement."),
         new(ReasonCode.TrustListStale, Verdict.Check, "对方省份的信任列表已过期。", "The other province's trust list is stale."),
+        new(ReasonCode.IssuerUnconfirmed, Verdict.Check, "签发机构不在本节点持有的对方信任列表中，暂时无法向对方省份确认，请稍后再试。", "The issuer is not on the other province's trust list held here, and that province could not confirm it just now; try again shortly."),
 
         // A warning: the verdict stands (the signature is genuine), but what the screen shows may not be what the paper says.
         new(ReasonCode.TextSuspicious, Verdict.Check, "证照文字含有控制字符或不可见字符（已标出，如U+202E），显示可能与纸质证照不一致，请核对原件。", "The licence text holds control or invisible characters (shown as e.g. U+202E); what is displayed may differ from the paper: compare with the original."),

@@ -58,6 +58,7 @@ public enum ReasonCode
     PeerUnreachable = 501,
     TypeNotRecognised = 502,
     TrustListStale = 503,
+    IssuerUnconfirmed = 504,
 
     // 6xx — warnings: shown beside the verdict, never change it
     TextSuspicious = 600,

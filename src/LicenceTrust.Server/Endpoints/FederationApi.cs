@@ -124,7 +124,7 @@ public static class FederationApi
 
     private static async Task<Ok<NoticeResponse>> ReceiveNoticeAsync(HttpContext http, IssuerWithdrawals withdrawals, NoticeInboxGate gate)
     {
-        gate.Check(http.Connection.ClientCertificate);
+        gate.Check(http.Connection.ClientCertificate, http.Connection.RemoteIpAddress?.ToString());
         if (!string.Equals(http.Request.ContentType, WithdrawalNotice.MediaType, StringComparison.OrdinalIgnoreCase))
         {
             throw new LicenceTrustException(new(ErrorKind.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", $"通知的类型应为{WithdrawalNotice.MediaType} (send the notice as {WithdrawalNotice.MediaType})."));
@@ -159,11 +159,10 @@ public static class FederationApi
     {
         var peer = trust.Peer(province);
         var listAge = peer is null ? (double?)null : (now - peer.FetchedAt).TotalSeconds;
-        var oldest = state.StatusLists.Values.Select(l => (now - l.FetchedAt).TotalSeconds).DefaultIfEmpty().Max();
         return new PeerStateView(
             province.NodeId, state.Options.BaseUrl, state.LastAttempt, state.LastSuccess, state.LastError, state.LastErrorAt, state.ConsecutiveFailures,
             peer?.List.Sequence, listAge, listAge <= state.Options.TrustListMaxAgeSeconds,
-            state.StatusLists.Count, state.StatusLists.Count == 0 ? null : oldest, state.StatusLists.Count > 0 && oldest <= state.Options.StatusMaxAgeSeconds,
+            state.StatusLists.Count, state.OldestStatusListAge(now), state.StatusFresh(now),
             state.LastPropagationDelay?.TotalMilliseconds, [.. recognition.Agreement.LicenceTypes.Order(StringComparer.Ordinal)], recognition.Agreement.From,
             state.Breaker.State switch { BreakerState.Closed => "closed", BreakerState.Open => "open", _ => "half-open" }, state.Breaker.OpenedAt,
             state.IsStarting(now));

@@ -1,6 +1,7 @@
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Issuance;
+using LicenceTrust.KeyStore;
 using LicenceTrust.Samples;
 
 namespace LicenceTrust.Server.Hosting;
@@ -12,8 +13,21 @@ namespace LicenceTrust.Server.Hosting;
 /// </summary>
 public sealed class DemoSeeder(IssuanceService issuance, ApiKeyService apiKeys, IIssuanceStore store, LicenceTypeCatalogue types, ILogger<DemoSeeder> logger)
 {
-    public async Task SeedAsync(Province province, string keysFile, CancellationToken cancellationToken = default)
+    /// <summary>What every sample root's subject starts with (<c>licencetrust keys sample</c>).</summary>
+    public const string SampleMark = "SAMPLE";
+
+    /// <exception cref="InvalidDataException">The keys are not SAMPLE keys: demo licences are never signed with a real issuer key.</exception>
+    public async Task SeedAsync(ProvinceKeys keys, string keysFile, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (!keys.Root.Subject.Contains("CN=" + SampleMark, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException(
+                $"--demo signs demo licences and writes SAMPLE API keys, so it runs on SAMPLE keys only, and this node's root is '{keys.Root.Subject}'. " +
+                "Start this node without --demo (production), or give it sample keys (--Node:KeysDirectory=keys-sample).");
+        }
+
+        var province = keys.Province;
         if ((await store.ListAsync(new LicenceQuery(null, null, null, 1, 1), cancellationToken)).Total > 0)
         {
             return;
@@ -54,8 +68,24 @@ public sealed class DemoSeeder(IssuanceService issuance, ApiKeyService apiKeys, 
             lines.Add($"{role.ToString().ToLowerInvariant()}: {key}");
         }
 
+        // The file holds working keys: only the node's own user may read it.
         Directory.CreateDirectory(Path.GetDirectoryName(keysFile)!);
-        await File.WriteAllLinesAsync(keysFile, lines, cancellationToken);
+        var create = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            create.UnixCreateMode = OwnerOnly;
+        }
+
+        await using (var file = new FileStream(keysFile, create))
+        await using (var writer = new StreamWriter(file))
+        {
+            foreach (var line in lines)
+            {
+                await writer.WriteLineAsync(line.AsMemory(), cancellationToken);
+            }
+        }
         logger.LogInformation("Demo node seeded: {Count} licences; SAMPLE API keys written to {File}", issued.Count, keysFile);
     }
+
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 }

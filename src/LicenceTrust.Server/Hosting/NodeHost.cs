@@ -21,10 +21,17 @@ namespace LicenceTrust.Server.Hosting;
 /// <summary>Builds the node. <c>Program.cs</c> and the tests use the same method, so tests run the real host.</summary>
 public static class NodeHost
 {
+    /// <param name="args">The command line: settings (<c>--Node:Province=sc</c>), and <c>--demo</c> for a demo node (<see cref="NodeMode"/>).</param>
+    /// <param name="configure">What a test changes before the node is composed.</param>
+    /// <exception cref="InvalidDataException">A name under <c>Node</c> or <c>Issuance</c> that is not a setting.</exception>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = WebRoot() });
+        ArgumentNullException.ThrowIfNull(args);
+        var mode = new NodeMode(args.Contains(NodeMode.DemoFlag));
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. args.Where(a => a != NodeMode.DemoFlag)], WebRootPath = WebRoot() });
+        builder.Services.AddSingleton(mode);
         configure?.Invoke(builder);
+        NodeSettings.ThrowIfUnknown(builder.Configuration);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
             builder.WebHost.UseUrls(NodeOptions.DefaultUrl(builder.Configuration[$"{NodeOptions.Section}:{nameof(NodeOptions.Province)}"] ?? "cq"));
@@ -151,7 +158,7 @@ public static class NodeHost
     /// <summary>The default authentication scheme: forwards to the API key or the staff cookie.</summary>
     public const string NodeScheme = "Node";
 
-    /// <summary>Migrates the database and, for a demo node, seeds it. Call before running.</summary>
+    /// <summary>Migrates the database, compares it with what the peers hold of it, and, for a demo node (<c>--demo</c>), seeds it. Call before running.</summary>
     public static async Task InitialiseNodeAsync(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
@@ -169,16 +176,17 @@ public static class NodeHost
             app.Lifetime.ApplicationStopping);
         await app.Services.GetRequiredService<TrustAuthority>().InitialiseAsync(app.Lifetime.ApplicationStopping);
         _ = app.Services.GetRequiredService<FederationPeers>();
+        _ = app.Services.GetRequiredService<NoticeInboxGate>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LicenceTrust.Node");
         var province = app.Services.GetRequiredService<ProvinceKeys>().Province;
         logger.LogInformation("{Province} node: database {Database} ({Applied} migrations applied), keys from {Keys}, {Types} licence types from {Catalogue}, issuing {Format}",
             province.NameZh, database.Description, applied.Count, options.KeysDirectory, types.All.Count, options.LicenceTypes ?? "the shipped catalogue",
             Core.Codec.CredentialFormat.PrefixOf(issuance.CredentialEncoding).TrimEnd(':'));
-        if (options.SeedDemo)
+        if (app.Services.GetRequiredService<NodeMode>().Demo)
         {
             var folder = database is SqliteDatabase sqlite ? Path.GetDirectoryName(Path.GetFullPath(sqlite.FilePath))! : Path.GetFullPath("data");
             var keysFile = Path.Combine(folder, $"{province.NodeId}-demo-keys.txt");
-            await app.Services.GetRequiredService<DemoSeeder>().SeedAsync(province, keysFile);
+            await app.Services.GetRequiredService<DemoSeeder>().SeedAsync(app.Services.GetRequiredService<ProvinceKeys>(), keysFile);
         }
 
         // Every own status list is in memory before the node listens, so no verification waits for one.
@@ -189,6 +197,25 @@ public static class NodeHost
 
         app.Lifetime.ApplicationStarted.Register(() =>
             logger.LogInformation("LicenceTrust {Province} node listening on {Urls}", province.NameZh, string.Join(", ", app.Urls)));
+    }
+
+    /// <summary>
+    /// Why a start failed, in one line for the operator: the message of what the node refused (a setting,
+    /// file, key, database or peer names itself), or the exception's kind and message for anything else.
+    /// Never a stack trace.
+    /// </summary>
+    public static string Describe(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var operatorFacing = exception is InvalidDataException or OptionsValidationException or IOException or UnauthorizedAccessException
+            or System.Security.Cryptography.CryptographicException or System.Data.Common.DbException or Federation.SyncRefusedException;
+        var text = operatorFacing ? exception.Message : $"{exception.GetType().Name}: {exception.Message}";
+        if (exception is System.Data.Common.DbException)
+        {
+            text = $"the database cannot be reached or refused the node ({text}); check Node:DatabaseProvider and Node:ConnectionString or Node:Database";
+        }
+
+        return text.ReplaceLineEndings(" ") + " (run with --check to list every problem of this configuration)";
     }
 
     internal static string StatusListBase(NodeOptions options) => options.PublicBase + "/api/v1/status-lists/";

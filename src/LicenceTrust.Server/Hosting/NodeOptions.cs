@@ -4,8 +4,10 @@ using LicenceTrust.Federation;
 namespace LicenceTrust.Server.Hosting;
 
 /// <summary>
-/// The node's configuration (section <c>Node</c>). Defaults run the Chongqing demo node: embedded
-/// SQLite under data/, the sample keys, demo licences. Validated at start-up; a bad value stops the node.
+/// The node's configuration (section <c>Node</c>). Validated at start-up; a bad value, or a name under
+/// <c>Node</c> that is not a setting (<see cref="NodeSettings"/>), stops the node. The defaults are
+/// production's: no demo licences, no SAMPLE API keys, plaintext keys refused. The demo is a flag,
+/// <c>--demo</c> (<see cref="NodeMode"/>), never a setting.
 /// </summary>
 public sealed class NodeOptions
 {
@@ -29,6 +31,9 @@ public sealed class NodeOptions
     /// <summary>SQLite database file; relative paths are from the content root. Default data/&lt;province&gt;.db.</summary>
     public string? Database { get; set; }
 
+    /// <summary>The SQLite file this node uses (with <c>sqlite</c>), through <paramref name="resolve"/> (relative paths are from the node's home).</summary>
+    public string SqliteFile(Func<string, string> resolve) => resolve(Database ?? Path.Combine("data", Province + ".db"));
+
     /// <summary>
     /// The node's public base URL, used in status-list URIs inside credentials (keep it short: it is in
     /// every QR code). Default: the province's default local URL (<see cref="DefaultUrl"/>).
@@ -43,13 +48,10 @@ public sealed class NodeOptions
     /// <summary>The base URL to publish.</summary>
     public string PublicBase => (PublicBaseUrl ?? DefaultUrl(Province)).TrimEnd('/');
 
-    /// <summary>Issue the demo licences and demo API keys into an empty database at start-up.</summary>
-    public bool SeedDemo { get; set; } = true;
-
     /// <summary>
-    /// Accept private key files that are not encrypted. Unset, it follows <see cref="SeedDemo"/>: the demo
-    /// runs on the plaintext sample keys, and a node that does not seed the demo (production) refuses
-    /// them unless this is set to true (tests, benchmarks). docs/operations.md, "Key files".
+    /// Accept private key files that are not encrypted. Unset, only the demo (<c>--demo</c>) does: it runs on
+    /// the plaintext sample keys, and any other node refuses them unless this is set to true (tests,
+    /// benchmarks). docs/operations.md, "Key files".
     /// </summary>
     public bool? AllowPlaintextKeys { get; set; }
 
@@ -82,12 +84,18 @@ public sealed class NodeOptions
     public string? SessionKeyFile { get; set; }
 
     /// <summary>
-    /// Start on a database older than what the peers have seen of this province (a restored backup).
-    /// Unset, such a node refuses to start and says why (docs/operations.md, "Backup and restore").
+    /// Start on a database older than what the peers hold of this province (a restored backup): the node
+    /// then takes back the status changes and withdrawals the peers' copies show and never reuses a slot or
+    /// serial of after the backup. Unset, such a node refuses to start and says what it found
+    /// (docs/operations.md, "Backup and restore"). Harmless to leave on: a database level with its peers
+    /// is not touched.
     /// </summary>
     public bool AcceptRestoredDatabase { get; set; }
 
-    /// <summary>How many serials each authority skips when a restored database is accepted: more than it could have issued since the backup.</summary>
+    /// <summary>
+    /// Serials each authority skips, when a restored database is accepted, beyond the issues and changes the
+    /// peers saw after the backup: room for what the node issued after the peers last fetched.
+    /// </summary>
     [Range(1, 10_000_000)]
     public long RestoreSerialGap { get; set; } = 100_000;
 
@@ -206,4 +214,15 @@ public sealed class Pkcs11Options
 
     /// <summary>The vendor's SM2 key-pair mechanism; unset, CKM_EC_KEY_PAIR_GEN on the SM2 curve. Untested here.</summary>
     public ulong? Sm2KeyGenMechanism { get; set; }
+}
+
+/// <summary>
+/// How the node was started: <see cref="Demo"/> with <c>--demo</c> (or <c>--both-provinces</c>), which seeds
+/// demo licences and SAMPLE API keys into an empty database and accepts the plaintext sample keys. A flag
+/// on the command line, never a setting, so that no configuration file can turn a production node into a demo.
+/// </summary>
+public sealed record NodeMode(bool Demo)
+{
+    /// <summary>The command-line flag.</summary>
+    public const string DemoFlag = "--demo";
 }

@@ -39,7 +39,7 @@ public static class NodeServices
             {
                 "postgres" => new PostgresDatabase(Connection()),
                 "sqlserver" => new SqlServerDatabase(Connection()),
-                _ => new SqliteDatabase(NodeHost.FromContentRoot(builder, options.Database ?? Path.Combine("data", options.Province + ".db"))),
+                _ => new SqliteDatabase(options.SqliteFile(path => NodeHost.FromContentRoot(builder, path))),
             };
         });
         // The token, when keys are in an HSM: opened once, closed with the node (the container disposes it).
@@ -62,7 +62,7 @@ public static class NodeServices
                 throw new InvalidDataException($"{options.KeysDirectory}: no {province.NodeId}/ key folder for this node's province.");
             }
 
-            var access = KeyAccess.From(options.KeyPassphraseFile is { } file ? NodeHost.FromContentRoot(builder, file) : null, options.AllowPlaintextKeys ?? options.SeedDemo)
+            var access = KeyAccess.From(options.KeyPassphraseFile is { } file ? NodeHost.FromContentRoot(builder, file) : null, options.AllowPlaintextKeys ?? sp.GetRequiredService<NodeMode>().Demo)
                 with { Token = sp.GetService<Pkcs11Token>() };
             return KeyDirectory.Load(directory, province, access);
         });
@@ -139,7 +139,7 @@ public static class NodeServices
                 new StatusByProvince(keys.Province, sp.GetRequiredService<OwnStatusLists>(), new FederatedStatusSource(peers.States, trust, time)),
                 keys.Province.NodeId,
                 time,
-                new FederationPolicy(trust, peers.Recognitions, () => authority.Sequence));
+                new FederationPolicy(trust, peers.Recognitions, () => authority.Sequence, peers.Syncs));
         });
     }
 
@@ -165,7 +165,7 @@ public static class NodeServices
             return new FederationPeers(options.Peers, own.Province, own.Root,
                 peer => NodeHost.FromContentRoot(builder, peer.Agreement ?? KeyDirectory.RecognitionAgreementPath(keysDirectory, own.Province, Province.FromNodeId(peer.Province))),
                 sp.GetRequiredService<FederatedTrust>(), sp.GetRequiredService<IFederationStore>(),
-                peer => PeerHttp.Create(peer, FromHome, clientCertificate),
+                (peer, refused) => PeerHttp.Create(peer, FromHome, clientCertificate, refused),
                 sp.GetRequiredService<TimeProvider>());
         });
         builder.Services.TryAddSingleton<NoticeSender>();

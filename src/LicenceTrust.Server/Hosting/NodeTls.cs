@@ -36,11 +36,13 @@ public static class NodeTls
             return;
         }
 
-        builder.Services.AddSingleton(new NoticeInboxGate(PeerHttp.LoadCertificate(NodeHost.FromContentRoot(builder, file), "Node:NoticeInboxClientCaFile")));
+        // Read when the node initialises (NodeHost.InitialiseNodeAsync), so a missing bundle stops the start and `--check` lists it.
+        var path = NodeHost.FromContentRoot(builder, file);
+        builder.Services.AddSingleton(sp => new NoticeInboxGate(PeerHttp.LoadCertificates(path, "Node:NoticeInboxClientCaFile"), sp.GetRequiredService<ILogger<NoticeInboxGate>>()));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
         {
             https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-            // Judged by the inbox against the pinned CA; a browser or partner without one still reaches the rest of the API.
+            // Judged by the inbox against the pinned CAs; a browser or partner without one still reaches the rest of the API.
             https.ClientCertificateValidation = (_, _, _) => true;
         }));
     }
@@ -58,14 +60,23 @@ public static class NodeTls
     }
 }
 
-/// <summary>Whether the notice inbox takes a connection: any, or (with a pinned client CA) only one whose client certificate chains to it.</summary>
-public sealed class NoticeInboxGate(X509Certificate2? clientCa)
+/// <summary>
+/// Whether the notice inbox takes a connection: any, or (with pinned client CAs: one per province, in one
+/// PEM bundle) only one whose client certificate chains to one of them. Each refusal is logged with its reason.
+/// </summary>
+public sealed class NoticeInboxGate(X509Certificate2Collection? clientCas, ILogger<NoticeInboxGate>? logger = null)
 {
     /// <exception cref="LicenceTrustException">403 CLIENT_CERTIFICATE_REQUIRED.</exception>
-    public void Check(X509Certificate2? presented)
+    public void Check(X509Certificate2? presented, string? from = null)
     {
-        if (clientCa is not null && (presented is null || !PeerHttp.ChainsTo(clientCa, presented)))
+        if (clientCas is null)
         {
+            return;
+        }
+
+        if ((presented is null ? "no client certificate was presented" : PeerHttp.ChainRefusal(clientCas, presented)) is { } refusal)
+        {
+            logger?.LogWarning("Notice inbox refused a connection from {Address}: {Reason}", from ?? "?", refusal);
             throw LicenceTrustException.Forbidden("CLIENT_CERTIFICATE_REQUIRED",
                 "通知收件箱只接受持有省际互认客户端证书的连接 (the notice inbox takes only connections with a client certificate of the federation's CA).");
         }

@@ -85,7 +85,10 @@ public static class SessionKeys
         var protection = builder.Services.AddDataProtection().SetApplicationName("LicenceTrust-" + (section[nameof(NodeOptions.Province)] ?? new NodeOptions().Province));
         if (section[nameof(NodeOptions.SessionKeyFile)] is not { Length: > 0 } file)
         {
+            // Per process, and in memory only: Data Protection's hosted service would otherwise make a key in
+            // its default repository, unencrypted under $HOME/.aspnet, although the provider never reads it.
             protection.UseEphemeralDataProtectionProvider();
+            builder.Services.AddOptions<KeyManagementOptions>().Configure(options => options.XmlRepository = new MemoryXmlRepository());
             return;
         }
 
@@ -106,6 +109,28 @@ public static class SessionKeys
 
         public void StoreElement(XElement element, string friendlyName) =>
             store.AddAsync(friendlyName, element.ToString(SaveOptions.DisableFormatting), time.GetUtcNow(), CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    /// <summary>A ring that lives and dies with the process (no Node:SessionKeyFile).</summary>
+    private sealed class MemoryXmlRepository : IXmlRepository
+    {
+        private readonly List<XElement> _elements = [];
+
+        public IReadOnlyCollection<XElement> GetAllElements()
+        {
+            lock (_elements)
+            {
+                return [.. _elements.Select(e => new XElement(e))];
+            }
+        }
+
+        public void StoreElement(XElement element, string friendlyName)
+        {
+            lock (_elements)
+            {
+                _elements.Add(new XElement(element));
+            }
+        }
     }
 
     private sealed class SessionRingEncryptor(SessionRingKey key) : IXmlEncryptor

@@ -11,18 +11,27 @@ namespace LicenceTrust.Storage.Sqlite;
 public sealed class SqliteDatabase : IDatabase
 {
     private readonly string _connectionString;
+    private readonly Lazy<bool> _created;
 
-    /// <param name="path">The database file; its folder is created if missing.</param>
+    /// <param name="path">The database file. Nothing is touched until the first connection: then its folder and the file are created if missing.</param>
     public SqliteDatabase(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         FilePath = path;
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30 }.ToString();
-        using var connection = Open();
+        _created = new Lazy<bool>(CreateAndUseWal, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>Creates the folder and file if missing, and sets the WAL journal (kept in the file, so once is enough).</summary>
+    private bool CreateAndUseWal()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(FilePath))!);
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
         using var wal = connection.CreateCommand();
         wal.CommandText = "PRAGMA journal_mode=WAL;";
         wal.ExecuteNonQuery();
+        return true;
     }
 
     public int MaxParameters => 30000;
@@ -56,6 +65,7 @@ public sealed class SqliteDatabase : IDatabase
 
     public SqliteConnection Open()
     {
+        _ = _created.Value;
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var pragmas = connection.CreateCommand();
