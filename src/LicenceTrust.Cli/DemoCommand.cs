@@ -19,6 +19,8 @@ internal static class DemoCommand
         command.Options.Add(keys);
         command.Options.Add(province);
         command.Options.Add(type);
+        var keyOptions = new KeyOptions();
+        keyOptions.AddTo(command);
         command.Subcommands.Add(Csv());
         command.SetAction(result =>
         {
@@ -36,7 +38,9 @@ internal static class DemoCommand
             }
 
             var licence = DemoLicences.Create(where, licenceType);
-            var issuer = KeyDirectory.Load(result.GetValue(keys)!.FullName, where).Issuers.First(i => i.Certificate.AuthorityCode == licence.AuthorityCode);
+            var access = keyOptions.Open(result, out var scope);
+            using var token = scope;
+            var issuer = KeyDirectory.Load(result.GetValue(keys)!.FullName, where, access).Issuers.First(i => i.Certificate.AuthorityCode == licence.AuthorityCode);
             var claims = CredentialClaims.Create(licence, DateTimeOffset.UtcNow, new StatusReference(0, $"https://{where.NodeId}.lt.example/s/1", 1));
             Console.WriteLine(CredentialWriter.Write(claims, issuer.Key, issuer.Certificate.Kid, CredentialEncoding.Lt2).QrText);
             return 0;

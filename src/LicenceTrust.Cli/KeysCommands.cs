@@ -61,8 +61,8 @@ internal static class KeysCommands
         command.Options.Add(peer);
         command.Options.Add(types);
         command.Options.Add(from);
-        var (passphraseFile, _) = KeyFileOptions();
-        command.Options.Add(passphraseFile);
+        var keyOptions = new KeyOptions();
+        keyOptions.AddTo(command);
         command.SetAction(result =>
         {
             if (!Province.TryFromNodeId(result.GetValue(province), out var accepting) || !Province.TryFromNodeId(result.GetValue(peer), out var other) || accepting == other)
@@ -92,7 +92,9 @@ internal static class KeysCommands
 
             try
             {
-                var keys = KeyDirectory.Load(result.GetValue(directory)!.FullName, accepting, KeyAccess.From(result.GetValue(passphraseFile)?.FullName, allowPlaintext: true));
+                var access = keyOptions.Open(result, out var scope);
+                using var token = scope;
+                var keys = KeyDirectory.Load(result.GetValue(directory)!.FullName, accepting, access);
                 var agreement = new Core.Trust.RecognitionAgreement(accepting, other, codes, new DateTimeOffset(start, TimeSpan.Zero), DateTimeOffset.UtcNow);
                 var path = KeyDirectory.RecognitionAgreementPath(result.GetValue(directory)!.FullName, accepting, other);
                 File.WriteAllBytes(path, KeyDirectory.SignRecognitionAgreement(keys, agreement));
@@ -220,8 +222,9 @@ internal static class KeysCommands
                 return 2;
             }
 
-            var keys = KeyDirectory.Load(result.GetValue(directory)!.FullName, where, access);
-            if (keys.RootKey is null)
+            // The root alone: the list signer and the other issuers may be files or in a token, and are not needed here.
+            var (root, rootKey) = KeyDirectory.LoadRoot(result.GetValue(directory)!.FullName, where, access);
+            if (rootKey is null)
             {
                 Console.Error.WriteLine($"No {KeyDirectory.RootKey} for {where.NodeId}: issuer certificates are made where the root key is.");
                 return 2;
@@ -236,7 +239,7 @@ internal static class KeysCommands
 
             var label = $"lt-{where.NodeId}-{code.Value}-{alg.Name.ToLowerInvariant()}-{now:yyyyMMddHHmmss}";
             var key = maker.New(alg, label);
-            var der = CertificateFactory.CreateIssuer(where, keys.Root.Der.ToArray(), keys.RootKey, key, new IssuerProfile(code, result.GetValue(name)!, typeCodes), now, now.AddYears(result.GetValue(years)));
+            var der = CertificateFactory.CreateIssuer(where, root.Der.ToArray(), rootKey, key, new IssuerProfile(code, result.GetValue(name)!, typeCodes), now, now.AddYears(result.GetValue(years)));
             var certificate = IssuerCertificate.Parse(der);
             var folder = Path.Combine(result.GetValue(directory)!.FullName, where.NodeId, KeyDirectory.IssuersFolder);
             // Each key has files of its own (the kid is in the name): a successor never replaces the key
@@ -285,8 +288,9 @@ internal static class KeysCommands
                 return 2;
             }
 
-            var keys = KeyDirectory.Load(result.GetValue(directory)!.FullName, where, access);
-            if (keys.RootKey is null)
+            // The root alone: the list signer being replaced may be a file or in a token, and is not opened.
+            var (root, rootKey) = KeyDirectory.LoadRoot(result.GetValue(directory)!.FullName, where, access);
+            if (rootKey is null)
             {
                 Console.Error.WriteLine($"No {KeyDirectory.RootKey} for {where.NodeId}: a list signer is made where the root key is.");
                 return 2;
@@ -304,7 +308,7 @@ internal static class KeysCommands
                 }
             }
 
-            WriteListSigner(folder, where, keys.Root.Der.ToArray(), keys.RootKey, now, now.AddYears(result.GetValue(years)), maker);
+            WriteListSigner(folder, where, root.Der.ToArray(), rootKey, now, now.AddYears(result.GetValue(years)), maker);
             Console.WriteLine($"New list signer for {where.NameZh}: {Path.Combine(folder, KeyDirectory.ListSignerCertificate)}; restart the node (each replica) to use it.");
             return 0;
         });
@@ -465,23 +469,9 @@ internal static class KeysCommands
         }
     }
 
-    /// <summary>The options of a command that can make its key inside a PKCS#11 token.</summary>
-    private sealed class TokenOptions
-    {
-        public Option<string?> Library { get; } = new("--pkcs11-library") { Description = "Generate the key inside this PKCS#11 module's token instead of a file, e.g. /usr/lib/softhsm/libsofthsm2.so." };
-
-        public Option<string?> Token { get; } = new("--pkcs11-token") { Description = "The token's label." };
-
-        public Option<FileInfo?> PinFile { get; } = new("--pkcs11-pin-file") { Description = $"A file whose first line is the token's user PIN; else {Pkcs11Pin.Variable} (never the command line)." };
-
-        public Option<ulong?> Sm2Mechanism { get; } = new("--pkcs11-sm2-mechanism") { Description = "The vendor's SM2-SM3 signing mechanism number (SoftHSM2 has none; untested here)." };
-
-        public Option[] All => [Library, Token, PinFile, Sm2Mechanism];
-    }
-
     private static bool TryKeyMaker(ParseResult result, Option<FileInfo?> passphraseFile, bool plaintext, TokenOptions? hsm, out KeyMaker maker)
     {
-        if (hsm is null || result.GetValue(hsm.Library) is not { } library)
+        if (hsm is null || result.GetValue(hsm.Library) is null)
         {
             var ok = TryKeyWriter(result, passphraseFile, plaintext, out var fileAccess, out var pem);
             maker = new KeyMaker(fileAccess, pem, null);
@@ -489,15 +479,9 @@ internal static class KeysCommands
         }
 
         maker = null!;
-        if (result.GetValue(hsm.Token) is not { } label)
-        {
-            Console.Error.WriteLine("--pkcs11-token: the token's label is required with --pkcs11-library.");
-            return false;
-        }
-
         try
         {
-            var token = Pkcs11Token.Open(new Pkcs11Settings(library, label, Pkcs11Pin.Read(result.GetValue(hsm.PinFile)?.FullName), result.GetValue(hsm.Sm2Mechanism)));
+            var token = hsm.Open(result)!;
             maker = new KeyMaker(KeyAccess.From(result.GetValue(passphraseFile)?.FullName, allowPlaintext: true) with { Token = token }, key => key.ToPkcs8Pem(), token);
             return true;
         }

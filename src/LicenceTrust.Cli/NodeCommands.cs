@@ -254,6 +254,8 @@ internal static class NodeCommands
         batch.Options.Add(chunk);
         batch.Options.Add(licenceTypes);
         batch.Options.Add(format);
+        var keyOptions = new KeyOptions();
+        keyOptions.AddTo(batch);
         batch.SetAction(async (result, cancellationToken) =>
         {
             if (!Province.TryFromNodeId(result.GetValue(province), out var where) || result.GetValue(chunk) is < 1 or > 5000)
@@ -264,7 +266,9 @@ internal static class NodeCommands
 
             var database = Database(result);
             database.Migrate();
-            var provinceKeys = KeyDirectory.Load(result.GetValue(keys)!.FullName, where);
+            var access = keyOptions.Open(result, out var scope);
+            using var token = scope;
+            var provinceKeys = KeyDirectory.Load(result.GetValue(keys)!.FullName, where, access);
             var issuerKeys = new ProvinceIssuerKeys(provinceKeys);
             var code = result.GetValue(authority)!;
             if (!issuerKeys.Knows(code))

@@ -42,9 +42,13 @@ internal static class QrCommands
         var versions = new Command("versions", "Sign the demo licence of every seeded type in both provinces and report the QR version each needs.");
         versions.Options.Add(keys);
         versions.Options.Add(format);
+        var keyOptions = new KeyOptions();
+        keyOptions.AddTo(versions);
         versions.SetAction(result =>
         {
-            var provinceKeys = KeyDirectory.Load(result.GetValue(keys)!.FullName);
+            var access = keyOptions.Open(result, out var scope);
+            using var token = scope;
+            var provinceKeys = KeyDirectory.Load(result.GetValue(keys)!.FullName, access);
             var issuers = provinceKeys.SelectMany(p => p.Issuers).ToList();
             var encoding = FormatOption.ValueOf(result, format);
             Console.WriteLine("| province | licence type | algorithm | payload bytes | COSE bytes | zlib bytes | characters | QR version (ECC Q) |");

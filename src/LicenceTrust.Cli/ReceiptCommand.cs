@@ -22,9 +22,10 @@ internal static class ReceiptCommand
             var text = System.Text.Encoding.ASCII.GetString(bytes).Trim();
             var decoded = new byte[text.Length];
             var receipt = Convert.TryFromBase64String(text, decoded, out var length) ? decoded[..length] : bytes;
-            var signers = KeyDirectory.Load(result.GetValue(keys)!.FullName)
-                .Where(p => p.ListSigner is not null)
-                .Select(p => ListSignerCertificate.Parse(p.ListSigner!.CertificateDer, p.Root))
+            // Certificates only: checking a receipt needs no private key, so encrypted or token keys need no passphrase or PIN.
+            var signers = KeyDirectory.LoadCertificates(result.GetValue(keys)!.FullName)
+                .Where(p => p.ListSignerCertificateDer is not null)
+                .Select(p => ListSignerCertificate.Parse(p.ListSignerCertificateDer!, p.Root))
                 .ToList();
             var payload = Receipt.TryVerify(receipt, signers, out var signedBy, out var error);
             if (payload is null)

@@ -10,6 +10,10 @@ public sealed record IssuerKey(IssuerCertificate Certificate, ICredentialSigner 
 /// <summary>A node's list-signing certificate with its private key.</summary>
 public sealed record ListSignerKey(byte[] CertificateDer, ICredentialSigner Key);
 
+/// <summary>One province's certificates as read from a key directory, without any private key: what verification needs.</summary>
+/// <param name="ListSignerCertificateDer">The list-signing certificate; null when the folder has none.</param>
+public sealed record ProvinceCertificates(Province Province, TrustAnchor Root, byte[]? ListSignerCertificateDer, IReadOnlyList<IssuerCertificate> Issuers);
+
 /// <summary>One province's keys and certificates as read from a key directory.</summary>
 /// <param name="RootKey">The root's private key; null where the root is kept offline (production).</param>
 public sealed record ProvinceKeys(Province Province, TrustAnchor Root, SigningKey? RootKey, ListSignerKey? ListSigner, IReadOnlyList<IssuerKey> Issuers);
@@ -90,8 +94,51 @@ public static class KeyDirectory
         return new ProvinceKeys(province, root, rootKey, listSigner, issuers);
     }
 
-    /// <summary>Builds a trust store of every root and issuer certificate in the directory.</summary>
-    public static TrustStore LoadTrustStore(string directory) => TrustStoreOf(Load(directory));
+    /// <summary>Every province folder's certificates, and no private key: a folder of encrypted keys or token keys opens without a passphrase or PIN.</summary>
+    /// <exception cref="InvalidDataException">A certificate is missing or unreadable; the message names it.</exception>
+    public static IReadOnlyList<ProvinceCertificates> LoadCertificates(string directory)
+    {
+        var provinces = Province.All.Where(p => Directory.Exists(Path.Combine(directory, p.NodeId))).ToList();
+        return provinces.Count > 0
+            ? [.. provinces.Select(p => LoadCertificates(directory, p))]
+            : throw new InvalidDataException($"{directory}: no province key folder (cq/, sc/, …) found.");
+    }
+
+    /// <summary>One province's certificates, and no private key.</summary>
+    /// <exception cref="InvalidDataException">A certificate is missing or unreadable; the message names it.</exception>
+    public static ProvinceCertificates LoadCertificates(string directory, Province province)
+    {
+        var folder = Path.Combine(directory, province.NodeId);
+        var root = Read(Path.Combine(folder, RootCertificate), pem => TrustAnchor.Create(CertificateFactory.FromPem(pem)));
+        var listSigner = File.Exists(Path.Combine(folder, ListSignerCertificate)) ? Read(Path.Combine(folder, ListSignerCertificate), CertificateFactory.FromPem) : null;
+        var issuerFolder = Path.Combine(folder, IssuersFolder);
+        IReadOnlyList<IssuerCertificate> issuers = Directory.Exists(issuerFolder)
+            ? [.. Directory.GetFiles(issuerFolder, "*.crt.pem").Order(StringComparer.Ordinal).Select(path => Read(path, pem => IssuerCertificate.Parse(CertificateFactory.FromPem(pem))))]
+            : [];
+        return new ProvinceCertificates(province, root, listSigner, issuers);
+    }
+
+    /// <summary>
+    /// A province's root certificate and, where it is kept, the root's private key: all that making an
+    /// issuer certificate or a list signer needs. No other key is opened, so a rotation works whether the
+    /// list signer and the issuers are files or in a token.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The root certificate is missing, or its key cannot be opened under <paramref name="access"/>.</exception>
+    public static (TrustAnchor Root, SigningKey? RootKey) LoadRoot(string directory, Province province, KeyAccess access)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        var folder = Path.Combine(directory, province.NodeId);
+        var root = Read(Path.Combine(folder, RootCertificate), pem => TrustAnchor.Create(CertificateFactory.FromPem(pem)));
+        var rootKeyPath = Path.Combine(folder, RootKey);
+        return (root, File.Exists(rootKeyPath) ? KeyFiles.Read(rootKeyPath, access) : null);
+    }
+
+    /// <summary>Builds a trust store of every root and issuer certificate in the directory; no private key is read.</summary>
+    public static TrustStore LoadTrustStore(string directory)
+    {
+        var provinces = LoadCertificates(directory);
+        return TrustStore.Create(provinces.Select(p => p.Root), provinces.SelectMany(p => p.Issuers));
+    }
 
     /// <summary>A trust store of the roots and issuer certificates of provinces already loaded.</summary>
     public static TrustStore TrustStoreOf(IReadOnlyCollection<ProvinceKeys> provinces) =>
@@ -121,7 +168,14 @@ public static class KeyDirectory
     private static ICredentialSigner ReadKey(string keyPemPath, KeyAccess access)
     {
         var locator = Pkcs11LocatorOf(keyPemPath);
-        if (File.Exists(keyPemPath) || !File.Exists(locator))
+        if (File.Exists(keyPemPath) && File.Exists(locator))
+        {
+            throw new InvalidDataException(
+                $"{keyPemPath} and {locator} both stand for the key of {Path.GetFileName(keyPemPath)[..^".key.pem".Length]}: the key is either in the file or in the token. " +
+                "Keep the one that matches the certificate and move the other out of the key directory.");
+        }
+
+        if (!File.Exists(locator))
         {
             return KeyFiles.Read(keyPemPath, access);
         }
@@ -132,7 +186,8 @@ public static class KeyDirectory
             throw new InvalidDataException($"{locator}: expected one line 'pkcs11:object=<label>'.");
         }
 
-        var token = access.Token ?? throw new InvalidDataException($"{locator}: this key is in a PKCS#11 token; configure Node:Pkcs11 (Library, TokenLabel, PinFile) to use it.");
+        var token = access.Token ?? throw new InvalidDataException(
+            $"{locator}: this key is in a PKCS#11 token; give the token: Node:Pkcs11 (Library, TokenLabel, PinFile) for the node, --pkcs11-library, --pkcs11-token and --pkcs11-pin-file for the command-line tool.");
         return token.Find(Uri.UnescapeDataString(line[Pkcs11UriPrefix.Length..]));
     }
 

@@ -9,8 +9,8 @@ namespace LicenceTrust.Server.Tests;
 
 /// <summary>
 /// A real SoftHSM2 token (installed by scripts/test.sh), made fresh in a folder of the test's own: keys
-/// are generated inside it and never leave it; the CLI certifies them and the node signs licences, trust
-/// lists and status lists with them (docs/operations.md, "Keys in an HSM").
+/// are generated inside it and never leave it; the CLI certifies them and rotates them, and the node signs
+/// licences, trust lists and status lists with them (docs/operations.md, "Keys in an HSM").
 /// </summary>
 public sealed class Pkcs11Tests : IDisposable
 {
@@ -80,6 +80,24 @@ public sealed class Pkcs11Tests : IDisposable
             Assert.False(File.Exists(inToken[0].Replace(KeyDirectory.Pkcs11KeySuffix, ".key.pem", StringComparison.Ordinal)));
             Assert.True(File.Exists(Path.Combine(keys, "cq", "list-signer" + KeyDirectory.Pkcs11KeySuffix)));
             Assert.False(File.Exists(Path.Combine(keys, "cq", KeyDirectory.ListSignerKey)));
+
+            // With the list signer in the token, both rotations still work: an issuer's successor in a file
+            // (no token given: only the root is opened), and the list signer replaced by a new token key.
+            var regulator = SampleAuthorities.For(SampleProvinces.Chongqing, SampleLicenceTypes.BusinessLicence);
+            await CliAsync($"keys issuer --keys {keys} --province cq --authority {regulator.Code.Value} --name {regulator.Name} "
+                + string.Join(' ', regulator.Types.Select(t => $"--type {t.Code.Value}")) + " --plaintext");
+            var firstLocator = await File.ReadAllTextAsync(Path.Combine(keys, "cq", "list-signer" + KeyDirectory.Pkcs11KeySuffix));
+            await Task.Delay(1100); // a new label: labels carry the second
+            await CliAsync($"keys list-signer --keys {keys} --province cq {hsm}");
+            Assert.NotEqual(firstLocator, await File.ReadAllTextAsync(Path.Combine(keys, "cq", "list-signer" + KeyDirectory.Pkcs11KeySuffix)));
+            Assert.Single(Directory.GetFiles(Path.Combine(keys, "cq"), "list-signer.key.pkcs11.replaced-*"));
+
+            // A key file left beside a token locator is named as the problem, not reported as a mismatch.
+            var stray = Directory.GetFiles(Path.Combine(keys, "cq"), "list-signer.key.pem.replaced-*").Single();
+            File.Copy(stray, Path.Combine(keys, "cq", KeyDirectory.ListSignerKey));
+            var both = await Programs.NodeRefusalAsync(keys, $"--Node:KeysDirectory={keys}", $"--Node:Pkcs11:Library={Library}", "--Node:Pkcs11:TokenLabel=lt-cq", $"--Node:Pkcs11:PinFile={PinFile}");
+            Assert.Contains("both stand for the key of list-signer", both, StringComparison.Ordinal);
+            File.Delete(Path.Combine(keys, "cq", KeyDirectory.ListSignerKey));
 
             var (chongqing, sichuan) = await NodeProcess.FederatedAsync(keys,
                 [$"--Node:Pkcs11:Library={Library}", "--Node:Pkcs11:TokenLabel=lt-cq", $"--Node:Pkcs11:PinFile={PinFile}"], []);
