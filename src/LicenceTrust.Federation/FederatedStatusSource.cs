@@ -21,7 +21,8 @@ namespace LicenceTrust.Federation;
 /// answers again. A live answer counts only when it is signed by the list signer of the peer's trust list
 /// (<see cref="LicenceStatusToken"/>), about this licence, and in force. Thread-safe.
 /// </summary>
-public sealed class FederatedStatusSource(IReadOnlyDictionary<Province, PeerState> peers, FederatedTrust trust, TimeProvider time) : IStatusSource
+/// <param name="peers">The peers in force, read at each look-up (peers can be reconfigured while the node runs).</param>
+public sealed class FederatedStatusSource(Func<PeerSet> peers, FederatedTrust trust, TimeProvider time) : IStatusSource
 {
     /// <summary>How far a signed answer's times may be from this node's clock.</summary>
     private static readonly TimeSpan AnswerSkew = TimeSpan.FromSeconds(30);
@@ -32,7 +33,7 @@ public sealed class FederatedStatusSource(IReadOnlyDictionary<Province, PeerStat
         ArgumentNullException.ThrowIfNull(reference);
 
         var node = licence.Province.NodeId;
-        if (!peers.TryGetValue(licence.Province, out var peer))
+        if (!peers().States.TryGetValue(licence.Province, out var peer))
         {
             return StatusLookup.Unavailable(ReasonCode.PeerUnreachable, $"{node}:not-federated");
         }
@@ -70,7 +71,7 @@ public sealed class FederatedStatusSource(IReadOnlyDictionary<Province, PeerStat
     public async Task<StatusChangeDetail?> LastChangeAsync(Licence licence, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(licence);
-        if (!peers.TryGetValue(licence.Province, out var peer) || !Callable(peer))
+        if (!peers().States.TryGetValue(licence.Province, out var peer) || !Callable(peer))
         {
             return null;
         }

@@ -78,6 +78,18 @@ public sealed class FederatedTrust : IIssuerDirectory
         }
     }
 
+    /// <summary>Forgets a peer's trust (a peer removed from the settings, or pinned to another root): its licences are no longer recognised.</summary>
+    public void RemovePeer(Province province)
+    {
+        lock (_gate)
+        {
+            if (_peers.Remove(province))
+            {
+                _snapshot = Build();
+            }
+        }
+    }
+
     /// <summary>The peer confirmed its list unchanged: only freshness moves.</summary>
     public void TouchPeer(Province province, DateTimeOffset fetchedAt)
     {

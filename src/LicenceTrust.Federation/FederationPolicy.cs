@@ -16,8 +16,8 @@ public sealed record Recognition(PeerOptions Options, RecognitionAgreement Agree
 /// type and the peer's trust list is fresh; an unknown issuer is explained when its key was withdrawn
 /// or the peer was never reached. Thread-safe.
 /// </summary>
-/// <param name="syncs">The peers' syncs, which fetch a trust list again to confirm an unknown issuer; none, and an unknown issuer of a peer is never confirmed (CHECK).</param>
-public sealed class FederationPolicy(FederatedTrust trust, IReadOnlyDictionary<Province, Recognition> peers, Func<long?> ownSequence, IReadOnlyList<PeerSync>? syncs = null) : ITrustPolicy
+/// <param name="peers">The peers in force (read at each question: peers can be reconfigured while the node runs); their syncs fetch a trust list again to confirm an unknown issuer.</param>
+public sealed class FederationPolicy(FederatedTrust trust, Func<PeerSet> peers, Func<long?> ownSequence) : ITrustPolicy
 {
     /// <summary>A peer's trust list confirmed by the peer this recently counts as current.</summary>
     public static readonly TimeSpan ConfirmedWithin = TimeSpan.FromSeconds(2);
@@ -29,7 +29,7 @@ public sealed class FederationPolicy(FederatedTrust trust, IReadOnlyDictionary<P
             return Task.FromResult(true);
         }
 
-        return syncs?.FirstOrDefault(s => s.State.Options.Province == province.NodeId) is { } sync
+        return peers().Syncs.FirstOrDefault(s => s.State.Options.Province == province.NodeId) is { } sync
             ? sync.ConfirmTrustListAsync(ConfirmedWithin, cancellationToken)
             : Task.FromResult(false);
     }
@@ -49,7 +49,7 @@ public sealed class FederationPolicy(FederatedTrust trust, IReadOnlyDictionary<P
         }
 
         // A licence claiming a province whose trust list never arrived cannot be judged: CHECK, not red.
-        return !peers.ContainsKey(province) ? ReasonCode.TypeNotRecognised
+        return !peers().Recognitions.ContainsKey(province) ? ReasonCode.TypeNotRecognised
             : trust.Peer(province) is null ? ReasonCode.PeerUnreachable
             : ReasonCode.None;
     }
@@ -63,7 +63,7 @@ public sealed class FederationPolicy(FederatedTrust trust, IReadOnlyDictionary<P
             return ReasonCode.None;
         }
 
-        if (!peers.TryGetValue(licence.Province, out var recognition) || !recognition.Agreement.Covers(licence.TypeCode, credential.Claims.IssuedAt))
+        if (!peers().Recognitions.TryGetValue(licence.Province, out var recognition) || !recognition.Agreement.Covers(licence.TypeCode, credential.Claims.IssuedAt))
         {
             return ReasonCode.TypeNotRecognised;
         }

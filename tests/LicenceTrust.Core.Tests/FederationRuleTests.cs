@@ -31,12 +31,18 @@ public class FederationRuleTests
         return CredentialReader.Read(Credentials.Sign(licence).QrText).Credential!;
     }
 
-    private FederationPolicy Policy(FederatedTrust trust, IReadOnlySet<string>? types = null) =>
-        new(trust, new Dictionary<Province, Recognition>
+    private FederationPolicy Policy(FederatedTrust trust, IReadOnlySet<string>? types = null)
+    {
+        var peers = PeerSet.Empty with
         {
-            [SampleProvinces.Sichuan] = new(new PeerOptions { Province = "sc", TrustListMaxAgeSeconds = 60 },
-                new RecognitionAgreement(SampleProvinces.Chongqing, SampleProvinces.Sichuan, types ?? SampleLicenceTypes.All.Select(t => t.Code.Value).ToHashSet(), TestClock.Now.AddYears(-2), TestClock.Now)),
-        }, () => 1);
+            Recognitions = new Dictionary<Province, Recognition>
+            {
+                [SampleProvinces.Sichuan] = new(new PeerOptions { Province = "sc", TrustListMaxAgeSeconds = 60 },
+                    new RecognitionAgreement(SampleProvinces.Chongqing, SampleProvinces.Sichuan, types ?? SampleLicenceTypes.All.Select(t => t.Code.Value).ToHashSet(), TestClock.Now.AddYears(-2), TestClock.Now)),
+            },
+        };
+        return new(trust, () => peers, () => 1);
+    }
 
     [Fact]
     public void Peer_issuers_are_trusted_only_from_the_peer_s_list_and_a_certificate_that_leaves_it_counts_as_withdrawn()
@@ -59,7 +65,7 @@ public class FederationRuleTests
     public void A_peer_never_reached_is_PEER_UNREACHABLE_an_unfederated_province_is_not_recognised()
     {
         var credential = SichuanCredential(SampleLicenceTypes.BusinessLicence);
-        var noPeers = new FederationPolicy(Trust(), new Dictionary<Province, Recognition>(), () => 1);
+        var noPeers = new FederationPolicy(Trust(), () => PeerSet.Empty, () => 1);
 
         Assert.Equal(ReasonCode.PeerUnreachable, Policy(Trust()).ExplainUnknownIssuer(credential));
         Assert.Equal(ReasonCode.TypeNotRecognised, noPeers.ExplainUnknownIssuer(credential));
@@ -117,7 +123,8 @@ public class FederationRuleTests
         bits.Set((int)suspended.Index, 2);
         var state = new PeerState(new PeerOptions { Province = "sc", BaseUrl = "http://127.0.0.1:9", StatusMaxAgeSeconds = 10, LiveStatusFallback = false }, new HttpClient());
         state.SetStatusList(new CachedStatusList(new StatusList(reference.Uri!, TestClock.Now, TestClock.Now.AddDays(1), TimeSpan.FromSeconds(1), bits), 1, TestClock.Now));
-        var source = new FederatedStatusSource(new Dictionary<Province, PeerState> { [SampleProvinces.Sichuan] = state }, Trust(), _time);
+        var peers = PeerSet.Empty with { States = new Dictionary<Province, PeerState> { [SampleProvinces.Sichuan] = state } };
+        var source = new FederatedStatusSource(() => peers, Trust(), _time);
         var licence = credential.Claims.Licence;
 
         var fresh = await source.LookupAsync(licence, reference, CancellationToken.None);

@@ -164,6 +164,9 @@ public sealed class NodeProcess : IAsyncDisposable
     /// <summary>An API key for an issuing authority of the node's province, made with the CLI.</summary>
     public Task<string> AuthorityKeyAsync(string authorityCode) => ApiKeyAsync($"--role authority --authority {authorityCode} --name authority");
 
+    /// <summary>The operating system's id of the running process (for signals).</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("the node is not running");
+
     /// <summary>Whether the process is gone (crashed, or killed by <see cref="KillAsync"/>).</summary>
     public bool HasExited => _process is null || _process.HasExited;
 

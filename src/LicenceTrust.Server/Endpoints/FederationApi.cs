@@ -152,8 +152,11 @@ public static class FederationApi
         TypedResults.Ok(await PeerHoldings.OfAsync(province, peers, store, http.RequestAborted)
             ?? throw LicenceTrustException.NotFound("PEER_NOT_FOUND", $"本节点未与{TextPolicy.Quote(province)}互认 (this node does not federate with that province)."));
 
-    private static Ok<PeersResponse> Peers(ProvinceKeys keys, FederationPeers peers, FederatedTrust trust, TimeProvider time) =>
-        TypedResults.Ok(new PeersResponse(keys.Province.NodeId, [.. peers.States.Select(p => ViewOf(p.Key, p.Value, peers.Recognitions[p.Key], trust, time.GetUtcNow()))]));
+    private static Ok<PeersResponse> Peers(ProvinceKeys keys, FederationPeers peers, FederatedTrust trust, TimeProvider time)
+    {
+        var set = peers.Current;
+        return TypedResults.Ok(new PeersResponse(keys.Province.NodeId, [.. set.States.Select(p => ViewOf(p.Key, p.Value, set.Recognitions[p.Key], trust, time.GetUtcNow()))]));
+    }
 
     internal static PeerStateView ViewOf(Core.Identifiers.Province province, PeerState state, Recognition recognition, FederatedTrust trust, DateTimeOffset now)
     {

@@ -31,6 +31,7 @@ public static class NodeHost
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. args.Where(a => a != NodeMode.DemoFlag)], WebRootPath = WebRoot() });
         builder.Services.AddSingleton(mode);
         configure?.Invoke(builder);
+        PeerSettingsReload.AddSettingsFile(builder);
         NodeSettings.ThrowIfUnknown(builder.Configuration);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {

@@ -17,6 +17,13 @@ public sealed class NodeOptions
     [Required, ProvinceNodeId]
     public string Province { get; set; } = "cq";
 
+    /// <summary>
+    /// A JSON settings file (the same shape as appsettings.json: <c>{"Node": {…}}</c>) read below the environment
+    /// and the command line, and watched: a change to its <c>Node:Peers</c> puts the new peers in force without a
+    /// restart (<see cref="PeerSettingsReload"/>; SIGHUP reads it again too). Relative paths are from the content root.
+    /// </summary>
+    public string? SettingsFile { get; set; }
+
     /// <summary>Key directory (keys-sample/ layout); relative paths are from the content root.</summary>
     [Required]
     public string KeysDirectory { get; set; } = "keys-sample";

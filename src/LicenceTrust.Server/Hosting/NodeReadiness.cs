@@ -21,7 +21,8 @@ public sealed class NodeReadiness(IDatabase database, FederationPeers peers, Fed
         }
 
         var now = time.GetUtcNow();
-        var states = peers.States.Select(p => FederationApi.ViewOf(p.Key, p.Value, peers.Recognitions[p.Key], trust, now)).ToList();
+        var set = peers.Current;
+        var states = set.States.Select(p => FederationApi.ViewOf(p.Key, p.Value, set.Recognitions[p.Key], trust, now)).ToList();
         var behind = states.Where(s => !(s.TrustListFresh && s.StatusFresh)).ToList();
         var status = behind.Count == 0 ? "ready" : behind.All(s => s.Starting) ? "starting" : "degraded";
         return new ReadinessView(status, "ok", states, restore.Last);

@@ -136,10 +136,10 @@ public static class NodeServices
             var authority = sp.GetRequiredService<TrustAuthority>();
             return new VerificationService(
                 new CredentialVerifier(trust, new VerificationPolicy { ClockSkew = TimeSpan.FromSeconds(options.ClockSkewSeconds) }, memo: sp.GetRequiredService<SignatureMemo>()),
-                new StatusByProvince(keys.Province, sp.GetRequiredService<OwnStatusLists>(), new FederatedStatusSource(peers.States, trust, time)),
+                new StatusByProvince(keys.Province, sp.GetRequiredService<OwnStatusLists>(), new FederatedStatusSource(() => peers.Current, trust, time)),
                 keys.Province.NodeId,
                 time,
-                new FederationPolicy(trust, peers.Recognitions, () => authority.Sequence, peers.Syncs));
+                new FederationPolicy(trust, () => peers.Current, () => authority.Sequence));
         });
     }
 
@@ -172,6 +172,7 @@ public static class NodeServices
         builder.Services.TryAddSingleton<ITrustAudit, AuditedTrustEvents>();
         builder.Services.TryAddSingleton<IssuerWithdrawals>();
         builder.Services.AddHostedService<FederationSyncService>();
+        builder.Services.AddHostedService<PeerSettingsReload>();
     }
 
     /// <summary>The HTTP edge: JSON rules, problem details, body limits, receipts, the image decode gate.</summary>

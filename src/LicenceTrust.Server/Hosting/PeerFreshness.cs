@@ -10,9 +10,10 @@ internal sealed class PeerFreshness(FederationPeers peers, FederatedTrust trust,
     public IReadOnlyList<PeerSummary> Current()
     {
         var now = time.GetUtcNow();
-        return [.. peers.States.Select(p =>
+        var set = peers.Current;
+        return [.. set.States.Select(p =>
         {
-            var view = FederationApi.ViewOf(p.Key, p.Value, peers.Recognitions[p.Key], trust, now);
+            var view = FederationApi.ViewOf(p.Key, p.Value, set.Recognitions[p.Key], trust, now);
             return new PeerSummary(p.Key.NodeId, p.Key.NameZh, p.Key.NameEn, view.TrustListFresh, view.TrustListAgeSeconds, view.StatusFresh, view.OldestStatusListAgeSeconds, view.LastPropagationDelayMs);
         })];
     }
