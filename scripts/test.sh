@@ -20,6 +20,11 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 # A CJK font, so the page's Chinese renders in the screenshots (the text checks do not depend on it).
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+# qemu-user and the arm64 C runtime, to run the linux-arm64 build of the tool (PackagingTests); systemd-analyze checks the unit.
+command -v qemu-aarch64 >/dev/null 2>&1 || need+=(qemu-user)
+[ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] || need+=(libc6-arm64-cross)
+[ -e /usr/aarch64-linux-gnu/lib/libstdc++.so.6 ] || need+=(libstdc++6-arm64-cross)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 # Python's cbor2 for the independent LT2 decoder (tests/lt2-decoder, IndependentLt2DecoderTests); zlib is in Python itself.
 /usr/bin/python3 -c 'import cbor2, cryptography' >/dev/null 2>&1 || need+=(python3-cbor2 python3-cryptography)
 if [ ${#need[@]} -gt 0 ]; then

@@ -5,9 +5,10 @@ using LicenceTrust.Testing;
 namespace LicenceTrust.Server.Tests;
 
 /// <summary>
-/// scripts/publish.sh as an operator runs it: self-contained linux-x64 builds of the node and the tool,
-/// and the tool as a .NET tool package; then each of them runs where no build is, and the example systemd
-/// unit starts the binary the script made.
+/// scripts/publish.sh as an operator runs it: self-contained linux-x64 and linux-arm64 builds of the node
+/// and the tool, and the tool as a .NET tool package without symbol files; then each of them runs where no
+/// build is (the arm64 tool under qemu-user), and the example systemd unit starts the binary the script made
+/// and passes systemd-analyze's checks.
 /// </summary>
 public sealed class PackagingTests : IDisposable
 {
@@ -40,12 +41,52 @@ public sealed class PackagingTests : IDisposable
         var check = await RunAsync(Path.Combine(_out, "tools", "licencetrust"), $"types check {Path.Combine(RepositoryPaths.Root, "src", "LicenceTrust.Core", "Licences", "licence-types.json")}", _out, TimeSpan.FromMinutes(1));
         Assert.True(check.Code == 0, check.Output);
 
-        // The example unit starts the node binary the script wrote.
-        var unit = await File.ReadAllLinesAsync(Path.Combine(RepositoryPaths.Root, "scripts", "systemd", "licencetrust-node.service"));
+        // The tool package carries no symbol file, and its size is the one docs/deploy.md gives (about 108 MB).
+        var package = Directory.GetFiles(Path.Combine(_out, "packages"), "LicenceTrust.Cli.*.nupkg").Single();
+        using (var archive = System.IO.Compression.ZipFile.OpenRead(package))
+        {
+            Assert.DoesNotContain(archive.Entries, e => e.FullName.EndsWith(".pdb", StringComparison.OrdinalIgnoreCase));
+        }
+
+        Assert.InRange(new FileInfo(package).Length / (1024 * 1024), 50, 120);
+
+        // linux-arm64 builds (Kunpeng, Phytium): AArch64 executables, and the tool runs under qemu-user (scripts/test.sh installs it).
+        var armTool = Path.Combine(_out, "publish", "linux-arm64", "cli", "licencetrust");
+        foreach (var binary in new[] { armTool, Path.Combine(_out, "publish", "linux-arm64", "node", "LicenceTrust.Server") })
+        {
+            var header = new byte[20];
+            await using (var stream = File.OpenRead(binary))
+            {
+                await stream.ReadExactlyAsync(header);
+            }
+
+            Assert.Equal(("ELF", 183), (System.Text.Encoding.ASCII.GetString(header, 1, 3), BitConverter.ToUInt16(header, 18))); // e_machine 183: EM_AARCH64
+        }
+
+        var emulated = await RunAsync("qemu-aarch64", $"-L /usr/aarch64-linux-gnu -E DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 {armTool} types check {Path.Combine(RepositoryPaths.Root, "src", "LicenceTrust.Core", "Licences", "licence-types.json")}",
+            _out, TimeSpan.FromMinutes(2));
+        Assert.True(emulated.Code == 0, emulated.Output);
+        Assert.Contains("营业执照", emulated.Output, StringComparison.Ordinal);
+
+        // The example unit starts the node binary the script wrote, takes every setting from the shipped sample's
+        // file, and passes systemd's own check, with an exposure rated OK.
+        var unitPath = Path.Combine(RepositoryPaths.Root, "scripts", "systemd", "licencetrust-node.service");
+        var unit = await File.ReadAllLinesAsync(unitPath);
         var execStart = unit.Single(l => l.StartsWith("ExecStart=", StringComparison.Ordinal))["ExecStart=".Length..].Split(' ')[0];
         var node = Path.Combine(_out, "publish", "node", Path.GetFileName(execStart));
         Assert.True(File.Exists(node), $"{execStart}: publish.sh wrote no {Path.GetFileName(execStart)}");
         Assert.Contains(unit, l => l == "User=licencetrust");
+        Assert.Contains(unit, l => l == "UMask=0077");
+        Assert.Contains(unit, l => l == "EnvironmentFile=/etc/licencetrust/node.env");
+        Assert.Single(unit, l => l.StartsWith("ExecStart=", StringComparison.Ordinal) && !l.Contains("--urls", StringComparison.Ordinal));
+        Assert.True(File.Exists(Path.Combine(RepositoryPaths.Root, "scripts", "systemd", "node.env.sample")));
+        var testUnit = Path.Combine(_out, "licencetrust-node.service");
+        await File.WriteAllLinesAsync(testUnit, unit.Select(l => l.StartsWith("ExecStart=", StringComparison.Ordinal) ? $"ExecStart={node}" : l));
+        var unitCheck = await RunAsync("systemd-analyze", $"verify {testUnit}", _out, TimeSpan.FromMinutes(1));
+        Assert.True(unitCheck.Code == 0 && string.IsNullOrWhiteSpace(unitCheck.Output), unitCheck.Output);
+        var exposure = await RunAsync("systemd-analyze", $"security --offline=true {testUnit}", _out, TimeSpan.FromMinutes(1));
+        Assert.Contains("Overall exposure level for licencetrust-node.service: ", exposure.Output, StringComparison.Ordinal);
+        Assert.Matches("exposure level for licencetrust-node.service: [0-2]\\.[0-9] (OK|SAFE)", exposure.Output);
 
         // The self-contained node serves the API and the staff page from its own folder.
         var port = FreePorts.Next();
