@@ -7,11 +7,15 @@ namespace LicenceTrust.Server.Tests;
 
 /// <summary>
 /// The README's run command: both provinces' demo nodes from one process, and the README's tour run as
-/// written against them (the two share the demo's fixed ports, so they live in one class and run in turn).
+/// written against them. The pair runs on free ports (<c>--demo-ports</c>), and the tour's 5050 and 5051 are
+/// read as those, so a demo pair left running on this machine does not get in the way.
 /// </summary>
 public sealed class DemoPairTests : IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("lt-demo-").FullName;
+    private readonly int[] _ports = [FreePorts.Next(), FreePorts.Next()];
+
+    private string PairArguments => $"--both-provinces --demo-ports={_ports[0]},{_ports[1]}";
 
     [Fact]
     public async Task The_READMEs_tour_runs_as_written_against_the_demo_pair()
@@ -28,7 +32,7 @@ public sealed class DemoPairTests : IDisposable
         var blocks = TourBlocks(await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "README.md")));
         Assert.True(blocks.Count >= 4, $"{blocks.Count} tour blocks");
 
-        using var nodes = Programs.Start(Programs.Server, "--both-provinces", _work);
+        using var nodes = Programs.Start(Programs.Server, PairArguments, _work);
         try
         {
             await WaitReadyAsync(nodes);
@@ -73,7 +77,8 @@ public sealed class DemoPairTests : IDisposable
     private async Task<(int Code, string Output)> RunBlockAsync(string block)
     {
         var script = Path.Combine(_work, "block.sh");
-        await File.WriteAllTextAsync(script, $"set -euo pipefail\nlt() {{ dotnet {Programs.Cli} \"$@\"; }}\n{block}\n");
+        var onFreePorts = block.Replace("127.0.0.1:5050", $"127.0.0.1:{_ports[0]}", StringComparison.Ordinal).Replace("127.0.0.1:5051", $"127.0.0.1:{_ports[1]}", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(script, $"set -euo pipefail\nlt() {{ dotnet {Programs.Cli} \"$@\"; }}\n{onFreePorts}\n");
         var start = new System.Diagnostics.ProcessStartInfo("bash", script) { WorkingDirectory = _work, RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = System.Diagnostics.Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
@@ -87,10 +92,10 @@ public sealed class DemoPairTests : IDisposable
     /// Until each node's readiness says "ready": up, and holding its peer's data (the README's cross-province
     /// block asks for that). "starting" is the moment after start when a node has not yet reached its peer.
     /// </summary>
-    private static async Task WaitReadyAsync(System.Diagnostics.Process nodes)
+    private async Task WaitReadyAsync(System.Diagnostics.Process nodes)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        foreach (var port in new[] { 5050, 5051 })
+        foreach (var port in _ports)
         {
             var deadline = DateTime.UtcNow.AddMinutes(1);
             while (await ReadinessAsync(http, port) != "ready")
@@ -126,11 +131,11 @@ public sealed class DemoPairTests : IDisposable
     [Fact]
     public async Task Both_provinces_start_with_their_demo_licences()
     {
-        using var nodes = Programs.Start(Programs.Server, $"--both-provinces --Node:KeysDirectory={RepositoryPaths.KeysSample}", _work);
+        using var nodes = Programs.Start(Programs.Server, $"{PairArguments} --Node:KeysDirectory={RepositoryPaths.KeysSample}", _work);
         try
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-            foreach (var (port, province) in new[] { (5050, "cq"), (5051, "sc") })
+            foreach (var (port, province) in new[] { (_ports[0], "cq"), (_ports[1], "sc") })
             {
                 var deadline = DateTime.UtcNow.AddMinutes(1);
                 while (!await ReadyAsync(http, port))
