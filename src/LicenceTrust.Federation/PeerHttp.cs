@@ -101,7 +101,10 @@ public static class PeerHttp
         var certificates = new X509Certificate2Collection();
         try
         {
-            certificates.ImportFromPemFile(path);
+            // A bundle made by concatenating files that lack a final newline has "-----END …----------BEGIN"
+            // on one line, which a PEM reader takes for one broken block: every block starts on a line of its own here.
+            var text = System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(path), "(-----END [A-Z0-9 ]+-----)(?=-----BEGIN )", "$1\n");
+            certificates.ImportFromPem(text);
         }
         catch (System.Security.Cryptography.CryptographicException e)
         {

@@ -108,6 +108,36 @@ public class ConsoleFixture : IAsyncLifetime
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "概览" })).ToBeVisibleAsync();
     }
 
+    /// <summary>
+    /// Fills the issue form with a 营业执照 of <paramref name="number"/> (a credit code, also the holder's) and
+    /// submits it for approval, as a clerk does; returns the draft's path.
+    /// </summary>
+    public static async Task<string> SubmitBusinessLicenceDraftAsync(IPage clerk, string number, string holderName, string legalRep)
+    {
+        await clerk.GotoAsync("/console/issue");
+        await clerk.GetByLabel("证照编号").FillAsync(number);
+        await clerk.GetByLabel("持证主体名称").FillAsync(holderName);
+        await clerk.Locator("#f-holderCode").FillAsync(number);
+        await clerk.GetByLabel("行政区划代码").FillAsync("500103");
+        await clerk.GetByLabel("有效期起始").FillAsync("2026-01-01");
+        await clerk.Locator("#f-attr-entityType").FillAsync("有限责任公司");
+        await clerk.GetByLabel("法定代表人").FillAsync(legalRep);
+        await clerk.GetByRole(AriaRole.Button, new() { Name = "预览" }).ClickAsync();
+        await clerk.GetByRole(AriaRole.Button, new() { Name = "提交审核" }).ClickAsync();
+        await Expect(clerk.Locator("[data-testid=submitted]")).ToBeVisibleAsync();
+        return new Uri(clerk.Url).AbsolutePath;
+    }
+
+    /// <summary>Approves the draft at <paramref name="draftUrl"/> (absolute: another replica's) and returns the signed licence's QR text.</summary>
+    public static async Task<string> ApproveAsync(IPage approver, string draftUrl)
+    {
+        await approver.GotoAsync(draftUrl);
+        await approver.GetByLabel("已核对，确认批准").CheckAsync();
+        await approver.GetByTestId("approve").ClickAsync();
+        await Expect(approver.GetByTestId("status")).ToHaveTextAsync("有效");
+        return await approver.GetByTestId("qr-text").InputValueAsync();
+    }
+
     /// <summary>Sichuan's verdict on a credential, through its API.</summary>
     public async Task<JsonElement> VerifyAtSichuanAsync(string qrText)
     {

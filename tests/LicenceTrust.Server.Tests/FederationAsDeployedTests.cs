@@ -140,36 +140,21 @@ public sealed class FederationAsDeployedTests(ITestOutputHelper output) : OwnKey
     [Fact]
     public void A_CA_bundle_with_one_CA_per_province_pins_each_of_them()
     {
-        using var chongqingCa = Ca("重庆 TLS CA");
-        using var guizhouCa = Ca("贵州 TLS CA");
-        using var strangerCa = Ca("Stranger CA");
-        var bundle = Path.Combine(Keys, "federation-ca-bundle.pem");
-        File.WriteAllText(bundle, chongqingCa.ExportCertificatePem() + "\n" + guizhouCa.ExportCertificatePem() + "\n");
+        string File(string name) => Path.Combine(Keys, name);
+        using var chongqingCa = TestCertificates.Authority("重庆 TLS CA", File("cq-ca.pem"));
+        using var guizhouCa = TestCertificates.Authority("贵州 TLS CA", File("gz-ca.pem"));
+        using var strangerCa = TestCertificates.Authority("Stranger CA", File("stranger-ca.pem"));
+        System.IO.File.WriteAllText(File("federation-ca-bundle.pem"), System.IO.File.ReadAllText(File("cq-ca.pem")) + System.IO.File.ReadAllText(File("gz-ca.pem")));
+        TestCertificates.Leaf(guizhouCa, "gz client", server: false, File("gz-client.pem"), File("gz-client.key"));
+        TestCertificates.Leaf(strangerCa, "gz client", server: false, File("stranger-client.pem"), File("stranger-client.key"));
 
-        var cas = PeerHttp.LoadCertificates(bundle, "test");
-        using var guizhouClient = Leaf(guizhouCa, "gz.licencetrust.example");
-        using var strangerClient = Leaf(strangerCa, "gz.licencetrust.example");
+        var cas = PeerHttp.LoadCertificates(File("federation-ca-bundle.pem"), "test");
+        using var guizhouClient = X509Certificate2.CreateFromPemFile(File("gz-client.pem"), File("gz-client.key"));
+        using var strangerClient = X509Certificate2.CreateFromPemFile(File("stranger-client.pem"), File("stranger-client.key"));
 
         Assert.Equal(2, cas.Count);
         Assert.Null(PeerHttp.ChainRefusal(cas, guizhouClient));
         Assert.Contains("does not chain to the pinned CA", PeerHttp.ChainRefusal(cas, strangerClient), StringComparison.Ordinal);
-    }
-
-    private static X509Certificate2 Ca(string name)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-    }
-
-    private static X509Certificate2 Leaf(X509Certificate2 ca, string host)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={host}", key, HashAlgorithmName.SHA256);
-        var serial = RandomNumberGenerator.GetBytes(8);
-        return request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddMonths(6), serial);
     }
 
     private static string? Reason(JsonElement response) =>

@@ -22,15 +22,17 @@ public sealed class NodeProcess : IAsyncDisposable
     private readonly string[] _args;
     private readonly string _keys;
     private readonly string? _postgres;
+    private readonly IReadOnlyDictionary<string, string>? _environment;
     private Process? _process;
 
-    private NodeProcess(string province, int port, string[] args, string? keysDirectory = null, string? postgres = null)
+    private NodeProcess(string province, int port, string[] args, string? keysDirectory = null, string? postgres = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         Province = province;
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
         _args = args;
         _keys = keysDirectory ?? RepositoryPaths.KeysSample;
         _postgres = postgres;
+        _environment = environment;
     }
 
     /// <summary>The node id of the node's province, e.g. <c>cq</c>.</summary>
@@ -128,6 +130,20 @@ public sealed class NodeProcess : IAsyncDisposable
         return node;
     }
 
+    /// <summary>
+    /// A node as a province deploys it: a key directory of its own, its own PostgreSQL database (or its SQLite
+    /// file when <paramref name="postgres"/> is null), environment variables for the process (a token's
+    /// configuration), and the test's settings last, so they win. Replicas are two of these on one database.
+    /// </summary>
+    public static async Task<NodeProcess> StartAsync(string province, int port, string keysDirectory, string? postgres, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
+        var node = new NodeProcess(province, port, args, keysDirectory, postgres, environment);
+        await node.PrepareAsync();
+        node.Start();
+        await node.WaitLiveAsync();
+        return node;
+    }
+
     /// <summary>A copy of the sample key directory in a new temporary folder (the caller deletes it), for tests that add or rotate keys.</summary>
     public static string CopyOfSampleKeys()
     {
@@ -196,8 +212,15 @@ public sealed class NodeProcess : IAsyncDisposable
     public async Task<(int Code, string Error)> StartRefusedAsync(params string[] extra)
     {
         Assert.True(HasExited, "the node is still running");
-        var run = await Programs.RunWithErrorsAsync(Programs.Server, Arguments(extra));
+        var run = await Programs.RunWithErrorsAsync(Programs.Server, Arguments(extra), environment: _environment);
         return (run.Code, run.Error);
+    }
+
+    /// <summary>Runs the node's <c>--check</c> with the settings it runs with, and <paramref name="extra"/> after them: exit code and checklist.</summary>
+    public async Task<(int Code, string Output)> CheckAsync(params string[] extra)
+    {
+        var run = await Programs.RunWithErrorsAsync(Programs.Server, string.Join(' ', [Hosting.NodeCheck.Flag, Arguments(extra)]), environment: _environment);
+        return (run.Code, run.Output + run.Error);
     }
 
     public async ValueTask DisposeAsync()
@@ -231,10 +254,10 @@ public sealed class NodeProcess : IAsyncDisposable
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
 
-    /// <summary>What the node wrote to standard output (its log) since it was made, a line each, across restarts.</summary>
+    /// <summary>What the node wrote to standard output (its log) and standard error since it was made, a line each, across restarts.</summary>
     public IReadOnlyList<string> Output => [.. _output];
 
-    private void Start(params string[] extra) => _process = Programs.Start(Programs.Server, Arguments(extra), output: _output.Enqueue);
+    private void Start(params string[] extra) => _process = Programs.Start(Programs.Server, Arguments(extra), output: _output.Enqueue, environment: _environment);
 
     private string Arguments(string[] extra) => string.Join(' ',
     [
@@ -254,7 +277,7 @@ public sealed class NodeProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            Assert.False(_process!.HasExited, $"the {Province} node exited with {(_process.HasExited ? _process.ExitCode : 0)}");
+            Assert.False(_process!.HasExited, $"the {Province} node exited with {(_process.HasExited ? _process.ExitCode : 0)}: {string.Join('\n', Output.TakeLast(5))}");
             try
             {
                 using var response = await client.GetAsync("/health/live");

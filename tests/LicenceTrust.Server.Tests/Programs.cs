@@ -12,7 +12,7 @@ internal static class Programs
 
     public static string Server => Path.Combine(RepositoryPaths.Root, "src", "LicenceTrust.Server", "bin", Configuration, "net10.0", "LicenceTrust.Server.dll");
 
-    /// <summary>Starts a program; <paramref name="output"/> gets each line of its standard output (else it is drained).</summary>
+    /// <summary>Starts a program; <paramref name="output"/> gets each line of its standard output and error (else they are drained).</summary>
     public static Process Start(string dll, string arguments, string? workingDirectory = null, Action<string>? output = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet", $"{dll} {arguments}")
@@ -35,7 +35,14 @@ internal static class Programs
                 output?.Invoke(line.Data);
             }
         };
-        process.ErrorDataReceived += (_, _) => { };
+        // Standard error goes to the same callback: a "cannot start" line is what a failing test must show.
+        process.ErrorDataReceived += (_, line) =>
+        {
+            if (line.Data is not null)
+            {
+                output?.Invoke(line.Data);
+            }
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;

@@ -169,30 +169,15 @@ public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime
         // The clerk drafts at A.
         await using var clerkContext = await browser.NewContextAsync(new() { BaseURL = A("/"), Locale = "zh-CN" });
         var clerk = await ConsoleFixture.SignInAsync(clerkContext, "li.si", ConsoleFixture.Password);
-        await clerk.GotoAsync(A("/console/issue"));
-        await clerk.GetByLabel("证照编号").FillAsync("91500103MA5U0C0N1X");
-        await clerk.GetByLabel("持证主体名称").FillAsync("重庆副本示例有限公司");
-        await clerk.Locator("#f-holderCode").FillAsync("91500103MA5U0C0N1X");
-        await clerk.GetByLabel("行政区划代码").FillAsync("500103");
-        await clerk.GetByLabel("有效期起始").FillAsync("2026-01-01");
-        await clerk.Locator("#f-attr-entityType").FillAsync("有限责任公司");
-        await clerk.GetByLabel("法定代表人").FillAsync("王副本");
-        await clerk.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "预览" }).ClickAsync();
-        await clerk.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "提交审核" }).ClickAsync();
-        await Microsoft.Playwright.Assertions.Expect(clerk.Locator("[data-testid=submitted]")).ToBeVisibleAsync();
-        var draft = new Uri(clerk.Url).AbsolutePath;
+        var draft = await ConsoleFixture.SubmitBusinessLicenceDraftAsync(clerk, "91500103MA5U0C0N1X", "重庆副本示例有限公司", "王副本");
 
         // The approver signs in at A; the session cookie is good at B (the key ring is shared), and so is the form's antiforgery token B issues.
         await using var approverContext = await browser.NewContextAsync(new() { BaseURL = A("/"), Locale = "zh-CN" });
         var approver = await ConsoleFixture.SignInAsync(approverContext, "zhao.liu", ConsoleFixture.Password);
-        await approver.GotoAsync(B(draft));
-        await approver.GetByLabel("已核对，确认批准").CheckAsync();
-        await approver.GetByTestId("approve").ClickAsync();
-        await Microsoft.Playwright.Assertions.Expect(approver.GetByTestId("status")).ToHaveTextAsync("有效");
+        var qr = await ConsoleFixture.ApproveAsync(approver, B(draft));
         Assert.StartsWith(B("/console/licences/"), approver.Url, StringComparison.Ordinal);
 
         // Signed once, by B, and verifiable at A.
-        var qr = await approver.GetByTestId("qr-text").InputValueAsync();
         using var a = new HttpClient { BaseAddress = new Uri(A("/")) };
         Assert.Equal("VALID", await VerdictAsync(a, qr));
     }
