@@ -244,7 +244,8 @@ public sealed class RestoreGuard(FederationPeers peers, FederatedTrust trust, IF
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(Math.Max(peer.TimeoutSeconds, 10)));
+            // Once, at start: a peer slow under load still gets its say, since without it the check rests on fewer copies.
+            timeout.CancelAfter(TimeSpan.FromSeconds(Math.Max(peer.TimeoutSeconds, 30)));
             using var response = await state.Http.GetAsync(new Uri(new Uri(peer.BaseUrl.TrimEnd('/') + "/"), PeerHoldings.PathFor(ownNodeId).TrimStart('/')), timeout.Token);
             if (!response.IsSuccessStatusCode || response.Content.Headers.ContentLength > MaxHoldingsBytes)
             {

@@ -104,6 +104,8 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : OwnKeysPair
         Assert.Contains("Node:AcceptRestoredDatabase=true", refused.Error, StringComparison.Ordinal);
 
         await Chongqing.StartAgainAsync("--Node:AcceptRestoredDatabase=true");
+        var restore = (await Chongqing.Client().GetFromJsonAsync<JsonElement>("/health/ready")).GetProperty("restore");
+        Assert.True(restore.GetProperty("restored").GetBoolean(), $"{restore}\n{string.Join('\n', Chongqing.Output.TakeLast(20))}");
 
         // Every licence of the backup verifies at the restored node with the status it had before the restore
         // (changes made after the backup are taken back from Sichuan's copies), from the node's own data.

@@ -137,26 +137,6 @@ public sealed class FederationAsDeployedTests(ITestOutputHelper output) : OwnKey
         Assert.Contains(Chongqing.Output, l => l.Contains("Peer recovered: sc", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public void A_CA_bundle_with_one_CA_per_province_pins_each_of_them()
-    {
-        string File(string name) => Path.Combine(Keys, name);
-        using var chongqingCa = TestCertificates.Authority("重庆 TLS CA", File("cq-ca.pem"));
-        using var guizhouCa = TestCertificates.Authority("贵州 TLS CA", File("gz-ca.pem"));
-        using var strangerCa = TestCertificates.Authority("Stranger CA", File("stranger-ca.pem"));
-        System.IO.File.WriteAllText(File("federation-ca-bundle.pem"), System.IO.File.ReadAllText(File("cq-ca.pem")) + System.IO.File.ReadAllText(File("gz-ca.pem")));
-        TestCertificates.Leaf(guizhouCa, "gz client", server: false, File("gz-client.pem"), File("gz-client.key"));
-        TestCertificates.Leaf(strangerCa, "gz client", server: false, File("stranger-client.pem"), File("stranger-client.key"));
-
-        var cas = PeerHttp.LoadCertificates(File("federation-ca-bundle.pem"), "test");
-        using var guizhouClient = X509Certificate2.CreateFromPemFile(File("gz-client.pem"), File("gz-client.key"));
-        using var strangerClient = X509Certificate2.CreateFromPemFile(File("stranger-client.pem"), File("stranger-client.key"));
-
-        Assert.Equal(2, cas.Count);
-        Assert.Null(PeerHttp.ChainRefusal(cas, guizhouClient));
-        Assert.Contains("does not chain to the pinned CA", PeerHttp.ChainRefusal(cas, strangerClient), StringComparison.Ordinal);
-    }
-
     private static string? Reason(JsonElement response) =>
         response.GetProperty("result").GetProperty("reasons")[0].GetProperty("code").GetString();
 

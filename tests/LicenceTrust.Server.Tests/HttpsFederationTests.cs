@@ -163,6 +163,28 @@ internal static class TestCertificates
 /// <summary>TLS settings a node refuses at start, saying which and why.</summary>
 public sealed class PeerTlsConfigurationTests
 {
+    [Fact]
+    public void A_CA_bundle_with_one_CA_per_province_pins_each_of_them()
+    {
+        var folder = Directory.CreateTempSubdirectory("lt-bundle-").FullName;
+        string File(string name) => Path.Combine(folder, name);
+        using var chongqingCa = TestCertificates.Authority("重庆 TLS CA", File("cq-ca.pem"));
+        using var guizhouCa = TestCertificates.Authority("贵州 TLS CA", File("gz-ca.pem"));
+        using var strangerCa = TestCertificates.Authority("Stranger CA", File("stranger-ca.pem"));
+        System.IO.File.WriteAllText(File("federation-ca-bundle.pem"), System.IO.File.ReadAllText(File("cq-ca.pem")) + System.IO.File.ReadAllText(File("gz-ca.pem")));
+        TestCertificates.Leaf(guizhouCa, "gz client", server: false, File("gz-client.pem"), File("gz-client.key"));
+        TestCertificates.Leaf(strangerCa, "gz client", server: false, File("stranger-client.pem"), File("stranger-client.key"));
+
+        var cas = Federation.PeerHttp.LoadCertificates(File("federation-ca-bundle.pem"), "test");
+        using var guizhouClient = X509Certificate2.CreateFromPemFile(File("gz-client.pem"), File("gz-client.key"));
+        using var strangerClient = X509Certificate2.CreateFromPemFile(File("stranger-client.pem"), File("stranger-client.key"));
+
+        Assert.Equal(2, cas.Count);
+        Assert.Null(Federation.PeerHttp.ChainRefusal(cas, guizhouClient));
+        Assert.Contains("does not chain to the pinned CA", Federation.PeerHttp.ChainRefusal(cas, strangerClient), StringComparison.Ordinal);
+        Directory.Delete(folder, recursive: true);
+    }
+
     [Theory]
     [InlineData("--Node:Peers:0:BaseUrl=https://127.0.0.1:9", "an https BaseUrl needs TlsCaFile")]
     [InlineData("--Node:TlsClientCertificateFile=client.pem", "Node:TlsClientCertificateFile and Node:TlsClientKeyFile go together")]

@@ -1,4 +1,5 @@
 using LicenceTrust.Server.Hosting;
+using Microsoft.Extensions.Configuration;
 using LicenceTrust.Testing;
 using Xunit.Abstractions;
 
@@ -105,11 +106,27 @@ public sealed class ProductionDefaultsTests(ITestOutputHelper output) : IDisposa
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     [Theory]
-    [InlineData("--Node:SeedDemo=true", "Node:SeedDemo is no longer a setting: the demo is started with the --demo flag")]
+    [InlineData("Node:SeedDemo", "Node:SeedDemo is no longer a setting: the demo is started with the --demo flag")]
+    [InlineData("Node:ClockSkewSecs", "Node:ClockSkewSecs is not a setting: did you mean Node:ClockSkewSeconds?")]
+    [InlineData("Node:Peers:0:SyncIntervalSecond", "Node:Peers:0:SyncIntervalSecond is not a setting: did you mean Node:Peers:0:SyncIntervalSeconds?")]
+    [InlineData("Node:Pkcs11:Libary", "did you mean Node:Pkcs11:Library?")]
+    [InlineData("Issuance:Batch:ChunkSise", "did you mean Issuance:Batch:ChunkSize?")]
+    [InlineData("Issuance:Authorities:11500000MB1A00011N:IssueAproval", "did you mean Issuance:Authorities:11500000MB1A00011N:IssueApproval?")]
+    [InlineData("Node:Peers:sc:Province", "peers are numbered")]
+    [InlineData("node:xyzzy", "Node:xyzzy is not a setting (the settings under Node are")]
+    public void A_name_that_is_not_a_setting_is_named_with_the_nearest_one(string name, string expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Node:Province"] = "cq", ["node:clockskewseconds"] = "10", ["Node:Peers:0:Province"] = "sc", [name] = "1",
+        }).Build();
+
+        Assert.Contains(expected, Assert.Single(NodeSettings.Unknown(configuration)), StringComparison.Ordinal);
+        Assert.Contains(expected, Assert.Throws<InvalidDataException>(() => NodeSettings.ThrowIfUnknown(configuration)).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("--Node:ClockSkewSecs=10", "Node:ClockSkewSecs is not a setting: did you mean Node:ClockSkewSeconds?")]
-    [InlineData("--Node:Peers:0:SyncIntervalSecond=5", "Node:Peers:0:SyncIntervalSecond is not a setting: did you mean Node:Peers:0:SyncIntervalSeconds?")]
-    [InlineData("--Node:Pkcs11:Libary=/usr/lib/softhsm/libsofthsm2.so", "did you mean Node:Pkcs11:Library?")]
-    [InlineData("--Issuance:Batch:ChunkSise=100", "did you mean Issuance:Batch:ChunkSize?")]
     [InlineData("--Node:Peers:0:BaseUrl=http://10.20.30.40:5051", "is plain HTTP to another machine")]
     [InlineData("--Node:DatabaseProvider=postgres --Node:ConnectionString=Host=127.0.0.1;Port=9;Timeout=2", "the database cannot be reached")]
     public async Task A_misconfigured_node_stops_with_one_line_that_names_the_setting(string setting, string expected)
