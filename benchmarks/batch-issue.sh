@@ -11,7 +11,7 @@ dotnet build -c Release "$root/src/LicenceTrust.Cli" >/dev/null
 # allocates about 117 KB, and the runtime reads the gen-0 budget only from the environment.
 lt() { DOTNET_GCgen0size=0x4000000 dotnet "$root/src/LicenceTrust.Cli/bin/Release/net10.0/licencetrust.dll" "$@"; }
 
-lt demo csv --province cq --count "$count" --out "$work/rows.csv"
+lt demo csv --from 1 --province cq --count "$count" --out "$work/rows.csv"
 lt bench sign --seconds 5
 echo "SQLite:";     lt issue batch "$work/rows.csv" --sqlite "$work/node.db" --authority 11500000MB1A00011N --keys "$root/keys-sample" 2>/dev/null
 pg=$(bash "$root/scripts/postgres.sh" start)

@@ -13,7 +13,7 @@ for n in "${sizes[@]}"; do
   [ -f "$scale/cq-$n.db" ] || { echo "run benchmarks/status-scale.sh ${sizes[*]} first" >&2; exit 1; }
 done
 
-lt demo csv --province cq --type 营业执照 --count $(( count * (rounds + 1) )) --out "$work/sm2.csv" >/dev/null
+lt demo csv --from 1 --province cq --type 营业执照 --count $(( count * (rounds + 1) )) --out "$work/sm2.csv" >/dev/null
 port=5090
 for n in "${sizes[@]}"; do
   cp "$scale/cq-$n.db" "$work/$n.db"

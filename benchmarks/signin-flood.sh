@@ -16,7 +16,7 @@ set -euo pipefail
 seconds="${1:-10}"; rounds="${2:-3}"
 source "$(dirname "${BASH_SOURCE[0]}")/load-common.sh"
 
-lt demo csv --province cq --type 营业执照 --count 10 --out "$work/one.csv" >/dev/null
+lt demo csv --from 1 --province cq --type 营业执照 --count 10 --out "$work/one.csv" >/dev/null
 for side in off on; do
   lt issue batch "$work/one.csv" --sqlite "$work/$side.db" --authority 11500000MB1A00011N --keys "$root/keys-sample" >/dev/null 2>&1
 done

@@ -39,6 +39,7 @@ public static class ConsoleEndpoints
             o.Cookie.SameSite = SameSiteMode.Strict;
         });
         services.AddAuthorizationBuilder().AddPolicy(ConsoleSession.Policy, p => p.AddAuthenticationSchemes(ConsoleSession.Scheme).RequireAuthenticatedUser());
+        ConsoleAccess.AddPolicies(services);
         services.AddHostedService<BatchRunner>();
         return services;
     }
@@ -54,11 +55,18 @@ public static class ConsoleEndpoints
             http.Response.Cookies.Append(ConsoleText.Cookie, lang == "en" ? "en" : "zh", new CookieOptions { Path = Base, HttpOnly = true, SameSite = SameSiteMode.Strict, MaxAge = TimeSpan.FromDays(365) });
             return Results.LocalRedirect(LocalReturn(returnUrl));
         });
-        console.MapPost("/sign-out", async (HttpContext http, IFormCollection form) =>
+        // Authorised with the officer's own scheme, so the form's antiforgery token (issued for the officer) is
+        // checked against the officer, not against an anonymous visitor; every session of the officer ends.
+        console.MapPost("/sign-out", async (HttpContext http, IFormCollection form, OfficerAccounts officers) =>
         {
+            if (await ConsoleSession.CurrentAsync(http, officers) is { } officer)
+            {
+                await officers.SignOutEverywhereAsync(officer, http.RequestAborted);
+            }
+
             await ConsoleSession.SignOutAsync(http);
             return Results.LocalRedirect(Base + "/sign-in?signedOut=1");
-        });
+        }).RequireAuthorization(ConsoleSession.Policy);
 
         var officer = console.MapGroup(string.Empty).RequireAuthorization(ConsoleSession.Policy);
         officer.MapGet("/licences/{identifier}/qr.png", async (string identifier, HttpContext http, OfficerAccounts officers, IssuanceService issuance) =>
@@ -69,21 +77,39 @@ public static class ConsoleEndpoints
             await AsOfficer(http, officers, async o =>
             {
                 var (record, lastChange) = await issuance.GetWithLastChangeAsync(identifier, o.AsReader, http.RequestAborted);
+                NoStore(http);
                 return Results.Content(PrintView.Render(record, issuance.LicenceTypes, lastChange), "text/html; charset=utf-8");
             }));
         officer.MapGet("/licences.csv", async (HttpContext http, OfficerAccounts officers, IssuanceService issuance) =>
-            await AsOfficer(http, officers, async o => Results.File(await ExportAsync(RegisterFilter.Parse(http.Request.Query), o, issuance, http.RequestAborted), "text/csv; charset=utf-8", "licences.csv")));
+            await AsOfficer(http, officers, async o =>
+            {
+                var (csv, rows) = await CsvAsync(RegisterHeaders, RegisterRows(RegisterFilter.Parse(http.Request.Query), o, issuance, http.RequestAborted));
+                await issuance.RecordExportAsync(o.AsReader, "licences.csv", ExportNote(rows, http.Request.Query), http.RequestAborted);
+                NoStore(http);
+                return Results.File(csv, "text/csv; charset=utf-8", "licences.csv");
+            }));
+        officer.MapGet("/admin/audit.csv", async (HttpContext http, OfficerAccounts officers, IssuanceService issuance) =>
+            await AsOfficer(http, officers, async o =>
+            {
+                var (csv, rows) = await CsvAsync(AuditHeaders, AuditRows(AuditFilter.Parse(http.Request.Query), o, issuance, http.RequestAborted));
+                await issuance.RecordExportAsync(o.AsReader, "audit.csv", ExportNote(rows, http.Request.Query), http.RequestAborted);
+                NoStore(http);
+                return Results.File(csv, "text/csv; charset=utf-8", "audit.csv");
+            })).RequireAuthorization(ConsoleAccess.Audit);
         officer.MapGet("/batches/{id:long}/progress", async (long id, HttpContext http, OfficerAccounts officers, BatchJobs jobs) =>
             await AsOfficer(http, officers, async o =>
             {
                 var job = await jobs.GetAsync(id, o, http.RequestAborted);
                 return Results.Json(new { state = job.State.ToString(), stateText = ConsoleText.For(http).Batch(job.State), job.Percent, job.DoneRows, job.GoodRows, job.Issued, job.Replayed, job.Failed, job.Finished });
             }));
-        officer.MapGet("/batches/{id:long}/errors.csv", async (long id, HttpContext http, OfficerAccounts officers, BatchJobs jobs) =>
+        officer.MapGet("/batches/{id:long}/errors.csv", async (long id, HttpContext http, OfficerAccounts officers, BatchJobs jobs, IssuanceService issuance) =>
             await AsOfficer(http, officers, async o =>
             {
                 using var buffer = new MemoryStream();
-                await BatchFile.WriteErrorsAsync(buffer, await jobs.ErrorsAsync(id, o, http.RequestAborted));
+                var errors = await jobs.ErrorsAsync(id, o, http.RequestAborted);
+                await BatchFile.WriteErrorsAsync(buffer, errors);
+                await issuance.RecordExportAsync(o.AsReader, $"batch-{id}-errors.csv", $"rows={errors.Count}", http.RequestAborted);
+                NoStore(http);
                 return Results.File(buffer.ToArray(), "text/csv; charset=utf-8", $"batch-{id}-errors.csv");
             }));
         officer.MapPost("/issue/check", async (HttpContext http, IFormCollection form, OfficerAccounts officers, OfficerWorkflow workflow, LicenceTypeCatalogue types) =>
@@ -103,6 +129,13 @@ public static class ConsoleEndpoints
                 }
             }));
     }
+
+    /// <summary>What an export's audit entry says: how many rows, and which filters were used (their names, never their values: no personal data).</summary>
+    private static string ExportNote(int rows, IQueryCollection query) =>
+        $"rows={rows};filter={string.Join(',', query.Where(q => !string.IsNullOrEmpty(q.Value) && q.Key.Length <= 32).Take(12).Select(q => q.Key))}";
+
+    /// <summary>Exports and print views hold personal data: never kept by the browser or a proxy.</summary>
+    private static void NoStore(HttpContext http) => http.Response.Headers.CacheControl = "no-store";
 
     /// <summary>Runs a file endpoint for the current officer; a refusal is a problem with the service's code, a signed-out officer goes to sign-in.</summary>
     private static async Task<IResult> AsOfficer(HttpContext http, OfficerAccounts officers, Func<Officer, Task<IResult>> action)
@@ -125,49 +158,86 @@ public static class ConsoleEndpoints
     }
 
     /// <summary>
-    /// The filtered register as CSV (UTF-8 with BOM, so a spreadsheet reads the Chinese). CsvHelper quotes
-    /// and escapes; its injection escaping prefixes a cell a spreadsheet would run as a formula with <c>'</c>.
+    /// Rows as CSV (UTF-8 with BOM, so a spreadsheet reads the Chinese). CsvHelper quotes and escapes; its
+    /// injection escaping prefixes a cell a spreadsheet would run as a formula with <c>'</c>.
     /// </summary>
-    private static async Task<byte[]> ExportAsync(RegisterFilter filter, Officer officer, IssuanceService issuance, CancellationToken cancellationToken)
+    private static async Task<(byte[] Csv, int Rows)> CsvAsync(string[] headers, IAsyncEnumerable<string?[]> rows)
     {
+        var count = 0;
         using var buffer = new MemoryStream();
         await using (var writer = new StreamWriter(buffer, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), leaveOpen: true))
         await using (var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape }))
         {
-            foreach (var header in new[] { "identifier", "type", "number", "holderName", "holderCode", "status", "issueDate", "validFrom", "validTo", "issuedAt", "authorityCode" })
+            foreach (var header in headers)
             {
                 csv.WriteField(header);
             }
 
             await csv.NextRecordAsync();
-            for (var page = 1; page <= MaxExportRows / 200; page++)
+            await foreach (var row in rows)
             {
-                var rows = await issuance.ListAsync(filter.ToQuery(200, page), officer.AsReader, cancellationToken);
-                foreach (var record in rows.Items)
+                foreach (var field in row)
                 {
-                    var licence = record.Licence;
-                    foreach (var field in new[]
-                    {
-                        record.Identifier, issuance.LicenceTypes.TryGet(licence.TypeCode, out var type) ? type.NameZh : licence.TypeCode.Value, licence.Number,
-                        licence.Holder.Name, licence.Holder.Code, record.Status.WireName(), Day(licence.IssueDate), Day(licence.ValidFrom),
-                        licence.ValidTo is { } to ? Day(to) : "长期",
-                        record.IssuedAt.ToOffset(CredentialClaims.ChinaOffset).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), licence.AuthorityCode,
-                    })
-                    {
-                        csv.WriteField(field);
-                    }
-
-                    await csv.NextRecordAsync();
+                    csv.WriteField(field);
                 }
 
-                if ((long)page * 200 >= rows.Total)
-                {
-                    break;
-                }
+                await csv.NextRecordAsync();
+                count++;
             }
         }
 
-        return buffer.ToArray();
+        return (buffer.ToArray(), count);
+    }
+
+    private static readonly string[] RegisterHeaders = ["identifier", "type", "number", "holderName", "holderCode", "status", "issueDate", "validFrom", "validTo", "issuedAt", "authorityCode"];
+
+    /// <summary>The filtered register, page by page, up to <see cref="MaxExportRows"/>.</summary>
+    private static async IAsyncEnumerable<string?[]> RegisterRows(RegisterFilter filter, Officer officer, IssuanceService issuance, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        for (var page = 1; page <= MaxExportRows / 200; page++)
+        {
+            var rows = await issuance.ListAsync(filter.ToQuery(200, page), officer.AsReader, cancellationToken);
+            foreach (var record in rows.Items)
+            {
+                var licence = record.Licence;
+                yield return
+                [
+                    record.Identifier, issuance.LicenceTypes.TryGet(licence.TypeCode, out var type) ? type.NameZh : licence.TypeCode.Value, licence.Number,
+                    licence.Holder.Name, licence.Holder.Code, record.Status.WireName(), Day(licence.IssueDate), Day(licence.ValidFrom),
+                    licence.ValidTo is { } to ? Day(to) : "长期",
+                    record.IssuedAt.ToOffset(CredentialClaims.ChinaOffset).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), licence.AuthorityCode,
+                ];
+            }
+
+            if ((long)page * 200 >= rows.Total)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private static readonly string[] AuditHeaders = ["sequence", "at", "eventId", "event", "actor", "subject", "data", "hash"];
+
+    /// <summary>The filtered audit log, newest first, page by page, up to <see cref="MaxExportRows"/>.</summary>
+    private static async IAsyncEnumerable<string?[]> AuditRows(AuditFilter filter, Officer auditor, IssuanceService issuance, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        for (var page = 1; page <= MaxExportRows / 500; page++)
+        {
+            var entries = await issuance.SearchAuditAsync(filter.ToQuery(500, page), auditor, cancellationToken);
+            foreach (var entry in entries.Items)
+            {
+                yield return
+                [
+                    entry.Sequence.ToString(CultureInfo.InvariantCulture), entry.At.ToOffset(CredentialClaims.ChinaOffset).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                    entry.EventId.ToString(CultureInfo.InvariantCulture), entry.Event, entry.Actor, entry.Subject, entry.Data, entry.Hash,
+                ];
+            }
+
+            if ((long)page * 500 >= entries.Total)
+            {
+                yield break;
+            }
+        }
     }
 
     private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

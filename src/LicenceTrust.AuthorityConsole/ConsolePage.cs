@@ -78,9 +78,19 @@ public abstract class ConsolePage : ComponentBase
         }
 
         Officer = officer;
+        if (officer.MustChangePassword && !AllowsPendingPasswordChange)
+        {
+            // A password an administrator set or reset opens one page: the one where the officer sets their own.
+            Navigation.NavigateTo(ConsoleEndpoints.Base + "/account", forceLoad: true);
+            return false;
+        }
+
         await Run(LoadAsync);
         return true;
     }
+
+    /// <summary>Whether this page opens while the officer must still change a password an administrator set (only the account page).</summary>
+    protected virtual bool AllowsPendingPasswordChange => false;
 
     /// <summary>Reads what the page shows; runs on every request, before a form's handler.</summary>
     protected virtual Task LoadAsync() => Task.CompletedTask;

@@ -8,10 +8,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LicenceTrust.AuthorityConsole;
 
 /// <summary>
-/// The officer's cookie session (docs/console.md, "Sign-in"): its own cookie, only on <c>/console</c>,
-/// HttpOnly and SameSite=Strict, ending after <see cref="ConsoleOptions.IdleMinutes"/> without a request.
-/// The cookie names the officer; every request reads the officer again, so a disabled officer or a
-/// changed role takes effect at once.
+/// The officer's cookie session (docs/console.md, "Sessions"): its own cookie, only on <c>/console</c>,
+/// HttpOnly and SameSite=Strict, ending after <see cref="ConsoleOptions.IdleMinutes"/> without a request and
+/// <see cref="ConsoleOptions.AbsoluteHours"/> after the sign-in whatever happens. The cookie names the officer
+/// and the session epoch it was made under; every request reads the officer again, so a disabled officer,
+/// a changed role or password, or a sign-out anywhere (the epoch moved on) ends it at once, on every replica:
+/// a copied cookie dies with the session it was copied from.
 /// </summary>
 public static class ConsoleSession
 {
@@ -32,35 +34,86 @@ public static class ConsoleSession
             o.ExpireTimeSpan = TimeSpan.FromMinutes(options.IdleMinutes);
             o.SlidingExpiration = true;
             o.LoginPath = ConsoleEndpoints.Base + "/sign-in";
-            o.AccessDeniedPath = ConsoleEndpoints.Base + "/sign-in";
             o.ReturnUrlParameter = "returnUrl";
+            // A signed-in officer without the page's role: 403 and a page that says why, not a trip to sign-in.
+            o.Events.OnRedirectToAccessDenied = context => ConsoleAccess.RefuseAsync(context.HttpContext);
         });
     }
 
+    private const string EpochClaim = "lt:session-epoch";
+    private const string SinceClaim = "lt:signed-in-at";
+
     public static Task SignInAsync(HttpContext http, Officer officer)
     {
+        ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(officer);
-        var identity = new ClaimsIdentity([new(ClaimTypes.NameIdentifier, officer.Username), new(ClaimTypes.Name, officer.DisplayName)], Scheme);
+        var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        var identity = new ClaimsIdentity(
+        [
+            new(ClaimTypes.NameIdentifier, officer.Username), new(ClaimTypes.Name, officer.DisplayName),
+            new(EpochClaim, officer.SessionEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new(SinceClaim, now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ], Scheme);
+        http.Items[typeof(Officer)] = officer;
         return http.SignInAsync(Scheme, new ClaimsPrincipal(identity), new AuthenticationProperties { IsPersistent = false });
     }
 
-    public static Task SignOutAsync(HttpContext http) => http.SignOutAsync(Scheme);
+    /// <summary>Ends this browser's cookie (the officer's other sessions end through <see cref="OfficerAccounts.SignOutEverywhereAsync"/>).</summary>
+    public static Task SignOutAsync(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        http.Items[typeof(Officer)] = null;
+        return http.SignOutAsync(Scheme);
+    }
 
-    /// <summary>The signed-in officer as stored now; null when signed out, unknown or disabled.</summary>
+    /// <summary>
+    /// The signed-in officer as stored now; null when signed out, unknown, disabled, or the session has ended
+    /// (another epoch, or past its absolute limit). Read once per request: the access check, the layout and
+    /// the page share it.
+    /// </summary>
     public static async Task<Officer?> CurrentAsync(HttpContext http, OfficerAccounts officers)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(officers);
+        if (http.Items.TryGetValue(typeof(Officer), out var read))
+        {
+            return read as Officer;
+        }
+
+        var officer = await ReadAsync(http, officers);
+        http.Items[typeof(Officer)] = officer;
+        return officer;
+    }
+
+    private static async Task<Officer?> ReadAsync(HttpContext http, OfficerAccounts officers)
+    {
         var result = await http.AuthenticateAsync(Scheme);
-        var username = result.Principal?.FindFirstValue(ClaimTypes.NameIdentifier);
-        var officer = username is null ? null : await officers.FindAsync(username, http.RequestAborted);
-        return officer is { DisabledAt: null } ? officer : null;
+        if (result.Principal is not { } principal
+            || principal.FindFirstValue(ClaimTypes.NameIdentifier) is not { } username
+            || !long.TryParse(principal.FindFirstValue(EpochClaim), System.Globalization.CultureInfo.InvariantCulture, out var epoch)
+            || !long.TryParse(principal.FindFirstValue(SinceClaim), System.Globalization.CultureInfo.InvariantCulture, out var since))
+        {
+            return null;
+        }
+
+        var options = http.RequestServices.GetRequiredService<ConsoleOptions>();
+        var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (now - DateTimeOffset.FromUnixTimeSeconds(since) > TimeSpan.FromHours(options.AbsoluteHours))
+        {
+            return null;
+        }
+
+        var officer = await officers.FindAsync(username, http.RequestAborted);
+        return officer is not null && OfficerAccounts.IsCurrent(officer, epoch) ? officer : null;
     }
 }
 
 /// <summary>How the console behaves on this node.</summary>
 public sealed record ConsoleOptions
 {
-    /// <summary>Minutes without a request after which an officer must sign in again.</summary>
+    /// <summary>Minutes without a request after which an officer must sign in again (<c>Node:ConsoleIdleMinutes</c>).</summary>
     public int IdleMinutes { get; init; } = 20;
+
+    /// <summary>Hours after the sign-in after which an officer must sign in again, busy or not (<c>Node:ConsoleSessionHours</c>).</summary>
+    public int AbsoluteHours { get; init; } = 8;
 }

@@ -44,10 +44,51 @@ public sealed class ConsoleText(bool english)
 
     public string Status(LicenceStatus status) => English ? status.WireName() : status.NameZh();
 
-    public string Role(OfficerRoles roles) => string.Join(English ? ", " : "、", new[]
+    public string Role(OfficerRoles roles) => string.Join(English ? ", " : "、", Enum.GetValues<OfficerRoles>()
+        .Where(r => r != OfficerRoles.None && roles.HasFlag(r)).Select(r => DutySeparation.Name(r)).Select(n => English ? n.En : n.Zh));
+
+    /// <summary>An audit event's name in the page's language (docs/api.md, "Audit log"); an unknown id shows its stored name.</summary>
+    public string Event(int eventId, string stored) => eventId switch
     {
-        (OfficerRoles.Clerk, "经办", "clerk"), (OfficerRoles.Approver, "审核", "approver"), (OfficerRoles.Admin, "管理员", "admin"),
-    }.Where(r => roles.HasFlag(r.Item1)).Select(r => English ? r.Item3 : r.Item2));
+        AuditEvents.LicenceIssued => T("签发证照", "licence issued"),
+        AuditEvents.LicenceSuperseded => T("变更换发", "new version issued"),
+        AuditEvents.PersonalDataRead => T("查看个人信息", "personal data read"),
+        AuditEvents.RegisterExported => T("导出数据", "data exported"),
+        AuditEvents.StatusChanged => T("状态变更", "status changed"),
+        AuditEvents.ApiKeyCreated => T("创建API密钥", "API key created"),
+        AuditEvents.StaffAccountCreated => T("创建窗口人员账户", "staff account created"),
+        AuditEvents.StaffAccountLockedOut => T("窗口人员账户锁定", "staff account locked"),
+        AuditEvents.OfficerCreated => T("创建工作人员账户", "officer created"),
+        AuditEvents.OfficerLockedOut => T("账户锁定", "officer locked out"),
+        AuditEvents.OfficerDisabled => T("停用账户", "officer disabled"),
+        AuditEvents.OfficerEnabled => T("启用账户", "officer enabled"),
+        AuditEvents.OfficerPasswordReset => T("重置密码", "password reset"),
+        AuditEvents.ApiKeyRevoked => T("吊销API密钥", "API key revoked"),
+        AuditEvents.OfficerSignedIn => T("登录", "signed in"),
+        AuditEvents.OfficerSignInFailed => T("登录失败", "sign-in failed"),
+        AuditEvents.OfficerSignedOut => T("退出登录", "signed out"),
+        AuditEvents.OfficerPasswordChanged => T("修改密码", "password changed"),
+        AuditEvents.AdminRequestSubmitted => T("提交复核申请", "request sent for approval"),
+        AuditEvents.AdminRequestApproved => T("复核通过", "request approved"),
+        AuditEvents.AdminRequestRejected => T("复核退回", "request sent back"),
+        AuditEvents.IssuerWithdrawn => T("撤销签名证书信任", "issuer withdrawn"),
+        AuditEvents.PeerNoticeApplied => T("执行对端撤销通知", "peer's withdrawal applied"),
+        AuditEvents.RestoreAccepted => T("接受恢复的数据库", "restored database accepted"),
+        AuditEvents.ApprovalRequested => T("提交审核", "sent for approval"),
+        AuditEvents.ApprovalApproved => T("审核通过", "approved"),
+        AuditEvents.ApprovalRejected => T("审核退回", "sent back"),
+        AuditEvents.BatchSubmitted => T("提交批量签发", "batch submitted"),
+        AuditEvents.BatchFinished => T("批量签发完成", "batch finished"),
+        _ => stored,
+    };
+
+    /// <summary>What an administrator's request asks for.</summary>
+    public string Kind(AdminRequestKind kind) => kind switch
+    {
+        AdminRequestKind.NewOfficer => T("新建账户", "new officer"),
+        AdminRequestKind.PasswordReset => T("重置密码", "password reset"),
+        _ => T("新建API密钥", "new API key"),
+    };
 
     public string Kind(ApprovalKind kind) => kind switch
     {

@@ -32,24 +32,12 @@ public sealed record RegisterFilter(string? Text, string? TypeCode, LicenceStatu
     };
 
     /// <summary>The query string of these filters (page optional), escaped.</summary>
-    public string QueryString(int? page = null)
-    {
-        var parts = new List<string>();
-        void Add(string name, string? value)
-        {
-            if (!string.IsNullOrEmpty(value))
-            {
-                parts.Add(name + "=" + Uri.EscapeDataString(value));
-            }
-        }
-
-        Add("q", Text);
-        Add("type", TypeCode);
-        Add("status", Status?.WireName());
-        Add("from", From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        Add("to", To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        Add("sort", Sort == LicenceSort.NewestFirst ? null : Sort.ToString());
-        Add("page", page is > 1 ? page.Value.ToString(CultureInfo.InvariantCulture) : null);
-        return parts.Count == 0 ? string.Empty : "?" + string.Join('&', parts);
-    }
+    public string QueryString(int? page = null) => QueryText.Of(
+        ("q", Text),
+        ("type", TypeCode),
+        ("status", Status?.WireName()),
+        ("from", From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+        ("to", To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+        ("sort", Sort == LicenceSort.NewestFirst ? null : Sort.ToString()),
+        ("page", page is > 1 ? page.Value.ToString(CultureInfo.InvariantCulture) : null));
 }

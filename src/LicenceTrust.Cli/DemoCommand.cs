@@ -55,16 +55,21 @@ internal static class DemoCommand
         var count = new Option<int>("--count") { Description = "Rows (1-1,000,000).", DefaultValueFactory = _ => 1000 };
         var output = new Option<FileInfo>("--out") { Description = "The CSV file to write.", Required = true };
         var typeOption = new Option<string>("--type") { Description = "Licence type: code, Chinese or English name.", DefaultValueFactory = _ => "营业执照" };
+        // A demo node's own licences are sequences 1 to 3 of each type: a batch file starting there would name
+        // numbers already live, and one live licence per number refuses them.
+        var from = new Option<int>("--from") { Description = "The first demo sequence (its number follows from it); default 1000, past the demo node's own licences.", DefaultValueFactory = _ => DemoLicences.FirstBatchSequence };
         var command = new Command("csv", "Write a CSV of distinct SAMPLE licences of one type for batch issue by the authority that issues that type.");
         command.Options.Add(province);
         command.Options.Add(typeOption);
         command.Options.Add(count);
+        command.Options.Add(from);
         command.Options.Add(output);
         command.SetAction(result =>
         {
-            if (!Province.TryFromNodeId(result.GetValue(province), out var where) || !SampleProvinces.All.Contains(where) || result.GetValue(count) is < 1 or > 1_000_000)
+            if (!Province.TryFromNodeId(result.GetValue(province), out var where) || !SampleProvinces.All.Contains(where) || result.GetValue(count) is < 1 or > 1_000_000
+                || result.GetValue(from) is < 1 or > 1_000_000)
             {
-                Console.Error.WriteLine("--province must be cq or sc (the demo's sample provinces); --count 1-1,000,000.");
+                Console.Error.WriteLine("--province must be cq or sc (the demo's sample provinces); --count 1-1,000,000; --from 1-1,000,000.");
                 return 2;
             }
 
@@ -84,7 +89,7 @@ internal static class DemoCommand
             }
 
             csv.NextRecord();
-            for (var i = 1; i <= result.GetValue(count); i++)
+            for (var i = result.GetValue(from); i < result.GetValue(from) + result.GetValue(count); i++)
             {
                 var licence = DemoLicences.Create(where, type, i);
                 csv.WriteField(licence.TypeCode.Value);

@@ -144,8 +144,8 @@ internal static class NodeCommands
         var username = new Option<string>("--username") { Description = "Sign-in name: letters, digits, '.', '-', '_'.", Required = true };
         var name = new Option<string>("--name") { Description = "The officer's name, shown in the console and the audit log.", Required = true };
         var authority = new Option<string>("--authority") { Description = "The authority's unified social credit code.", Required = true };
-        var roles = new Option<string>("--role") { Description = "clerk, approver and/or admin, comma-separated (经办, 审核, 管理员).", Required = true };
-        var create = WithDatabase(new Command("create", $"Create a console officer. The password ({PasswordHasher.MinPasswordLength}-{PasswordHasher.MaxPasswordLength} characters) is read from the first line of standard input, so it stays out of the shell history."));
+        var roles = new Option<string>("--role") { Description = "clerk and/or approver (经办, 审核); or one of sysadmin, security, auditor (系统管理员, 安全管理员, 安全审计员), never with a business role.", Required = true };
+        var create = WithDatabase(new Command("create", $"Create a console officer (the node's first administrators; the console asks a second administrator for the rest). The password ({PasswordPolicy.MinLength}-{PasswordPolicy.MaxLength} characters, not containing the user name, not a common one) is read from the first line of standard input, so it stays out of the shell history."));
         create.Options.Add(username);
         create.Options.Add(name);
         create.Options.Add(authority);
@@ -158,7 +158,7 @@ internal static class NodeCommands
             try
             {
                 var officer = await new OfficerAccounts(new OfficerStore(database), new IssuanceStore(database), TimeProvider.System, new SignInThrottle(TimeProvider.System, new SignInThrottleOptions()))
-                    .CreateAsync(result.GetValue(username)!, result.GetValue(name)!, result.GetValue(authority)!, Issuance.Officer.ParseRoles(result.GetValue(roles)), password, by: null, cancellationToken);
+                    .CreateAsync(result.GetValue(username)!, result.GetValue(name)!, result.GetValue(authority)!, Issuance.Officer.ParseRoles(result.GetValue(roles)), password, cancellationToken);
                 Console.WriteLine($"Created officer {officer.Username} ({officer.DisplayName}) of {officer.AuthorityCode}: {officer.Roles}.");
                 return 0;
             }
@@ -298,7 +298,7 @@ internal static class NodeCommands
     {
         var file = BatchFile.Read(path);
         var rows = file.Rows;
-        var errors = file.Unreadable.ToList();
+        var errors = file.Refused.ToList();
         int issued = 0, replayed = 0, done = 0;
         var watch = Stopwatch.StartNew();
         await foreach (var results in service.IssueChunksAsync(rows.Chunk(chunkSize), actor, cancellationToken))

@@ -1,4 +1,5 @@
 using LicenceTrust.Core.Results;
+using LicenceTrust.Core.Text;
 using LicenceTrust.Core.Trust;
 using Microsoft.Extensions.Logging;
 
@@ -48,8 +49,9 @@ public sealed class IssuerWithdrawals(TrustAuthority authority, NoticeSender not
             throw LicenceTrustException.Validation("FINGERPRINT_INVALID", "指纹应为64位十六进制SHA-256 (the fingerprint is the certificate's SHA-256 in 64 hex digits).", "fingerprint");
         }
 
-        var why = reason?.Trim();
-        if (string.IsNullOrEmpty(why) || why.Length > MaxReasonLength)
+        // The reason is signed into the notice the peers receive and written to the audit log: the text policy first.
+        var why = TextPolicy.Clean(reason, "reason")?.Trim();
+        if (string.IsNullOrEmpty(why) || TextPolicy.Length(why) > MaxReasonLength)
         {
             throw LicenceTrustException.Validation("REASON_REQUIRED", "请说明撤销信任的原因（最多500字） (give the reason, up to 500 characters).", "reason");
         }

@@ -36,15 +36,13 @@ public sealed class ApiKeyService(IApiKeyStore store, IIssuanceStore issuance, T
     }
 
     /// <summary>
-    /// An admin officer creates a key in the console: the name and the authority are checked like any
-    /// input (an authority key needs the code of an authority whose key this node holds, given by
-    /// <paramref name="knowsAuthority"/>; other roles take none). Returns the clear key, shown once.
+    /// Checks a key asked for in the console (<see cref="AdminRequests.AskForApiKeyAsync"/>): the name under the
+    /// text policy; an authority key needs the code of an authority whose key this node holds (given by
+    /// <paramref name="knowsAuthority"/>), other roles take none. Returns the clean name and code.
     /// </summary>
-    public Task<(string Key, ApiKeyRecord Record)> CreateAsync(ActorRole role, string? name, string? authorityCode, Func<string, bool> knowsAuthority, Officer admin, CancellationToken cancellationToken = default)
+    public static (string Name, string? AuthorityCode) CheckNew(ActorRole role, string? name, string? authorityCode, Func<string, bool> knowsAuthority)
     {
         ArgumentNullException.ThrowIfNull(knowsAuthority);
-        ArgumentNullException.ThrowIfNull(admin);
-        admin.Require(OfficerRoles.Admin);
         if (!Enum.IsDefined(role))
         {
             throw LicenceTrustException.Validation("ROLE_UNKNOWN", "密钥角色应为颁发机构、合作方或管理员 (the key's role is authority, partner or admin).", "role");
@@ -62,22 +60,34 @@ public sealed class ApiKeyService(IApiKeyStore store, IIssuanceStore issuance, T
             throw LicenceTrustException.Validation("AUTHORITY_CODE_INVALID", "颁发机构密钥须填写本节点持有签发密钥的机构代码 (an authority key needs the code of an authority whose key this node holds).", "authorityCode");
         }
 
-        return CreateAsync(role, clean, role == ActorRole.Authority ? code : null, admin.AsReader, cancellationToken);
+        return (clean, role == ActorRole.Authority ? code : null);
     }
 
-    /// <summary>Every key, for an admin officer: never a secret, only what identifies it.</summary>
+    /// <summary>A new key: the clear key (shown once) and the record to store (its secret only as a hash).</summary>
+    public static (string Key, ApiKeyRecord Record) NewKey(ActorRole role, string name, string? authorityCode, DateTimeOffset now)
+    {
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
+        return ($"lt_{id}_{secret}", new ApiKeyRecord(id, Hash(secret), role, name, authorityCode, now, null));
+    }
+
+    /// <summary>Every key, for the security administrator or the auditor: never a secret, only what identifies it.</summary>
     public Task<IReadOnlyList<ApiKeyRecord>> ListAsync(Officer admin, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(admin);
-        admin.Require(OfficerRoles.Admin);
+        if (!admin.Has(OfficerRoles.Auditor))
+        {
+            admin.Require(OfficerRoles.SecurityAdmin);
+        }
+
         return store.ListAsync(cancellationToken);
     }
 
-    /// <summary>Revokes a key at once (every later request with it is 401), audited. A key is revoked once.</summary>
+    /// <summary>A security administrator revokes a key at once, alone (it only takes power away): every later request with it is 401, audited. A key is revoked once.</summary>
     public async Task<ApiKeyRecord> RevokeAsync(string id, Officer admin, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(admin);
-        admin.Require(OfficerRoles.Admin);
+        admin.Require(OfficerRoles.SecurityAdmin);
         var record = await store.FindAsync(id ?? string.Empty, cancellationToken)
             ?? throw LicenceTrustException.NotFound("API_KEY_NOT_FOUND", "没有该API密钥 (no such API key).");
         var now = time.GetUtcNow();
@@ -97,17 +107,14 @@ public sealed class ApiKeyService(IApiKeyStore store, IIssuanceStore issuance, T
     /// <summary>Stores a key whose name the caller has already put through the text policy.</summary>
     private async Task<(string Key, ApiKeyRecord Record)> CreateAsync(ActorRole role, string name, string? authorityCode, Actor by, CancellationToken cancellationToken)
     {
-        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
-        var now = time.GetUtcNow();
-        var record = new ApiKeyRecord(id, Hash(secret), role, name, authorityCode, now, null);
+        var (key, record) = NewKey(role, name, authorityCode, time.GetUtcNow());
         await issuance.InTransactionAsync(async unit =>
         {
             await unit.InsertApiKeyAsync(record);
-            await AuditChain.AppendAsync(unit, new AuditDraft(AuditEvents.ApiKeyCreated, "api_key.created", by.ToString(), id, $"role={role};authority={authorityCode};name={name}", now));
+            await AuditChain.AppendAsync(unit, new AuditDraft(AuditEvents.ApiKeyCreated, "api_key.created", by.ToString(), record.Id, $"role={role};authority={authorityCode};name={name}", record.CreatedAt));
             return 0;
         }, cancellationToken);
-        return ($"lt_{id}_{secret}", record);
+        return (key, record);
     }
 
     /// <summary>The actor a presented key stands for, or null for an unknown, malformed or revoked key.</summary>

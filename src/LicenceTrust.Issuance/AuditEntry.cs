@@ -12,6 +12,7 @@ public static class AuditEvents
     public const int LicenceIssued = 1001;
     public const int LicenceSuperseded = 1002;
     public const int PersonalDataRead = 1003;
+    public const int RegisterExported = 1004;
     public const int StatusChanged = 2001;
     public const int ApiKeyCreated = 3001;
     public const int StaffAccountCreated = 3002;
@@ -22,6 +23,13 @@ public static class AuditEvents
     public const int OfficerEnabled = 3007;
     public const int OfficerPasswordReset = 3008;
     public const int ApiKeyRevoked = 3009;
+    public const int OfficerSignedIn = 3010;
+    public const int OfficerSignInFailed = 3011;
+    public const int OfficerSignedOut = 3012;
+    public const int OfficerPasswordChanged = 3013;
+    public const int AdminRequestSubmitted = 3014;
+    public const int AdminRequestApproved = 3015;
+    public const int AdminRequestRejected = 3016;
     public const int IssuerWithdrawn = 4001;
     public const int PeerNoticeApplied = 4002;
     public const int RestoreAccepted = 4003;
@@ -30,6 +38,19 @@ public static class AuditEvents
     public const int ApprovalRejected = 5003;
     public const int BatchSubmitted = 5004;
     public const int BatchFinished = 5005;
+}
+
+/// <summary>The auditor's filters over the log (docs/console.md, "The auditor's view"), newest first.</summary>
+/// <param name="From">Entries at or after this time.</param>
+/// <param name="Before">Entries before this time.</param>
+/// <param name="Actor">Entries whose actor contains this (an officer's user name, a key's name).</param>
+/// <param name="EventIds">Only these events (empty: any).</param>
+/// <param name="Subject">Entries about exactly this (a licence identifier, an officer, a key id).</param>
+public sealed record AuditQuery(DateTimeOffset? From = null, DateTimeOffset? Before = null, string? Actor = null, IReadOnlyList<int>? EventIds = null, string? Subject = null,
+    int PageNumber = 1, int PageSize = 50)
+{
+    /// <summary>The sign-in log: sign-ins, failures, lockouts and sign-outs of officers.</summary>
+    public static readonly IReadOnlyList<int> SignIns = [AuditEvents.OfficerSignedIn, AuditEvents.OfficerSignInFailed, AuditEvents.OfficerLockedOut, AuditEvents.OfficerSignedOut];
 }
 
 /// <summary>An audit entry before it is chained: what happened, to what, by whom. No personal data.</summary>

@@ -19,8 +19,9 @@ namespace LicenceTrust.Issuance;
 /// </summary>
 /// <param name="Sha256">The file's SHA-256 (hex), whose first 16 characters key its rows.</param>
 /// <param name="Rows">The rows read as requests, in file order.</param>
-/// <param name="Unreadable">The rows that could not even be read as a request (code <c>ROW_UNREADABLE</c>).</param>
-public sealed record BatchFile(string Sha256, IReadOnlyList<BatchRow> Rows, IReadOnlyList<BatchRowError> Unreadable)
+/// <param name="Refused">The rows refused on reading: not readable as a request (code <c>ROW_UNREADABLE</c>), or repeating the
+/// type and number of an earlier row of the file (<c>LICENCE_NUMBER_REPEATED</c>, naming that line: one live licence per number).</param>
+public sealed record BatchFile(string Sha256, IReadOnlyList<BatchRow> Rows, IReadOnlyList<BatchRowError> Refused)
 {
     /// <summary>Whether a file of this name is read as JSON Lines (.jsonl, .ndjson); anything else is CSV.</summary>
     public static bool IsJsonLines(string fileName) =>
@@ -28,36 +29,55 @@ public sealed record BatchFile(string Sha256, IReadOnlyList<BatchRow> Rows, IRea
 
     public static BatchFile Read(string path) => Read(Path.GetFileName(path), File.ReadAllBytes(path));
 
-    /// <summary>Reads a file's bytes (UTF-8, with or without a byte order mark); the name chooses CSV or JSON Lines.</summary>
+    /// <summary>
+    /// Reads a file's bytes (UTF-8, with or without a byte order mark; or GB 18030, which GBK is part of: what
+    /// Excel writes by default on a Chinese Windows); the name chooses CSV or JSON Lines. The rows' keys come
+    /// from the file as it is.
+    /// </summary>
     public static BatchFile Read(string fileName, byte[] content)
     {
         ArgumentNullException.ThrowIfNull(fileName);
         ArgumentNullException.ThrowIfNull(content);
         var sha = Convert.ToHexStringLower(SHA256.HashData(content));
+        content = AsUtf8(content);
         var fileKey = sha[..16];
         var rows = new List<BatchRow>();
-        var unreadable = new List<BatchRowError>();
+        var refused = new List<BatchRowError>();
+        var firstLines = new Dictionary<(string Type, string Number), int>();
         var records = IsJsonLines(fileName) ? ReadJsonLines(content) : ReadCsv(content);
         foreach (var (line, fields, error) in records)
         {
             if (error is not null)
             {
-                unreadable.Add(new BatchRowError(line, UnreadableCode, "line", error));
+                refused.Add(new BatchRowError(line, UnreadableCode, "line", error));
                 continue;
             }
 
+            IssueCommand command;
             try
             {
-                rows.Add(new BatchRow(line, ToCommand(fields!) with { IdempotencyKey = $"batch:{fileKey}:{line}" }));
+                command = ToCommand(fields!) with { IdempotencyKey = $"batch:{fileKey}:{line}" };
             }
             catch (FormatException e)
             {
                 var parts = e.Message.Split(':', 2);
-                unreadable.Add(new BatchRowError(line, UnreadableCode, parts[0], parts.Length > 1 ? parts[1].Trim() : e.Message));
+                refused.Add(new BatchRowError(line, UnreadableCode, parts[0], parts.Length > 1 ? parts[1].Trim() : e.Message));
+                continue;
             }
+
+            // One live licence per number: a file that names a number twice would sign it twice.
+            if (firstLines.TryGetValue((command.TypeCode, command.Number.Trim()), out var first))
+            {
+                refused.Add(new BatchRowError(line, RepeatedCode, "number",
+                    $"第{line}行与第{first}行的证照类型和编号相同，同一编号只能签发一张在用证照 (line {line} has the type and number of line {first}: one live licence per number)."));
+                continue;
+            }
+
+            firstLines[(command.TypeCode, command.Number.Trim())] = line;
+            rows.Add(new BatchRow(line, command));
         }
 
-        return new BatchFile(sha, rows, unreadable);
+        return new BatchFile(sha, rows, refused);
     }
 
     /// <summary>
@@ -73,7 +93,35 @@ public sealed record BatchFile(string Sha256, IReadOnlyList<BatchRow> Rows, IRea
         await csv.WriteRecordsAsync(errors.Select(e => new { line = e.Line, code = e.Code, field = e.Field, detail = e.Detail }));
     }
 
+    /// <summary>
+    /// The content as UTF-8. Bytes that are not UTF-8 are read as GB 18030 (a superset of GBK and GB 2312), the
+    /// only other encoding a Chinese office's spreadsheet writes; every byte sequence decodes in GB 18030, so
+    /// nothing is guessed beyond that, and the text policy still judges every field.
+    /// </summary>
+    private static byte[] AsUtf8(byte[] content)
+    {
+        try
+        {
+            StrictUtf8.GetCharCount(content);
+            return content;
+        }
+        catch (DecoderFallbackException)
+        {
+            return Encoding.UTF8.GetBytes(Gb18030.Value.GetString(content));
+        }
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static readonly Lazy<Encoding> Gb18030 = new(() =>
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return Encoding.GetEncoding("GB18030");
+    });
+
     private const string UnreadableCode = "ROW_UNREADABLE";
+
+    private const string RepeatedCode = "LICENCE_NUMBER_REPEATED";
 
     private static IssueCommand ToCommand(IReadOnlyDictionary<string, string> f)
     {

@@ -124,13 +124,13 @@ public sealed class BatchJobs(IssuanceService issuance, IIssuanceStore store, Ap
         officer.Require(OfficerRoles.Clerk);
         var name = CheckUpload(fileName, content.Length);
         var file = BatchFile.Read(name, content);
-        var total = file.Rows.Count + file.Unreadable.Count;
+        var total = file.Rows.Count + file.Refused.Count;
         if (total == 0 || total > options.MaxRows)
         {
             throw LicenceTrustException.Validation("BATCH_ROWS", $"文件应有1至{options.MaxRows}行数据（CSV须有表头） (the file must have 1 to {options.MaxRows} rows; a CSV needs a header row).", "file");
         }
 
-        var errors = Lint(file, officer.AsAuthority);
+        var errors = await LintAsync(file, officer.AsAuthority, cancellationToken);
         var needsApproval = policy.Requires(officer.AuthorityCode, ApprovalKind.Issue) && errors.Count < total;
         var state = errors.Count == total ? BatchState.Done : needsApproval ? BatchState.AwaitingApproval : BatchState.Queued;
         var now = time.GetUtcNow();
@@ -177,7 +177,7 @@ public sealed class BatchJobs(IssuanceService issuance, IIssuanceStore store, Ap
     {
         ArgumentNullException.ThrowIfNull(officer);
         var job = await store.FindBatchAsync(id, cancellationToken);
-        return job is not null && (job.AuthorityCode == officer.AuthorityCode || officer.Has(OfficerRoles.Admin)) ? job : throw NotFound();
+        return job is not null && (job.AuthorityCode == officer.AuthorityCode || officer.IsAdministrator) ? job : throw NotFound();
     }
 
     /// <summary>A job's row errors, by line: the lint's and any found while signing.</summary>
@@ -191,7 +191,7 @@ public sealed class BatchJobs(IssuanceService issuance, IIssuanceStore store, Ap
     public Task<IReadOnlyList<BatchJob>> ListAsync(Officer officer, int limit = 50, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(officer);
-        return store.ListBatchesAsync(officer.Has(OfficerRoles.Admin) ? null : officer.AuthorityCode, limit, cancellationToken);
+        return store.ListBatchesAsync(officer.IsAdministrator ? null : officer.AuthorityCode, limit, cancellationToken);
     }
 
     /// <summary>
@@ -264,19 +264,38 @@ public sealed class BatchJobs(IssuanceService issuance, IIssuanceStore store, Ap
         }, cancellationToken);
     }
 
-    /// <summary>Every lint of the service, row by row, with nothing written.</summary>
-    private List<BatchRowError> Lint(BatchFile file, Actor actor)
+    /// <summary>
+    /// Every lint of the service, row by row, and the numbers already live at the authority (a file uploaded
+    /// twice, or a row for a licence in force), with nothing written. Signing checks the numbers again.
+    /// </summary>
+    private async Task<List<BatchRowError>> LintAsync(BatchFile file, Actor actor, CancellationToken cancellationToken)
     {
-        var errors = file.Unreadable.ToList();
+        var errors = file.Refused.ToList();
+        var good = new List<(BatchRow Row, Core.Licences.LicenceType Type)>();
         foreach (var row in file.Rows)
         {
             try
             {
                 issuance.Preview(row.Command, actor);
+                good.Add((row, Lints.KnownType(issuance.LicenceTypes, row.Command.TypeCode)));
             }
             catch (LicenceTrustException e)
             {
                 errors.Add(new BatchRowError(row.Line, e.Error.Code, e.Error.Field ?? string.Empty, e.Error.Detail));
+            }
+        }
+
+        // A row of this very file issued before (an interrupted run, the CLI) is answered as issued when it runs, not refused.
+        var (live, earlier) = await store.InTransactionAsync(async unit => (
+            await LiveNumberRule.LiveAsync(unit, actor.AuthorityCode!, good.Select(g => (g.Type.Code.Value, g.Row.Command.Number))),
+            await unit.FindByIdempotencyKeysAsync(actor.AuthorityCode!, [.. good.Select(g => g.Row.Command.IdempotencyKey).OfType<string>()])), cancellationToken);
+        foreach (var (row, type) in good)
+        {
+            if (live.TryGetValue((type.Code.Value, row.Command.Number.Trim()), out var identifier)
+                && !(row.Command.IdempotencyKey is { } key && earlier.TryGetValue(key, out var same) && same.Identifier == identifier))
+            {
+                var error = LiveNumberRule.Refusal(type, row.Command.Number, identifier).Error;
+                errors.Add(new BatchRowError(row.Line, error.Code, error.Field ?? string.Empty, error.Detail));
             }
         }
 

@@ -93,6 +93,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
             }
             else
             {
+                await LiveNumberRule.EnsureFreeAsync(unit, authorityCode, type, command.Number);
                 var now = time.GetUtcNow();
                 var licence = Draft(command, type, await IdentifierAsync(unit, type, authorityCode, now), signing.Certificate.AuthorityName, now);
                 var (list, index) = await AllocateSlotAsync(unit, now);
@@ -247,6 +248,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         {
             chunk.SignedAt = time.GetUtcNow();
             await AnswerEarlierAsync(unit, chunk, authorityCode);
+            await RefuseLiveNumbersAsync(unit, chunk, authorityCode);
             if (chunk.Fresh.Count == 0)
             {
                 return 0;
@@ -296,6 +298,54 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         }
     }
 
+    /// <summary>
+    /// Rows whose type and number a live licence of the authority has (issued before, or meanwhile by another
+    /// writer) are refused (LICENCE_NUMBER_LIVE) and leave <see cref="BatchChunk.Fresh"/>; two rows of one
+    /// chunk with the same number: the second is refused. One query for the chunk.
+    /// </summary>
+    private static async Task RefuseLiveNumbersAsync(IIssuanceUnit unit, BatchChunk chunk, string authorityCode)
+    {
+        if (chunk.Fresh.Count == 0)
+        {
+            return;
+        }
+
+        var live = await LiveNumberRule.LiveAsync(unit, authorityCode, chunk.Fresh.Select(f => (f.Type.Code.Value, chunk.Commands[f.Position].Number)));
+        var seen = new Dictionary<(string, string), int>();
+        var keep = new List<int>(chunk.Fresh.Count);
+        for (var i = 0; i < chunk.Fresh.Count; i++)
+        {
+            var (position, type, _) = chunk.Fresh[i];
+            var key = (type.Code.Value, chunk.Commands[position].Number.Trim());
+            var line = chunk.Rows[position].Line;
+            if (live.TryGetValue(key, out var identifier))
+            {
+                chunk.Results[position] = new BatchRowResult(line, null, LiveNumberRule.Refusal(type, key.Item2, identifier).Error, Replayed: false);
+            }
+            else if (seen.TryGetValue(key, out var firstLine))
+            {
+                chunk.Results[position] = new BatchRowResult(line, null, new LicenceTrustError(ErrorKind.Validation, "LICENCE_NUMBER_REPEATED",
+                    $"第{line}行与第{firstLine}行的证照类型和编号相同 (line {line} has the type and number of line {firstLine}).", "number"), Replayed: false);
+            }
+            else
+            {
+                seen[key] = line;
+                keep.Add(i);
+            }
+        }
+
+        if (keep.Count == chunk.Fresh.Count)
+        {
+            return;
+        }
+
+        chunk.Fresh = [.. keep.Select(i => chunk.Fresh[i])];
+        if (chunk.Sealed.Length > 0)
+        {
+            chunk.Sealed = [.. keep.Select(i => chunk.Sealed[i])];
+        }
+    }
+
     private async Task SealAllAsync(BatchChunk chunk, string authorityCode, Actor actor, CancellationToken cancellationToken)
     {
         var sealedRecords = new LicenceRecord[chunk.Fresh.Count];
@@ -321,6 +371,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         var results = await store.InTransactionAsync(async unit =>
         {
             await AnswerEarlierAsync(unit, chunk, authorityCode);
+            await RefuseLiveNumbersAsync(unit, chunk, authorityCode);
             if (chunk.Fresh.Count > 0)
             {
                 var now = time.GetUtcNow();
@@ -427,6 +478,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
             }
 
             EnsureCanChange(old, LicenceStatus.Superseded);
+            await LiveNumberRule.EnsureFreeAsync(unit, authorityCode, type, command.Number, except: old.Identifier);
             var now = time.GetUtcNow();
             var licence = Draft(command, type, old.Licence.Identifier.NextVersion(), signing.Certificate.AuthorityName, now);
             var (list, index) = await AllocateSlotAsync(unit, now);
@@ -489,6 +541,22 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
         var entries = await store.AuditOfAsync(identifier, cancellationToken);
         var predecessors = await store.AuditEntriesAsync([.. entries.Select(e => e.Sequence - 1).Where(s => s > 0)], cancellationToken);
         return (entries, AuditChain.VerifyExcerpt(entries, predecessors.ToDictionary(e => e.Sequence)));
+    }
+
+    /// <summary>Writes that <paramref name="actor"/> took licence data out of the node (a CSV export): what, and how much (no personal data).</summary>
+    public Task RecordExportAsync(Actor actor, string what, string data, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        return AuditChain.AppendAsync(store, new AuditDraft(AuditEvents.RegisterExported, "register.exported", actor.ToString(), what, data, time.GetUtcNow()), cancellationToken);
+    }
+
+    /// <summary>The auditor reads the log under filters (read-only; docs/console.md, "The auditor's view").</summary>
+    public Task<Page<AuditEntry>> SearchAuditAsync(AuditQuery query, Officer auditor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(auditor);
+        auditor.Require(OfficerRoles.Auditor);
+        return store.SearchAuditAsync(query with { PageNumber = Math.Max(1, query.PageNumber), PageSize = Math.Clamp(query.PageSize, 1, 500) }, cancellationToken);
     }
 
     /// <summary>Checks the whole audit log's hash chain (docs/api.md, "Audit log").</summary>

@@ -24,20 +24,7 @@ public static class Lints
     /// Null stays null (a missing field is the other lints' to judge).
     /// </summary>
     [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
-    public static string? CleanText(string? value, string field)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-
-        var normalised = TextPolicy.Normalise(value);
-        return TextPolicy.FindViolation(normalised) is { } violation
-            ? throw new LicenceTrustException(new LicenceTrustError(ErrorKind.Validation, "TEXT_CHARACTER_NOT_ALLOWED",
-                $"{field}含有不允许的字符{violation.Notation}（{KindZh(violation.Kind)}）({field} contains {violation.Notation}, {KindEn(violation.Kind)}, which is not allowed).",
-                field, violation.Notation))
-            : normalised;
-    }
+    public static string? CleanText(string? value, string field) => TextPolicy.Clean(value, field);
 
     /// <summary>Every text of an issue request through <see cref="CleanText"/>; the attributes' keys and values too.</summary>
     public static IssueCommand CleanText(IssueCommand command)
@@ -73,24 +60,6 @@ public static class Lints
             ? throw LicenceTrustException.Validation("REASON_REQUIRED", "请填写1-200字的原因 (give a reason of 1-200 characters).", "reason")
             : clean;
     }
-
-    private static string KindZh(TextViolationKind kind) => kind switch
-    {
-        TextViolationKind.Control => "控制字符",
-        TextViolationKind.Bidi => "双向文字控制字符",
-        TextViolationKind.Invisible => "不可见字符",
-        TextViolationKind.PrivateUse => "私用区字符，请使用GB 18030-2022标准编码",
-        _ => "未分配的码位",
-    };
-
-    private static string KindEn(TextViolationKind kind) => kind switch
-    {
-        TextViolationKind.Control => "a control character",
-        TextViolationKind.Bidi => "a bidirectional control",
-        TextViolationKind.Invisible => "an invisible character",
-        TextViolationKind.PrivateUse => "a private-use code point (use the GB 18030-2022 standard code point)",
-        _ => "an unassigned code point",
-    };
 
     /// <summary>GB/T 36903 持证主体代码类型: each type takes only its holder code types.</summary>
     public static HolderCodeType HolderCodeTypeAllowed(LicenceType type, string holderCodeType)

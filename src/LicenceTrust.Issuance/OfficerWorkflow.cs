@@ -192,12 +192,12 @@ public sealed class OfficerWorkflow(IssuanceService issuance, IIssuanceStore sto
     public async Task<ApprovalRequest> GetAsync(long id, Officer officer, CancellationToken cancellationToken = default)
     {
         var request = await store.FindApprovalAsync(id, cancellationToken) ?? throw NotFound();
-        return request.AuthorityCode == officer.AuthorityCode || officer.Has(OfficerRoles.Admin) ? request : throw NotFound();
+        return request.AuthorityCode == officer.AuthorityCode || officer.IsAdministrator ? request : throw NotFound();
     }
 
     /// <summary>The officer's authority's requests (an admin's: every authority's), newest first.</summary>
     public Task<IReadOnlyList<ApprovalRequest>> ListAsync(Officer officer, ApprovalState? state, string? subject = null, CancellationToken cancellationToken = default) =>
-        store.ListApprovalsAsync(new ApprovalQuery(officer.Has(OfficerRoles.Admin) ? null : officer.AuthorityCode, state, subject), cancellationToken);
+        store.ListApprovalsAsync(new ApprovalQuery(officer.IsAdministrator ? null : officer.AuthorityCode, state, subject), cancellationToken);
 
     /// <summary>Whether the officer may decide this request (for the page; the service checks again when it is done).</summary>
     public static bool MayDecide(ApprovalRequest request, Officer officer) =>
@@ -225,6 +225,13 @@ public sealed class OfficerWorkflow(IssuanceService issuance, IIssuanceStore sto
     {
         var (id, existed) = await store.InTransactionAsync(async unit =>
         {
+            // A draft whose number is live already would only be refused at approval: say so to the clerk now.
+            if (request is { Kind: ApprovalKind.Issue or ApprovalKind.Supersede, Command: { } command })
+            {
+                await LiveNumberRule.EnsureFreeAsync(unit, request.AuthorityCode, Lints.KnownType(issuance.LicenceTypes, command.TypeCode), command.Number,
+                    except: request.Kind == ApprovalKind.Supersede ? request.Subject : null);
+            }
+
             var stored = await unit.InsertApprovalAsync(request);
             if (!stored.Existed)
             {

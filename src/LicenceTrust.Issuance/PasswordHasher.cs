@@ -13,8 +13,8 @@ namespace LicenceTrust.Issuance;
 public static class PasswordHasher
 {
     public const int Iterations = 210_000;
-    public const int MinPasswordLength = 10;
-    public const int MaxPasswordLength = 200;
+    public const int MinPasswordLength = PasswordPolicy.MinLength;
+    public const int MaxPasswordLength = PasswordPolicy.MaxLength;
 
     private static readonly string DummyHash = Hash("not a password", RandomNumberGenerator.GetBytes(16), Iterations);
 

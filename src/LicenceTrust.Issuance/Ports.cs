@@ -29,7 +29,16 @@ public interface IIssuanceStore
     /// <summary>The audit entries of these sequence numbers (those that exist).</summary>
     Task<IReadOnlyList<AuditEntry>> AuditEntriesAsync(IReadOnlyCollection<long> sequences, CancellationToken cancellationToken);
 
+    /// <summary>A page of the audit log under the auditor's filters, newest first, with the number of entries they match.</summary>
+    Task<Page<AuditEntry>> SearchAuditAsync(AuditQuery query, CancellationToken cancellationToken);
+
     Task<ApprovalRequest?> FindApprovalAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>An administrator's request (<see cref="AdminRequests"/>), or null.</summary>
+    Task<AdminRequest?> FindAdminRequestAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>Administrators' requests in the state (null: any), oldest first.</summary>
+    Task<IReadOnlyList<AdminRequest>> ListAdminRequestsAsync(ApprovalState? state, CancellationToken cancellationToken);
 
     /// <summary>Requests, newest first.</summary>
     Task<IReadOnlyList<ApprovalRequest>> ListApprovalsAsync(ApprovalQuery query, CancellationToken cancellationToken);
@@ -60,6 +69,9 @@ public interface IIssuanceStore
     /// <summary>Gives up a runner's lease (a clean stop), so the job can be claimed at once.</summary>
     Task ReleaseBatchAsync(long id, string runner, CancellationToken cancellationToken);
 }
+
+/// <summary>A live licence (valid or suspended) found by its number: of which type, under which identifier.</summary>
+public sealed record LiveNumber(string TypeCode, string Number, string Identifier);
 
 /// <summary>Counts for the console's dashboard.</summary>
 public sealed record LicenceCounts(IReadOnlyDictionary<LicenceStatus, long> ByStatus, IReadOnlyDictionary<string, long> ByType, long IssuedSince);
@@ -97,6 +109,9 @@ public interface IIssuanceUnit
     /// <summary>Bumps the list's change counter so servers rebuild it, and counts <paramref name="added"/> newly used slots.</summary>
     Task TouchStatusListAsync(int list, DateTimeOffset at, int added);
 
+    /// <summary>The authority's live licences (valid or suspended) with any of these numbers, any type.</summary>
+    Task<IReadOnlyList<LiveNumber>> FindLiveNumbersAsync(string authorityCode, IReadOnlyCollection<string> numbers);
+
     /// <summary>Every licence that holds a slot of the list: its slot, identifier and status.</summary>
     Task<IReadOnlyList<(int Index, string Identifier, LicenceStatus Status)>> SlotsOfListAsync(int list);
 
@@ -130,6 +145,18 @@ public interface IIssuanceUnit
 
     /// <summary>Decides a request only if it is still pending; false when it is not (decided meanwhile).</summary>
     Task<bool> DecideApprovalAsync(long id, ApprovalState state, string decidedBy, DateTimeOffset at, string? reason, string? result);
+
+    /// <summary>Stores an administrator's request; returns its id.</summary>
+    Task<long> InsertAdminRequestAsync(AdminRequest request);
+
+    /// <summary>Decides an administrator's request only if it is still pending; false when it is not.</summary>
+    Task<bool> DecideAdminRequestAsync(long id, ApprovalState state, string decidedBy, DateTimeOffset at, string? reason, string? result);
+
+    /// <summary>Stores a new officer (an approved request); false when the user name is taken.</summary>
+    Task<bool> InsertOfficerAsync(Officer officer);
+
+    /// <summary>Sets an officer's password hash and whether it must be changed, ending their sessions; false when there is no such officer.</summary>
+    Task<bool> SetOfficerPasswordAsync(string username, string passwordHash, bool mustChange);
 
     /// <summary>Stores a linted batch job with its file and row errors; returns its id.</summary>
     Task<long> InsertBatchAsync(BatchJob job, byte[] content, IReadOnlyList<BatchRowError> errors);

@@ -24,13 +24,15 @@ public sealed class StaffAccounts(IStaffStore store, IIssuanceStore issuance, Ti
     public const int Iterations = PasswordHasher.Iterations;
     public const int MinPasswordLength = PasswordHasher.MinPasswordLength;
 
-    /// <exception cref="ArgumentException">Bad user name or a password shorter than <see cref="MinPasswordLength"/>.</exception>
+    /// <exception cref="ArgumentException">Bad user name.</exception>
+    /// <exception cref="LicenceTrustException">A password <see cref="PasswordPolicy"/> refuses.</exception>
     /// <exception cref="InvalidOperationException">The user name is taken.</exception>
     public async Task<StaffAccount> CreateAsync(string username, string displayName, string password, CancellationToken cancellationToken = default)
     {
         PasswordHasher.CheckUsername(username);
 
         ArgumentException.ThrowIfNullOrWhiteSpace(displayName);
+        PasswordPolicy.Check(password, username);
         displayName = Lints.CleanText(displayName, "name");
         var now = time.GetUtcNow();
         var account = new StaffAccount(username, displayName.Trim(), PasswordHasher.Hash(password), now, null);

@@ -9,6 +9,9 @@ namespace LicenceTrust.Samples;
 /// </summary>
 public static class DemoLicences
 {
+    /// <summary>The first sequence of a demo batch file (<c>licencetrust demo csv</c>): a demo node seeds sequences 1 to 3, and their numbers are live.</summary>
+    public const int FirstBatchSequence = 1000;
+
     /// <summary>A demo licence of a type in a province; <paramref name="sequence"/> makes serial and holder distinct.</summary>
     public static Licence Create(Province province, LicenceType type, int sequence = 1)
     {

@@ -11,8 +11,8 @@ public sealed record ConsistencyReport(long Licences, long StatusLists, long Sta
 /// <summary>
 /// The rules that tie a node's tables together, checked after a restore (and on demand with
 /// <c>licencetrust db check</c>): each licence's status is the outcome of its last status event, its
-/// status-list slot lies inside a list that exists, and each list's count of used slots is the number of
-/// licences in it. The published status lists are built from the licences' statuses, so when these hold
+/// status-list slot lies inside a list that exists, each list's count of used slots is the number of
+/// licences in it, and no type and number is live twice at an authority. The published status lists are built from the licences' statuses, so when these hold
 /// the lists match their entries. (The audit chain is checked by Issuance's AuditChain.)
 /// </summary>
 public static class DatabaseConsistency
@@ -41,6 +41,12 @@ public static class DatabaseConsistency
             "SELECT s.id, s.used, COUNT(l.identifier) FROM status_lists s LEFT JOIN licences l ON l.status_list = s.id " +
             "GROUP BY s.id, s.used HAVING s.used <> COUNT(l.identifier)", cancellationToken: cancellationToken))).ToList();
         problems.AddRange(miscounted.Select(m => $"status list {m.List}: {m.Used} slots counted as used, but {m.Rows} licences are in it"));
+
+        // One live licence per number (issue paths refuse a second since migration 0008; older data may hold some).
+        var repeated = (await connection.QueryAsync<(string Authority, string Type, string Number, long Live)>(new CommandDefinition(
+            "SELECT authority_code, type_code, number, COUNT(*) FROM licences WHERE status IN (0, 1) " +
+            "GROUP BY authority_code, type_code, number HAVING COUNT(*) > 1", cancellationToken: cancellationToken))).ToList();
+        problems.AddRange(repeated.Take(MaxListed).Select(r => $"number {r.Number} of type {r.Type} at authority {r.Authority}: {r.Live} licences in force or suspended (one is allowed; end the others or make them new versions)"));
 
         var counts = await connection.QuerySingleAsync<(long Licences, long Lists, long Events)>(new CommandDefinition(
             "SELECT (SELECT COUNT(*) FROM licences), (SELECT COUNT(*) FROM status_lists), (SELECT COUNT(*) FROM status_events)", cancellationToken: cancellationToken));

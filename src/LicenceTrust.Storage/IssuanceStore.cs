@@ -58,8 +58,7 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
             query.TypeCode,
             Status = (int?)query.Status,
             Text = text,
-            // Part of a holder name: LIKE's wildcards in what was typed match only themselves.
-            NameLike = text is null ? null : "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%",
+            NameLike = text is null ? null : ContainsPattern(text),
             IssuedFrom = query.IssuedFrom?.ToUnixTimeMilliseconds(),
             IssuedBefore = query.IssuedBefore?.ToUnixTimeMilliseconds(),
             Limit = query.PageSize,
@@ -71,6 +70,10 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
             _sql.ListLicences[query.Sort], parameters, cancellationToken: cancellationToken));
         return new Page<LicenceRecord>([.. rows.Select(r => r.ToRecord())], query.PageNumber, query.PageSize, total);
     }
+
+    /// <summary>A LIKE pattern (with <c>ESCAPE '\'</c>) for text containing what was typed: its wildcards match only themselves.</summary>
+    private static string ContainsPattern(string typed) =>
+        "%" + typed.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
 
     public async Task<IReadOnlyList<StatusEvent>> HistoryAsync(string identifier, CancellationToken cancellationToken)
     {
@@ -148,6 +151,46 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
         await using var connection = await database.OpenAsync(cancellationToken);
         return (await connection.QuerySingleOrDefaultAsync<ApprovalRow>(new CommandDefinition(_sql.FindApproval, new { id }, cancellationToken: cancellationToken)))?.ToRequest();
     }
+
+    public async Task<Page<AuditEntry>> SearchAuditAsync(AuditQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var events = query.EventIds is { Count: > 0 } ids ? ids.ToArray() : [0];
+        var actor = string.IsNullOrWhiteSpace(query.Actor) ? null : query.Actor.Trim();
+        var parameters = new
+        {
+            From = query.From?.ToUnixTimeMilliseconds(),
+            Before = query.Before?.ToUnixTimeMilliseconds(),
+            Actor = actor,
+            ActorLike = actor is null ? null : ContainsPattern(actor),
+            AnyEvent = query.EventIds is { Count: > 0 } ? 0 : 1,
+            EventIds = events,
+            Subject = string.IsNullOrWhiteSpace(query.Subject) ? null : query.Subject.Trim(),
+            Limit = query.PageSize,
+            Offset = (long)(query.PageNumber - 1) * query.PageSize,
+        };
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(_sql.CountAudit, parameters, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(_sql.SearchAudit, parameters, cancellationToken: cancellationToken));
+        return new Page<AuditEntry>([.. rows.Select(r => r.ToEntry())], query.PageNumber, query.PageSize, total);
+    }
+
+    public async Task<AdminRequest?> FindAdminRequestAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QuerySingleOrDefaultAsync<AdminRequestRow>(new CommandDefinition(_sql.FindAdminRequest, new { id }, cancellationToken: cancellationToken)))?.ToRequest();
+    }
+
+    public async Task<IReadOnlyList<AdminRequest>> ListAdminRequestsAsync(ApprovalState? state, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<AdminRequestRow>(new CommandDefinition(_sql.ListAdminRequests,
+            new { State = (int?)state, Limit = AdminRequestListLimit, Offset = 0 }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToRequest()).Reverse()];
+    }
+
+    /// <summary>The newest requests a list holds (administrators' requests are few: a page of them is every one that matters).</summary>
+    private const int AdminRequestListLimit = 500;
 
     public async Task<IReadOnlyList<ApprovalRequest>> ListApprovalsAsync(ApprovalQuery query, CancellationToken cancellationToken)
     {
@@ -249,6 +292,13 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
 
         public string AuditOf { get; } = $"SELECT {AuditColumns} FROM audit_log WHERE subject = @subject ORDER BY sequence";
 
+        private string AuditFilter => "WHERE (@From IS NULL OR at >= @From) AND (@Before IS NULL OR at < @Before) AND (@Actor IS NULL OR actor LIKE @ActorLike ESCAPE '\\') "
+            + $"AND (@Subject IS NULL OR subject = @Subject) AND (@AnyEvent = 1 OR {database.InList("event_id", "EventIds")})";
+
+        public string SearchAudit => database.Page($"SELECT {AuditColumns} FROM audit_log {AuditFilter} ORDER BY sequence DESC");
+
+        public string CountAudit => $"SELECT COUNT(*) FROM audit_log {AuditFilter}";
+
         public string AuditEntries { get; } = $"SELECT {AuditColumns} FROM audit_log WHERE {database.InList("sequence", "sequences")}";
 
         public string CountByStatus { get; } = "SELECT status AS Status, COUNT(*) AS Count FROM licences WHERE (@AuthorityCode IS NULL OR authority_code = @AuthorityCode) GROUP BY status";
@@ -277,6 +327,18 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
             "@Kind, @AuthorityCode, @Subject, @CommandJson, @Reason, @RequestKey, @RequestedBy, @RequestedAt, @State");
 
         public string DecideApproval { get; } = "UPDATE approval_requests SET state = @state, decided_by = @decidedBy, decided_at = @at, decision_reason = @reason, result = @result WHERE id = @id AND state = 1";
+
+        private const string AdminRequestColumns = "id, kind, details_json AS DetailsJson, requested_by AS RequestedBy, requested_at AS RequestedAt, state, "
+            + "decided_by AS DecidedBy, decided_at AS DecidedAt, decision_reason AS DecisionReason, result";
+
+        public string FindAdminRequest => $"SELECT {AdminRequestColumns} FROM admin_requests WHERE id = @id";
+
+        public string ListAdminRequests => database.Page($"SELECT {AdminRequestColumns} FROM admin_requests WHERE (@State IS NULL OR state = @State) ORDER BY id DESC");
+
+        public string InsertAdminRequest { get; } = database.InsertReturningId("admin_requests",
+            "kind, details_json, requested_by, requested_at, state", "@Kind, @DetailsJson, @RequestedBy, @RequestedAt, @State");
+
+        public string DecideAdminRequest { get; } = "UPDATE admin_requests SET state = @state, decided_by = @decidedBy, decided_at = @at, decision_reason = @reason, result = @result WHERE id = @id AND state = 1";
 
         private const string BatchColumns = "id, authority_code AS AuthorityCode, file_name AS FileName, file_sha256 AS FileSha256, total_rows AS TotalRows, bad_rows AS BadRows, state, "
             + "done_rows AS DoneRows, issued, replayed, failed, submitted_by AS SubmittedBy, submitted_at AS SubmittedAt, issued_by AS IssuedBy, approval_id AS ApprovalId, finished_at AS FinishedAt";
@@ -320,6 +382,8 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
         public string StatusListEntries { get; } = "SELECT status_index, status FROM licences WHERE status_list = @list UNION ALL SELECT status_index, status FROM lost_slots WHERE status_list = @list";
 
         public string SlotsOfList { get; } = "SELECT status_index, identifier, status FROM licences WHERE status_list = @list";
+
+        public string LiveNumbers { get; } = database.SelectByKeys("type_code AS TypeCode, number, identifier", "licences", "authority_code = @authorityCode AND status IN (0, 1)", "number", "numbers");
 
         public string InsertLostSlot { get; } = "INSERT INTO lost_slots (status_list, status_index, status, recovered_at) VALUES (@List, @Index, @Status, @At)";
 
@@ -379,6 +443,17 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
     {
         public async Task<LicenceRecord?> FindAsync(string identifier) =>
             (await connection.QuerySingleOrDefaultAsync<LicenceRow>(sql.FindLicence, new { identifier }, transaction))?.ToRecord();
+
+        public async Task<IReadOnlyList<LiveNumber>> FindLiveNumbersAsync(string authorityCode, IReadOnlyCollection<string> numbers)
+        {
+            var found = new List<LiveNumber>();
+            foreach (var part in numbers.Distinct(StringComparer.Ordinal).Chunk(ValuesPerList))
+            {
+                found.AddRange(await connection.QueryAsync<LiveNumber>(sql.LiveNumbers, new { authorityCode, numbers = database.KeysValue(part) }, transaction));
+            }
+
+            return found;
+        }
 
         public async Task<IReadOnlyList<(int Index, string Identifier, LicenceStatus Status)>> SlotsOfListAsync(int list) =>
             [.. (await connection.QueryAsync<(long Index, string Identifier, long Status)>(sql.SlotsOfList, new { list }, transaction)).Select(r => ((int)r.Index, r.Identifier, (LicenceStatus)r.Status))];
@@ -603,6 +678,29 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
         public async Task<bool> DecideApprovalAsync(long id, ApprovalState state, string decidedBy, DateTimeOffset at, string? reason, string? result) =>
             await connection.ExecuteAsync(sql.DecideApproval, new { id, state = (int)state, decidedBy, at = at.ToUnixTimeMilliseconds(), reason, result }, transaction) == 1;
 
+        public Task<long> InsertAdminRequestAsync(AdminRequest request) => connection.ExecuteScalarAsync<long>(sql.InsertAdminRequest, new
+        {
+            Kind = (int)request.Kind, DetailsJson = JsonSerializer.Serialize(request.Details, CommandJsonOptions), request.RequestedBy,
+            RequestedAt = request.RequestedAt.ToUnixTimeMilliseconds(), State = (int)request.State,
+        }, transaction);
+
+        public async Task<bool> DecideAdminRequestAsync(long id, ApprovalState state, string decidedBy, DateTimeOffset at, string? reason, string? result) =>
+            await connection.ExecuteAsync(sql.DecideAdminRequest, new { id, state = (int)state, decidedBy, at = at.ToUnixTimeMilliseconds(), reason, result }, transaction) == 1;
+
+        public async Task<bool> InsertOfficerAsync(Officer officer)
+        {
+            if (await connection.QuerySingleOrDefaultAsync<string>(OfficerStore.ExistsSql, new { username = officer.Username }, transaction) is not null)
+            {
+                return false;
+            }
+
+            await connection.ExecuteAsync(OfficerStore.InsertSql, OfficerStore.InsertParameters(officer), transaction);
+            return true;
+        }
+
+        public async Task<bool> SetOfficerPasswordAsync(string username, string passwordHash, bool mustChange) =>
+            await connection.ExecuteAsync(OfficerStore.SetPasswordSql, new { username, passwordHash, mustChangePassword = mustChange ? 1 : 0 }, transaction) == 1;
+
         public Task<long> InsertBatchAsync(BatchJob job, byte[] content, IReadOnlyList<BatchRowError> errors) => connection.ExecuteScalarAsync<long>(sql.InsertBatch, new
         {
             job.AuthorityCode, job.FileName, job.FileSha256, Content = content, job.TotalRows, job.BadRows, ErrorsJson = JsonSerializer.Serialize(errors, CommandJsonOptions),
@@ -683,6 +781,23 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
 
         public ApprovalRequest ToRequest() => new(Id, (ApprovalKind)Kind, AuthorityCode, Subject,
             CommandJson is null ? null : JsonSerializer.Deserialize<IssueCommand>(CommandJson, CommandJsonOptions), Reason, RequestKey, RequestedBy,
+            DateTimeOffset.FromUnixTimeMilliseconds(RequestedAt), (ApprovalState)State, DecidedBy, DecidedAt is { } d ? DateTimeOffset.FromUnixTimeMilliseconds(d) : null, DecisionReason, Result);
+    }
+
+    private sealed class AdminRequestRow
+    {
+        public long Id { get; init; }
+        public long Kind { get; init; }
+        public string DetailsJson { get; init; } = "{}";
+        public string RequestedBy { get; init; } = string.Empty;
+        public long RequestedAt { get; init; }
+        public long State { get; init; }
+        public string? DecidedBy { get; init; }
+        public long? DecidedAt { get; init; }
+        public string? DecisionReason { get; init; }
+        public string? Result { get; init; }
+
+        public AdminRequest ToRequest() => new(Id, (AdminRequestKind)Kind, JsonSerializer.Deserialize<AdminRequestDetails>(DetailsJson, CommandJsonOptions)!, RequestedBy,
             DateTimeOffset.FromUnixTimeMilliseconds(RequestedAt), (ApprovalState)State, DecidedBy, DecidedAt is { } d ? DateTimeOffset.FromUnixTimeMilliseconds(d) : null, DecisionReason, Result);
     }
 

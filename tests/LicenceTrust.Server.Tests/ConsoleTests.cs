@@ -42,7 +42,9 @@ public class ConsoleFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // Ten wrong passwords in a row lock the account, with no backoff before (so the test need not wait).
-        string[] settings = ["--Node:SignInFreeFailures=10", "--Node:SignInLockoutAfter=10"];
+        // Every sign-in of the tests comes from 127.0.0.1: the per-address sign-in bucket is widened so that only
+        // the per-account rules are tested here (SignInAbuseTests test the bucket on the console's form).
+        string[] settings = ["--Node:SignInFreeFailures=10", "--Node:SignInLockoutAfter=10", "--Node:SignInBurst=10000"];
         (Chongqing, Sichuan) = ChongqingPostgres is { } postgres
             ? await NodeProcess.FederatedOnPostgresAsync(postgres, settings)
             : await NodeProcess.FederatedAsync(settings);
@@ -52,7 +54,10 @@ public class ConsoleFixture : IAsyncLifetime
         {
             ("li.si", "李四", Regulator.Code.Value, "clerk"), ("zhao.liu", "赵六", Regulator.Code.Value, "approver"),
             ("chen.qi", "陈七", Regulator.Code.Value, "clerk,approver"), ("hr.clerk", "人社经办", Hr.Code.Value, "clerk,approver"), ("sci.clerk", "科技经办", Science.Code.Value, "clerk"),
-            ("lock.me", "锁定测试", Regulator.Code.Value, "clerk"), ("admin", "管理员", Regulator.Code.Value, "admin"),
+            ("lock.me", "锁定测试", Regulator.Code.Value, "clerk"), ("admin", "管理员", Regulator.Code.Value, "sysadmin"),
+            ("admin2", "系统管理员二", Regulator.Code.Value, "sysadmin"), ("sec.one", "安全管理员一", Regulator.Code.Value, "security"),
+            ("sec.two", "安全管理员二", Regulator.Code.Value, "security"), ("auditor", "审计员", Regulator.Code.Value, "auditor"),
+            ("sess.one", "会话测试", Regulator.Code.Value, "clerk"), ("reset.me", "重置测试", Regulator.Code.Value, "clerk"),
         })
         {
             await Chongqing.CreateOfficerAsync(username, name, authority, roles, Password);
@@ -100,12 +105,18 @@ public class ConsoleFixture : IAsyncLifetime
 
     private static async Task SignInAsync(IPage page, string username, string password)
     {
+        await SubmitSignInAsync(page, username, password);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "概览" })).ToBeVisibleAsync();
+    }
+
+    /// <summary>Opens the console signed out and submits the sign-in form; where it lands is the caller's to check.</summary>
+    public static async Task SubmitSignInAsync(IPage page, string username, string password)
+    {
         await page.GotoAsync("/console");
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/sign-in"));
         await page.GetByLabel("用户名").FillAsync(username);
-        await page.GetByLabel("密码").FillAsync(password);
+        await page.GetByLabel("密码", new() { Exact = true }).FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "概览" })).ToBeVisibleAsync();
     }
 
     /// <summary>
@@ -437,16 +448,28 @@ public abstract class ConsoleTestsOn<TFixture>(TFixture fixture) : IClassFixture
                 "[...document.querySelectorAll('input:not([type=hidden]),select,textarea,button')].filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !(e.textContent || '').trim()).length"));
         }
 
-        foreach (var path in new[] { "/console", "/console/licences", "/console/issue", $"/console/licences/{identifier}", $"/console/issue?supersede={identifier}", "/console/batches", "/console/approvals", "/console/admin/officers" })
+        foreach (var path in new[] { "/console", "/console/licences", "/console/issue", $"/console/licences/{identifier}", $"/console/issue?supersede={identifier}", "/console/batches", "/console/approvals" })
         {
             await FitsAndIsLabelledAsync(page, path);
         }
 
-        var (admin, adminRequests, adminViolations) = await fixture.SignInAsync("admin", width: 390);
-        await admin.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
-        foreach (var path in new[] { "/console/admin/officers", "/console/admin/api-keys", "/console/admin/audit?run=1", "/console/admin/trust" })
+        var adminViolations = new List<string>();
+        var adminRequests = new List<string>();
+        foreach (var (who, paths) in new[]
         {
-            await FitsAndIsLabelledAsync(admin, path);
+            ("admin", new[] { "/console/admin/officers" }), ("sec.one", new[] { "/console/admin/api-keys", "/console/admin/trust" }),
+            ("auditor", new[] { "/console/admin/audit?run=1", "/console/admin/audit?event=signins", "/console/admin/officers", "/console/admin/api-keys" }),
+        })
+        {
+            var (admin, requested, violated) = await fixture.SignInAsync(who, width: 390);
+            await admin.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+            foreach (var path in paths)
+            {
+                await FitsAndIsLabelledAsync(admin, path);
+            }
+
+            adminViolations.AddRange(violated);
+            adminRequests.AddRange(requested);
         }
 
         Assert.Empty(adminViolations);
@@ -489,40 +512,72 @@ public abstract class ConsoleTestsOn<TFixture>(TFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task An_admin_makes_an_API_key_shown_once_revokes_it_checks_the_audit_chain_and_withdraws_an_issuer_only_with_the_typed_fingerprint()
+    public async Task A_security_administrators_API_key_is_made_only_when_a_second_approves_shown_once_to_them_revoked_checked_by_the_auditor_and_an_issuer_withdrawn_with_the_typed_fingerprint()
     {
-        var (admin, _, violations) = await fixture.SignInAsync("admin");
-        await admin.GotoAsync("/console/admin/api-keys");
-        await admin.GetByLabel("名称（对方系统）").FillAsync("市场监管业务系统");
-        await admin.GetByLabel("角色").SelectOptionAsync("Authority");
-        await admin.GetByRole(AriaRole.Button, new() { Name = "创建并显示密钥" }).ClickAsync();
-        var key = await admin.GetByTestId("new-key").InputValueAsync();
+        var (asker, _, violations) = await fixture.SignInAsync("sec.one");
+        await asker.GotoAsync("/console/admin/api-keys");
+        await asker.GetByLabel("名称（对方系统）").FillAsync("市场监管业务系统");
+        await asker.GetByLabel("角色").SelectOptionAsync("Authority");
+        await asker.GetByRole(AriaRole.Button, new() { Name = "提交申请" }).ClickAsync();
+        await Expect(asker.GetByTestId("asked")).ToBeVisibleAsync();
+        var request = asker.Locator("[data-testid=admin-requests] tbody tr", new() { HasText = "市场监管业务系统" });
+        await Expect(request.GetByTestId("own-request")).ToBeVisibleAsync();
+        Assert.Equal(0, await request.GetByRole(AriaRole.Button, new() { Name = "批准" }).CountAsync());
+
+        // The asker's crafted approval is refused by the service; a system administrator is refused the page.
+        var id = await request.GetAttributeAsync("data-request");
+        var token = await asker.Locator("input[name=__RequestVerificationToken]").First.InputValueAsync();
+        var own = await asker.APIRequest.PostAsync("/console/admin/api-keys", new()
+        {
+            Form = Form(asker, ("_handler", "approve-" + id), ("confirm", "yes"), ("__RequestVerificationToken", token)),
+        });
+        Assert.Equal(403, own.Status);
+        Assert.Contains("APPROVAL_OWN_REQUEST", await own.TextAsync(), StringComparison.Ordinal);
+        var (system, _, _) = await fixture.SignInAsync("admin");
+        Assert.Equal(403, (await system.GotoAsync("/console/admin/api-keys"))!.Status);
+
+        var (approver, _, approverViolations) = await fixture.SignInAsync("sec.two");
+        await approver.GotoAsync("/console/admin/api-keys");
+        var pending = approver.Locator("[data-testid=admin-requests] tbody tr", new() { HasText = "市场监管业务系统" });
+        await pending.GetByLabel("已核实，确认批准").CheckAsync();
+        await pending.GetByRole(AriaRole.Button, new() { Name = "批准" }).ClickAsync();
+        var key = await approver.GetByTestId("new-secret").InputValueAsync();
         Assert.StartsWith("lt_", key, StringComparison.Ordinal);
-        await admin.ScreenshotAsync(new() { Path = Path.Combine(fixture.ScreenshotFolder, "console-api-key.png"), FullPage = true });
-        var id = key[3..15];
+        await approver.ScreenshotAsync(new() { Path = Path.Combine(fixture.ScreenshotFolder, "console-api-key.png"), FullPage = true });
+        var keyId = key[3..15];
         using (var response = await fixture.Chongqing.Client(key).GetAsync("/api/v1/licences"))
         {
             Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         }
 
-        // Shown once: the list, and any later page, has the id and never the secret.
-        await admin.GotoAsync("/console/admin/api-keys");
-        Assert.DoesNotContain(key[16..], await admin.ContentAsync(), StringComparison.Ordinal);
-        var row = admin.Locator("[data-testid=keys] tbody tr", new() { HasText = id });
+        // Shown once, to the approver: the asker's pages, and any later page, have the id and never the secret.
+        await asker.GotoAsync("/console/admin/api-keys");
+        Assert.DoesNotContain(key[16..], await asker.ContentAsync(), StringComparison.Ordinal);
+        await approver.GotoAsync("/console/admin/api-keys");
+        Assert.DoesNotContain(key[16..], await approver.ContentAsync(), StringComparison.Ordinal);
+        var row = asker.Locator("[data-testid=keys] tbody tr", new() { HasText = keyId });
         await row.GetByLabel("确认吊销").CheckAsync();
         await row.GetByRole(AriaRole.Button, new() { Name = "吊销" }).ClickAsync();
-        await Expect(admin.GetByTestId("revoked")).ToContainTextAsync(id);
+        await Expect(asker.GetByTestId("revoked")).ToContainTextAsync(keyId);
         using (var response = await fixture.Chongqing.Client(key).GetAsync("/api/v1/licences"))
         {
             Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
         }
 
-        await admin.GotoAsync("/console/admin/audit");
-        await admin.GetByTestId("run-check").ClickAsync();
-        await Expect(admin.GetByTestId("audit-result")).ToContainTextAsync("审计链完整");
-        var log = await fixture.Chongqing.Store.AuditOfAsync(id, CancellationToken.None);
-        Assert.Equal(["api_key.created", "api_key.revoked"], log.Select(e => e.Event));
-        Assert.All(log, e => Assert.Equal("Admin:officer:admin", e.Actor));
+        // The auditor checks the chain and finds the key's story under both administrators' names.
+        var (auditor, _, _) = await fixture.SignInAsync("auditor");
+        await auditor.GotoAsync("/console/admin/audit");
+        await auditor.GetByTestId("run-check").ClickAsync();
+        await Expect(auditor.GetByTestId("audit-result")).ToContainTextAsync("审计链完整");
+        await auditor.GetByLabel("对象（证照标识、用户名或密钥ID）").FillAsync(keyId);
+        await auditor.GetByRole(AriaRole.Button, new() { Name = "筛选" }).ClickAsync();
+        await Expect(auditor.Locator("[data-testid=audit-log] tbody tr")).ToHaveCountAsync(2);
+        await Expect(auditor.Locator("[data-testid=audit-log]")).ToContainTextAsync("创建API密钥");
+        await Expect(auditor.Locator("[data-testid=audit-log]")).ToContainTextAsync("吊销API密钥");
+        var log = await fixture.Chongqing.Store.AuditOfAsync(keyId, CancellationToken.None);
+        Assert.Equal([("api_key.created", "Admin:officer:sec.two"), ("api_key.revoked", "Admin:officer:sec.one")], log.Select(e => (e.Event, e.Actor)));
+        var admin = asker;
+        violations.AddRange(approverViolations);
 
         // The emergency withdrawal needs the fingerprint typed; a clerk's crafted post is refused.
         var science = SampleKeys.Of(SampleProvinces.Chongqing).Issuers.Select(i => i.Certificate).First(c => c.AuthorityCode == "11500000MB1A000443");
@@ -536,12 +591,21 @@ public abstract class ConsoleTestsOn<TFixture>(TFixture fixture) : IClassFixture
 
         var (clerk, _, _) = await fixture.SignInAsync("li.si");
         await clerk.GotoAsync("/console/issue");
-        var token = await clerk.Locator("input[name=__RequestVerificationToken]").First.InputValueAsync();
+        var clerkToken = await clerk.Locator("input[name=__RequestVerificationToken]").First.InputValueAsync();
         var crafted = await clerk.APIRequest.PostAsync("/console/admin/trust", new()
         {
-            Form = Form(clerk, ("_handler", "withdraw"), ("fingerprint", science.Fingerprint), ("reason", "x"), ("typed", science.Fingerprint[..8]), ("__RequestVerificationToken", token)),
+            Form = Form(clerk, ("_handler", "withdraw"), ("fingerprint", science.Fingerprint), ("reason", "x"), ("typed", science.Fingerprint[..8]), ("__RequestVerificationToken", clerkToken)),
         });
         Assert.Equal(403, crafted.Status);
+        Assert.Contains("无权访问", await crafted.TextAsync(), StringComparison.Ordinal);
+        Assert.True(await InTrustListAsync(science.Fingerprint));
+
+        // The reason is signed into the notice the peers get: the text policy refuses a right-to-left override.
+        await admin.GetByLabel("签名证书").SelectOptionAsync(science.Fingerprint);
+        await admin.GetByLabel("原因（必填，最多500字）").FillAsync("签名私钥\u202E疑似泄露");
+        await admin.GetByLabel("请输入所选证书指纹的前8位以确认").FillAsync(science.Fingerprint[..8]);
+        await admin.GetByRole(AriaRole.Button, new() { Name = "撤销信任" }).ClickAsync();
+        await Expect(admin.Locator(".error")).ToHaveAttributeAsync("data-code", "TEXT_CHARACTER_NOT_ALLOWED");
         Assert.True(await InTrustListAsync(science.Fingerprint));
 
         await admin.GetByLabel("签名证书").SelectOptionAsync(science.Fingerprint);
@@ -554,6 +618,148 @@ public abstract class ConsoleTestsOn<TFixture>(TFixture fixture) : IClassFixture
         await admin.ScreenshotAsync(new() { Path = Path.Combine(fixture.ScreenshotFolder, "console-trust.png"), FullPage = true });
         Assert.False(await InTrustListAsync(science.Fingerprint));
         Assert.Empty(violations);
+    }
+
+    [Fact]
+    public async Task Signing_out_ends_every_session_of_the_officer_and_a_copied_cookie_dies_with_it()
+    {
+        var (first, _, _) = await fixture.SignInAsync("sess.one");
+        var (second, _, _) = await fixture.SignInAsync("sess.one");
+
+        // What an attacker who copied the cookie out of the first browser holds: it works, for now.
+        var thief = await fixture.Browser.NewContextAsync(new() { BaseURL = fixture.Chongqing.BaseAddress.ToString(), Locale = "zh-CN" });
+        await thief.AddCookiesAsync((await first.Context.CookiesAsync()).Select(c => new Cookie { Name = c.Name, Value = c.Value, Domain = c.Domain, Path = c.Path }));
+        var stolen = await thief.NewPageAsync();
+        await stolen.GotoAsync("/console/licences");
+        await Expect(stolen.GetByRole(AriaRole.Heading, new() { Name = "证照登记簿" })).ToBeVisibleAsync();
+
+        await first.GetByRole(AriaRole.Button, new() { Name = "退出" }).ClickAsync();
+        await Expect(first).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/sign-in\\?signedOut=1"));
+        await Expect(first.GetByRole(AriaRole.Status)).ToContainTextAsync("已退出登录");
+
+        foreach (var page in new[] { first, second, stolen })
+        {
+            await page.GotoAsync("/console/licences");
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/sign-in"));
+        }
+
+        var audit = await fixture.Chongqing.Store.AuditOfAsync("sess.one", CancellationToken.None);
+        Assert.Equal(2, audit.Count(e => e is { Event: "officer.signed_in", EventId: AuditEvents.OfficerSignedIn }));
+        Assert.Single(audit, e => e is { Event: "officer.signed_out", EventId: AuditEvents.OfficerSignedOut });
+    }
+
+    [Fact]
+    public async Task A_reset_asked_by_one_administrator_and_approved_by_another_ends_the_officers_sessions_and_must_be_replaced_at_the_next_sign_in()
+    {
+        var (before, _, _) = await fixture.SignInAsync("reset.me");
+        var (admin, _, _) = await fixture.SignInAsync("admin");
+        await admin.GotoAsync("/console/admin/officers");
+        var row = admin.Locator("[data-testid=officers] tbody tr", new() { HasText = "reset.me" });
+        await row.GetByRole(AriaRole.Button, new() { Name = "申请重置密码" }).ClickAsync();
+        await Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync("等待另一位系统管理员复核");
+
+        // Nothing changed yet: the officer's session goes on.
+        await before.GotoAsync("/console/licences");
+        await Expect(before.GetByRole(AriaRole.Heading, new() { Name = "证照登记簿" })).ToBeVisibleAsync();
+
+        var (second, _, _) = await fixture.SignInAsync("admin2");
+        await second.GotoAsync("/console/admin/officers");
+        var request = second.Locator("[data-testid=admin-requests] tbody tr", new() { HasText = "reset.me" });
+        await Expect(request).ToContainTextAsync("管理员");
+        await request.GetByLabel("已核实，确认批准").CheckAsync();
+        await request.GetByRole(AriaRole.Button, new() { Name = "批准" }).ClickAsync();
+        var temporary = await second.GetByTestId("new-secret").InputValueAsync();
+        Assert.Matches("^[2-9a-zA-Z]{4}-[2-9a-zA-Z]{4}-[2-9a-zA-Z]{4}-[2-9a-zA-Z]{4}$", temporary);
+        await admin.GotoAsync("/console/admin/officers");
+        Assert.DoesNotContain(temporary, await admin.ContentAsync(), StringComparison.Ordinal);
+
+        // The session from before the reset has ended.
+        await before.GotoAsync("/console/licences");
+        await Expect(before).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/sign-in"));
+
+        // The new password signs in, but every page leads to choosing one's own.
+        var context = await fixture.Browser.NewContextAsync(new() { BaseURL = fixture.Chongqing.BaseAddress.ToString(), Locale = "zh-CN" });
+        var page = await context.NewPageAsync();
+        await ConsoleFixture.SubmitSignInAsync(page, "reset.me", temporary);
+        await Expect(page.GetByTestId("must-change")).ToBeVisibleAsync();
+        await page.GotoAsync("/console/licences");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/account"));
+
+        foreach (var (weak, code) in new[] { ("aaaaaaaaaaaaaa", "PASSWORD_WEAK"), ("password2026!", "PASSWORD_WEAK"), ("reset.me.2026", "PASSWORD_WEAK"), ("short-one", "PASSWORD_TOO_SHORT"), (temporary, "PASSWORD_UNCHANGED") })
+        {
+            await page.GetByLabel("当前密码").FillAsync(temporary);
+            await page.Locator("#f-password").FillAsync(weak);
+            await page.GetByLabel("再次输入新密码").FillAsync(weak);
+            await page.GetByRole(AriaRole.Button, new() { Name = "修改密码" }).ClickAsync();
+            await Expect(page.Locator(".error")).ToHaveAttributeAsync("data-code", code);
+        }
+
+        await page.GetByLabel("当前密码").FillAsync(temporary);
+        await page.Locator("#f-password").FillAsync("my-own-harbour-phrase");
+        await page.GetByLabel("再次输入新密码").FillAsync("my-own-harbour-phrase");
+        await page.GetByRole(AriaRole.Button, new() { Name = "修改密码" }).ClickAsync();
+        await Expect(page.GetByTestId("password-changed")).ToBeVisibleAsync();
+        await page.GotoAsync("/console/licences");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "证照登记簿" })).ToBeVisibleAsync();
+
+        var audit = await fixture.Chongqing.Store.AuditOfAsync("reset.me", CancellationToken.None);
+        Assert.Contains(audit, e => e is { Event: "officer.password_reset", Actor: "Admin:officer:admin2" });
+        Assert.Contains(audit, e => e is { Event: "officer.password_changed", EventId: AuditEvents.OfficerPasswordChanged });
+    }
+
+    [Fact]
+    public async Task A_clerk_sees_no_administration_and_its_pages_answer_403_while_a_new_officer_needs_two_system_administrators()
+    {
+        var (clerk, _, _) = await fixture.SignInAsync("li.si");
+        await Expect(clerk.GetByRole(AriaRole.Navigation, new() { Name = "主导航" }).GetByRole(AriaRole.Link, new() { Name = "管理" })).ToHaveCountAsync(0);
+        foreach (var path in new[] { "/console/admin/officers", "/console/admin/api-keys", "/console/admin/trust", "/console/admin/audit", "/console/admin/audit.csv" })
+        {
+            var response = await clerk.GotoAsync(path);
+            Assert.Equal(403, response!.Status);
+            await Expect(clerk.GetByRole(AriaRole.Heading, new() { Name = "无权访问" })).ToBeVisibleAsync();
+        }
+
+        // An administrator holds no business role: the system administrator's navigation has no 签发.
+        var (admin, _, _) = await fixture.SignInAsync("admin");
+        var nav = admin.GetByRole(AriaRole.Navigation, new() { Name = "主导航" });
+        await Expect(nav.GetByRole(AriaRole.Link, new() { Name = "签发", Exact = true })).ToHaveCountAsync(0);
+        await nav.GetByRole(AriaRole.Link, new() { Name = "管理" }).ClickAsync();
+        await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "工作人员账户" })).ToBeVisibleAsync();
+        Assert.Equal(403, (await admin.GotoAsync("/console/admin/audit"))!.Status);
+
+        // A clerk and an administrator in one account are refused; a new approver waits for the second administrator.
+        await admin.GotoAsync("/console/admin/officers");
+        await admin.GetByLabel("用户名").FillAsync("two.hats");
+        await admin.Locator("#f-displayName").FillAsync("两顶帽子");
+        await admin.GetByLabel("经办").CheckAsync();
+        await admin.GetByLabel("安全管理员").CheckAsync();
+        await admin.GetByRole(AriaRole.Button, new() { Name = "提交申请" }).ClickAsync();
+        await Expect(admin.Locator(".error")).ToHaveAttributeAsync("data-code", "ROLES_SEPARATED");
+        await Expect(admin.Locator("[data-error-for=roles]")).ToContainTextAsync("三员分立");
+
+        await admin.GetByLabel("用户名").FillAsync("wang.approver");
+        await admin.Locator("#f-displayName").FillAsync("王审核");
+        await admin.GetByLabel("安全管理员").UncheckAsync();
+        await admin.GetByLabel("经办").UncheckAsync();
+        await admin.GetByLabel("审核").CheckAsync();
+        await admin.GetByRole(AriaRole.Button, new() { Name = "提交申请" }).ClickAsync();
+        await Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync("等待另一位系统管理员复核");
+        Assert.DoesNotContain(await fixture.Chongqing.Store.AuditOfAsync("wang.approver", CancellationToken.None), e => e.Event == "officer.created");
+
+        var (second, _, _) = await fixture.SignInAsync("admin2");
+        await second.GotoAsync("/console/admin/officers");
+        var request = second.Locator("[data-testid=admin-requests] tbody tr", new() { HasText = "wang.approver" });
+        await Expect(request).ToContainTextAsync("管理员");
+        await request.GetByLabel("已核实，确认批准").CheckAsync();
+        await request.GetByRole(AriaRole.Button, new() { Name = "批准" }).ClickAsync();
+        var first = await second.GetByTestId("new-secret").InputValueAsync();
+
+        var context = await fixture.Browser.NewContextAsync(new() { BaseURL = fixture.Chongqing.BaseAddress.ToString(), Locale = "zh-CN" });
+        var page = await context.NewPageAsync();
+        await ConsoleFixture.SubmitSignInAsync(page, "wang.approver", first);
+        await Expect(page.GetByTestId("must-change")).ToBeVisibleAsync();
+        var created = await fixture.Chongqing.Store.AuditOfAsync("wang.approver", CancellationToken.None);
+        Assert.Contains(created, e => e is { Event: "officer.created", Actor: "Admin:officer:admin2" } && e.Data.Contains("requested_by=admin", StringComparison.Ordinal));
     }
 
     /// <summary>Whether Chongqing's published trust list (its JSON view) still holds the certificate.</summary>

@@ -86,12 +86,12 @@ public class ErrorEchoTests(NodeFixture node) : IClassFixture<NodeFixture>
     }
 
     [Theory]
-    [InlineData("{}")]
-    [InlineData("{\"reason\":\"换发\"}")]
-    [InlineData("{\"reason\":\"换发\",\"licence\":{\"typeCode\":\"11100000MB0300003Q001\"}}")]
-    public async Task Superseding_another_authoritys_licence_is_refused_before_its_body_is_judged(string body)
+    [InlineData("{}", 960)]
+    [InlineData("{\"reason\":\"换发\"}", 963)]
+    [InlineData("{\"reason\":\"换发\",\"licence\":{\"typeCode\":\"11100000MB0300003Q001\"}}", 964)]
+    public async Task Superseding_another_authoritys_licence_is_refused_before_its_body_is_judged(string body, int sequence)
     {
-        var licence = await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 960);
+        var licence = await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, sequence);
         var path = $"/api/v1/licences/{licence.GetProperty("identifier").GetString()}/supersede";
 
         var response = await node.Client(node.HrKey).SendAsync(HttpMethod.Post, path, rawJson: body);

@@ -20,7 +20,8 @@ public partial class ProblemCatalogueTests
     private static IReadOnlySet<string> CodesInSource()
     {
         var source = Path.Combine(RepositoryPaths.Root, "src");
-        return Directory.GetFiles(source, "*.cs", SearchOption.AllDirectories)
+        // Pages too: a console page answers with a code of its own (PASSWORD_MISMATCH) like a service does.
+        return Directory.GetFiles(source, "*.cs", SearchOption.AllDirectories).Concat(Directory.GetFiles(source, "*.razor", SearchOption.AllDirectories))
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !f.Contains("LicenceTrust.Client", StringComparison.Ordinal)

@@ -43,12 +43,12 @@ public class StatusLifecycleTests(NodeFixture node) : IClassFixture<NodeFixture>
     }
 
     [Theory]
-    [InlineData("{}")]
-    [InlineData("{\"reason\":\"\"}")]
-    [InlineData("{\"reason\":\"   \"}")]
-    public async Task A_status_change_needs_a_reason(string raw)
+    [InlineData("{}", 302)]
+    [InlineData("{\"reason\":\"\"}", 303)]
+    [InlineData("{\"reason\":\"   \"}", 306)]
+    public async Task A_status_change_needs_a_reason(string raw, int sequence)
     {
-        var id = (await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 302)).GetProperty("identifier").GetString();
+        var id = (await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, sequence)).GetProperty("identifier").GetString();
         (await node.Client(node.RegulatorKey).SendAsync(HttpMethod.Post, $"/api/v1/licences/{id}/revoke", rawJson: raw)).AssertProblem(HttpStatusCode.BadRequest, "REASON_REQUIRED", "reason");
     }
 

@@ -74,6 +74,41 @@ public abstract class IssuanceStoreContract
     }
 
     [SkippableFact]
+    public async Task One_number_is_live_once_per_type_and_authority_on_every_path()
+    {
+        var (service, store) = Service();
+        var demo = DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, 410);
+        var first = (await service.IssueAsync(Command(demo), RegulatorActor)).Record;
+
+        // The API's path: a second live licence of the number is refused, and a replay of the first is not a second.
+        var again = await Assert.ThrowsAsync<LicenceTrustException>(() => service.IssueAsync(Command(demo) with { IdempotencyKey = "other" }, RegulatorActor));
+        Assert.Equal(("LICENCE_NUMBER_LIVE", "number"), (again.Error.Code, again.Error.Field));
+        Assert.Contains(first.Identifier, again.Error.Detail, StringComparison.Ordinal);
+
+        // The batch path: a live number and a number twice in one chunk are refused by row; the others issue.
+        var other = DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, 411);
+        var results = await service.IssueBatchAsync([new BatchRow(2, Command(demo)), new BatchRow(3, Command(other)), new BatchRow(4, Command(other))], RegulatorActor);
+        Assert.Equal(["LICENCE_NUMBER_LIVE", null, "LICENCE_NUMBER_REPEATED"], results.Select(r => r.Error?.Code));
+
+        // A new version keeps the number (the old one is superseded in the same step); an ended licence frees it.
+        var second = await service.SupersedeAsync(first.Identifier, () => Command(demo), "换发", RegulatorActor);
+        await service.ChangeStatusAsync(second.Identifier, StatusAction.Revoke, "吊销", RegulatorActor);
+        var third = (await service.IssueAsync(Command(demo) with { IdempotencyKey = "third" }, RegulatorActor)).Record;
+
+        Assert.Equal(demo.Number, third.Licence.Number);
+        Assert.True((await DatabaseConsistency.CheckAsync(Database, CancellationToken.None)).Ok);
+
+        // A batch file naming a number twice is refused at reading, naming both lines.
+        var csv = "typeCode,number,holderName,holderCodeType,holderCode,areaCode,validFrom,attr.entityType,attr.legalRep\n" +
+            $"{demo.TypeCode.Value},N-1,甲,001,{demo.Holder.Code},510104,2026-01-01,有限责任公司,张三\n" +
+            $"{demo.TypeCode.Value},N-1,乙,001,{demo.Holder.Code},510104,2026-01-01,有限责任公司,李四\n";
+        var file = BatchFile.Read("rows.csv", System.Text.Encoding.UTF8.GetBytes(csv));
+        var refused = Assert.Single(file.Refused);
+        Assert.Equal((3, "LICENCE_NUMBER_REPEATED"), (refused.Line, refused.Code));
+        Assert.Contains("第2行", refused.Detail, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task A_restore_takes_back_the_peers_newer_statuses_keeps_lost_slots_and_never_reuses_a_list_or_serial()
     {
         var (service, store) = Service(statusListSize: StatusBits.MinimumSize);
@@ -123,8 +158,8 @@ public abstract class IssuanceStoreContract
     {
         var (service, store) = Service();
         var officers = new OfficerAccounts(new OfficerStore(Database), store, TimeProvider.System, new SignInThrottle(TimeProvider.System, new SignInThrottleOptions()));
-        var clerk = await officers.CreateAsync("Clerk.One", "经办一", Regulator.Code.Value, OfficerRoles.Clerk, "clerk-password-1", null);
-        var approver = await officers.CreateAsync("approver", "审核一", Regulator.Code.Value, OfficerRoles.Approver, "approver-password-1", null);
+        var clerk = await officers.CreateAsync("Clerk.One", "经办一", Regulator.Code.Value, OfficerRoles.Clerk, "maker-secret-2026");
+        var approver = await officers.CreateAsync("approver", "审核一", Regulator.Code.Value, OfficerRoles.Approver, "checker-secret-2026");
         var workflow = new OfficerWorkflow(service, store, ApprovalPolicy.RequiredEverywhere, TimeProvider.System);
         var command = Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, 7)) with { IdempotencyKey = "form-1" };
 
@@ -155,7 +190,7 @@ public abstract class IssuanceStoreContract
         Assert.Equal("REASON_REQUIRED", rejected.Error.Code);
         Assert.Equal(LicenceStatus.Valid, (await store.FindAsync(record.Identifier, CancellationToken.None))!.Status);
         Assert.Equal("Clerk.One", (await officers.FindAsync("clerk.one"))!.Username);
-        Assert.Equal(OfficerRoles.Approver, (await officers.ListAsync(approver with { Roles = OfficerRoles.Admin })).Single(o => o.Username == "approver").Roles);
+        Assert.Equal(OfficerRoles.Approver, (await officers.ListAsync(approver with { Roles = OfficerRoles.SystemAdmin })).Single(o => o.Username == "approver").Roles);
     }
 
     [SkippableFact]
@@ -232,7 +267,9 @@ public abstract class IssuanceStoreContract
         var again = await service.IssueBatchAsync(rows, RegulatorActor);
         Assert.Equal(rows.Select(r => r.Command.IdempotencyKey is not null), again.Select(r => r.Replayed));
         Assert.Equal(first.Where((_, i) => rows[i].Command.IdempotencyKey is not null).Select(r => r.Identifier), again.Where(r => r.Replayed).Select(r => r.Record!.Identifier));
-        Assert.Equal(10, (await store.ListAsync(new LicenceQuery(Regulator.Code.Value, null, null), CancellationToken.None)).Total);
+        // A row without a key is a new request, and its number is live: refused, not issued a second time.
+        Assert.All(again.Where((_, i) => rows[i].Command.IdempotencyKey is null), r => Assert.Equal("LICENCE_NUMBER_LIVE", r.Error?.Code));
+        Assert.Equal(7, (await store.ListAsync(new LicenceQuery(Regulator.Code.Value, null, null), CancellationToken.None)).Total);
         Assert.True((await service.VerifyAuditAsync()).Ok);
     }
 
@@ -359,11 +396,134 @@ public abstract class IssuanceStoreContract
         Assert.Equal(4, (await store.ListAsync(new LicenceQuery(Regulator.Code.Value, null, null), CancellationToken.None)).Total);
     }
 
+    [SkippableFact]
+    public async Task No_administrator_gets_an_officer_a_password_or_an_API_key_made_alone()
+    {
+        var (_, store) = Service();
+        var throttle = new SignInThrottle(TimeProvider.System, new SignInThrottleOptions());
+        var officers = new OfficerAccounts(new OfficerStore(Database), store, TimeProvider.System, throttle);
+        var requests = new AdminRequests(store, officers, new ProvinceIssuerKeys(SampleKeys.Of(SampleProvinces.Sichuan)), TimeProvider.System);
+        var apiKeys = new ApiKeyService(new ApiKeyStore(Database), store, TimeProvider.System);
+        var code = Regulator.Code.Value;
+        var sys1 = await officers.CreateAsync("sys.one", "系统管理员一", code, OfficerRoles.SystemAdmin, "harbour-lantern-2026");
+        var sys2 = await officers.CreateAsync("sys.two", "系统管理员二", code, OfficerRoles.SystemAdmin, "harbour-lantern-2026");
+        var sec1 = await officers.CreateAsync("sec.one", "安全管理员一", code, OfficerRoles.SecurityAdmin, "harbour-lantern-2026");
+        var sec2 = await officers.CreateAsync("sec.two", "安全管理员二", code, OfficerRoles.SecurityAdmin, "harbour-lantern-2026");
+        var auditor = await officers.CreateAsync("aud.one", "审计员", code, OfficerRoles.Auditor, "harbour-lantern-2026");
+        var clerk = await officers.CreateAsync("clerk.one", "经办", code, OfficerRoles.Clerk, "harbour-lantern-2026");
+
+        // 三员分立: no administrator holds a business role or a second administrator's role, even from the CLI.
+        Assert.Equal("ROLES_SEPARATED", (await Assert.ThrowsAsync<LicenceTrustException>(() => officers.CreateAsync("mixed", "混合", code, OfficerRoles.SystemAdmin | OfficerRoles.Approver, "harbour-lantern-2026"))).Error.Code);
+        Assert.Equal("ROLES_SEPARATED", (await Assert.ThrowsAsync<LicenceTrustException>(() => requests.AskForOfficerAsync("two.hats", "两顶帽子", code, OfficerRoles.SecurityAdmin | OfficerRoles.Auditor, sys1))).Error.Code);
+        Assert.False((sys1 with { Roles = OfficerRoles.SystemAdmin | OfficerRoles.Approver }).Has(OfficerRoles.Approver));
+
+        // An approver asked for by one system administrator exists only when a second approves; the password goes to the second.
+        Assert.Equal("AUTHORITY_CODE_INVALID", (await Assert.ThrowsAsync<LicenceTrustException>(() => requests.AskForOfficerAsync("stray", "无主", SampleAuthorities.For(SampleProvinces.Chongqing, SampleLicenceTypes.BusinessLicence).Code.Value, OfficerRoles.Clerk, sys1))).Error.Code);
+        var asked = await requests.AskForOfficerAsync("new.approver", "新审核", code, OfficerRoles.Approver, sys1);
+        Assert.Null(await officers.FindAsync("new.approver"));
+        Assert.Equal("APPROVAL_OWN_REQUEST", (await Assert.ThrowsAsync<LicenceTrustException>(() => requests.ApproveAsync(asked.Id, sys1))).Error.Code);
+        Assert.Equal("OFFICER_ROLE_REQUIRED", (await Assert.ThrowsAsync<LicenceTrustException>(() => requests.ApproveAsync(asked.Id, sec1))).Error.Code);
+        Assert.Equal("OFFICER_ROLE_REQUIRED", (await Assert.ThrowsAsync<LicenceTrustException>(() => requests.ApproveAsync(asked.Id, clerk))).Error.Code);
+        var made = await requests.ApproveAsync(asked.Id, sys2);
+        var approverSignIn = await officers.SignInAsync("new.approver", made.Secret);
+        Assert.True(approverSignIn.Account is { MustChangePassword: true, Roles: OfficerRoles.Approver }, made.Secret);
+        Assert.Null(PasswordPolicy.Problem(made.Secret, "new.approver"));
+
+        // A password reset: asked by one, approved by another who is not its owner; the old sessions and password end.
+        Assert.Equal("OFFICER_SELF_RESET", (await Assert.ThrowsAsync<LicenceTrustException>(() => requests.AskForPasswordResetAsync("sys.one", sys1))).Error.Code);
+        var before = (await officers.FindAsync("clerk.one"))!;
+        var reset = await requests.AskForPasswordResetAsync("clerk.one", sys1);
+        Assert.Equal("APPROVAL_OWN_REQUEST", (await Assert.ThrowsAsync<LicenceTrustException>(() => requests.ApproveAsync(reset.Id, sys1))).Error.Code);
+        var resetAgain = await Assert.ThrowsAsync<LicenceTrustException>(() => requests.AskForPasswordResetAsync("clerk.one", sys2));
+        var newPassword = (await requests.ApproveAsync(reset.Id, sys2)).Secret;
+        var after = (await officers.FindAsync("clerk.one"))!;
+        Assert.Equal("REQUEST_ALREADY_PENDING", resetAgain.Error.Code);
+        Assert.False(OfficerAccounts.IsCurrent(after, before.SessionEpoch));
+        Assert.Null((await officers.SignInAsync("clerk.one", "harbour-lantern-2026")).Account);
+        Assert.NotNull((await officers.SignInAsync("clerk.one", newPassword)).Account);
+
+        // An authority's API key: asked by one security administrator, made and shown to a second one.
+        Assert.Equal("AUTHORITY_CODE_INVALID", (await Assert.ThrowsAsync<LicenceTrustException>(() => requests.AskForApiKeyAsync(ActorRole.Authority, "外省系统", SampleAuthorities.For(SampleProvinces.Chongqing, SampleLicenceTypes.BusinessLicence).Code.Value, sec1))).Error.Code);
+        Assert.Equal("OFFICER_ROLE_REQUIRED", (await Assert.ThrowsAsync<LicenceTrustException>(() => requests.AskForApiKeyAsync(ActorRole.Authority, "业务系统", code, sys1))).Error.Code);
+        var key = await requests.AskForApiKeyAsync(ActorRole.Authority, "业务系统", code, sec1);
+        Assert.Empty(await apiKeys.ListAsync(auditor));
+        Assert.Equal("APPROVAL_OWN_REQUEST", (await Assert.ThrowsAsync<LicenceTrustException>(() => requests.ApproveAsync(key.Id, sec1))).Error.Code);
+        Assert.Equal("OFFICER_ROLE_REQUIRED", (await Assert.ThrowsAsync<LicenceTrustException>(() => requests.ApproveAsync(key.Id, sys2))).Error.Code);
+
+        // Two approvals at once make one key.
+        var both = await Task.WhenAll(Attempt(() => requests.ApproveAsync(key.Id, sec2)), Attempt(() => requests.ApproveAsync(key.Id, sec2)));
+        var keyMade = Assert.Single(both, b => b.Decision is not null).Decision!;
+        Assert.Equal("APPROVAL_ALREADY_DECIDED", Assert.Single(both, b => b.Error is not null).Error);
+        Assert.Equal(new Actor(ActorRole.Authority, "业务系统", code), await apiKeys.AuthenticateAsync(keyMade.Secret));
+        Assert.Single(await apiKeys.ListAsync(auditor));
+
+        // A request withdrawn is decided: nobody approves it afterwards.
+        var withdrawn = await requests.AskForApiKeyAsync(ActorRole.Partner, "银行", null, sec1);
+        await requests.RejectAsync(withdrawn.Id, "填错了", sec1);
+        Assert.Equal("APPROVAL_ALREADY_DECIDED", (await Assert.ThrowsAsync<LicenceTrustException>(() => requests.ApproveAsync(withdrawn.Id, sec2))).Error.Code);
+        var second = await requests.AskForPasswordResetAsync("new.approver", sys1);
+        Assert.Equal("TEXT_CHARACTER_NOT_ALLOWED", (await Assert.ThrowsAsync<LicenceTrustException>(() => requests.RejectAsync(second.Id, "原因\u202E", sys2))).Error.Code);
+
+        // The auditor sees every request, read-only; each one's path is in the audit log under the approver's name.
+        Assert.Equal(5, (await requests.ListAsync(auditor, null)).Count);
+        Assert.Equal(3, (await requests.ListAsync(sys2, null)).Count);
+        var created = Assert.Single(await store.AuditOfAsync("new.approver", CancellationToken.None), e => e.EventId == AuditEvents.OfficerCreated);
+        Assert.Equal("Admin:officer:sys.two", created.Actor);
+        Assert.Contains("requested_by=sys.one", created.Data, StringComparison.Ordinal);
+        Assert.Contains(await store.AuditOfAsync("clerk.one", CancellationToken.None), e => e.EventId == AuditEvents.OfficerPasswordReset && e.Actor == "Admin:officer:sys.two");
+        Assert.True(AuditChain.Verify(await store.AuditLogAsync(CancellationToken.None)).Ok);
+    }
+
+    private static async Task<(AdminDecision? Decision, string? Error)> Attempt(Func<Task<AdminDecision>> approve)
+    {
+        try
+        {
+            return (await approve(), null);
+        }
+        catch (LicenceTrustException e)
+        {
+            return (null, e.Error.Code);
+        }
+    }
+
+    [SkippableFact]
+    public async Task The_auditor_filters_the_log_by_time_actor_event_and_subject_newest_first()
+    {
+        var clock = new ManualClock { Now = new DateTimeOffset(2026, 12, 1, 2, 0, 0, TimeSpan.Zero) };
+        var (service, store) = Service(clock);
+        var officers = new OfficerAccounts(new OfficerStore(Database), store, clock, new SignInThrottle(clock, new SignInThrottleOptions()));
+        var auditor = await officers.CreateAsync("aud.one", "审计员", Regulator.Code.Value, OfficerRoles.Auditor, "harbour-lantern-2026");
+        await officers.CreateAsync("li.si", "李四", Regulator.Code.Value, OfficerRoles.Clerk, "harbour-lantern-2026");
+        await officers.SignInAsync("li.si", "harbour-lantern-2026");
+        clock.Now = clock.Now.AddDays(1);
+        await officers.SignInAsync("li.si", "wrong-password-2026");
+        var record = (await service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, 31)), RegulatorActor)).Record;
+        await officers.SignInAsync("nobody_100%", "wrong-password-2026");
+
+        var signIns = await service.SearchAuditAsync(new AuditQuery(EventIds: AuditQuery.SignIns), auditor);
+        var secondDay = await service.SearchAuditAsync(new AuditQuery(From: new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero), EventIds: AuditQuery.SignIns), auditor);
+        var byActor = await service.SearchAuditAsync(new AuditQuery(Actor: Regulator.Name[..4]), auditor);
+        var bySubject = await service.SearchAuditAsync(new AuditQuery(Subject: record.Identifier), auditor);
+        var wildcard = await service.SearchAuditAsync(new AuditQuery(Actor: "%"), auditor);
+        var paged = await service.SearchAuditAsync(new AuditQuery(PageNumber: 2, PageSize: 2), auditor);
+
+        Assert.Equal(["officer.sign_in_failed", "officer.sign_in_failed", "officer.signed_in"], signIns.Items.Select(e => e.Event));
+        Assert.Equal(["(unknown)", "li.si", "li.si"], signIns.Items.Select(e => e.Subject));
+        Assert.Equal(2, secondDay.Total);
+        Assert.All(byActor.Items, e => Assert.Contains(Regulator.Name[..4], e.Actor, StringComparison.Ordinal));
+        Assert.Contains(bySubject.Items, e => e.EventId == AuditEvents.LicenceIssued);
+        Assert.Equal(0, wildcard.Total);
+        Assert.Equal(2, paged.Items.Count);
+        Assert.True(paged.Items[0].Sequence > paged.Items[1].Sequence);
+        var clerk = (await officers.FindAsync("li.si"))!;
+        Assert.Equal("OFFICER_ROLE_REQUIRED", (await Assert.ThrowsAsync<LicenceTrustException>(() => service.SearchAuditAsync(new AuditQuery(), clerk))).Error.Code);
+    }
+
     private async Task<(Officer Clerk, Officer Approver)> OfficersAsync(IssuanceStore store)
     {
         var officers = new OfficerAccounts(new OfficerStore(Database), store, TimeProvider.System, new SignInThrottle(TimeProvider.System, new SignInThrottleOptions()));
-        return (await officers.CreateAsync("clerk", "经办", Regulator.Code.Value, OfficerRoles.Clerk, "clerk-password-1", null),
-            await officers.CreateAsync("approver", "审核", Regulator.Code.Value, OfficerRoles.Approver, "approver-password-1", null));
+        return (await officers.CreateAsync("clerk", "经办", Regulator.Code.Value, OfficerRoles.Clerk, "maker-secret-2026"),
+            await officers.CreateAsync("approver", "审核", Regulator.Code.Value, OfficerRoles.Approver, "checker-secret-2026"));
     }
 
     [SkippableFact]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using LicenceTrust.Core.Results;
 
 namespace LicenceTrust.Core.Text;
 
@@ -106,6 +107,45 @@ public static class TextPolicy
 
         return null;
     }
+
+    /// <summary>
+    /// The one check for every text the product signs or stores (a licence's fields, a reason, an officer's
+    /// name, a withdrawal's reason, docs/api.md "Text policy"): the value in NFC, or TEXT_CHARACTER_NOT_ALLOWED
+    /// naming the field and the code point. Null stays null (a missing field is the caller's to judge).
+    /// </summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
+    public static string? Clean(string? value, string field)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var normalised = Normalise(value);
+        return FindViolation(normalised) is { } violation
+            ? throw new LicenceTrustException(new LicenceTrustError(ErrorKind.Validation, "TEXT_CHARACTER_NOT_ALLOWED",
+                $"{field}含有不允许的字符{violation.Notation}（{KindZh(violation.Kind)}）({field} contains {violation.Notation}, {KindEn(violation.Kind)}, which is not allowed).",
+                field, violation.Notation))
+            : normalised;
+    }
+
+    private static string KindZh(TextViolationKind kind) => kind switch
+    {
+        TextViolationKind.Control => "控制字符",
+        TextViolationKind.Bidi => "双向文字控制字符",
+        TextViolationKind.Invisible => "不可见字符",
+        TextViolationKind.PrivateUse => "私用区字符，请使用GB 18030-2022标准编码",
+        _ => "未分配的码位",
+    };
+
+    private static string KindEn(TextViolationKind kind) => kind switch
+    {
+        TextViolationKind.Control => "a control character",
+        TextViolationKind.Bidi => "a bidirectional control",
+        TextViolationKind.Invisible => "an invisible character",
+        TextViolationKind.PrivateUse => "a private-use code point (use the GB 18030-2022 standard code point)",
+        _ => "an unassigned code point",
+    };
 
     /// <summary>True when the text holds anything the policy refuses (for text already signed elsewhere).</summary>
     public static bool IsSuspicious(string? value) => value is not null && FindViolation(value) is not null;

@@ -117,6 +117,12 @@ public static class NodeHost
 
     public static void AddApiKeyAuthentication(this WebApplicationBuilder builder)
     {
+        var consoleOptions = new ConsoleOptions
+        {
+            IdleMinutes = builder.Configuration.GetValue($"{NodeOptions.Section}:{nameof(NodeOptions.ConsoleIdleMinutes)}", 20),
+            AbsoluteHours = builder.Configuration.GetValue($"{NodeOptions.Section}:{nameof(NodeOptions.ConsoleSessionHours)}", 8),
+        };
+        builder.Services.TryAddSingleton(consoleOptions);
         // How long before an outage a key must have been seen to keep working through it.
         builder.Services.TryAddSingleton(sp => new RecentApiKeys(sp.GetRequiredService<TimeProvider>(), TimeSpan.FromMinutes(15)));
         // Systems present an API key; counter staff sign in on the QR page and carry a cookie. A request
@@ -130,7 +136,7 @@ public static class NodeHost
                 o.ForwardForbid = ApiKeyAuthentication.SchemeName;
             })
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
-            .AddOfficerCookie(new ConsoleOptions { IdleMinutes = builder.Configuration.GetValue($"{NodeOptions.Section}:{nameof(NodeOptions.ConsoleIdleMinutes)}", 20) })
+            .AddOfficerCookie(consoleOptions)
             .AddCookie(StaffSession.SchemeName, o =>
             {
                 o.Cookie.Name = "lt-staff";

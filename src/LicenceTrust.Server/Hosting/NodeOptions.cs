@@ -185,6 +185,10 @@ public sealed class NodeOptions
     [Range(1, 24 * 60)]
     public int ConsoleIdleMinutes { get; set; } = 20;
 
+    /// <summary>Hours after signing in after which a console officer must sign in again, however busy (docs/console.md, "Sessions").</summary>
+    [Range(1, 24 * 7)]
+    public int ConsoleSessionHours { get; set; } = 8;
+
     /// <summary>Entries per status list (≥ 131,072).</summary>
     [Range(131_072, 16_777_216)]
     public int StatusListSize { get; set; } = 131_072;

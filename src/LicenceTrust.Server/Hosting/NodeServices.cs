@@ -101,6 +101,7 @@ public static class NodeServices
         }));
         builder.Services.TryAddSingleton<StaffAccounts>();
         builder.Services.TryAddSingleton<OfficerAccounts>();
+        builder.Services.TryAddSingleton<AdminRequests>();
         builder.Services.TryAddSingleton(_ => ApprovalPolicyFrom(builder.Configuration.GetSection("Issuance:Authorities")));
         builder.Services.TryAddSingleton<OfficerWorkflow>();
         builder.Services.TryAddSingleton(_ => BatchOptionsFrom(builder.Configuration.GetSection("Issuance:Batch")));
