@@ -88,6 +88,15 @@ public static class ConsoleEndpoints
                 NoStore(http);
                 return Results.File(csv, "text/csv; charset=utf-8", "licences.csv");
             }));
+        officer.MapGet("/batches/{id:long}/rows.csv", async (long id, HttpContext http, OfficerAccounts officers, BatchJobs jobs, IssuanceService issuance) =>
+            await AsOfficer(http, officers, async o =>
+            {
+                var rows = await jobs.GoodRowsAsync(id, o, http.Request.Query["q"].ToString(), http.RequestAborted);
+                var (csv, count) = await CsvAsync(BatchRowHeaders, BatchRows(rows));
+                await issuance.RecordExportAsync(o.AsReader, $"batch-{id}-rows.csv", ExportNote(count, http.Request.Query), http.RequestAborted);
+                NoStore(http);
+                return Results.File(csv, "text/csv; charset=utf-8", $"batch-{id}-rows.csv");
+            }));
         officer.MapGet("/admin/audit.csv", async (HttpContext http, OfficerAccounts officers, IssuanceService issuance) =>
             await AsOfficer(http, officers, async o =>
             {
@@ -213,6 +222,23 @@ public static class ConsoleEndpoints
             {
                 yield break;
             }
+        }
+    }
+
+    private static readonly string[] BatchRowHeaders = ["line", "typeCode", "number", "holderName", "holderCodeType", "holderCode", "areaCode", "issueDate", "validFrom", "validTo", "attributes"];
+
+    /// <summary>A batch's rows to be signed, as its file had them.</summary>
+    private static async IAsyncEnumerable<string?[]> BatchRows(IReadOnlyList<BatchRow> rows)
+    {
+        await Task.CompletedTask;
+        foreach (var (line, command) in rows)
+        {
+            yield return
+            [
+                line.ToString(CultureInfo.InvariantCulture), command.TypeCode, command.Number, command.HolderName, command.HolderCodeType, command.HolderCode, command.AreaCode,
+                command.IssueDate is { } issued ? Day(issued) : null, command.ValidFrom is { } from ? Day(from) : null, command.ValidTo is { } to ? Day(to) : null,
+                string.Join("; ", (command.Attributes ?? new Dictionary<string, string>()).Select(a => a.Key + "=" + a.Value)),
+            ];
         }
     }
 

@@ -116,4 +116,7 @@ public sealed record ConsoleOptions
 
     /// <summary>Hours after the sign-in after which an officer must sign in again, busy or not (<c>Node:ConsoleSessionHours</c>).</summary>
     public int AbsoluteHours { get; init; } = 8;
+
+    /// <summary>Hours a request may wait before the queue marks it 超时 (<c>Node:ApprovalOverdueHours</c>).</summary>
+    public int ApprovalOverdueHours { get; init; } = 24;
 }

@@ -59,14 +59,29 @@ public sealed record ApprovalRequest(
     string? DecisionReason = null,
     string? Result = null);
 
-/// <summary>Filters for listing requests, newest first.</summary>
+/// <summary>Filters for listing requests (newest first unless <see cref="OldestFirst"/>), a page at a time.</summary>
 /// <param name="AuthorityCode">Only this authority's (null = all).</param>
 /// <param name="State">Only this state (null = any).</param>
 /// <param name="Subject">Only requests about this licence.</param>
-/// <param name="Limit">At most this many.</param>
+/// <param name="Limit">At most this many (the page size).</param>
 public sealed record ApprovalQuery(string? AuthorityCode, ApprovalState? State, string? Subject = null, int Limit = ApprovalQuery.DefaultLimit)
 {
     public const int DefaultLimit = 100;
+
+    /// <summary>Only requests of this kind.</summary>
+    public ApprovalKind? Kind { get; init; }
+
+    /// <summary>Only requests made by this officer (user name, any case).</summary>
+    public string? RequestedBy { get; init; }
+
+    /// <summary>Only requests made before this time (waiting longer than an age).</summary>
+    public DateTimeOffset? RequestedBefore { get; init; }
+
+    /// <summary>Oldest first: the queue's order, so no request waits unseen behind newer ones.</summary>
+    public bool OldestFirst { get; init; }
+
+    /// <summary>The page, from 1.</summary>
+    public int PageNumber { get; init; } = 1;
 }
 
 /// <summary>Whether an authority's console officers need a second officer's approval, per action.</summary>

@@ -187,6 +187,21 @@ public sealed class BatchJobs(IssuanceService issuance, IIssuanceStore store, Ap
         return await store.BatchErrorsAsync(id, cancellationToken);
     }
 
+    /// <summary>
+    /// The rows the job signs (or signed): every row of its file the lint did not refuse, as the approver
+    /// checks them against the source records; those whose number or holder name contains
+    /// <paramref name="search"/>, when given. Read from the stored file, so what is shown is what is signed.
+    /// </summary>
+    public async Task<IReadOnlyList<BatchRow>> GoodRowsAsync(long id, Officer officer, string? search = null, CancellationToken cancellationToken = default)
+    {
+        var job = await GetAsync(id, officer, cancellationToken);
+        var refused = (await store.BatchErrorsAsync(id, cancellationToken)).Select(e => e.Line).ToHashSet();
+        var file = BatchFile.Read(job.FileName, await store.BatchContentAsync(id, cancellationToken));
+        var text = search?.Trim();
+        return [.. file.Rows.Where(r => !refused.Contains(r.Line)
+            && (string.IsNullOrEmpty(text) || r.Command.Number.Contains(text, StringComparison.OrdinalIgnoreCase) || r.Command.HolderName.Contains(text, StringComparison.Ordinal)))];
+    }
+
     /// <summary>The officer's authority's jobs (an admin's: every authority's), newest first.</summary>
     public Task<IReadOnlyList<BatchJob>> ListAsync(Officer officer, int limit = 50, CancellationToken cancellationToken = default)
     {

@@ -195,9 +195,17 @@ public sealed class OfficerWorkflow(IssuanceService issuance, IIssuanceStore sto
         return request.AuthorityCode == officer.AuthorityCode || officer.IsAdministrator ? request : throw NotFound();
     }
 
-    /// <summary>The officer's authority's requests (an admin's: every authority's), newest first.</summary>
-    public Task<IReadOnlyList<ApprovalRequest>> ListAsync(Officer officer, ApprovalState? state, string? subject = null, CancellationToken cancellationToken = default) =>
-        store.ListApprovalsAsync(new ApprovalQuery(officer.IsAdministrator ? null : officer.AuthorityCode, state, subject), cancellationToken);
+    /// <summary>The officer's authority's requests (an administrator's: every authority's), newest first.</summary>
+    public async Task<IReadOnlyList<ApprovalRequest>> ListAsync(Officer officer, ApprovalState? state, string? subject = null, CancellationToken cancellationToken = default) =>
+        (await QueueAsync(new ApprovalQuery(null, state, subject), officer, cancellationToken)).Items;
+
+    /// <summary>A page of the officer's authority's requests (an administrator's: every authority's) under the query's filters.</summary>
+    public Task<Page<ApprovalRequest>> QueueAsync(ApprovalQuery query, Officer officer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(officer);
+        return store.ListApprovalsAsync(query with { AuthorityCode = officer.IsAdministrator ? null : officer.AuthorityCode, Limit = Math.Clamp(query.Limit, 1, 200) }, cancellationToken);
+    }
 
     /// <summary>Whether the officer may decide this request (for the page; the service checks again when it is done).</summary>
     public static bool MayDecide(ApprovalRequest request, Officer officer) =>
@@ -248,7 +256,7 @@ public sealed class OfficerWorkflow(IssuanceService issuance, IIssuanceStore sto
     private async Task<string> NoOtherPendingAsync(string identifier, string? requestKey, Officer officer, CancellationToken cancellationToken)
     {
         var key = RequestKey(requestKey);
-        var waiting = await store.ListApprovalsAsync(new ApprovalQuery(officer.AuthorityCode, ApprovalState.Pending, identifier), cancellationToken);
+        var waiting = (await store.ListApprovalsAsync(new ApprovalQuery(officer.AuthorityCode, ApprovalState.Pending, identifier), cancellationToken)).Items;
         if (waiting.FirstOrDefault(w => w.RequestKey != key) is { } other)
         {
             throw LicenceTrustException.Conflict("REQUEST_ALREADY_PENDING", $"该证照已有待审核的申请（第{other.Id}号） (a request for this licence is already waiting: #{other.Id}).");

@@ -193,6 +193,10 @@ public sealed class OfficerAccounts(IOfficerStore store, IIssuanceStore issuance
     /// <summary>The officer as stored now (a session re-reads it, so a disabled officer's session ends).</summary>
     public Task<Officer?> FindAsync(string username, CancellationToken cancellationToken = default) => store.FindAsync(username, cancellationToken);
 
+    /// <summary>Every officer's name by user name (any case), so pages show people by name, not by user name.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> NamesAsync(CancellationToken cancellationToken = default) =>
+        (await store.ListAsync(cancellationToken)).ToDictionary(o => o.Username, o => o.DisplayName, StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Every officer, for an administrator (the system administrator manages them, the others read).</summary>
     public async Task<IReadOnlyList<Officer>> ListAsync(Officer by, CancellationToken cancellationToken = default)
     {

@@ -41,7 +41,7 @@ public interface IIssuanceStore
     Task<IReadOnlyList<AdminRequest>> ListAdminRequestsAsync(ApprovalState? state, CancellationToken cancellationToken);
 
     /// <summary>Requests, newest first.</summary>
-    Task<IReadOnlyList<ApprovalRequest>> ListApprovalsAsync(ApprovalQuery query, CancellationToken cancellationToken);
+    Task<Page<ApprovalRequest>> ListApprovalsAsync(ApprovalQuery query, CancellationToken cancellationToken);
 
     /// <summary>Licences by status and by type, and how many were issued since a moment: the dashboard's counts.</summary>
     Task<LicenceCounts> CountAsync(string? authorityCode, DateTimeOffset issuedSince, CancellationToken cancellationToken);

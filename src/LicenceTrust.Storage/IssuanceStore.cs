@@ -192,13 +192,19 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
     /// <summary>The newest requests a list holds (administrators' requests are few: a page of them is every one that matters).</summary>
     private const int AdminRequestListLimit = 500;
 
-    public async Task<IReadOnlyList<ApprovalRequest>> ListApprovalsAsync(ApprovalQuery query, CancellationToken cancellationToken)
+    public async Task<Page<ApprovalRequest>> ListApprovalsAsync(ApprovalQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        var page = Math.Max(1, query.PageNumber);
+        var parameters = new
+        {
+            query.AuthorityCode, State = (int?)query.State, query.Subject, Kind = (int?)query.Kind, query.RequestedBy,
+            RequestedBefore = query.RequestedBefore?.ToUnixTimeMilliseconds(), Limit = query.Limit, Offset = (long)(page - 1) * query.Limit,
+        };
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<ApprovalRow>(new CommandDefinition(_sql.ListApprovals,
-            new { query.AuthorityCode, State = (int?)query.State, query.Subject, Limit = query.Limit, Offset = 0 }, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => r.ToRequest())];
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(_sql.CountApprovals, parameters, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<ApprovalRow>(new CommandDefinition(query.OldestFirst ? _sql.ListApprovalsOldestFirst : _sql.ListApprovals, parameters, cancellationToken: cancellationToken));
+        return new Page<ApprovalRequest>([.. rows.Select(r => r.ToRequest())], page, query.Limit, total);
     }
 
     public async Task<LicenceCounts> CountAsync(string? authorityCode, DateTimeOffset issuedSince, CancellationToken cancellationToken)
@@ -319,8 +325,15 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
 
         public string FindApprovalByKey => $"SELECT id FROM approval_requests WHERE authority_code = @AuthorityCode AND request_key = @RequestKey";
 
-        public string ListApprovals => database.Page($"SELECT {ApprovalColumns} FROM approval_requests WHERE (@AuthorityCode IS NULL OR authority_code = @AuthorityCode) "
-            + "AND (@State IS NULL OR state = @State) AND (@Subject IS NULL OR subject = @Subject) ORDER BY id DESC");
+        private const string ApprovalFilter = "WHERE (@AuthorityCode IS NULL OR authority_code = @AuthorityCode) AND (@State IS NULL OR state = @State) "
+            + "AND (@Subject IS NULL OR subject = @Subject) AND (@Kind IS NULL OR kind = @Kind) AND (@RequestedBy IS NULL OR lower(requested_by) = lower(@RequestedBy)) "
+            + "AND (@RequestedBefore IS NULL OR requested_at < @RequestedBefore)";
+
+        public string ListApprovals => database.Page($"SELECT {ApprovalColumns} FROM approval_requests {ApprovalFilter} ORDER BY id DESC");
+
+        public string ListApprovalsOldestFirst => database.Page($"SELECT {ApprovalColumns} FROM approval_requests {ApprovalFilter} ORDER BY id");
+
+        public string CountApprovals => $"SELECT COUNT(*) FROM approval_requests {ApprovalFilter}";
 
         public string InsertApproval { get; } = database.InsertReturningId("approval_requests",
             "kind, authority_code, subject, command_json, reason, request_key, requested_by, requested_at, state",

@@ -63,6 +63,29 @@ public sealed class ConsoleBatchTests : IAsyncLifetime
         var approver = await SignInAsync("shen.he");
         await approver.GotoAsync("/console/approvals");
         await approver.Locator("tbody tr", new() { HasText = "批量签发" }).GetByRole(AriaRole.Link).First.ClickAsync();
+
+        // The approver sees what is to be signed: every good row, 50 a page, searchable, and as a file.
+        await Expect(approver.GetByTestId("rows-total")).ToHaveTextAsync("共 993 行，第 1 页");
+        var firstRows = await approver.Locator("[data-testid=batch-rows] tbody tr").AllInnerTextsAsync();
+        Assert.Equal(50, firstRows.Count);
+        Assert.StartsWith("2\t", firstRows[0], StringComparison.Ordinal);
+        await approver.GetByTestId("rows-next").ClickAsync();
+        await Expect(approver.GetByTestId("rows-total")).ToHaveTextAsync("共 993 行，第 2 页");
+        // Line 12 is refused, so page 1 holds lines 2–52 without it.
+        Assert.StartsWith("53\t", await approver.Locator("[data-testid=batch-rows] tbody tr").First.InnerTextAsync(), StringComparison.Ordinal);
+        var wanted = firstRows[3].Split('\t');
+        await approver.Locator("#rows-q").FillAsync(wanted[3]);
+        await approver.GetByRole(AriaRole.Button, new() { Name = "搜索" }).ClickAsync();
+        await Expect(approver.GetByTestId("rows-total")).ToHaveTextAsync("共 1 行，第 1 页");
+        Assert.Equal(firstRows[3], await approver.Locator("[data-testid=batch-rows] tbody tr").InnerTextAsync());
+        await approver.Locator("#rows-q").FillAsync(string.Empty);
+        await approver.GetByRole(AriaRole.Button, new() { Name = "搜索" }).ClickAsync();
+        var download = await approver.APIRequest.GetAsync((await approver.GetByTestId("rows-csv").GetAttributeAsync("href"))!);
+        var lines = (await download.TextAsync()).TrimStart('\uFEFF').Trim().Split('\n');
+        Assert.Equal(994, lines.Length);
+        Assert.StartsWith("line,typeCode,number,holderName", lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(lines.Skip(1), l => bad.Any(b => l.StartsWith(b.Line.ToString(CultureInfo.InvariantCulture) + ",", StringComparison.Ordinal)));
+        Assert.Contains("no-store", download.Headers["cache-control"], StringComparison.Ordinal);
         await approver.GetByLabel("已核对，确认批准").CheckAsync();
         await approver.GetByRole(AriaRole.Button, new() { Name = "批准" }).ClickAsync();
         await Expect(approver.Locator("[data-testid=state]")).Not.ToHaveTextAsync("待审核");
@@ -87,6 +110,7 @@ public sealed class ConsoleBatchTests : IAsyncLifetime
         Assert.Equal(993, Count("SELECT COUNT(*) FROM licences"));
         Assert.Equal(993, Count("SELECT COUNT(DISTINCT idempotency_key) FROM licences WHERE idempotency_key LIKE 'batch:%'"));
         Assert.Equal(993, Count("SELECT COUNT(*) FROM audit_log WHERE event_id = 1001"));
+        Assert.Equal(1, Count("SELECT COUNT(*) FROM audit_log WHERE event_id = 1004 AND subject = 'batch-1-rows.csv'"));
         Assert.Equal(993, Count("SELECT COALESCE(SUM(used), 0) FROM status_lists"));
         var audit = AuditChain.Verify(await _node.Store.AuditLogAsync(CancellationToken.None));
         Assert.True(audit.Ok, audit.Problem);

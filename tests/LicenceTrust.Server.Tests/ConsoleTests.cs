@@ -58,6 +58,7 @@ public class ConsoleFixture : IAsyncLifetime
             ("admin2", "系统管理员二", Regulator.Code.Value, "sysadmin"), ("sec.one", "安全管理员一", Regulator.Code.Value, "security"),
             ("sec.two", "安全管理员二", Regulator.Code.Value, "security"), ("auditor", "审计员", Regulator.Code.Value, "auditor"),
             ("sess.one", "会话测试", Regulator.Code.Value, "clerk"), ("reset.me", "重置测试", Regulator.Code.Value, "clerk"),
+            ("hr.maker", "人社录入", Hr.Code.Value, "clerk"), ("hr.checker", "人社审核", Hr.Code.Value, "approver"),
         })
         {
             // The first with the CLI as an operator does; the rest through the same service, without a process each.
@@ -761,6 +762,55 @@ public abstract class ConsoleTestsOn<TFixture>(TFixture fixture) : IClassFixture
         await Expect(page.GetByTestId("must-change")).ToBeVisibleAsync();
         var created = await fixture.Chongqing.Store.AuditOfAsync("wang.approver", CancellationToken.None);
         Assert.Contains(created, e => e is { Event: "officer.created", Actor: "Admin:officer:admin2" } && e.Data.Contains("requested_by=admin", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_queue_shows_the_oldest_request_first_25_a_page_marks_those_over_a_day_and_filters_by_maker_and_age()
+    {
+        // Thirty drafts of the HR authority, made 40½ down to 11½ hours ago: the seventeen oldest are over a day.
+        var now = DateTimeOffset.UtcNow;
+        var ids = new List<long>();
+        for (var i = 0; i < 30; i++)
+        {
+            var licence = DemoLicences.Create(SampleProvinces.Chongqing, SampleLicenceTypes.ProfessionalQualification, 700 + i);
+            var command = IssueCommand.For(licence) with { IssueDate = null, Name = null, AuthorityName = null };
+            var draft = new ApprovalRequest(0, ApprovalKind.Issue, ConsoleFixture.Hr.Code.Value, null, command, null, $"queue-{i}", "hr.maker", now - TimeSpan.FromMinutes(((40 - i) * 60) + 30));
+            ids.Add((await fixture.Chongqing.Store.InTransactionAsync(unit => unit.InsertApprovalAsync(draft), CancellationToken.None)).Id);
+        }
+
+        var (checker, _, _) = await fixture.SignInAsync("hr.checker");
+        await checker.GotoAsync("/console/approvals");
+        var rows = checker.Locator("[data-testid=requests] tbody tr");
+        await Expect(checker.GetByTestId("queue-total")).ToHaveTextAsync("共 30 条，第 1 页（每页 25 条）");
+        Assert.Equal(ids.Take(25).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), await rows.Locator("td:first-child").AllInnerTextsAsync());
+        await Expect(rows.First).ToContainTextAsync("人社录入");
+        await Expect(checker.GetByTestId("overdue")).ToHaveCountAsync(17);
+        await Expect(rows.Nth(16).GetByTestId("overdue")).ToHaveTextAsync("超时");
+        await Expect(rows.Nth(17).GetByTestId("overdue")).ToHaveCountAsync(0);
+
+        await checker.GetByTestId("next-page").ClickAsync();
+        await Expect(checker.GetByTestId("queue-total")).ToHaveTextAsync("共 30 条，第 2 页（每页 25 条）");
+        await Expect(rows).ToHaveCountAsync(5);
+        await Expect(rows.Last).ToHaveAttributeAsync("data-request", ids[^1].ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        await checker.GotoAsync("/console/approvals");
+        await checker.GetByLabel("等待时间").SelectOptionAsync("1d");
+        await checker.GetByRole(AriaRole.Button, new() { Name = "筛选" }).ClickAsync();
+        await Expect(checker.GetByTestId("queue-total")).ToHaveTextAsync("共 17 条，第 1 页（每页 25 条）");
+        await checker.GetByLabel("排序").SelectOptionAsync("newest");
+        await checker.GetByLabel("提交人（用户名）").FillAsync("HR.MAKER");
+        await checker.GetByRole(AriaRole.Button, new() { Name = "筛选" }).ClickAsync();
+        await Expect(rows.First).ToHaveAttributeAsync("data-request", ids[16].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await checker.GetByLabel("提交人（用户名）").FillAsync("li.si");
+        await checker.GetByRole(AriaRole.Button, new() { Name = "筛选" }).ClickAsync();
+        await Expect(checker.GetByTestId("empty")).ToBeVisibleAsync();
+
+        // A request shows who made it by name; the Regulator's approver sees none of these.
+        await checker.GotoAsync($"/console/approvals/{ids[0]}");
+        await Expect(checker.GetByTestId("maker")).ToContainTextAsync("人社录入");
+        var (other, _, _) = await fixture.SignInAsync("zhao.liu");
+        await other.GotoAsync("/console/approvals?maker=hr.maker");
+        await Expect(other.GetByTestId("empty")).ToBeVisibleAsync();
     }
 
     /// <summary>Whether Chongqing's published trust list (its JSON view) still holds the certificate.</summary>

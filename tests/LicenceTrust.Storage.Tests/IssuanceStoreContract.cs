@@ -194,6 +194,43 @@ public abstract class IssuanceStoreContract
     }
 
     [SkippableFact]
+    public async Task The_approval_queue_pages_oldest_first_so_no_request_waits_unseen_and_filters_by_kind_maker_and_age()
+    {
+        var (service, store) = Service();
+        var (clerk, approver) = await OfficersAsync(store);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
+        var workflow = new OfficerWorkflow(service, store, ApprovalPolicy.RequiredEverywhere, clock);
+        var second = clerk with { Username = "clerk.two" };
+        var licence = (await service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, 399)), clerk.AsAuthority)).Record;
+        var drafts = new List<long>();
+        for (var i = 0; i < 60; i++)
+        {
+            var command = Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, 300 + i)) with { IdempotencyKey = $"queue-{i}" };
+            drafts.Add((await workflow.SubmitIssueAsync(command, i % 3 == 0 ? second : clerk)).Draft!.Id);
+            clock.Advance(TimeSpan.FromMinutes(10));
+        }
+
+        var revocation = (await workflow.RequestStatusChangeAsync(licence.Identifier, ApprovalKind.Revoke, "违法经营", "queue-revoke", clerk)).Request!;
+        var waiting = new ApprovalQuery(null, ApprovalState.Pending, Limit: 25) { OldestFirst = true };
+        var first = await workflow.QueueAsync(waiting, approver);
+        var last = await workflow.QueueAsync(waiting with { PageNumber = 3 }, approver);
+        var newest = await workflow.QueueAsync(waiting with { OldestFirst = false }, approver);
+        var revocations = await workflow.QueueAsync(waiting with { Kind = ApprovalKind.Revoke }, approver);
+        var bySecond = await workflow.QueueAsync(waiting with { RequestedBy = "CLERK.TWO", Limit = 200 }, approver);
+        var overFiveHours = await workflow.QueueAsync(waiting with { RequestedBefore = clock.GetUtcNow() - TimeSpan.FromHours(5), Limit = 200 }, approver);
+        var otherAuthority = await workflow.QueueAsync(waiting, approver with { AuthorityCode = "11510000MB0000000X" });
+
+        Assert.Equal((61L, 25, drafts[0]), (first.Total, first.Items.Count, first.Items[0].Id));
+        Assert.Equal(drafts.Take(25), first.Items.Select(r => r.Id));
+        Assert.Equal([.. drafts.Skip(50), revocation.Id], last.Items.Select(r => r.Id));
+        Assert.Equal(revocation.Id, newest.Items[0].Id);
+        Assert.Equal((1L, revocation.Id), (revocations.Total, revocations.Items.Single().Id));
+        Assert.Equal(drafts.Where((_, i) => i % 3 == 0), bySecond.Items.Select(r => r.Id));
+        Assert.Equal(drafts.Take(30), overFiveHours.Items.Select(r => r.Id));
+        Assert.Equal(0L, otherAuthority.Total);
+    }
+
+    [SkippableFact]
     public async Task A_new_version_waits_for_approval_then_replaces_the_licence_in_one_step()
     {
         var (service, store) = Service();

@@ -121,6 +121,7 @@ public static class NodeHost
         {
             IdleMinutes = builder.Configuration.GetValue($"{NodeOptions.Section}:{nameof(NodeOptions.ConsoleIdleMinutes)}", 20),
             AbsoluteHours = builder.Configuration.GetValue($"{NodeOptions.Section}:{nameof(NodeOptions.ConsoleSessionHours)}", 8),
+            ApprovalOverdueHours = builder.Configuration.GetValue($"{NodeOptions.Section}:{nameof(NodeOptions.ApprovalOverdueHours)}", 24),
         };
         builder.Services.TryAddSingleton(consoleOptions);
         // How long before an outage a key must have been seen to keep working through it.

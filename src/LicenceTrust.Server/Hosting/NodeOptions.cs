@@ -189,6 +189,10 @@ public sealed class NodeOptions
     [Range(1, 24 * 7)]
     public int ConsoleSessionHours { get; set; } = 8;
 
+    /// <summary>Hours a console request may wait before the approvers' queue marks it 超时 (docs/console.md).</summary>
+    [Range(1, 24 * 365)]
+    public int ApprovalOverdueHours { get; set; } = 24;
+
     /// <summary>Entries per status list (≥ 131,072).</summary>
     [Range(131_072, 16_777_216)]
     public int StatusListSize { get; set; } = 131_072;
