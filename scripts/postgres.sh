@@ -22,7 +22,7 @@ case "${1:-start}" in
         [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$dir"
         as_pg "'$bin/initdb' -D '$dir' -A trust -U postgres -E UTF8 --locale=C.UTF-8" >/dev/null
       fi
-      as_pg "'$bin/pg_ctl' -D '$dir' -l '$dir/server.log' -w -t 60 -o \"-p $port -k /tmp -c listen_addresses=127.0.0.1\" start" >/dev/null
+      as_pg "'$bin/pg_ctl' -D '$dir' -l '$dir/server.log' -w -t 60 -o \"-p $port -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300\" start" >/dev/null
     fi
     echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
     ;;

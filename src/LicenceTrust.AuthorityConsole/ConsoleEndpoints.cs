@@ -109,7 +109,8 @@ public static class ConsoleEndpoints
             await AsOfficer(http, officers, async o =>
             {
                 var job = await jobs.GetAsync(id, o, http.RequestAborted);
-                return Results.Json(new { state = job.State.ToString(), stateText = ConsoleText.For(http).Batch(job.State), job.Percent, job.DoneRows, job.GoodRows, job.Issued, job.Replayed, job.Failed, job.Finished });
+                var text = ConsoleText.For(http);
+                return Results.Json(new { state = job.State.ToString(), stateText = text.Batch(job.State), countsText = text.BatchCounts(job), job.Percent, job.DoneRows, job.GoodRows, job.Issued, job.Replayed, job.Failed, job.Finished });
             }));
         officer.MapGet("/batches/{id:long}/errors.csv", async (long id, HttpContext http, OfficerAccounts officers, BatchJobs jobs, IssuanceService issuance) =>
             await AsOfficer(http, officers, async o =>

@@ -108,6 +108,10 @@ public sealed class ConsoleText(bool english)
         _ => T("已退回", "rejected"),
     };
 
+    /// <summary>A batch's counts so far, as its page and its progress poll show them.</summary>
+    public string BatchCounts(BatchJob job) =>
+        T($"已签发 {job.Issued}，此前已签发 {job.Replayed}，签发时被拒 {job.Failed}", $"issued {job.Issued}, issued before {job.Replayed}, refused while signing {job.Failed}");
+
     public string State(ApprovalState state) => state switch
     {
         ApprovalState.Pending => T("待审核", "waiting"),

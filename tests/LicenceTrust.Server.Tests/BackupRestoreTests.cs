@@ -99,7 +99,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : OwnKeysPair
         Assert.Contains("Audit chain OK", restored.Output, StringComparison.Ordinal);
 
         var refused = await Chongqing.StartRefusedAsync();
-        Assert.Equal(1, refused.Code);
+        Assert.True(refused.Code == 1, refused.Error);
         Assert.Contains($"sc holds trust list #{after} of this province", refused.Error, StringComparison.Ordinal);
         Assert.Contains("Node:AcceptRestoredDatabase=true", refused.Error, StringComparison.Ordinal);
 
@@ -180,7 +180,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : OwnKeysPair
         Assert.Equal(sequence, await TrustListSequenceAsync(Sichuan, "cq"));
         var refused = await Chongqing.StartRefusedAsync();
         output.WriteLine(refused.Error);
-        Assert.Equal(1, refused.Code);
+        Assert.True(refused.Code == 1, refused.Error);
         Assert.Matches("sc holds status list [0-9]+ at change [0-9]+, this database has it at change [0-9]+", refused.Error);
         Assert.Contains("Node:AcceptRestoredDatabase=true", refused.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", refused.Error, StringComparison.Ordinal);

@@ -90,6 +90,13 @@ public sealed class ConsoleBatchTests : IAsyncLifetime
         await approver.GetByRole(AriaRole.Button, new() { Name = "批准" }).ClickAsync();
         await Expect(approver.Locator("[data-testid=state]")).Not.ToHaveTextAsync("待审核");
 
+        // The clerk's batch page follows the runner without a reload: its state, percentage and counts move.
+        await clerk.GotoAsync("/console/batches/1");
+        var counted = await clerk.GetByTestId("counts").InnerTextAsync();
+        await Expect(clerk.GetByTestId("state")).ToHaveTextAsync("签发中");
+        await Expect(clerk.GetByTestId("counts")).Not.ToHaveTextAsync(counted);
+        Assert.NotEqual("0 %", await clerk.GetByTestId("percent").InnerTextAsync());
+
         // Killed in the middle: a chunk and its progress commit together or not at all.
         await WaitUntilAsync(() => CountIfReady("SELECT COUNT(*) FROM licences") >= 100);
         await _node.KillAsync();

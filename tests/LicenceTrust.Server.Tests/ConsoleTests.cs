@@ -400,8 +400,43 @@ public abstract class ConsoleTestsOn<TFixture>(TFixture fixture) : IClassFixture
         });
 
         Assert.Equal(400, forged.Status);
+        Assert.Contains("页面已失效", await forged.TextAsync(), StringComparison.Ordinal);
         var status = await fixture.Chongqing.Client().GetFromJsonAsync<JsonElement>($"/api/v1/licences/{identifier}/status");
         Assert.Equal("VALID", status.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_post_over_the_size_limit_or_with_a_NUL_character_gets_a_page_in_Chinese_and_stores_nothing()
+    {
+        var (clerk, _, _) = await fixture.SignInAsync("li.si");
+        await clerk.GotoAsync("/console/issue");
+        var token = await clerk.Locator("#issue-form input[name=__RequestVerificationToken]").InputValueAsync();
+        var before = (await fixture.Chongqing.Store.AuditLogAsync(CancellationToken.None)).Count;
+        (string, string)[] Fields(string holderName) =>
+        [
+            ("_handler", "issue"), ("__RequestVerificationToken", token), ("typeCode", SampleLicenceTypes.BusinessLicence.Code.Value),
+            ("number", "91500103MA60000001"), ("holderName", holderName), ("areaCode", "500103"), ("validFrom", "2026-01-01"),
+        ];
+
+        // Encoded by hand: %00 as a crafted post sends it.
+        var nul = await clerk.APIRequest.PostAsync("/console/issue", new()
+        {
+            Headers = new Dictionary<string, string> { ["Content-Type"] = "application/x-www-form-urlencoded" },
+            Data = string.Join('&', Fields("重庆\0有限公司").Select(f => f.Item1 + "=" + Uri.EscapeDataString(f.Item2))),
+        });
+        var large = await clerk.APIRequest.PostAsync("/console/issue", new() { Form = Form(clerk, Fields(new string('甲', 30_000))) });
+        var nowhere = await clerk.APIRequest.GetAsync("/console/no-such-page");
+
+        Assert.Equal(413, large.Status);
+        Assert.Contains("提交的内容过大", await large.TextAsync(), StringComparison.Ordinal);
+        Assert.StartsWith("text/html", large.Headers["content-type"], StringComparison.Ordinal);
+        Assert.Equal(400, nul.Status);
+        var nulPage = await nul.TextAsync();
+        Assert.True(nulPage.Contains("无法读取提交的内容", StringComparison.Ordinal), nulPage);
+        Assert.StartsWith("text/html", nul.Headers["content-type"], StringComparison.Ordinal);
+        Assert.Equal(404, nowhere.Status);
+        Assert.Contains("页面不存在", await nowhere.TextAsync(), StringComparison.Ordinal);
+        Assert.Equal(before, (await fixture.Chongqing.Store.AuditLogAsync(CancellationToken.None)).Count);
     }
 
     [Fact]
@@ -767,40 +802,51 @@ public abstract class ConsoleTestsOn<TFixture>(TFixture fixture) : IClassFixture
     [Fact]
     public async Task The_queue_shows_the_oldest_request_first_25_a_page_marks_those_over_a_day_and_filters_by_maker_and_age()
     {
-        // Thirty drafts of the HR authority, made 40½ down to 11½ hours ago: the seventeen oldest are over a day.
+        // 105 drafts of the HR authority, one every 20 minutes from 40 h 10 min ago: the 49 oldest are over a day
+        // (the 49th by 10 minutes), the 50th under it by 10.
         var now = DateTimeOffset.UtcNow;
         var ids = new List<long>();
-        for (var i = 0; i < 30; i++)
+        var store = fixture.Chongqing.Store;
+        for (var i = 0; i < 105; i++)
         {
             var licence = DemoLicences.Create(SampleProvinces.Chongqing, SampleLicenceTypes.ProfessionalQualification, 700 + i);
             var command = IssueCommand.For(licence) with { IssueDate = null, Name = null, AuthorityName = null };
-            var draft = new ApprovalRequest(0, ApprovalKind.Issue, ConsoleFixture.Hr.Code.Value, null, command, null, $"queue-{i}", "hr.maker", now - TimeSpan.FromMinutes(((40 - i) * 60) + 30));
-            ids.Add((await fixture.Chongqing.Store.InTransactionAsync(unit => unit.InsertApprovalAsync(draft), CancellationToken.None)).Id);
+            var draft = new ApprovalRequest(0, ApprovalKind.Issue, ConsoleFixture.Hr.Code.Value, null, command, null, $"queue-{i}", "hr.maker", now - TimeSpan.FromMinutes(2410 - (i * 20)));
+            ids.Add((await store.InTransactionAsync(unit => unit.InsertApprovalAsync(draft), CancellationToken.None)).Id);
         }
 
+        string Id(int i) => ids[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
         var (checker, _, _) = await fixture.SignInAsync("hr.checker");
         await checker.GotoAsync("/console/approvals");
         var rows = checker.Locator("[data-testid=requests] tbody tr");
-        await Expect(checker.GetByTestId("queue-total")).ToHaveTextAsync("共 30 条，第 1 页（每页 25 条）");
-        Assert.Equal(ids.Take(25).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), await rows.Locator("td:first-child").AllInnerTextsAsync());
+        await Expect(checker.GetByTestId("queue-total")).ToHaveTextAsync("共 105 条，第 1 页（每页 25 条）");
+        Assert.Equal(ids.Take(25).Select((_, i) => Id(i)), await rows.Locator("td:first-child").AllInnerTextsAsync());
         await Expect(rows.First).ToContainTextAsync("人社录入");
-        await Expect(checker.GetByTestId("overdue")).ToHaveCountAsync(17);
-        await Expect(rows.Nth(16).GetByTestId("overdue")).ToHaveTextAsync("超时");
-        await Expect(rows.Nth(17).GetByTestId("overdue")).ToHaveCountAsync(0);
+        await Expect(checker.GetByTestId("overdue")).ToHaveCountAsync(25);
 
         await checker.GetByTestId("next-page").ClickAsync();
-        await Expect(checker.GetByTestId("queue-total")).ToHaveTextAsync("共 30 条，第 2 页（每页 25 条）");
+        await Expect(checker.GetByTestId("queue-total")).ToHaveTextAsync("共 105 条，第 2 页（每页 25 条）");
+        await Expect(checker.GetByTestId("overdue")).ToHaveCountAsync(24);
+        await Expect(rows.Nth(23).GetByTestId("overdue")).ToHaveTextAsync("超时");
+        await Expect(rows.Nth(24).GetByTestId("overdue")).ToHaveCountAsync(0);
+        for (var page = 3; page <= 5; page++)
+        {
+            await checker.GetByTestId("next-page").ClickAsync();
+            await Expect(checker.GetByTestId("queue-total")).ToHaveTextAsync($"共 105 条，第 {page} 页（每页 25 条）");
+        }
+
         await Expect(rows).ToHaveCountAsync(5);
-        await Expect(rows.Last).ToHaveAttributeAsync("data-request", ids[^1].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(rows.Last).ToHaveAttributeAsync("data-request", Id(104));
+        await Expect(checker.GetByTestId("next-page")).ToHaveCountAsync(0);
 
         await checker.GotoAsync("/console/approvals");
         await checker.GetByLabel("等待时间").SelectOptionAsync("1d");
         await checker.GetByRole(AriaRole.Button, new() { Name = "筛选" }).ClickAsync();
-        await Expect(checker.GetByTestId("queue-total")).ToHaveTextAsync("共 17 条，第 1 页（每页 25 条）");
+        await Expect(checker.GetByTestId("queue-total")).ToHaveTextAsync("共 49 条，第 1 页（每页 25 条）");
         await checker.GetByLabel("排序").SelectOptionAsync("newest");
         await checker.GetByLabel("提交人（用户名）").FillAsync("HR.MAKER");
         await checker.GetByRole(AriaRole.Button, new() { Name = "筛选" }).ClickAsync();
-        await Expect(rows.First).ToHaveAttributeAsync("data-request", ids[16].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(rows.First).ToHaveAttributeAsync("data-request", Id(48));
         await checker.GetByLabel("提交人（用户名）").FillAsync("li.si");
         await checker.GetByRole(AriaRole.Button, new() { Name = "筛选" }).ClickAsync();
         await Expect(checker.GetByTestId("empty")).ToBeVisibleAsync();
@@ -811,6 +857,47 @@ public abstract class ConsoleTestsOn<TFixture>(TFixture fixture) : IClassFixture
         var (other, _, _) = await fixture.SignInAsync("zhao.liu");
         await other.GotoAsync("/console/approvals?maker=hr.maker");
         await Expect(other.GetByTestId("empty")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_number_already_live_is_refused_by_the_API_the_issue_form_and_a_batch_file_with_one_code_and_a_repeated_row_names_its_first_line()
+    {
+        var demo = DemoLicences.Create(SampleProvinces.Chongqing, SampleLicenceTypes.BusinessLicence, 4100);
+        await fixture.Chongqing.IssueAsync(fixture.Chongqing.RegulatorKey, SampleLicenceTypes.BusinessLicence, 4100);
+        using (var api = fixture.Chongqing.Client(fixture.Chongqing.RegulatorKey))
+        using (var again = await api.PostAsJsonAsync("/api/v1/licences", NodeFixture.IssueBody(SampleLicenceTypes.BusinessLicence, 4100)))
+        {
+            var problem = JsonDocument.Parse(await again.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal((409, "LICENCE_NUMBER_LIVE"), ((int)again.StatusCode, problem.GetProperty("code").GetString()));
+        }
+
+        var (clerk, _, _) = await fixture.SignInAsync("li.si");
+        await clerk.GotoAsync("/console/issue");
+        await clerk.GetByLabel("证照编号").FillAsync(demo.Number);
+        await clerk.GetByLabel("持证主体名称").FillAsync("重复编号测试有限公司");
+        await clerk.Locator("#f-holderCode").FillAsync(demo.Holder.Code);
+        await clerk.GetByLabel("行政区划代码").FillAsync("500103");
+        await clerk.GetByLabel("有效期起始").FillAsync("2026-01-01");
+        await clerk.Locator("#f-attr-entityType").FillAsync("有限责任公司");
+        await clerk.GetByLabel("法定代表人").FillAsync("张重复");
+        await clerk.GetByRole(AriaRole.Button, new() { Name = "预览" }).ClickAsync();
+        await clerk.GetByRole(AriaRole.Button, new() { Name = "提交审核" }).ClickAsync();
+        await Expect(clerk.Locator(".error")).ToHaveAttributeAsync("data-code", "LICENCE_NUMBER_LIVE");
+        await Expect(clerk.Locator(".error")).ToContainTextAsync("变更换发");
+
+        // A file with the live number (line 2), a new one (line 3) and line 3 again (line 4).
+        var csv = Path.Combine(Path.GetTempPath(), $"lt-repeat-{Guid.NewGuid():N}.csv");
+        Assert.Equal(0, (await Programs.RunAsync(Programs.Cli, $"demo csv --count 2 --from 4100 --out {csv}")).Code);
+        var lines = await File.ReadAllLinesAsync(csv);
+        await File.WriteAllLinesAsync(csv, [.. lines, lines[2]]);
+        await clerk.GotoAsync("/console/batches");
+        await clerk.Locator("#batch-file").SetInputFilesAsync(csv);
+        await clerk.GetByRole(AriaRole.Button, new() { Name = "上传并检查" }).ClickAsync();
+        await Expect(clerk.Locator("[data-testid=rows]")).ToContainTextAsync("共 3 行，其中 2 行有问题不签发，1 行待签发");
+        var refused = (await clerk.Locator("[data-testid=errors] tbody tr").AllInnerTextsAsync()).Select(r => r.Split('\t')).ToList();
+        Assert.Equal([("2", "LICENCE_NUMBER_LIVE"), ("4", "LICENCE_NUMBER_REPEATED")], refused.Select(c => (c[0], c[2])));
+        Assert.Contains("第3行", refused[1][3], StringComparison.Ordinal);
+        File.Delete(csv);
     }
 
     /// <summary>Whether Chongqing's published trust list (its JSON view) still holds the certificate.</summary>

@@ -222,7 +222,8 @@ public sealed class NodeProcess : IAsyncDisposable
     {
         Assert.True(HasExited, "the node is still running");
         var run = await Programs.RunWithErrorsAsync(Programs.Server, Arguments(extra), environment: _environment);
-        return (run.Code, run.Error);
+        // A node that did not refuse: its last log lines say what it found instead.
+        return (run.Code, run.Code == 1 ? run.Error : run.Error + Environment.NewLine + string.Join('\n', run.Output.Split('\n').TakeLast(40)));
     }
 
     /// <summary>Runs the node's <c>--check</c> with the settings it runs with, and <paramref name="extra"/> after them: exit code and checklist.</summary>

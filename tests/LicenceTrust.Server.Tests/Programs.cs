@@ -93,7 +93,19 @@ internal static class Programs
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Still running after two minutes (a node that should have refused to start, and served): the test
+            // gets what it wrote, so its failure says why, instead of a bare cancellation.
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            return (-1, await output, await error + $"{Environment.NewLine}(still running after 2 minutes: killed)");
+        }
+
         return (process.ExitCode, await output, await error);
     }
 }

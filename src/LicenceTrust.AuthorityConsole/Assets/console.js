@@ -25,10 +25,13 @@
     };
     form.addEventListener('change', check);
   }
-  // A batch's progress bar follows the node's runner; the page reloads once the batch is finished.
+  // A batch's progress bar, state and counts follow the node's runner (a page opened while the batch was
+  // queued would otherwise say 排队中 at 24 %); the page reloads once the batch is finished.
   var bar = document.querySelector('progress[data-poll]');
   if (bar && window.fetch) {
     var label = document.querySelector('[data-testid="percent"]');
+    var state = document.querySelector('[data-testid="state"]');
+    var counts = document.querySelector('[data-testid="counts"]');
     var poll = function () {
       fetch(bar.getAttribute('data-poll'), { credentials: 'same-origin', cache: 'no-store' })
         .then(function (r) { return r.ok ? r.json() : null; })
@@ -36,6 +39,8 @@
           if (p) {
             bar.value = p.percent;
             if (label) { label.textContent = p.percent + ' %'; }
+            if (state && p.stateText) { state.textContent = p.stateText; }
+            if (counts && p.countsText) { counts.textContent = p.countsText; }
             if (p.finished) { window.location.reload(); return; }
           }
           window.setTimeout(poll, 1000);

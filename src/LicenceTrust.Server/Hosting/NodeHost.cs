@@ -72,6 +72,7 @@ public static class NodeHost
         });
         app.UseSwaggerUi(settings => { settings.Path = "/swagger"; settings.DocumentPath = "/openapi/v1.json"; });
         app.UseStatusCodePages();
+        app.UseConsoleNotices();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();

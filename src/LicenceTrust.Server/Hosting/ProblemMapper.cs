@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LicenceTrust.AuthorityConsole;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Storage;
 using Microsoft.AspNetCore.Diagnostics;
@@ -65,6 +66,13 @@ public sealed partial class ProblemMapper(IProblemDetailsService problems, IData
         else
         {
             context.Response.StatusCode = exception is BadHttpRequestException { StatusCode: 413 or 415 } bad ? bad.StatusCode : ProblemCatalogue.StatusOf(error);
+        }
+
+        if (ConsoleNotice.IsConsole(context))
+        {
+            // An officer's browser gets a page; the framework's own refusals (a post too large or unreadable) get the page's plain words.
+            await ConsoleNotice.WriteForStatusAsync(context, context.Response.StatusCode, exception is BadHttpRequestException ? null : error.Detail, cancellationToken);
+            return true;
         }
 
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = ToProblem(error, context.Response.StatusCode) });
