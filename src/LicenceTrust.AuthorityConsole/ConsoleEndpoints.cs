@@ -81,30 +81,15 @@ public static class ConsoleEndpoints
                 return Results.Content(PrintView.Render(record, issuance.LicenceTypes, lastChange), "text/html; charset=utf-8");
             }));
         officer.MapGet("/licences.csv", async (HttpContext http, OfficerAccounts officers, IssuanceService issuance) =>
-            await AsOfficer(http, officers, async o =>
-            {
-                var (csv, rows) = await CsvAsync(RegisterHeaders, RegisterRows(RegisterFilter.Parse(http.Request.Query), o, issuance, http.RequestAborted));
-                await issuance.RecordExportAsync(o.AsReader, "licences.csv", ExportNote(rows, http.Request.Query), http.RequestAborted);
-                NoStore(http);
-                return Results.File(csv, "text/csv; charset=utf-8", "licences.csv");
-            }));
+            await AsOfficer(http, officers, o =>
+                CsvExportAsync(http, issuance, o, "licences.csv", RegisterHeaders, RegisterRows(RegisterFilter.Parse(http.Request.Query), o, issuance, http.RequestAborted))));
         officer.MapGet("/batches/{id:long}/rows.csv", async (long id, HttpContext http, OfficerAccounts officers, BatchJobs jobs, IssuanceService issuance) =>
             await AsOfficer(http, officers, async o =>
-            {
-                var rows = await jobs.GoodRowsAsync(id, o, http.Request.Query["q"].ToString(), http.RequestAborted);
-                var (csv, count) = await CsvAsync(BatchRowHeaders, BatchRows(rows));
-                await issuance.RecordExportAsync(o.AsReader, $"batch-{id}-rows.csv", ExportNote(count, http.Request.Query), http.RequestAborted);
-                NoStore(http);
-                return Results.File(csv, "text/csv; charset=utf-8", $"batch-{id}-rows.csv");
-            }));
+                await CsvExportAsync(http, issuance, o, $"batch-{id}-rows.csv", BatchRowHeaders, BatchRows(await jobs.GoodRowsAsync(id, o, http.Request.Query["q"].ToString(), http.RequestAborted)))));
         officer.MapGet("/admin/audit.csv", async (HttpContext http, OfficerAccounts officers, IssuanceService issuance) =>
-            await AsOfficer(http, officers, async o =>
-            {
-                var (csv, rows) = await CsvAsync(AuditHeaders, AuditRows(AuditFilter.Parse(http.Request.Query), o, issuance, http.RequestAborted));
-                await issuance.RecordExportAsync(o.AsReader, "audit.csv", ExportNote(rows, http.Request.Query), http.RequestAborted);
-                NoStore(http);
-                return Results.File(csv, "text/csv; charset=utf-8", "audit.csv");
-            })).RequireAuthorization(ConsoleAccess.Audit);
+            await AsOfficer(http, officers, o =>
+                CsvExportAsync(http, issuance, o, "audit.csv", AuditHeaders, AuditRows(AuditFilter.Parse(http.Request.Query), o, issuance, http.RequestAborted))))
+            .RequireAuthorization(ConsoleAccess.Audit);
         officer.MapGet("/batches/{id:long}/progress", async (long id, HttpContext http, OfficerAccounts officers, BatchJobs jobs) =>
             await AsOfficer(http, officers, async o =>
             {
@@ -138,6 +123,15 @@ public static class ConsoleEndpoints
                     return Task.FromResult(Results.Json(new { ok = false, field = IssueForm.InputOf(e.Error.Field), message = text.Message(e.Error) }));
                 }
             }));
+    }
+
+    /// <summary>An export: the CSV, its audit entry (the file and which filters), and never kept by the browser.</summary>
+    private static async Task<IResult> CsvExportAsync(HttpContext http, IssuanceService issuance, Officer officer, string fileName, string[] headers, IAsyncEnumerable<string?[]> rows)
+    {
+        var (csv, count) = await CsvAsync(headers, rows);
+        await issuance.RecordExportAsync(officer.AsReader, fileName, ExportNote(count, http.Request.Query), http.RequestAborted);
+        NoStore(http);
+        return Results.File(csv, "text/csv; charset=utf-8", fileName);
     }
 
     /// <summary>What an export's audit entry says: how many rows, and which filters were used (their names, never their values: no personal data).</summary>

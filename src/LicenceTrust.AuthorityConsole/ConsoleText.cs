@@ -40,7 +40,28 @@ public sealed class ConsoleText(bool english)
         return English ? detail[(open + (detail[open] == ' ' ? 2 : 1))..^1] : detail[..open].TrimEnd();
     }
 
-    public string Message(LicenceTrustError error) => Message(error?.Detail ?? string.Empty);
+    public string Message(LicenceTrustError error) => Message(error?.Detail ?? string.Empty, error?.Field);
+
+    /// <summary>A message about a field, naming the field by the label the officer sees (the product's messages name the API's key).</summary>
+    public string Message(string detail, string? field)
+    {
+        var message = Message(detail);
+        return field is not null && FieldLabels.TryGetValue(field, out var label) ? message.Replace(field, T(label.Zh, label.En), StringComparison.Ordinal) : message;
+    }
+
+    /// <summary>The label of a field the product names by its key (<c>holder.name</c>); other names as they are.</summary>
+    public string FieldLabel(string? field) => field is not null && FieldLabels.TryGetValue(field, out var label) ? T(label.Zh, label.En) : field ?? string.Empty;
+
+    /// <summary>The issue form's labels, by the keys the API and the batch file use and by the form's input names.</summary>
+    private static readonly Dictionary<string, (string Zh, string En)> FieldLabels = new(StringComparer.Ordinal)
+    {
+        ["holder.name"] = ("持证主体名称", "holder name"), ["holderName"] = ("持证主体名称", "holder name"),
+        ["holder.code"] = ("持证主体代码", "holder code"), ["holderCode"] = ("持证主体代码", "holder code"),
+        ["holder.codeType"] = ("持证主体代码类型", "holder code type"), ["holderCodeType"] = ("持证主体代码类型", "holder code type"),
+        ["areaCode"] = ("行政区划代码", "area code"), ["typeCode"] = ("证照类型", "licence type"),
+        ["validFrom"] = ("有效期起始", "valid from"), ["validTo"] = ("有效期截止", "valid to"), ["issueDate"] = ("颁发日期", "issue date"),
+        ["displayName"] = ("姓名", "name"),
+    };
 
     public string Status(LicenceStatus status) => English ? status.WireName() : status.NameZh();
 

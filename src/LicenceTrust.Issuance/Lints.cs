@@ -93,7 +93,7 @@ public static class Lints
     {
         if (areaCode is null || areaCode.Length != 6 || !areaCode.All(char.IsAsciiDigit) || !areaCode.StartsWith(province.Code.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))
         {
-            throw LicenceTrustException.Validation("AREA_CODE_INVALID", $"管辖属地编码应为{province.NameZh}的6位行政区划码 (areaCode must be a 6-digit division code of {province.NameEn}).", "areaCode");
+            throw LicenceTrustException.Validation("AREA_CODE_INVALID", $"行政区划代码应为{province.NameZh}的6位代码 (areaCode must be a 6-digit division code of {province.NameEn}).", "areaCode");
         }
     }
 

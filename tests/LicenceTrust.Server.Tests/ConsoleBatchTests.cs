@@ -51,7 +51,11 @@ public sealed class ConsoleBatchTests : IAsyncLifetime
         await Expect(clerk.Locator("[data-testid=state]")).ToHaveTextAsync("待审核");
         await Expect(clerk.Locator("[data-testid=rows]")).ToContainTextAsync("共 1000 行，其中 7 行有问题不签发，993 行待签发");
         var shown = await clerk.Locator("[data-testid=errors] tbody tr").AllInnerTextsAsync();
-        Assert.Equal(bad.Select(b => (b.Line, b.Field)), shown.Select(r => r.Split('\t')).Select(c => (int.Parse(c[0], CultureInfo.InvariantCulture), c[1])));
+        Assert.Equal(bad.Select(b => (b.Line, b.Label)), shown.Select(r => r.Split('\t')).Select(c => (int.Parse(c[0], CultureInfo.InvariantCulture), c[1])));
+        // Fields and messages name the form's labels, not the API's keys.
+        Assert.Equal(bad.Select(b => b.Field), await clerk.Locator("[data-testid=errors] tbody td[data-field]").EvaluateAllAsync<string[]>("cells => cells.map(c => c.dataset.field)"));
+        Assert.Contains(shown, r => r.Contains("持证主体名称含有不允许的字符U+202E", StringComparison.Ordinal));
+        Assert.DoesNotContain(shown, r => r.Contains("holder.name", StringComparison.Ordinal));
         var report = await clerk.APIRequest.GetAsync(clerk.Url + "/errors.csv");
         Assert.Equal(8, (await report.TextAsync()).Trim().Split('\n').Length);
         await clerk.ScreenshotAsync(new() { Path = Path.Combine(ConsoleFixture.Screenshots, "console-batch-errors.png"), FullPage = true });
@@ -124,7 +128,7 @@ public sealed class ConsoleBatchTests : IAsyncLifetime
     }
 
     /// <summary>Seven rows spoiled in seven ways, each found by the lint with its line and field.</summary>
-    private static List<(int Line, string Field)> SpoilSevenRows(string path)
+    private static List<(int Line, string Field, string Label)> SpoilSevenRows(string path)
     {
         List<string[]> rows;
         string[] header;
@@ -142,17 +146,17 @@ public sealed class ConsoleBatchTests : IAsyncLifetime
 
         int Column(string name) => Array.IndexOf(header, name);
         var holderCode = rows[10][Column("holderCode")];
-        var spoiled = new (int Row, string Column, string Value, string Field)[]
+        var spoiled = new (int Row, string Column, string Value, string Field, string Label)[]
         {
-            (10, "holderCode", holderCode[..^1] + (holderCode[^1] == '0' ? '1' : '0'), "holder.code"),
-            (150, "areaCode", "510104", "areaCode"),
-            (300, "validFrom", "2026-13-01", "validFrom"),
-            (420, "holderName", string.Empty, "holderName"),
-            (555, "typeCode", "not-a-type", "typeCode"),
-            (700, "validTo", "2001-01-01", "validTo"),
-            (998, "holderName", "重庆\u202E有限公司", "holder.name"),
+            (10, "holderCode", holderCode[..^1] + (holderCode[^1] == '0' ? '1' : '0'), "holder.code", "持证主体代码"),
+            (150, "areaCode", "510104", "areaCode", "行政区划代码"),
+            (300, "validFrom", "2026-13-01", "validFrom", "有效期起始"),
+            (420, "holderName", string.Empty, "holderName", "持证主体名称"),
+            (555, "typeCode", "not-a-type", "typeCode", "证照类型"),
+            (700, "validTo", "2001-01-01", "validTo", "有效期截止"),
+            (998, "holderName", "重庆\u202E有限公司", "holder.name", "持证主体名称"),
         };
-        foreach (var (row, column, value, _) in spoiled)
+        foreach (var (row, column, value, _, _) in spoiled)
         {
             rows[row][Column(column)] = value;
         }
@@ -177,7 +181,7 @@ public sealed class ConsoleBatchTests : IAsyncLifetime
         }
 
         // Line 1 is the header: data row i is line i + 2.
-        return [.. spoiled.Select(s => (s.Row + 2, s.Field))];
+        return [.. spoiled.Select(s => (s.Row + 2, s.Field, s.Label))];
     }
 
     private async Task<IPage> SignInAsync(string username)

@@ -187,7 +187,10 @@ public abstract class ConsoleTestsOn<TFixture>(TFixture fixture) : IClassFixture
         var (clerk, requests, violations) = await fixture.SignInAsync("li.si");
         await clerk.GetByRole(AriaRole.Link, new() { Name = "签发", Exact = true }).ClickAsync();
         await clerk.GetByLabel("证照编号").FillAsync("91500103MA5U0C0N1X");
-        await clerk.GetByLabel("有效期起始").FillAsync("2026-01-01");
+        // Leaving the number: the form's first problem is the holder name, not reached yet, so nothing is flagged.
+        await clerk.RunAndWaitForResponseAsync(() => clerk.GetByLabel("有效期起始").FillAsync("2026-01-01"), r => r.Url.EndsWith("/console/issue/check", StringComparison.Ordinal));
+        await Expect(clerk.Locator("[data-error-for=holderName]")).ToBeEmptyAsync();
+        await Expect(clerk.Locator("[aria-invalid=true]")).ToHaveCountAsync(0);
         await clerk.GetByLabel("持证主体名称").FillAsync("重庆控制台示例有限公司");
         await clerk.Locator("#f-holderCode").FillAsync("91500103MA5U0C0N1X");
         // Live validation: the server's GB 32100 check answers as the officer leaves the field.

@@ -93,7 +93,8 @@ public sealed class FederationAsDeployedTests(ITestOutputHelper output) : OwnKey
             await Task.Delay(200);
             view = PeerView(await Chongqing.Client().GetFromJsonAsync<JsonElement>("/api/v1/federation/peers"), "sc");
         }
-        while (DateTime.UtcNow < deadline && !(view.GetProperty("statusFresh").GetBoolean() && HeldUris(Chongqing).All(u => u.StartsWith(moved, StringComparison.Ordinal))));
+        // Until the lists are held again under the new URL: between dropping the old rows and fetching anew, none are held.
+        while (DateTime.UtcNow < deadline && !(view.GetProperty("statusFresh").GetBoolean() && HeldUris(Chongqing) is { Count: > 0 } held && held.All(u => u.StartsWith(moved, StringComparison.Ordinal))));
 
         var uris = HeldUris(Chongqing);
         output.WriteLine(string.Join(", ", uris));

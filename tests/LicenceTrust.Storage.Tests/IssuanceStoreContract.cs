@@ -524,6 +524,51 @@ public abstract class IssuanceStoreContract
     }
 
     [SkippableFact]
+    public async Task Every_text_an_officer_or_key_leaves_behind_passes_the_one_text_policy_before_anything_is_stored()
+    {
+        var (service, store) = Service();
+        var officers = new OfficerAccounts(new OfficerStore(Database), store, TimeProvider.System, new SignInThrottle(TimeProvider.System, new SignInThrottleOptions()));
+        var requests = new AdminRequests(store, officers, new ProvinceIssuerKeys(SampleKeys.Of(SampleProvinces.Sichuan)), TimeProvider.System);
+        var apiKeys = new ApiKeyService(new ApiKeyStore(Database), store, TimeProvider.System);
+        var workflow = new OfficerWorkflow(service, store, ApprovalPolicy.RequiredEverywhere, TimeProvider.System);
+        var code = Regulator.Code.Value;
+        var (clerk, approver) = await OfficersAsync(store);
+        var sys1 = await officers.CreateAsync("sys.a", "系统管理员甲", code, OfficerRoles.SystemAdmin, "harbour-lantern-2026");
+        var sys2 = await officers.CreateAsync("sys.b", "系统管理员乙", code, OfficerRoles.SystemAdmin, "harbour-lantern-2026");
+        var security = await officers.CreateAsync("sec.a", "安全管理员甲", code, OfficerRoles.SecurityAdmin, "harbour-lantern-2026");
+        var licence = (await service.IssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, 77)), clerk.AsAuthority)).Record;
+        var draft = (await workflow.SubmitIssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, 78)) with { IdempotencyKey = "policy-1" }, clerk)).Draft!;
+        var asked = await requests.AskForOfficerAsync("policy.new", "新经办", code, OfficerRoles.Clerk, sys1);
+        const string Spoof = "合规\u202E说明";
+        var auditBefore = (await store.AuditLogAsync(CancellationToken.None)).Count;
+
+        // Each entry point, with a right-to-left override in the text it would store.
+        var refusals = new (string EntryPoint, Func<Task> Call)[]
+        {
+            ("officer display name (CLI)", () => officers.CreateAsync("policy.one", Spoof, code, OfficerRoles.Clerk, "harbour-lantern-2026")),
+            ("officer display name (asked for)", () => requests.AskForOfficerAsync("policy.two", Spoof, code, OfficerRoles.Clerk, sys1)),
+            ("administrator's rejection reason", () => requests.RejectAsync(asked.Id, Spoof, sys2)),
+            ("API key name (asked for)", () => requests.AskForApiKeyAsync(ActorRole.Authority, Spoof, code, security)),
+            ("API key name (operator)", () => apiKeys.CreateAsync(ActorRole.Partner, Spoof, null)),
+            ("approver's rejection reason", () => workflow.RejectAsync(draft.Id, Spoof, approver)),
+            ("revocation request reason", () => workflow.RequestStatusChangeAsync(licence.Identifier, ApprovalKind.Revoke, Spoof, "policy-2", clerk)),
+            ("status change reason (API)", () => service.ChangeStatusAsync(licence.Identifier, StatusAction.Suspend, Spoof, clerk.AsAuthority)),
+            ("holder name (draft)", () => workflow.SubmitIssueAsync(Command(DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, 79)) with { HolderName = Spoof, IdempotencyKey = "policy-3" }, clerk)),
+        };
+
+        foreach (var (entryPoint, call) in refusals)
+        {
+            var refused = await Assert.ThrowsAsync<LicenceTrustException>(call);
+            Assert.True(refused.Error is { Code: "TEXT_CHARACTER_NOT_ALLOWED", CodePoint: "U+202E" }, $"{entryPoint}: {refused.Error.Code} {refused.Error.CodePoint}");
+        }
+
+        Assert.Equal(auditBefore, (await store.AuditLogAsync(CancellationToken.None)).Count);
+        Assert.Null(await officers.FindAsync("policy.one"));
+        Assert.Equal(LicenceStatus.Valid, (await store.FindAsync(licence.Identifier, CancellationToken.None))!.Status);
+        Assert.Equal(ApprovalState.Pending, (await store.FindApprovalAsync(draft.Id, CancellationToken.None))!.State);
+    }
+
+    [SkippableFact]
     public async Task The_auditor_filters_the_log_by_time_actor_event_and_subject_newest_first()
     {
         var clock = new ManualClock { Now = new DateTimeOffset(2026, 12, 1, 2, 0, 0, TimeSpan.Zero) };

@@ -1,12 +1,15 @@
 // The console works without this script; with it, the issue form is checked by the server's own rules
-// as the officer types (POST /console/issue/check), a batch's progress bar moves, and a submit button
+// as the officer leaves each field (POST /console/issue/check; a problem is shown once its field was left), a batch's progress bar moves, and a submit button
 // cannot be pressed twice.
 (function () {
   'use strict';
   var form = document.getElementById('issue-form');
   if (form && window.fetch) {
     var pending = 0;
-    var check = function () {
+    // Only fields the officer has left are judged: the form's first problem may be a field not reached yet.
+    var touched = {};
+    var check = function (event) {
+      if (event && event.target && event.target.name) { touched[event.target.name] = true; }
       var ticket = ++pending;
       fetch(form.getAttribute('data-check'), { method: 'POST', body: new FormData(form), credentials: 'same-origin' })
         .then(function (r) { return r.ok ? r.json() : null; })
@@ -14,7 +17,7 @@
           if (!answer || ticket !== pending) { return; }
           form.querySelectorAll('[data-error-for]').forEach(function (el) { el.textContent = ''; });
           form.querySelectorAll('[aria-invalid]').forEach(function (el) { el.removeAttribute('aria-invalid'); });
-          if (!answer.ok && answer.field) {
+          if (!answer.ok && answer.field && touched[answer.field]) {
             var slot = form.querySelector('[data-error-for="' + CSS.escape(answer.field) + '"]');
             var input = form.querySelector('[name="' + CSS.escape(answer.field) + '"]');
             if (slot) { slot.textContent = answer.message; }

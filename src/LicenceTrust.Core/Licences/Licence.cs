@@ -83,7 +83,7 @@ public sealed record Licence
         Require(authorityName, MaxNameLength, "authorityName", "证照颁发机构");
         if (areaCode is null || areaCode.Length != 6 || !areaCode.All(char.IsAsciiDigit) || !Province.TryFromDivision(areaCode, out _))
         {
-            throw new FormatException("areaCode: 管辖属地编码应为省级行政区的6位行政区划码 (area code must be a 6-digit division code of a province, GB/T 2260).");
+            throw new FormatException("areaCode: 行政区划代码应为省级行政区的6位代码 (area code must be a 6-digit division code of a province, GB/T 2260).");
         }
 
         if (validTo is { } to && to < validFrom)

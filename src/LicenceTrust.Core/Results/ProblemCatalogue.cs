@@ -20,7 +20,7 @@ public static class ProblemCatalogue
     private static readonly FrozenDictionary<string, ProblemType> Entries = new ProblemType[]
     {
         // 400: the request breaks a rule
-        new("AREA_CODE_INVALID", 400, "管辖属地编码不是本省的6位行政区划码", "the area code is not a 6-digit division code of this node's province"),
+        new("AREA_CODE_INVALID", 400, "行政区划代码不是本省的6位代码", "the area code is not a 6-digit division code of this node's province"),
         new("ATTRIBUTE_MISSING", 400, "缺少该证照类型的必填属性", "an attribute the licence type requires is missing"),
         new("ATTRIBUTE_TOO_LONG", 400, "属性值超过该类型允许的长度", "an attribute value is longer than the type allows"),
         new("ATTRIBUTE_VALUE_NOT_ALLOWED", 400, "属性值不在该类型规定的取值范围内", "an attribute value is not one of the values the type allows"),

@@ -55,7 +55,7 @@ public static class ReasonCatalogue
         new(ReasonCode.ClockSkew, Verdict.Check, "时间接近有效期边界，请核对本机时间。", "Too close to a validity boundary for this clock; check the time."),
 
         new(ReasonCode.Revoked, Verdict.Invalid, "证照已吊销。", "The licence has been revoked."),
-        new(ReasonCode.Suspended, Verdict.Invalid, "证照已暂扣（中止）。", "The licence is suspended."),
+        new(ReasonCode.Suspended, Verdict.Invalid, "证照已暂扣。", "The licence is suspended."),
         new(ReasonCode.Cancelled, Verdict.Invalid, "证照已注销。", "The licence has been cancelled."),
         new(ReasonCode.Superseded, Verdict.Invalid, "证照已变更换发，请出示新证。", "The licence was superseded; ask for the new one."),
         new(ReasonCode.StatusUnknown, Verdict.Check, "无法确认证照状态。", "The licence status could not be determined."),
