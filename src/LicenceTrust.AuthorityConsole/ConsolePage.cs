@@ -35,6 +35,9 @@ public abstract class ConsolePage : ComponentBase
 
     protected string T(string zh, string en) => Text.T(zh, en);
 
+    /// <summary>After each page's own title: which product it is, for a window or tab among others (WCAG 2.4.2).</summary>
+    protected string TitleSuffix => T(" — 电子证照签发管理", " — licence console");
+
     /// <summary>A type's name in the page's language, or its code when the catalogue does not list it.</summary>
     protected string TypeName(string code) => Types.TryFind(code, out var type) ? (Text.English ? type.NameEn : type.NameZh) : code;
 

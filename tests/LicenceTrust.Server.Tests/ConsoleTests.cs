@@ -468,7 +468,7 @@ public abstract class ConsoleTestsOn<TFixture>(TFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task At_390_px_in_English_every_control_is_labelled_nothing_overflows_and_hostile_text_stays_text()
+    public async Task At_320_px_in_English_every_control_is_labelled_nothing_overflows_the_skip_link_comes_first_and_hostile_text_stays_text()
     {
         using var create = await fixture.Chongqing.Client(fixture.Chongqing.RegulatorKey).PostAsJsonAsync("/api/v1/licences", Body(954, "<script>alert(1)</script>有限公司"));
         Assert.True(create.IsSuccessStatusCode, await create.Content.ReadAsStringAsync());
@@ -480,10 +480,20 @@ public abstract class ConsoleTestsOn<TFixture>(TFixture fixture) : IClassFixture
         await page.ScreenshotAsync(new() { Path = Path.Combine(fixture.ScreenshotFolder, "console-dashboard-390.png"), FullPage = true });
         await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
+        // Reflow (WCAG 1.4.10): 320 CSS px, what 1280 px at 400 % zoom leaves.
+        await page.SetViewportSizeAsync(320, 900);
+
+        // The first Tab stop skips the header's links to the page itself (WCAG 2.4.1).
+        await page.GotoAsync("/console");
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("Skip to main content", await page.EvaluateAsync<string>("document.activeElement.textContent"));
+        await page.Keyboard.PressAsync("Enter");
+        Assert.Equal("main", await page.EvaluateAsync<string>("document.activeElement.id"));
+
         async Task FitsAndIsLabelledAsync(IPage on, string path)
         {
             await on.GotoAsync(path);
-            Assert.True(await on.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth + 1"), $"{path} overflows 390 px");
+            Assert.True(await on.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth + 1"), $"{path} overflows 320 px");
             Assert.Equal(0, await on.EvaluateAsync<int>(
                 "[...document.querySelectorAll('input:not([type=hidden]),select,textarea,button')].filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !(e.textContent || '').trim()).length"));
         }
@@ -501,7 +511,7 @@ public abstract class ConsoleTestsOn<TFixture>(TFixture fixture) : IClassFixture
             ("auditor", new[] { "/console/admin/audit?run=1", "/console/admin/audit?event=signins", "/console/admin/officers", "/console/admin/api-keys" }),
         })
         {
-            var (admin, requested, violated) = await fixture.SignInAsync(who, width: 390);
+            var (admin, requested, violated) = await fixture.SignInAsync(who, width: 320);
             await admin.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
             foreach (var path in paths)
             {
@@ -515,6 +525,7 @@ public abstract class ConsoleTestsOn<TFixture>(TFixture fixture) : IClassFixture
         Assert.Empty(adminViolations);
         Assert.All(adminRequests, url => Assert.StartsWith(fixture.Chongqing.BaseAddress.ToString(), url, StringComparison.Ordinal));
 
+        await page.SetViewportSizeAsync(390, 900);
         await page.GotoAsync($"/console/licences/{identifier}");
         await Expect(page.Locator("table.fields")).ToContainTextAsync("Holder");
         await Expect(page.Locator("table.fields")).ToContainTextAsync("<script>alert(1)</script>有限公司");
@@ -823,7 +834,9 @@ public abstract class ConsoleTestsOn<TFixture>(TFixture fixture) : IClassFixture
         await checker.GotoAsync("/console/approvals");
         var rows = checker.Locator("[data-testid=requests] tbody tr");
         await Expect(checker.GetByTestId("queue-total")).ToHaveTextAsync("共 105 条，第 1 页（每页 25 条）");
-        Assert.Equal(ids.Take(25).Select((_, i) => Id(i)), await rows.Locator("td:first-child").AllInnerTextsAsync());
+        Assert.Equal(ids.Take(25).Select((_, i) => $"第 {Id(i)} 号"), await rows.Locator("td:first-child").AllInnerTextsAsync());
+        await Expect(rows.First.GetByRole(AriaRole.Link)).ToHaveAccessibleNameAsync($"查看第 {Id(0)} 号申请");
+        await Expect(checker).ToHaveTitleAsync("审核 — 电子证照签发管理");
         await Expect(rows.First).ToContainTextAsync("人社录入");
         await Expect(checker.GetByTestId("overdue")).ToHaveCountAsync(25);
 
