@@ -34,9 +34,12 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : OwnKeysPair
         var backup = Path.Combine(_folder, "cq-backup.db");
         var issued = new ConcurrentBag<string>();
         var client = Chongqing.Client(Chongqing.RegulatorKey);
+        var backedUp = false;
         async Task WriterAsync(int writer)
         {
-            for (var i = 0; i < 25; i++)
+            // At least 25 each, and on until the backup is written: on a busy machine the backup's process may
+            // start only after 25, and a backup after the burst would prove nothing.
+            for (var i = 0; i < 25 || (!Volatile.Read(ref backedUp) && i < 99); i++)
             {
                 var licence = await Chongqing.IssueAsync(Chongqing.RegulatorKey, SampleLicenceTypes.BusinessLicence, 3000 + (writer * 100) + i);
                 var id = licence.GetProperty("identifier").GetString()!;
@@ -57,6 +60,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : OwnKeysPair
         }
 
         var taken = await Programs.RunAsync(Programs.Cli, $"db backup --sqlite {Chongqing.DatabasePath} --out {backup}");
+        Volatile.Write(ref backedUp, true);
         await Task.WhenAll(writers);
         output.WriteLine(taken.Output);
         Assert.True(taken.Code == 0, taken.Output);

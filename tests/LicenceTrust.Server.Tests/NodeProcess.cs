@@ -296,7 +296,8 @@ public sealed class NodeProcess : IAsyncDisposable
                     return;
                 }
             }
-            catch (HttpRequestException)
+            // Not listening yet, or too slow to answer within 5 s while the machine is busy: ask again until the deadline.
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
             }
 
