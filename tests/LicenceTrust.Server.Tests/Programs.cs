@@ -12,6 +12,36 @@ internal static class Programs
 
     public static string Server => Path.Combine(RepositoryPaths.Root, "src", "LicenceTrust.Server", "bin", Configuration, "net10.0", "LicenceTrust.Server.dll");
 
+    /// <summary>
+    /// Every program started, killed when the test host exits: a test whose set-up failed half-way (its
+    /// dispose never ran) left three node processes syncing for the rest of the machine's day, slowing every
+    /// later run.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentBag<Process> Started = Track();
+
+    private static System.Collections.Concurrent.ConcurrentBag<Process> Track()
+    {
+        var started = new System.Collections.Concurrent.ConcurrentBag<Process>();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var process in started)
+            {
+                try
+                {
+                    if (!process.HasExited)
+                    {
+                        process.Kill(entireProcessTree: true);
+                    }
+                }
+                catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+                {
+                    // Already gone, or disposed by its test: nothing to kill.
+                }
+            }
+        };
+        return started;
+    }
+
     /// <summary>Starts a program; <paramref name="output"/> gets each line of its standard output and error (else they are drained).</summary>
     public static Process Start(string dll, string arguments, string? workingDirectory = null, Action<string>? output = null, IReadOnlyDictionary<string, string>? environment = null)
     {
@@ -28,6 +58,7 @@ internal static class Programs
         }
 
         var process = Process.Start(start)!;
+        Started.Add(process);
         process.OutputDataReceived += (_, line) =>
         {
             if (line.Data is not null)
