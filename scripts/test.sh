@@ -43,7 +43,7 @@ if [ -z "${LICENCETRUST_TEST_POSTGRES:-}" ]; then
   export LICENCETRUST_TEST_POSTGRES
 fi
 
-# scripts/publish.sh as an operator runs it, before the tests take both cores (alone about 75 s; among
+# scripts/publish.sh as an operator runs it, before the tests take both cores (alone 75-100 s; among
 # three test classes it took over 4 minutes); PackagingTests check what it wrote and how it ended. A run
 # with a filter (extra arguments) leaves it to PackagingTests, should they be chosen.
 if [ $# -eq 0 ]; then

@@ -120,7 +120,7 @@ public sealed class PackagingTests : IDisposable
     /// <summary>
     /// Where publish.sh wrote its output. The test command runs it before the tests start, while both cores
     /// are free, and says where in <c>LICENCETRUST_PUBLISHED</c> with its exit code and output beside it
-    /// (run among three test classes it took over 4 minutes; alone about 75 s). Run on its own, the test
+    /// (run among three test classes it took over 4 minutes; alone 75-100 s). Run on its own, the test
     /// runs the script itself.
     /// </summary>
     private async Task<string> PublishedAsync()
