@@ -68,7 +68,7 @@ public static class RateLimits
                 var http = context.HttpContext;
                 http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-                if (http.Request.Path.StartsWithSegments(ConsoleEndpoints.Base, StringComparison.OrdinalIgnoreCase))
+                if (ConsoleNotice.IsConsole(http))
                 {
                     // An officer's browser gets a page in Chinese, not a JSON problem.
                     await ConsoleNotice.WriteAsync(http, StatusCodes.Status429TooManyRequests, "请稍后再试",
