@@ -61,14 +61,23 @@ public static class DatabaseBackup
                 throw new InvalidDataException($"{backup}: not a LicenceTrust node database.");
             }
 
-            foreach (var stale in new[] { destination + "-wal", destination + "-shm" })
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
+            if (File.Exists(destination) && !IsSqliteDatabase(destination))
             {
-                File.Delete(stale);
+                // Not a database (a truncated copy, another file): nothing of it is worth keeping, nor a journal beside it.
+                foreach (var file in new[] { destination, destination + "-wal", destination + "-shm", destination + "-journal" })
+                {
+                    File.Delete(file);
+                }
             }
 
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
+            // Through the destination's own connection, never by deleting its WAL beside it: any other
+            // connection still open on the file (a tool, a pool that was not cleared) then sees the backup's
+            // pages, instead of checkpointing its old WAL over them when it closes.
             using var to = Unpooled(destination, SqliteOpenMode.ReadWriteCreate);
+            Execute(to, "PRAGMA busy_timeout=10000;");
             from.BackupDatabase(to);
+            Execute(to, "PRAGMA wal_checkpoint(TRUNCATE);");
         }
 
         SqliteConnection.ClearAllPools();
@@ -149,6 +158,19 @@ public static class DatabaseBackup
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Pooling = false }.ToString());
         connection.Open();
         return connection;
+    }
+
+    private static bool IsSqliteDatabase(string path)
+    {
+        try
+        {
+            using var connection = Unpooled(path, SqliteOpenMode.ReadOnly);
+            return Scalar(connection, "PRAGMA schema_version;") is long;
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
     }
 
     private static void Execute(SqliteConnection connection, string sql)

@@ -828,6 +828,56 @@ public sealed class SqliteIssuanceStoreTests : IssuanceStoreContract, IDisposabl
         return Task.FromResult<IDatabase>(new Sqlite.SqliteDatabase(Path.Combine(_folder, "restored.db")));
     }
 
+    [Fact]
+    public void A_restore_over_a_database_another_connection_still_holds_open_keeps_the_backup_when_that_connection_closes()
+    {
+        // The node was killed with changes still in its WAL, and something else (a tool, a pool nobody
+        // cleared) holds the database open. Closing that connection after the restore must not write the
+        // old WAL back over the restored pages.
+        var live = Path.Combine(_folder, "live.db");
+        var backup = Path.Combine(_folder, "live-backup.db");
+        using (var setup = Open(live))
+        {
+            Run(setup, "PRAGMA journal_mode=WAL; CREATE TABLE licences(id INTEGER); CREATE TABLE audit_log(id INTEGER); CREATE TABLE trust_list_versions(id INTEGER); INSERT INTO licences VALUES (1);");
+        }
+
+        DatabaseBackup.BackupSqlite(new Sqlite.SqliteDatabase(live), backup);
+        var holder = Open(live);
+        Run(holder, "PRAGMA wal_autocheckpoint=0; INSERT INTO licences VALUES (2); INSERT INTO licences VALUES (3);");
+        Assert.True(new FileInfo(live + "-wal").Length > 0);
+
+        DatabaseBackup.RestoreSqlite(backup, live, overwrite: true);
+        Assert.Equal(1L, Count(holder));
+        holder.Dispose();
+
+        using var after = Open(live);
+        Assert.Equal(1L, Count(after));
+        Assert.Equal("ok", Scalar(after, "PRAGMA integrity_check;"));
+
+        static Microsoft.Data.Sqlite.SqliteConnection Open(string path)
+        {
+            var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+            connection.Open();
+            return connection;
+        }
+
+        static void Run(Microsoft.Data.Sqlite.SqliteConnection connection, string sql)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.ExecuteNonQuery();
+        }
+
+        static object? Scalar(Microsoft.Data.Sqlite.SqliteConnection connection, string sql)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return command.ExecuteScalar();
+        }
+
+        static long Count(Microsoft.Data.Sqlite.SqliteConnection connection) => (long)Scalar(connection, "SELECT COUNT(*) FROM licences;")!;
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
