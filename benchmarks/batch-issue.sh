@@ -13,10 +13,10 @@ lt() { DOTNET_GCgen0size=0x4000000 dotnet "$root/src/LicenceTrust.Cli/bin/Releas
 
 lt demo csv --from 1 --province cq --count "$count" --out "$work/rows.csv"
 lt bench sign --seconds 5
-echo "SQLite:";     lt issue batch "$work/rows.csv" --sqlite "$work/node.db" --authority 11500000MB1A00011N --keys "$root/keys-sample" 2>/dev/null
+echo "SQLite:";     lt issue batch "$work/rows.csv" --sqlite "$work/node.db" --authority 11500000MB1A00011N --keys "$root/keys-sample" --settings "$root/benchmarks/no-approval.json" 2>/dev/null
 pg=$(bash "$root/scripts/postgres.sh" start)
 db="lt_bench_$$"
 psql "host=127.0.0.1 port=54329 user=postgres dbname=postgres" -qc "CREATE DATABASE $db" >/dev/null
-echo "PostgreSQL:"; lt issue batch "$work/rows.csv" --postgres "${pg/Database=postgres/Database=$db}" --authority 11500000MB1A00011N --keys "$root/keys-sample" 2>/dev/null
+echo "PostgreSQL:"; lt issue batch "$work/rows.csv" --postgres "${pg/Database=postgres/Database=$db}" --authority 11500000MB1A00011N --keys "$root/keys-sample" --settings "$root/benchmarks/no-approval.json" 2>/dev/null
 psql "host=127.0.0.1 port=54329 user=postgres dbname=postgres" -qc "DROP DATABASE $db" >/dev/null
 lt bench sign --seconds 5

@@ -19,7 +19,7 @@ if [ -n "${GC_SETTINGS:-}" ]; then IFS=';' read -r -a configs <<<"$GC_SETTINGS";
 db="$work/cq.db"
 segments=$(( ${#configs[@]} * rounds + 1 ))
 lt demo csv --from 1 --province cq --type 营业执照 --count $(( count * segments )) --out "$work/sm2.csv" >/dev/null
-lt issue batch "$work/sm2.csv" --sqlite "$db" --authority 11500000MB1A00011N --keys "$root/keys-sample" 2>/dev/null
+lt issue batch "$work/sm2.csv" --sqlite "$db" --authority 11500000MB1A00011N --keys "$root/keys-sample" --settings "$root/benchmarks/no-approval.json" 2>/dev/null
 python3 - "$db" "$work" "$count" <<'PY'
 import json, sqlite3, sys
 db, work, count = sys.argv[1], sys.argv[2], int(sys.argv[3])

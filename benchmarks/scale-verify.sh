@@ -17,7 +17,7 @@ lt demo csv --from 1 --province cq --type 营业执照 --count $(( count * (roun
 port=5090
 for n in "${sizes[@]}"; do
   cp "$scale/cq-$n.db" "$work/$n.db"
-  lt issue batch "$work/sm2.csv" --sqlite "$work/$n.db" --authority 11500000MB1A00011N --keys "$root/keys-sample" 2>/dev/null
+  lt issue batch "$work/sm2.csv" --sqlite "$work/$n.db" --authority 11500000MB1A00011N --keys "$root/keys-sample" --settings "$root/benchmarks/no-approval.json" 2>/dev/null
   python3 - "$work/$n.db" "$work" "$count" "$n" <<'PY'
 import json, sqlite3, sys
 db, work, count, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]

@@ -18,7 +18,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/load-common.sh"
 
 lt demo csv --from 1 --province cq --type 营业执照 --count 10 --out "$work/one.csv" >/dev/null
 for side in off on; do
-  lt issue batch "$work/one.csv" --sqlite "$work/$side.db" --authority 11500000MB1A00011N --keys "$root/keys-sample" >/dev/null 2>&1
+  lt issue batch "$work/one.csv" --sqlite "$work/$side.db" --authority 11500000MB1A00011N --keys "$root/keys-sample" --settings "$root/benchmarks/no-approval.json" >/dev/null 2>&1
 done
 python3 - "$work" <<'PY'
 import json, sqlite3, sys

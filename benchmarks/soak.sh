@@ -10,7 +10,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/load-common.sh"
 
 db="$work/cq.db"
 lt demo csv --from 1 --province cq --type 营业执照 --count 60000 --out "$work/corpus.csv" >/dev/null
-lt issue batch "$work/corpus.csv" --sqlite "$db" --authority 11500000MB1A00011N --keys "$root/keys-sample" 2>/dev/null
+lt issue batch "$work/corpus.csv" --sqlite "$db" --authority 11500000MB1A00011N --keys "$root/keys-sample" --settings "$root/benchmarks/no-approval.json" 2>/dev/null
 key=$(lt apikey create --role authority --name soak --authority 11500000MB1A00011N --sqlite "$db" 2>/dev/null)
 python3 - "$db" "$work" <<'PY'
 import json, sqlite3, sys

@@ -24,8 +24,8 @@ db="$work/cq.db"
 sm2_runs=$(( 2 * rounds + 1 )); es_runs=$(( rounds + 1 ))   # + one segment each for the warm-up
 lt demo csv --from 1 --province cq --type 营业执照 --count $(( count * sm2_runs )) --out "$work/sm2.csv" >/dev/null
 lt demo csv --from 1 --province cq --type 专业技术资格证书 --count $(( 2 * count * es_runs )) --out "$work/es256.csv" >/dev/null
-lt issue batch "$work/sm2.csv" --sqlite "$db" --authority 11500000MB1A00011N --keys "$root/keys-sample" 2>/dev/null
-lt issue batch "$work/es256.csv" --sqlite "$db" --authority 11500000MB1A00033Y --keys "$root/keys-sample" 2>/dev/null
+lt issue batch "$work/sm2.csv" --sqlite "$db" --authority 11500000MB1A00011N --keys "$root/keys-sample" --settings "$root/benchmarks/no-approval.json" 2>/dev/null
+lt issue batch "$work/es256.csv" --sqlite "$db" --authority 11500000MB1A00033Y --keys "$root/keys-sample" --settings "$root/benchmarks/no-approval.json" 2>/dev/null
 python3 - "$db" "$work" "$count" <<'PY'
 import json, sqlite3, sys
 db, work, count = sys.argv[1], sys.argv[2], int(sys.argv[3])

@@ -1,8 +1,6 @@
 using LicenceTrust.Samples;
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
-using CsvHelper;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
@@ -14,13 +12,13 @@ using LicenceTrust.Storage.Sqlite;
 
 namespace LicenceTrust.Cli;
 
-/// <summary>Node administration against its database: migrate, API keys, audit verification, batch issue.</summary>
+/// <summary>Node administration against its database: migrate, API keys, officers, audit verification; batch issue in <see cref="IssueCommand"/>.</summary>
 internal static class NodeCommands
 {
     private static readonly Option<FileInfo?> Sqlite = new("--sqlite") { Description = "The node's SQLite database file." };
     private static readonly Option<string?> Postgres = new("--postgres") { Description = "The node's PostgreSQL connection string." };
 
-    public static IEnumerable<Command> Create() => [Db(), ApiKey(), Staff(), Officer(), Audit(), Issue()];
+    public static IEnumerable<Command> Create() => [Db(), ApiKey(), Staff(), Officer(), Audit(), IssueCommand.Create()];
 
     private static Command Db()
     {
@@ -235,129 +233,7 @@ internal static class NodeCommands
         return command;
     }
 
-    private static Command Issue()
-    {
-        var file = new Argument<FileInfo>("file") { Description = "CSV with a header row, or JSON Lines (.jsonl): see docs/api.md." };
-        var authority = new Option<string>("--authority") { Description = "The issuing authority's credit code; its key must be in --keys.", Required = true };
-        var keys = new Option<DirectoryInfo>("--keys") { Description = "Key directory (keys-sample layout).", Required = true };
-        var province = new Option<string>("--province") { Description = "The node's province: a node id of the registry, e.g. cq.", DefaultValueFactory = _ => "cq" };
-        var baseUrl = new Option<string?>("--base-url") { Description = "The node's public base URL (status-list URIs). Default: the province's local URL." };
-        var chunk = new Option<int>("--chunk") { Description = "Rows per transaction (1-5000).", DefaultValueFactory = _ => 500 };
-        var licenceTypes = new Option<FileInfo?>("--licence-types") { Description = "The node's licence-type catalogue file (Node:LicenceTypes); default the shipped catalogue. Rows are checked against it." };
-        var format = FormatOption.Create("Credential format: LT2 (the default, what nodes issue) or LT1 during a transition (Issuance:CredentialFormat).");
-        var batch = WithDatabase(new Command("batch", "Issue licences from a file. Bad rows are reported with line and reason and nothing of them is written; good rows are issued. Re-running the same file resumes without issuing twice."));
-        batch.Arguments.Add(file);
-        batch.Options.Add(authority);
-        batch.Options.Add(keys);
-        batch.Options.Add(province);
-        batch.Options.Add(baseUrl);
-        batch.Options.Add(chunk);
-        batch.Options.Add(licenceTypes);
-        batch.Options.Add(format);
-        var keyOptions = new KeyOptions();
-        keyOptions.AddTo(batch);
-        batch.SetAction(async (result, cancellationToken) =>
-        {
-            if (!Province.TryFromNodeId(result.GetValue(province), out var where) || result.GetValue(chunk) is < 1 or > 5000)
-            {
-                Console.Error.WriteLine("--province must be a province node id of the registry (e.g. cq, sc, gz); --chunk 1-5000.");
-                return 2;
-            }
-
-            var database = Database(result);
-            database.Migrate();
-            var access = keyOptions.Open(result, out var scope);
-            using var token = scope;
-            var provinceKeys = KeyDirectory.Load(result.GetValue(keys)!.FullName, where, access);
-            var issuerKeys = new ProvinceIssuerKeys(provinceKeys);
-            var code = result.GetValue(authority)!;
-            if (!issuerKeys.Knows(code))
-            {
-                Console.Error.WriteLine($"--authority: no issuer key of {code} in {result.GetValue(keys)!.FullName}/{where.NodeId}.");
-                return 2;
-            }
-
-            var options = new IssuanceOptions
-            {
-                Province = where,
-                LicenceTypes = result.GetValue(licenceTypes) is { } catalogue ? LicenceTypeFiles.Load(catalogue.FullName) : LicenceTypeCatalogue.Shipped,
-                StatusListBaseUri = (result.GetValue(baseUrl) ?? $"http://127.0.0.1:{5000 + where.Code}").TrimEnd('/') + "/api/v1/status-lists/",
-                CredentialEncoding = FormatOption.ValueOf(result, format),
-            };
-            var service = new IssuanceService(new IssuanceStore(database), issuerKeys, options, TimeProvider.System);
-            var name = provinceKeys.Issuers.First(i => i.Certificate.AuthorityCode == code).Certificate.AuthorityName;
-            var path = result.GetValue(file)!.FullName;
-            return await RunBatchAsync(service, new Actor(ActorRole.Authority, $"batch:{name}", code), path, result.GetValue(chunk), cancellationToken);
-        });
-        var command = new Command("issue", "Issue licences.");
-        command.Subcommands.Add(batch);
-        return command;
-    }
-
-    private static async Task<int> RunBatchAsync(IssuanceService service, Actor actor, string path, int chunkSize, CancellationToken cancellationToken)
-    {
-        var file = BatchFile.Read(path);
-        var rows = file.Rows;
-        var errors = file.Refused.ToList();
-        int issued = 0, replayed = 0, done = 0;
-        var watch = Stopwatch.StartNew();
-        await foreach (var results in service.IssueChunksAsync(rows.Chunk(chunkSize), actor, cancellationToken))
-        {
-            foreach (var row in results)
-            {
-                if (row.Error is { } error)
-                {
-                    errors.Add(new BatchRowError(row.Line, error.Code, error.Field ?? string.Empty, error.Detail));
-                }
-                else if (row.Replayed)
-                {
-                    replayed++;
-                }
-                else
-                {
-                    issued++;
-                }
-            }
-
-            done += results.Count;
-            Progress(done, rows.Count, watch.Elapsed);
-        }
-
-        Console.Error.WriteLine();
-        var report = path + ".errors.csv";
-        if (errors.Count > 0)
-        {
-            await using var output = File.Create(report);
-            await BatchFile.WriteErrorsAsync(output, errors.OrderBy(e => e.Line));
-        }
-        else if (File.Exists(report))
-        {
-            File.Delete(report);
-        }
-
-        var rate = issued / Math.Max(watch.Elapsed.TotalSeconds, 0.001);
-        Console.WriteLine($"issued {issued}, already issued {replayed}, rejected {errors.Count} in {watch.Elapsed.TotalSeconds:F1} s ({rate:F0} licences/s)");
-        if (errors.Count > 0)
-        {
-            Console.WriteLine($"rejected rows: {report}");
-        }
-
-        return errors.Count == 0 ? 0 : 3;
-    }
-
-    private static void Progress(int done, int total, TimeSpan elapsed)
-    {
-        if (Console.IsErrorRedirected && done != total)
-        {
-            return;
-        }
-
-        const int width = 30;
-        var filled = total == 0 ? width : done * width / total;
-        Console.Error.Write($"\r[{new string('#', filled)}{new string('.', width - filled)}] {done}/{total} ({done / Math.Max(elapsed.TotalSeconds, 0.001):F0}/s)");
-    }
-
-    private static Command WithDatabase(Command command)
+    internal static Command WithDatabase(Command command)
     {
         command.Options.Add(Sqlite);
         command.Options.Add(Postgres);
@@ -371,6 +247,6 @@ internal static class NodeCommands
         return command;
     }
 
-    private static IDatabase Database(ParseResult result) =>
+    internal static IDatabase Database(ParseResult result) =>
         result.GetValue(Sqlite) is { } file ? new SqliteDatabase(file.FullName) : new PostgresDatabase(result.GetValue(Postgres)!);
 }

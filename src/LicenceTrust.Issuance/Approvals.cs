@@ -90,6 +90,25 @@ public sealed class ApprovalPolicy(IReadOnlyDictionary<string, (bool Issue, bool
     /// <summary>Required everywhere: the default for console officers.</summary>
     public static ApprovalPolicy RequiredEverywhere { get; } = new();
 
+    /// <summary>
+    /// The policy from the settings' words, per authority: <c>IssueApproval</c> and <c>RevocationApproval</c>,
+    /// each <c>required</c> (also when absent) or <c>none</c>, any case. One reader for the node and the CLI.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A word other than required or none, naming its setting.</exception>
+    public static ApprovalPolicy FromSettings(IEnumerable<(string Authority, string? IssueApproval, string? RevocationApproval)> authorities)
+    {
+        ArgumentNullException.ThrowIfNull(authorities);
+        static bool Required(string authority, string key, string? value) => value?.ToLowerInvariant() switch
+        {
+            null or "required" => true,
+            "none" => false,
+            var other => throw new InvalidDataException($"Issuance:Authorities:{authority}:{key} is '{other}': use required or none."),
+        };
+
+        return new ApprovalPolicy(authorities.ToDictionary(a => a.Authority,
+            a => (Required(a.Authority, "IssueApproval", a.IssueApproval), Required(a.Authority, "RevocationApproval", a.RevocationApproval))));
+    }
+
     public bool Requires(string authorityCode, ApprovalKind kind) =>
         authorities is null || !authorities.TryGetValue(authorityCode, out var policy)
             || (kind is ApprovalKind.Issue or ApprovalKind.Supersede or ApprovalKind.Batch ? policy.Issue : policy.Revocation);

@@ -33,7 +33,7 @@ public sealed class CrashSafetyTests : IDisposable
         var csv = Path.Combine(_work, "rows.csv");
         Assert.Equal(0, (await Programs.RunAsync(Programs.Cli, $"demo csv --count 3000 --out {csv}")).Code);
 
-        using (var batch = Programs.Start(Programs.Cli, $"issue batch {csv} --sqlite {Db} --authority {Authority} --keys {RepositoryPaths.KeysSample} --chunk 100"))
+        using (var batch = Programs.Start(Programs.Cli, $"issue batch {csv} --sqlite {Db} --authority {Authority} --keys {RepositoryPaths.KeysSample} --chunk 100{Programs.NoApproval(Authority)}"))
         {
             await WaitUntilAsync(() => CountIfReady("SELECT COUNT(*) FROM licences") >= 300, batch);
             batch.Kill(entireProcessTree: true);
@@ -46,7 +46,7 @@ public sealed class CrashSafetyTests : IDisposable
         Assert.Equal(0, survived % 100);
         await AssertConsistentAsync(expectedLicences: survived);
 
-        var rerun = await Programs.RunAsync(Programs.Cli, $"issue batch {csv} --sqlite {Db} --authority {Authority} --keys {RepositoryPaths.KeysSample} --chunk 100");
+        var rerun = await Programs.RunAsync(Programs.Cli, $"issue batch {csv} --sqlite {Db} --authority {Authority} --keys {RepositoryPaths.KeysSample} --chunk 100{Programs.NoApproval(Authority)}");
         Assert.Equal(0, rerun.Code);
         Assert.Contains($"issued {3000 - survived}, already issued {survived}, rejected 0", rerun.Output, StringComparison.Ordinal);
         await AssertConsistentAsync(expectedLicences: 3000);
@@ -57,7 +57,7 @@ public sealed class CrashSafetyTests : IDisposable
     {
         var csv = Path.Combine(_work, "rows.csv");
         Assert.Equal(0, (await Programs.RunAsync(Programs.Cli, $"demo csv --count 400 --out {csv}")).Code);
-        Assert.Equal(0, (await Programs.RunAsync(Programs.Cli, $"issue batch {csv} --sqlite {Db} --authority {Authority} --keys {RepositoryPaths.KeysSample}")).Code);
+        Assert.Equal(0, (await Programs.RunAsync(Programs.Cli, $"issue batch {csv} --sqlite {Db} --authority {Authority} --keys {RepositoryPaths.KeysSample}{Programs.NoApproval(Authority)}")).Code);
         var key = (await Programs.RunAsync(Programs.Cli, $"apikey create --role authority --authority {Authority} --name crash --sqlite {Db}")).Output.Trim();
         Assert.StartsWith("lt_", key, StringComparison.Ordinal);
         var identifiers = Strings("SELECT identifier FROM licences");

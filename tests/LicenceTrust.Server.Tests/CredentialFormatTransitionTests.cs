@@ -87,7 +87,7 @@ public class CredentialFormatTransitionTests
             foreach (var (format, prefix) in new[] { (string.Empty, "LT2:"), (" --format LT1", "LT1:") })
             {
                 var database = Path.Combine(folder, $"batch{prefix[2]}.db");
-                var run = await Programs.RunAsync(Programs.Cli, $"issue batch {rows} --sqlite {database} --authority 11500000MB1A00011N --keys {RepositoryPaths.KeysSample}{format}");
+                var run = await Programs.RunAsync(Programs.Cli, $"issue batch {rows} --sqlite {database} --authority 11500000MB1A00011N --keys {RepositoryPaths.KeysSample}{format}{Programs.NoApproval("11500000MB1A00011N")}");
                 Assert.True(run.Code == 0, run.Output);
                 using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database}");
                 connection.Open();

@@ -43,7 +43,7 @@ public sealed class EncryptedKeysCliTests(ITestOutputHelper output) : IDisposabl
             $"{business},{holder},贵阳示例有限公司,001,{holder},520102,2026-01-05,2026-01-05,,有限责任公司,王一\n" +
             $"{business},{other},遵义示例有限公司,001,{other},520102,2026-01-05,2026-01-05,,有限责任公司,王二\n");
         var db = Path.Combine(_folder, "gz.db");
-        var batch = $"issue batch {rows} --sqlite {db} --authority {Regulator} --keys {Keys} --province gz";
+        var batch = $"issue batch {rows} --sqlite {db} --authority {Regulator} --keys {Keys} --province gz{Programs.NoApproval(Regulator)}";
 
         // No passphrase: refused, saying how to give one.
         var refused = await Programs.RunWithErrorsAsync(Programs.Cli, batch);

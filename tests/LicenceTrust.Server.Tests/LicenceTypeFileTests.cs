@@ -56,7 +56,7 @@ public sealed class LicenceTypeFileTests : IDisposable
         });
         var file = Path.Combine(_folder, "rows.jsonl");
         await File.WriteAllLinesAsync(file, [row]);
-        string Batch(string database, string extra) => $"issue batch {file} --sqlite {Path.Combine(_folder, database)} --authority 11500000MB1A00011N --keys {RepositoryPaths.KeysSample}{extra}";
+        string Batch(string database, string extra) => $"issue batch {file} --sqlite {Path.Combine(_folder, database)} --authority 11500000MB1A00011N --keys {RepositoryPaths.KeysSample}{Programs.NoApproval("11500000MB1A00011N")}{extra}";
 
         var refused = await Programs.RunAsync(Programs.Cli, Batch("narrowed.db", $" --licence-types {narrowed}"));
         var report = await File.ReadAllLinesAsync(file + ".errors.csv");

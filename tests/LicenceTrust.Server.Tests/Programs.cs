@@ -42,6 +42,18 @@ internal static class Programs
         return started;
     }
 
+    /// <summary>
+    /// The CLI's <c>issue batch</c> options for authorities whose issuing needs no approval: a node settings
+    /// file saying <c>IssueApproval: none</c> for each (without it the batch waits for an approver).
+    /// </summary>
+    public static string NoApproval(params string[] authorities)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("lt-settings-").FullName, "appsettings.json");
+        var entries = string.Join(", ", authorities.Select(a => $"\"{a}\": {{ \"IssueApproval\": \"none\" }}"));
+        File.WriteAllText(path, $"{{ \"Issuance\": {{ \"Authorities\": {{ {entries} }} }} }}");
+        return $" --settings {path}";
+    }
+
     /// <summary>Starts a program; <paramref name="output"/> gets each line of its standard output and error (else they are drained).</summary>
     public static Process Start(string dll, string arguments, string? workingDirectory = null, Action<string>? output = null, IReadOnlyDictionary<string, string>? environment = null)
     {

@@ -143,7 +143,7 @@ public class TextPolicyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
             var database = Path.Combine(folder, "cq.db");
 
             var run = await Programs.RunAsync(Programs.Cli,
-                $"issue batch {file} --sqlite {database} --authority 11500000MB1A00011N --keys {Testing.RepositoryPaths.KeysSample}");
+                $"issue batch {file} --sqlite {database} --authority 11500000MB1A00011N --keys {Testing.RepositoryPaths.KeysSample}{Programs.NoApproval("11500000MB1A00011N")}");
 
             Assert.Equal(3, run.Code);
             Assert.Contains("issued 1,", run.Output, StringComparison.Ordinal);

@@ -86,6 +86,8 @@ public static class ProblemCatalogue
 
         new("APPROVAL_OWN_REQUEST", 403, "不能审核自己提交的申请", "an officer cannot decide their own request"),
         new("OFFICER_ROLE_REQUIRED", 403, "工作人员没有此操作所需的角色", "the officer lacks the role this action needs"),
+        new("PASSWORD_CHANGE_REQUIRED", 403, "须先在控制台修改密码", "the officer must first choose their own password in the console (a new account or a reset)"),
+        new("BATCH_APPROVAL_REQUIRED", 403, "该机构签发须经审核：批量文件须提交审核，不能直接签发", "the authority requires approval: a batch is submitted for approval, not signed at once"),
         // 404, 405, 409
         new("NOT_FOUND", 404, "没有这个地址", "no such resource"),
         new("ISSUER_NOT_FOUND", 404, "本省信任列表中没有该签名证书", "no issuer certificate of this province with that fingerprint"),

@@ -208,17 +208,8 @@ public static class NodeServices
     /// <c>Issuance:Authorities:&lt;code&gt;:IssueApproval</c> and <c>…:RevocationApproval</c>, each
     /// <c>required</c> (the default) or <c>none</c>; anything else stops the node.
     /// </summary>
-    internal static ApprovalPolicy ApprovalPolicyFrom(IConfigurationSection authorities)
-    {
-        static bool Required(IConfigurationSection authority, string key) => authority[key]?.ToLowerInvariant() switch
-        {
-            null or "required" => true,
-            "none" => false,
-            var other => throw new InvalidDataException($"Issuance:Authorities:{authority.Key}:{key} is '{other}': use required or none."),
-        };
-
-        return new ApprovalPolicy(authorities.GetChildren().ToDictionary(a => a.Key, a => (Required(a, "IssueApproval"), Required(a, "RevocationApproval"))));
-    }
+    internal static ApprovalPolicy ApprovalPolicyFrom(IConfigurationSection authorities) =>
+        ApprovalPolicy.FromSettings(authorities.GetChildren().Select(a => (a.Key, a["IssueApproval"], a["RevocationApproval"])));
 
     /// <summary>
     /// <c>Issuance:CredentialFormat</c>: LT2 (the default) or LT1, for a transition while some reader still
