@@ -913,6 +913,23 @@ public abstract class ConsoleTestsOn<TFixture>(TFixture fixture) : IClassFixture
         var refused = (await clerk.Locator("[data-testid=errors] tbody tr").AllInnerTextsAsync()).Select(r => r.Split('\t')).ToList();
         Assert.Equal([("2", "LICENCE_NUMBER_LIVE"), ("4", "LICENCE_NUMBER_REPEATED")], refused.Select(c => (c[0], c[2])));
         Assert.Contains("第3行", refused[1][3], StringComparison.Ordinal);
+        var batch = clerk.Url;
+        var request = (await clerk.Locator("a[href^='/console/approvals/']").GetAttributeAsync("href"))!;
+
+        // The approver sees the one row to be signed (line 3), searchable and as a no-store file, on this database.
+        var (approver, _, _) = await fixture.SignInAsync("zhao.liu");
+        await approver.GotoAsync(request);
+        await Expect(approver.GetByTestId("rows-total")).ToHaveTextAsync("共 1 行，第 1 页");
+        var row = await approver.Locator("[data-testid=batch-rows] tbody tr").InnerTextAsync();
+        Assert.StartsWith("3\t", row, StringComparison.Ordinal);
+        await approver.Locator("#rows-q").FillAsync("没有这个名称");
+        await approver.GetByRole(AriaRole.Button, new() { Name = "搜索" }).ClickAsync();
+        await Expect(approver.GetByTestId("rows-total")).ToHaveTextAsync("共 0 行，第 1 页");
+        var download = await approver.APIRequest.GetAsync(batch + "/rows.csv");
+        var rows = (await download.TextAsync()).TrimStart('\uFEFF').Trim().Split('\n');
+        Assert.Equal(2, rows.Length);
+        Assert.StartsWith("3,", rows[1], StringComparison.Ordinal);
+        Assert.Contains("no-store", download.Headers["cache-control"], StringComparison.Ordinal);
         File.Delete(csv);
     }
 
