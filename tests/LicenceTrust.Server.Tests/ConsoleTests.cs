@@ -205,6 +205,8 @@ public abstract class ConsoleTestsOn<TFixture>(TFixture fixture) : IClassFixture
         await clerk.ScreenshotAsync(new() { Path = Path.Combine(fixture.ScreenshotFolder, "console-issue-form.png"), FullPage = true });
         await clerk.GetByRole(AriaRole.Button, new() { Name = "预览" }).ClickAsync();
         await Expect(clerk.Locator("[data-testid=preview]")).ToContainTextAsync("重庆控制台示例有限公司");
+        // The area code with its GB/T 2260 name beside it, marked as Chinese.
+        await Expect(clerk.Locator("[data-testid=preview] .region[lang=zh-CN]")).ToHaveTextAsync("重庆市渝中区");
         await clerk.ScreenshotAsync(new() { Path = Path.Combine(fixture.ScreenshotFolder, "console-preview.png"), FullPage = true });
         await clerk.GetByRole(AriaRole.Button, new() { Name = "提交审核" }).ClickAsync();
         await Expect(clerk.Locator("[data-testid=submitted]")).ToBeVisibleAsync();
