@@ -21,7 +21,7 @@ public sealed record AuditFilter(DateOnly? From, DateOnly? To, string? Actor, st
         ("licences", "证照签发与状态", "Licences and status", [AuditEvents.LicenceIssued, AuditEvents.LicenceSuperseded, AuditEvents.StatusChanged]),
         ("reads", "个人信息查看与导出", "Personal data read and exported", [AuditEvents.PersonalDataRead, AuditEvents.RegisterExported]),
         ("accounts", "账户与密钥", "Accounts and keys",
-            [AuditEvents.OfficerCreated, AuditEvents.OfficerDisabled, AuditEvents.OfficerEnabled, AuditEvents.OfficerPasswordReset, AuditEvents.OfficerPasswordChanged,
+            [AuditEvents.OfficerCreated, AuditEvents.OfficerDisabled, AuditEvents.OfficerEnabled, AuditEvents.OfficerPasswordReset, AuditEvents.OfficerPasswordChanged, AuditEvents.OfficerRolesChanged,
              AuditEvents.ApiKeyCreated, AuditEvents.ApiKeyRevoked, AuditEvents.StaffAccountCreated, AuditEvents.AdminRequestSubmitted, AuditEvents.AdminRequestApproved, AuditEvents.AdminRequestRejected]),
         ("approvals", "审核与批量", "Approvals and batches",
             [AuditEvents.ApprovalRequested, AuditEvents.ApprovalApproved, AuditEvents.ApprovalRejected, AuditEvents.BatchSubmitted, AuditEvents.BatchFinished]),

@@ -92,6 +92,7 @@ public sealed class ConsoleText(bool english)
         AuditEvents.AdminRequestSubmitted => T("提交复核申请", "request sent for approval"),
         AuditEvents.AdminRequestApproved => T("复核通过", "request approved"),
         AuditEvents.AdminRequestRejected => T("复核退回", "request sent back"),
+        AuditEvents.OfficerRolesChanged => T("变更角色", "roles changed"),
         AuditEvents.IssuerWithdrawn => T("撤销签名证书信任", "issuer withdrawn"),
         AuditEvents.PeerNoticeApplied => T("执行对端撤销通知", "peer's withdrawal applied"),
         AuditEvents.RestoreAccepted => T("接受恢复的数据库", "restored database accepted"),
@@ -108,6 +109,7 @@ public sealed class ConsoleText(bool english)
     {
         AdminRequestKind.NewOfficer => T("新建账户", "new officer"),
         AdminRequestKind.PasswordReset => T("重置密码", "password reset"),
+        AdminRequestKind.RoleChange => T("变更角色", "role change"),
         _ => T("新建API密钥", "new API key"),
     };
 

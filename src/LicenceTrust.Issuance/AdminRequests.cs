@@ -14,6 +14,9 @@ public enum AdminRequestKind
 
     /// <summary>A new API key: approving it makes the key, shown once to the approver.</summary>
     NewApiKey = 3,
+
+    /// <summary>New roles for an officer: approving sets them and ends the officer's sessions (no secret is made).</summary>
+    RoleChange = 4,
 }
 
 /// <summary>What is asked for: an officer's user name, name, authority and roles; or a key's role, name and authority.</summary>
@@ -47,7 +50,7 @@ public sealed record AdminRequest(
     public string Subject => Details.Username ?? Details.KeyName ?? string.Empty;
 }
 
-/// <summary>An approved request and the secret it made (a first password or an API key), shown once, to the approver only.</summary>
+/// <summary>An approved request and the secret it made (a first password or an API key), shown once, to the approver only; empty for a role change.</summary>
 public sealed record AdminDecision(AdminRequest Request, string Secret);
 
 /// <summary>
@@ -93,6 +96,36 @@ public sealed class AdminRequests(IIssuanceStore store, OfficerAccounts officers
         return await AskAsync(AdminRequestKind.PasswordReset, new AdminRequestDetails(officer.Username, officer.DisplayName, officer.AuthorityCode, officer.Roles), by, cancellationToken);
     }
 
+    /// <summary>
+    /// A system administrator asks for new roles for another officer: checked now as a new account's roles
+    /// (<see cref="DutySeparation"/>, business roles only at an authority this node issues for). A role
+    /// change can give signing power (a clerk made approver), so it waits for a second system
+    /// administrator like a new account; on approval the officer's sessions end.
+    /// </summary>
+    public async Task<AdminRequest> AskForRoleChangeAsync(string? username, OfficerRoles roles, Officer by, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(by);
+        by.Require(OfficerRoles.SystemAdmin);
+        var officer = await officers.FindAsync(username ?? string.Empty, cancellationToken) ?? throw OfficerAccounts.OfficerNotFound();
+        if (string.Equals(officer.Username, by.Username, StringComparison.OrdinalIgnoreCase))
+        {
+            throw SelfRoleChange();
+        }
+
+        DutySeparation.Check(roles);
+        if (roles == officer.Roles)
+        {
+            throw LicenceTrustException.Validation("ROLES_UNCHANGED", "所选角色与该账户现有角色相同 (the officer holds these roles already).", "roles");
+        }
+
+        if ((roles & DutySeparation.Business) != 0 && !keys.Knows(officer.AuthorityCode))
+        {
+            throw LicenceTrustException.Validation("AUTHORITY_CODE_INVALID", "本节点没有该机构的签发密钥：经办和审核只能属于本节点签发证照的机构 (this node holds no key of that authority: clerks and approvers belong to an authority that issues here).", "roles");
+        }
+
+        return await AskAsync(AdminRequestKind.RoleChange, new AdminRequestDetails(officer.Username, officer.DisplayName, officer.AuthorityCode, roles), by, cancellationToken);
+    }
+
     /// <summary>A security administrator asks for an API key (an authority key needs the code of an authority whose key this node holds).</summary>
     public Task<AdminRequest> AskForApiKeyAsync(ActorRole role, string? name, string? authorityCode, Officer by, CancellationToken cancellationToken = default)
     {
@@ -131,9 +164,9 @@ public sealed class AdminRequests(IIssuanceStore store, OfficerAccounts officers
             throw LicenceTrustException.Forbidden("APPROVAL_OWN_REQUEST", "不能复核自己提交的申请，须由另一位管理员复核 (you cannot approve your own request: another administrator must).");
         }
 
-        if (request.Kind == AdminRequestKind.PasswordReset && string.Equals(request.Details.Username, by.Username, StringComparison.OrdinalIgnoreCase))
+        if (request.Kind is AdminRequestKind.PasswordReset or AdminRequestKind.RoleChange && string.Equals(request.Details.Username, by.Username, StringComparison.OrdinalIgnoreCase))
         {
-            throw SelfReset();
+            throw request.Kind == AdminRequestKind.PasswordReset ? SelfReset() : SelfRoleChange();
         }
 
         var now = time.GetUtcNow();
@@ -239,6 +272,13 @@ public sealed class AdminRequests(IIssuanceStore store, OfficerAccounts officers
                 return (password, details.Username!);
             }
 
+            case AdminRequestKind.RoleChange:
+            {
+                var before = await unit.SetOfficerRolesAsync(details.Username!, details.Roles) ?? throw OfficerAccounts.OfficerNotFound();
+                await AuditChain.AppendAsync(unit, new AuditDraft(AuditEvents.OfficerRolesChanged, "officer.roles_changed", actor, details.Username!, $"from={before};to={details.Roles};{why}", now));
+                return (string.Empty, details.Username!);
+            }
+
             default:
             {
                 var (key, record) = ApiKeyService.NewKey(details.KeyRole!.Value, details.KeyName!, details.AuthorityCode, now);
@@ -278,6 +318,9 @@ public sealed class AdminRequests(IIssuanceStore store, OfficerAccounts officers
 
     private static LicenceTrustException SelfReset() =>
         LicenceTrustException.Conflict("OFFICER_SELF_RESET", "不能重置自己的密码，请在「我的账户」中修改 (you cannot reset your own password; change it under My account).");
+
+    private static LicenceTrustException SelfRoleChange() =>
+        LicenceTrustException.Conflict("OFFICER_SELF_ROLES", "管理员不能变更自己的角色，须由另外两位系统管理员申请和复核 (an administrator cannot change their own roles: two other system administrators ask and approve).");
 
     private static LicenceTrustException UsernameTaken(string username) =>
         LicenceTrustException.Conflict("USERNAME_TAKEN", $"用户名 {username} 已被使用 (the user name is taken).");

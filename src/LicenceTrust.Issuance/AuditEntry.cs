@@ -30,6 +30,7 @@ public static class AuditEvents
     public const int AdminRequestSubmitted = 3014;
     public const int AdminRequestApproved = 3015;
     public const int AdminRequestRejected = 3016;
+    public const int OfficerRolesChanged = 3017;
     public const int IssuerWithdrawn = 4001;
     public const int PeerNoticeApplied = 4002;
     public const int RestoreAccepted = 4003;

@@ -158,6 +158,9 @@ public interface IIssuanceUnit
     /// <summary>Sets an officer's password hash and whether it must be changed, ending their sessions; false when there is no such officer.</summary>
     Task<bool> SetOfficerPasswordAsync(string username, string passwordHash, bool mustChange);
 
+    /// <summary>Sets an officer's roles, ending their sessions; returns the roles they held, null when there is no such officer.</summary>
+    Task<OfficerRoles?> SetOfficerRolesAsync(string username, OfficerRoles roles);
+
     /// <summary>Stores a linted batch job with its file and row errors; returns its id.</summary>
     Task<long> InsertBatchAsync(BatchJob job, byte[] content, IReadOnlyList<BatchRowError> errors);
 

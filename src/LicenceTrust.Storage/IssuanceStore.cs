@@ -714,6 +714,17 @@ public sealed class IssuanceStore(IDatabase database) : IIssuanceStore, IStatusL
         public async Task<bool> SetOfficerPasswordAsync(string username, string passwordHash, bool mustChange) =>
             await connection.ExecuteAsync(OfficerStore.SetPasswordSql, new { username, passwordHash, mustChangePassword = mustChange ? 1 : 0 }, transaction) == 1;
 
+        public async Task<OfficerRoles?> SetOfficerRolesAsync(string username, OfficerRoles roles)
+        {
+            if (await connection.QuerySingleOrDefaultAsync<int?>(OfficerStore.RolesSql, new { username }, transaction) is not { } before)
+            {
+                return null;
+            }
+
+            await connection.ExecuteAsync(OfficerStore.SetRolesSql, new { username, roles = (int)roles }, transaction);
+            return (OfficerRoles)before;
+        }
+
         public Task<long> InsertBatchAsync(BatchJob job, byte[] content, IReadOnlyList<BatchRowError> errors) => connection.ExecuteScalarAsync<long>(sql.InsertBatch, new
         {
             job.AuthorityCode, job.FileName, job.FileSha256, Content = content, job.TotalRows, job.BadRows, ErrorsJson = JsonSerializer.Serialize(errors, CommandJsonOptions),

@@ -23,6 +23,10 @@ public sealed class OfficerStore(IDatabase database) : IOfficerStore
     public const string SetPasswordSql = "UPDATE officers SET password_hash = @passwordHash, must_change_password = @mustChangePassword, session_epoch = session_epoch + 1 " +
         "WHERE lower(username) = lower(@username)";
 
+    public const string SetRolesSql = "UPDATE officers SET roles = @roles, session_epoch = session_epoch + 1 WHERE lower(username) = lower(@username)";
+
+    public const string RolesSql = "SELECT roles FROM officers WHERE lower(username) = lower(@username)";
+
     public const string ExistsSql = "SELECT username FROM officers WHERE lower(username) = lower(@username)";
 
     public const string EndSessionsSql = "UPDATE officers SET session_epoch = session_epoch + 1 WHERE lower(username) = lower(@username)";

@@ -57,7 +57,7 @@ public class ConsoleFixture : IAsyncLifetime
             ("lock.me", "锁定测试", Regulator.Code.Value, "clerk"), ("admin", "管理员", Regulator.Code.Value, "sysadmin"),
             ("admin2", "系统管理员二", Regulator.Code.Value, "sysadmin"), ("sec.one", "安全管理员一", Regulator.Code.Value, "security"),
             ("sec.two", "安全管理员二", Regulator.Code.Value, "security"), ("auditor", "审计员", Regulator.Code.Value, "auditor"),
-            ("sess.one", "会话测试", Regulator.Code.Value, "clerk"), ("reset.me", "重置测试", Regulator.Code.Value, "clerk"),
+            ("sess.one", "会话测试", Regulator.Code.Value, "clerk"), ("reset.me", "重置测试", Regulator.Code.Value, "clerk"), ("role.me", "角色测试", Regulator.Code.Value, "clerk"),
             ("hr.maker", "人社录入", Hr.Code.Value, "clerk"), ("hr.checker", "人社审核", Hr.Code.Value, "approver"),
         })
         {
@@ -699,6 +699,52 @@ public abstract class ConsoleTestsOn<TFixture>(TFixture fixture) : IClassFixture
         var audit = await fixture.Chongqing.Store.AuditOfAsync("sess.one", CancellationToken.None);
         Assert.Equal(2, audit.Count(e => e is { Event: "officer.signed_in", EventId: AuditEvents.OfficerSignedIn }));
         Assert.Single(audit, e => e is { Event: "officer.signed_out", EventId: AuditEvents.OfficerSignedOut });
+    }
+
+    [Fact]
+    public async Task A_role_change_asked_by_one_administrator_takes_effect_when_another_approves_and_ends_the_officers_sessions()
+    {
+        var (before, _, _) = await fixture.SignInAsync("role.me");
+        await Expect(before.GetByRole(AriaRole.Link, new() { Name = "签发", Exact = true })).ToBeVisibleAsync();
+        var (admin, _, _) = await fixture.SignInAsync("admin");
+        await admin.GotoAsync("/console/admin/officers");
+        var card = admin.Locator("section", new() { HasText = "申请变更角色" });
+        await card.GetByLabel("用户名").FillAsync("admin");
+        await card.Locator("input[name=newRole][value=auditor]").CheckAsync();
+        await card.GetByRole(AriaRole.Button, new() { Name = "提交申请" }).ClickAsync();
+        await Expect(admin.Locator(".error")).ToHaveAttributeAsync("data-code", "OFFICER_SELF_ROLES");
+
+        card = admin.Locator("section", new() { HasText = "申请变更角色" });
+        await card.GetByLabel("用户名").FillAsync("role.me");
+        // The refused form comes back as it was sent, the auditor box still ticked.
+        await card.Locator("input[name=newRole][value=auditor]").UncheckAsync();
+        await card.Locator("input[name=newRole][value=approver]").CheckAsync();
+        await card.GetByRole(AriaRole.Button, new() { Name = "提交申请" }).ClickAsync();
+        await Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync("等待另一位系统管理员复核");
+
+        // Nothing changed yet: still a clerk, still signed in; the one who asked cannot approve.
+        await before.GotoAsync("/console/licences");
+        await Expect(before.GetByRole(AriaRole.Link, new() { Name = "签发", Exact = true })).ToBeVisibleAsync();
+        await Expect(admin.Locator("[data-testid=admin-requests] tbody tr", new() { HasText = "role.me" }).GetByTestId("own-request")).ToBeVisibleAsync();
+
+        var (second, _, _) = await fixture.SignInAsync("admin2");
+        await second.GotoAsync("/console/admin/officers");
+        var request = second.Locator("[data-testid=admin-requests] tbody tr", new() { HasText = "role.me" });
+        await Expect(request).ToContainTextAsync("变更角色");
+        await Expect(request).ToContainTextAsync("审核");
+        await request.GetByLabel("已核实，确认批准").CheckAsync();
+        await request.GetByRole(AriaRole.Button, new() { Name = "批准" }).ClickAsync();
+        await Expect(second.GetByTestId("roles-changed")).ToContainTextAsync("role.me");
+        await Expect(second.GetByTestId("new-secret")).ToHaveCountAsync(0);
+
+        await Expect(second.Locator("[data-testid=officers] tbody tr", new() { HasText = "role.me" })).ToContainTextAsync("角色测试 11500000MB1A00011N 审核 启用");
+
+        // The session from before has ended; signed in again, the officer works as an approver.
+        await before.GotoAsync("/console/licences");
+        await Expect(before).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/sign-in"));
+        var (after, _, _) = await fixture.SignInAsync("role.me");
+        await after.GotoAsync("/console/approvals");
+        await Expect(after.GetByRole(AriaRole.Heading, new() { Name = "审核", Exact = true })).ToBeVisibleAsync();
     }
 
     [Fact]

@@ -434,7 +434,7 @@ public abstract class IssuanceStoreContract
     }
 
     [SkippableFact]
-    public async Task No_administrator_gets_an_officer_a_password_or_an_API_key_made_alone()
+    public async Task No_administrator_gets_an_officer_a_password_a_role_or_an_API_key_made_alone()
     {
         var (_, store) = Service();
         var throttle = new SignInThrottle(TimeProvider.System, new SignInThrottleOptions());
@@ -479,6 +479,27 @@ public abstract class IssuanceStoreContract
         Assert.Null((await officers.SignInAsync("clerk.one", "harbour-lantern-2026")).Account);
         Assert.NotNull((await officers.SignInAsync("clerk.one", newPassword)).Account);
 
+        // A role change (a clerk made approver gains signing power): asked by one system administrator, made when a
+        // second approves, never about oneself, and it ends the officer's sessions.
+        Assert.Equal("OFFICER_SELF_ROLES", (await Assert.ThrowsAsync<LicenceTrustException>(() => requests.AskForRoleChangeAsync("sys.one", OfficerRoles.Auditor, sys1))).Error.Code);
+        Assert.Equal("ROLES_SEPARATED", (await Assert.ThrowsAsync<LicenceTrustException>(() => requests.AskForRoleChangeAsync("clerk.one", OfficerRoles.Clerk | OfficerRoles.SystemAdmin, sys1))).Error.Code);
+        Assert.Equal("ROLES_UNCHANGED", (await Assert.ThrowsAsync<LicenceTrustException>(() => requests.AskForRoleChangeAsync("clerk.one", OfficerRoles.Clerk, sys1))).Error.Code);
+        Assert.Equal("OFFICER_ROLE_REQUIRED", (await Assert.ThrowsAsync<LicenceTrustException>(() => requests.AskForRoleChangeAsync("clerk.one", OfficerRoles.Approver, sec1))).Error.Code);
+        var beforeRoles = (await officers.FindAsync("clerk.one"))!;
+        var promote = await requests.AskForRoleChangeAsync("clerk.one", OfficerRoles.Clerk | OfficerRoles.Approver, sys1);
+        Assert.Equal(OfficerRoles.Clerk, (await officers.FindAsync("clerk.one"))!.Roles);
+        Assert.Equal("APPROVAL_OWN_REQUEST", (await Assert.ThrowsAsync<LicenceTrustException>(() => requests.ApproveAsync(promote.Id, sys1))).Error.Code);
+        var selfPromote = await requests.AskForRoleChangeAsync("sys.two", OfficerRoles.Auditor, sys1);
+        Assert.Equal("OFFICER_SELF_ROLES", (await Assert.ThrowsAsync<LicenceTrustException>(() => requests.ApproveAsync(selfPromote.Id, sys2))).Error.Code);
+        await requests.RejectAsync(selfPromote.Id, "不变更", sys1);
+        var promoted = await requests.ApproveAsync(promote.Id, sys2);
+        Assert.Equal(string.Empty, promoted.Secret);
+        var afterRoles = (await officers.FindAsync("clerk.one"))!;
+        Assert.Equal(OfficerRoles.Clerk | OfficerRoles.Approver, afterRoles.Roles);
+        Assert.False(OfficerAccounts.IsCurrent(afterRoles, beforeRoles.SessionEpoch));
+        Assert.Contains(await store.AuditLogAsync(CancellationToken.None), e => e.Event == "officer.roles_changed" && e.Subject == "clerk.one"
+            && e.Data.StartsWith("from=Clerk;to=Clerk, Approver;request=", StringComparison.Ordinal) && e.Actor.Contains("sys.two", StringComparison.Ordinal));
+
         // An authority's API key: asked by one security administrator, made and shown to a second one.
         Assert.Equal("AUTHORITY_CODE_INVALID", (await Assert.ThrowsAsync<LicenceTrustException>(() => requests.AskForApiKeyAsync(ActorRole.Authority, "外省系统", SampleAuthorities.For(SampleProvinces.Chongqing, SampleLicenceTypes.BusinessLicence).Code.Value, sec1))).Error.Code);
         Assert.Equal("OFFICER_ROLE_REQUIRED", (await Assert.ThrowsAsync<LicenceTrustException>(() => requests.AskForApiKeyAsync(ActorRole.Authority, "业务系统", code, sys1))).Error.Code);
@@ -502,8 +523,8 @@ public abstract class IssuanceStoreContract
         Assert.Equal("TEXT_CHARACTER_NOT_ALLOWED", (await Assert.ThrowsAsync<LicenceTrustException>(() => requests.RejectAsync(second.Id, "原因\u202E", sys2))).Error.Code);
 
         // The auditor sees every request, read-only; each one's path is in the audit log under the approver's name.
-        Assert.Equal(5, (await requests.ListAsync(auditor, null)).Count);
-        Assert.Equal(3, (await requests.ListAsync(sys2, null)).Count);
+        Assert.Equal(7, (await requests.ListAsync(auditor, null)).Count);
+        Assert.Equal(5, (await requests.ListAsync(sys2, null)).Count);
         var created = Assert.Single(await store.AuditOfAsync("new.approver", CancellationToken.None), e => e.EventId == AuditEvents.OfficerCreated);
         Assert.Equal("Admin:officer:sys.two", created.Actor);
         Assert.Contains("requested_by=sys.one", created.Data, StringComparison.Ordinal);
