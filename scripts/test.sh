@@ -36,6 +36,8 @@ fi
 
 # The OpenAPI linter (Redocly CLI, pinned in tests/openapi-lint/package-lock.json) for OpenApiLintTests.
 (cd tests/openapi-lint && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || { echo "could not install the OpenAPI linter (npm ci in tests/openapi-lint)" >&2; exit 1; }
+# axe-core (pinned in tests/axe/package-lock.json), injected into every page by AccessibilityTests.
+(cd tests/axe && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || { echo "could not install axe-core (npm ci in tests/axe)" >&2; exit 1; }
 
 # A private PostgreSQL on 127.0.0.1:54329 (unless the caller provides one).
 if [ -z "${LICENCETRUST_TEST_POSTGRES:-}" ]; then

@@ -368,8 +368,10 @@ public class StaffPageTests(StaffPageFixture ui, ITestOutputHelper output) : ICl
         var (browser, page) = await ui.OpenAsync();
         await using (browser)
         {
-            // One picker, labelled in the page's language: the browser's own "Choose File / No file chosen" is not shown.
-            await Expect(page.Locator("label[for=file]")).ToHaveTextAsync("选择文件");
+            // One picker, a button in the page's language and one Tab stop: the browser's own input ("Choose File /
+            // No file chosen") is hidden from sight, the Tab order and screen readers.
+            await Expect(page.Locator("#pick")).ToHaveTextAsync("选择文件");
+            await Expect(page.Locator("#file")).ToHaveAttributeAsync("tabindex", "-1");
             Assert.DoesNotContain("No file chosen", await page.Locator("body").InnerTextAsync(), StringComparison.Ordinal);
             Assert.True(await page.Locator("#file").EvaluateAsync<double>("e => e.getBoundingClientRect().width") <= 1, "the browser's own file picker is drawn");
             await page.SetInputFilesAsync("#file", new FilePayload { Name = "licence.png", MimeType = "image/png", Buffer = PrintedLicencePhoto.Png(ui.ValidSichuan) });
@@ -515,7 +517,7 @@ public class StaffPageTests(StaffPageFixture ui, ITestOutputHelper output) : ICl
             await Expect(page.Locator("#verdict")).ToHaveTextAsync("有效", Wait);
 
             var unlabelled = await page.EvaluateAsync<int>(
-                "() => [...document.querySelectorAll('input:not([type=hidden]), select')].filter(e => !e.labels?.length && !e.getAttribute('aria-label')).length");
+                "() => [...document.querySelectorAll('input:not([type=hidden]):not([aria-hidden=true]), select')].filter(e => !e.labels?.length && !e.getAttribute('aria-label')).length");
             var tooWide = await page.EvaluateAsync<string>(
                 "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.tagName + '#' + e.id).join(' ')");
             Assert.Equal(0, unlabelled);

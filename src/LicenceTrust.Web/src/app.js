@@ -30,11 +30,14 @@ function applyLanguage() {
     if (typeof value === 'string') el.textContent = value;
   });
   document.querySelectorAll('[data-t-placeholder]').forEach((el) => { el.placeholder = t()[el.dataset.tPlaceholder]; });
+  // The button names the language it switches to, in that language (WCAG 2.5.3 and 3.1.2).
   $('lang').textContent = t().langToggle;
+  $('lang').lang = state.lang === 'zh' ? 'en' : 'zh-CN';
   $('camera-toggle').textContent = state.stream ? t().cameraStop : t().cameraStart;
   renderStaff();
   renderHistory();
-  if (state.lastResponse) renderResult(state.lastResponse);
+  // Redrawn in place: focus stays on the language button (WCAG 2.4.3).
+  if (state.lastResponse) renderResult(state.lastResponse, false);
 }
 
 // ---- verification -----------------------------------------------------------------------------------
@@ -125,7 +128,15 @@ const attributeLabel = (code, key) => {
 };
 const when = (iso) => new Date(iso).toLocaleString(state.lang === 'zh' ? 'zh-CN' : 'en-GB');
 
-function renderResult(response) {
+// The licence's own words (names, attribute values, a status reason) are Chinese whatever the page's
+// language: marked so, so a screen reader in the English view reads them as Chinese (WCAG 3.1.2).
+function issued(value) {
+  const bdi = safe(value);
+  bdi.lang = 'zh-CN';
+  return bdi;
+}
+
+function renderResult(response, moveFocus = true) {
   const { result, status, checkedAgainst, statusChange } = response;
   const card = $('result');
   card.hidden = false;
@@ -145,15 +156,15 @@ function renderResult(response) {
   if (summary) {
     rows.push([t().fields.type, [safe(typeName(summary.typeCode, summary.typeName ?? summary.name))]]);
     rows.push([t().fields.number, [safe(summary.number)]]);
-    rows.push([t().fields.holder, [safe(full?.holder.name ?? summary.holder.name), t().open, safe(summary.holder.code), t().close]]);
-    rows.push([t().fields.authority, [safe(summary.authority.name ?? summary.authority.code), ` · ${t().province[summary.province] ?? summary.province}`]]);
+    rows.push([t().fields.holder, [issued(full?.holder.name ?? summary.holder.name), t().open, safe(summary.holder.code), t().close]]);
+    rows.push([t().fields.authority, [issued(summary.authority.name ?? summary.authority.code), ` · ${t().province[summary.province] ?? summary.province}`]]);
     rows.push([t().fields.validity, [`${summary.validFrom} — ${summary.validTo ?? t().longTerm}`]]);
   }
   if (full) {
     rows.push([t().fields.issueDate, [full.issueDate]]);
-    Object.entries(full.attributes).forEach(([key, value]) => rows.push([attributeLabel(full.typeCode, key), [safe(value)]]));
+    Object.entries(full.attributes).forEach(([key, value]) => rows.push([attributeLabel(full.typeCode, key), [issued(value)]]));
     rows.push([t().fields.area, [safe(full.areaCode)]]);
-    rows.push([t().fields.definingDepartment, [safe(full.definingDepartment.name ?? full.definingDepartment.code)]]);
+    rows.push([t().fields.definingDepartment, [issued(full.definingDepartment.name ?? full.definingDepartment.code)]]);
     const parts = full.identifier.split('.');
     rows.push([t().fields.version, [t().versionOf(Number(parts[parts.length - 2]))]]);
     rows.push([t().fields.identifier, [safe(full.identifier)]]);
@@ -161,7 +172,7 @@ function renderResult(response) {
   if (status) rows.push([t().fields.status, [t().status[status] ?? status]]);
   if (statusChange) {
     rows.push([t().fields.statusChangedAt, [when(statusChange.at)]]);
-    rows.push([t().fields.statusReason, [safe(statusChange.reason)]]);
+    rows.push([t().fields.statusReason, [issued(statusChange.reason)]]);
   }
   if (result.verdict !== 'UNREADABLE' && summary) rows.push([t().fields.freshness, [freshness(checkedAgainst)]]);
   if (result.algorithm) rows.push([t().fields.algorithm, [result.algorithm === 'SM2-SM3' ? t().sm2 : 'ECDSA P-256']]);
@@ -176,7 +187,7 @@ function renderResult(response) {
   }));
   $('disclosure').textContent = full ? '' : t().publicView;
   $('export').hidden = !state.lastQr;
-  card.focus();
+  if (moveFocus) card.focus();
 }
 
 function freshness(against) {
@@ -378,7 +389,7 @@ function wire() {
   ['dragenter', 'dragover'].forEach((n) => drop.addEventListener(n, (e) => { e.preventDefault(); drop.classList.add('over'); }));
   ['dragleave', 'drop'].forEach((n) => drop.addEventListener(n, (e) => { e.preventDefault(); drop.classList.remove('over'); }));
   drop.addEventListener('drop', (e) => { const file = e.dataTransfer?.files?.[0]; if (file) verifyFile(file); });
-  drop.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); $('file').click(); } });
+  $('pick').addEventListener('click', () => $('file').click());
   $('print').addEventListener('click', () => window.print());
   $('export').addEventListener('click', exportReceipt);
   $('clear-history').addEventListener('click', () => { sessionStorage.removeItem('lt-history'); renderHistory(); });
@@ -392,7 +403,8 @@ async function loadTypes() {
     const response = await fetch('api/v1/licence-types', { credentials: 'same-origin' });
     if (!response.ok) return;
     state.types = Object.fromEntries((await response.json()).map((type) => [type.code, type]));
-    if (state.lastResponse) renderResult(state.lastResponse);
+    // Redrawn in place: focus stays on the language button (WCAG 2.4.3).
+  if (state.lastResponse) renderResult(state.lastResponse, false);
   } catch {
     // Without the catalogue, attribute keys and the credential's own type name are shown.
   }

@@ -78,7 +78,7 @@ export const texts = {
     useUpload: 'Upload a photo instead',
     uploadHeading: 'Upload a photo or scan',
     uploadHint: 'Drop a PNG or JPEG photo or a PDF scan here, or',
-    uploadPick: 'choose a file',
+    uploadPick: 'Choose a file',
     uploading: 'Reading the QR codes in the image…',
     textHeading: 'Paste QR text / barcode scanner',
     textLabel: 'QR text (starts with LT2: or LT1:)',

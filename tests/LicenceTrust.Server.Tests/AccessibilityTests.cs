@@ -1,0 +1,158 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using LicenceTrust.Samples;
+using LicenceTrust.Testing;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace LicenceTrust.Server.Tests;
+
+/// <summary>
+/// axe-core (pinned in tests/axe) over every page of the staff QR page and the authority console in each of
+/// their states, at WCAG 2.0/2.1 A and AA (which GB/T 37668-2019 follows): zero
+/// violations (docs/ui.md and docs/console.md, "Accessibility"). A new page joins <see cref="ConsolePages"/>.
+/// </summary>
+public sealed class AccessibilityTests(ConsoleFixture fixture, ITestOutputHelper output) : IClassFixture<ConsoleFixture>
+{
+    private static readonly Lazy<string> AxeSource = new(() =>
+        File.ReadAllText(Path.Combine(RepositoryPaths.Root, "tests", "axe", "node_modules", "axe-core", "axe.min.js")));
+
+    [Fact]
+    public async Task The_staff_page_has_no_axe_violation_empty_or_with_any_verdict_in_Chinese_and_English()
+    {
+        var node = fixture.Chongqing;
+        var valid = (await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 8100)).GetProperty("qrText").GetString()!;
+        var revokedLicence = await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 8101);
+        using (var client = node.Client(node.RegulatorKey))
+        using (var revoke = await client.PostAsJsonAsync($"/api/v1/licences/{revokedLicence.GetProperty("identifier").GetString()}/revoke", new { reason = "无障碍测试" }))
+        {
+            Assert.True(revoke.IsSuccessStatusCode);
+        }
+
+        var context = await fixture.Browser.NewContextAsync(new() { BaseURL = node.BaseAddress.ToString(), Locale = "zh-CN" });
+        var page = await context.NewPageAsync();
+        // CHECK needs a clock at a validity edge or a peer gone stale: the node's real answer to a valid
+        // licence is turned into CHECK on its way to the page, which renders whatever verdict it is given.
+        var check = false;
+        await page.RouteAsync("**/api/v1/verify", async route =>
+        {
+            var response = await route.FetchAsync();
+            var body = await response.TextAsync();
+            if (check)
+            {
+                body = body.Replace("\"verdict\":\"VALID\"", "\"verdict\":\"CHECK\"", StringComparison.Ordinal);
+            }
+
+            await route.FulfillAsync(new() { Response = response, Body = body });
+        });
+
+        var found = new List<string>();
+        await page.GotoAsync("/");
+        foreach (var english in new[] { false, true })
+        {
+            if (english)
+            {
+                await page.ClickAsync("#lang");
+            }
+
+            found.AddRange(await ViolationsAsync(page, english ? "staff, empty, en" : "staff, empty"));
+            foreach (var (text, verdict, isCheck) in new[] { (valid, "VALID", false), (revokedLicence.GetProperty("qrText").GetString()!, "INVALID", false), ("hello", "UNREADABLE", false), (valid, "CHECK", true) })
+            {
+                check = isCheck;
+                await page.FillAsync("#qr-text", text);
+                await page.Keyboard.PressAsync("Enter");
+                await Expect(page.Locator($".result.verdict-{verdict.ToLowerInvariant()}")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+                found.AddRange(await ViolationsAsync(page, $"staff, {verdict}" + (english ? ", en" : string.Empty)));
+            }
+        }
+
+        await context.CloseAsync();
+        Assert.True(found.Count == 0, string.Join('\n', found));
+    }
+
+    [Fact]
+    public async Task Every_console_page_has_no_axe_violation_in_each_of_its_states()
+    {
+        var found = new List<string>();
+        var signedOut = await (await fixture.Browser.NewContextAsync(new() { BaseURL = fixture.Chongqing.BaseAddress.ToString(), Locale = "zh-CN" })).NewPageAsync();
+        await signedOut.GotoAsync("/console/sign-in");
+        found.AddRange(await ViolationsAsync(signedOut, "sign-in"));
+        await signedOut.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        found.AddRange(await ViolationsAsync(signedOut, "sign-in, refused"));
+
+        // The clerk's pages, the issue form empty, refused and previewed, and a draft.
+        var (clerk, _, _) = await fixture.SignInAsync("chen.qi");
+        foreach (var path in new[] { "/console", "/console/licences", "/console/issue", "/console/batches", "/console/approvals", "/console/account" })
+        {
+            await clerk.GotoAsync(path);
+            found.AddRange(await ViolationsAsync(clerk, path));
+        }
+
+        await clerk.GotoAsync("/console/issue");
+        await clerk.GetByRole(AriaRole.Button, new() { Name = "预览" }).ClickAsync();
+        await Expect(clerk.Locator(".error")).ToBeVisibleAsync();
+        found.AddRange(await ViolationsAsync(clerk, "/console/issue, refused"));
+        var number = DemoLicences.Create(SampleProvinces.Chongqing, SampleLicenceTypes.BusinessLicence, 8300).Number;
+        var draft = await ConsoleFixture.SubmitBusinessLicenceDraftAsync(clerk, number, "无障碍测试有限公司", "安无障");
+        found.AddRange(await ViolationsAsync(clerk, "a draft, as its maker"));
+
+        // A licence, a request in the queue as another approver sees it, a batch job and its request.
+        var (approver, _, _) = await fixture.SignInAsync("zhao.liu");
+        await approver.GotoAsync(draft);
+        found.AddRange(await ViolationsAsync(approver, "a draft, as an approver"));
+        await ConsoleFixture.ApproveAsync(approver, draft);
+        found.AddRange(await ViolationsAsync(approver, "a licence"));
+        var csv = Path.Combine(Path.GetTempPath(), $"lt-axe-{Guid.NewGuid():N}.csv");
+        Assert.Equal(0, (await Programs.RunAsync(Programs.Cli, $"demo csv --count 3 --from 8200 --out {csv}")).Code);
+        await clerk.GotoAsync("/console/batches");
+        await clerk.Locator("#batch-file").SetInputFilesAsync(csv);
+        await clerk.GetByRole(AriaRole.Button, new() { Name = "上传并检查" }).ClickAsync();
+        await Expect(clerk.Locator("[data-testid=state]")).ToHaveTextAsync("待审核");
+        found.AddRange(await ViolationsAsync(clerk, "a batch job"));
+        var request = (await clerk.Locator("a[href^='/console/approvals/']").GetAttributeAsync("href"))!;
+        await approver.GotoAsync(request);
+        found.AddRange(await ViolationsAsync(approver, "a batch's request"));
+        File.Delete(csv);
+
+        // Each administrator's pages.
+        foreach (var (user, paths) in new[]
+        {
+            ("admin", new[] { "/console/admin/officers" }),
+            ("sec.one", new[] { "/console/admin/api-keys", "/console/admin/trust" }),
+            ("auditor", new[] { "/console/admin/audit", "/console/admin/officers" }),
+        })
+        {
+            var (administrator, _, _) = await fixture.SignInAsync(user);
+            foreach (var path in paths)
+            {
+                await administrator.GotoAsync(path);
+                found.AddRange(await ViolationsAsync(administrator, $"{path} as {user}"));
+            }
+        }
+
+        Assert.True(found.Count == 0, string.Join('\n', found));
+    }
+
+    /// <summary>axe's violations on the page as it stands, one line each: where, rule, impact and the elements.</summary>
+    private async Task<IReadOnlyList<string>> ViolationsAsync(IPage page, string where)
+    {
+        if (!await page.EvaluateAsync<bool>("() => typeof window.axe !== 'undefined'"))
+        {
+            // Evaluated by the browser's debugging protocol, so the page's CSP (no inline script) does not stop it.
+            await page.EvaluateAsync(AxeSource.Value);
+        }
+
+        var json = await page.EvaluateAsync<string>("""
+            async () => JSON.stringify((await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }))
+                .violations.map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(' ')).join(', ')} — ${v.help}`))
+            """);
+        var violations = JsonSerializer.Deserialize<string[]>(json)!.Select(v => $"{where}: {v}").ToList();
+        foreach (var violation in violations)
+        {
+            output.WriteLine(violation);
+        }
+
+        return violations;
+    }
+}
