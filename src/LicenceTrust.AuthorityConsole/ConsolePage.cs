@@ -38,6 +38,9 @@ public abstract class ConsolePage : ComponentBase
     /// <summary>After each page's own title: which product it is, for a window or tab among others (WCAG 2.4.2).</summary>
     protected string TitleSuffix => T(" — 电子证照签发管理", " — licence console");
 
+    /// <summary>错误： before the title of a page that refused what was sent, so the refusal is the first thing read (WCAG 3.3.1).</summary>
+    protected string TitlePrefix => Error is null ? string.Empty : T("错误：", "Error: ");
+
     /// <summary>A type's name in the page's language, or its code when the catalogue does not list it.</summary>
     protected string TypeName(string code) => Types.TryFind(code, out var type) ? (Text.English ? type.NameEn : type.NameZh) : code;
 

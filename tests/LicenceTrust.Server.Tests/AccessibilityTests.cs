@@ -11,7 +11,8 @@ namespace LicenceTrust.Server.Tests;
 /// <summary>
 /// axe-core (pinned in tests/axe) over every page of the staff QR page and the authority console in each of
 /// their states, at WCAG 2.0/2.1 A and AA (which GB/T 37668-2019 follows): zero
-/// violations (docs/ui.md and docs/console.md, "Accessibility"). A new page joins <see cref="ConsolePages"/>.
+/// violations, a visible focus ring on every focusable element and no sideways scrolling at 320 px (docs/ui.md
+/// and docs/console.md, "Accessibility"). A new page or state joins the walk of its surface here.
 /// </summary>
 public sealed class AccessibilityTests(ConsoleFixture fixture, ITestOutputHelper output) : IClassFixture<ConsoleFixture>
 {
@@ -92,7 +93,19 @@ public sealed class AccessibilityTests(ConsoleFixture fixture, ITestOutputHelper
         await clerk.GotoAsync("/console/issue");
         await clerk.GetByRole(AriaRole.Button, new() { Name = "预览" }).ClickAsync();
         await Expect(clerk.Locator(".error")).ToBeVisibleAsync();
+
+        // After a failed submit: focus on the error summary, the title says 错误, the summary links to the
+        // field, and the field is described by its error.
+        await Expect(clerk.Locator("#error-summary")).ToBeFocusedAsync();
         found.AddRange(await ViolationsAsync(clerk, "/console/issue, refused"));
+        await Expect(clerk).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex("^错误：签发证照"));
+        var link = clerk.Locator("#error-summary a[data-field-link]");
+        var target = (await link.GetAttributeAsync("href"))!;
+        await link.ClickAsync();
+        var field = clerk.Locator(target);
+        await Expect(field).ToHaveAttributeAsync("aria-invalid", "true");
+        Assert.Contains(target[1..] + "-error", (await field.GetAttributeAsync("aria-describedby"))!, StringComparison.Ordinal);
+        await Expect(clerk.Locator(target + "-error")).Not.ToBeEmptyAsync();
         var number = DemoLicences.Create(SampleProvinces.Chongqing, SampleLicenceTypes.BusinessLicence, 8300).Number;
         var draft = await ConsoleFixture.SubmitBusinessLicenceDraftAsync(clerk, number, "无障碍测试有限公司", "安无障");
         found.AddRange(await ViolationsAsync(clerk, "a draft, as its maker"));
@@ -134,6 +147,50 @@ public sealed class AccessibilityTests(ConsoleFixture fixture, ITestOutputHelper
         Assert.True(found.Count == 0, string.Join('\n', found));
     }
 
+    /// <summary>
+    /// What axe cannot judge: a visible focus ring on every focusable element (invalid fields included: a
+    /// computed outline of 2 px or more, or a box shadow, while it has focus after a keyboard move), and no
+    /// sideways scrolling at 320 px (WCAG 2.4.7, 1.4.10).
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> KeyboardAndReflowAsync(IPage page)
+    {
+        var problems = new List<string>();
+        var size = page.ViewportSize ?? new() { Width = 1280, Height = 900 };
+        await page.SetViewportSizeAsync(320, 800);
+        var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        if (width > 321)
+        {
+            problems.Add($"reflow: {width} px wide at 320 px: " + await page.EvaluateAsync<string>(
+                "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 321).slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + String(e.className).split(' ')[0] : '')).join(' ')"));
+        }
+
+        await page.SetViewportSizeAsync(size.Width, size.Height);
+        // One real Tab first: focus moved by script after a keyboard move shows :focus-visible, as a Tab would.
+        await page.Keyboard.PressAsync("Tab");
+        var unringed = await page.EvaluateAsync<string[]>("""
+            () => {
+              const focusable = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex="-1"])')]
+                .filter(e => !e.disabled && e.getAttribute('aria-hidden') !== 'true' && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden');
+              const bad = [];
+              for (const e of focusable) {
+                e.focus();
+                if (document.activeElement !== e) continue;
+                const s = getComputedStyle(e);
+                const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || (s.boxShadow && s.boxShadow !== 'none');
+                if (!ring) bad.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.name ? '[name=' + e.name + ']' : '') + (e.getAttribute('aria-invalid') ? '[aria-invalid]' : ''));
+              }
+              document.activeElement?.blur();
+              return bad;
+            }
+            """);
+        if (unringed.Length > 0)
+        {
+            problems.Add("no visible focus ring: " + string.Join(", ", unringed.Distinct().Take(10)));
+        }
+
+        return problems;
+    }
+
     /// <summary>axe's violations on the page as it stands, one line each: where, rule, impact and the elements.</summary>
     private async Task<IReadOnlyList<string>> ViolationsAsync(IPage page, string where)
     {
@@ -148,6 +205,7 @@ public sealed class AccessibilityTests(ConsoleFixture fixture, ITestOutputHelper
                 .violations.map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(' ')).join(', ')} — ${v.help}`))
             """);
         var violations = JsonSerializer.Deserialize<string[]>(json)!.Select(v => $"{where}: {v}").ToList();
+        violations.AddRange((await KeyboardAndReflowAsync(page)).Select(p => $"{where}: {p}"));
         foreach (var violation in violations)
         {
             output.WriteLine(violation);

@@ -828,20 +828,21 @@ public abstract class ConsoleTestsOn<TFixture>(TFixture fixture) : IClassFixture
 
         // A clerk and an administrator in one account are refused; a new approver waits for the second administrator.
         await admin.GotoAsync("/console/admin/officers");
-        await admin.GetByLabel("用户名").FillAsync("two.hats");
-        await admin.Locator("#f-displayName").FillAsync("两顶帽子");
-        await admin.GetByLabel("经办").CheckAsync();
-        await admin.GetByLabel("安全管理员").CheckAsync();
-        await admin.GetByRole(AriaRole.Button, new() { Name = "提交申请" }).ClickAsync();
+        ILocator Create() => admin.Locator("section", new() { HasText = "申请新建账户" });
+        await Create().GetByLabel("用户名").FillAsync("two.hats");
+        await Create().Locator("#f-displayName").FillAsync("两顶帽子");
+        await Create().GetByLabel("经办").CheckAsync();
+        await Create().GetByLabel("安全管理员").CheckAsync();
+        await Create().GetByRole(AriaRole.Button, new() { Name = "提交申请" }).ClickAsync();
         await Expect(admin.Locator(".error")).ToHaveAttributeAsync("data-code", "ROLES_SEPARATED");
         await Expect(admin.Locator("[data-error-for=roles]")).ToContainTextAsync("三员分立");
 
-        await admin.GetByLabel("用户名").FillAsync("wang.approver");
-        await admin.Locator("#f-displayName").FillAsync("王审核");
-        await admin.GetByLabel("安全管理员").UncheckAsync();
-        await admin.GetByLabel("经办").UncheckAsync();
-        await admin.GetByLabel("审核").CheckAsync();
-        await admin.GetByRole(AriaRole.Button, new() { Name = "提交申请" }).ClickAsync();
+        await Create().GetByLabel("用户名").FillAsync("wang.approver");
+        await Create().Locator("#f-displayName").FillAsync("王审核");
+        await Create().GetByLabel("安全管理员").UncheckAsync();
+        await Create().GetByLabel("经办").UncheckAsync();
+        await Create().GetByLabel("审核").CheckAsync();
+        await Create().GetByRole(AriaRole.Button, new() { Name = "提交申请" }).ClickAsync();
         await Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync("等待另一位系统管理员复核");
         Assert.DoesNotContain(await fixture.Chongqing.Store.AuditOfAsync("wang.approver", CancellationToken.None), e => e.Event == "officer.created");
 

@@ -52,6 +52,15 @@
     };
     window.setTimeout(poll, 1000);
   }
+  // A refused form: focus goes to its error summary (read out first), whose link leads to the field; a
+  // link to a field this page does not have (a group of boxes, another form's) is dropped.
+  var summary = document.getElementById('error-summary');
+  if (summary) {
+    summary.querySelectorAll('a[data-field-link]').forEach(function (a) {
+      if (!document.getElementById(a.getAttribute('href').slice(1))) { a.remove(); }
+    });
+    summary.focus();
+  }
   document.querySelectorAll('form').forEach(function (f) {
     f.addEventListener('submit', function (e) {
       if (f.getAttribute('data-submitted') === '1') { e.preventDefault(); return; }
