@@ -54,7 +54,11 @@ public sealed class AccessibilityTests(ConsoleFixture fixture, ITestOutputHelper
         {
             if (english)
             {
+                // Switching the language while a card is shown redraws it in place: focus stays on the button.
                 await page.ClickAsync("#lang");
+                await Expect(page.Locator("#lang")).ToBeFocusedAsync();
+                await Expect(page.Locator("#lang")).ToHaveAttributeAsync("lang", "zh-CN");
+                await Expect(page.Locator("#fields bdi[lang=zh-CN]").First).ToBeAttachedAsync();
             }
 
             found.AddRange(await ViolationsAsync(page, english ? "staff, empty, en" : "staff, empty"));
