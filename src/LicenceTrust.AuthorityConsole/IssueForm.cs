@@ -51,6 +51,12 @@ public sealed record IssueForm(IReadOnlyDictionary<string, string> Values)
     public IssueCommand ToCommand(LicenceType type)
     {
         ArgumentNullException.ThrowIfNull(type);
+        return ToCommandWithDates(type, OptionalDate("issueDate"),
+            OptionalDate("validFrom") ?? throw LicenceTrustException.Validation("FIELD_REQUIRED", "请填写有效期起始日期 (give the first day of validity).", "validFrom"), OptionalDate("validTo"));
+    }
+
+    private IssueCommand ToCommandWithDates(LicenceType type, DateOnly? issueDate, DateOnly validFrom, DateOnly? validTo)
+    {
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var attribute in type.Attributes)
         {
@@ -68,12 +74,46 @@ public sealed record IssueForm(IReadOnlyDictionary<string, string> Values)
             HolderCodeType = this["holderCodeType"] is { Length: > 0 } codeType ? codeType : type.HolderCodeTypes[0].ToCode(),
             HolderCode = this["holderCode"],
             AreaCode = this["areaCode"],
-            IssueDate = OptionalDate("issueDate"),
-            ValidFrom = OptionalDate("validFrom") ?? throw LicenceTrustException.Validation("FIELD_REQUIRED", "请填写有效期起始日期 (give the first day of validity).", "validFrom"),
-            ValidTo = OptionalDate("validTo"),
+            IssueDate = issueDate,
+            ValidFrom = validFrom,
+            ValidTo = validTo,
             Attributes = attributes,
             IdempotencyKey = this["requestKey"] is { Length: > 0 } key ? key : null,
         };
+    }
+
+    /// <summary>
+    /// The form's command for judging every problem at once: the dates the form cannot read (or a missing
+    /// first day) are problems of their own, and stand in the command as absent or as today, so the
+    /// service's rules judge the other fields.
+    /// </summary>
+    public (IssueCommand Command, IReadOnlyList<LicenceTrustError> DateProblems) ToCommandForProblems(LicenceType type, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        var problems = new List<LicenceTrustError>();
+        DateOnly? Read(string name)
+        {
+            try
+            {
+                return OptionalDate(name);
+            }
+            catch (LicenceTrustException e)
+            {
+                problems.Add(e.Error);
+                return null;
+            }
+        }
+
+        var issueDate = Read("issueDate");
+        var validFrom = Read("validFrom");
+        if (validFrom is null && problems.All(p => p.Field != "validFrom"))
+        {
+            problems.Add(new LicenceTrustError(ErrorKind.Validation, "FIELD_REQUIRED", "请填写有效期起始日期 (give the first day of validity).", "validFrom"));
+        }
+
+        var validTo = Read("validTo");
+        var command = ToCommandWithDates(type, issueDate, validFrom ?? today, validTo);
+        return (command, problems);
     }
 
     /// <summary>The form's input of a service error's field (<c>holder.code</c> → <c>holderCode</c>, <c>attributes.x</c> → <c>attr.x</c>).</summary>

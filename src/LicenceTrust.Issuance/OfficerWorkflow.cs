@@ -28,6 +28,13 @@ public sealed class OfficerWorkflow(IssuanceService issuance, IIssuanceStore sto
         return issuance.Preview(command, officer.AsAuthority);
     }
 
+    /// <summary>Every problem of a clerk's form at once (<see cref="IssuanceService.Problems"/>), for the form to show them all.</summary>
+    public IReadOnlyList<LicenceTrustError> Problems(IssueCommand command, Officer officer)
+    {
+        Require(officer, OfficerRoles.Clerk);
+        return issuance.Problems(command, officer.AsAuthority);
+    }
+
     /// <summary>
     /// A clerk's issue request: linted in full now, then stored as a draft (or issued when the authority
     /// needs no approval). <see cref="IssueCommand.IdempotencyKey"/> is the form's key: a double click finds the first draft.

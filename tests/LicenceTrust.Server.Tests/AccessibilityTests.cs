@@ -101,9 +101,13 @@ public sealed class AccessibilityTests(ConsoleFixture fixture, ITestOutputHelper
         // After a failed submit: focus on the error summary, the title says 错误, the summary links to the
         // field, and the field is described by its error.
         await Expect(clerk.Locator("#error-summary")).ToBeFocusedAsync();
+        // Every problem at once: the summary lists each, and each field in error says so beside itself.
+        var listed = await clerk.Locator("#error-summary li").CountAsync();
+        Assert.True(listed >= 3, $"{listed} problems listed");
+        await Expect(clerk.Locator("#issue-form [aria-invalid=true]")).ToHaveCountAsync(listed);
         found.AddRange(await ViolationsAsync(clerk, "/console/issue, refused"));
         await Expect(clerk).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex("^错误：签发证照"));
-        var link = clerk.Locator("#error-summary a[data-field-link]");
+        var link = clerk.Locator("#error-summary a[data-field-link]").First;
         var target = (await link.GetAttributeAsync("href"))!;
         await link.ClickAsync();
         var field = clerk.Locator(target);

@@ -52,12 +52,14 @@
     };
     window.setTimeout(poll, 1000);
   }
-  // A refused form: focus goes to its error summary (read out first), whose link leads to the field; a
-  // link to a field this page does not have (a group of boxes, another form's) is dropped.
+  // A refused form: focus goes to its error summary (read out first), whose links lead to the fields; a
+  // link to a field this page does not have (a group of boxes, another form's) becomes plain text.
   var summary = document.getElementById('error-summary');
   if (summary) {
     summary.querySelectorAll('a[data-field-link]').forEach(function (a) {
-      if (!document.getElementById(a.getAttribute('href').slice(1))) { a.remove(); }
+      if (!document.getElementById(a.getAttribute('href').slice(1))) {
+        if (a.getAttribute('data-field-link') === 'message') { a.replaceWith(document.createTextNode(a.textContent)); } else { a.remove(); }
+      }
     });
     summary.focus();
   }
