@@ -110,17 +110,20 @@ public static class ConsoleEndpoints
         officer.MapPost("/issue/check", async (HttpContext http, IFormCollection form, OfficerAccounts officers, OfficerWorkflow workflow, LicenceTypeCatalogue types) =>
             await AsOfficer(http, officers, o =>
             {
+                // Every problem of the form, each under its input's name: the page shows those of the fields already left.
                 var text = ConsoleText.For(http);
                 var values = IssueForm.From(form);
                 try
                 {
                     var type = Lints.KnownType(types, values["typeCode"]);
-                    workflow.Preview(values.ToCommand(type), o);
-                    return Task.FromResult(Results.Json(new { ok = true }));
+                    var (command, dates) = values.ToCommandForProblems(type, DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(Core.Codec.CredentialClaims.ChinaOffset).DateTime));
+                    var problems = dates.Concat(workflow.Problems(command, o).Where(p => dates.All(d => d.Field != p.Field)))
+                        .Select(p => new { field = IssueForm.InputOf(p.Field), message = text.Message(p) }).ToList();
+                    return Task.FromResult(Results.Json(new { ok = problems.Count == 0, problems }));
                 }
                 catch (LicenceTrustException e)
                 {
-                    return Task.FromResult(Results.Json(new { ok = false, field = IssueForm.InputOf(e.Error.Field), message = text.Message(e.Error) }));
+                    return Task.FromResult(Results.Json(new { ok = false, problems = new[] { new { field = IssueForm.InputOf(e.Error.Field), message = text.Message(e.Error) } } }));
                 }
             }));
     }

@@ -6,7 +6,7 @@
   var form = document.getElementById('issue-form');
   if (form && window.fetch) {
     var pending = 0;
-    // Only fields the officer has left are judged: the form's first problem may be a field not reached yet.
+    // The server answers every problem of the form; only those of fields the officer has left are shown.
     var touched = {};
     var check = function (event) {
       if (event && event.target && event.target.name) { touched[event.target.name] = true; }
@@ -17,12 +17,13 @@
           if (!answer || ticket !== pending) { return; }
           form.querySelectorAll('[data-error-for]').forEach(function (el) { el.textContent = ''; });
           form.querySelectorAll('[aria-invalid]').forEach(function (el) { el.removeAttribute('aria-invalid'); });
-          if (!answer.ok && answer.field && touched[answer.field]) {
-            var slot = form.querySelector('[data-error-for="' + CSS.escape(answer.field) + '"]');
-            var input = form.querySelector('[name="' + CSS.escape(answer.field) + '"]');
-            if (slot) { slot.textContent = answer.message; }
+          (answer.problems || []).forEach(function (problem) {
+            if (!problem.field || !touched[problem.field]) { return; }
+            var slot = form.querySelector('[data-error-for="' + CSS.escape(problem.field) + '"]');
+            var input = form.querySelector('[name="' + CSS.escape(problem.field) + '"]');
+            if (slot && !slot.textContent) { slot.textContent = problem.message; }
             if (input) { input.setAttribute('aria-invalid', 'true'); }
-          }
+          });
         })
         .catch(function () { /* the server checks again on submit */ });
     };
