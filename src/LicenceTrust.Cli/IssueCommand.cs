@@ -103,8 +103,7 @@ internal static class IssueCommand
             }
             catch (LicenceTrustException e)
             {
-                Console.Error.WriteLine($"{e.Error.Code}: {e.Message}");
-                return 2;
+                return NodeCommands.Refused(e);
             }
         });
         var command = new Command("issue", "Issue licences.");

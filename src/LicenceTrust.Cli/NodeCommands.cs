@@ -162,8 +162,7 @@ internal static class NodeCommands
             }
             catch (LicenceTrustException e)
             {
-                Console.Error.WriteLine($"{e.Error.Code}: {e.Message}");
-                return 2;
+                return Refused(e);
             }
         });
         var command = new Command("officer", "Authority console officers.");
@@ -231,6 +230,13 @@ internal static class NodeCommands
         var command = new Command("audit", "Audit log.");
         command.Subcommands.Add(verify);
         return command;
+    }
+
+    /// <summary>A refusal of the product's rules, as every command reports it: its code and message on standard error, exit code 2.</summary>
+    internal static int Refused(LicenceTrustException refusal)
+    {
+        Console.Error.WriteLine($"{refusal.Error.Code}: {refusal.Message}");
+        return 2;
     }
 
     internal static Command WithDatabase(Command command)
