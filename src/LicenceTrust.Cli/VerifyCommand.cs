@@ -104,7 +104,9 @@ internal static class VerifyCommand
     {
         if (input == "-")
         {
-            texts = [Console.In.ReadToEnd().Trim()];
+            // As read, untrimmed: the reader removes exactly what a node removes (space, tab, CR, LF; docs/format.md
+            // §1), so a no-break space or another Unicode space is refused here as at a node.
+            texts = [Console.In.ReadToEnd()];
             return true;
         }
 

@@ -72,6 +72,12 @@ public sealed class EncryptedKeysCliTests(ITestOutputHelper output) : IDisposabl
         var checks = System.Text.Json.JsonDocument.Parse(verified.Output).RootElement;
         var result = checks.ValueKind == System.Text.Json.JsonValueKind.Array ? checks[0] : checks;
         Assert.Contains(result.GetProperty("checks").EnumerateArray(), c => c.GetProperty("name").GetString() == "signature" && c.GetProperty("outcome").GetString() == "PASSED");
+
+        // Standard input is read as a node reads QR text: a no-break space before it is not whitespace to trim.
+        var spaced = await Programs.RunWithErrorsAsync(Programs.Cli, $"verify - --keys {Keys} --json", input: "\u00A0" + qr);
+        Assert.Equal(1, spaced.Code);
+        var unread = System.Text.Json.JsonDocument.Parse(spaced.Output).RootElement;
+        Assert.Equal("UNREADABLE", (unread.ValueKind == System.Text.Json.JsonValueKind.Array ? unread[0] : unread).GetProperty("verdict").GetString());
     }
 
     private static async Task CliAsync(string arguments, IReadOnlyDictionary<string, string>? environment = null)
