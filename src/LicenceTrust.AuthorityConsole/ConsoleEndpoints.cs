@@ -116,8 +116,7 @@ public static class ConsoleEndpoints
                 try
                 {
                     var type = Lints.KnownType(types, values["typeCode"]);
-                    var (command, dates) = values.ToCommandForProblems(type, DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(Core.Codec.CredentialClaims.ChinaOffset).DateTime));
-                    var problems = dates.Concat(workflow.Problems(command, o).Where(p => dates.All(d => d.Field != p.Field)))
+                    var problems = values.Problems(type, workflow, o)
                         .Select(p => new { field = IssueForm.InputOf(p.Field), message = text.Message(p) }).ToList();
                     return Task.FromResult(Results.Json(new { ok = problems.Count == 0, problems }));
                 }

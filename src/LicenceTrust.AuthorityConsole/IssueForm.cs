@@ -83,14 +83,16 @@ public sealed record IssueForm(IReadOnlyDictionary<string, string> Values)
     }
 
     /// <summary>
-    /// The form's command for judging every problem at once: the dates the form cannot read (or a missing
-    /// first day) are problems of their own, and stand in the command as absent or as today, so the
-    /// service's rules judge the other fields.
+    /// Every problem of the form at once, the first of each field (<see cref="OfficerWorkflow.Problems"/>), for
+    /// the refused page and the live check alike. A date the form cannot read (or a missing first day) is a
+    /// problem of its own and stands in the command as absent or as today, so the service's rules judge the
+    /// other fields; the validity rules, judging that stand-in, then say nothing of the other dates.
     /// </summary>
-    public (IssueCommand Command, IReadOnlyList<LicenceTrustError> DateProblems) ToCommandForProblems(LicenceType type, DateOnly today)
+    public IReadOnlyList<LicenceTrustError> Problems(LicenceType type, OfficerWorkflow workflow, Officer officer)
     {
         ArgumentNullException.ThrowIfNull(type);
-        var problems = new List<LicenceTrustError>();
+        ArgumentNullException.ThrowIfNull(workflow);
+        var dates = new List<LicenceTrustError>();
         DateOnly? Read(string name)
         {
             try
@@ -99,21 +101,24 @@ public sealed record IssueForm(IReadOnlyDictionary<string, string> Values)
             }
             catch (LicenceTrustException e)
             {
-                problems.Add(e.Error);
+                dates.Add(e.Error);
                 return null;
             }
         }
 
         var issueDate = Read("issueDate");
         var validFrom = Read("validFrom");
-        if (validFrom is null && problems.All(p => p.Field != "validFrom"))
+        if (validFrom is null && dates.All(p => p.Field != "validFrom"))
         {
-            problems.Add(new LicenceTrustError(ErrorKind.Validation, "FIELD_REQUIRED", "请填写有效期起始日期 (give the first day of validity).", "validFrom"));
+            dates.Add(new LicenceTrustError(ErrorKind.Validation, "FIELD_REQUIRED", "请填写有效期起始日期 (give the first day of validity).", "validFrom"));
         }
 
         var validTo = Read("validTo");
+        var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(Core.Codec.CredentialClaims.ChinaOffset).DateTime);
         var command = ToCommandWithDates(type, issueDate, validFrom ?? today, validTo);
-        return (command, problems);
+        static bool IsDate(string? field) => field is "issueDate" or "validFrom" or "validTo";
+        var rules = workflow.Problems(command, officer).Where(p => dates.All(d => d.Field != p.Field && !(IsDate(d.Field) && IsDate(p.Field))));
+        return [.. dates, .. rules];
     }
 
     /// <summary>The form's input of a service error's field (<c>holder.code</c> → <c>holderCode</c>, <c>attributes.x</c> → <c>attr.x</c>).</summary>
