@@ -4629,7 +4629,9 @@ namespace LicenceTrust.Client
     }
 
     /// <summary>
-    /// A verification result; Licence is present only for full disclosure.
+    /// A verification result; Licence is present only for full disclosure. Identifier
+    /// <br/>(the licence identifier) and PayloadSha256 (the signed payload's SHA-256) are present
+    /// <br/>whenever the credential was readable: a relying party deduplicates on them (docs/format.md §1).
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class VerificationResultView
@@ -4661,6 +4663,12 @@ namespace LicenceTrust.Client
 
         [System.Text.Json.Serialization.JsonPropertyName("checkedAt")]
         public System.DateTimeOffset CheckedAt { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("identifier")]
+        public string? Identifier { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("payloadSha256")]
+        public string? PayloadSha256 { get; set; } = default!;
 
     }
 

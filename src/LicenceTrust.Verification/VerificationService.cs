@@ -100,7 +100,7 @@ public sealed class VerificationService(CredentialVerifier credentials, IStatusS
         if (recognition != ReasonCode.None)
         {
             checks.Add(new VerificationCheck("recognition", Outcome(recognition), recognition));
-            return new(VerificationResult.Failed(recognition, checks, core.Licence, core.Issuer, core.Algorithm, now), new CheckedAgainst(node, null, null, now, sequence), null);
+            return new(VerificationResult.Failed(recognition, checks, core.Licence, core.Issuer, core.Algorithm, now, payloadSha256: core.PayloadSha256), new CheckedAgainst(node, null, null, now, sequence), null);
         }
 
         checks.Add(new VerificationCheck("recognition", CheckOutcome.Passed));
@@ -119,11 +119,11 @@ public sealed class VerificationService(CredentialVerifier credentials, IStatusS
         if (reason == ReasonCode.None)
         {
             checks.Add(new VerificationCheck("status", CheckOutcome.Passed));
-            return new(VerificationResult.Valid(checks, core.Licence!, core.Issuer!, now), against, lookup.Status!.Value.WireName());
+            return new(VerificationResult.Valid(checks, core.Licence!, core.Issuer!, now, core.PayloadSha256), against, lookup.Status!.Value.WireName());
         }
 
         checks.Add(new VerificationCheck("status", Outcome(reason), reason));
-        return new(VerificationResult.Failed(reason, checks, core.Licence, core.Issuer, core.Algorithm, now), against, lookup.Status?.WireName());
+        return new(VerificationResult.Failed(reason, checks, core.Licence, core.Issuer, core.Algorithm, now, payloadSha256: core.PayloadSha256), against, lookup.Status?.WireName());
     }
 
     private static CheckOutcome Outcome(ReasonCode reason) => ReasonCatalogue.Get(reason).Verdict == Verdict.Check ? CheckOutcome.Doubtful : CheckOutcome.Failed;
@@ -131,6 +131,6 @@ public sealed class VerificationService(CredentialVerifier credentials, IStatusS
     private static VerificationResult Fail(VerificationResult core, string step, ReasonCode reason, DateTimeOffset now)
     {
         var checks = core.Checks.Where(c => c.Name != step).Append(new VerificationCheck(step, Outcome(reason), reason)).ToList();
-        return VerificationResult.Failed(reason, checks, core.Licence, core.Issuer, core.Algorithm, now);
+        return VerificationResult.Failed(reason, checks, core.Licence, core.Issuer, core.Algorithm, now, payloadSha256: core.PayloadSha256);
     }
 }

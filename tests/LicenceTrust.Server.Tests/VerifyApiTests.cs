@@ -44,6 +44,33 @@ public class VerifyApiTests(NodeFixture node) : IClassFixture<NodeFixture>
         Assert.Equal("UNREADABLE", (await VerifyAsync(qr[..20] + "\r\n" + qr[20..])).GetProperty("result").GetProperty("verdict").GetString());
     }
 
+    /// <summary>
+    /// Two texts of one signed content (with and without tag 18, which is not signed) answer with the same
+    /// identifier and payload hash, so a relying party deduplicates on them (docs/format.md §1); an
+    /// unreadable text has neither.
+    /// </summary>
+    [Fact]
+    public async Task An_answer_carries_the_identifier_and_the_payload_hash_the_same_for_every_text_of_one_credential()
+    {
+        var issued = await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 511);
+        var qr = issued.GetProperty("qrText").GetString()!;
+        var decoded = LicenceTrust.Core.Codec.CredentialReader.Read(qr).Credential!;
+        var untagged = LicenceTrust.Core.Codec.CredentialWriter.Wrap(decoded.CoseBytes.Span[1..], decoded.Encoding);
+        Assert.NotEqual(qr, untagged);
+
+        var first = (await VerifyAsync(qr)).GetProperty("result");
+        var second = (await VerifyAsync(untagged)).GetProperty("result");
+        var unreadable = (await VerifyAsync("LT2:NOT-A-CREDENTIAL")).GetProperty("result");
+
+        Assert.Equal("VALID", second.GetProperty("verdict").GetString());
+        Assert.Equal(issued.GetProperty("identifier").GetString(), first.GetProperty("identifier").GetString());
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(decoded.Payload.Span)), first.GetProperty("payloadSha256").GetString());
+        Assert.Equal(first.GetProperty("identifier").GetString(), second.GetProperty("identifier").GetString());
+        Assert.Equal(first.GetProperty("payloadSha256").GetString(), second.GetProperty("payloadSha256").GetString());
+        Assert.Equal(JsonValueKind.Null, unreadable.GetProperty("identifier").ValueKind);
+        Assert.Equal(JsonValueKind.Null, unreadable.GetProperty("payloadSha256").ValueKind);
+    }
+
     [Fact]
     public async Task Suspended_and_revoked_licences_are_INVALID_with_the_reason_in_Chinese()
     {

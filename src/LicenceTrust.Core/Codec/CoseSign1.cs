@@ -43,7 +43,7 @@ public static class CoseSign1
     /// </summary>
     public static CoseEnvelope? ReadDocument(byte[] document, out string error)
     {
-        var message = CoseSign1Reader.TryRead(document, CoseSign1Reader.DocumentLabels, CodecLimits.Default, CoseSign1Reader.MaxDocumentBytes, out var reason, out var detail);
+        var message = CoseSign1Reader.TryRead(document, CoseSign1Reader.DocumentLabels, CoseSign1Reader.DocumentLabels, CodecLimits.Default, CoseSign1Reader.MaxDocumentBytes, out var reason, out var detail);
         error = message is null ? $"{ReasonCatalogue.WireName(reason)}: {detail}" : string.Empty;
         return message;
     }

@@ -22,19 +22,23 @@ public sealed record CoseEnvelope(byte[] ProtectedHeader, byte[] Payload, byte[]
 
 /// <summary>
 /// The one reader of COSE_Sign1 envelopes, for every signed object: credentials, trust lists,
-/// recognition agreements, withdrawal notices, status lists and receipts. Strict CBOR (duplicate map
-/// keys, invalid UTF-8 and trailing bytes refused), a size cap, a nesting cap on everything it skips,
+/// recognition agreements, withdrawal notices, status lists and receipts. Canonical CBOR (RFC 7049
+/// §3.9: definite lengths, shortest forms, sorted keys, so one text per content; duplicate map keys,
+/// invalid UTF-8 and trailing bytes refused), a size cap, a nesting cap on everything it skips,
 /// optional tag 18, no label in both header maps, <c>crit</c> enforced (every listed label must be one
 /// the caller understands), <c>alg</c> from the protected header only and on the allow-list, an 8-byte
 /// <c>kid</c>. Each refusal has its reason code (docs/format.md §1–2). Pure; thread-safe.
 /// </summary>
 public static class CoseSign1Reader
 {
-    /// <summary>What a credential's reader understands: alg and kid (docs/format.md §2).</summary>
-    public static readonly IReadOnlySet<long> CredentialLabels = new HashSet<long> { CredentialFormat.Header.Alg, CredentialFormat.Header.Kid };
+    /// <summary>
+    /// What a credential's reader understands: alg, kid and LT2's dictionary id (docs/format.md §2, §12.1).
+    /// LT1 reads the dictionary label too, only to refuse a credential that names one.
+    /// </summary>
+    public static readonly IReadOnlySet<long> CredentialLabels = new HashSet<long> { CredentialFormat.Header.Alg, CredentialFormat.Header.Kid, CredentialFormat.Header.Dictionary };
 
-    /// <summary>What an LT2 credential's reader understands: alg, kid and the dictionary id (docs/format.md §12.2).</summary>
-    public static readonly IReadOnlySet<long> CompactCredentialLabels = new HashSet<long> { CredentialFormat.Header.Alg, CredentialFormat.Header.Kid, CredentialFormat.Header.Dictionary };
+    /// <summary>What a credential's <c>crit</c> may list: alg and kid, nothing else (docs/format.md §2).</summary>
+    public static readonly IReadOnlySet<long> CredentialCritical = new HashSet<long> { CredentialFormat.Header.Alg, CredentialFormat.Header.Kid };
 
     /// <summary>What a document's reader understands: alg, content type, kid, typ and x5chain.</summary>
     public static readonly IReadOnlySet<long> DocumentLabels = new HashSet<long>
@@ -51,17 +55,25 @@ public static class CoseSign1Reader
     /// ALGORITHM_MISSING, ALGORITHM_UNPROTECTED, ALGORITHM_NOT_ALLOWED, KID_MISSING) and a detail for logs.
     /// Never throws for any input.
     /// </summary>
-    public static CoseEnvelope? TryRead(byte[] message, IReadOnlySet<long> understood, CodecLimits limits, int maxBytes, out ReasonCode failure, out string detail)
+    /// <param name="message">The untrusted bytes.</param>
+    /// <param name="understood">The header labels the caller reads.</param>
+    /// <param name="critical">The labels <c>crit</c> may list (each must also be present).</param>
+    /// <param name="limits">The nesting cap for skipped values.</param>
+    /// <param name="maxBytes">The largest message read.</param>
+    /// <param name="failure">Why the message was refused; <see cref="ReasonCode.None"/> when read.</param>
+    /// <param name="detail">A detail for logs; empty when read.</param>
+    public static CoseEnvelope? TryRead(byte[] message, IReadOnlySet<long> understood, IReadOnlySet<long> critical, CodecLimits limits, int maxBytes, out ReasonCode failure, out string detail)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(understood);
+        ArgumentNullException.ThrowIfNull(critical);
         ArgumentNullException.ThrowIfNull(limits);
         if (message.Length > maxBytes)
         {
             return Fail(ReasonCode.CoseMalformed, $"{message.Length} bytes is more than {maxBytes}", out failure, out detail);
         }
 
-        var reader = StrictCborReaders.Rent(message);
+        var reader = StrictCborReaders.Rent(message, canonical: true);
         try
         {
             if (reader.PeekState() == CborReaderState.Tag && reader.ReadTag() != (CborTag)CredentialFormat.CoseSign1Tag)
@@ -75,6 +87,11 @@ public static class CoseSign1Reader
             }
 
             var protectedBytes = reader.ReadByteString();
+            if (StrictCborReaders.ContainsIndefiniteLength(protectedBytes, limits.MaxCborDepth))
+            {
+                return Fail(ReasonCode.CoseMalformed, "the protected header holds an indefinite length (docs/format.md §3)", out failure, out detail);
+            }
+
             var headers = ReadProtected(protectedBytes, understood, limits);
             var unprotectedAlg = false;
             var count = reader.ReadStartMap();
@@ -102,13 +119,13 @@ public static class CoseSign1Reader
             }
 
             reader.ReadEndMap();
-            if (headers.Critical is { } critical)
+            if (headers.Critical is { } listed)
             {
                 // RFC 9052 §3.1: each critical label must be understood by this reader and present.
-                var refused = critical.Where(l => !understood.Contains(l) || !headers.Labels.Contains(l)).Cast<long?>().FirstOrDefault();
-                if (critical.Count == 0 || refused is not null)
+                var refused = listed.Where(l => !critical.Contains(l) || !headers.Labels.Contains(l)).Cast<long?>().FirstOrDefault();
+                if (listed.Count == 0 || refused is not null)
                 {
-                    return Fail(ReasonCode.UnknownCriticalHeader, critical.Count == 0 ? "the crit list is empty" : $"critical header {refused} is not understood", out failure, out detail);
+                    return Fail(ReasonCode.UnknownCriticalHeader, listed.Count == 0 ? "the crit list is empty" : $"critical header {refused} is not understood", out failure, out detail);
                 }
             }
 
@@ -136,6 +153,11 @@ public static class CoseSign1Reader
             if (reader.BytesRemaining != 0)
             {
                 return Fail(ReasonCode.CoseMalformed, $"{reader.BytesRemaining} bytes after the message", out failure, out detail);
+            }
+
+            if (StrictCborReaders.ContainsIndefiniteLength(payload, limits.MaxCborDepth))
+            {
+                return Fail(ReasonCode.ClaimsMalformed, "the payload holds an indefinite length (docs/format.md §3)", out failure, out detail);
             }
 
             failure = ReasonCode.None;

@@ -73,10 +73,15 @@ public static class CredentialReader
     private static ReadResult ReadCose(byte[] cose, CodecLimits limits, PresetDictionary? dictionary)
     {
         ArgumentNullException.ThrowIfNull(cose);
-        var labels = dictionary is null ? CoseSign1Reader.CredentialLabels : CoseSign1Reader.CompactCredentialLabels;
-        if (CoseSign1Reader.TryRead(cose, labels, limits, int.MaxValue, out var failure, out var detail) is not { } message)
+        // Both formats read the dictionary label, so an LT1 text cannot carry an LT2 header (one signed content, one text).
+        if (CoseSign1Reader.TryRead(cose, CoseSign1Reader.CredentialLabels, CoseSign1Reader.CredentialCritical, limits, int.MaxValue, out var failure, out var detail) is not { } message)
         {
             return ReadResult.Fail(failure, detail);
+        }
+
+        if (dictionary is null && message.Dictionary is not null)
+        {
+            return ReadResult.Fail(ReasonCode.CoseMalformed, $"an LT1 credential's protected header names LT2 dictionary {message.Dictionary} (label -65537)");
         }
 
         if (dictionary is not null && message.Dictionary != dictionary.Id)

@@ -32,6 +32,14 @@ public sealed class DecodedCredential
 
     public ReadOnlyMemory<byte> Payload { get; }
 
+    /// <summary>
+    /// The SHA-256 of <see cref="Payload"/>, lower-case hex: what identifies the signed content whatever
+    /// unsigned encoding carried it (docs/format.md §1, "What is unique"). Computed once, on first use.
+    /// </summary>
+    public string PayloadSha256 => _payloadSha256 ??= Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Payload.Span));
+
+    private string? _payloadSha256;
+
     public ReadOnlyMemory<byte> Signature { get; }
 
     /// <summary>The whole COSE_Sign1 message (the inflated QR content).</summary>

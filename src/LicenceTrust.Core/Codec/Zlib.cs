@@ -66,6 +66,13 @@ public static class Zlib
             return Outcome.Corrupt;
         }
 
+        if (data[0] >> 4 > 7)
+        {
+            // RFC 1950 §2.2: CINFO above 7 (a window over 32 KiB) is not allowed; an inflater that ignores it would read a second text.
+            error = "the zlib header's CINFO is above 7 (RFC 1950 §2.2)";
+            return Outcome.Corrupt;
+        }
+
         if (((data[1] & 0x20) != 0) != presetDictionary)
         {
             error = presetDictionary ? "the zlib header names no preset dictionary (FDICT)" : "the zlib header asks for a preset dictionary (FDICT), which this format has none of";

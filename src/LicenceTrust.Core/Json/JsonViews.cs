@@ -129,7 +129,9 @@ public static class JsonViews
             disclosure == Disclosure.Full ? result.Licence?.ToView(types) : null,
             result.Issuer is { } issuer ? IssuerViews.GetValue(issuer, NewIssuerView) : null,
             result.Algorithm?.Name,
-            result.CheckedAt);
+            result.CheckedAt,
+            result.Licence?.Identifier.Value,
+            result.PayloadSha256);
     }
 
     // The parts of an answer that are the same in every answer are built once (issue 15: no
@@ -209,7 +211,11 @@ public sealed record LicenceSummaryView(
     string ValidFrom,
     string? ValidTo);
 
-/// <summary>A verification result; <see cref="Licence"/> is present only for full disclosure.</summary>
+/// <summary>
+/// A verification result; <see cref="Licence"/> is present only for full disclosure. <see cref="Identifier"/>
+/// (the licence identifier) and <see cref="PayloadSha256"/> (the signed payload's SHA-256) are present
+/// whenever the credential was readable: a relying party deduplicates on them (docs/format.md §1).
+/// </summary>
 public sealed record VerificationResultView(
     string Verdict,
     IReadOnlyList<ReasonView> Reasons,
@@ -219,7 +225,9 @@ public sealed record VerificationResultView(
     LicenceView? Licence,
     IssuerView? Issuer,
     string? Algorithm,
-    DateTimeOffset CheckedAt);
+    DateTimeOffset CheckedAt,
+    string? Identifier,
+    string? PayloadSha256);
 
 public sealed record ReasonView(string Code, string MessageZh, string MessageEn);
 

@@ -46,7 +46,7 @@ public sealed class CredentialVerifier(IIssuerDirectory issuers, VerificationPol
         VerificationResult Fail(string step, ReasonCode reason, IssuerCertificate? issuer = null, string detail = "")
         {
             checks.Add(new VerificationCheck(step, reason == ReasonCode.ClockSkew ? CheckOutcome.Doubtful : CheckOutcome.Failed, reason));
-            return VerificationResult.Failed(reason, checks, licence, issuer, credential.Algorithm, now, detail);
+            return VerificationResult.Failed(reason, checks, licence, issuer, credential.Algorithm, now, detail, credential.PayloadSha256);
         }
 
         if (candidates.Count == 0)
@@ -119,7 +119,7 @@ public sealed class CredentialVerifier(IIssuerDirectory issuers, VerificationPol
         }
 
         checks.Add(new VerificationCheck("time", CheckOutcome.Passed));
-        return VerificationResult.Valid(checks, licence, certificate, now);
+        return VerificationResult.Valid(checks, licence, certificate, now, credential.PayloadSha256);
     }
 
     private ReasonCode CheckTime(CredentialClaims claims, DateTimeOffset now)

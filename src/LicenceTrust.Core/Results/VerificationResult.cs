@@ -27,8 +27,9 @@ public sealed record VerificationCheck(string Name, CheckOutcome Outcome, Reason
 /// </summary>
 public sealed class VerificationResult
 {
-    private VerificationResult(Verdict verdict, IReadOnlyList<ReasonCode> reasons, IReadOnlyList<VerificationCheck> checks, Licence? licence, IssuerCertificate? issuer, SignatureAlgorithm? algorithm, DateTimeOffset checkedAt, string detail)
+    private VerificationResult(Verdict verdict, IReadOnlyList<ReasonCode> reasons, IReadOnlyList<VerificationCheck> checks, Licence? licence, IssuerCertificate? issuer, SignatureAlgorithm? algorithm, DateTimeOffset checkedAt, string detail, string? payloadSha256)
     {
+        PayloadSha256 = payloadSha256;
         Verdict = verdict;
         Reasons = reasons;
         Checks = checks;
@@ -64,18 +65,21 @@ public sealed class VerificationResult
 
     public DateTimeOffset CheckedAt { get; }
 
+    /// <summary>The SHA-256 of the signed payload, lower-case hex, when the credential was readable: a relying party's key for deduplicating.</summary>
+    public string? PayloadSha256 { get; }
+
     /// <summary>Technical detail for developers and logs; never personal data.</summary>
     public string Detail { get; }
 
     /// <summary>A result that is not VALID; the verdict follows the reason's catalogue entry (INVALID, CHECK or UNREADABLE).</summary>
-    public static VerificationResult Failed(ReasonCode reason, IReadOnlyList<VerificationCheck> checks, Licence? licence, IssuerCertificate? issuer, SignatureAlgorithm? algorithm, DateTimeOffset at, string detail = "")
+    public static VerificationResult Failed(ReasonCode reason, IReadOnlyList<VerificationCheck> checks, Licence? licence, IssuerCertificate? issuer, SignatureAlgorithm? algorithm, DateTimeOffset at, string detail = "", string? payloadSha256 = null)
     {
         var verdict = ReasonCatalogue.Get(reason).Verdict;
-        return new VerificationResult(verdict == Verdict.Valid ? Verdict.Invalid : verdict, [reason], checks, licence, issuer, algorithm, at, detail);
+        return new VerificationResult(verdict == Verdict.Valid ? Verdict.Invalid : verdict, [reason], checks, licence, issuer, algorithm, at, detail, payloadSha256);
     }
 
     /// <summary>VALID: only when every check passed (anything else throws — a programming error).</summary>
-    public static VerificationResult Valid(IReadOnlyList<VerificationCheck> checks, Licence licence, IssuerCertificate issuer, DateTimeOffset at)
+    public static VerificationResult Valid(IReadOnlyList<VerificationCheck> checks, Licence licence, IssuerCertificate issuer, DateTimeOffset at, string? payloadSha256 = null)
     {
         ArgumentNullException.ThrowIfNull(licence);
         ArgumentNullException.ThrowIfNull(issuer);
@@ -84,7 +88,7 @@ public sealed class VerificationResult
             throw new InvalidOperationException("A result is VALID only when every check passed.");
         }
 
-        return new VerificationResult(Verdict.Valid, [], checks, licence, issuer, issuer.Algorithm, at, string.Empty);
+        return new VerificationResult(Verdict.Valid, [], checks, licence, issuer, issuer.Algorithm, at, string.Empty, payloadSha256);
     }
 
     private static bool HasSuspiciousText(Licence licence) =>

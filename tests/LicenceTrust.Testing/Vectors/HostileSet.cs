@@ -61,11 +61,88 @@ public static class HostileSet
             Credentials.Sign(licence, SampleKeys.IssuerWith(SampleProvinces.Sichuan, SignatureAlgorithm.Sm2Sm3).Key, SampleKeys.IssuerWith(SampleProvinces.Sichuan, SignatureAlgorithm.Sm2Sm3).Certificate.Kid, encoding: encoding).QrText, ReasonCode.IssuerMismatch);
         Add("kid-collision", "An attacker's own SM2 key signs under the kid of the genuine Chongqing issuer (a kid is only a hint; the issuer's key must verify).",
             Credentials.Sign(licence, SigningKey.Generate(SignatureAlgorithm.Sm2Sm3), issuer.Certificate.Kid, encoding: encoding).QrText, ReasonCode.SignatureInvalid);
+        // One signed content, one text (docs/format.md §1, §3): each other encoding of a genuine credential is refused.
+        var cose = CoseSign1.Write(decoded.ProtectedHeader.Span, payload, decoded.Signature.Span);
+        Add("zlib-cinfo-8", "The genuine credential with a zlib header claiming a 64 KiB window (CINFO 8, which RFC 1950 forbids).",
+            Rezlib(text, z => { z[0] = 0x88; z[1] = (byte)((z[1] & 0xE0) + (31 - ((0x88 << 8) | (z[1] & 0xE0)) % 31) % 31); }), ReasonCode.DecompressionFailed);
+        Add("chunked-payload", "The genuine credential with its payload as an indefinite-length (chunked) byte string.",
+            wire.Wrap(Envelope(decoded.ProtectedHeader.ToArray(), w => { w.WriteStartIndefiniteLengthByteString(); w.WriteByteString(payload[..10]); w.WriteByteString(payload[10..]); w.WriteEndIndefiniteLengthByteString(); }, decoded.Signature.ToArray())),
+            ReasonCode.CoseMalformed);
+        Add("indefinite-unprotected-header", "The genuine credential with its empty unprotected header as an indefinite-length map.",
+            wire.Wrap(IndefiniteUnprotected(cose)), ReasonCode.CoseMalformed);
+        Add("long-form-length", "The genuine credential with its payload's length in a 4-byte form where 1 or 2 bytes suffice.",
+            wire.Wrap(Envelope(decoded.ProtectedHeader.ToArray(), w => w.WriteEncodedValue(LongFormByteString(payload)), decoded.Signature.ToArray())), ReasonCode.CoseMalformed);
+        Add("indefinite-map-in-payload", "The claims as an indefinite-length map, signed by the genuine issuer (docs/format.md §3 forbids it).",
+            wire.Wrap(CoseForge.Sign1(wire.Header((1, sm2), (4, kid)), CoseForge.Map(), IndefiniteMap(payload), issuer.Key)), ReasonCode.ClaimsMalformed);
+        Add("crit-beyond-alg-and-kid", "crit lists the dictionary label -65537 as well as alg and kid; a credential's crit may list only 1 and 4.",
+            wire.Wrap(CoseForge.Sign1(CoseForge.Map((1, sm2), (2, new[] { 1, 4, CredentialFormat.Header.Dictionary }), (4, kid), (CredentialFormat.Header.Dictionary, PresetDictionary.One.Id)), CoseForge.Map(), payload, issuer.Key)),
+            ReasonCode.UnknownCriticalHeader);
+        if (encoding == CredentialEncoding.Lt1)
+        {
+            Add("lt1-naming-lt2-dictionary", "An LT1 credential whose signed header names LT2's dictionary 1: the same signed bytes would read under LT2: too.",
+                wire.Wrap(CoseForge.Sign1(CoseForge.Map((1, sm2), (4, kid), (CredentialFormat.Header.Dictionary, PresetDictionary.One.Id)), CoseForge.Map(), payload, issuer.Key)), ReasonCode.CoseMalformed);
+        }
+
         Add("random-base45", "Random Base45 text with the right prefix.", wire.Prefix + new string([.. new Random(42).GetItems("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ$%*+-./:".ToCharArray(), 600)]), ReasonCode.Base45Invalid);
 
         var file = new VectorFile(wire.Name + " hostile", "keys-sample/: both provincial roots and all eight sample issuer certificates", vectors);
         VectorSet.Check(file);
         return file;
+    }
+
+    /// <summary>The QR text with its zlib bytes changed by <paramref name="change"/>.</summary>
+    private static string Rezlib(string text, Action<byte[]> change)
+    {
+        var prefix = text[..4];
+        Base45.TryDecode(text.AsSpan(4), out var zlib, out _);
+        change(zlib);
+        return prefix + Base45.Encode(zlib);
+    }
+
+    /// <summary>Tag 18, [protected, {}, payload as <paramref name="payload"/> writes it, signature].</summary>
+    private static byte[] Envelope(byte[] protectedHeader, Action<CborWriter> payload, byte[] signature)
+    {
+        var writer = new CborWriter(CborConformanceMode.Lax);
+        writer.WriteTag((CborTag)CredentialFormat.CoseSign1Tag);
+        writer.WriteStartArray(4);
+        writer.WriteByteString(protectedHeader);
+        writer.WriteStartMap(0);
+        writer.WriteEndMap();
+        payload(writer);
+        writer.WriteByteString(signature);
+        writer.WriteEndArray();
+        return writer.Encode();
+    }
+
+    /// <summary>The message with its empty unprotected map (0xA0) written as an indefinite one (0xBF 0xFF).</summary>
+    private static byte[] IndefiniteUnprotected(byte[] cose)
+    {
+        var reader = new CborReader(cose);
+        reader.ReadTag();
+        reader.ReadStartArray();
+        reader.SkipValue();
+        var at = cose.Length - reader.BytesRemaining;
+        return [.. cose[..at], 0xBF, 0xFF, .. cose[(at + 1)..]];
+    }
+
+    private static byte[] LongFormByteString(byte[] value) =>
+        [0x5A, (byte)(value.Length >> 24), (byte)(value.Length >> 16), (byte)(value.Length >> 8), (byte)value.Length, .. value];
+
+    /// <summary>The same map of claims, written with an indefinite length.</summary>
+    private static byte[] IndefiniteMap(byte[] payload)
+    {
+        var reader = new CborReader(payload);
+        var writer = new CborWriter(CborConformanceMode.Lax);
+        var count = reader.ReadStartMap()!.Value;
+        writer.WriteStartMap(null);
+        for (var i = 0; i < 2 * count; i++)
+        {
+            writer.WriteEncodedValue(reader.ReadEncodedValue().Span);
+        }
+
+        reader.ReadEndMap();
+        writer.WriteEndMap();
+        return writer.Encode();
     }
 
     private static byte[] Nested(int depth)
