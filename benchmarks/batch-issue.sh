@@ -7,7 +7,7 @@ count="${1:-100000}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 dotnet build -c Release "$root/src/LicenceTrust.Cli" >/dev/null
-# The node's GC setting (docs/performance.md, "GC settings"): each licence's BouncyCastle signature
+# The node's GC setting (docs/performance-history.md, "GC settings"): each licence's BouncyCastle signature
 # allocates about 117 KB, and the runtime reads the gen-0 budget only from the environment.
 lt() { DOTNET_GCgen0size=0x4000000 dotnet "$root/src/LicenceTrust.Cli/bin/Release/net10.0/licencetrust.dll" "$@"; }
 

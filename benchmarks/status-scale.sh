@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start-up time and memory of a Chongqing node holding N licences (issue 15; docs/performance.md,
+# Start-up time and memory of a Chongqing node holding N licences (issue 15; docs/performance-history.md,
 # "Start-up at scale"). For each N, once: a fresh SQLite database, migrated by the CLI, with N minimal
 # licence rows written straight in (benchmarks/status-scale-rows.py). Then, in interleaved rounds:
 # start the node, time it to /health/ready (every status list is in memory before it listens), read

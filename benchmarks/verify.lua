@@ -3,7 +3,7 @@
 -- k of a thread is due at start + k / rate, whatever the answers took, and a free connection of the
 -- thread sends it then (a schedule, as wrk2 or hey -q keep, not a pause after each answer). Latency is
 -- counted from the moment a request is sent; with more connections than requests in flight a request
--- is never sent late (docs/performance.md, "Constant-rate runs").
+-- is never sent late (docs/performance-history.md, "Constant-rate runs").
 local bodies = {}
 for line in io.lines(os.getenv("BODIES")) do bodies[#bodies + 1] = line end
 local path = os.getenv("VERIFY_PATH") or "/api/v1/verify"

@@ -5,7 +5,7 @@
 
 Reads the TRX files the test command writes (scripts/test.sh) and prints, per file, its wall time and then
 one line per class (start, end, summed seconds, name), in the order the classes started. Used for
-docs/performance.md, "The test suite's time": a long class that starts late is the suite's tail.
+docs/performance-history.md, "The test suite's time": a long class that starts late is the suite's tail.
 """
 import collections
 import glob

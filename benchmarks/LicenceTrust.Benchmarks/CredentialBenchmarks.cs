@@ -63,7 +63,7 @@ public class CredentialBenchmarks
 
     /// <summary>
     /// The same verification with BouncyCastle's SM2Signer on its custom curve, initialised once: the
-    /// verifier LicenceTrust used before its own (docs/performance.md, "An SM2 verifier that allocates nothing").
+    /// verifier LicenceTrust used before its own (docs/performance-history.md, "An SM2 verifier that allocates nothing").
     /// </summary>
     [Benchmark]
     public bool Sm2VerifyBouncyCastle()

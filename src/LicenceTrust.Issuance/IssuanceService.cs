@@ -218,7 +218,7 @@ public sealed class IssuanceService(IIssuanceStore store, IIssuerKeys keys, Issu
     /// <summary>
     /// Issues chunk after chunk for one authority, and yields each chunk's results once it is stored.
     /// A chunk's licences are stored with their audit entries in one transaction: all or none. The
-    /// signing of the next chunk runs while the previous one is written (docs/performance.md, "Batch
+    /// signing of the next chunk runs while the previous one is written (docs/performance-history.md, "Batch
     /// issue"): its serials and status slots are reserved first, so a chunk that is never stored leaves
     /// a gap in the serial numbers, never a duplicate. Each credential is signed once and re-verified
     /// before it is stored.

@@ -6,7 +6,7 @@ namespace LicenceTrust.Issuance;
 /// Threads of their own, one per core, that sign and re-verify a batch's licences, so that the sealing
 /// never holds the thread pool's workers. The store of the chunk before runs on those workers (its
 /// continuations), and on the node so do the requests; with the sealing on the pool they waited behind
-/// it (docs/performance.md, "Sealing on threads of its own"). The threads live as long as the process:
+/// it (docs/performance-history.md, "Sealing on threads of its own"). The threads live as long as the process:
 /// each keeps its signer, verifier and deflater (thread-local) from one chunk to the next.
 /// </summary>
 internal static class SealingWorkers

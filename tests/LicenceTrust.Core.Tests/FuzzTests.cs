@@ -13,7 +13,7 @@ namespace LicenceTrust.Core.Tests;
 /// signature) of a genuine credential. (The long run found that dropping the optional COSE tag 18 keeps a
 /// credential VALID: the same signed content, as docs/format.md allows, hence this oracle.)
 /// CI runs 20,000 inputs; the long run is <c>LICENCETRUST_FUZZ_ITERATIONS=200000 dotnet test
-/// tests/LicenceTrust.Core.Tests --filter FuzzTests</c> (docs/performance.md has its figures).
+/// tests/LicenceTrust.Core.Tests --filter FuzzTests</c>.
 /// </summary>
 public class FuzzTests
 {

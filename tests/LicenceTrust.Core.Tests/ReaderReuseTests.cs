@@ -8,7 +8,7 @@ using LicenceTrust.Testing;
 namespace LicenceTrust.Core.Tests;
 
 /// <summary>
-/// The decoder reuses its buffers and its strict CBOR readers on each thread (docs/performance.md, "Less
+/// The decoder reuses its buffers and its strict CBOR readers on each thread (docs/performance-history.md, "Less
 /// garbage on the verify path"). Nothing a failed read leaves behind may change the next read's answer.
 /// </summary>
 public class ReaderReuseTests

@@ -208,7 +208,7 @@ public class StaffPageTests(StaffPageFixture ui, ITestOutputHelper output) : ICl
     /// VALID. Time from starting the camera to the verdict is written out, not asserted (a timed test on a
     /// shared 2-core box would only be noise); rounds alternate the two codes. LICENCETRUST_CAMERA_ROUNDS,
     /// _SIDE and _BLUR change the run; with them a code not read in 20 s is reported, not failed
-    /// (docs/performance.md, "Camera: QR version 16 against 20").
+    /// (docs/performance-history.md, "Camera: QR version 16 against 20").
     /// </summary>
     [Fact]
     public async Task At_the_same_printed_size_the_camera_reads_a_version_16_LT2_code_and_an_LT1_code_of_version_19_or_20()

@@ -5,7 +5,7 @@ namespace LicenceTrust.Core.Codec;
 /// <summary>
 /// CBOR readers reused per thread, strict or canonical. A new strict reader allocates its duplicate-key
 /// bookkeeping for every map it enters, about 1.8 KB for one credential's claims; a reader that is reset
-/// keeps it (docs/performance.md, "Less garbage on the verify path"). Reading is synchronous, so a reader
+/// keeps it (docs/performance-history.md, "Less garbage on the verify path"). Reading is synchronous, so a reader
 /// never crosses threads between <see cref="Rent"/> and <see cref="Return"/>.
 /// </summary>
 internal static class StrictCborReaders

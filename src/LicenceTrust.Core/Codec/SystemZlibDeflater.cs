@@ -9,7 +9,7 @@ namespace LicenceTrust.Core.Codec;
 /// </summary>
 /// <remarks>
 /// SharpZipLib's deflater did this before, but it clears its 128 KB of hash chains in a managed loop and
-/// hashes the dictionary again for every credential: 8–11 % of a batch's CPU (docs/performance.md,
+/// hashes the dictionary again for every credential: 8–11 % of a batch's CPU (docs/performance-history.md,
 /// "LT2 compression on the system's zlib"). zlib resets with a memset of its 64 KB hash heads only.
 /// SharpZipLib still reads LT2 (<see cref="Zlib.TryDecompress(ReadOnlySpan{byte}, int, bool, out byte[], out PresetDictionary?, out string)"/>),
 /// so what one library writes, another reads back before anything is signed into a QR code.

@@ -112,7 +112,7 @@ public static class Zlib
         }
 
         // Both buffers are pooled: this runs on every verification, and a fresh 16 KB output buffer
-        // was most of what decoding a credential allocated (docs/performance.md, "Less garbage").
+        // was most of what decoding a credential allocated (docs/performance-history.md, "Less garbage").
         var input = ArrayPool<byte>.Shared.Rent(data.Length);
         var buffer = ArrayPool<byte>.Shared.Rent(maxBytes + 1);
         try

@@ -9,7 +9,7 @@ namespace LicenceTrust.Core.Crypto;
 
 /// <summary>
 /// The two curves, as BouncyCastle's custom (fast) implementations: the generic GM curve is 6–7×
-/// slower (docs/performance.md), so keys read from files are moved onto these.
+/// slower (docs/performance-history.md), so keys read from files are moved onto these.
 /// </summary>
 internal static class Curves
 {
@@ -40,7 +40,7 @@ internal static class Curves
     /// The key on a copy of its domain, for one thread's signer. BouncyCastle locks a point while it reads
     /// or stores that point's precomputed multiples, so threads sharing the generator wait for each other
     /// on every signature; a profile of a batch issue showed 8.5 % of its samples in that lock
-    /// (docs/performance.md, "Batch issue"). Each copy computes its tables once, for its own thread.
+    /// (docs/performance-history.md, "Batch issue"). Each copy computes its tables once, for its own thread.
     /// </summary>
     public static ECPrivateKeyParameters ForOneThread(ECPrivateKeyParameters key) => new("EC", key.D, ForOneThread(key.Parameters));
 

@@ -15,7 +15,7 @@ namespace LicenceTrust.Core.Results;
 /// The entries are plain structs in one array, with no reference to any object, so the garbage collector
 /// never has to trace or move them. The dictionary of strings this replaced put every distinct credential
 /// on the heap, and under a stream of distinct credentials its survivors took 1.7–2.2 % of the time in GC
-/// pauses against 0.2–0.3 % with no memo (docs/performance.md, "A signature memo the collector does not
+/// pauses against 0.2–0.3 % with no memo (docs/performance-history.md, "A signature memo the collector does not
 /// see"). Each bucket is read and written under one of 64 locks, so no reader sees half an entry.
 /// </remarks>
 public sealed class SignatureMemo

@@ -41,7 +41,7 @@ public static partial class Telemetry
         if (builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is not { Length: > 0 } endpoint)
         {
             // No exporter, no activity per request: a propagation-only W3C context cost 5-7 % of the
-            // cheapest verification path (docs/performance.md). Problems then carry the request id, which
+            // cheapest verification path (docs/performance-history.md). Problems then carry the request id, which
             // the log lines' RequestId scope carries too (docs/observability.md).
             return;
         }

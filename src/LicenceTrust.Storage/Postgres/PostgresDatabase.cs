@@ -54,7 +54,7 @@ public sealed class PostgresDatabase(string connectionString) : IDatabase
     /// a join). With <c>column = ANY(@keys)</c> the planner chose by statistics, and while a batch grows
     /// a table faster than autovacuum analyses it, those say the authority has a few hundred licences: it
     /// read every licence of the authority and filtered them, a scan that grew with each chunk
-    /// (docs/performance.md, "PostgreSQL: lookups by key that stay lookups").
+    /// (docs/performance-history.md, "PostgreSQL: lookups by key that stay lookups").
     /// </summary>
     public string SelectByKeys(string columns, string table, string filter, string keyColumn, string keysParameter) =>
         $"SELECT found.* FROM unnest(@{keysParameter}) AS wanted(key) CROSS JOIN LATERAL " +
@@ -66,7 +66,7 @@ public sealed class PostgresDatabase(string connectionString) : IDatabase
     /// <summary>
     /// <c>COPY … FROM STDIN (FORMAT BINARY)</c>. Binary COPY sends each value in its column's exact type, and
     /// the schema keeps every integer as BIGINT and every string as TEXT, so those are the two written
-    /// (docs/performance.md, "PostgreSQL: rows written with COPY").
+    /// (docs/performance-history.md, "PostgreSQL: rows written with COPY").
     /// </summary>
     public async Task CopyRowsAsync(DbConnection connection, string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows)
     {

@@ -45,7 +45,7 @@ public sealed class SqliteDatabase : IDatabase
     /// The keys arrive as one JSON array, read by <c>json_each</c>, and each is a probe of the unique index.
     /// A list Dapper expands into one parameter per key costs a scan of the statement's parameter names per
     /// key on every execution (Microsoft.Data.Sqlite binds by name), quadratic in the keys: 3.5 % of a batch
-    /// issue's CPU (docs/performance.md, "SQLite: keys looked up through one JSON parameter").
+    /// issue's CPU (docs/performance-history.md, "SQLite: keys looked up through one JSON parameter").
     /// </summary>
     public string SelectByKeys(string columns, string table, string filter, string keyColumn, string keysParameter) =>
         $"SELECT {columns} FROM {table} WHERE {filter} AND {keyColumn} IN (SELECT value FROM json_each(@{keysParameter}))";

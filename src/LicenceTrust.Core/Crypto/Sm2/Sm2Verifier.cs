@@ -7,7 +7,7 @@ namespace LicenceTrust.Core.Crypto.Sm2;
 /// <summary>
 /// SM2 signature verification (GB/T 32918.2 §7, SM3 digest) for one public key, without allocating.
 /// BouncyCastle's SM2 allocates about 180 KB per verification; on a 2-core node that garbage set the
-/// tail latency and the batch rate (docs/performance.md, "An SM2 verifier that allocates nothing").
+/// tail latency and the batch rate (docs/performance-history.md, "An SM2 verifier that allocates nothing").
 /// Only verification is done here: it handles public values alone, so it needs no constant-time care.
 /// Signing stays with BouncyCastle. Checked against BouncyCastle and OpenSSL by the Core tests.
 /// </summary>

@@ -162,7 +162,7 @@ internal struct U256 : IEquatable<U256>
     /// <summary>
     /// The high limb of a·b. Math.BigMul returns the low limb through an out parameter, which the JIT
     /// keeps in memory and zeroes on every call; MULX for the high half and a plain multiply for the low
-    /// half keep both in registers (the field product went from 58 to about 20 ns, docs/performance.md).
+    /// half keep both in registers (the field product went from 58 to about 20 ns, docs/performance-history.md).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong HighProduct(ulong a, ulong b) =>
