@@ -55,6 +55,10 @@ public sealed class TrustAuthority(FederatedTrust trust, IFederationStore store,
 
     /// <summary>Withdraws one of this province's issuer certificates and returns the signed notice for the peers.</summary>
     /// <exception cref="LicenceTrustException">Unknown or already withdrawn certificate.</exception>
+    /// <summary>This province's own withdrawals of trust, newest first (the console's trust page).</summary>
+    public async Task<IReadOnlyList<Withdrawal>> OwnWithdrawalsAsync(CancellationToken cancellationToken) =>
+        [.. (await store.WithdrawalsAsync(cancellationToken)).Where(w => w.Province == trust.Own.NodeId).OrderByDescending(w => w.At)];
+
     public async Task<(Withdrawal Withdrawal, PublishedTrustList List)> WithdrawAsync(string fingerprint, string reason, CancellationToken cancellationToken)
     {
         fingerprint = fingerprint.ToLowerInvariant();

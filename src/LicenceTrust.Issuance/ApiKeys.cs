@@ -21,7 +21,7 @@ public interface IApiKeyStore
 /// so a single SHA-256 is a sufficient hash (no password stretching needed); it is compared in
 /// constant time. The clear key is shown once, at creation.
 /// </summary>
-public sealed class ApiKeyService(IApiKeyStore store, IIssuanceStore issuance, TimeProvider time)
+public sealed class ApiKeyService(IApiKeyStore store, IIssuanceTransactions issuance, TimeProvider time)
 {
     /// <summary>Creates a key (the node's operator, at the CLI); returns the clear key (shown once) and the stored record.</summary>
     public Task<(string Key, ApiKeyRecord Record)> CreateAsync(ActorRole role, string name, string? authorityCode, CancellationToken cancellationToken = default)

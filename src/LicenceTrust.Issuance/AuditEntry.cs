@@ -86,7 +86,7 @@ public static class AuditChain
 
     /// <summary>Appends an entry after the current head, inside the caller's transaction.</summary>
     /// <summary>Appends one entry in a transaction of its own (for events outside issuance, e.g. trust changes).</summary>
-    public static Task AppendAsync(IIssuanceStore store, AuditDraft draft, CancellationToken cancellationToken)
+    public static Task AppendAsync(IIssuanceTransactions store, AuditDraft draft, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         return store.InTransactionAsync(async unit =>

@@ -17,7 +17,7 @@ public sealed record DirectBatchOutcome(int Issued, int Replayed, IReadOnlyList<
 /// <c>batch-file:</c> and the first 16 hex digits of the file's SHA-256: the same file run again is the same
 /// subject, as its rows are the same licences. docs/console.md, "The CLI's batch".
 /// </summary>
-public sealed class DirectBatch(IssuanceService issuance, IIssuanceStore store, ApprovalPolicy policy, TimeProvider time)
+public sealed class DirectBatch(IssuanceService issuance, IIssuanceTransactions store, ApprovalPolicy policy, TimeProvider time)
 {
     /// <summary>Signs and stores the file's rows chunk by chunk; <paramref name="progress"/> hears the rows done after each chunk.</summary>
     /// <exception cref="LicenceTrustException">403 BATCH_APPROVAL_REQUIRED: the authority's policy asks for an approver.</exception>

@@ -64,7 +64,7 @@ public sealed class OfficerWorkflow(IssuanceService issuance, IIssuanceStore sto
 
         var record = await issuance.GetAsync(identifier, officer.AsAuthority, cancellationToken);
         var why = Lints.Reason(reason);
-        IssuanceService.EnsureCanChange(record, kind == ApprovalKind.Revoke ? LicenceStatus.Revoked : LicenceStatus.Cancelled);
+        StatusChanges.EnsureCanChange(record, kind == ApprovalKind.Revoke ? LicenceStatus.Revoked : LicenceStatus.Cancelled);
 
         if (!policy.Requires(officer.AuthorityCode, kind))
         {
@@ -94,7 +94,7 @@ public sealed class OfficerWorkflow(IssuanceService issuance, IIssuanceStore sto
         Preview(command, officer);
         var why = Lints.Reason(reason);
 
-        IssuanceService.EnsureCanChange(old, LicenceStatus.Superseded);
+        StatusChanges.EnsureCanChange(old, LicenceStatus.Superseded);
         if (!policy.Requires(officer.AuthorityCode, ApprovalKind.Supersede))
         {
             return new SubmitOutcome(null, await issuance.SupersedeAsync(identifier, () => command with { IdempotencyKey = null }, why, officer.AsAuthority, cancellationToken));

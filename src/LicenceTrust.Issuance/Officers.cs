@@ -110,7 +110,7 @@ public interface IOfficerStore
 /// signed out everywhere at once, changing their own passwords, disabled by a system administrator; every
 /// step in the hash-chained audit.
 /// </summary>
-public sealed class OfficerAccounts(IOfficerStore store, IIssuanceStore issuance, TimeProvider time, SignInThrottle throttle)
+public sealed class OfficerAccounts(IOfficerStore store, IIssuanceTransactions issuance, TimeProvider time, SignInThrottle throttle)
 {
     /// <summary>The throttle is shared with staff accounts; officers' runs are kept apart by this prefix.</summary>
     private const string ThrottlePrefix = "officer:";

@@ -31,7 +31,7 @@ public sealed record RestoreOutcome(int StatusChanges, int LostSlots, int FreshL
 /// serial moves on by more than the node could have used since. All in one transaction: it commits whole
 /// or not at all, and a failed start leaves the next start to find the same.
 /// </summary>
-public sealed class RestoreRecovery(IIssuanceStore store, IssuanceOptions options, TimeProvider time, IStatusChangeSink? statusSink = null)
+public sealed class RestoreRecovery(IIssuanceTransactions store, IssuanceOptions options, TimeProvider time, IStatusChangeSink? statusSink = null)
 {
     /// <summary>Who the status events and audit entries name.</summary>
     public static readonly Actor Restore = new(ActorRole.Admin, "restore");
@@ -58,7 +58,7 @@ public sealed class RestoreRecovery(IIssuanceStore store, IssuanceOptions option
                     if (index < copy.Bits.Size && TargetOf(slot.Status, copy.Bits.Get(index)) is { } target)
                     {
                         var record = await unit.FindAsync(slot.Identifier) ?? throw new InvalidOperationException($"licence {slot.Identifier} vanished during the restore");
-                        await IssuanceService.ApplyStatusAsync(unit, record, target,
+                        await StatusChanges.ApplyStatusAsync(unit, record, target,
                             $"备份恢复：依据{copy.Source}持有的本省状态列表{copy.List}恢复 (restored from {copy.Source}'s copy of status list {copy.List})", Restore, now, supersededBy: null);
                         committed.Add(new StatusChange(record.Identifier, record.StatusList, record.StatusIndex, target));
                     }

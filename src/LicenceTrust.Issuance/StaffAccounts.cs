@@ -16,7 +16,7 @@ public interface IStaffStore
 /// Staff accounts for the full licence view on the QR page (docs/ui.md). Passwords are kept as
 /// <see cref="PasswordHasher"/> hashes; an unknown user costs the same work as a wrong password.
 /// </summary>
-public sealed class StaffAccounts(IStaffStore store, IIssuanceStore issuance, TimeProvider time, SignInThrottle throttle)
+public sealed class StaffAccounts(IStaffStore store, IIssuanceTransactions issuance, TimeProvider time, SignInThrottle throttle)
 {
     /// <summary>The meter of sign-in, for staff and officers (<see cref="SignInThrottle.MeterName"/>).</summary>
     public const string MeterName = SignInThrottle.MeterName;
