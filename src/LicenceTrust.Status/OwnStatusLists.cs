@@ -5,7 +5,6 @@ using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Core.Status;
-using LicenceTrust.Verification;
 
 namespace LicenceTrust.Status;
 

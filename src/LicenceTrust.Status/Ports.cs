@@ -1,5 +1,4 @@
 using LicenceTrust.Core.Status;
-using LicenceTrust.Verification;
 
 namespace LicenceTrust.Status;
 

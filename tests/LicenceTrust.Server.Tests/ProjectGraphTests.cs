@@ -68,6 +68,21 @@ public class ProjectGraphTests
     }
 
     [Fact]
+    public void Issuance_does_not_reach_Verification() =>
+        Assert.DoesNotContain("LicenceTrust.Verification", Closure("LicenceTrust.Issuance"));
+
+    /// <summary>A console page calls services; only services hold stores (no <c>@inject</c> of a storage port).</summary>
+    [Fact]
+    public void Console_pages_inject_services_not_stores()
+    {
+        var pages = Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "src", "LicenceTrust.AuthorityConsole"), "*.razor", SearchOption.AllDirectories);
+        var injections = pages.SelectMany(page => File.ReadLines(page).Where(line => line.StartsWith("@inject ", StringComparison.Ordinal)).Select(line => (Page: Path.GetFileName(page), Type: line.Split(' ')[1])));
+
+        Assert.NotEmpty(injections);
+        Assert.DoesNotContain(injections, i => i.Type.EndsWith("Store", StringComparison.Ordinal) || i.Type is "IIssuanceTransactions" or "ILicenceRegister" or "IAuditLog" or "IApprovalQueue" or "IDatabase");
+    }
+
+    [Fact]
     public void The_client_references_no_project_of_ours_and_the_CLI_not_the_server()
     {
         Assert.Empty(Projects["LicenceTrust.Client"].ProjectReferences);

@@ -68,6 +68,12 @@ public static class NodeServices
         });
         builder.Services.TryAddSingleton<IssuanceStore>();
         builder.Services.TryAddSingleton<IIssuanceStore>(sp => sp.GetRequiredService<IssuanceStore>());
+        // The narrow ports of one store: each consumer asks for the one it needs.
+        builder.Services.TryAddSingleton<IIssuanceTransactions>(sp => sp.GetRequiredService<IIssuanceStore>());
+        builder.Services.TryAddSingleton<ILicenceRegister>(sp => sp.GetRequiredService<IIssuanceStore>());
+        builder.Services.TryAddSingleton<IAuditLog>(sp => sp.GetRequiredService<IIssuanceStore>());
+        builder.Services.TryAddSingleton<IApprovalQueue>(sp => sp.GetRequiredService<IIssuanceStore>());
+        builder.Services.TryAddSingleton<IBatchJobStore>(sp => sp.GetRequiredService<IIssuanceStore>());
         builder.Services.TryAddSingleton<IStatusListStore>(sp => sp.GetRequiredService<IssuanceStore>());
         builder.Services.TryAddSingleton<IApiKeyStore, ApiKeyStore>();
         builder.Services.TryAddSingleton<IFederationStore, FederationStore>();

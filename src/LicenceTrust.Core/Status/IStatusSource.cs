@@ -1,9 +1,8 @@
 using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
-using LicenceTrust.Core.Status;
 
-namespace LicenceTrust.Verification;
+namespace LicenceTrust.Core.Status;
 
 /// <summary>The answer of a status look-up: the status, or why it could not be had.</summary>
 /// <param name="Status">The licence's status; null when it could not be determined.</param>
