@@ -11,7 +11,7 @@ using LicenceTrust.Testing;
 using LicenceTrust.Verification;
 using Microsoft.Extensions.Time.Testing;
 
-namespace LicenceTrust.Core.Tests;
+namespace LicenceTrust.Federation.Tests;
 
 /// <summary>The federation rules at the Chongqing node, without the network: trust, recognition and freshness.</summary>
 public class FederationRuleTests
@@ -20,8 +20,8 @@ public class FederationRuleTests
     private static readonly KeyStore.ProvinceKeys Chongqing = SampleKeys.Of(SampleProvinces.Chongqing);
     private readonly FakeTimeProvider _time = new(TestClock.Now);
 
-    private static TrustList ListOf(long sequence, params Pki.IssuerCertificate[] issuers) =>
-        new(SampleProvinces.Sichuan, sequence, TestClock.Now, TestClock.Now.AddDays(1), issuers, Pki.ListSignerCertificate.Parse(Sichuan.ListSigner!.CertificateDer, Sichuan.Root));
+    private static TrustList ListOf(long sequence, params LicenceTrust.Core.Pki.IssuerCertificate[] issuers) =>
+        new(SampleProvinces.Sichuan, sequence, TestClock.Now, TestClock.Now.AddDays(1), issuers, LicenceTrust.Core.Pki.ListSignerCertificate.Parse(Sichuan.ListSigner!.CertificateDer, Sichuan.Root));
 
     private static FederatedTrust Trust() => new(Chongqing.Root, [.. Chongqing.Issuers.Select(i => i.Certificate)]);
 

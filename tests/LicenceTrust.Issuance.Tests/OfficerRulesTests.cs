@@ -2,7 +2,7 @@ using System.Text;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Issuance;
 
-namespace LicenceTrust.Core.Tests;
+namespace LicenceTrust.Issuance.Tests;
 
 /// <summary>The console's rules that need no database: passwords, the separation of duties, first passwords.</summary>
 public class PasswordPolicyTests

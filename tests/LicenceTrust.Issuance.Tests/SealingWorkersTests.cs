@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using LicenceTrust.Issuance;
 
-namespace LicenceTrust.Core.Tests;
+namespace LicenceTrust.Issuance.Tests;
 
 /// <summary>The batch's sealing threads (Issuance): every item once, off the thread pool, failures and cancellation as themselves.</summary>
 public class SealingWorkersTests

@@ -1,7 +1,7 @@
 using LicenceTrust.Core.Results;
 using LicenceTrust.Status;
 
-namespace LicenceTrust.Core.Tests;
+namespace LicenceTrust.Status.Tests;
 
 /// <summary>Random slot choice (Status): distinct, free, in range, and a clear refusal when none is free.</summary>
 public class StatusSlotsTests

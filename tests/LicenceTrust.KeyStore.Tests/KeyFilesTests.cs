@@ -3,7 +3,7 @@ using LicenceTrust.KeyStore;
 using LicenceTrust.Samples;
 using LicenceTrust.Testing;
 
-namespace LicenceTrust.Core.Tests;
+namespace LicenceTrust.KeyStore.Tests;
 
 /// <summary>Key files (docs/operations.md, "Key files"): encrypted by default, plaintext only when allowed, and every refusal says what to do.</summary>
 public sealed class KeyFilesTests : IDisposable

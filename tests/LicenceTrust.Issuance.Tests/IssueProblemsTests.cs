@@ -4,7 +4,7 @@ using LicenceTrust.KeyStore;
 using LicenceTrust.Samples;
 using LicenceTrust.Testing;
 
-namespace LicenceTrust.Core.Tests;
+namespace LicenceTrust.Issuance.Tests;
 
 /// <summary>Every problem of an issue form at once (<see cref="IssuanceService.Problems"/>), by the same rules as the preview, which stops at the first.</summary>
 public sealed class IssueProblemsTests

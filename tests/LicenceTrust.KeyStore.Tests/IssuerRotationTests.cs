@@ -6,7 +6,7 @@ using LicenceTrust.Samples;
 using LicenceTrust.Testing;
 using Microsoft.Extensions.Time.Testing;
 
-namespace LicenceTrust.Core.Tests;
+namespace LicenceTrust.KeyStore.Tests;
 
 /// <summary>
 /// Rotating an issuer key (docs/operations.md): an authority's successor certificate takes over at its
@@ -23,7 +23,7 @@ public class IssuerRotationTests
         var key = SigningKey.Generate(SignatureAlgorithm.Sm2Sm3);
         var successor = new IssuerKey(IssuerCertificate.Parse(CertificateFactory.CreateIssuer(
             SampleProvinces.Sichuan, sichuan.Root.Der.ToArray(), sichuan.RootKey!, key,
-            new IssuerProfile(Identifiers.UnifiedSocialCreditCode.Parse(predecessor.Certificate.AuthorityCode), predecessor.Certificate.AuthorityName, [SampleLicenceTypes.BusinessLicence.Code]),
+            new IssuerProfile(LicenceTrust.Core.Identifiers.UnifiedSocialCreditCode.Parse(predecessor.Certificate.AuthorityCode), predecessor.Certificate.AuthorityName, [SampleLicenceTypes.BusinessLicence.Code]),
             takeover, takeover.AddYears(3))), key);
         var clock = new FakeTimeProvider(takeover.AddSeconds(-1));
         var keys = new ProvinceIssuerKeys(sichuan with { Issuers = [.. sichuan.Issuers, successor] }, clock);

@@ -7,7 +7,7 @@ using LicenceTrust.Status;
 using LicenceTrust.Testing;
 using LicenceTrust.Verification;
 
-namespace LicenceTrust.Core.Tests;
+namespace LicenceTrust.Status.Tests;
 
 /// <summary>This node's status lists in memory: loaded before serving, and never waited for.</summary>
 public class OwnStatusListsTests
