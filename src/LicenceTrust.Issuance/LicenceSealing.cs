@@ -60,7 +60,8 @@ internal sealed class LicenceSealing(IssuanceOptions options)
     {
         var read = CredentialReader.Read(credential.QrText);
         if (read.Credential is not { } decoded
-            || !signing.Certificate.Key.Verify(decoded.ToBeSigned(), decoded.Signature.Span)
+            || EnvelopeVerification.FindSigner(decoded.Algorithm, decoded.Kid, decoded.ProtectedHeader, decoded.Payload, decoded.Signature.Span,
+                [signing.Certificate], static c => (c.Kid, c.Key), out _) is null
             || decoded.Claims.Licence.Identifier != licence.Identifier
             || decoded.Claims.Licence.Holder.Code != licence.Holder.Disclosed().Code)
         {

@@ -55,40 +55,18 @@ public sealed class CredentialVerifier(IIssuerDirectory issuers, VerificationPol
         }
 
         checks.Add(new VerificationCheck("issuer", CheckOutcome.Passed));
+        // The candidates were found by the credential's kid; the one envelope check takes alg, key and signature from here.
         var messageKey = memo is null ? default : SignatureMemo.KeyOf(credential.CoseBytes.Span);
-        byte[]? toBeSigned = null;
-        TrustedIssuer? signer = null;
-        var keyTypeMatched = false;
-        foreach (var candidate in candidates)
-        {
-            // alg comes from the protected header only, and must match the certificate's key type.
-            if (candidate.Certificate.Algorithm != credential.Algorithm)
-            {
-                continue;
-            }
-
-            keyTypeMatched = true;
-            if (memo is not null && memo.Remembers(messageKey, candidate.Certificate.Fingerprint))
-            {
-                signer = candidate;
-                break;
-            }
-
-            toBeSigned ??= credential.ToBeSigned();
-            if (candidate.Certificate.Key.Verify(toBeSigned, credential.Signature.Span))
-            {
-                signer = candidate;
-                memo?.Remember(messageKey, candidate.Certificate.Fingerprint);
-
-                break;
-            }
-        }
-
+        var signer = EnvelopeVerification.FindSigner(
+            credential.Algorithm, credential.Kid, credential.ProtectedHeader, credential.Payload, credential.Signature.Span, candidates,
+            static c => (c.Certificate.Kid, c.Certificate.Key), out var refusal,
+            memo is null ? null : c => memo.Remembers(messageKey, c.Certificate.Fingerprint),
+            memo is null ? null : c => memo.Remember(messageKey, c.Certificate.Fingerprint));
         if (signer is null)
         {
-            return keyTypeMatched
-                ? Fail("signature", ReasonCode.SignatureInvalid)
-                : Fail("signature", ReasonCode.AlgorithmKeyMismatch, detail: $"alg {credential.Algorithm} but no candidate key of that type");
+            return refusal == EnvelopeRefusal.AlgorithmKeyMismatch
+                ? Fail("signature", ReasonCode.AlgorithmKeyMismatch, detail: $"alg {credential.Algorithm} but no candidate key of that type")
+                : Fail("signature", ReasonCode.SignatureInvalid);
         }
 
         checks.Add(new VerificationCheck("signature", CheckOutcome.Passed));

@@ -14,6 +14,8 @@ public static class Receipt
 {
     private const string ContentType = "application/json";
 
+    private static readonly DocumentKind Kind = new("receipt", ContentType: ContentType);
+
     public static byte[] Sign(ReadOnlySpan<byte> json, ICredentialSigner signer, KeyId kid)
     {
         return CoseSign1.SignDocument(json, signer, kid, contentType: ContentType);
@@ -27,37 +29,15 @@ public static class Receipt
     {
         ArgumentNullException.ThrowIfNull(receipt);
         ArgumentNullException.ThrowIfNull(signers);
-        signedBy = null;
-        try
+        var message = EnvelopeVerification.OpenDocument(receipt, Kind, _ => signers as IReadOnlyList<ListSignerCertificate> ?? [.. signers], static s => (s.Kid, s.Key), out signedBy, out var refusal, out error);
+        error = refusal switch
         {
-            if (CoseSign1.ReadDocument(receipt, out error) is not { } message)
-            {
-                error = "malformed receipt: " + error;
-                return null;
-            }
-
-            var (payload, keyId) = (message.Payload, message.Kid);
-            if (message.ContentType != ContentType)
-            {
-                error = "not a LicenceTrust receipt (content type)";
-                return null;
-            }
-
-            var toBeSigned = message.ToBeSigned();
-            signedBy = signers.FirstOrDefault(s => s.Kid == keyId && s.Key.Algorithm == message.Algorithm && s.Key.Verify(toBeSigned, message.Signature));
-            if (signedBy is null)
-            {
-                error = signers.Any(s => s.Kid == keyId) ? "the receipt's signature does not verify" : "the receipt was signed by an unknown key";
-                return null;
-            }
-
-            error = string.Empty;
-            return payload;
-        }
-        catch (Exception e) when (e is CborContentException or InvalidOperationException or FormatException or OverflowException)
-        {
-            error = "malformed receipt: " + e.Message;
-            return null;
-        }
+            EnvelopeRefusal.None => string.Empty,
+            EnvelopeRefusal.Malformed => error,
+            EnvelopeRefusal.WrongType => "not a LicenceTrust receipt (content type)",
+            EnvelopeRefusal.UnknownKey or EnvelopeRefusal.SignerRefused => "the receipt was signed by an unknown key",
+            _ => "the receipt's signature does not verify",
+        };
+        return message?.Payload;
     }
 }

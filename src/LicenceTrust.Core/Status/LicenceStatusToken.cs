@@ -22,6 +22,8 @@ public static class LicenceStatusToken
 {
     public const string MediaType = "application/licence-status+cwt";
 
+    private static readonly DocumentKind Kind = new("status answer", Typ: MediaType);
+
     /// <summary>How long an answer may be used: long enough for the network, short enough that a replayed one is soon refused.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(2);
 
@@ -66,21 +68,14 @@ public static class LicenceStatusToken
                 return null;
             }
 
-            if (CoseSign1.ReadDocument(token, out error) is not { } message)
+            var message = EnvelopeVerification.OpenDocument<VerificationKey>(token, Kind, _ => [key], static k => (null, k), out _, out var refusal, out error);
+            if (message is null)
             {
-                error = "malformed status answer: " + error;
-                return null;
-            }
+                if (refusal is EnvelopeRefusal.AlgorithmKeyMismatch or EnvelopeRefusal.SignatureInvalid)
+                {
+                    error = "the status answer is not signed by the peer's list signer";
+                }
 
-            if (message.Typ != MediaType)
-            {
-                error = "not a status answer (typ)";
-                return null;
-            }
-
-            if (message.Algorithm != key.Algorithm || !key.Verify(message.ToBeSigned(), message.Signature))
-            {
-                error = "the status answer is not signed by the peer's list signer";
                 return null;
             }
 

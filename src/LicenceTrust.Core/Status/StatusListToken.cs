@@ -22,6 +22,8 @@ public sealed record StatusList(string Uri, DateTimeOffset IssuedAt, DateTimeOff
 public static class StatusListToken
 {
     public const string MediaType = "application/statuslist+cwt";
+
+    private static readonly DocumentKind Kind = new("status list token", Typ: MediaType);
     private const int Sub = 2;
     private const int Ttl = 65534;
     private const int StatusListClaim = 65533;
@@ -78,26 +80,20 @@ public static class StatusListToken
         refusal = StatusListRefusal.Malformed;
         try
         {
-            if (CoseSign1.ReadDocument(token, out error) is not { } message)
+            // The list signer's key is known in advance: any kid, its alg, its signature.
+            var message = EnvelopeVerification.OpenDocument<VerificationKey>(token, Kind, _ => [key], static k => (null, k), out _, out var envelope, out error);
+            if (message is null)
             {
-                error = "malformed status list token: " + error;
+                if (envelope is EnvelopeRefusal.AlgorithmKeyMismatch or EnvelopeRefusal.SignatureInvalid)
+                {
+                    refusal = StatusListRefusal.NotSignedBySigner;
+                    error = "the status list signature does not verify under the list signer's key";
+                }
+
                 return null;
             }
 
             var payload = message.Payload;
-            if (message.Typ != MediaType)
-            {
-                error = "not a status list token (typ)";
-                return null;
-            }
-
-            if (message.Algorithm != key.Algorithm || !key.Verify(message.ToBeSigned(), message.Signature))
-            {
-                refusal = StatusListRefusal.NotSignedBySigner;
-                error = "the status list signature does not verify under the list signer's key";
-                return null;
-            }
-
             var list = ReadClaims(payload, maxEntries, out error);
             refusal = list is null ? StatusListRefusal.Malformed : StatusListRefusal.None;
             return list;

@@ -27,54 +27,25 @@ public static class SignedDocument
     {
         ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(root);
-        signer = null;
-        try
+        // The signer is the list-signing certificate in x5chain, which must be issued by the pinned root.
+        var message = EnvelopeVerification.OpenDocument(
+            document,
+            new DocumentKind(type, Typ: type),
+            m => m.X5Chain is { } der ? [ListSignerCertificate.Parse(der, root)] : throw new FormatException("x5chain missing"),
+            static c => (c.Kid, c.Key),
+            out signer,
+            out var refusal,
+            out error);
+        error = refusal switch
         {
-            if (CoseSign1.ReadDocument(document, out error) is not { } message)
-            {
-                error = $"malformed {type}: {error}";
-                return null;
-            }
-
-            var (payload, certificate) = (message.Payload, message.X5Chain);
-            if (message.Typ != type || certificate is null)
-            {
-                error = $"not a {type} (typ or x5chain missing)";
-                return null;
-            }
-
-            ListSignerCertificate candidate;
-            try
-            {
-                candidate = ListSignerCertificate.Parse(certificate, root);
-            }
-            catch (FormatException e)
-            {
-                error = "the signing certificate is refused: " + e.Message;
-                return null;
-            }
-
-            if (message.Kid != candidate.Kid || candidate.Key.Algorithm != message.Algorithm)
-            {
-                error = "the kid or alg does not match the signing certificate";
-                return null;
-            }
-
-            if (!candidate.Key.Verify(message.ToBeSigned(), message.Signature))
-            {
-                error = "the signature does not verify";
-                return null;
-            }
-
-            signer = candidate;
-            error = string.Empty;
-            return payload;
-        }
-        catch (Exception e) when (e is CborContentException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
-        {
-            error = $"malformed {type}: {e.Message}";
-            return null;
-        }
+            EnvelopeRefusal.None or EnvelopeRefusal.Malformed => error,
+            EnvelopeRefusal.WrongType => $"not a {type} (typ or x5chain missing)",
+            EnvelopeRefusal.SignerRefused when message is null && error == "x5chain missing" => $"not a {type} (typ or x5chain missing)",
+            EnvelopeRefusal.SignerRefused => "the signing certificate is refused: " + error,
+            EnvelopeRefusal.UnknownKey or EnvelopeRefusal.AlgorithmKeyMismatch => "the kid or alg does not match the signing certificate",
+            _ => "the signature does not verify",
+        };
+        return message?.Payload;
     }
 
     /// <summary>
