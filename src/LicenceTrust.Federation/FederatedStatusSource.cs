@@ -151,7 +151,7 @@ public sealed class FederatedStatusSource(Func<PeerSet> peers, FederatedTrust tr
     }
 
     private static Uri StatusUri(PeerOptions options, Licence licence) =>
-        new($"{options.BaseUrl.TrimEnd('/')}/api/v1/licences/{Uri.EscapeDataString(licence.Identifier.Value)}/status");
+        new($"{options.BaseUrl.TrimEnd('/')}{PeerProtocol.LicenceStatusPath(licence.Identifier.Value)}");
 
     private static StatusLookup FromValue(byte value, string source, DateTimeOffset asOf) =>
         LicenceStatusRules.FromStatusListValue(value) is { } status
@@ -176,7 +176,7 @@ public sealed class FederatedStatusSource(Func<PeerSet> peers, FederatedTrust tr
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, StatusUri(options, licence));
-            request.Headers.Accept.ParseAdd(LicenceStatusToken.MediaType);
+            request.Headers.Accept.ParseAdd(PeerProtocol.LicenceStatusMediaType);
             using var response = await peer.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             peer.Breaker.Succeeded();
             if (response.StatusCode == HttpStatusCode.NotFound)

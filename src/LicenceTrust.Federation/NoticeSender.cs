@@ -41,8 +41,8 @@ public sealed class NoticeSender(FederationPeers peers, ILogger<NoticeSender> lo
         try
         {
             using var content = new ByteArrayContent(notice);
-            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(WithdrawalNotice.MediaType);
-            using var response = await state.Http.PostAsync(new Uri(options.BaseUrl.TrimEnd('/') + "/api/v1/federation/notices"), content, timeout.Token);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(PeerProtocol.NoticeMediaType);
+            using var response = await state.Http.PostAsync(new Uri(options.BaseUrl.TrimEnd('/') + PeerProtocol.NoticesPath), content, timeout.Token);
             // 409 means the peer already holds it: delivered all the same.
             if (response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.Conflict)
             {

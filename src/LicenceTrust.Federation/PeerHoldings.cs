@@ -13,7 +13,6 @@ public sealed record HeldStatusList(string Uri, long Version, byte[] Token);
 public sealed record PeerHoldings(string Province, byte[]? TrustList, IReadOnlyList<HeldStatusList> StatusLists, IReadOnlyList<byte[]> Notices)
 {
     /// <summary>The path a node serves its holdings of <paramref name="province"/> on.</summary>
-    public static string PathFor(string province) => $"/api/v1/federation/peers/{province}/holdings";
 
     /// <summary>What this node holds of <paramref name="province"/>, read from its store; null when it is not a configured peer.</summary>
     public static async Task<PeerHoldings?> OfAsync(string province, FederationPeers peers, IFederationStore store, CancellationToken cancellationToken)

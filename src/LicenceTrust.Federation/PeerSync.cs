@@ -202,7 +202,7 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
     private async Task SyncTrustListAsync(List<string> problems, CancellationToken cancellationToken)
     {
         var current = trust.Peer(_peer);
-        using var response = await SendAsync(HttpMethod.Get, "/api/v1/trust-list", current is null || _unsaved.Contains(TrustListKind) ? null : ETagOf(current.List.Sequence), cancellationToken);
+        using var response = await SendAsync(HttpMethod.Get, PeerProtocol.TrustListPath, current is null || _unsaved.Contains(TrustListKind) ? null : PeerProtocol.TrustListETag(current.List.Sequence), cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotModified && current is not null)
         {
             var now = time.GetUtcNow();
@@ -227,7 +227,7 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
 
         var fetched = time.GetUtcNow();
         trust.SetPeer(new PeerTrust(_root!, list, fetched, bytes));
-        await PersistAsync(TrustListKind, () => store.SavePeerDocumentAsync(new PeerDocument(_options.Province, TrustListKind, list.Sequence, ETagOf(list.Sequence), bytes, fetched), cancellationToken));
+        await PersistAsync(TrustListKind, () => store.SavePeerDocumentAsync(new PeerDocument(_options.Province, TrustListKind, list.Sequence, PeerProtocol.TrustListETag(list.Sequence), bytes, fetched), cancellationToken));
     }
 
     private async Task SyncStatusListsAsync(List<string> problems, CancellationToken cancellationToken)
@@ -237,7 +237,7 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
             return;
         }
 
-        using var indexResponse = await SendAsync(HttpMethod.Get, "/api/v1/status-lists", null, cancellationToken);
+        using var indexResponse = await SendAsync(HttpMethod.Get, PeerProtocol.StatusListIndexPath, null, cancellationToken);
         Expect(indexResponse, HttpStatusCode.OK, "status-list index");
         var index = await indexResponse.Content.ReadFromJsonAsync<StatusListIndex>(JsonSerializerOptions.Web, cancellationToken)
             ?? throw new SyncRefusedException("the status-list index is empty");
@@ -255,7 +255,7 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
         {
             var cached = state.StatusList(entry.Uri);
             var kind = StatusListKindPrefix + entry.Uri;
-            using var response = await SendAsync(HttpMethod.Get, $"/api/v1/status-lists/{entry.Id}", cached is null || _unsaved.Contains(kind) ? null : $"\"{entry.Id}-{cached.Version}\"", cancellationToken);
+            using var response = await SendAsync(HttpMethod.Get, PeerProtocol.StatusListPath(entry.Id), cached is null || _unsaved.Contains(kind) ? null : PeerProtocol.StatusListETag(entry.Id, cached.Version), cancellationToken);
             var now = time.GetUtcNow();
             if (response.StatusCode == HttpStatusCode.NotModified && cached is not null)
             {
@@ -273,7 +273,7 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
                 continue;
             }
 
-            var version = VersionOf(response) ?? entry.Version;
+            var version = PeerProtocol.StatusListVersionOf(response.Headers.ETag?.Tag) ?? entry.Version;
             state.SetStatusList(new CachedStatusList(list, version, now));
             await PersistAsync(kind, () => store.SavePeerDocumentAsync(new PeerDocument(_options.Province, kind, version, response.Headers.ETag?.Tag, bytes, now), cancellationToken));
             if (cached is not null && list.UpdatedAt is { } updated && updated > cached.List.UpdatedAt)
@@ -355,10 +355,6 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
         }
     }
 
-    internal static string ETagOf(long sequence) => $"\"{sequence}\"";
-
-    private static long? VersionOf(HttpResponseMessage response) =>
-        response.Headers.ETag?.Tag is { } tag && tag.Trim('"').Split('-') is [_, var version] && long.TryParse(version, out var v) ? v : null;
 }
 
 /// <summary>The peer answered, but with something this node will not use.</summary>

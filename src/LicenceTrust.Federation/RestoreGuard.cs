@@ -246,7 +246,7 @@ public sealed class RestoreGuard(FederationPeers peers, FederatedTrust trust, IF
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             // Once, at start: a peer slow under load still gets its say, since without it the check rests on fewer copies.
             timeout.CancelAfter(TimeSpan.FromSeconds(Math.Max(peer.TimeoutSeconds, 30)));
-            using var response = await state.Http.GetAsync(new Uri(new Uri(peer.BaseUrl.TrimEnd('/') + "/"), PeerHoldings.PathFor(ownNodeId).TrimStart('/')), timeout.Token);
+            using var response = await state.Http.GetAsync(new Uri(new Uri(peer.BaseUrl.TrimEnd('/') + "/"), PeerProtocol.HoldingsPath(ownNodeId).TrimStart('/')), timeout.Token);
             if (!response.IsSuccessStatusCode || response.Content.Headers.ContentLength > MaxHoldingsBytes)
             {
                 logger.LogWarning("Could not read what {Peer} holds of this province: it answered {Status}; the start-up check rests on the other peers", peer.Province, (int)response.StatusCode);

@@ -51,13 +51,13 @@ public static class FederationApi
     public static void MapFederationApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/.well-known/licencetrust", Metadata).WithProblems(429).WithName("NodeMetadata").WithSummary("Node metadata: province, root fingerprint, endpoints, peers");
-        app.MapGet("/api/v1/trust-list", TrustListAsync).Produces<TrustListView>(200, "application/json").Produces(200, contentType: TrustListToken.MediaType).WithProblems(429).WithName("GetTrustList").WithSummary("This province's signed trust list");
-        app.MapGet("/api/v1/status-lists", StatusListIndexAsync).WithProblems(429).WithName("GetStatusListIndex").WithSummary("The index of this node's status lists");
+        app.MapGet(PeerProtocol.TrustListPath, TrustListAsync).Produces<TrustListView>(200, "application/json").Produces(200, contentType: PeerProtocol.TrustListMediaType).WithProblems(429).WithName("GetTrustList").WithSummary("This province's signed trust list");
+        app.MapGet(PeerProtocol.StatusListIndexPath, StatusListIndexAsync).WithProblems(429).WithName("GetStatusListIndex").WithSummary("The index of this node's status lists");
         app.MapPost("/api/v1/trust/issuers/{fingerprint}/withdraw", WithdrawAsync).RequireAuthorization(Policies.Admin).WithProblems(400, 401, 403, 404, 409, 429).WithName("WithdrawIssuer").WithSummary("Emergency withdrawal of an issuer certificate");
-        app.MapPost("/api/v1/federation/notices", ReceiveNoticeAsync).Accepts<byte[]>(WithdrawalNotice.MediaType).WithProblems(400, 403, 409, 413, 415, 429).WithName("ReceiveNotice").WithSummary("Receive a peer's signed withdrawal notice");
+        app.MapPost(PeerProtocol.NoticesPath, ReceiveNoticeAsync).Accepts<byte[]>(PeerProtocol.NoticeMediaType).WithProblems(400, 403, 409, 413, 415, 429).WithName("ReceiveNotice").WithSummary("Receive a peer's signed withdrawal notice");
         app.MapGet("/api/v1/trust-bundle", TrustBundleAsync).WithProblems(429).WithName("GetTrustBundle").WithSummary("Roots and signed trust lists for offline verification");
         app.MapGet("/api/v1/federation/peers", Peers).WithProblems(429).WithName("GetPeers").WithSummary("Each peer's sync state and freshness");
-        app.MapGet(PeerHoldings.PathFor("{province}"), HoldingsAsync).WithProblems(404, 429).WithName("GetPeerHoldings")
+        app.MapGet(PeerProtocol.HoldingsRoute, HoldingsAsync).WithProblems(404, 429).WithName("GetPeerHoldings")
             .WithSummary("What this node holds of a peer province, as that province signed it: for the province's check after a restore");
     }
 
@@ -72,11 +72,11 @@ public static class FederationApi
             ["SM2-SM3", "ES256"],
             new Dictionary<string, string>
             {
-                ["trustList"] = root + "/api/v1/trust-list",
-                ["statusLists"] = root + "/api/v1/status-lists",
-                ["licenceStatus"] = root + "/api/v1/licences/{identifier}/status",
+                ["trustList"] = root + PeerProtocol.TrustListPath,
+                ["statusLists"] = root + PeerProtocol.StatusListIndexPath,
+                ["licenceStatus"] = root + PeerProtocol.LicenceStatusRoute,
                 ["verify"] = root + "/api/v1/verify",
-                ["notices"] = root + "/api/v1/federation/notices",
+                ["notices"] = root + PeerProtocol.NoticesPath,
                 ["openapi"] = root + "/openapi/v1.json",
             },
             [.. peers.States.Keys.Select(p => p.NodeId)]));
@@ -85,7 +85,7 @@ public static class FederationApi
     private static async Task<IResult> TrustListAsync(HttpContext http, TrustAuthority authority, FederatedTrust trust)
     {
         var published = await authority.CurrentAsync(http.RequestAborted);
-        var etag = $"\"{published.Sequence}\"";
+        var etag = PeerProtocol.TrustListETag(published.Sequence);
         http.Response.Headers.ETag = etag;
         http.Response.Headers.CacheControl = "public, max-age=1";
         if (http.Request.Headers.IfNoneMatch.Contains(etag))
@@ -99,7 +99,7 @@ public static class FederationApi
                 [.. trust.OwnIssuers.Select(i => i.ToView())], Convert.ToBase64String(published.Token)));
         }
 
-        return Results.Bytes(published.Token, TrustListToken.MediaType);
+        return Results.Bytes(published.Token, PeerProtocol.TrustListMediaType);
     }
 
     /// <summary>For offline verification (<c>licencetrust verify --bundle</c>): the roots and signed trust lists this node holds.</summary>
@@ -125,9 +125,9 @@ public static class FederationApi
     private static async Task<Ok<NoticeResponse>> ReceiveNoticeAsync(HttpContext http, IssuerWithdrawals withdrawals, NoticeInboxGate gate)
     {
         gate.Check(http.Connection.ClientCertificate, http.Connection.RemoteIpAddress?.ToString());
-        if (!string.Equals(http.Request.ContentType, WithdrawalNotice.MediaType, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(http.Request.ContentType, PeerProtocol.NoticeMediaType, StringComparison.OrdinalIgnoreCase))
         {
-            throw new LicenceTrustException(new(ErrorKind.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", $"通知的类型应为{WithdrawalNotice.MediaType} (send the notice as {WithdrawalNotice.MediaType})."));
+            throw new LicenceTrustException(new(ErrorKind.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", $"通知的类型应为{PeerProtocol.NoticeMediaType} (send the notice as {PeerProtocol.NoticeMediaType})."));
         }
 
         if (http.Request.ContentLength > MaxNoticeBytes)

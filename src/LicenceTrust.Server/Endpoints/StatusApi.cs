@@ -1,3 +1,4 @@
+using LicenceTrust.Federation;
 using System.Globalization;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Core.Status;
@@ -13,8 +14,8 @@ public static class StatusApi
 {
     public static void MapStatusApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/status-lists/{list}", StatusListAsync).Produces(StatusCodes.Status200OK, contentType: StatusListToken.MediaType).WithProblems(400, 404, 429).WithName("GetStatusList").WithSummary("A signed status list (Token Status List, CWT)");
-        app.MapGet("/api/v1/licences/{identifier}/status", LicenceStatusAsync).Produces<LicenceStatusView>().Produces(StatusCodes.Status200OK, contentType: LicenceStatusToken.MediaType).WithProblems(400, 404, 429).WithName("GetLicenceStatus").WithSummary("The public status of one licence, now or as of a time");
+        app.MapGet(PeerProtocol.StatusListRoute, StatusListAsync).Produces(StatusCodes.Status200OK, contentType: PeerProtocol.StatusListMediaType).WithProblems(400, 404, 429).WithName("GetStatusList").WithSummary("A signed status list (Token Status List, CWT)");
+        app.MapGet(PeerProtocol.LicenceStatusRoute, LicenceStatusAsync).Produces<LicenceStatusView>().Produces(StatusCodes.Status200OK, contentType: PeerProtocol.LicenceStatusMediaType).WithProblems(400, 404, 429).WithName("GetLicenceStatus").WithSummary("The public status of one licence, now or as of a time");
     }
 
     private static async Task<IResult> StatusListAsync(string list, HttpContext http, StatusListPublisher publisher)
@@ -26,7 +27,7 @@ public static class StatusApi
 
         var published = await publisher.GetAsync(id, http.RequestAborted)
             ?? throw LicenceTrustException.NotFound("STATUS_LIST_NOT_FOUND", $"没有编号为{id}的状态列表 (no status list {id}).");
-        var etag = $"\"{published.List}-{published.Version}\"";
+        var etag = PeerProtocol.StatusListETag(published.List, published.Version);
         http.Response.Headers.ETag = etag;
         http.Response.Headers.CacheControl = $"public, max-age={(int)publisher.MaxAge.TotalSeconds}";
         if (http.Request.Headers.IfNoneMatch.Contains(etag))
@@ -34,7 +35,7 @@ public static class StatusApi
             return Results.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        return Results.Bytes(published.Token, StatusListToken.MediaType);
+        return Results.Bytes(published.Token, PeerProtocol.StatusListMediaType);
     }
 
     /// <summary>
@@ -58,10 +59,10 @@ public static class StatusApi
             throw LicenceTrustException.NotFound("NOT_YET_ISSUED", "该时间点证照尚未签发 (the licence was not yet issued at that time).");
         }
 
-        if (asOf is null && http.Request.Headers.Accept.Any(a => a?.Contains(LicenceStatusToken.MediaType, StringComparison.OrdinalIgnoreCase) == true))
+        if (asOf is null && http.Request.Headers.Accept.Any(a => a?.Contains(PeerProtocol.LicenceStatusMediaType, StringComparison.OrdinalIgnoreCase) == true))
         {
             http.Response.Headers.CacheControl = "no-store";
-            return Results.Bytes(publisher.SignAnswer(record.Identifier, status.Status), LicenceStatusToken.MediaType);
+            return Results.Bytes(publisher.SignAnswer(record.Identifier, status.Status), PeerProtocol.LicenceStatusMediaType);
         }
 
         return TypedResults.Ok(new LicenceStatusView(
