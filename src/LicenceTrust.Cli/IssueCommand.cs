@@ -7,6 +7,8 @@ using LicenceTrust.Issuance;
 using LicenceTrust.KeyStore;
 using LicenceTrust.Storage;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using LicenceTrust.Core.Codec;
 
 namespace LicenceTrust.Cli;
 
@@ -25,7 +27,7 @@ internal static class IssueCommand
         var keys = new Option<DirectoryInfo>("--keys") { Description = "Key directory (keys-sample layout): rows are checked against the authority's certificates, and signed with its key where no approval is needed.", Required = true };
         var province = new Option<string>("--province") { Description = "The node's province: a node id of the registry, e.g. cq.", DefaultValueFactory = _ => "cq" };
         var baseUrl = new Option<string?>("--base-url") { Description = "The node's public base URL (status-list URIs). Default: the province's local URL." };
-        var chunk = new Option<int>("--chunk") { Description = "Rows per transaction (1-5000).", DefaultValueFactory = _ => 500 };
+        var chunk = new Option<int>("--chunk") { Description = $"Rows per transaction (1-{BatchOptions.MaxChunkSize}; Issuance:Batch:ChunkSize).", DefaultValueFactory = _ => 500 };
         var licenceTypes = new Option<FileInfo?>("--licence-types") { Description = "The node's licence-type catalogue file (Node:LicenceTypes); default the shipped catalogue. Rows are checked against it." };
         var format = FormatOption.Create("Credential format: LT2 (the default, what nodes issue) or LT1 during a transition (Issuance:CredentialFormat).");
         var settings = new Option<FileInfo?>("--settings") { Description = "The node's JSON settings file (appsettings.json, Node:SettingsFile): the authority's approval policy is read from Issuance:Authorities:<code>:IssueApproval. Without it, approval is required, as at a node." };
@@ -41,24 +43,45 @@ internal static class IssueCommand
         keyOptions.AddTo(batch);
         batch.SetAction(async (result, cancellationToken) =>
         {
-            if (!Province.TryFromNodeId(result.GetValue(province), out var where) || result.GetValue(chunk) is < 1 or > 5000)
+            if (!Province.TryFromNodeId(result.GetValue(province), out var where))
             {
-                Console.Error.WriteLine("--province must be a province node id of the registry (e.g. cq, sc, gz); --chunk 1-5000.");
+                Console.Error.WriteLine("--province must be a province node id of the registry (e.g. cq, sc, gz).");
                 return 2;
             }
 
-            ApprovalPolicy policy;
+            // The CLI composes as the node does (StorageModule.AddStores, IssuanceModule.AddIssuance): the
+            // node's settings file, with the command line's --format and --chunk over it, read and checked by
+            // the module's own code; then the same batch code as the console's runs.
+            ServiceProvider services;
+            var code = result.GetValue(authority)!;
+            var database = NodeCommands.Database(result);
+            var access = keyOptions.Open(result, out var scope);
+            using var token = scope;
+            ProvinceKeys provinceKeys;
             try
             {
-                policy = result.GetValue(settings) is { } path ? PolicyFrom(path) : ApprovalPolicy.RequiredEverywhere;
+                var configuration = Settings(result.GetValue(settings), FormatOption.ValueOf(result, format), result.GetValue(chunk));
+                provinceKeys = KeyDirectory.Load(result.GetValue(keys)!.FullName, where, access);
+                var catalogue = result.GetValue(licenceTypes) is { } file ? LicenceTypeFiles.Load(file.FullName) : LicenceTypeCatalogue.Shipped;
+                var collection = new ServiceCollection()
+                    .AddSingleton(database)
+                    .AddSingleton<IIssuerKeys>(new ProvinceIssuerKeys(provinceKeys))
+                    .AddSingleton(new IssuanceSite(where, catalogue, IssuanceSite.StatusListBaseOf(result.GetValue(baseUrl) ?? IssuanceSite.DefaultUrl(where))))
+                    .AddStores()
+                    .AddIssuance(configuration);
+                services = collection.BuildServiceProvider();
+                _ = services.GetRequiredService<ApprovalPolicy>();
+                _ = services.GetRequiredService<BatchOptions>();
+                _ = services.GetRequiredService<IssuanceOptions>();
             }
             catch (Exception e) when (e is InvalidDataException or FileNotFoundException or FormatException)
             {
-                Console.Error.WriteLine($"--settings: {e.Message}");
+                Console.Error.WriteLine(e.Message);
                 return 2;
             }
 
-            var code = result.GetValue(authority)!;
+            await using var disposer = services;
+            var policy = services.GetRequiredService<ApprovalPolicy>();
             var clerk = result.GetValue(officer);
             if (policy.Requires(code, ApprovalKind.Batch) && clerk is null)
             {
@@ -67,39 +90,25 @@ internal static class IssueCommand
                 return 2;
             }
 
-            var database = NodeCommands.Database(result);
             database.Migrate();
-            var access = keyOptions.Open(result, out var scope);
-            using var token = scope;
-            var provinceKeys = KeyDirectory.Load(result.GetValue(keys)!.FullName, where, access);
-            var issuerKeys = new ProvinceIssuerKeys(provinceKeys);
-            if (!issuerKeys.Knows(code))
+            if (!services.GetRequiredService<IIssuerKeys>().Knows(code))
             {
                 Console.Error.WriteLine($"--authority: no issuer key of {code} in {result.GetValue(keys)!.FullName}/{where.NodeId}.");
                 return 2;
             }
 
-            var options = new IssuanceOptions
-            {
-                Province = where,
-                LicenceTypes = result.GetValue(licenceTypes) is { } catalogue ? LicenceTypeFiles.Load(catalogue.FullName) : LicenceTypeCatalogue.Shipped,
-                StatusListBaseUri = (result.GetValue(baseUrl) ?? $"http://127.0.0.1:{5000 + where.Code}").TrimEnd('/') + "/api/v1/status-lists/",
-                CredentialEncoding = FormatOption.ValueOf(result, format),
-            };
-            var store = new IssuanceStore(database);
-            var service = new IssuanceService(store, issuerKeys, options, TimeProvider.System);
             var input = result.GetValue(file)!.FullName;
             try
             {
-                var signedIn = clerk is null ? null : await SignInAsync(database, store, clerk, code, cancellationToken);
+                var signedIn = clerk is null ? null : await SignInAsync(services.GetRequiredService<OfficerAccounts>(), clerk, code, cancellationToken);
                 if (policy.Requires(code, ApprovalKind.Batch))
                 {
-                    return await SubmitAsync(new BatchJobs(service, store, policy, new BatchOptions(), TimeProvider.System), store, input, signedIn!, cancellationToken);
+                    return await SubmitAsync(services.GetRequiredService<BatchJobs>(), input, signedIn!, cancellationToken);
                 }
 
                 var name = provinceKeys.Issuers.First(i => i.Certificate.AuthorityCode == code).Certificate.AuthorityName;
                 var actor = signedIn?.AsAuthority ?? new Actor(ActorRole.Authority, $"batch:{name}", code);
-                return await SignAsync(new DirectBatch(service, store, policy, TimeProvider.System), actor, input, result.GetValue(chunk), cancellationToken);
+                return await SignAsync(services.GetRequiredService<DirectBatch>(), actor, input, cancellationToken);
             }
             catch (LicenceTrustException e)
             {
@@ -111,23 +120,34 @@ internal static class IssueCommand
         return command;
     }
 
-    /// <summary>The approval policy in a node's settings file, read as the node reads it.</summary>
-    private static ApprovalPolicy PolicyFrom(FileInfo path)
+    /// <summary>
+    /// The node's settings file (when given) with the command line over it: <c>Issuance:CredentialFormat</c>
+    /// from <c>--format</c> and <c>Issuance:Batch:ChunkSize</c> from <c>--chunk</c>.
+    /// </summary>
+    private static IConfiguration Settings(FileInfo? path, CredentialEncoding format, int chunk)
     {
-        if (!path.Exists)
+        var builder = new ConfigurationBuilder();
+        if (path is not null)
         {
-            throw new FileNotFoundException($"{path.FullName} was not found.", path.FullName);
+            if (!path.Exists)
+            {
+                throw new FileNotFoundException($"--settings: {path.FullName} was not found.", path.FullName);
+            }
+
+            builder.AddJsonFile(path.FullName, optional: false);
         }
 
-        var configuration = new ConfigurationBuilder().AddJsonFile(path.FullName, optional: false).Build();
-        return ApprovalPolicy.FromSettings(configuration.GetSection("Issuance:Authorities").GetChildren().Select(a => (a.Key, a["IssueApproval"], a["RevocationApproval"])));
+        return builder.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"{IssuanceModule.Section}:CredentialFormat"] = CredentialFormat.PrefixOf(format).TrimEnd(':'),
+            [$"{IssuanceModule.Section}:Batch:ChunkSize"] = chunk.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }).Build();
     }
 
     /// <summary>The clerk signs in as at the console (the same throttle and audit entries); the password is the first line of standard input.</summary>
-    private static async Task<Officer> SignInAsync(IDatabase database, IssuanceStore store, string username, string authorityCode, CancellationToken cancellationToken)
+    private static async Task<Officer> SignInAsync(OfficerAccounts accounts, string username, string authorityCode, CancellationToken cancellationToken)
     {
         var password = Console.In.ReadLine() ?? string.Empty;
-        var accounts = new OfficerAccounts(new OfficerStore(database), store, TimeProvider.System, new SignInThrottle(TimeProvider.System, new SignInThrottleOptions()));
         var outcome = await accounts.SignInAsync(username, password, cancellationToken);
         if (outcome.Error is { } refused)
         {
@@ -150,10 +170,10 @@ internal static class IssueCommand
     }
 
     /// <summary>Approval required: the file is linted and stored for an approver; nothing is signed here.</summary>
-    private static async Task<int> SubmitAsync(BatchJobs jobs, IssuanceStore store, string path, Officer clerk, CancellationToken cancellationToken)
+    private static async Task<int> SubmitAsync(BatchJobs jobs, string path, Officer clerk, CancellationToken cancellationToken)
     {
         var job = await jobs.SubmitAsync(Path.GetFileName(path), await File.ReadAllBytesAsync(path, cancellationToken), clerk, cancellationToken);
-        var errors = await store.BatchErrorsAsync(job.Id, cancellationToken);
+        var errors = await jobs.ErrorsAsync(job.Id, clerk, cancellationToken);
         var report = await WriteReportAsync(path, errors);
         Console.WriteLine(job.State == BatchState.AwaitingApproval
             ? $"batch {job.Id} submitted by {clerk.DisplayName}: {job.GoodRows} rows wait for an approver of {job.AuthorityCode} in the console (待审核); the node signs them once released. Refused {job.BadRows}."
@@ -167,11 +187,11 @@ internal static class IssueCommand
     }
 
     /// <summary>No approval needed: signed at once, chunk by chunk, with a progress bar.</summary>
-    private static async Task<int> SignAsync(DirectBatch batch, Actor actor, string path, int chunkSize, CancellationToken cancellationToken)
+    private static async Task<int> SignAsync(DirectBatch batch, Actor actor, string path, CancellationToken cancellationToken)
     {
         var file = BatchFile.Read(path);
         var watch = Stopwatch.StartNew();
-        var outcome = await batch.RunAsync(file, actor, chunkSize, new ProgressBar(file.Rows.Count, watch), cancellationToken);
+        var outcome = await batch.RunAsync(file, actor, new ProgressBar(file.Rows.Count, watch), cancellationToken);
         Console.Error.WriteLine();
         var report = await WriteReportAsync(path, outcome.Errors);
         var rate = outcome.Issued / Math.Max(watch.Elapsed.TotalSeconds, 0.001);

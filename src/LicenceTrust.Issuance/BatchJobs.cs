@@ -22,7 +22,15 @@ public enum BatchState
 }
 
 /// <summary>A row of a batch that cannot be issued: its line in the file, the error code, the field and why.</summary>
-public sealed record BatchRowError(int Line, string Code, string Field, string Detail);
+public sealed record BatchRowError(int Line, string Code, string Field, string Detail)
+{
+    /// <summary>The row error of a refusal at line <paramref name="line"/>: its code, field (empty when none) and words.</summary>
+    public static BatchRowError Of(int line, LicenceTrustError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return new BatchRowError(line, error.Code, error.Field ?? string.Empty, error.Detail);
+    }
+}
 
 /// <summary>
 /// A batch file an officer uploaded, with its progress. Progress is counted in the same transaction as
@@ -89,7 +97,10 @@ public sealed record BatchJob(
 /// <summary>How batch jobs run.</summary>
 public sealed record BatchOptions
 {
-    /// <summary>Rows per transaction: progress moves, and a crash loses at most, one chunk.</summary>
+    /// <summary>The most rows one transaction takes (<c>Issuance:Batch:ChunkSize</c>, the CLI's <c>--chunk</c>).</summary>
+    public const int MaxChunkSize = 5000;
+
+    /// <summary>Rows per transaction (1 to <see cref="MaxChunkSize"/>): progress moves, and a crash loses at most, one chunk.</summary>
     public int ChunkSize { get; init; } = 200;
 
     /// <summary>A pause between chunks, so a large batch leaves the CPU to verification on a busy node (default none).</summary>
@@ -249,7 +260,7 @@ public sealed class BatchJobs(IssuanceService issuance, IIssuanceStore store, Ap
         var chunks = file.Rows.Where(r => !bad.Contains(r.Line)).Skip(job.DoneRows).Chunk(Math.Max(1, options.ChunkSize));
         await foreach (var _ in issuance.IssueChunksAsync(chunks, actor, async (unit, results) =>
         {
-            var refused = results.Where(r => r.Error is not null).Select(r => new BatchRowError(r.Line, r.Error!.Code, r.Error.Field ?? string.Empty, r.Error.Detail)).ToList();
+            var refused = results.Where(r => r.Error is not null).Select(r => BatchRowError.Of(r.Line, r.Error!)).ToList();
             var progress = new BatchProgress(results.Count, results.Count(r => r is { Record: not null, Replayed: false }), results.Count(r => r.Replayed), refused.Count);
             if (!await unit.AdvanceBatchAsync(job.Id, runner, progress, refused.Count == 0 ? null : [.. errors, .. refused], time.GetUtcNow()))
             {
@@ -296,7 +307,7 @@ public sealed class BatchJobs(IssuanceService issuance, IIssuanceStore store, Ap
             }
             catch (LicenceTrustException e)
             {
-                errors.Add(new BatchRowError(row.Line, e.Error.Code, e.Error.Field ?? string.Empty, e.Error.Detail));
+                errors.Add(BatchRowError.Of(row.Line, e.Error));
             }
         }
 
@@ -310,7 +321,7 @@ public sealed class BatchJobs(IssuanceService issuance, IIssuanceStore store, Ap
                 && !(row.Command.IdempotencyKey is { } key && earlier.TryGetValue(key, out var same) && same.Identifier == identifier))
             {
                 var error = LiveNumberRule.Refusal(type, row.Command.Number, identifier).Error;
-                errors.Add(new BatchRowError(row.Line, error.Code, error.Field ?? string.Empty, error.Detail));
+                errors.Add(BatchRowError.Of(row.Line, error));
             }
         }
 

@@ -17,15 +17,14 @@ public sealed record DirectBatchOutcome(int Issued, int Replayed, IReadOnlyList<
 /// <c>batch-file:</c> and the first 16 hex digits of the file's SHA-256: the same file run again is the same
 /// subject, as its rows are the same licences. docs/console.md, "The CLI's batch".
 /// </summary>
-public sealed class DirectBatch(IssuanceService issuance, IIssuanceTransactions store, ApprovalPolicy policy, TimeProvider time)
+public sealed class DirectBatch(IssuanceService issuance, IIssuanceTransactions store, ApprovalPolicy policy, BatchOptions options, TimeProvider time)
 {
-    /// <summary>Signs and stores the file's rows chunk by chunk; <paramref name="progress"/> hears the rows done after each chunk.</summary>
+    /// <summary>Signs and stores the file's rows in chunks of <see cref="BatchOptions.ChunkSize"/>, as the console's batch runner does; <paramref name="progress"/> hears the rows done after each chunk.</summary>
     /// <exception cref="LicenceTrustException">403 BATCH_APPROVAL_REQUIRED: the authority's policy asks for an approver.</exception>
-    public async Task<DirectBatchOutcome> RunAsync(BatchFile file, Actor actor, int chunkSize, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    public async Task<DirectBatchOutcome> RunAsync(BatchFile file, Actor actor, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(actor);
-        ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
         var authority = actor.AuthorityCode ?? throw LicenceTrustException.Forbidden("ROLE_NOT_ALLOWED", "只有颁发机构可以执行此操作 (only an issuing authority may do this).");
         if (policy.Requires(authority, ApprovalKind.Batch))
         {
@@ -39,13 +38,13 @@ public sealed class DirectBatch(IssuanceService issuance, IIssuanceTransactions 
 
         var errors = file.Refused.ToList();
         int issued = 0, replayed = 0, done = 0;
-        await foreach (var results in issuance.IssueChunksAsync(file.Rows.Chunk(chunkSize), actor, cancellationToken))
+        await foreach (var results in issuance.IssueChunksAsync(file.Rows.Chunk(options.ChunkSize), actor, cancellationToken))
         {
             foreach (var row in results)
             {
                 if (row.Error is { } error)
                 {
-                    errors.Add(new BatchRowError(row.Line, error.Code, error.Field ?? string.Empty, error.Detail));
+                    errors.Add(BatchRowError.Of(row.Line, error));
                 }
                 else if (row.Replayed)
                 {

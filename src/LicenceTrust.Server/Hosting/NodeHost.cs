@@ -227,7 +227,7 @@ public static class NodeHost
         return text.ReplaceLineEndings(" ") + " (run with --check to list every problem of this configuration)";
     }
 
-    internal static string StatusListBase(NodeOptions options) => options.PublicBase + "/api/v1/status-lists/";
+    internal static string StatusListBase(NodeOptions options) => Issuance.IssuanceSite.StatusListBaseOf(options.PublicBase);
 
     /// <summary>
     /// Relative paths are from the node's home: the repository root when running from a checkout

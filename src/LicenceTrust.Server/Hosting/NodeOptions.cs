@@ -50,7 +50,7 @@ public sealed class NodeOptions
 
     /// <summary>Where a node listens when no URL is configured: 127.0.0.1 on port 5000 plus the province code (cq 5050, sc 5051, gz 5052).</summary>
     public static string DefaultUrl(string province) =>
-        $"http://127.0.0.1:{5000 + (LicenceTrust.Core.Identifiers.Province.TryFromNodeId(province, out var p) ? p.Code : 50)}";
+        Issuance.IssuanceSite.DefaultUrl(LicenceTrust.Core.Identifiers.Province.TryFromNodeId(province, out var p) ? p : LicenceTrust.Core.Identifiers.Province.FromCode(50));
 
     /// <summary>The base URL to publish.</summary>
     public string PublicBase => (PublicBaseUrl ?? DefaultUrl(Province)).TrimEnd('/');

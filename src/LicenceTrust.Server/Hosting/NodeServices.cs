@@ -66,19 +66,7 @@ public static class NodeServices
                 with { Token = sp.GetService<Pkcs11Token>() };
             return KeyDirectory.Load(directory, province, access);
         });
-        builder.Services.TryAddSingleton<IssuanceStore>();
-        builder.Services.TryAddSingleton<IIssuanceStore>(sp => sp.GetRequiredService<IssuanceStore>());
-        // The narrow ports of one store: each consumer asks for the one it needs.
-        builder.Services.TryAddSingleton<IIssuanceTransactions>(sp => sp.GetRequiredService<IIssuanceStore>());
-        builder.Services.TryAddSingleton<ILicenceRegister>(sp => sp.GetRequiredService<IIssuanceStore>());
-        builder.Services.TryAddSingleton<IAuditLog>(sp => sp.GetRequiredService<IIssuanceStore>());
-        builder.Services.TryAddSingleton<IApprovalQueue>(sp => sp.GetRequiredService<IIssuanceStore>());
-        builder.Services.TryAddSingleton<IBatchJobStore>(sp => sp.GetRequiredService<IIssuanceStore>());
-        builder.Services.TryAddSingleton<IStatusListStore>(sp => sp.GetRequiredService<IssuanceStore>());
-        builder.Services.TryAddSingleton<IApiKeyStore, ApiKeyStore>();
-        builder.Services.TryAddSingleton<IFederationStore, FederationStore>();
-        builder.Services.TryAddSingleton<IStaffStore, StaffStore>();
-        builder.Services.TryAddSingleton<IOfficerStore, OfficerStore>();
+        builder.Services.AddStores();
     }
 
     /// <summary>Issuing authorities' workflow, API keys, staff accounts and the demo seeding.</summary>
@@ -88,30 +76,15 @@ public static class NodeServices
             ? LicenceTypeFiles.Load(NodeHost.FromContentRoot(builder, file))
             : LicenceTypeCatalogue.Shipped);
         builder.Services.TryAddSingleton<IIssuerKeys>(sp => new ProvinceIssuerKeys(sp.GetRequiredService<ProvinceKeys>(), sp.GetRequiredService<TimeProvider>()));
-        builder.Services.TryAddSingleton(sp => new IssuanceOptions
-        {
-            Province = sp.GetRequiredService<ProvinceKeys>().Province,
-            LicenceTypes = sp.GetRequiredService<LicenceTypeCatalogue>(),
-            StatusListBaseUri = NodeHost.StatusListBase(Options(sp)),
-            StatusListSize = Options(sp).StatusListSize,
-            CredentialEncoding = CredentialEncodingFrom(builder.Configuration["Issuance:CredentialFormat"]),
-        });
-        builder.Services.TryAddSingleton<IssuanceService>();
-        builder.Services.TryAddSingleton<RestoreRecovery>();
-        builder.Services.TryAddSingleton<ApiKeyService>();
+        builder.Services.TryAddSingleton(sp => new IssuanceSite(sp.GetRequiredService<ProvinceKeys>().Province, sp.GetRequiredService<LicenceTypeCatalogue>(),
+            NodeHost.StatusListBase(Options(sp)), Options(sp).StatusListSize));
         builder.Services.TryAddSingleton(sp => new SignInThrottle(sp.GetRequiredService<TimeProvider>(), new SignInThrottleOptions
         {
             FreeFailures = Options(sp).SignInFreeFailures,
             LockoutAfter = Options(sp).SignInLockoutAfter,
             LockoutDuration = TimeSpan.FromMinutes(Options(sp).SignInLockoutMinutes),
         }));
-        builder.Services.TryAddSingleton<StaffAccounts>();
-        builder.Services.TryAddSingleton<OfficerAccounts>();
-        builder.Services.TryAddSingleton<AdminRequests>();
-        builder.Services.TryAddSingleton(_ => ApprovalPolicyFrom(builder.Configuration.GetSection("Issuance:Authorities")));
-        builder.Services.TryAddSingleton<OfficerWorkflow>();
-        builder.Services.TryAddSingleton(_ => BatchOptionsFrom(builder.Configuration.GetSection("Issuance:Batch")));
-        builder.Services.TryAddSingleton<BatchJobs>();
+        builder.Services.AddIssuance(builder.Configuration);
         builder.Services.TryAddSingleton<DemoSeeder>();
     }
 
@@ -208,35 +181,6 @@ public static class NodeServices
     {
         builder.Services.AddAuthorityConsole();
         builder.Services.TryAddSingleton<IPeerFreshness, PeerFreshness>();
-    }
-
-    /// <summary>
-    /// <c>Issuance:Authorities:&lt;code&gt;:IssueApproval</c> and <c>…:RevocationApproval</c>, each
-    /// <c>required</c> (the default) or <c>none</c>; anything else stops the node.
-    /// </summary>
-    internal static ApprovalPolicy ApprovalPolicyFrom(IConfigurationSection authorities) =>
-        ApprovalPolicy.FromSettings(authorities.GetChildren().Select(a => (a.Key, a["IssueApproval"], a["RevocationApproval"])));
-
-    /// <summary>
-    /// <c>Issuance:CredentialFormat</c>: LT2 (the default) or LT1, for a transition while some reader still
-    /// knows only LT1 (docs/format.md §12.5); anything else stops the node.
-    /// </summary>
-    internal static CredentialEncoding CredentialEncodingFrom(string? value) =>
-        CredentialFormat.TryParseEncoding(value, out var encoding) ? encoding
-            : throw new InvalidDataException($"Issuance:CredentialFormat is '{value}': use LT2 (the default) or LT1.");
-
-    /// <summary><c>Issuance:Batch:ChunkSize</c> (1–5000 rows a transaction) and <c>…:PauseMilliseconds</c> (0–60000 between chunks); anything else stops the node.</summary>
-    internal static BatchOptions BatchOptionsFrom(IConfigurationSection batch)
-    {
-        var defaults = new BatchOptions();
-        var chunk = batch.GetValue("ChunkSize", defaults.ChunkSize);
-        var pause = batch.GetValue("PauseMilliseconds", 0);
-        if (chunk is < 1 or > 5000 || pause is < 0 or > 60_000)
-        {
-            throw new InvalidDataException($"Issuance:Batch: ChunkSize must be 1-5000 (is {chunk}) and PauseMilliseconds 0-60000 (is {pause}).");
-        }
-
-        return defaults with { ChunkSize = chunk, Pause = TimeSpan.FromMilliseconds(pause) };
     }
 
     private static NodeOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<NodeOptions>>().Value;
