@@ -67,6 +67,23 @@ public class ProjectGraphTests
         Assert.DoesNotContain("LicenceTrust.Federation", Closure("LicenceTrust.Status"));
     }
 
+    /// <summary>No room holds two capabilities: no hand-written source file (C#, Razor, the staff page's script) is over 400 lines; generated ones (the client, obj, bin, node_modules, the built wwwroot) aside.</summary>
+    [Fact]
+    public void No_hand_written_source_file_is_over_400_lines()
+    {
+        string[] skipped = ["/obj/", "/bin/", "/node_modules/", "/wwwroot/"];
+        var crowded = new[] { "src", "tests", "benchmarks" }
+            .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, folder), "*", SearchOption.AllDirectories))
+            .Select(path => path.Replace('\\', '/'))
+            .Where(path => path.EndsWith(".cs", StringComparison.Ordinal) || path.EndsWith(".razor", StringComparison.Ordinal) || path.EndsWith(".js", StringComparison.Ordinal))
+            .Where(path => !path.EndsWith(".g.cs", StringComparison.Ordinal) && !skipped.Any(s => path.Contains(s, StringComparison.Ordinal)))
+            .Select(path => (Path: Path.GetRelativePath(RepositoryPaths.Root, path), Lines: File.ReadLines(path).Count()))
+            .Where(file => file.Lines > 400)
+            .Select(file => $"{file.Path}: {file.Lines} lines");
+
+        Assert.Empty(crowded);
+    }
+
     [Fact]
     public void Issuance_does_not_reach_Verification() =>
         Assert.DoesNotContain("LicenceTrust.Verification", Closure("LicenceTrust.Issuance"));
