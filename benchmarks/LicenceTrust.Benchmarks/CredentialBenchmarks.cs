@@ -2,7 +2,6 @@ using LicenceTrust.Samples;
 using BenchmarkDotNet.Attributes;
 using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Crypto;
-using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Json;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;

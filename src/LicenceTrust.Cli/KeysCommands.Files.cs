@@ -1,10 +1,8 @@
 using System.CommandLine;
 using LicenceTrust.Core.Crypto;
-using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Pki;
 using LicenceTrust.KeyStore;
-using LicenceTrust.Samples;
 
 namespace LicenceTrust.Cli;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LicenceTrust.Core.Codec;
-using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Core.Status;

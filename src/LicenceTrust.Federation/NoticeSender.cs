@@ -1,5 +1,4 @@
 using LicenceTrust.Core.Identifiers;
-using LicenceTrust.Core.Trust;
 using Microsoft.Extensions.Logging;
 
 namespace LicenceTrust.Federation;

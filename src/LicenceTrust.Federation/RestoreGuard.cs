@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using LicenceTrust.Core.Pki;
 using LicenceTrust.Core.Status;
 using LicenceTrust.Core.Trust;
 using Microsoft.Extensions.Logging;

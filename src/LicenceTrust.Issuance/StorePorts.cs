@@ -1,4 +1,3 @@
-using LicenceTrust.Core.Status;
 
 namespace LicenceTrust.Issuance;
 

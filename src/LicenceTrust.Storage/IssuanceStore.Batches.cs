@@ -1,10 +1,7 @@
-using System.Data.Common;
 using System.Text.Json;
 using Dapper;
-using LicenceTrust.Core.Json;
 using LicenceTrust.Core.Status;
 using LicenceTrust.Issuance;
-using LicenceTrust.Status;
 using LicenceTrust.Verification;
 
 namespace LicenceTrust.Storage;

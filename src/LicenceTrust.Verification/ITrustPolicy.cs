@@ -1,8 +1,6 @@
-using LicenceTrust.Core.Status;
 using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Crypto;
-using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Pki;
 using LicenceTrust.Core.Results;
 

@@ -1,14 +1,11 @@
 using LicenceTrust.Samples;
 using LicenceTrust.Core.Codec;
-using LicenceTrust.Core.Crypto;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Core.Status;
 using LicenceTrust.Core.Trust;
-using LicenceTrust.Federation;
 using LicenceTrust.Testing;
-using LicenceTrust.Verification;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LicenceTrust.Federation.Tests;

@@ -1,11 +1,8 @@
-using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Core.Status;
-using LicenceTrust.Issuance;
 using LicenceTrust.KeyStore;
 using LicenceTrust.Samples;
-using LicenceTrust.Testing;
 
 using LicenceTrust.Storage;
 

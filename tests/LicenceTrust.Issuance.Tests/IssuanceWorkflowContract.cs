@@ -1,8 +1,6 @@
-using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Core.Status;
-using LicenceTrust.Issuance;
 using LicenceTrust.KeyStore;
 using LicenceTrust.Samples;
 using LicenceTrust.Testing;

@@ -1,5 +1,4 @@
 using LicenceTrust.Core.Licences;
-using LicenceTrust.Issuance;
 using LicenceTrust.KeyStore;
 using LicenceTrust.Samples;
 using LicenceTrust.Testing;

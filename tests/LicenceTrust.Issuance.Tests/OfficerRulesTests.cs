@@ -1,6 +1,5 @@
 using System.Text;
 using LicenceTrust.Core.Results;
-using LicenceTrust.Issuance;
 
 namespace LicenceTrust.Issuance.Tests;
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using LicenceTrust.Issuance;
 
 namespace LicenceTrust.Issuance.Tests;
 

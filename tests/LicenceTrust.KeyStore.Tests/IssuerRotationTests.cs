@@ -1,7 +1,5 @@
 using LicenceTrust.Core.Crypto;
-using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Pki;
-using LicenceTrust.KeyStore;
 using LicenceTrust.Samples;
 using LicenceTrust.Testing;
 using Microsoft.Extensions.Time.Testing;

@@ -1,5 +1,4 @@
 using LicenceTrust.Core.Crypto;
-using LicenceTrust.KeyStore;
 using LicenceTrust.Samples;
 using LicenceTrust.Testing;
 

@@ -1,10 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Issuance;
 using LicenceTrust.Samples;
-using LicenceTrust.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

@@ -3,14 +3,12 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using LicenceTrust.Core.Codec;
-using LicenceTrust.Core.Crypto;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.QrImages;
 using LicenceTrust.Testing;
 using Microsoft.Playwright;
 using SkiaSharp;
-using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace LicenceTrust.Server.Tests;

@@ -1,4 +1,3 @@
-using Xunit;
 using Xunit.Abstractions;
 
 // Most of these tests wait: on node processes starting, on a browser, on a peer's sync interval. Three test

@@ -1,11 +1,8 @@
 using LicenceTrust.Samples;
 using LicenceTrust.Core.Codec;
-using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Status;
-using LicenceTrust.Status;
 using LicenceTrust.Testing;
-using LicenceTrust.Verification;
 
 namespace LicenceTrust.Status.Tests;
 

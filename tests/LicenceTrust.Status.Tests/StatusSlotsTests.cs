@@ -1,5 +1,4 @@
 using LicenceTrust.Core.Results;
-using LicenceTrust.Status;
 
 namespace LicenceTrust.Status.Tests;
 

@@ -1,5 +1,4 @@
 using Xunit;
-using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Core.Status;

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Formats.Cbor;
-using LicenceTrust.Core.Crypto;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;

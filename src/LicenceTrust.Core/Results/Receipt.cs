@@ -1,4 +1,3 @@
-using System.Formats.Cbor;
 using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Crypto;
 using LicenceTrust.Core.Pki;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using LicenceTrust.Core.Json;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Core.Status;
@@ -6,7 +5,6 @@ using LicenceTrust.Core.Text;
 using LicenceTrust.Core.Trust;
 using LicenceTrust.Status;
 using LicenceTrust.Federation;
-using LicenceTrust.Issuance;
 using LicenceTrust.KeyStore;
 using LicenceTrust.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;

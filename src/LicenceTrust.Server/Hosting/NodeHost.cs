@@ -1,7 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using LicenceTrust.AuthorityConsole;
-using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Json;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Federation;
@@ -10,7 +8,6 @@ using LicenceTrust.KeyStore;
 using LicenceTrust.Server.Endpoints;
 using LicenceTrust.Status;
 using LicenceTrust.Storage;
-using LicenceTrust.Verification;
 using LicenceTrust.Storage.Postgres;
 using LicenceTrust.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Json;
 using LicenceTrust.Core.Licences;
