@@ -84,6 +84,9 @@ internal sealed class BatchIssuance(IIssuanceTransactions store, LicenceDrafting
 
         public IssueCommand[] Commands { get; } = new IssueCommand[rows.Count];
 
+        /// <summary>Each linted row's licence under a placeholder identifier; sealing names it.</summary>
+        public Licence[] Drafts { get; } = new Licence[rows.Count];
+
         /// <summary>Rows that passed the lint, then (after <see cref="ReserveAsync"/>) those not issued before.</summary>
         public List<(int Position, LicenceType Type, IssuerSigning Signing)> Fresh { get; set; } = [];
 
@@ -110,6 +113,7 @@ internal sealed class BatchIssuance(IIssuanceTransactions store, LicenceDrafting
             {
                 var linted = drafting.Lint(rows[i].Command, authorityCode);
                 chunk.Commands[i] = linted.Command;
+                chunk.Drafts[i] = linted.Draft;
                 chunk.Fresh.Add((i, linted.Type, linted.Signing));
             }
             catch (LicenceTrustException e)
@@ -237,7 +241,7 @@ internal sealed class BatchIssuance(IIssuanceTransactions store, LicenceDrafting
         {
             var (position, type, signing) = chunk.Fresh[i];
             var identifier = LicenceDrafting.Identifier(type, authorityCode, chunk.FirstSerial + i, chunk.SignedAt);
-            var licence = drafting.Draft(chunk.Commands[position], type, identifier, signing.Certificate.AuthorityName, chunk.SignedAt);
+            var licence = LicenceDrafting.Named(chunk.Drafts[position], identifier);
             sealedRecords[i] = sealing.Seal(licence, signing, chunk.List, chunk.Slots[i], actor, chunk.SignedAt, supersedes: null);
         }, cancellationToken);
         chunk.Sealed = sealedRecords;

@@ -86,7 +86,7 @@ public sealed class IssuanceService
             {
                 await LiveNumberRule.EnsureFreeAsync(unit, authorityCode, request.Type, request.Command.Number);
                 var now = _time.GetUtcNow();
-                var licence = _drafting.Draft(request, await LicenceSealing.IdentifierAsync(unit, request.Type, authorityCode, now), now);
+                var licence = LicenceDrafting.Named(request.Draft, await LicenceSealing.IdentifierAsync(unit, request.Type, authorityCode, now));
                 var (list, index) = await _sealing.AllocateSlotAsync(unit, now);
                 var record = _sealing.Seal(licence, request.Signing, list, index, actor, now, supersedes: null);
                 await LicenceSealing.StoreIssuedAsync(unit, record, request.Command.IdempotencyKey, actor, now);

@@ -5,8 +5,8 @@ using LicenceTrust.Core.Results;
 
 namespace LicenceTrust.Issuance;
 
-/// <summary>An issue request that passed every lint: the cleaned command, its type, and the key that will sign it.</summary>
-internal sealed record LintedRequest(IssueCommand Command, LicenceType Type, IssuerSigning Signing, string AuthorityCode);
+/// <summary>An issue request that passed every lint: the cleaned command, its type, the key that will sign it, and the licence drafted under a placeholder identifier.</summary>
+internal sealed record LintedRequest(IssueCommand Command, LicenceType Type, IssuerSigning Signing, string AuthorityCode, Licence Draft);
 
 /// <summary>
 /// Drafting: who may issue what, and the licence a request would become. Every lint of a request runs
@@ -33,19 +33,15 @@ internal sealed class LicenceDrafting(IIssuerKeys keys, IssuanceOptions options,
         command = Lints.CleanText(command);
         var type = Lints.KnownType(options.LicenceTypes, command.TypeCode);
         var signing = SigningFor(authorityCode, type);
-        Draft(command, type, Placeholder(type, authorityCode), signing.Certificate.AuthorityName, time.GetUtcNow());
-        return new LintedRequest(command, type, signing, authorityCode);
+        var draft = Draft(command, type, Placeholder(type, authorityCode), signing.Certificate.AuthorityName, time.GetUtcNow());
+        return new LintedRequest(command, type, signing, authorityCode, draft);
     }
 
     /// <summary>
     /// The licence as it would be signed now, with a placeholder identifier (the node assigns the real
     /// one at signing): every lint runs, nothing is written. What the console shows before an officer issues.
     /// </summary>
-    public Licence Preview(IssueCommand command, Actor actor)
-    {
-        var linted = Lint(command, RequireAuthority(actor));
-        return Draft(linted, Placeholder(linted.Type, linted.AuthorityCode), time.GetUtcNow());
-    }
+    public Licence Preview(IssueCommand command, Actor actor) => Lint(command, RequireAuthority(actor)).Draft;
 
     /// <summary>
     /// Every problem of an issue request at once, the first of each field, in the form's order: the same
@@ -124,11 +120,17 @@ internal sealed class LicenceDrafting(IIssuerKeys keys, IssuanceOptions options,
         return problems;
     }
 
-    /// <summary>The licence of a linted request under its real identifier, dated <paramref name="now"/>.</summary>
-    public Licence Draft(LintedRequest request, LicenceIdentifier identifier, DateTimeOffset now) =>
-        Draft(request.Command, request.Type, identifier, request.Signing.Certificate.AuthorityName, now);
+    /// <summary>
+    /// The linted draft under its real identifier (same type and authority), its rules not run again: the
+    /// lints ran once, in <see cref="Lint"/>, before anything was allocated.
+    /// </summary>
+    public static Licence Named(Licence draft, LicenceIdentifier identifier)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        return Licence.Create(identifier, draft.Name, draft.Number, draft.Holder, draft.AuthorityName, draft.AreaCode, draft.IssueDate, draft.ValidFrom, draft.ValidTo, draft.Attributes);
+    }
 
-    public Licence Draft(IssueCommand command, LicenceType type, LicenceIdentifier identifier, string certificateAuthorityName, DateTimeOffset now)
+    private Licence Draft(IssueCommand command, LicenceType type, LicenceIdentifier identifier, string certificateAuthorityName, DateTimeOffset now)
     {
         var codeType = Lints.HolderCodeTypeAllowed(type, command.HolderCodeType);
         var holder = Lints.Holder(command.HolderName, codeType, command.HolderCode);

@@ -124,9 +124,19 @@ public sealed class OfficerWorkflow(IssuanceService issuance, IIssuanceStore sto
     /// released to the runner, and the decision and its audit entry commit in the same transaction.
     /// Returns the licence (null for a batch, which the runner issues next).
     /// </summary>
-    public async Task<LicenceRecord?> ApproveAsync(long id, Officer officer, CancellationToken cancellationToken = default)
+    public async Task<LicenceRecord?> ApproveAsync(long id, Officer officer, CancellationToken cancellationToken = default) =>
+        await ApproveAsync(await DecidableAsync(id, officer, cancellationToken), officer, cancellationToken);
+
+    /// <summary>
+    /// Approves a request the caller has just read (the console's page, which reads it to show it): the same
+    /// checks as <see cref="ApproveAsync(long, Officer, CancellationToken)"/> without reading it again. The
+    /// decision is written only while the request is still pending, so a request decided meanwhile is refused.
+    /// </summary>
+    public async Task<LicenceRecord?> ApproveAsync(ApprovalRequest request, Officer officer, CancellationToken cancellationToken = default)
     {
-        var request = await DecidableAsync(id, officer, cancellationToken);
+        ArgumentNullException.ThrowIfNull(request);
+        Decidable(request, officer);
+        var id = request.Id;
         var now = time.GetUtcNow();
         async Task Decide(IIssuanceUnit unit, string result)
         {
@@ -222,8 +232,14 @@ public sealed class OfficerWorkflow(IssuanceService issuance, IIssuanceStore sto
     private async Task<ApprovalRequest> DecidableAsync(long id, Officer officer, CancellationToken cancellationToken)
     {
         Require(officer, OfficerRoles.Approver);
-        var request = await store.FindApprovalAsync(id, cancellationToken);
-        if (request is null || request.AuthorityCode != officer.AuthorityCode)
+        return Decidable(await store.FindApprovalAsync(id, cancellationToken) ?? throw NotFound(), officer);
+    }
+
+    /// <summary>The request, when the officer may decide it now: an approver of its authority, not its maker, and it still pending.</summary>
+    private static ApprovalRequest Decidable(ApprovalRequest request, Officer officer)
+    {
+        Require(officer, OfficerRoles.Approver);
+        if (request.AuthorityCode != officer.AuthorityCode)
         {
             throw NotFound();
         }
@@ -233,7 +249,7 @@ public sealed class OfficerWorkflow(IssuanceService issuance, IIssuanceStore sto
             throw LicenceTrustException.Forbidden("APPROVAL_OWN_REQUEST", "不能审核自己提交的申请，须由另一名审核人员审核 (you cannot decide your own request; another approver must).");
         }
 
-        return request.State == ApprovalState.Pending ? request : throw AlreadyDecided(id);
+        return request.State == ApprovalState.Pending ? request : throw AlreadyDecided(request.Id);
     }
 
     private async Task<ApprovalRequest> StoreRequestAsync(ApprovalRequest request, Officer officer, CancellationToken cancellationToken)

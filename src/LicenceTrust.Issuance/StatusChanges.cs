@@ -53,7 +53,7 @@ internal sealed class StatusChanges(IIssuanceTransactions store, LicenceDrafting
             EnsureCanChange(old, LicenceStatus.Superseded);
             await LiveNumberRule.EnsureFreeAsync(unit, authorityCode, request.Type, request.Command.Number, except: old.Identifier);
             var now = time.GetUtcNow();
-            var licence = drafting.Draft(request, old.Licence.Identifier.NextVersion(), now);
+            var licence = LicenceDrafting.Named(request.Draft, old.Licence.Identifier.NextVersion());
             var (list, index) = await sealing.AllocateSlotAsync(unit, now);
             var record = sealing.Seal(licence, request.Signing, list, index, actor, now, supersedes: old.Identifier);
             await unit.InsertLicenceAsync(record, null);

@@ -31,3 +31,17 @@ public interface IStatusSource
 
 /// <summary>The last status change of a licence: when, and the issuing authority's own reason (its words, shown as is).</summary>
 public sealed record StatusChangeDetail(DateTimeOffset At, string Reason);
+
+/// <summary>
+/// The two status sources a node has, by the service key the modules register them under: this
+/// province's own lists (the Status module) and every other province's synced lists (the Federation
+/// module). Verification asks the one for the licence's province (<c>StatusByProvince</c>).
+/// </summary>
+public static class StatusSources
+{
+    /// <summary>This node's own province's licences.</summary>
+    public const string OwnProvince = "own-province";
+
+    /// <summary>Every other province's licences.</summary>
+    public const string OtherProvinces = "other-provinces";
+}

@@ -87,52 +87,39 @@ public static class NodeServices
         builder.Services.TryAddSingleton<DemoSeeder>();
     }
 
-    /// <summary>This node's own status lists: in memory for verification, fed by Issuance's commits, and published signed.</summary>
+    /// <summary>This node's own status lists: in memory for verification, fed by Issuance's commits, and published signed (<see cref="StatusModule"/>).</summary>
     public static void AddStatus(this WebApplicationBuilder builder)
     {
-        builder.Services.TryAddSingleton(sp => new OwnStatusLists(sp.GetRequiredService<IStatusListStore>(), sp.GetRequiredService<ProvinceKeys>().Province,
-            sp.GetRequiredService<TimeProvider>(), TimeSpan.FromMilliseconds(Options(sp).StatusCacheMilliseconds), NodeHost.StatusListBase(Options(sp))));
-        builder.Services.TryAddSingleton<IStatusChangeSink>(sp => sp.GetRequiredService<OwnStatusLists>());
-        builder.Services.TryAddSingleton(sp =>
-        {
-            var signer = ListSigner(sp);
-            return new StatusListPublisher(sp.GetRequiredService<IStatusListStore>(), signer.Key, signer.CertificateDer, NodeHost.StatusListBase(Options(sp)),
-                TimeSpan.FromSeconds(Options(sp).StatusListMaxAgeSeconds), sp.GetRequiredService<TimeProvider>());
-        });
-    }
-
-    /// <summary>The verification pipeline: Core's checks, recognition, and status from this node's lists or the peers'.</summary>
-    public static void AddVerification(this WebApplicationBuilder builder)
-    {
-        builder.Services.TryAddSingleton(sp => new SignatureMemo(Options(sp).SignatureMemoCapacity));
         builder.Services.TryAddSingleton(sp =>
         {
             var options = Options(sp);
-            var keys = sp.GetRequiredService<ProvinceKeys>();
-            var time = sp.GetRequiredService<TimeProvider>();
-            var trust = sp.GetRequiredService<FederatedTrust>();
-            var peers = sp.GetRequiredService<FederationPeers>();
-            var authority = sp.GetRequiredService<TrustAuthority>();
-            return new VerificationService(
-                new CredentialVerifier(trust, new VerificationPolicy { ClockSkew = TimeSpan.FromSeconds(options.ClockSkewSeconds) }, memo: sp.GetRequiredService<SignatureMemo>()),
-                new StatusByProvince(keys.Province, sp.GetRequiredService<OwnStatusLists>(), new FederatedStatusSource(() => peers.Current, trust, time)),
-                keys.Province.NodeId,
-                time,
-                new FederationPolicy(trust, () => peers.Current, () => authority.Sequence));
+            var signer = ListSigner(sp);
+            return new StatusSite(sp.GetRequiredService<ProvinceKeys>().Province, NodeHost.StatusListBase(options), signer.Key, signer.CertificateDer,
+                TimeSpan.FromMilliseconds(options.StatusCacheMilliseconds), TimeSpan.FromSeconds(options.StatusListMaxAgeSeconds));
         });
+        builder.Services.AddStatus();
     }
 
-    /// <summary>Trust across provinces: this node's trust list and withdrawals, the peers, their sync and notices.</summary>
+    /// <summary>The verification pipeline: Core's checks, recognition, and status from this node's lists or the peers' (<see cref="VerificationModule"/>).</summary>
+    public static void AddVerification(this WebApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(sp => new VerificationSite(sp.GetRequiredService<ProvinceKeys>().Province,
+            TimeSpan.FromSeconds(Options(sp).ClockSkewSeconds), Options(sp).SignatureMemoCapacity));
+        builder.Services.AddVerification();
+    }
+
+    /// <summary>
+    /// Trust across provinces (<see cref="FederationModule"/>): the node gives its keys and lifetime, the peers
+    /// with their TLS and agreement files (which only the host can open), and the audit of trust events.
+    /// </summary>
     public static void AddFederation(this WebApplicationBuilder builder)
     {
-        // Own issuers come from the key directory; a peer's only from its signed, synced trust list.
-        builder.Services.TryAddSingleton(sp => new FederatedTrust(sp.GetRequiredService<ProvinceKeys>().Root, [.. sp.GetRequiredService<ProvinceKeys>().Issuers.Select(i => i.Certificate)]));
-        builder.Services.TryAddSingleton<RestoreGuard>();
         builder.Services.TryAddSingleton(sp =>
         {
+            var own = sp.GetRequiredService<ProvinceKeys>();
             var signer = ListSigner(sp);
-            return new TrustAuthority(sp.GetRequiredService<FederatedTrust>(), sp.GetRequiredService<IFederationStore>(), signer.Key, signer.CertificateDer,
-                sp.GetRequiredService<TimeProvider>(), TimeSpan.FromHours(Options(sp).TrustListLifetimeHours), StatusUriTemplate.FromBase(NodeHost.StatusListBase(Options(sp))));
+            return new FederationSite(own.Root, [.. own.Issuers.Select(i => i.Certificate)], signer.Key, signer.CertificateDer,
+                TimeSpan.FromHours(Options(sp).TrustListLifetimeHours), NodeHost.StatusListBase(Options(sp)));
         });
         builder.Services.TryAddSingleton(sp =>
         {
@@ -147,10 +134,8 @@ public static class NodeServices
                 (peer, refused) => PeerHttp.Create(peer, FromHome, clientCertificate, refused),
                 sp.GetRequiredService<TimeProvider>());
         });
-        builder.Services.TryAddSingleton<NoticeSender>();
         builder.Services.TryAddSingleton<ITrustAudit, AuditedTrustEvents>();
-        builder.Services.TryAddSingleton<IssuerWithdrawals>();
-        builder.Services.AddHostedService<FederationSyncService>();
+        builder.Services.AddFederation();
         builder.Services.AddHostedService<PeerSettingsReload>();
     }
 
