@@ -61,15 +61,16 @@ internal static class IssueCommand
             try
             {
                 var configuration = Settings(result.GetValue(settings), FormatOption.ValueOf(result, format), result.GetValue(chunk));
-                provinceKeys = KeyDirectory.Load(result.GetValue(keys)!.FullName, where, access);
                 var catalogue = result.GetValue(licenceTypes) is { } file ? LicenceTypeFiles.Load(file.FullName) : LicenceTypeCatalogue.Shipped;
                 var collection = new ServiceCollection()
                     .AddSingleton(database)
-                    .AddSingleton<IIssuerKeys>(new ProvinceIssuerKeys(provinceKeys))
+                    .AddSingleton(new KeyStoreSite(result.GetValue(keys)!.FullName, "--keys " + result.GetValue(keys)!.FullName, where, access))
+                    .AddKeyStore()
                     .AddSingleton(new IssuanceSite(where, catalogue, IssuanceSite.StatusListBaseOf(result.GetValue(baseUrl) ?? IssuanceSite.DefaultUrl(where))))
                     .AddStores()
                     .AddIssuance(configuration);
                 services = collection.BuildServiceProvider();
+                provinceKeys = services.GetRequiredService<ProvinceKeys>();
                 _ = services.GetRequiredService<ApprovalPolicy>();
                 _ = services.GetRequiredService<BatchOptions>();
                 _ = services.GetRequiredService<IssuanceOptions>();

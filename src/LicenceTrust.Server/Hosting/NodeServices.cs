@@ -48,23 +48,14 @@ public static class NodeServices
                 Pkcs11Pin.Read(pkcs11.PinFile is { } pinFile ? NodeHost.FromContentRoot(builder, pinFile) : null), pkcs11.Sm2SignMechanism, pkcs11.Sm2KeyGenMechanism)));
         }
 
-        // The key directory is read once, and only this province's folder: its keys sign, and a peer's
-        // issuers come from the peer's signed trust list, never from files (another province's folder,
-        // as in keys-sample/, is not read, so its keys need no passphrase or token here).
         builder.Services.TryAddSingleton(sp =>
         {
             var options = Options(sp);
             Province.TryFromNodeId(options.Province, out var province);
-            var directory = NodeHost.FromContentRoot(builder, options.KeysDirectory);
-            if (!Directory.Exists(Path.Combine(directory, province.NodeId)))
-            {
-                throw new InvalidDataException($"{options.KeysDirectory}: no {province.NodeId}/ key folder for this node's province.");
-            }
-
-            var access = KeyAccess.From(options.KeyPassphraseFile is { } file ? NodeHost.FromContentRoot(builder, file) : null, options.AllowPlaintextKeys ?? sp.GetRequiredService<NodeMode>().Demo)
-                with { Token = sp.GetService<Pkcs11Token>() };
-            return KeyDirectory.Load(directory, province, access);
+            return new KeyStoreSite(NodeHost.FromContentRoot(builder, options.KeysDirectory), options.KeysDirectory, province,
+                KeyAccess.From(options.KeyPassphraseFile is { } file ? NodeHost.FromContentRoot(builder, file) : null, options.AllowPlaintextKeys ?? sp.GetRequiredService<NodeMode>().Demo));
         });
+        builder.Services.AddKeyStore();
         builder.Services.AddStores();
     }
 
@@ -74,7 +65,6 @@ public static class NodeServices
         builder.Services.TryAddSingleton(sp => Options(sp).LicenceTypes is { } file
             ? LicenceTypeFiles.Load(NodeHost.FromContentRoot(builder, file))
             : LicenceTypeCatalogue.Shipped);
-        builder.Services.TryAddSingleton<IIssuerKeys>(sp => new ProvinceIssuerKeys(sp.GetRequiredService<ProvinceKeys>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddSingleton(sp => new IssuanceSite(sp.GetRequiredService<ProvinceKeys>().Province, sp.GetRequiredService<LicenceTypeCatalogue>(),
             NodeHost.StatusListBase(Options(sp)), Options(sp).StatusListSize));
         builder.Services.TryAddSingleton(sp => new SignInThrottle(sp.GetRequiredService<TimeProvider>(), new SignInThrottleOptions
