@@ -16,13 +16,13 @@ namespace LicenceTrust.Issuance.Tests;
 /// </summary>
 public sealed class IssuanceModuleTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("lt-module-").FullName;
+    private readonly SqliteTestFolder _sqlite = new("lt-module-");
 
     private ServiceProvider Compose(params (string Key, string Value)[] settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build();
         return new ServiceCollection()
-            .AddSingleton<IDatabase>(new Storage.Sqlite.SqliteDatabase(Path.Combine(_folder, "module.db")))
+            .AddSingleton(_sqlite.Database)
             .AddSingleton<IIssuerKeys>(new ProvinceIssuerKeys(SampleKeys.Of(SampleProvinces.Sichuan)))
             .AddSingleton(new IssuanceSite(SampleProvinces.Sichuan, LicenceTypeCatalogue.Shipped, IssuanceSite.StatusListBaseOf(IssuanceSite.DefaultUrl(SampleProvinces.Sichuan))))
             .AddStores()
@@ -63,9 +63,5 @@ public sealed class IssuanceModuleTests : IDisposable
         Assert.Contains(named, refused.Message, StringComparison.Ordinal);
     }
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void Dispose() => _sqlite.Dispose();
 }

@@ -11,21 +11,18 @@ namespace LicenceTrust.Storage.Tests;
 /// <summary>The store contract on each database: SQLite, PostgreSQL, and SQL Server when one is given.</summary>
 public sealed class SqliteIssuanceStoreTests : IssuanceStoreContract, IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("lt-store-").FullName;
-    private readonly Lazy<IDatabase> _database;
+    private readonly SqliteTestFolder _sqlite = new("lt-store-");
 
-    public SqliteIssuanceStoreTests() => _database = new(() => new Sqlite.SqliteDatabase(Path.Combine(_folder, "test.db")));
-
-    protected override IDatabase Database => _database.Value;
+    protected override IDatabase Database => _sqlite.Database;
 
     protected override Task<IDatabase> BackupAndRestoreAsync()
     {
-        var backup = Path.Combine(_folder, "backup.db");
+        var backup = _sqlite.File("backup.db");
         DatabaseBackup.BackupSqlite((Sqlite.SqliteDatabase)Database, backup);
         Assert.Throws<IOException>(() => DatabaseBackup.BackupSqlite((Sqlite.SqliteDatabase)Database, backup));
-        DatabaseBackup.RestoreSqlite(backup, Path.Combine(_folder, "restored.db"), overwrite: false);
-        Assert.Throws<IOException>(() => DatabaseBackup.RestoreSqlite(backup, Path.Combine(_folder, "restored.db"), overwrite: false));
-        return Task.FromResult<IDatabase>(new Sqlite.SqliteDatabase(Path.Combine(_folder, "restored.db")));
+        DatabaseBackup.RestoreSqlite(backup, _sqlite.File("restored.db"), overwrite: false);
+        Assert.Throws<IOException>(() => DatabaseBackup.RestoreSqlite(backup, _sqlite.File("restored.db"), overwrite: false));
+        return Task.FromResult<IDatabase>(new Sqlite.SqliteDatabase(_sqlite.File("restored.db")));
     }
 
     [Fact]
@@ -34,8 +31,8 @@ public sealed class SqliteIssuanceStoreTests : IssuanceStoreContract, IDisposabl
         // The node was killed with changes still in its WAL, and something else (a tool, a pool nobody
         // cleared) holds the database open. Closing that connection after the restore must not write the
         // old WAL back over the restored pages.
-        var live = Path.Combine(_folder, "live.db");
-        var backup = Path.Combine(_folder, "live-backup.db");
+        var live = _sqlite.File("live.db");
+        var backup = _sqlite.File("live-backup.db");
         using (var setup = Open(live))
         {
             Run(setup, "PRAGMA journal_mode=WAL; CREATE TABLE licences(id INTEGER); CREATE TABLE audit_log(id INTEGER); CREATE TABLE trust_list_versions(id INTEGER); INSERT INTO licences VALUES (1);");
@@ -78,11 +75,7 @@ public sealed class SqliteIssuanceStoreTests : IssuanceStoreContract, IDisposabl
         static long Count(Microsoft.Data.Sqlite.SqliteConnection connection) => (long)Scalar(connection, "SELECT COUNT(*) FROM licences;")!;
     }
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void Dispose() => _sqlite.Dispose();
 }
 
 public sealed class PostgresIssuanceStoreTests : IssuanceStoreContract, IDisposable
