@@ -23,6 +23,9 @@ namespace LicenceTrust.Federation;
 /// <param name="peers">The peers in force, read at each look-up (peers can be reconfigured while the node runs).</param>
 public sealed class FederatedStatusSource(Func<PeerSet> peers, FederatedTrust trust, TimeProvider time) : IStatusSource
 {
+    /// <summary>A pass this recent holds every list the peer had: a list still not held does not exist yet (or was opened this instant).</summary>
+    public static readonly TimeSpan ListConfirmedWithin = TimeSpan.FromMilliseconds(500);
+
     /// <summary>How far a signed answer's times may be from this node's clock.</summary>
     private static readonly TimeSpan AnswerSkew = TimeSpan.FromSeconds(30);
 
@@ -38,12 +41,29 @@ public sealed class FederatedStatusSource(Func<PeerSet> peers, FederatedTrust tr
         }
 
         var now = time.GetUtcNow();
+        var source = $"{node}:status-list";
+        // One rule, as at home (docs/format.md §13): a licence's status is its identifier's. The province's signed
+        // details name every licence of its lists that is not valid, whichever slot a credential points at.
+        if (peer.DetailFor(licence.Identifier.Value) is { } detailed
+            && (detailed.Detail.Status.IsFinal() || Fresh(peer, detailed.List, now)))
+        {
+            return StatusLookup.Found(detailed.Detail.Status, source, detailed.List.FetchedAt);
+        }
+
         // An LT2 credential names its list by number; the peer's signed trust list says where that list is.
-        var cached = reference.ResolveUri(trust.Peer(licence.Province)?.List.StatusUriTemplate) is { } uri ? peer.StatusListFor(uri) : null;
+        var uri = reference.ResolveUri(trust.Peer(licence.Province)?.List.StatusUriTemplate);
+        var cached = uri is null ? null : peer.StatusListFor(uri);
+        if (uri is not null && cached is null && peer.Breaker.AllowsCalls && peers().Syncs.FirstOrDefault(s => s.State == peer) is { } sync
+            && await sync.ConfirmStatusListsAsync(ListConfirmedWithin, cancellationToken))
+        {
+            // A list the peer opened since the last pass: fetched whole now (the peer learns no licence from it), not asked live.
+            cached = peer.StatusListFor(uri);
+        }
+
         var listed = cached is not null && reference.Index < cached.List.Bits.Size
-            ? FromValue(cached.List.Bits.Get((int)reference.Index), $"{node}:status-list", cached.FetchedAt)
+            ? FromValue(SlotValue(cached, licence, (int)reference.Index), source, cached.FetchedAt)
             : null;
-        if (listed is not null && (listed.Status?.IsFinal() == true || (now - cached!.FetchedAt <= peer.Options.StatusMaxAge && cached.List.ExpiresAt > now)))
+        if (listed is not null && (listed.Status?.IsFinal() == true || Fresh(peer, cached!, now)))
         {
             return listed;
         }
@@ -63,14 +83,40 @@ public sealed class FederatedStatusSource(Func<PeerSet> peers, FederatedTrust tr
             : new StatusLookup(null, $"{node}:status-list", cached.FetchedAt, ReasonCode.StatusStale);
     }
 
+    private static bool Fresh(PeerState peer, CachedStatusList list, DateTimeOffset now) =>
+        now - list.FetchedAt <= peer.Options.StatusMaxAge && list.List.ExpiresAt > now;
+
     /// <summary>
-    /// From the peer's public status API (the reason is public there), within 1.5 s; null when the peer
-    /// cannot say in time, the verdict is unchanged either way.
+    /// The slot's entry, read for this licence: in a list with details, an entry that is not valid belongs to the
+    /// licence its detail names; when that is another licence (a credential pointing at a slot not its own), and
+    /// no detail names this one, the licence itself is valid.
+    /// </summary>
+    private static byte SlotValue(CachedStatusList list, Licence licence, int index)
+    {
+        var value = list.List.Bits.Get(index);
+        return value != 0 && list.IdentifierAt(index) is { } owner && owner != licence.Identifier.Value ? (byte)0 : value;
+    }
+
+    /// <summary>
+    /// When and why the licence last changed: from the province's signed details held here, with no request
+    /// (docs/federation.md §4). Only for a peer whose lists carry no details (a node from before them) does
+    /// the public status API answer it, within 1.5 s; null when nobody can say in time, the verdict is
+    /// unchanged either way.
     /// </summary>
     public async Task<StatusChangeDetail?> LastChangeAsync(Licence licence, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(licence);
-        if (!peers().States.TryGetValue(licence.Province, out var peer) || !Callable(peer))
+        if (!peers().States.TryGetValue(licence.Province, out var peer))
+        {
+            return null;
+        }
+
+        if (peer.DetailFor(licence.Identifier.Value) is { } detailed)
+        {
+            return new StatusChangeDetail(detailed.Detail.Since, detailed.Detail.Reason);
+        }
+
+        if (peer.ListsCarryDetails || !Callable(peer))
         {
             return null;
         }

@@ -19,9 +19,10 @@ public sealed record FederationSite(TrustAnchor Root, IReadOnlyList<IssuerCertif
 /// <summary>
 /// The Federation module composes itself: the trust this node holds (its own issuers, the peers' from
 /// their signed lists), its signed trust list and withdrawals, the start-up check against the peers, the
-/// notices, the recognition policy and the other provinces' status source. Its host registers the
-/// <see cref="FederationSite"/>, the <see cref="FederationPeers"/> (which need the host's TLS and files),
-/// the <see cref="IFederationStore"/> and the <see cref="ITrustAudit"/>.
+/// notices, the push of this node's changes and the inbox of the peers', the recognition policy and the other
+/// provinces' status source. Its host registers the <see cref="FederationSite"/>, the <see cref="FederationPeers"/>
+/// (which need the host's TLS and files), the <see cref="IFederationStore"/>, the <see cref="ITrustAudit"/> and the
+/// <see cref="IStatusListIndex"/> (the Status module's).
 /// </summary>
 public static class FederationModule
 {
@@ -37,9 +38,14 @@ public static class FederationModule
         {
             var site = sp.GetRequiredService<FederationSite>();
             return new TrustAuthority(sp.GetRequiredService<FederatedTrust>(), sp.GetRequiredService<IFederationStore>(), site.ListSigner, site.ListSignerCertificateDer,
-                sp.GetRequiredService<TimeProvider>(), site.TrustListLifetime, StatusUriTemplate.FromBase(site.StatusListBase));
+                sp.GetRequiredService<TimeProvider>(), site.TrustListLifetime, StatusUriTemplate.FromBase(site.StatusListBase), sp.GetRequiredService<PublicationSignal>());
         });
+        services.TryAddSingleton<PublicationSignal>();
         services.TryAddSingleton<NoticeSender>();
+        // Push (docs/federation.md §3): this node's changes go out at once, the peers' come in through the inbox.
+        services.TryAddSingleton<ChangeInbox>();
+        services.TryAddSingleton<ChangeAnnouncer>();
+        services.AddHostedService(sp => sp.GetRequiredService<ChangeAnnouncer>());
         services.TryAddSingleton<IssuerWithdrawals>();
         services.TryAddSingleton<ITrustPolicy>(sp =>
         {

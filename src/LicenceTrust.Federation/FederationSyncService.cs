@@ -10,7 +10,7 @@ namespace LicenceTrust.Federation;
 /// a new peer's loop starts and a removed one's stops, while unchanged peers go on. Problems are logged
 /// without personal data.
 /// </summary>
-public sealed class FederationSyncService(FederationPeers peers, NoticeSender notices, FederatedTrust trust, TimeProvider time, ILogger<FederationSyncService> logger) : BackgroundService
+public sealed class FederationSyncService(FederationPeers peers, NoticeSender notices, ChangeAnnouncer announcer, FederatedTrust trust, TimeProvider time, ILogger<FederationSyncService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -128,10 +128,11 @@ public sealed class FederationSyncService(FederationPeers peers, NoticeSender no
                 else
                 {
                     await notices.RetryAsync(Province.FromNodeId(options.Province), stoppingToken);
+                    await announcer.RetryAsync(Province.FromNodeId(options.Province), stoppingToken);
                 }
 
                 ReportFreshness(sync.State);
-                await Task.Delay(sync.State.PauseAfter(problems.Count > 0, time.GetUtcNow()), stoppingToken);
+                await sync.State.PauseAsync(sync.State.PauseAfter(problems.Count > 0, time.GetUtcNow()), stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -24,6 +24,20 @@ public static class PeerProtocol
     /// <summary>POST: a signed withdrawal notice.</summary>
     public const string NoticesPath = "/api/v1/federation/notices";
 
+    /// <summary>POST: a signed change notice ("my trust list or status lists moved"), docs/federation.md §3.</summary>
+    public const string ChangesPath = "/api/v1/federation/changes";
+
+    /// <summary>The media type of a signed change notice.</summary>
+    public const string ChangeNoticeMediaType = ChangeNotice.MediaType;
+
+    /// <summary>
+    /// The ETag of the status-list index: the trust-list sequence, the number of lists and the sum of their change
+    /// counters. Counters only grow and lists are never taken away, so any change moves it; a peer's quiet pass is
+    /// one conditional request (304).
+    /// </summary>
+    public static string StatusListIndexETag(long? trustListSequence, IReadOnlyList<StatusListIndexEntry> lists) =>
+        $"\"i{trustListSequence ?? 0}-{lists.Count}-{lists.Sum(l => l.Version)}\"";
+
     /// <summary>The route of what a node holds of a province (for a restored node's start-up check).</summary>
     public const string HoldingsRoute = "/api/v1/federation/peers/{province}/holdings";
 

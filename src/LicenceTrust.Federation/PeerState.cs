@@ -4,7 +4,17 @@ using LicenceTrust.Core.Status;
 namespace LicenceTrust.Federation;
 
 /// <summary>A peer status list as last accepted, and when the peer last confirmed it.</summary>
-public sealed record CachedStatusList(StatusList List, long Version, DateTimeOffset FetchedAt);
+public sealed record CachedStatusList(StatusList List, long Version, DateTimeOffset FetchedAt)
+{
+    /// <summary>The list's signed details (each licence of it that is not valid), by the licence's identifier.</summary>
+    public IReadOnlyDictionary<string, StatusDetail> DetailsByIdentifier { get; } =
+        (List.Details ?? []).DistinctBy(d => d.Identifier, StringComparer.Ordinal).ToDictionary(d => d.Identifier, StringComparer.Ordinal);
+
+    /// <summary>The licence the detail of a slot names, or null when no detail covers it (the reader checked the indexes are unique).</summary>
+    public string? IdentifierAt(int index) => _byIndex.TryGetValue(index, out var detail) ? detail.Identifier : null;
+
+    private readonly Dictionary<int, StatusDetail> _byIndex = (List.Details ?? []).ToDictionary(d => d.Index);
+}
 
 /// <summary>How one peer's sync is going: for the status endpoint, health checks and verification. Thread-safe.</summary>
 public sealed class PeerState(PeerOptions options, HttpClient http)
@@ -47,6 +57,30 @@ public sealed class PeerState(PeerOptions options, HttpClient http)
         var interval = Options.SyncInterval;
         return failed && IsStarting(now) ? TimeSpan.FromTicks(Math.Min(interval.Ticks, TimeSpan.TicksPerSecond)) : interval;
     }
+
+    // At most one pass owed: a burst of notices while a pass runs asks for one more, not one each.
+    private readonly SemaphoreSlim _nudge = new(0, 1);
+
+    /// <summary>Asks the sync loop for a pass now (a change notice was taken); nudges while one is owed fold into it.</summary>
+    public void Nudge()
+    {
+        try
+        {
+            _nudge.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+        }
+    }
+
+    /// <summary>Waits <paramref name="pause"/>, or less when <see cref="Nudge"/> asks for a pass first.</summary>
+    public async Task PauseAsync(TimeSpan pause, CancellationToken cancellationToken) => await _nudge.WaitAsync(pause, cancellationToken);
+
+    /// <summary>The sequence of the last change notice taken from this peer (replays and older notices are refused); 0 before any.</summary>
+    public long LastNoticeSequence { get; set; }
+
+    /// <summary>When the last change notice from this peer was taken, and when the pass it asked for ended.</summary>
+    public DateTimeOffset? LastNoticeAt { get; set; }
 
     /// <summary>Why the peer's server certificate was last refused, and when; null when it never was.</summary>
     public (string Reason, DateTimeOffset At)? LastTlsRefusal { get; private set; }
@@ -102,6 +136,26 @@ public sealed class PeerState(PeerOptions options, HttpClient http)
     }
 
     public void SetStatusList(CachedStatusList list) => _statusLists[list.List.Uri] = list;
+
+    /// <summary>
+    /// What the peer's signed lists say of a licence that is not valid, from whichever list names it (a licence is
+    /// judged by its identifier, wherever the credential's slot points: docs/format.md §13); null when none does.
+    /// </summary>
+    public (StatusDetail Detail, CachedStatusList List)? DetailFor(string identifier)
+    {
+        foreach (var list in _statusLists.Values)
+        {
+            if (list.DetailsByIdentifier.TryGetValue(identifier, out var detail))
+            {
+                return (detail, list);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether every list held carries details (a peer from before them carries none: its answers need the live API for "when and why").</summary>
+    public bool ListsCarryDetails => !_statusLists.IsEmpty && _statusLists.Values.All(l => l.List.Details is not null);
 
     public void RemoveStatusList(string uri) => _statusLists.TryRemove(uri, out _);
 

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -19,7 +18,7 @@ public sealed record NodeMetadata(string Province, string RootFingerprint, strin
 /// force and is recorded in <see cref="PeerState"/>. Accepted documents are stored, so a restart starts
 /// from them. One instance per peer; passes must not overlap.
 /// </summary>
-public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationStore store, TimeProvider time)
+public sealed partial class PeerSync(PeerState state, FederatedTrust trust, IFederationStore store, TimeProvider time)
 {
     public const string RootKind = "root";
     public const string TrustListKind = "trust-list";
@@ -44,7 +43,19 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
 
     // One request sequence to the peer at a time: the sync loop's pass or a refresh for an unknown issuer.
     private readonly SemaphoreSlim _pass = new(1, 1);
-    private DateTimeOffset _lastRefresh = DateTimeOffset.MinValue;
+    // When each kind of refresh last ran: 0 the trust list (an unknown kid), 1 the status lists (a list not held).
+    private readonly DateTimeOffset[] _lastRefresh = [DateTimeOffset.MinValue, DateTimeOffset.MinValue];
+
+    // When a pass last ended having taken everything it was shown (so a list the peer's index named then is held).
+    private DateTimeOffset? _passCompletedAt;
+    private DateTimeOffset? _indexFetchedAt;
+
+    // The index's ETag after a pass that took everything: the next pass asks "changed since?" in one request.
+    private string? _indexETag;
+
+    /// <summary>How often a confirmation without change is written to the database (it only matters after a restart).</summary>
+    private static readonly TimeSpan TouchStoreInterval = TimeSpan.FromMinutes(1);
+    private readonly Dictionary<string, DateTimeOffset> _touchStored = new(StringComparer.Ordinal);
 
     public PeerState State => state;
 
@@ -76,9 +87,29 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
     /// one every <see cref="MinRefreshInterval"/>, waiting at most the peer's timeout. False when the peer could
     /// not be asked. Thread-safe.
     /// </summary>
-    public async Task<bool> ConfirmTrustListAsync(TimeSpan within, CancellationToken cancellationToken)
+    public Task<bool> ConfirmTrustListAsync(TimeSpan within, CancellationToken cancellationToken) =>
+        ConfirmAsync(0, () => Confirmed(within), async problems =>
+        {
+            await SyncRootAsync(cancellationToken);
+            await SyncTrustListAsync(problems, cancellationToken);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Whether the peer's status-list index held here is current (confirmed within <paramref name="within"/>), or
+    /// fetched again now with the lists that moved: for a credential naming a list not held yet (one the peer opened
+    /// since the last pass). Fetching a whole list tells the peer nothing of which licence is checked, unlike a live
+    /// call. Limits as <see cref="ConfirmTrustListAsync"/>.
+    /// </summary>
+    public Task<bool> ConfirmStatusListsAsync(TimeSpan within, CancellationToken cancellationToken) =>
+        ConfirmAsync(1, () => _passCompletedAt is { } at && time.GetUtcNow() - at <= within, async problems =>
+        {
+            _indexETag = null;
+            problems.AddRange(await PassAsync(cancellationToken));
+        }, cancellationToken);
+
+    private async Task<bool> ConfirmAsync(int kind, Func<bool> confirmed, Func<List<string>, Task> refresh, CancellationToken cancellationToken)
     {
-        if (Confirmed(within))
+        if (confirmed())
         {
             return true;
         }
@@ -90,22 +121,21 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
 
         try
         {
-            if (Confirmed(within))
+            if (confirmed())
             {
                 return true;
             }
 
             var now = time.GetUtcNow();
-            if (now - _lastRefresh < MinRefreshInterval)
+            if (now - _lastRefresh[kind] < MinRefreshInterval)
             {
                 return false;
             }
 
-            _lastRefresh = now;
+            _lastRefresh[kind] = now;
             var problems = new List<string>();
-            await SyncRootAsync(cancellationToken);
-            await SyncTrustListAsync(problems, cancellationToken);
-            return problems.Count == 0 && Confirmed(within);
+            await refresh(problems);
+            return problems.Count == 0 && confirmed();
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or SyncRefusedException or NotSupportedException or FormatException
             && !cancellationToken.IsCancellationRequested)
@@ -142,9 +172,15 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
         _persistenceError = null;
         try
         {
-            await SyncRootAsync(cancellationToken);
-            await SyncTrustListAsync(problems, cancellationToken);
-            await SyncStatusListsAsync(problems, cancellationToken);
+            // The index first, conditionally: when nothing moved (the common case) the pass is this one 304.
+            if (await FetchIndexAsync(cancellationToken) is { } index)
+            {
+                await SyncRootAsync(cancellationToken);
+                await SyncTrustListAsync(problems, cancellationToken, index.Index.TrustListSequence);
+                await SyncStatusListsAsync(problems, index.Index, cancellationToken);
+                // Only a pass that took all it was shown may skip the next fetch of the index.
+                _indexETag = problems.Count == 0 && _unsaved.Count == 0 ? index.ETag : null;
+            }
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or SyncRefusedException or NotSupportedException or FormatException)
         {
@@ -159,6 +195,13 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
         state.PersistenceError = _persistenceError;
         if (problems.Count == 0)
         {
+            _passCompletedAt = time.GetUtcNow();
+            // The index counts as confirmed only once all it named was taken (a pass cut short leaves the peer as it was).
+            if (_indexFetchedAt is { } fetched)
+            {
+                state.StatusIndexConfirmedAt = fetched;
+                _indexFetchedAt = null;
+            }
             state.LastSuccess = time.GetUtcNow();
             state.ConsecutiveFailures = 0;
             state.LastError = null;
@@ -174,187 +217,6 @@ public sealed class PeerSync(PeerState state, FederatedTrust trust, IFederationS
 
         return problems;
     }
-
-    private async Task SyncRootAsync(CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(HttpMethod.Get, "/.well-known/licencetrust", null, cancellationToken);
-        Expect(response, HttpStatusCode.OK, "node metadata");
-        var metadata = await response.Content.ReadFromJsonAsync<NodeMetadata>(JsonSerializerOptions.Web, cancellationToken)
-            ?? throw new SyncRefusedException("the node metadata is empty");
-        if (metadata.Province != _options.Province)
-        {
-            throw new SyncRefusedException($"the peer at {_options.BaseUrl} says it is '{metadata.Province}', not '{_options.Province}'");
-        }
-
-        var der = Convert.FromBase64String(metadata.RootCertificate);
-        if (!TryPin(der, out var root, out var error))
-        {
-            throw new SyncRefusedException(error);
-        }
-
-        if (_root is null || _root.Fingerprint != root!.Fingerprint || _unsaved.Contains(RootKind))
-        {
-            _root = root;
-            await PersistAsync(RootKind, () => store.SavePeerDocumentAsync(new PeerDocument(_options.Province, RootKind, 0, null, der, time.GetUtcNow()), cancellationToken));
-        }
-    }
-
-    private async Task SyncTrustListAsync(List<string> problems, CancellationToken cancellationToken)
-    {
-        var current = trust.Peer(_peer);
-        using var response = await SendAsync(HttpMethod.Get, PeerProtocol.TrustListPath, current is null || _unsaved.Contains(TrustListKind) ? null : PeerProtocol.TrustListETag(current.List.Sequence), cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotModified && current is not null)
-        {
-            var now = time.GetUtcNow();
-            trust.TouchPeer(_peer, now);
-            await PersistAsync(TrustListKind, () => store.TouchPeerDocumentAsync(_options.Province, TrustListKind, now, cancellationToken));
-            return;
-        }
-
-        Expect(response, HttpStatusCode.OK, "trust list");
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        if (TrustListToken.TryRead(bytes, _root!, out var error) is not { } list)
-        {
-            problems.Add("trust list refused: " + error);
-            return;
-        }
-
-        if (current is not null && list.Sequence < current.List.Sequence)
-        {
-            problems.Add($"trust list refused: sequence {list.Sequence} is lower than the {current.List.Sequence} in use (rollback)");
-            return;
-        }
-
-        var fetched = time.GetUtcNow();
-        trust.SetPeer(new PeerTrust(_root!, list, fetched, bytes));
-        await PersistAsync(TrustListKind, () => store.SavePeerDocumentAsync(new PeerDocument(_options.Province, TrustListKind, list.Sequence, PeerProtocol.TrustListETag(list.Sequence), bytes, fetched), cancellationToken));
-    }
-
-    private async Task SyncStatusListsAsync(List<string> problems, CancellationToken cancellationToken)
-    {
-        if (trust.Peer(_peer)?.List.Signer is not { } signer)
-        {
-            return;
-        }
-
-        using var indexResponse = await SendAsync(HttpMethod.Get, PeerProtocol.StatusListIndexPath, null, cancellationToken);
-        Expect(indexResponse, HttpStatusCode.OK, "status-list index");
-        var index = await indexResponse.Content.ReadFromJsonAsync<StatusListIndex>(JsonSerializerOptions.Web, cancellationToken)
-            ?? throw new SyncRefusedException("the status-list index is empty");
-        state.StatusIndexConfirmedAt = time.GetUtcNow();
-        // Lists the peer no longer serves (its PublicBaseUrl changed, so their URIs did) are dropped, here and
-        // in the database, so their age never makes the peer look stale. Credentials naming an old URI find
-        // the list of the same number (PeerState.StatusList).
-        foreach (var gone in state.StatusLists.Keys.Where(uri => !index.Lists.Any(l => l.Uri == uri)).ToList())
-        {
-            state.RemoveStatusList(gone);
-            await PersistAsync(StatusListKindPrefix + gone, () => store.DeletePeerDocumentAsync(_options.Province, StatusListKindPrefix + gone, cancellationToken));
-        }
-
-        foreach (var entry in index.Lists)
-        {
-            var cached = state.StatusList(entry.Uri);
-            var kind = StatusListKindPrefix + entry.Uri;
-            using var response = await SendAsync(HttpMethod.Get, PeerProtocol.StatusListPath(entry.Id), cached is null || _unsaved.Contains(kind) ? null : PeerProtocol.StatusListETag(entry.Id, cached.Version), cancellationToken);
-            var now = time.GetUtcNow();
-            if (response.StatusCode == HttpStatusCode.NotModified && cached is not null)
-            {
-                state.SetStatusList(cached with { FetchedAt = now });
-                await PersistAsync(kind, () => store.TouchPeerDocumentAsync(_options.Province, kind, now, cancellationToken));
-                continue;
-            }
-
-            Expect(response, HttpStatusCode.OK, "status list");
-            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            var check = StatusListRules.Check(bytes, signer.Key, entry.Uri, now, cached?.List);
-            if (check.List is not { } list)
-            {
-                problems.Add($"status list {entry.Id} refused: {check.Detail}");
-                continue;
-            }
-
-            var version = PeerProtocol.StatusListVersionOf(response.Headers.ETag?.Tag) ?? entry.Version;
-            state.SetStatusList(new CachedStatusList(list, version, now));
-            await PersistAsync(kind, () => store.SavePeerDocumentAsync(new PeerDocument(_options.Province, kind, version, response.Headers.ETag?.Tag, bytes, now), cancellationToken));
-            if (cached is not null && list.UpdatedAt is { } updated && updated > cached.List.UpdatedAt)
-            {
-                var delay = now - updated;
-                state.LastPropagationDelay = delay;
-                Propagation.Record(delay.TotalMilliseconds, new KeyValuePair<string, object?>("peer", _options.Province));
-            }
-        }
-    }
-
-    /// <summary>
-    /// Stores an accepted document. It is already in force in memory: this node's own database being
-    /// down must not keep a peer's revocations from verification, so a failed write is only recorded
-    /// (<see cref="PeerState.PersistenceError"/>) and the next pass fetches that document whole and writes again.
-    /// </summary>
-    private async Task PersistAsync(string kind, Func<Task> write)
-    {
-        try
-        {
-            await write();
-            _unsaved.Remove(kind);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            _unsaved.Add(kind);
-            _persistenceError ??= $"{kind} not stored: {e.GetType().Name}: {e.Message}";
-        }
-    }
-
-    private bool TryPin(byte[] der, out TrustAnchor? root, out string error)
-    {
-        try
-        {
-            root = TrustAnchor.Create(der, _options.RootFingerprint);
-            if (root.Province != _peer)
-            {
-                error = $"the pinned root is of {root.Province.NodeId}, not {_options.Province}";
-                root = null;
-                return false;
-            }
-
-            error = string.Empty;
-            return true;
-        }
-        catch (FormatException e)
-        {
-            root = null;
-            error = "peer root refused: " + e.Message;
-            return false;
-        }
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? ifNoneMatch, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
-        using var request = new HttpRequestMessage(method, new Uri(new Uri(_options.BaseUrl.TrimEnd('/') + "/"), path.TrimStart('/')));
-        if (ifNoneMatch is not null)
-        {
-            request.Headers.IfNoneMatch.Add(new EntityTagHeaderValue(ifNoneMatch));
-        }
-
-        var response = await state.Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
-        if (response.Content.Headers.ContentLength > 64L * 1024 * 1024)
-        {
-            response.Dispose();
-            throw new SyncRefusedException($"{path}: the response is too large");
-        }
-
-        return response;
-    }
-
-    private static void Expect(HttpResponseMessage response, HttpStatusCode status, string what)
-    {
-        if (response.StatusCode != status)
-        {
-            throw new SyncRefusedException($"{what}: the peer answered {(int)response.StatusCode}");
-        }
-    }
-
 }
 
 /// <summary>The peer answered, but with something this node will not use.</summary>

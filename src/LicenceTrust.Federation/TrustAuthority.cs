@@ -3,6 +3,7 @@ using System.Text;
 using LicenceTrust.Core.Crypto;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Results;
+using LicenceTrust.Core.Status;
 using LicenceTrust.Core.Trust;
 
 namespace LicenceTrust.Federation;
@@ -20,7 +21,9 @@ public sealed record NoticeOutcome(bool Applied, string Code, string Detail, Wit
 /// emergency, and applies peers' withdrawal notices after checking signature, age and replay.
 /// Thread-safe.
 /// </summary>
-public sealed class TrustAuthority(FederatedTrust trust, IFederationStore store, ICredentialSigner signer, byte[] signerCertificateDer, TimeProvider time, TimeSpan listLifetime, string statusUriTemplate)
+/// <param name="published">Raised when a new sequence is published, so the peers are told at once (docs/federation.md §3).</param>
+public sealed class TrustAuthority(FederatedTrust trust, IFederationStore store, ICredentialSigner signer, byte[] signerCertificateDer, TimeProvider time, TimeSpan listLifetime, string statusUriTemplate,
+    PublicationSignal? published = null)
 {
     /// <summary>How far a notice's time may be from this node's clock.</summary>
     public static readonly TimeSpan NoticeWindow = TimeSpan.FromMinutes(10);
@@ -159,9 +162,15 @@ public sealed class TrustAuthority(FederatedTrust trust, IFederationStore store,
             }
 
             var list = new TrustList(trust.Own, sequence, now, now + listLifetime, issuers, StatusUriTemplate: statusUriTemplate);
-            var published = new PublishedTrustList(sequence, TrustListToken.Write(list, signer, signerCertificateDer), now, list.NextUpdate, statusUriTemplate);
-            _current = published;
-            return published;
+            var current = new PublishedTrustList(sequence, TrustListToken.Write(list, signer, signerCertificateDer), now, list.NextUpdate, statusUriTemplate);
+            var moved = _current is { } before && before.Sequence != sequence;
+            _current = current;
+            if (moved)
+            {
+                published?.Raise();
+            }
+
+            return current;
         }
         finally
         {

@@ -20,7 +20,8 @@ namespace LicenceTrust.Status;
 /// copy in one step, and a list not in memory yet (opened since, by this node or a replica) is answered
 /// by the licence's own row while it loads in the background. Thread-safe.
 /// </summary>
-public sealed class OwnStatusLists(IStatusListStore store, Province province, TimeProvider time, TimeSpan lifetime, string statusListBase) : IStatusSource, IStatusChangeSink
+/// <param name="published">Raised after each committed change, so the peers are told at once (docs/federation.md §3).</param>
+public sealed class OwnStatusLists(IStatusListStore store, Province province, TimeProvider time, TimeSpan lifetime, string statusListBase, PublicationSignal? published = null) : IStatusSource, IStatusChangeSink
 {
     private readonly ConcurrentDictionary<int, Snapshot> _lists = new();
     private readonly ConcurrentDictionary<int, SemaphoreSlim> _loading = new();
@@ -37,7 +38,11 @@ public sealed class OwnStatusLists(IStatusListStore store, Province province, Ti
             && reference.Index < snapshot.Bits.Size && snapshot.Used[(int)reference.Index])
         {
             listed = snapshot.Bits.Get((int)reference.Index);
-            if (LicenceStatusRules.FromStatusListValue(listed.Value) is { } status and (LicenceStatus.Valid or LicenceStatus.Suspended))
+            // The slot answers only for the licence it belongs to: a credential of another licence pointing
+            // here is judged by its own identifier (docs/format.md §13, one rule at home and at the peers).
+            // A slot of no licence this database holds (recovered after a restore) answers as published.
+            if (snapshot.Owners[(int)reference.Index] is var owner && (owner == 0 || owner == OwnerOf(licence.Identifier.Value))
+                && LicenceStatusRules.FromStatusListValue(listed.Value) is { } status and (LicenceStatus.Valid or LicenceStatus.Suspended))
             {
                 return StatusLookup.Found(status, source, time.GetUtcNow());
             }
@@ -107,6 +112,8 @@ public sealed class OwnStatusLists(IStatusListStore store, Province province, Ti
                 snapshot.Bits.Set(change.StatusIndex, change.Status.ToStatusListValue());
             }
         }
+
+        published?.Raise();
     }
 
     /// <summary>LT2 carries the list number; LT1 the URI, which must be one of this node's.</summary>
@@ -182,15 +189,20 @@ public sealed class OwnStatusLists(IStatusListStore store, Province province, Ti
     {
         var bits = new StatusBits(info.Size);
         var used = new BitArray(info.Size);
+        var owners = new int[info.Size];
         var entries = await store.StatusListEntriesAsync(list, cancellationToken);
-        foreach (var (index, status) in entries)
+        foreach (var slot in entries)
         {
-            bits.Set(index, status.ToStatusListValue());
-            used[index] = true;
+            bits.Set(slot.Index, slot.Status.ToStatusListValue());
+            used[slot.Index] = true;
+            owners[slot.Index] = slot.Identifier is { } identifier ? OwnerOf(identifier) : 0;
         }
 
-        return new Snapshot(bits, used, info.Version, now, entries.Count);
+        return new Snapshot(bits, used, owners, info.Version, now, entries.Count);
     }
 
-    private sealed record Snapshot(StatusBits Bits, BitArray Used, long Version, long CheckedAt, int Entries);
+    /// <summary>Which licence a slot belongs to, in 4 bytes (never 0, which marks a slot of no known licence).</summary>
+    private static int OwnerOf(string identifier) => identifier.GetHashCode(StringComparison.Ordinal) is var hash && hash != 0 ? hash : 1;
+
+    private sealed record Snapshot(StatusBits Bits, BitArray Used, int[] Owners, long Version, long CheckedAt, int Entries);
 }

@@ -5,6 +5,9 @@ namespace LicenceTrust.Status;
 /// <summary>A status list's size, its change counter and when it last changed.</summary>
 public sealed record StatusListInfo(int Id, int Size, long Version, DateTimeOffset UpdatedAt);
 
+/// <summary>An occupied slot of a status list: its licence's status, and the licence (null for a slot recovered after a restore, whose licence this database never held).</summary>
+public sealed record StatusSlot(int Index, LicenceStatus Status, string? Identifier);
+
 /// <summary>A committed status change with the licence's status-list slot.</summary>
 public sealed record StatusChange(string Identifier, int StatusList, int StatusIndex, LicenceStatus Status);
 
@@ -24,8 +27,14 @@ public interface IStatusListStore
     /// <summary>Every status list, in id order.</summary>
     Task<IReadOnlyList<StatusListInfo>> StatusListsAsync(CancellationToken cancellationToken);
 
-    /// <summary>Every occupied slot of a list with its licence's status.</summary>
-    Task<IReadOnlyList<(int Index, LicenceStatus Status)>> StatusListEntriesAsync(int list, CancellationToken cancellationToken);
+    /// <summary>Every occupied slot of a list with its licence and that licence's status.</summary>
+    Task<IReadOnlyList<StatusSlot>> StatusListEntriesAsync(int list, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Each licence of the list that is not valid, with its exact status and its last change's date and reason,
+    /// in slot order: the details a status list carries for the peers (docs/format.md §13).
+    /// </summary>
+    Task<IReadOnlyList<StatusDetail>> StatusListDetailsAsync(int list, CancellationToken cancellationToken);
 
     /// <summary>When and why the licence's status last changed; null when it never did.</summary>
     Task<StatusChangeDetail?> LastChangeAsync(string identifier, CancellationToken cancellationToken);

@@ -13,13 +13,16 @@ public sealed record PublishedStatusList(int List, long Version, byte[] Token, D
 /// one small query. Signed by the node's list-signing key (<paramref name="signer"/>, whose certificate
 /// is <paramref name="signerCertificateDer"/>). Thread-safe.
 /// </summary>
-public sealed class StatusListPublisher(IStatusListStore store, ICredentialSigner signer, ReadOnlyMemory<byte> signerCertificateDer, string baseUri, TimeSpan maxAge, TimeProvider time)
+public sealed class StatusListPublisher(IStatusListStore store, ICredentialSigner signer, ReadOnlyMemory<byte> signerCertificateDer, string baseUri, TimeSpan maxAge, TimeProvider time) : IStatusListIndex
 {
     private readonly ConcurrentDictionary<int, PublishedStatusList> _cache = new();
     private readonly KeyId _kid = KeyId.ForCertificate(signerCertificateDer.Span);
     private readonly SemaphoreSlim _build = new(1, 1);
 
     public TimeSpan MaxAge => maxAge;
+
+    /// <summary>How long a signed list may be used (its <c>exp</c>).</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(1);
 
     /// <summary>Every list with its URI and change counter: the index peers read to see which lists moved.</summary>
     public async Task<IReadOnlyList<StatusListIndexEntry>> IndexAsync(CancellationToken cancellationToken) =>
@@ -40,7 +43,8 @@ public sealed class StatusListPublisher(IStatusListStore store, ICredentialSigne
             return null;
         }
 
-        if (_cache.TryGetValue(list, out var cached) && cached.Version == info.Version)
+        // A list is signed for a day: one unchanged for half of that is signed again, so a reader never holds an expired copy.
+        if (_cache.TryGetValue(list, out var cached) && cached.Version == info.Version && time.GetUtcNow() - cached.IssuedAt < Lifetime / 2)
         {
             return cached;
         }
@@ -50,13 +54,16 @@ public sealed class StatusListPublisher(IStatusListStore store, ICredentialSigne
         {
             var entries = await store.StatusListEntriesAsync(list, cancellationToken);
             var bits = new StatusBits(info.Size);
-            foreach (var (index, status) in entries)
+            foreach (var slot in entries)
             {
-                bits.Set(index, status.ToStatusListValue());
+                bits.Set(slot.Index, slot.Status.ToStatusListValue());
             }
 
+            // Read after the entries: a change committed in between shows in the details and the next version.
+            // A detail whose entry moved since is left out (a reader refuses a list whose two halves disagree).
+            var details = (await store.StatusListDetailsAsync(list, cancellationToken)).Where(d => d.Index < info.Size && bits.Get(d.Index) == d.Status.ToStatusListValue()).ToList();
             var now = time.GetUtcNow();
-            var token = StatusListToken.Write(new StatusList(baseUri + list, now, now.AddDays(1), maxAge, bits, info.UpdatedAt), signer, _kid);
+            var token = StatusListToken.Write(new StatusList(baseUri + list, now, now + Lifetime, maxAge, bits, info.UpdatedAt, details), signer, _kid);
             var published = new PublishedStatusList(list, info.Version, token, now);
             _cache[list] = published;
             return published;

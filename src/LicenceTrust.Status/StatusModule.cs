@@ -27,10 +27,12 @@ public static class StatusModule
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<PublicationSignal>();
         services.TryAddSingleton(sp =>
         {
             var site = sp.GetRequiredService<StatusSite>();
-            return new OwnStatusLists(sp.GetRequiredService<IStatusListStore>(), site.Province, sp.GetRequiredService<TimeProvider>(), site.CacheLifetime, site.StatusListBase);
+            return new OwnStatusLists(sp.GetRequiredService<IStatusListStore>(), site.Province, sp.GetRequiredService<TimeProvider>(), site.CacheLifetime, site.StatusListBase,
+                sp.GetRequiredService<PublicationSignal>());
         });
         services.TryAddSingleton<IStatusChangeSink>(sp => sp.GetRequiredService<OwnStatusLists>());
         services.TryAddKeyedSingleton<IStatusSource>(StatusSources.OwnProvince, (sp, _) => sp.GetRequiredService<OwnStatusLists>());
@@ -39,6 +41,7 @@ public static class StatusModule
             var site = sp.GetRequiredService<StatusSite>();
             return new StatusListPublisher(sp.GetRequiredService<IStatusListStore>(), site.ListSigner, site.ListSignerCertificateDer, site.StatusListBase, site.MaxAge, sp.GetRequiredService<TimeProvider>());
         });
+        services.TryAddSingleton<IStatusListIndex>(sp => sp.GetRequiredService<StatusListPublisher>());
         return services;
     }
 }

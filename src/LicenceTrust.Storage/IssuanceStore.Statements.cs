@@ -126,7 +126,12 @@ public sealed partial class IssuanceStore
         public string StatusLists { get; } = "SELECT id, size, version, updated_at FROM status_lists ORDER BY id";
 
         // A lost slot (a licence issued after the backup a database was restored from) is published as the peers saw it.
-        public string StatusListEntries { get; } = "SELECT status_index, status FROM licences WHERE status_list = @list UNION ALL SELECT status_index, status FROM lost_slots WHERE status_list = @list";
+        public string StatusListEntries { get; } = "SELECT status_index, status, identifier FROM licences WHERE status_list = @list UNION ALL SELECT status_index, status, NULL FROM lost_slots WHERE status_list = @list";
+
+        // The last change of each licence of the list that is not valid (ix_status_events_identifier finds it).
+        public string StatusListDetails { get; } = "SELECT l.status_index, l.identifier, l.status, COALESCE(e.at, l.issued_at), COALESCE(e.reason, '') FROM licences l " +
+            "LEFT JOIN status_events e ON e.id = (SELECT MAX(x.id) FROM status_events x WHERE x.identifier = l.identifier) " +
+            "WHERE l.status_list = @list AND l.status <> 0 ORDER BY l.status_index";
 
         public string SlotsOfList { get; } = "SELECT status_index, identifier, status FROM licences WHERE status_list = @list";
 

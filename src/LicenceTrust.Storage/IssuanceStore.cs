@@ -107,12 +107,20 @@ public sealed partial class IssuanceStore(IDatabase database) : IIssuanceStore, 
         return history.Count == 0 ? null : new StatusChangeDetail(history[^1].At, history[^1].Reason);
     }
 
-    public async Task<IReadOnlyList<(int Index, LicenceStatus Status)>> StatusListEntriesAsync(int list, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StatusSlot>> StatusListEntriesAsync(int list, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(long Index, long Status)>(new CommandDefinition(
+        var rows = await connection.QueryAsync<(long Index, long Status, string? Identifier)>(new CommandDefinition(
             _sql.StatusListEntries, new { list }, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => ((int)r.Index, (LicenceStatus)r.Status))];
+        return [.. rows.Select(r => new StatusSlot((int)r.Index, (LicenceStatus)r.Status, r.Identifier))];
+    }
+
+    public async Task<IReadOnlyList<StatusDetail>> StatusListDetailsAsync(int list, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long Index, string Identifier, long Status, long At, string Reason)>(new CommandDefinition(
+            _sql.StatusListDetails, new { list }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new StatusDetail((int)r.Index, r.Identifier, (LicenceStatus)r.Status, DateTimeOffset.FromUnixTimeMilliseconds(r.At), r.Reason))];
     }
 
     public async Task<LicenceCounts> CountAsync(string? authorityCode, DateTimeOffset issuedSince, CancellationToken cancellationToken)

@@ -10,6 +10,32 @@ namespace LicenceTrust.Core.Tests;
 public class StatusListTests
 {
     [Fact]
+    public void Details_travel_signed_with_the_list_and_a_list_whose_details_disagree_with_its_entries_is_refused()
+    {
+        var chongqing = SampleKeys.Of(SampleProvinces.Chongqing);
+        var signer = chongqing.ListSigner!;
+        var key = ListSignerCertificate.Parse(signer.CertificateDer, chongqing.Root).Key;
+        var bits = new StatusBits(StatusBits.MinimumSize);
+        bits.Set(3, 1);
+        bits.Set(9, 2);
+        byte[] Token(params StatusDetail[] details) => StatusListToken.Write(
+            new StatusList("https://cq.lt.example/api/v1/status-lists/1", TestClock.Now, TestClock.Now.AddDays(1), TimeSpan.FromMinutes(5), bits, TestClock.Now, details),
+            signer.Key, KeyId.ForCertificate(signer.CertificateDer));
+        var since = TestClock.Now.AddDays(-1);
+        StatusDetail Detail(int index, LicenceStatus status) => new(index, $"CQ-{index}", status, since, "理由 " + index);
+
+        var read = StatusListToken.TryRead(Token(Detail(3, LicenceStatus.Cancelled), Detail(9, LicenceStatus.Suspended)), key, out var error);
+
+        Assert.Equal(string.Empty, error);
+        Assert.Equal([Detail(3, LicenceStatus.Cancelled), Detail(9, LicenceStatus.Suspended)], read!.Details!);
+        Assert.Null(StatusListToken.TryRead(Token(Detail(3, LicenceStatus.Suspended)), key, out error));
+        Assert.Contains("says SUSPENDED but its entry says 1", error, StringComparison.Ordinal);
+        Assert.Null(StatusListToken.TryRead(Token(Detail(4, LicenceStatus.Valid)), key, out error));
+        Assert.Null(StatusListToken.TryRead(Token(Detail(3, LicenceStatus.Revoked), Detail(3, LicenceStatus.Revoked)), key, out error));
+        Assert.Contains("out of order", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Entries_are_two_bits_least_significant_first()
     {
         // The IETF draft's example: entries [1,2,0,3,0,1,0,1,1,2,3,3] → bytes C9 44 F9.

@@ -148,6 +148,10 @@ public abstract class IssuanceStoreContract : IssuanceDatabaseTest
         Assert.Equal([LicenceStatus.Suspended, LicenceStatus.Valid, LicenceStatus.Revoked], history.Select(h => h.To));
         Assert.False(stale);
         Assert.Equal(LicenceStatus.Revoked, entries.Single(e => e.Index == record.StatusIndex).Status);
+        Assert.Equal(record.Identifier, entries.Single(e => e.Index == record.StatusIndex).Identifier);
+        // The list's details: the licence's exact status and its last change's reason and date.
+        var detail = (await store.StatusListDetailsAsync(record.StatusList, CancellationToken.None)).Single(d => d.Index == record.StatusIndex);
+        Assert.Equal((record.Identifier, LicenceStatus.Revoked, "c", history[^1].At), (detail.Identifier, detail.Status, detail.Reason, detail.Since));
         Assert.True((await store.StatusListAsync(record.StatusList, CancellationToken.None))!.Version >= 4);
         Assert.Contains(await store.StatusListsAsync(CancellationToken.None), l => l.Id == record.StatusList);
         Assert.Null(await store.StatusListAsync(999, CancellationToken.None));

@@ -11,7 +11,21 @@ namespace LicenceTrust.Core.Status;
 /// <param name="TimeToLive"><c>ttl</c>: how long a holder may cache it before fetching again.</param>
 /// <param name="Bits">The 2-bit entries.</param>
 /// <param name="UpdatedAt">When an entry last changed (private claim <c>"upd"</c>): a peer measures revocation propagation from it.</param>
-public sealed record StatusList(string Uri, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, TimeSpan TimeToLive, StatusBits Bits, DateTimeOffset? UpdatedAt = null);
+/// <param name="Details">
+/// For each licence of the list that is not valid, its identifier, exact status, date and reason (private claim
+/// <c>"det"</c>), in index order: a peer answers "revoked on …, because …" without asking the home node, and
+/// judges a licence by its identifier (docs/format.md §13). Null for a list written without them.
+/// </param>
+public sealed record StatusList(string Uri, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, TimeSpan TimeToLive, StatusBits Bits, DateTimeOffset? UpdatedAt = null,
+    IReadOnlyList<StatusDetail>? Details = null);
+
+/// <summary>A licence that is not valid, as its home province's signed status list says: where, which, what, since when and why.</summary>
+/// <param name="Index">Its slot in the list.</param>
+/// <param name="Identifier">The licence's identifier.</param>
+/// <param name="Status">Its exact status (never <see cref="LicenceStatus.Valid"/>).</param>
+/// <param name="Since">When it took that status.</param>
+/// <param name="Reason">Why, as the authority recorded it.</param>
+public sealed record StatusDetail(int Index, string Identifier, LicenceStatus Status, DateTimeOffset Since, string Reason);
 
 /// <summary>
 /// Signed status lists in the shape of the IETF Token Status List (draft-ietf-oauth-status-list),
@@ -28,13 +42,20 @@ public static class StatusListToken
     private const int Ttl = 65534;
     private const int StatusListClaim = 65533;
     private const string UpdatedClaim = "upd";
+    private const string DetailsClaim = "det";
+
+    /// <summary>The longest identifier and reason a detail may carry (a longer one makes the list malformed).</summary>
+    public const int MaxDetailIdentifierLength = 128;
+
+    /// <inheritdoc cref="MaxDetailIdentifierLength"/>
+    public const int MaxDetailReasonLength = 1000;
 
     public static byte[] Write(StatusList list, ICredentialSigner signer, KeyId kid)
     {
         ArgumentNullException.ThrowIfNull(list);
         ArgumentNullException.ThrowIfNull(signer);
         var claims = new CborWriter(CborConformanceMode.Canonical);
-        claims.WriteStartMap(list.UpdatedAt is null ? 5 : 6);
+        claims.WriteStartMap(5 + (list.UpdatedAt is null ? 0 : 1) + (list.Details is null ? 0 : 1));
         claims.WriteInt32(Sub);
         claims.WriteTextString(list.Uri);
         claims.WriteInt32(CredentialFormat.Claim.Exp);
@@ -50,6 +71,12 @@ public static class StatusListToken
         claims.WriteTextString("lst");
         claims.WriteByteString(Zlib.Compress(list.Bits.ToBytes()));
         claims.WriteEndMap();
+        if (list.Details is { } details)
+        {
+            // Canonical order: "det" sorts before "upd" (shorter keys first, then bytewise).
+            WriteDetails(claims, details);
+        }
+
         if (list.UpdatedAt is { } updated)
         {
             claims.WriteTextString(UpdatedClaim);
@@ -60,6 +87,84 @@ public static class StatusListToken
         var payload = claims.Encode();
 
         return CoseSign1.SignDocument(payload, signer, kid, typ: MediaType);
+    }
+
+    private static void WriteDetails(CborWriter claims, IReadOnlyList<StatusDetail> details)
+    {
+        claims.WriteTextString(DetailsClaim);
+        claims.WriteStartArray(details.Count);
+        foreach (var detail in details.OrderBy(d => d.Index))
+        {
+            claims.WriteStartArray(5);
+            claims.WriteInt32(detail.Index);
+            claims.WriteTextString(detail.Identifier);
+            claims.WriteInt32((int)detail.Status);
+            claims.WriteInt64(detail.Since.ToUnixTimeMilliseconds());
+            claims.WriteTextString(detail.Reason);
+            claims.WriteEndArray();
+        }
+
+        claims.WriteEndArray();
+    }
+
+    /// <summary>
+    /// Reads <c>"det"</c>: every detail a not-valid licence, in strictly growing index order, within the list,
+    /// and saying what its entry says (the same 2-bit value), so a list never says two things about one slot.
+    /// </summary>
+    private static List<StatusDetail> ReadDetails(CborReader reader)
+    {
+        var count = reader.ReadStartArray() ?? throw new FormatException("the status details are of indefinite length");
+        var details = new List<StatusDetail>(count);
+        for (var i = 0; i < count; i++)
+        {
+            if (reader.ReadStartArray() != 5)
+            {
+                throw new FormatException("a status detail is not [index, identifier, status, since, reason]");
+            }
+
+            var index = reader.ReadInt32();
+            var identifier = reader.ReadTextString();
+            var status = reader.ReadInt32();
+            var since = reader.ReadInt64();
+            var reason = reader.ReadTextString();
+            reader.ReadEndArray();
+            if (!Enum.IsDefined((LicenceStatus)status) || (LicenceStatus)status == LicenceStatus.Valid)
+            {
+                throw new FormatException($"status detail {index}: status {status} is not one of a licence that is not valid");
+            }
+
+            if (identifier.Length is 0 or > MaxDetailIdentifierLength || reason.Length > MaxDetailReasonLength)
+            {
+                throw new FormatException($"status detail {index}: the identifier or the reason is empty or too long");
+            }
+
+            details.Add(new StatusDetail(index, identifier, (LicenceStatus)status, DateTimeOffset.FromUnixTimeMilliseconds(since), reason));
+        }
+
+        reader.ReadEndArray();
+        return details;
+    }
+
+    /// <summary>Why the details do not match the entries, or null when they do.</summary>
+    private static string? DetailsDisagree(IReadOnlyList<StatusDetail> details, StatusBits bits)
+    {
+        var previous = -1;
+        foreach (var detail in details)
+        {
+            if (detail.Index <= previous || detail.Index >= bits.Size)
+            {
+                return $"status detail {detail.Index} is out of order or outside the list";
+            }
+
+            if (bits.Get(detail.Index) != detail.Status.ToStatusListValue())
+            {
+                return $"status detail {detail.Index} says {detail.Status.WireName()} but its entry says {bits.Get(detail.Index)}";
+            }
+
+            previous = detail.Index;
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -114,6 +219,7 @@ public static class StatusListToken
         byte[]? lst = null;
         long? bits = null;
         long? updated = null;
+        List<StatusDetail>? details = null;
         CwtClaims.Read(payload,
             (key, reader) =>
             {
@@ -140,7 +246,12 @@ public static class StatusListToken
                     default: return false;
                 }
             },
-            (key, reader) => key == UpdatedClaim && (updated = reader.ReadInt64()) is not null);
+            (key, reader) => key switch
+            {
+                UpdatedClaim => (updated = reader.ReadInt64()) is not null,
+                DetailsClaim => (details = ReadDetails(reader)) is not null,
+                _ => false,
+            });
 
         if (sub is null || iat is null || exp is null || ttl is null || lst is null || bits != 2)
         {
@@ -154,8 +265,15 @@ public static class StatusListToken
             return null;
         }
 
+        var entries = StatusBits.FromBytes(bytes);
+        if (details is not null && DetailsDisagree(details, entries) is { } disagreement)
+        {
+            error = disagreement;
+            return null;
+        }
+
         error = string.Empty;
-        return new StatusList(sub, DateTimeOffset.FromUnixTimeSeconds(iat.Value), DateTimeOffset.FromUnixTimeSeconds(exp.Value), TimeSpan.FromSeconds(ttl.Value), StatusBits.FromBytes(bytes),
-            updated is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null);
+        return new StatusList(sub, DateTimeOffset.FromUnixTimeSeconds(iat.Value), DateTimeOffset.FromUnixTimeSeconds(exp.Value), TimeSpan.FromSeconds(ttl.Value), entries,
+            updated is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null, details);
     }
 }

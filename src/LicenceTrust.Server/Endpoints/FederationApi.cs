@@ -46,12 +46,18 @@ public static class FederationApi
 {
     private const int MaxNoticeBytes = 16 * 1024;
 
+    /// <summary>A change notice naming <see cref="ChangeNotice.MaxLists"/> lists, with its certificate, fits.</summary>
+    private const int MaxChangeNoticeBytes = 96 * 1024;
+
     public static void MapFederationApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/.well-known/licencetrust", Metadata).WithProblems(429).WithName("NodeMetadata").WithSummary("Node metadata: province, root fingerprint, endpoints, peers");
         app.MapGet(PeerProtocol.TrustListPath, TrustListAsync).Produces<TrustListView>(200, "application/json").Produces(200, contentType: PeerProtocol.TrustListMediaType).WithProblems(429).WithName("GetTrustList").WithSummary("This province's signed trust list");
-        app.MapGet(PeerProtocol.StatusListIndexPath, StatusListIndexAsync).WithProblems(429).WithName("GetStatusListIndex").WithSummary("The index of this node's status lists");
+        app.MapGet(PeerProtocol.StatusListIndexPath, StatusListIndexAsync).Produces<StatusListIndex>().Produces(304).WithProblems(429).WithName("GetStatusListIndex")
+            .WithSummary("The index of this node's status lists, with its trust list's sequence (ETag: a quiet pass is one 304)");
         app.MapPost("/api/v1/trust/issuers/{fingerprint}/withdraw", WithdrawAsync).RequireAuthorization(Policies.Admin).WithProblems(400, 401, 403, 404, 409, 429).WithName("WithdrawIssuer").WithSummary("Emergency withdrawal of an issuer certificate");
+        app.MapPost(PeerProtocol.ChangesPath, ReceiveChangeAsync).Accepts<byte[]>(PeerProtocol.ChangeNoticeMediaType).Produces<ChangeTaken>(202).WithProblems(400, 403, 409, 413, 415, 429)
+            .WithName("ReceiveChangeNotice").WithSummary("Receive a peer's signed change notice: its trust list or status lists moved, a pass fetches them now");
         app.MapPost(PeerProtocol.NoticesPath, ReceiveNoticeAsync).Accepts<byte[]>(PeerProtocol.NoticeMediaType).WithProblems(400, 403, 409, 413, 415, 429).WithName("ReceiveNotice").WithSummary("Receive a peer's signed withdrawal notice");
         app.MapGet("/api/v1/trust-bundle", TrustBundleAsync).WithProblems(429).WithName("GetTrustBundle").WithSummary("Roots and signed trust lists for offline verification");
         app.MapGet("/api/v1/federation/peers", Peers).WithProblems(429).WithName("GetPeers").WithSummary("Each peer's sync state and freshness");
@@ -75,6 +81,7 @@ public static class FederationApi
                 ["licenceStatus"] = root + PeerProtocol.LicenceStatusRoute,
                 ["verify"] = root + "/api/v1/verify",
                 ["notices"] = root + PeerProtocol.NoticesPath,
+                ["changes"] = root + PeerProtocol.ChangesPath,
                 ["openapi"] = root + "/openapi/v1.json",
             },
             [.. peers.States.Keys.Select(p => p.NodeId)]));
@@ -110,8 +117,18 @@ public static class FederationApi
             [Convert.ToBase64String(own.Token), .. peers.Select(p => Convert.ToBase64String(p.Token!))]));
     }
 
-    private static async Task<Ok<StatusListIndex>> StatusListIndexAsync(StatusListPublisher publisher, HttpContext http) =>
-        TypedResults.Ok(new StatusListIndex(await publisher.IndexAsync(http.RequestAborted)));
+    /// <summary>The index, with the trust list's sequence; ETag over both, so a peer's quiet pass is one 304.</summary>
+    private static async Task<IResult> StatusListIndexAsync(StatusListPublisher publisher, TrustAuthority authority, HttpContext http)
+    {
+        var trustList = await authority.CurrentAsync(http.RequestAborted);
+        var lists = await publisher.IndexAsync(http.RequestAborted);
+        var etag = PeerProtocol.StatusListIndexETag(trustList.Sequence, lists);
+        http.Response.Headers.ETag = etag;
+        http.Response.Headers.CacheControl = "no-cache";
+        return http.Request.Headers.IfNoneMatch.Contains(etag)
+            ? Results.StatusCode(StatusCodes.Status304NotModified)
+            : TypedResults.Ok(new StatusListIndex(lists, trustList.Sequence));
+    }
 
     private static async Task<Ok<WithdrawResponse>> WithdrawAsync(string fingerprint, WithdrawRequest? body, HttpContext http, IssuerWithdrawals withdrawals)
     {
@@ -122,27 +139,40 @@ public static class FederationApi
 
     private static async Task<Ok<NoticeResponse>> ReceiveNoticeAsync(HttpContext http, IssuerWithdrawals withdrawals, NoticeInboxGate gate)
     {
+        var document = await ReadNoticeAsync(http, gate, PeerProtocol.NoticeMediaType, MaxNoticeBytes);
+        var outcome = await withdrawals.ReceiveAsync(document, http.RequestAborted);
+        var notice = outcome.Notice!;
+        return TypedResults.Ok(new NoticeResponse(outcome.Code, outcome.Detail, notice.Province.NodeId, notice.Sequence, notice.Fingerprint));
+    }
+
+    private static async Task<Accepted<ChangeTaken>> ReceiveChangeAsync(HttpContext http, ChangeInbox inbox, NoticeInboxGate gate)
+    {
+        var document = await ReadNoticeAsync(http, gate, PeerProtocol.ChangeNoticeMediaType, MaxChangeNoticeBytes);
+        return TypedResults.Accepted((string?)null, inbox.Receive(document));
+    }
+
+    /// <summary>A notice's bytes, from a connection the inbox takes, of the right type and size.</summary>
+    private static async Task<byte[]> ReadNoticeAsync(HttpContext http, NoticeInboxGate gate, string mediaType, int maxBytes)
+    {
         gate.Check(http.Connection.ClientCertificate, http.Connection.RemoteIpAddress?.ToString());
-        if (!string.Equals(http.Request.ContentType, PeerProtocol.NoticeMediaType, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(http.Request.ContentType, mediaType, StringComparison.OrdinalIgnoreCase))
         {
-            throw new LicenceTrustException(new(ErrorKind.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", $"通知的类型应为{PeerProtocol.NoticeMediaType} (send the notice as {PeerProtocol.NoticeMediaType})."));
+            throw new LicenceTrustException(new(ErrorKind.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", $"通知的类型应为{mediaType} (send the notice as {mediaType})."));
         }
 
-        if (http.Request.ContentLength > MaxNoticeBytes)
+        if (http.Request.ContentLength > maxBytes)
         {
             throw new LicenceTrustException(new(ErrorKind.TooLarge, "BODY_TOO_LARGE", "通知过大 (the notice is too large)."));
         }
 
         using var buffer = new MemoryStream();
         await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
-        if (buffer.Length is 0 or > MaxNoticeBytes)
+        if (buffer.Length == 0 || buffer.Length > maxBytes)
         {
             throw LicenceTrustException.Validation("NOTICE_SIGNATURE_INVALID", "通知为空或过大 (the notice is empty or too large).");
         }
 
-        var outcome = await withdrawals.ReceiveAsync(buffer.ToArray(), http.RequestAborted);
-        var notice = outcome.Notice!;
-        return TypedResults.Ok(new NoticeResponse(outcome.Code, outcome.Detail, notice.Province.NodeId, notice.Sequence, notice.Fingerprint));
+        return buffer.ToArray();
     }
 
     /// <summary>A peer province's trust list, status lists and notices as this node holds them; a restored node reads them at start (docs/operations.md, "Backup and restore").</summary>
