@@ -40,8 +40,9 @@ public sealed class TracingTests : IAsyncLifetime
             _exports.Enqueue(body.ToArray());
             return Results.Ok();
         });
-        // The same listener stands in for a peer that is down: what matters is the trace context the node sends.
-        _collector.MapGet("/.well-known/licencetrust", (HttpRequest request) =>
+        // The same listener stands in for a peer that is down: what matters is the trace context the node sends
+        // (on whichever request a pass starts with: the status-list index, docs/federation.md §3.2).
+        _collector.MapGet("/{**path}", (HttpRequest request) =>
         {
             _peerTraceparents.Enqueue(request.Headers["traceparent"].ToString());
             return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
