@@ -40,6 +40,12 @@ public sealed class ChangeAnnouncer(FederationPeers peers, TrustAuthority author
     /// <summary>Signs and sends the current state to every peer now, and returns how each took it.</summary>
     public async Task<IReadOnlyList<ChangeDelivery>> AnnounceAsync(CancellationToken cancellationToken)
     {
+        if (peers.Current.States.Count == 0)
+        {
+            // A node of one province: nobody to tell, nothing to sign.
+            return [];
+        }
+
         await _round.WaitAsync(cancellationToken);
         try
         {
