@@ -9,4 +9,4 @@ cd "$(dirname "$0")/.."
 dotnet build -c Release LicenceTrust.sln -v q -nologo >/dev/null
 LICENCETRUST_BENCH_PUSH=1 dotnet test tests/LicenceTrust.Server.Tests -c Release --no-build \
   --filter "FullyQualifiedName~PushPropagationBenchmark" --logger "console;verbosity=detailed" 2>&1 \
-  | grep -E "revoke committed|revoked licences shown|trust list #|verification at sc|flood answered|Passed|Failed|Error" || true
+  | grep -E "revoke committed|revoked licences shown|trust list #|first licence|verification at sc|flood answered|not answered 200|Passed|Failed|Error" || true

@@ -18,7 +18,8 @@ public sealed record ChangeDelivery(string Peer, bool Delivered, int? Status, do
 /// <see cref="PublicationSignal"/> (a status change committed here, a new trust list), when the peers in force
 /// change (a new peer hears of this node at once), and once at start. Signals that arrive while a round is out
 /// fold into one more round, which names the state at that moment, so 200 revocations in a second cost a few
-/// rounds, not 200. A round posts one signed <see cref="ChangeNotice"/> to every peer at once, at most
+/// rounds, not 200; rounds are at least <see cref="MinRoundInterval"/> apart, and a round a peer refused with 429 is
+/// sent again <see cref="RateLimitedRetry"/> later. A round posts one signed <see cref="ChangeNotice"/> to every peer at once, at most
 /// <see cref="MaxConcurrentDeliveries"/> in flight; a peer that missed the latest is sent it again after its next
 /// good pull (<see cref="RetryAsync"/>). Pull every interval stays the safety net.
 /// </summary>
@@ -27,6 +28,16 @@ public sealed class ChangeAnnouncer(FederationPeers peers, TrustAuthority author
 {
     /// <summary>How many peers are posted to at once: 33 peers go out in about two round trips, and a slow peer holds one slot.</summary>
     public const int MaxConcurrentDeliveries = 16;
+
+    /// <summary>
+    /// The least time between two rounds: at most 10 notices a second to a peer, half the rate its inbox takes
+    /// (<see cref="ChangeInbox.NoticesPerSecond"/>), so a busy province is never cut off; changes in between fold
+    /// into the next round.
+    /// </summary>
+    public static readonly TimeSpan MinRoundInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>When a peer still answered 429, the round is sent again this much later (not at its next pull).</summary>
+    public static readonly TimeSpan RateLimitedRetry = TimeSpan.FromSeconds(1);
 
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly SemaphoreSlim _round = new(1, 1);
@@ -87,13 +98,20 @@ public sealed class ChangeAnnouncer(FederationPeers peers, TrustAuthority author
                 await _wake.WaitAsync(stoppingToken);
                 try
                 {
-                    await AnnounceAsync(stoppingToken);
+                    var deliveries = await AnnounceAsync(stoppingToken);
+                    if (deliveries.Any(d => d.Status == 429))
+                    {
+                        // The change must not wait for a pull minutes away: send the state again shortly.
+                        _ = Task.Delay(RateLimitedRetry, stoppingToken).ContinueWith(_ => Wake(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     // This node's database or signer failing must not end the loop: the peers' pulls still come.
                     logger.LogError(e, "Change notice not sent");
                 }
+
+                await Task.Delay(MinRoundInterval, time, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
