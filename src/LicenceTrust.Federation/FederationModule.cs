@@ -14,7 +14,9 @@ namespace LicenceTrust.Federation;
 /// <param name="ListSignerCertificateDer">Its certificate.</param>
 /// <param name="TrustListLifetime">How long a signed trust list is current (<c>Node:TrustListLifetimeHours</c>).</param>
 /// <param name="StatusListBase">The absolute base of this node's status lists, put in its trust list as the template.</param>
-public sealed record FederationSite(TrustAnchor Root, IReadOnlyList<IssuerCertificate> OwnIssuers, ICredentialSigner ListSigner, byte[] ListSignerCertificateDer, TimeSpan TrustListLifetime, string StatusListBase);
+/// <param name="ReplicaWatch">How often to look in the database for peer documents another replica fetched (<c>Node:ReplicaWatchMilliseconds</c>); zero: never.</param>
+public sealed record FederationSite(TrustAnchor Root, IReadOnlyList<IssuerCertificate> OwnIssuers, ICredentialSigner ListSigner, byte[] ListSignerCertificateDer, TimeSpan TrustListLifetime, string StatusListBase,
+    TimeSpan ReplicaWatch = default);
 
 /// <summary>
 /// The Federation module composes itself: the trust this node holds (its own issuers, the peers' from

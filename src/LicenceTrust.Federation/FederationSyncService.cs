@@ -8,11 +8,54 @@ namespace LicenceTrust.Federation;
 /// Pulls every peer on its interval (docs/federation.md), pausing as <see cref="PeerState.PauseAfter"/> says
 /// after each pass, one loop per peer in force: when the peers are reconfigured (<see cref="FederationPeers.Changed"/>)
 /// a new peer's loop starts and a removed one's stops, while unchanged peers go on. Problems are logged
-/// without personal data.
+/// without personal data. Beside them, every <see cref="FederationSite.ReplicaWatch"/>, one look at the database for
+/// peer documents another replica of this node stored (<see cref="PeerSync.AdoptStoredAsync"/>).
 /// </summary>
-public sealed class FederationSyncService(FederationPeers peers, NoticeSender notices, ChangeAnnouncer announcer, FederatedTrust trust, TimeProvider time, ILogger<FederationSyncService> logger) : BackgroundService
+public sealed class FederationSyncService(FederationPeers peers, NoticeSender notices, ChangeAnnouncer announcer, FederatedTrust trust, IFederationStore store, FederationSite site,
+    TimeProvider time, ILogger<FederationSyncService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var watch = site.ReplicaWatch > TimeSpan.Zero ? WatchStoredAsync(site.ReplicaWatch, stoppingToken) : Task.CompletedTask;
+        await SyncPeersAsync(stoppingToken);
+        await watch;
+    }
+
+    /// <summary>
+    /// A change notice reaches one replica of this node (the one its load balancer chose), which fetches the change
+    /// and stores it: the other replicas take it from the database here, within one look, instead of at their next pull.
+    /// </summary>
+    private async Task WatchStoredAsync(TimeSpan every, CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(every, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    var stored = (await store.PeerDocumentVersionsAsync(stoppingToken)).ToLookup(v => v.Peer, StringComparer.Ordinal);
+                    foreach (var sync in peers.Syncs)
+                    {
+                        if (await sync.AdoptStoredAsync(stored[sync.State.Options.Province], stoppingToken) is > 0 and var taken)
+                        {
+                            logger.LogDebug("Took {Count} of {Peer}'s documents another replica stored", taken, sync.State.Options.Province);
+                        }
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The database away: the pulls and notices go on; the next look tries again.
+                    logger.LogDebug(e, "Looking for documents another replica stored failed");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task SyncPeersAsync(CancellationToken stoppingToken)
     {
         var running = new Dictionary<PeerSync, (CancellationTokenSource Stop, Task Loop)>();
         using var changed = new SemaphoreSlim(0);

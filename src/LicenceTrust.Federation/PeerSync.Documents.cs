@@ -186,6 +186,60 @@ public sealed partial class PeerSync
     }
 
     /// <summary>
+    /// Takes what another replica of this node fetched from the peer and stored (docs/federation.md §3.3): a change
+    /// notice reaches one replica, and the others take the documents it stored on their next look, without asking
+    /// the peer. Only a document newer than the one held, checked against the pinned root and the rules of a fetch
+    /// (no rollback). Skips the look when a pass is under way (it fetches for itself). Returns how many it took.
+    /// </summary>
+    public async Task<int> AdoptStoredAsync(IEnumerable<PeerDocumentVersion> stored, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        if (_root is null || !stored.Any(IsNewer) || !await _pass.WaitAsync(0, cancellationToken))
+        {
+            return 0;
+        }
+
+        try
+        {
+            var taken = 0;
+            var documents = (await store.PeerDocumentsAsync(_options.Province, cancellationToken)).Where(d => IsNewer(new PeerDocumentVersion(d.Peer, d.Kind, d.Sequence))).ToList();
+            if (documents.Find(d => d.Kind == TrustListKind) is { } listDocument && TrustListToken.TryRead(listDocument.Document, _root, out _) is { } list
+                && list.Sequence > (trust.Peer(_peer)?.List.Sequence ?? -1))
+            {
+                trust.SetPeer(new PeerTrust(_root, list, listDocument.FetchedAt, listDocument.Document));
+                taken++;
+            }
+
+            if (trust.Peer(_peer)?.List.Signer is { } signer)
+            {
+                foreach (var document in documents.Where(d => d.Kind.StartsWith(StatusListKindPrefix, StringComparison.Ordinal)))
+                {
+                    var uri = document.Kind[StatusListKindPrefix.Length..];
+                    if (StatusListRules.Check(document.Document, signer.Key, uri, time.GetUtcNow(), state.StatusList(uri)?.List).List is { } statusList)
+                    {
+                        state.SetStatusList(new CachedStatusList(statusList, document.Sequence, document.FetchedAt));
+                        taken++;
+                    }
+                }
+            }
+
+            return taken;
+        }
+        finally
+        {
+            _pass.Release();
+        }
+    }
+
+    private bool IsNewer(PeerDocumentVersion stored) => stored.Kind switch
+    {
+        TrustListKind => stored.Sequence > (trust.Peer(_peer)?.List.Sequence ?? -1),
+        _ when stored.Kind.StartsWith(StatusListKindPrefix, StringComparison.Ordinal) =>
+            stored.Sequence > (state.StatusList(stored.Kind[StatusListKindPrefix.Length..])?.Version ?? -1),
+        _ => false,
+    };
+
+    /// <summary>
     /// Stores an accepted document. It is already in force in memory: this node's own database being
     /// down must not keep a peer's revocations from verification, so a failed write is only recorded
     /// (<see cref="PeerState.PersistenceError"/>) and the next pass fetches that document whole and writes again.

@@ -9,6 +9,9 @@ namespace LicenceTrust.Federation;
 /// <param name="FetchedAt">When the peer last confirmed it (a 304 counts): freshness is measured from here.</param>
 public sealed record PeerDocument(string Peer, string Kind, long Sequence, string? ETag, byte[] Document, DateTimeOffset FetchedAt);
 
+/// <summary>Which version of a peer document the database holds, without its bytes: what a replica compares with what it holds.</summary>
+public sealed record PeerDocumentVersion(string Peer, string Kind, long Sequence);
+
 /// <summary>An issuer certificate withdrawn by its province (this node's own, or a peer's by notice).</summary>
 public sealed record Withdrawal(string Fingerprint, string Province, string Reason, DateTimeOffset At, string NoticeId, long NoticeSequence, byte[] Notice);
 
@@ -19,6 +22,9 @@ public interface IFederationStore
 
     /// <summary>Inserts or replaces the document of that peer and kind.</summary>
     Task SavePeerDocumentAsync(PeerDocument document, CancellationToken cancellationToken);
+
+    /// <summary>The version of every stored peer document, without the documents: small enough to ask twice a second.</summary>
+    Task<IReadOnlyList<PeerDocumentVersion>> PeerDocumentVersionsAsync(CancellationToken cancellationToken);
 
     /// <summary>Deletes the document of that peer and kind (a status list the peer no longer serves); nothing when there is none.</summary>
     Task DeletePeerDocumentAsync(string peer, string kind, CancellationToken cancellationToken);

@@ -10,6 +10,8 @@ public sealed class FederationStore(IDatabase database) : IFederationStore
     {
         public string PeerDocuments { get; } = "SELECT peer, kind, sequence, etag, document, fetched_at AS FetchedAt FROM peer_documents WHERE peer = @peer";
 
+        public string PeerDocumentVersions { get; } = "SELECT peer, kind, sequence FROM peer_documents";
+
         public string DeletePeerDocument { get; } = "DELETE FROM peer_documents WHERE peer = @Peer AND kind = @Kind";
 
         public string InsertPeerDocument { get; } = "INSERT INTO peer_documents (peer, kind, sequence, etag, document, fetched_at) VALUES (@Peer, @Kind, @Sequence, @ETag, @Document, @FetchedAt)";
@@ -45,6 +47,13 @@ public sealed class FederationStore(IDatabase database) : IFederationStore
         await connection.ExecuteAsync(new CommandDefinition(Sql.DeletePeerDocument, row, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(Sql.InsertPeerDocument, row, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<PeerDocumentVersion>> PeerDocumentVersionsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Peer, string Kind, long Sequence)>(new CommandDefinition(Sql.PeerDocumentVersions, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new PeerDocumentVersion(r.Peer, r.Kind, r.Sequence))];
     }
 
     public async Task DeletePeerDocumentAsync(string peer, string kind, CancellationToken cancellationToken)

@@ -114,13 +114,13 @@ public sealed class DeployedShapeTests(ITestOutputHelper output) : IAsyncLifetim
     public async Task Three_provinces_as_deployed_issue_verify_approve_withdraw_rotate_and_restore()
     {
         var issued = new List<string>();
-        (string Id, string Qr) cqFirst = ("", ""), scFirst = ("", ""), gzSecondLicence = ("", "");
+        (string Id, string Qr) cqFirst = ("", ""), scFirst = ("", ""), gzFirst = ("", ""), gzSecondLicence = ("", "");
 
         await StepAsync("1. issue in each province, verify across, revoke and see it everywhere", async () =>
         {
             cqFirst = await IssueAsync("cq", CqRegulator.Code.Value, SampleLicenceTypes.BusinessLicence, 1);
             scFirst = await IssueAsync("sc", ScRegulator.Code.Value, SampleLicenceTypes.BusinessLicence, 1);
-            var gzFirst = await IssueAsync("gz", GzRegulator, SampleLicenceTypes.BusinessLicence, 1);
+            gzFirst = await IssueAsync("gz", GzRegulator, SampleLicenceTypes.BusinessLicence, 1);
             gzSecondLicence = await IssueAsync("gz", GzSecond, SampleLicenceTypes.FoodBusinessPermit, 2);
             issued.AddRange([cqFirst.Id, scFirst.Id, gzFirst.Id, gzSecondLicence.Id]);
             foreach (var (home, licence) in new[] { ("cq", cqFirst), ("sc", scFirst), ("gz", gzFirst), ("gz", gzSecondLicence) })
@@ -259,6 +259,49 @@ public sealed class DeployedShapeTests(ITestOutputHelper output) : IAsyncLifetim
             Assert.Contains("[FAIL]", broken.Output, StringComparison.Ordinal);
             Assert.DoesNotContain("   at ", broken.Output, StringComparison.Ordinal);
         });
+
+        await StepAsync("8. push as deployed: pulls every 300 s, a revocation on replica B and one by Guizhou's token-held list signer seen everywhere within 2 s", async () =>
+        {
+            // Every node again with its pulls 300 s apart, so only a change notice (over HTTPS, through the inbox's
+            // client-CA gate) can bring a change in time. The peers' URL is Chongqing's replica A: replica B's own
+            // commit is announced by B, and what A takes from a notice reaches B through their database.
+            string[] slowPulls = [.. Enumerable.Range(0, Provinces.Length - 1).Select(i => $"--Node:Peers:{i}:SyncIntervalSeconds=300")];
+            foreach (var node in _nodes.Values)
+            {
+                await node.KillAsync();
+            }
+
+            foreach (var node in _nodes.Values)
+            {
+                await node.StartAgainAsync(node.Province == "cq" ? ["--Node:AcceptRestoredDatabase=true", .. slowPulls] : slowPulls);
+            }
+
+            foreach (var node in _nodes.Values)
+            {
+                await WaitReadyAsync(node);
+            }
+
+            var licence = await IssueAsync("cq", CqRegulator.Code.Value, SampleLicenceTypes.BusinessLicence, 9);
+            issued.Add(licence.Id);
+            foreach (var at in _nodes.Keys)
+            {
+                await ExpectAsync(at, licence.Qr, "VALID", because: $"Chongqing's new licence at {at}");
+                await ExpectAsync(at, gzFirst.Qr, "VALID", because: $"Guizhou's licence at {at}");
+            }
+
+            await ChangeAsync("cq-b", CqRegulator.Code.Value, licence.Id, "revoke");
+            await ChangeAsync("gz", GzRegulator, gzFirst.Id, "suspend");
+            var clock = Stopwatch.StartNew();
+            foreach (var (at, qr, reason) in new[]
+            {
+                ("sc", licence.Qr, "REVOKED"), ("gz", licence.Qr, "REVOKED"),
+                ("cq", gzFirst.Qr, "SUSPENDED"), ("cq-b", gzFirst.Qr, "SUSPENDED"), ("sc", gzFirst.Qr, "SUSPENDED"),
+            })
+            {
+                var answer = await ExpectAsync(at, qr, "INVALID", reason, $"a change pushed to {at}", within: TimeSpan.FromSeconds(2) - clock.Elapsed);
+                output.WriteLine($"{reason} at {at} after {clock.ElapsedMilliseconds} ms: {answer.GetProperty("result").GetProperty("reasons")[0]}");
+            }
+        });
     }
 
     /// <summary>A node of the deployed shape: HTTPS with its province's certificate (plain HTTP on another port for the test's own client), encrypted keys, mTLS, pinned peers.</summary>
@@ -300,7 +343,7 @@ public sealed class DeployedShapeTests(ITestOutputHelper output) : IAsyncLifetim
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new Xunit.Sdk.XunitException($"step \"{step}\" failed: {e.Message}");
+            throw new Xunit.Sdk.XunitException($"step \"{step}\" failed: {e.Message}\n{e.StackTrace}");
         }
 
         output.WriteLine($"{step}: {clock.ElapsedMilliseconds} ms");

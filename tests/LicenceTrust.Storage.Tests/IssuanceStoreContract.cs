@@ -1,6 +1,7 @@
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Core.Status;
+using LicenceTrust.Federation;
 using LicenceTrust.Issuance;
 using LicenceTrust.Samples;
 using LicenceTrust.Testing;
@@ -24,7 +25,7 @@ public abstract class IssuanceStoreContract : IssuanceDatabaseTest
     }
 
     [SkippableFact]
-    public async Task Federation_documents_are_replaced_and_touched_withdrawals_are_unique_trust_versions_grow()
+    public async Task Federation_documents_are_replaced_touched_and_listed_by_version_withdrawals_are_unique_trust_versions_grow()
     {
         Database.Migrate();
         var store = new FederationStore(Database);
@@ -34,7 +35,9 @@ public abstract class IssuanceStoreContract : IssuanceDatabaseTest
         await store.TouchPeerDocumentAsync("sc", "trust-list", at.AddMinutes(1), CancellationToken.None);
         var withdrawal = new LicenceTrust.Federation.Withdrawal(new string('a', 64), "sc", "key leaked", at, "n1", 1, [9]);
 
+        await store.SavePeerDocumentAsync(new("gz", "status-list:https://gz.example/1", 7, "\"1-7\"", [6], at), CancellationToken.None);
         var documents = await store.PeerDocumentsAsync("sc", CancellationToken.None);
+        var versions = await store.PeerDocumentVersionsAsync(CancellationToken.None);
         var first = await store.AddWithdrawalAsync(withdrawal, CancellationToken.None);
         var replayed = await store.AddWithdrawalAsync(withdrawal with { Fingerprint = new string('b', 64) }, CancellationToken.None);
         await store.AddTrustListVersionAsync(1, "h1", at, CancellationToken.None);
@@ -43,6 +46,7 @@ public abstract class IssuanceStoreContract : IssuanceDatabaseTest
         var document = Assert.Single(documents);
         Assert.Equal((2L, at.AddMinutes(1)), (document.Sequence, document.FetchedAt));
         Assert.Equal([4, 5], document.Document);
+        Assert.Equal([new("gz", "status-list:https://gz.example/1", 7), new PeerDocumentVersion("sc", "trust-list", 2)], versions.OrderBy(v => v.Peer));
         Assert.True(first);
         Assert.False(replayed);
         Assert.Single(await store.WithdrawalsAsync(CancellationToken.None));

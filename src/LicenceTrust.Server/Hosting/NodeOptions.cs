@@ -137,6 +137,15 @@ public sealed class NodeOptions
     public int StatusCacheMilliseconds { get; set; } = 500;
 
     /// <summary>
+    /// How often this node looks in its database for peer documents another replica of it fetched (ms). A change
+    /// notice from a peer reaches one replica, which fetches and stores the change; the others take it from the
+    /// database within this time instead of at their next pull (docs/federation.md §3.3). One small query a look.
+    /// Default 500; 0: never (a node without replicas may save the query).
+    /// </summary>
+    [Range(0, 60_000)]
+    public int ReplicaWatchMilliseconds { get; set; } = 500;
+
+    /// <summary>
     /// How far a verifier's clock may be off, in seconds: within this distance of a validity boundary the
     /// answer is CHECK / CLOCK_SKEW rather than a firm VALID or INVALID. Default 300.
     /// </summary>

@@ -109,7 +109,7 @@ public static class NodeServices
             var own = sp.GetRequiredService<ProvinceKeys>();
             var signer = ListSigner(sp);
             return new FederationSite(own.Root, [.. own.Issuers.Select(i => i.Certificate)], signer.Key, signer.CertificateDer,
-                TimeSpan.FromHours(Options(sp).TrustListLifetimeHours), NodeHost.StatusListBase(Options(sp)));
+                TimeSpan.FromHours(Options(sp).TrustListLifetimeHours), NodeHost.StatusListBase(Options(sp)), TimeSpan.FromMilliseconds(Options(sp).ReplicaWatchMilliseconds));
         });
         builder.Services.TryAddSingleton(sp =>
         {
