@@ -26,6 +26,8 @@ public sealed record AuditFilter(DateOnly? From, DateOnly? To, string? Actor, st
         ("approvals", "审核与批量", "Approvals and batches",
             [AuditEvents.ApprovalRequested, AuditEvents.ApprovalApproved, AuditEvents.ApprovalRejected, AuditEvents.BatchSubmitted, AuditEvents.BatchFinished]),
         ("trust", "信任与恢复", "Trust and restores", [AuditEvents.IssuerWithdrawn, AuditEvents.PeerNoticeApplied, AuditEvents.RestoreAccepted]),
+        ("sharing", "跨省调取与授权", "Evidence exchange and consent",
+            [AuditEvents.ConsentGranted, AuditEvents.EvidenceProvided, AuditEvents.EvidenceRefused, AuditEvents.EvidenceRequested]),
     ];
 
     public static AuditFilter Parse(IQueryCollection query)

@@ -101,6 +101,10 @@ public sealed class ConsoleText(bool english)
         AuditEvents.ApprovalRejected => T("审核退回", "sent back"),
         AuditEvents.BatchSubmitted => T("提交批量签发", "batch submitted"),
         AuditEvents.BatchFinished => T("批量签发完成", "batch finished"),
+        AuditEvents.ConsentGranted => T("持证人授权", "holder's consent given"),
+        AuditEvents.EvidenceProvided => T("向外省提供证照", "licences sent to a province"),
+        AuditEvents.EvidenceRefused => T("拒绝外省调取", "province's request refused"),
+        AuditEvents.EvidenceRequested => T("向外省调取证照", "licences fetched from a province"),
         _ => stored,
     };
 

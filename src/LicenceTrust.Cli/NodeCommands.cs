@@ -172,7 +172,7 @@ internal static class NodeCommands
 
     private static Command ApiKey()
     {
-        var role = new Option<string>("--role") { Description = "authority, partner or admin.", Required = true };
+        var role = new Option<string>("--role") { Description = "authority, partner, holder-app or admin.", Required = true };
         var name = new Option<string>("--name") { Description = "Who the key is for (shown in the audit log).", Required = true };
         var authority = new Option<string?>("--authority") { Description = "The authority's unified social credit code (role authority only)." };
         var create = WithDatabase(new Command("create", "Create an API key; the key is printed once and stored only as a hash."));
@@ -181,9 +181,9 @@ internal static class NodeCommands
         create.Options.Add(authority);
         create.SetAction(async (result, cancellationToken) =>
         {
-            if (!Enum.TryParse<ActorRole>(result.GetValue(role), ignoreCase: true, out var actorRole) || !Enum.IsDefined(actorRole))
+            if (!Enum.TryParse<ActorRole>(result.GetValue(role)?.Replace("-", string.Empty, StringComparison.Ordinal), ignoreCase: true, out var actorRole) || !Enum.IsDefined(actorRole))
             {
-                Console.Error.WriteLine("--role: use authority, partner or admin.");
+                Console.Error.WriteLine("--role: use authority, partner, holder-app or admin.");
                 return 2;
             }
 

@@ -11,6 +11,12 @@ public enum ActorRole
 
     /// <summary>Node administration.</summary>
     Admin = 3,
+
+    /// <summary>
+    /// The province's own service app for holders (渝快办, 天府通办): it has identified the holder, and makes their
+    /// one-time consent codes and reads their usage log (docs/federation.md §9.2). Nothing else.
+    /// </summary>
+    HolderApp = 4,
 }
 
 /// <summary>Who is acting: role, a display name for the audit log, and the authority code for authorities.</summary>

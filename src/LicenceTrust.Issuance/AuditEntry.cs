@@ -39,6 +39,10 @@ public static class AuditEvents
     public const int ApprovalRejected = 5003;
     public const int BatchSubmitted = 5004;
     public const int BatchFinished = 5005;
+    public const int ConsentGranted = 6001;
+    public const int EvidenceProvided = 6002;
+    public const int EvidenceRefused = 6003;
+    public const int EvidenceRequested = 6004;
 }
 
 /// <summary>The auditor's filters over the log (docs/console.md, "The auditor's view"), newest first.</summary>

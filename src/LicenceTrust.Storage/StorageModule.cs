@@ -26,6 +26,7 @@ public static class StorageModule
         services.TryAddSingleton<IStatusListStore>(sp => sp.GetRequiredService<IssuanceStore>());
         services.TryAddSingleton<IApiKeyStore, ApiKeyStore>();
         services.TryAddSingleton<IFederationStore, FederationStore>();
+        services.TryAddSingleton<LicenceTrust.Sharing.ISharingStore, SharingStore>();
         services.TryAddSingleton<IStaffStore, StaffStore>();
         services.TryAddSingleton<IOfficerStore, OfficerStore>();
         return services;

@@ -180,6 +180,9 @@ public sealed class NodeProcess : IAsyncDisposable
     /// <summary>An API key for an issuing authority of the node's province, made with the CLI.</summary>
     public Task<string> AuthorityKeyAsync(string authorityCode) => ApiKeyAsync($"--role authority --authority {authorityCode} --name authority");
 
+    /// <summary>An API key of the province's holder app (渝快办, 天府通办), made with the CLI.</summary>
+    public Task<string> HolderAppKeyAsync() => ApiKeyAsync("--role holder-app --name holder-app");
+
     /// <summary>The operating system's id of the running process (for signals).</summary>
     public int ProcessId => _process?.Id ?? throw new InvalidOperationException("the node is not running");
 

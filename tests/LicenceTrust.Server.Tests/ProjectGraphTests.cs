@@ -28,6 +28,7 @@ public class ProjectGraphTests
     [InlineData("LicenceTrust.Status")]
     [InlineData("LicenceTrust.Verification")]
     [InlineData("LicenceTrust.Federation")]
+    [InlineData("LicenceTrust.Sharing")]
     public void Domain_capabilities_reference_no_ASP_NET_Core_and_no_ADO_NET_even_indirectly(string project)
     {
         var reach = Closure(project).ToList();

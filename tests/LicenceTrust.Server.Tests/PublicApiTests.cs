@@ -14,7 +14,7 @@ public class PublicApiTests
     public static TheoryData<string> Libraries() =>
     [
         "LicenceTrust.Core", "LicenceTrust.Issuance", "LicenceTrust.Status", "LicenceTrust.Verification", "LicenceTrust.Federation",
-        "LicenceTrust.Storage", "LicenceTrust.KeyStore", "LicenceTrust.QrImages", "LicenceTrust.Samples",
+        "LicenceTrust.Storage", "LicenceTrust.KeyStore", "LicenceTrust.QrImages", "LicenceTrust.Samples", "LicenceTrust.Sharing",
     ];
 
     [Theory]

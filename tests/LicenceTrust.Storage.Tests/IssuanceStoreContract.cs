@@ -4,6 +4,7 @@ using LicenceTrust.Core.Status;
 using LicenceTrust.Federation;
 using LicenceTrust.Issuance;
 using LicenceTrust.Samples;
+using LicenceTrust.Sharing;
 using LicenceTrust.Testing;
 
 namespace LicenceTrust.Storage.Tests;
@@ -81,6 +82,39 @@ public abstract class IssuanceStoreContract : IssuanceDatabaseTest
         Assert.All(again.Where((_, i) => rows[i].Command.IdempotencyKey is null), r => Assert.Equal("LICENCE_NUMBER_LIVE", r.Error?.Code));
         Assert.Equal(7, (await store.ListAsync(new LicenceQuery(Regulator.Code.Value, null, null), CancellationToken.None)).Total);
         Assert.True((await service.VerifyAuditAsync()).Ok);
+    }
+
+    [SkippableFact]
+    public async Task Sharing_a_holders_licences_by_type_a_consent_used_once_exchanges_unique_per_id_and_the_usage_log()
+    {
+        var (service, _) = Service();
+        var demo = DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence, 60);
+        var issued = (await service.IssueAsync(Command(demo), RegulatorActor)).Record;
+        var store = new SharingStore(Database);
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        string[] business = [SampleLicenceTypes.BusinessLicence.Code.Value];
+        await store.AddConsentAsync(new ConsentGrant("h1", demo.Holder.Code, business, "cq", at, at.AddMinutes(10)), CancellationToken.None);
+        await store.AddConsentAsync(new ConsentGrant("h2", demo.Holder.Code, business, "cq", at.AddMinutes(-20), at.AddMinutes(-10)), CancellationToken.None);
+        var exchange = new Exchange("r1", ExchangeSide.Provided, demo.Holder.Code, "cq", "w***ow", "CQ-1", "CYTB-SC-0101", "新办", business, at);
+
+        var licences = await store.LicencesOfHolderAsync(demo.Holder.Code, business, CancellationToken.None);
+        var otherType = await store.LicencesOfHolderAsync(demo.Holder.Code, [SampleLicenceTypes.FoodBusinessPermit.Code.Value], CancellationToken.None);
+        var wrongProvince = await store.UseConsentAsync("h1", demo.Holder.Code, "gz", business, at, CancellationToken.None);
+        var used = await store.UseConsentAsync("h1", demo.Holder.Code, "cq", business, at, CancellationToken.None);
+        var again = await store.UseConsentAsync("h1", demo.Holder.Code, "cq", business, at, CancellationToken.None);
+        var expired = await store.UseConsentAsync("h2", demo.Holder.Code, "cq", business, at, CancellationToken.None);
+        var begun = await store.BeginExchangeAsync(exchange, CancellationToken.None);
+        var replayed = await store.BeginExchangeAsync(exchange, CancellationToken.None);
+        var otherSide = await store.BeginExchangeAsync(exchange with { Side = ExchangeSide.Requested }, CancellationToken.None);
+        await store.FinishExchangeAsync("r1", ExchangeSide.Provided, Exchange.Fetched, [issued.Identifier], CancellationToken.None);
+        var usage = await store.UsageAsync(demo.Holder.Code, 10, CancellationToken.None);
+
+        Assert.Equal(new HeldLicence(issued.Identifier, business[0], issued.QrText), Assert.Single(licences));
+        Assert.Empty(otherType);
+        Assert.Equal((ConsentUse.Unknown, ConsentUse.Used, ConsentUse.AlreadyUsed, ConsentUse.Expired), (wrongProvince, used, again, expired));
+        Assert.Equal((true, false, true), (begun, replayed, otherSide));
+        var entry = Assert.Single(usage);
+        Assert.Equal(("cq", "CQ-1", at, issued.Identifier), (entry.Province, entry.CaseNumber, entry.At, Assert.Single(entry.Licences!)));
     }
 
     [SkippableFact]

@@ -35,6 +35,12 @@ public class SqlServerDialectTests
             data.Add($"FederationStore.{property.Name}", (string)property.GetValue(federation)!);
         }
 
+        var sharing = new SharingStore.Statements(Database);
+        foreach (var property in typeof(SharingStore.Statements).GetProperties().Where(p => p.PropertyType == typeof(string)))
+        {
+            data.Add($"SharingStore.{property.Name}", (string)property.GetValue(sharing)!);
+        }
+
         data.Add("StaffStore.FindSql", StaffStore.FindSql);
         data.Add("StaffStore.CountSql", StaffStore.CountSql);
         data.Add("StaffStore.InsertSql", StaffStore.InsertSql);

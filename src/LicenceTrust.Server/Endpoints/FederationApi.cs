@@ -152,7 +152,7 @@ public static class FederationApi
     }
 
     /// <summary>A notice's bytes, from a connection the inbox takes, of the right type and size.</summary>
-    private static async Task<byte[]> ReadNoticeAsync(HttpContext http, NoticeInboxGate gate, string mediaType, int maxBytes)
+    internal static async Task<byte[]> ReadNoticeAsync(HttpContext http, NoticeInboxGate gate, string mediaType, int maxBytes, string emptyCode = "NOTICE_SIGNATURE_INVALID")
     {
         gate.Check(http.Connection.ClientCertificate, http.Connection.RemoteIpAddress?.ToString());
         if (!string.Equals(http.Request.ContentType, mediaType, StringComparison.OrdinalIgnoreCase))
@@ -169,7 +169,7 @@ public static class FederationApi
         await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
         if (buffer.Length == 0 || buffer.Length > maxBytes)
         {
-            throw LicenceTrustException.Validation("NOTICE_SIGNATURE_INVALID", "通知为空或过大 (the notice is empty or too large).");
+            throw LicenceTrustException.Validation(emptyCode, "通知为空或过大 (the notice is empty or too large).");
         }
 
         return buffer.ToArray();

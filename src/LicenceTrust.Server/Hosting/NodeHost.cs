@@ -83,6 +83,7 @@ public static class NodeHost
         app.MapHealth();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapFederationApi();
+        app.MapSharingApi();
         app.MapStaffSession();
         app.MapAuthorityConsole();
         app.MapGet("/scan", () => Results.Redirect("/")).ExcludeFromDescription();
@@ -107,6 +108,7 @@ public static class NodeHost
         builder.AddStatus();
         builder.AddVerification();
         builder.AddFederation();
+        builder.AddSharing();
         builder.AddWeb();
         builder.AddSessionKeys();
         builder.AddNoticeInboxMutualTls();
@@ -151,7 +153,9 @@ public static class NodeHost
             .AddPolicy(Policies.Authority, p => p.RequireRole(nameof(ActorRole.Authority)))
             .AddPolicy(Policies.AuthorityOrAdmin, p => p.RequireRole(nameof(ActorRole.Authority), nameof(ActorRole.Admin)))
             .AddPolicy(Policies.Admin, p => p.RequireRole(nameof(ActorRole.Admin)))
-            .AddPolicy(Policies.PartnerOrAdmin, p => p.RequireRole(nameof(ActorRole.Partner), nameof(ActorRole.Admin)));
+            .AddPolicy(Policies.PartnerOrAdmin, p => p.RequireRole(nameof(ActorRole.Partner), nameof(ActorRole.Admin)))
+            .AddPolicy(Policies.HolderApp, p => p.RequireRole(nameof(ActorRole.HolderApp)))
+            .AddPolicy(Policies.Window, p => p.RequireRole(nameof(ActorRole.Partner), nameof(ActorRole.Admin), StaffSession.Role));
     }
 
     /// <summary>The staff page's files: copied next to the binaries by the build, else the source folder of a checkout.</summary>
@@ -171,6 +175,7 @@ public static class NodeHost
         var database = app.Services.GetRequiredService<IDatabase>();
         var applied = database.Migrate();
         var types = app.Services.GetRequiredService<LicenceTypeCatalogue>();
+        var matters = app.Services.GetRequiredService<Sharing.MatterCatalogue>();
         // Issuance settings (Issuance:CredentialFormat among them) are checked now, not at the first issue.
         var issuance = app.Services.GetRequiredService<IssuanceOptions>();
         var own = app.Services.GetRequiredService<ProvinceKeys>().Province;
@@ -185,8 +190,8 @@ public static class NodeHost
         _ = app.Services.GetRequiredService<NoticeInboxGate>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LicenceTrust.Node");
         var province = app.Services.GetRequiredService<ProvinceKeys>().Province;
-        logger.LogInformation("{Province} node: database {Database} ({Applied} migrations applied), keys from {Keys}, {Types} licence types from {Catalogue}, issuing {Format}",
-            province.NameZh, database.Description, applied.Count, options.KeysDirectory, types.All.Count, options.LicenceTypes ?? "the shipped catalogue",
+        logger.LogInformation("{Province} node: database {Database} ({Applied} migrations applied), keys from {Keys}, {Types} licence types from {Catalogue}, {Matters} matters from {MatterCatalogue}, issuing {Format}",
+            province.NameZh, database.Description, applied.Count, options.KeysDirectory, types.All.Count, options.LicenceTypes ?? "the shipped catalogue", matters.All.Count, options.Matters ?? "the shipped catalogue",
             Core.Codec.CredentialFormat.PrefixOf(issuance.CredentialEncoding).TrimEnd(':'));
         if (app.Services.GetRequiredService<NodeMode>().Demo)
         {
@@ -262,4 +267,10 @@ public static class Policies
     public const string AuthorityOrAdmin = "authority-or-admin";
     public const string Admin = "admin";
     public const string PartnerOrAdmin = "partner-or-admin";
+
+    /// <summary>The holder's own service app (consent codes, usage log).</summary>
+    public const string HolderApp = "holder-app";
+
+    /// <summary>A service window: signed-in counter staff, or a window system's partner key (admins too).</summary>
+    public const string Window = "window";
 }

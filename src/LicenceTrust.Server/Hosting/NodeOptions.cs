@@ -112,6 +112,13 @@ public sealed class NodeOptions
     /// </summary>
     public string? LicenceTypes { get; set; }
 
+    /// <summary>
+    /// The matter catalogue file (schemas/matters.schema.json): which licences a window may fetch from another
+    /// province for which matter, and which need the holder's consent. Unset, the catalogue shipped in the release.
+    /// Read once at start against the licence types: a bad file stops the node with the entry and rule named.
+    /// </summary>
+    public string? Matters { get; set; }
+
     /// <summary>Largest request body accepted, in bytes. Default 64 KiB.</summary>
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxRequestBytes { get; set; } = 64 * 1024;

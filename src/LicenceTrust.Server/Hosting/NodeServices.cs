@@ -9,6 +9,7 @@ using LicenceTrust.AuthorityConsole;
 using LicenceTrust.Federation;
 using LicenceTrust.Issuance;
 using LicenceTrust.Server.Endpoints;
+using LicenceTrust.Sharing;
 using LicenceTrust.KeyStore;
 using LicenceTrust.Status;
 using LicenceTrust.Storage;
@@ -129,6 +130,22 @@ public static class NodeServices
         builder.Services.AddHostedService<PeerSettingsReload>();
     }
 
+    /// <summary>
+    /// Evidence exchange (<see cref="SharingModule"/>): the node gives its province and its matter catalogue (the
+    /// shipped one, or <c>Node:Matters</c>, checked against the licence types at start), and the audit.
+    /// </summary>
+    public static void AddSharing(this WebApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(sp =>
+        {
+            var types = sp.GetRequiredService<LicenceTypeCatalogue>();
+            var matters = Options(sp).Matters is { } file ? MatterCatalogue.Load(NodeHost.FromContentRoot(builder, file), types) : MatterCatalogue.Shipped(types);
+            return new SharingSite(sp.GetRequiredService<ProvinceKeys>().Province, matters);
+        });
+        builder.Services.TryAddSingleton<ISharingAudit, AuditedSharingEvents>();
+        builder.Services.AddSharing();
+    }
+
     /// <summary>The HTTP edge: JSON rules, problem details, body limits, receipts, the image decode gate.</summary>
     public static void AddWeb(this WebApplicationBuilder builder)
     {
@@ -163,6 +180,19 @@ public static class NodeServices
         services.GetRequiredService<ProvinceKeys>().ListSigner ?? throw new InvalidDataException("The key directory has no list-signing key for this province.");
 
     /// <summary>Federation's trust events, written to the node's hash-chained audit log under their stable ids.</summary>
+    /// <summary>Sharing's events in the node's hash-chained audit (docs/federation.md §9).</summary>
+    private sealed class AuditedSharingEvents(IIssuanceStore store) : ISharingAudit
+    {
+        public Task RecordAsync(SharingEvent sharingEvent, string actor, string subject, string data, DateTimeOffset at, CancellationToken cancellationToken) =>
+            AuditChain.AppendAsync(store, sharingEvent switch
+            {
+                SharingEvent.ConsentGranted => new AuditDraft(AuditEvents.ConsentGranted, "sharing.consent_granted", actor, subject, data, at),
+                SharingEvent.EvidenceProvided => new AuditDraft(AuditEvents.EvidenceProvided, "sharing.evidence_provided", actor, subject, data, at),
+                SharingEvent.EvidenceRefused => new AuditDraft(AuditEvents.EvidenceRefused, "sharing.evidence_refused", actor, subject, data, at),
+                _ => new AuditDraft(AuditEvents.EvidenceRequested, "sharing.evidence_requested", actor, subject, data, at),
+            }, cancellationToken);
+    }
+
     private sealed class AuditedTrustEvents(IIssuanceStore store) : ITrustAudit
     {
         public Task RecordAsync(TrustEvent trustEvent, string actor, string subject, string data, DateTimeOffset at, CancellationToken cancellationToken) =>

@@ -1,0 +1,148 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using LicenceTrust.Core.Identifiers;
+using LicenceTrust.Core.Results;
+using LicenceTrust.Core.Trust;
+using LicenceTrust.Federation;
+
+namespace LicenceTrust.Sharing;
+
+/// <summary>What a window asks for: the holder, the matter, the case, the consent code the holder read out, and which of the matter's types (all, when none are named).</summary>
+public sealed record EvidenceAsk(string? HolderCode, string? Matter, string? CaseNumber, string? ConsentCode, IReadOnlyList<string>? Types, string? Purpose);
+
+/// <summary>What came back: where from, for which matter, and each licence's credential (verified by the caller as a scan).</summary>
+public sealed record EvidenceFetch(string RequestId, Province Home, Matter Matter, IReadOnlyList<HeldLicence> Licences);
+
+/// <summary>
+/// A window of this province fetching a holder's licences for a case (docs/federation.md §9): the holder's home
+/// province follows from the holder's code; the request is signed by this node's list signer and posted to that
+/// province's node over its pinned (mTLS) channel; the answer's credentials are verified by the caller exactly as
+/// scanned ones. A holder of this province is answered here, by the same rules. Recorded and audited.
+/// </summary>
+public sealed class EvidenceRequester(FederationPeers peers, FederationSite site, EvidenceProvider provider, MatterCatalogue matters, ISharingStore store, ISharingAudit audit,
+    Province own, TimeProvider time)
+{
+    /// <summary>The peer's inbox for evidence requests.</summary>
+    public const string InboxPath = "/api/v1/federation/evidence";
+
+    /// <summary>The answer's largest size read (three licences are a few kB).</summary>
+    public const int MaxAnswerBytes = 1024 * 1024;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <param name="officer">The clerk as the audit names them (a staff user name, a partner key's name): masked before it leaves the node.</param>
+    /// <exception cref="LicenceTrustException">The ask is refused here, or by the home node (its code passed on).</exception>
+    public async Task<EvidenceFetch> FetchAsync(EvidenceAsk ask, string officer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ask);
+        var matter = matters.Get(ask.Matter);
+        var holder = HolderHome.Of(ask.HolderCode);
+        var caseNumber = Text(ask.CaseNumber, "caseNumber", "办件编号");
+        var purpose = ask.Purpose is null ? matter.NameZh : Text(ask.Purpose, "purpose", "用途");
+        var types = ask.Types is { Count: > 0 } named ? named.Distinct(StringComparer.Ordinal).ToList() : [.. matter.Licences.Select(l => l.Type.Code.Value)];
+        if (types.Count > EvidenceRequest.MaxTypes)
+        {
+            throw LicenceTrustException.Validation("FIELD_INVALID", $"一次最多调取{EvidenceRequest.MaxTypes}类证照 (at most {EvidenceRequest.MaxTypes} types a request).", "types");
+        }
+
+        var consent = string.IsNullOrWhiteSpace(ask.ConsentCode) ? null : ask.ConsentCode.Trim();
+        if (consent is not null && (consent.Length != ConsentCodes.Digits || consent.AsSpan().ContainsAnyExceptInRange('0', '9')))
+        {
+            throw LicenceTrustException.Forbidden("CONSENT_INVALID", $"授权码应为{ConsentCodes.Digits}位数字 (a consent code is {ConsentCodes.Digits} digits).");
+        }
+
+        var request = new EvidenceRequest(own, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), time.GetUtcNow(), Mask(officer), caseNumber, matter.Code, holder.Code,
+            types, consent, purpose);
+        var exchange = new Exchange(request.Id, ExchangeSide.Requested, holder.Code, holder.Province.NodeId, request.Officer, caseNumber, matter.Code, purpose, types, request.IssuedAt);
+        await store.BeginExchangeAsync(exchange, cancellationToken);
+        try
+        {
+            var licences = holder.Province == own
+                ? await provider.DecideAsync(request, null, cancellationToken)
+                : await AskPeerAsync(holder.Province, request, cancellationToken);
+            var identifiers = licences.Select(l => l.Identifier).ToList();
+            await store.FinishExchangeAsync(request.Id, ExchangeSide.Requested, Exchange.Fetched, identifiers, cancellationToken);
+            await audit.RecordAsync(SharingEvent.EvidenceRequested, officer, request.Id, $"{EvidenceProvider.Describe(request)} home={holder.Province.NodeId} licences={string.Join(',', identifiers)}",
+                time.GetUtcNow(), cancellationToken);
+            return new EvidenceFetch(request.Id, holder.Province, matter, licences);
+        }
+        catch (LicenceTrustException e)
+        {
+            await store.FinishExchangeAsync(request.Id, ExchangeSide.Requested, e.Error.Code, [], cancellationToken);
+            await audit.RecordAsync(SharingEvent.EvidenceRequested, officer, request.Id, $"{EvidenceProvider.Describe(request)} home={holder.Province.NodeId} refused={e.Error.Code}",
+                time.GetUtcNow(), cancellationToken);
+            throw;
+        }
+    }
+
+    private async Task<IReadOnlyList<HeldLicence>> AskPeerAsync(Province home, EvidenceRequest request, CancellationToken cancellationToken)
+    {
+        if (!peers.Current.States.TryGetValue(home, out var state) || !peers.Current.Recognitions.TryGetValue(home, out var recognition))
+        {
+            throw LicenceTrustException.Forbidden("EVIDENCE_PEER_UNKNOWN", $"本节点未与{home.NameZh}互认，无法调取 (this node does not federate with {home.NodeId}).");
+        }
+
+        // Nothing is asked for that this province would not recognise: the home node is not told of a request it need not see.
+        if (request.Types.FirstOrDefault(t => !LicenceTypeCode.TryParse(t, out var code, out _) || !recognition.Agreement.Covers(code, time.GetUtcNow())) is { } outside)
+        {
+            throw LicenceTrustException.Forbidden("EVIDENCE_NOT_ALLOWED", $"本省与{home.NameZh}的互认协议不含该类证照 (type {outside} of {home.NodeId} is outside this province's recognition agreement).");
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(state.Options.TimeoutSeconds));
+        try
+        {
+            using var content = new ByteArrayContent(request.Sign(site.ListSigner, site.ListSignerCertificateDer));
+            content.Headers.ContentType = new MediaTypeHeaderValue(EvidenceRequest.MediaType);
+            using var response = await state.Http.PostAsync(new Uri(state.Options.BaseUrl.TrimEnd('/') + InboxPath), content, timeout.Token);
+            if (response.Content.Headers.ContentLength > MaxAnswerBytes)
+            {
+                throw Unavailable(home, "its answer is too large");
+            }
+
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                var answer = await response.Content.ReadFromJsonAsync<EvidenceAnswer>(Json, timeout.Token);
+                return answer is { } a && a.RequestId == request.Id && a.Licences is not null ? a.Licences : throw Unavailable(home, "its answer is not for this request");
+            }
+
+            // The home node's refusal, passed on with its code (both nodes share one problem catalogue).
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Json, timeout.Token);
+            var code = problem.TryGetProperty("code", out var c) && c.GetString() is { } text ? ProblemCatalogue.Find(text) : null;
+            throw code is null ? Unavailable(home, $"it answered {(int)response.StatusCode}")
+                : new LicenceTrustException(new LicenceTrustError(KindOf(code.Status), code.Code,
+                    $"{home.NameZh}节点：{(problem.TryGetProperty("detail", out var d) ? d.GetString() : code.MeaningZh)}", RetryAfterSeconds: code.Status == 429 ? 1 : null));
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or NotSupportedException && !cancellationToken.IsCancellationRequested)
+        {
+            throw Unavailable(home, e is TaskCanceledException ? $"no answer within {state.Options.TimeoutSeconds} s" : state.Describe(e));
+        }
+    }
+
+    private static ErrorKind KindOf(int status) => status switch
+    {
+        400 => ErrorKind.Validation,
+        403 => ErrorKind.Forbidden,
+        404 => ErrorKind.NotFound,
+        409 => ErrorKind.Conflict,
+        429 => ErrorKind.TooManyRequests,
+        _ => ErrorKind.Unavailable,
+    };
+
+    private static LicenceTrustException Unavailable(Province home, string why) =>
+        new(new LicenceTrustError(ErrorKind.Unavailable, "EVIDENCE_PEER_UNAVAILABLE", $"{home.NameZh}节点暂时无法应答，请稍后重试 ({home.NodeId} could not answer: {why})."));
+
+    /// <summary>The officer as the other province sees them: the first character and the last two, the rest hidden.</summary>
+    public static string Mask(string officer)
+    {
+        ArgumentNullException.ThrowIfNull(officer);
+        return officer.Length <= 3 ? new string('*', officer.Length) : officer[..1] + new string('*', Math.Min(officer.Length - 3, 8)) + officer[^2..];
+    }
+
+    private static string Text(string? value, string field, string nameZh) =>
+        value?.Trim() is { Length: > 0 and <= EvidenceRequest.MaxText } text ? text
+            : throw LicenceTrustException.Validation("FIELD_INVALID", $"{nameZh}为空或超过{EvidenceRequest.MaxText}个字符 ({field} is empty or longer than {EvidenceRequest.MaxText} characters).", field);
+}
