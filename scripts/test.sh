@@ -17,8 +17,11 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 # SoftHSM2, a real PKCS#11 token, for the keys-in-an-HSM tests (Pkcs11Tests).
 [ -e /usr/lib/softhsm/libsofthsm2.so ] || need+=(softhsm2)
-# A CJK font, so the page's Chinese renders in the screenshots (the text checks do not depend on it).
+# A CJK font, so the page's Chinese renders in the screenshots (the text checks do not depend on it), and the font
+# the PDF copies of fetched licences embed (Node:PdfFontFile).
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
+# poppler's pdftotext, an independent reader of those PDF copies (StaffPageFetchTests).
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 # qemu-user and the arm64 C runtime, to run the linux-arm64 build of the tool (PackagingTests); systemd-analyze checks the unit.
 command -v qemu-aarch64 >/dev/null 2>&1 || need+=(qemu-user)

@@ -31,6 +31,13 @@ public static class QrCodeImages
         return new SvgQRCode(data).GetGraphic(4);
     }
 
+    /// <summary>The dark modules, row by row, with the 4-module quiet zone: for drawing the code as vectors (a PDF copy).</summary>
+    public static bool[][] Modules(string text)
+    {
+        using var data = Create(text);
+        return [.. data.ModuleMatrix.Select(row => row.Cast<bool>().ToArray())];
+    }
+
     private static QRCodeData Create(string text)
     {
         ArgumentException.ThrowIfNullOrEmpty(text);

@@ -3,6 +3,7 @@ using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Json;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
+using LicenceTrust.Core.Text;
 using LicenceTrust.Core.Trust;
 using LicenceTrust.Federation;
 using LicenceTrust.Issuance;
@@ -21,6 +22,9 @@ public sealed record FetchedLicenceView(string Identifier, string TypeCode, stri
 
 /// <summary>What a fetch brought: from which province, for which matter, each licence verified here.</summary>
 public sealed record EvidenceFetchResponse(string RequestId, string Province, string ProvinceName, MatterView Matter, IReadOnlyList<FetchedLicenceView> Licences);
+
+/// <summary>The credential of a fetched licence, for its PDF copy, and the case it was fetched for.</summary>
+public sealed record EvidenceCopyRequest(string? QrText, string? CaseNumber);
 
 /// <summary>A matter of the catalogue, with its licence types and which need consent.</summary>
 public sealed record MatterView(string Code, string NameZh, string NameEn, IReadOnlyList<MatterLicenceView> Licences);
@@ -52,6 +56,8 @@ public static class SharingApi
             .WithProblems(429).WithName("ListMatters").WithSummary("The matter catalogue (事项清单): the licences a window may fetch for each matter");
         app.MapPost("/api/v1/evidence/fetch", FetchAsync).RequireAuthorization(Policies.Window).WithProblems(400, 401, 403, 404, 409, 429, 503)
             .WithName("FetchEvidence").WithSummary("Fetch a holder's licences from their home province for a case (调取), each verified as a scan");
+        app.MapPost("/api/v1/evidence/copy", CopyAsync).RequireAuthorization(Policies.Window).Produces(StatusCodes.Status200OK, contentType: "application/pdf").WithProblems(400, 401, 403, 429, 503)
+            .WithName("EvidenceCopyPdf").WithSummary("A fetched licence as a PDF: its fields, QR code, issuer and status as of now");
         app.MapPost(EvidenceRequester.InboxPath, AnswerAsync).Accepts<byte[]>(EvidenceRequest.MediaType).Produces<EvidenceAnswer>().WithProblems(400, 403, 404, 409, 413, 415, 429)
             .WithName("AnswerEvidenceRequest").WithSummary("A peer's signed evidence request for a holder of this province");
         app.MapPost("/api/v1/consents", CreateConsentAsync).RequireAuthorization(Policies.HolderApp).WithProblems(400, 401, 403, 429)
@@ -74,6 +80,26 @@ public static class SharingApi
         }
 
         return TypedResults.Ok(new EvidenceFetchResponse(fetch.RequestId, fetch.Home.NodeId, fetch.Home.NameZh, View(fetch.Matter), licences));
+    }
+
+    private static async Task<FileContentHttpResult> CopyAsync(EvidenceCopyRequest? body, VerificationService verification, LicenceTypeCatalogue types, PdfFonts fonts, SharingSite site, HttpContext http)
+    {
+        var qrText = body?.QrText ?? throw LicenceTrustException.Validation("FIELD_REQUIRED", "缺少字段qrText (qrText is required).", "qrText");
+        if (!fonts.Available)
+        {
+            throw new LicenceTrustException(new LicenceTrustError(ErrorKind.Unavailable, "PDF_UNAVAILABLE", $"本节点未配置PDF所用中文字体 (the font Node:PdfFontFile names, {fonts.Path}, is missing)."));
+        }
+
+        fonts.Install();
+        var caseNumber = body.CaseNumber?.Trim() is { Length: > 0 and <= EvidenceRequest.MaxText } given ? TextPolicy.Reveal(given) : null;
+        var checkedNow = await VerifyApi.ToDetailedResponseAsync(await verification.VerifyAsync(qrText, http.RequestAborted), Disclosure.Full, types, verification, http.RequestAborted);
+        if (checkedNow.Result.Summary is null)
+        {
+            throw LicenceTrustException.Validation("CREDENTIAL_UNREADABLE", "这不是可读的电子证照 (the text is not a readable credential).", "qrText");
+        }
+
+        var pdf = LicenceCopyPdf.Render(checkedNow, qrText, site.Own, types, caseNumber);
+        return TypedResults.File(pdf, "application/pdf", $"licence-{checkedNow.Result.Summary.Number}.pdf".Replace('/', '-'));
     }
 
     private static async Task<Ok<EvidenceAnswer>> AnswerAsync(HttpContext http, EvidenceProvider provider, NoticeInboxGate gate)

@@ -119,6 +119,12 @@ public sealed class NodeOptions
     /// </summary>
     public string? Matters { get; set; }
 
+    /// <summary>
+    /// The CJK font of the PDF copies of fetched licences (a .ttf, or a .ttc whose first face is taken), embedded in
+    /// each as a subset. Default Debian's fonts-wqy-microhei; missing, a copy is refused with 503 PDF_UNAVAILABLE.
+    /// </summary>
+    public string PdfFontFile { get; set; } = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
+
     /// <summary>Largest request body accepted, in bytes. Default 64 KiB.</summary>
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxRequestBytes { get; set; } = 64 * 1024;

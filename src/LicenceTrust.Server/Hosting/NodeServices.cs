@@ -143,6 +143,7 @@ public static class NodeServices
             return new SharingSite(sp.GetRequiredService<ProvinceKeys>().Province, matters);
         });
         builder.Services.TryAddSingleton<ISharingAudit, AuditedSharingEvents>();
+        builder.Services.TryAddSingleton(sp => new PdfFonts(NodeHost.FromContentRoot(builder, Options(sp).PdfFontFile)));
         builder.Services.AddSharing();
     }
 

@@ -2,7 +2,8 @@
 // API → a result card in plain Chinese (English on request). No external requests: everything is bundled.
 import { prepareZXingModule, readBarcodes } from 'zxing-wasm/reader';
 import { texts } from './i18n.js';
-import { safe } from './text.js';
+import { definitions, licenceRows, reasonOf } from './card.js';
+import { renderFetch, wireFetch } from './fetch.js';
 
 // ZXing-C++ as WebAssembly, served by this node (never a CDN): the build copies the .wasm next to this script.
 prepareZXingModule({
@@ -91,88 +92,25 @@ function show(response, source) {
 }
 
 // ---- result card ------------------------------------------------------------------------------------
-// Every value a licence carries goes through safe() (text.js).
-const typeName = (code, fallback) => {
-  const type = state.types[code];
-  return type ? (state.lang === 'zh' ? type.nameZh : type.nameEn) : fallback;
-};
-const attributeLabel = (code, key) => {
-  const attribute = state.types[code]?.attributes.find((a) => a.key === key);
-  return attribute ? (state.lang === 'zh' ? attribute.nameZh : attribute.nameEn) : key;
-};
-const when = (iso) => new Date(iso).toLocaleString(state.lang === 'zh' ? 'zh-CN' : 'en-GB');
-
-// The licence's own words (names, attribute values, a status reason) are Chinese whatever the page's
-// language: marked so, so a screen reader in the English view reads them as Chinese (WCAG 3.1.2).
-function issued(value) {
-  const bdi = safe(value);
-  bdi.lang = 'zh-CN';
-  return bdi;
-}
+const view = () => ({ t: t(), lang: state.lang, types: state.types });
 
 function renderResult(response, moveFocus = true) {
-  const { result, status, checkedAgainst, statusChange } = response;
+  const { result } = response;
   const card = $('result');
   card.hidden = false;
   card.className = `result verdict-${result.verdict.toLowerCase()}`;
   $('verdict').textContent = t().verdict[result.verdict];
-  const reason = result.reasons[0];
-  $('reason').textContent = reason ? (state.lang === 'zh' ? reason.messageZh : reason.messageEn) : t().verdictHint.VALID;
-  $('reason-code').textContent = reason ? reason.code : '';
-  $('hint').textContent = result.verdict === 'VALID' ? '' : t().verdictHint[result.verdict];
+  const reason = reasonOf(view(), result);
+  $('reason').textContent = reason.text;
+  $('reason-code').textContent = reason.code;
+  $('hint').textContent = reason.hint;
   const warning = result.warnings?.[0];
   $('warning').hidden = !warning;
   $('warning').textContent = warning ? `${state.lang === 'zh' ? warning.messageZh : warning.messageEn}（${warning.code}）` : '';
-
-  const summary = result.summary;
-  const full = result.licence;
-  const rows = [];
-  if (summary) {
-    rows.push([t().fields.type, [safe(typeName(summary.typeCode, summary.typeName ?? summary.name))]]);
-    rows.push([t().fields.number, [safe(summary.number)]]);
-    rows.push([t().fields.holder, [issued(full?.holder.name ?? summary.holder.name), t().open, safe(summary.holder.code), t().close]]);
-    rows.push([t().fields.authority, [issued(summary.authority.name ?? summary.authority.code), ` · ${t().province[summary.province] ?? summary.province}`]]);
-    rows.push([t().fields.validity, [`${summary.validFrom} — ${summary.validTo ?? t().longTerm}`]]);
-  }
-  if (full) {
-    rows.push([t().fields.issueDate, [full.issueDate]]);
-    Object.entries(full.attributes).forEach(([key, value]) => rows.push([attributeLabel(full.typeCode, key), [issued(value)]]));
-    rows.push([t().fields.area, [safe(full.areaCode)]]);
-    rows.push([t().fields.definingDepartment, [issued(full.definingDepartment.name ?? full.definingDepartment.code)]]);
-    const parts = full.identifier.split('.');
-    rows.push([t().fields.version, [t().versionOf(Number(parts[parts.length - 2]))]]);
-    rows.push([t().fields.identifier, [safe(full.identifier)]]);
-  }
-  if (status) rows.push([t().fields.status, [t().status[status] ?? status]]);
-  if (statusChange) {
-    rows.push([t().fields.statusChangedAt, [when(statusChange.at)]]);
-    rows.push([t().fields.statusReason, [issued(statusChange.reason)]]);
-  }
-  if (result.verdict !== 'UNREADABLE' && summary) rows.push([t().fields.freshness, [freshness(checkedAgainst)]]);
-  if (result.algorithm) rows.push([t().fields.algorithm, [result.algorithm === 'SM2-SM3' ? t().sm2 : 'ECDSA P-256']]);
-  rows.push([t().fields.checkedAt, [when(result.checkedAt)]]);
-
-  $('fields').replaceChildren(...rows.flatMap(([name, parts]) => {
-    const dt = document.createElement('dt');
-    dt.textContent = name;
-    const dd = document.createElement('dd');
-    dd.append(...parts);
-    return [dt, dd];
-  }));
-  $('disclosure').textContent = full ? '' : t().publicView;
+  $('fields').replaceChildren(...definitions(licenceRows(view(), response)));
+  $('disclosure').textContent = result.licence ? '' : t().publicView;
   $('export').hidden = !state.lastQr;
   if (moveFocus) card.focus();
-}
-
-function freshness(against) {
-  if (!against?.statusSource) return t().freshnessNone;
-  const [node, kind] = against.statusSource.split(':');
-  const name = t().province[node] ?? node;
-  if (kind === 'database') return t().freshnessLive(name);
-  if (kind === 'live') return t().freshnessLiveCall(name);
-  if (!against.statusAsOf) return t().freshnessNone;
-  const seconds = (new Date(against.at) - new Date(against.statusAsOf)) / 1000;
-  return t().freshnessSynced(name, t().ago(Math.max(0, seconds)));
 }
 
 function showProblem(problem) {
@@ -317,6 +255,7 @@ function renderStaff() {
   $('signed-in').hidden = !state.staff;
   $('sign-in-form').hidden = !!state.staff;
   $('signed-in-text').textContent = state.staff ? t().signedInAs(state.staff) : '';
+  renderFetch(view(), !!state.staff);
 }
 
 async function signIn(event) {
@@ -369,6 +308,7 @@ function wire() {
   $('clear-history').addEventListener('click', () => { sessionStorage.removeItem('lt-history'); renderHistory(); });
   $('sign-in-form').addEventListener('submit', signIn);
   $('sign-out').addEventListener('click', signOut);
+  wireFetch(view);
 }
 
 // The licence-type catalogue labels attributes (a credential carries only their keys) and names types in English.
