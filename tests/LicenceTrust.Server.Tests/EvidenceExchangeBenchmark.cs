@@ -30,7 +30,8 @@ public sealed class EvidenceExchangeBenchmark(ITestOutputHelper output)
     public async Task Fetches_of_three_licences_their_concurrency_and_the_home_nodes_verification_under_a_fetch_flood()
     {
         Skip.IfNot(Environment.GetEnvironmentVariable("LICENCETRUST_BENCH_EVIDENCE") == "1", "a load run: LICENCETRUST_BENCH_EVIDENCE=1 (benchmarks/evidence-exchange.sh)");
-        var trio = new SharingTrio();
+        // The verifying loops measure the node, not its per-key limiter (500/s by default): lifted for this run only.
+        var trio = new SharingTrio { ExtraArgs = ["--Node:RateLimitPerSecond=100000"] };
         await trio.InitializeAsync();
         try
         {
@@ -85,25 +86,39 @@ public sealed class EvidenceExchangeBenchmark(ITestOutputHelper output)
         // 3. Chongqing's verification throughput, quiet and under a flood of signed requests from Sichuan, rounds interleaved.
         var sichuan = KeyDirectory.Load(trio.Keys, SampleProvinces.Sichuan, KeyAccess.From(null, allowPlaintext: true)).ListSigner!;
         var credential = (await home.IssueAsync(home.RegulatorKey, SampleLicenceTypes.BusinessLicence, 900)).GetProperty("qrText").GetString()!;
+        // A key per verifying loop: each key has its own 500/s bucket, so the count is the node's, not the limiter's.
+        var keys = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            keys.Add(await home.AuthorityKeyAsync(SampleAuthorities.For(SampleProvinces.Chongqing, SampleLicenceTypes.BusinessLicence).Code.Value));
+        }
+
+        // The flood is signed beforehand (signing is the sender's cost, not the node's), and in the quiet rounds the same
+        // flood goes to Guizhou's node instead: the client's sending costs the same cores in both, only the target differs.
+        var pool = Enumerable.Range(0, 4000).Select(i => new EvidenceRequest(SampleProvinces.Sichuan, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), DateTimeOffset.UtcNow,
+            $"f-{i % 1000}", "SC-FLOOD", "CYTB-SC-0103", holders[i % holders.Count], [SampleLicenceTypes.BusinessLicence.Code.Value], null, "flood").Sign(sichuan.Key, sichuan.CertificateDer)).ToList();
         var quiet = new List<double>();
         var flooded = new List<double>();
-        var answered = new Dictionary<HttpStatusCode, int>();
+        var answered = new Dictionary<string, int>();
         for (var round = 0; round < Rounds; round++)
         {
-            quiet.Add(await VerificationsPerSecondAsync(home, credential, flood: null));
-            var counts = new System.Collections.Concurrent.ConcurrentDictionary<HttpStatusCode, int>();
-            flooded.Add(await VerificationsPerSecondAsync(home, credential, flood: token => FloodAsync(home, sichuan, holders, counts, token)));
-            foreach (var (status, count) in counts)
+            foreach (var (target, into) in new[] { (trio.Nodes["gz"], quiet), (home, flooded) })
             {
-                answered[status] = answered.GetValueOrDefault(status) + count;
+                var counts = new System.Collections.Concurrent.ConcurrentDictionary<HttpStatusCode, int>();
+                into.Add(await VerificationsPerSecondAsync(home, keys, credential, token => FloodAsync(target, pool, counts, token)));
+                foreach (var (status, count) in counts)
+                {
+                    var key = $"{target.Province} {(int)status}";
+                    answered[key] = answered.GetValueOrDefault(key) + count;
+                }
             }
         }
 
         quiet.Sort();
         flooded.Sort();
-        output.WriteLine($"verification at cq ({Rounds} rounds of {Round.TotalSeconds} s, 4 loops, interleaved): quiet median {quiet[Rounds / 2]:F0}/s [{string.Join(", ", quiet.Select(q => q.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}], " +
-            $"under the flood median {flooded[Rounds / 2]:F0}/s [{string.Join(", ", flooded.Select(q => q.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}]: {100 * (1 - (flooded[Rounds / 2] / quiet[Rounds / 2])):F1} % less");
-        output.WriteLine($"flood answered: {string.Join(", ", answered.OrderBy(a => a.Key).Select(a => $"{(int)a.Key} x{a.Value}"))}");
+        output.WriteLine($"verification at cq ({Rounds} rounds of {Round.TotalSeconds} s, 4 loops, interleaved): flood at gz median {quiet[Rounds / 2]:F0}/s [{string.Join(", ", quiet.Select(q => q.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}], " +
+            $"flood at cq median {flooded[Rounds / 2]:F0}/s [{string.Join(", ", flooded.Select(q => q.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}]: {100 * (1 - (flooded[Rounds / 2] / quiet[Rounds / 2])):F1} % less");
+        output.WriteLine($"flood answered: {string.Join(", ", answered.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key} x{a.Value}"))}");
     }
 
     private static async Task<(bool Ok, string Body)> FetchAsync(NodeProcess window, string holder, string clerk)
@@ -116,15 +131,15 @@ public sealed class EvidenceExchangeBenchmark(ITestOutputHelper output)
     }
 
     /// <summary>Verifications a second at the node over <see cref="Round"/>: four loops, each one request at a time, while <paramref name="flood"/> runs.</summary>
-    private static async Task<double> VerificationsPerSecondAsync(NodeProcess node, string credential, Func<CancellationToken, Task>? flood)
+    private static async Task<double> VerificationsPerSecondAsync(NodeProcess node, List<string> keys, string credential, Func<CancellationToken, Task> flood)
     {
         using var stop = new CancellationTokenSource(Round);
-        var flooding = flood?.Invoke(stop.Token) ?? Task.CompletedTask;
+        var flooding = flood(stop.Token);
         var count = 0;
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+        await Task.WhenAll(keys.Select(async key =>
         {
-            using var client = node.Client(node.PartnerKey);
+            using var client = node.Client(key);
             while (!stop.IsCancellationRequested)
             {
                 using var response = await client.PostAsJsonAsync("/api/v1/verify", new { qrText = credential });
@@ -137,16 +152,14 @@ public sealed class EvidenceExchangeBenchmark(ITestOutputHelper output)
         return rate;
     }
 
-    /// <summary>Four loops posting signed evidence requests (each a new id, a new clerk) to the home node's inbox as fast as it answers.</summary>
-    private static Task FloodAsync(NodeProcess home, ListSignerKey signer, List<string> holders, System.Collections.Concurrent.ConcurrentDictionary<HttpStatusCode, int> counts, CancellationToken stop) =>
+    /// <summary>Four loops posting the signed evidence requests to a node's inbox as fast as it answers.</summary>
+    private static Task FloodAsync(NodeProcess target, List<byte[]> pool, System.Collections.Concurrent.ConcurrentDictionary<HttpStatusCode, int> counts, CancellationToken stop) =>
         Task.WhenAll(Enumerable.Range(0, 4).Select(async loop =>
         {
-            using var client = home.Client();
-            for (var i = 0; !stop.IsCancellationRequested; i++)
+            using var client = target.Client();
+            for (var i = loop; !stop.IsCancellationRequested; i += 4)
             {
-                var request = new EvidenceRequest(SampleProvinces.Sichuan, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), DateTimeOffset.UtcNow, $"f{loop}-{i % 1000}",
-                    "SC-FLOOD", "CYTB-SC-0103", holders[i % holders.Count], [SampleLicenceTypes.BusinessLicence.Code.Value], null, "flood");
-                using var content = new ByteArrayContent(request.Sign(signer.Key, signer.CertificateDer));
+                using var content = new ByteArrayContent(pool[i % pool.Count]);
                 content.Headers.ContentType = new MediaTypeHeaderValue(EvidenceRequest.MediaType);
                 try
                 {

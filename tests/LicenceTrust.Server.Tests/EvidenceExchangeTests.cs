@@ -29,6 +29,9 @@ public sealed class SharingTrio : IAsyncLifetime
 
     public Dictionary<string, NodeProcess> Nodes { get; } = [];
 
+    /// <summary>Settings every node gets besides its peers (a load run lifts the per-key rate limit).</summary>
+    public IReadOnlyList<string> ExtraArgs { get; init; } = [];
+
     public async Task InitializeAsync()
     {
         var business = SampleLicenceTypes.BusinessLicence.Code.Value;
@@ -48,7 +51,7 @@ public sealed class SharingTrio : IAsyncLifetime
         var started = Provinces.Select(own => NodeProcess.StartAsync(own, ports[own], Keys, [.. Provinces.Where(p => p != own).SelectMany((peer, i) => new[]
         {
             $"--Node:Peers:{i}:Province={peer}", $"--Node:Peers:{i}:BaseUrl=http://127.0.0.1:{ports[peer]}", $"--Node:Peers:{i}:RootFingerprint={pins[peer]}",
-        })]));
+        }), .. ExtraArgs]));
         foreach (var (province, node) in Provinces.Zip(await Task.WhenAll(started)))
         {
             Nodes[province] = node;
