@@ -4,8 +4,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
+using LicenceTrust.Issuance;
 using LicenceTrust.KeyStore;
 using LicenceTrust.Samples;
+using LicenceTrust.Storage;
 using LicenceTrust.Testing;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -213,6 +215,27 @@ public sealed partial class DeployedShapeTests(ITestOutputHelper output) : IAsyn
                 var answer = await ExpectAsync(at, qr, "INVALID", reason, $"a change pushed to {at}", within: TimeSpan.FromSeconds(2) - clock.Elapsed);
                 output.WriteLine($"{reason} at {at} after {clock.ElapsedMilliseconds} ms: {answer.GetProperty("result").GetProperty("reasons")[0]}");
             }
+        });
+
+        await StepAsync("9. evidence exchange as deployed: a Sichuan window fetches a Chongqing company's licence over mTLS, both audits hold it", async () =>
+        {
+            var holder = Samples.DemoLicences.Create(SampleProvinces.Chongqing, SampleLicenceTypes.BusinessLicence, 8).Holder.Code;
+            using var window = _nodes["sc"].Client(_nodes["sc"].PartnerKey);
+            using var fetched = await window.PostAsJsonAsync("/api/v1/evidence/fetch", new { holderCode = holder, matter = "CYTB-SC-0101", caseNumber = "SC-DEPLOYED-0001" });
+            var answer = await fetched.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(fetched.IsSuccessStatusCode, answer.ToString());
+            Assert.Equal("VALID", Assert.Single(answer.GetProperty("licences").EnumerateArray()).GetProperty("verification").GetProperty("result").GetProperty("verdict").GetString());
+            var id = answer.GetProperty("requestId").GetString();
+            // Chongqing's side is in its PostgreSQL database, Sichuan's in its SQLite one.
+            Assert.Single((await new IssuanceStore(_nodes["cq"].Database).SearchAuditAsync(new AuditQuery(Subject: id), CancellationToken.None)).Items, e => e.EventId == AuditEvents.EvidenceProvided);
+            Assert.Single((await new IssuanceStore(_nodes["sc"].Database).SearchAuditAsync(new AuditQuery(Subject: id), CancellationToken.None)).Items, e => e.EventId == AuditEvents.EvidenceRequested);
+
+            // The inbox takes a request only over a connection with a federation client certificate.
+            using var bare = new ByteArrayContent([0xD2, 0x84]);
+            bare.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(Core.Trust.EvidenceRequest.MediaType);
+            using var refused = await _nodes["cq"].Client().PostAsync(Sharing.EvidenceRequester.InboxPath, bare);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal("CLIENT_CERTIFICATE_REQUIRED", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
         });
     }
 }

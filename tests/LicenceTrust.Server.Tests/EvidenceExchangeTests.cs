@@ -219,6 +219,30 @@ public sealed class EvidenceExchangeTests(SharingTrio trio, ITestOutputHelper ou
         }
     }
 
+    [Fact]
+    public async Task A_flood_of_requests_from_a_peer_is_cut_at_its_rate_audited_once_and_answers_nothing_else()
+    {
+        var holder = await IssueCompanyAsync(45);
+        var sichuan = KeyDirectory.Load(trio.Keys, SampleProvinces.Sichuan, KeyAccess.From(null, allowPlaintext: true)).ListSigner!;
+        var flood = Enumerable.Range(0, 160).Select(i => new EvidenceRequest(SampleProvinces.Sichuan, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), DateTimeOffset.UtcNow,
+            $"f-{i}", "SC-2026-000108", Canteen, holder, [SampleLicenceTypes.BusinessLicence.Code.Value], null, "测试").Sign(sichuan.Key, sichuan.CertificateDer)).ToList();
+
+        var answers = new List<(HttpStatusCode Status, string? Code)>();
+        foreach (var chunk in flood.Chunk(40))
+        {
+            answers.AddRange(await Task.WhenAll(chunk.Select(PostAsync)));
+        }
+
+        // Let the peer's bucket fill again (50 a second) before the class's other tests ask.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var refusals = await new IssuanceStore(Chongqing.Database).SearchAuditAsync(new AuditQuery(EventIds: [AuditEvents.EvidenceRefused], PageSize: 200), CancellationToken.None);
+        output.WriteLine(string.Join(", ", answers.GroupBy(a => $"{(int)a.Status} {a.Code}").Select(g => $"{g.Key} x{g.Count()}")));
+
+        Assert.All(answers, a => Assert.True(a.Status is HttpStatusCode.OK || (a.Status, a.Code) == (HttpStatusCode.TooManyRequests, "EVIDENCE_RATE_LIMITED"), $"{a.Status} {a.Code}"));
+        Assert.Contains(answers, a => a.Status == HttpStatusCode.TooManyRequests);
+        Assert.Single(refusals.Items, e => e.Data.Contains("refused=EVIDENCE_RATE_LIMITED", StringComparison.Ordinal) && e.Actor == "peer:sc");
+    }
+
     private async Task<(HttpStatusCode Status, string? Code)> PostAsync(byte[] document)
     {
         using var content = new ByteArrayContent(document);

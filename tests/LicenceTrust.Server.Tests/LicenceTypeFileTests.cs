@@ -39,6 +39,21 @@ public sealed class LicenceTypeFileTests : IDisposable
     }
 
     [Fact]
+    public async Task A_node_given_a_matter_catalogue_with_a_personal_licence_without_consent_does_not_start_and_names_the_entry()
+    {
+        var matters = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "src", "LicenceTrust.Sharing", "matters.json")))!;
+        var qualification = matters["matters"]!.AsArray().First(m => m!["code"]!.GetValue<string>() == "CYTB-RS-0301")!;
+        qualification["licences"]![0]!["consent"] = false;
+        var file = Path.Combine(_folder, "matters.json");
+        await File.WriteAllTextAsync(file, matters.ToJsonString());
+
+        var refused = await Programs.NodeRefusalAsync(_folder, $"--Node:Matters={file}");
+
+        Assert.Contains($"LicenceTrust node cannot start: matter catalogue {file}: matters[", refused, StringComparison.Ordinal);
+        Assert.Contains("(CYTB-RS-0301).licences: 专业技术资格证书 is a personal licence and needs \"consent\": true", refused, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_CLI_batch_checks_rows_against_the_catalogue_file_it_is_given()
     {
         // The deployment's file narrows 法定代表人 to 2-4 Chinese characters; the shipped catalogue takes any text.

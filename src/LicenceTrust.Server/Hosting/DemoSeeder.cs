@@ -62,7 +62,8 @@ public sealed class DemoSeeder(IssuanceService issuance, ApiKeyService apiKeys, 
             await issuance.ChangeStatusAsync(third.Identifier, StatusAction.Revoke, "演示：吊销 (demo revocation)", third.Actor, cancellationToken);
         }
 
-        foreach (var role in new[] { ActorRole.Partner, ActorRole.Admin })
+        // The holder-app key lets a demo user play the holder's 渝快办 / 天府通办 and make a consent code (docs/federation.md §9.4).
+        foreach (var role in new[] { ActorRole.Partner, ActorRole.HolderApp, ActorRole.Admin })
         {
             var (key, _) = await apiKeys.CreateAsync(role, $"demo {role.ToString().ToLowerInvariant()}", null, cancellationToken);
             lines.Add($"{role.ToString().ToLowerInvariant()}: {key}");
