@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Status;
 using LicenceTrust.Core.Trust;
@@ -160,13 +159,9 @@ public sealed class ChangeAnnouncer(FederationPeers peers, TrustAuthority author
     private async Task<ChangeDelivery> DeliverAsync(Province peer, PeerState state, byte[] notice, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(Math.Min(state.Options.TimeoutSeconds, 2)));
         try
         {
-            using var content = new ByteArrayContent(notice);
-            content.Headers.ContentType = new MediaTypeHeaderValue(PeerProtocol.ChangeNoticeMediaType);
-            using var response = await state.Http.PostAsync(new Uri(state.Options.BaseUrl.TrimEnd('/') + PeerProtocol.ChangesPath), content, timeout.Token);
+            using var response = await state.PostSignedAsync(PeerProtocol.ChangesPath, PeerProtocol.ChangeNoticeMediaType, notice, TimeSpan.FromSeconds(Math.Min(state.Options.TimeoutSeconds, 2)), cancellationToken);
             // 409: the peer holds this notice or a later one already.
             var delivered = response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.Conflict;
             if (delivered)

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Globalization;
 using System.Threading.RateLimiting;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Core.Trust;
@@ -25,7 +23,16 @@ public sealed class ChangeInbox(FederationPeers peers, FederatedTrust trust, Tim
     /// <summary>Notices a peer may send a second, on average; a burst of twice that is taken.</summary>
     public const int NoticesPerSecond = 20;
 
-    private readonly ConcurrentDictionary<PeerState, TokenBucketRateLimiter> _rates = new();
+    // By province, not by peer state: reloading the peers makes new states, and the rate must neither reset nor leak.
+    private readonly PartitionedRateLimiter<Core.Identifiers.Province> _rates = PartitionedRateLimiter.Create<Core.Identifiers.Province, Core.Identifiers.Province>(peer =>
+        RateLimitPartition.GetTokenBucketLimiter(peer, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = 2 * NoticesPerSecond,
+            TokensPerPeriod = NoticesPerSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
     private readonly object _order = new();
 
     /// <exception cref="LicenceTrustException">The notice is refused; the code says why (docs/api.md).</exception>
@@ -42,7 +49,7 @@ public sealed class ChangeInbox(FederationPeers peers, FederatedTrust trust, Tim
             throw LicenceTrustException.Forbidden("NOTICE_NOT_FROM_PEER", $"本节点未与{province.NameZh}互认，不接受其通知 (this node does not federate with {province.NodeId}).");
         }
 
-        using (var lease = RateOf(state).AttemptAcquire())
+        using (var lease = _rates.AttemptAcquire(province))
         {
             if (!lease.IsAcquired)
             {
@@ -100,7 +107,7 @@ public sealed class ChangeInbox(FederationPeers peers, FederatedTrust trust, Tim
         foreach (var cached in state.StatusLists.Values)
         {
             var uri = cached.List.Uri;
-            if (!int.TryParse(uri.AsSpan(uri.LastIndexOf('/') + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            if (PeerProtocol.StatusListNumber(uri) is not { } id)
             {
                 continue;
             }
@@ -114,15 +121,6 @@ public sealed class ChangeInbox(FederationPeers peers, FederatedTrust trust, Tim
 
         return null;
     }
-
-    private TokenBucketRateLimiter RateOf(PeerState state) => _rates.GetOrAdd(state, _ => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-    {
-        TokenLimit = 2 * NoticesPerSecond,
-        TokensPerPeriod = NoticesPerSecond,
-        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    }));
 
     private static LicenceTrustException Refused(string why) =>
         LicenceTrustException.Validation("NOTICE_SIGNATURE_INVALID", $"通知为空、过大或签名无效 (the notice is not signed under the pinned root of a peer: {why}).");

@@ -34,14 +34,9 @@ public sealed class NoticeSender(FederationPeers peers, ILogger<NoticeSender> lo
 
     private async Task<NoticeDelivery> DeliverAsync(Province peer, PeerState state, string noticeId, byte[] notice, CancellationToken cancellationToken)
     {
-        var options = state.Options;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(options.TimeoutSeconds));
         try
         {
-            using var content = new ByteArrayContent(notice);
-            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(PeerProtocol.NoticeMediaType);
-            using var response = await state.Http.PostAsync(new Uri(options.BaseUrl.TrimEnd('/') + PeerProtocol.NoticesPath), content, timeout.Token);
+            using var response = await state.PostSignedAsync(PeerProtocol.NoticesPath, PeerProtocol.NoticeMediaType, notice, TimeSpan.FromSeconds(state.Options.TimeoutSeconds), cancellationToken);
             // 409 means the peer already holds it: delivered all the same.
             if (response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.Conflict)
             {

@@ -55,6 +55,13 @@ public static class PeerProtocol
 
     public static string StatusListPath(int list) => $"/api/v1/status-lists/{list}";
 
+    /// <summary>The number a status list's URI ends with (a node numbers its lists once, whatever its base URL), or null.</summary>
+    public static int? StatusListNumber(string uri)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        return int.TryParse(uri.AsSpan(uri.LastIndexOf('/') + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : null;
+    }
+
     public static string LicenceStatusPath(string identifier) => $"/api/v1/licences/{Uri.EscapeDataString(identifier)}/status";
 
     public static string HoldingsPath(string province) => $"/api/v1/federation/peers/{Uri.EscapeDataString(province)}/holdings";

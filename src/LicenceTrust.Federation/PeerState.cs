@@ -26,6 +26,21 @@ public sealed class PeerState(PeerOptions options, HttpClient http)
     /// <summary>This peer's HTTP client (<see cref="PeerHttp"/>: its pinned TLS CA, this node's client certificate).</summary>
     public HttpClient Http { get; } = http;
 
+    /// <summary>
+    /// Posts a signed document (a notice, an evidence request) to one of the peer's inboxes over its pinned channel,
+    /// waiting at most <paramref name="timeout"/> for the whole answer, which comes back read into memory.
+    /// </summary>
+    /// <exception cref="HttpRequestException">The peer could not be reached.</exception>
+    /// <exception cref="TaskCanceledException">No answer within the timeout.</exception>
+    public async Task<HttpResponseMessage> PostSignedAsync(string path, string mediaType, byte[] document, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var within = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        within.CancelAfter(timeout);
+        using var content = new ByteArrayContent(document);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(mediaType);
+        return await Http.PostAsync(new Uri(Options.BaseUrl.TrimEnd('/') + path), content, within.Token);
+    }
+
     /// <summary>Whether verifications may call the peer live; probes no more often than a sync interval (at least 1 s).</summary>
     public PeerBreaker Breaker { get; } = new(options.Province, TimeSpan.FromSeconds(Math.Max(1, options.SyncIntervalSeconds)));
 
@@ -130,9 +145,7 @@ public sealed class PeerState(PeerOptions options, HttpClient http)
             return exact;
         }
 
-        var number = uri[(uri.LastIndexOf('/') + 1)..];
-        return number.Length == 0 || !number.All(char.IsAsciiDigit) ? null
-            : _statusLists.Values.FirstOrDefault(l => l.List.Uri.EndsWith("/" + number, StringComparison.Ordinal));
+        return PeerProtocol.StatusListNumber(uri) is { } number ? _statusLists.Values.FirstOrDefault(l => PeerProtocol.StatusListNumber(l.List.Uri) == number) : null;
     }
 
     public void SetStatusList(CachedStatusList list) => _statusLists[list.List.Uri] = list;

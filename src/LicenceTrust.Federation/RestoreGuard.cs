@@ -202,7 +202,7 @@ public sealed class RestoreGuard(FederationPeers peers, FederatedTrust trust, IF
 
             foreach (var held in holdings.StatusLists)
             {
-                if (ListNumber(held.Uri) is not { } number || list.Signer is not { } signer
+                if (PeerProtocol.StatusListNumber(held.Uri) is not { } number || list.Signer is not { } signer
                     || StatusListToken.TryRead(held.Token, signer.Key, out var statusError) is not { } statusList || statusList.Uri != held.Uri)
                 {
                     refused.Add($"{peer}'s copy of status list {held.Uri}: not signed by this province's list signer, or not that list");
@@ -231,10 +231,6 @@ public sealed class RestoreGuard(FederationPeers peers, FederatedTrust trust, IF
 
         return new RestoreFinding(answered, unanswered, ownSequence, newerTrustList, [.. newest.Values.OrderBy(l => l.List)], [.. missing.Values.OrderBy(w => w.NoticeSequence)], refused);
     }
-
-    /// <summary>The list number at the end of a status-list URI (<c>…/status-lists/3</c>); the base may have changed since (a new PublicBaseUrl).</summary>
-    private static int? ListNumber(string uri) =>
-        int.TryParse(uri.AsSpan(uri.LastIndexOf('/') + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : null;
 
     /// <summary>What one peer holds of this province; null when it cannot be asked (then the check rests on the others).</summary>
     private async Task<(string Peer, PeerHoldings? Holdings)> HoldingsAsync(PeerState state, string ownNodeId, CancellationToken cancellationToken)

@@ -31,9 +31,10 @@ public sealed class ConsentCodes(ISharingStore store, ISharingAudit audit, Provi
             throw LicenceTrustException.Validation("HOLDER_NOT_OF_THIS_PROVINCE", $"持证主体不属于{own.NameZh}，应由其所属省份授权 (the holder's licences are held by {holder.Province.NodeId}, not here).", "holderCode");
         }
 
-        if (!Province.TryFromNodeId(province, out var requester) || requester == own)
+        // The holder's own province's windows fetch by the same rules, so a code may be for them too.
+        if (!Province.TryFromNodeId(province, out var requester))
         {
-            throw LicenceTrustException.Validation("PROVINCE_INVALID", "province应为另一省份的节点代码，如sc (province is another province's node id, e.g. sc).", "province");
+            throw LicenceTrustException.Validation("PROVINCE_INVALID", "province应为省份的节点代码，如sc (province is a province's node id, e.g. sc).", "province");
         }
 
         if (typeCodes is not { Count: > 0 and <= Core.Trust.EvidenceRequest.MaxTypes } || typeCodes.Any(t => !LicenceTypeCode.TryParse(t, out var code, out _) || !types.TryGet(code, out _)))

@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
 using LicenceTrust.Core.Identifiers;
-using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Core.Trust;
 using LicenceTrust.Federation;
@@ -28,15 +25,7 @@ public sealed class EvidenceProvider(FederationPeers peers, FederatedTrust trust
     /// <summary>How far a request's time may be from this node's clock: a replay is possible only this long, and its id is refused besides.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(2);
 
-    /// <summary>Requests a peer may send a second on average (bursts of twice that).</summary>
-    public const int PeerRequestsPerSecond = 50;
-
-    /// <summary>Requests one officer of a peer may send a minute (bursts of 10): a person at a counter, not a harvest.</summary>
-    public const int OfficerRequestsPerMinute = 30;
-
-    private readonly ConcurrentDictionary<Province, TokenBucketRateLimiter> _peerRates = new();
-    private readonly ConcurrentDictionary<(Province, string), TokenBucketRateLimiter> _officerRates = new();
-    private readonly ConcurrentDictionary<Province, DateTimeOffset> _floodAudited = new();
+    private readonly EvidenceGate _gate = new();
 
     /// <exception cref="LicenceTrustException">The request is refused; the code says why (docs/api.md).</exception>
     public async Task<EvidenceAnswer> AnswerAsync(byte[] document, CancellationToken cancellationToken)
@@ -50,17 +39,14 @@ public sealed class EvidenceProvider(FederationPeers peers, FederatedTrust trust
             throw LicenceTrustException.Forbidden("EVIDENCE_NOT_FROM_PEER", $"本节点未与{claimed?.NameZh ?? "该省份"}互认，不提供证照 (this node does not share evidence with {from}).");
         }
 
-        if (!Take(_peerRates.GetOrAdd(province, _ => Bucket(PeerRequestsPerSecond, TimeSpan.FromSeconds(1), 2 * PeerRequestsPerSecond))))
+        if (!_gate.AdmitPeer(province))
         {
-            // A flood is audited once a minute per peer, not once a request: the audit must not be the flood's target.
-            var now = time.GetUtcNow();
-            if (_floodAudited.TryGetValue(province, out var last) is false || now - last > TimeSpan.FromMinutes(1))
+            if (_gate.AuditFlood(province, time.GetUtcNow()))
             {
-                _floodAudited[province] = now;
-                await RefusedAsync(province.NodeId, "-", $"province={province.NodeId} more than {PeerRequestsPerSecond} a second", "EVIDENCE_RATE_LIMITED", cancellationToken);
+                await RefusedAsync(province.NodeId, "-", $"province={province.NodeId} more than {EvidenceGate.PeerRequestsPerSecond} a second", "EVIDENCE_RATE_LIMITED", cancellationToken);
             }
 
-            throw RateLimited($"{province.NodeId}的调取请求过于频繁 (more than {PeerRequestsPerSecond} requests a second from {province.NodeId}).");
+            throw RateLimited($"{province.NodeId}的调取请求过于频繁 (more than {EvidenceGate.PeerRequestsPerSecond} requests a second from {province.NodeId}).");
         }
 
         if (trust.Peer(province) is not { } held || EvidenceRequest.TryRead(document, held.Root, out var error) is not { } request)
@@ -75,10 +61,10 @@ public sealed class EvidenceProvider(FederationPeers peers, FederatedTrust trust
             throw LicenceTrustException.Validation("EVIDENCE_REQUEST_EXPIRED", $"调取请求时间超出允许范围 (the request was signed at {request.IssuedAt:O}, more than {Window.TotalMinutes} minutes from now).");
         }
 
-        if (!Take(_officerRates.GetOrAdd((province, request.Officer), _ => Bucket(OfficerRequestsPerMinute, TimeSpan.FromMinutes(1), 10))))
+        if (!_gate.AdmitOfficer(province, request.Officer))
         {
             await RefusedAsync(province.NodeId, request.Id, Describe(request), "EVIDENCE_RATE_LIMITED", cancellationToken);
-            throw RateLimited($"该工作人员的调取请求过于频繁 (more than {OfficerRequestsPerMinute} requests a minute from one officer).");
+            throw RateLimited($"该工作人员的调取请求过于频繁 (more than {EvidenceGate.OfficerRequestsPerMinute} requests a minute from one officer).");
         }
 
         var exchange = new Exchange(request.Id, ExchangeSide.Provided, request.Holder, province.NodeId, request.Officer, request.CaseNumber, request.Matter, request.Purpose, request.Types, time.GetUtcNow());
@@ -157,25 +143,10 @@ public sealed class EvidenceProvider(FederationPeers peers, FederatedTrust trust
     public static string Describe(EvidenceRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var holder = request.Holder.Length == 18 && !request.Holder.AsSpan(0, 17).ContainsAnyExceptInRange('0', '9') ? PersonalDataMask.MaskCitizenId(request.Holder) : request.Holder;
+        var holder = HolderHome.MaskedForLog(request.Holder);
         return $"province={request.Province.NodeId} officer={request.Officer} case={request.CaseNumber} matter={request.Matter} holder={holder} types={string.Join(',', request.Types)} consent={(request.Consent is null ? "no" : "yes")}";
     }
 
     private Task RefusedAsync(string province, string subject, string data, string code, CancellationToken cancellationToken) =>
         audit.RecordAsync(SharingEvent.EvidenceRefused, $"peer:{province}", subject, $"{data} refused={code}", time.GetUtcNow(), cancellationToken);
-
-    private static bool Take(RateLimiter limiter)
-    {
-        using var lease = limiter.AttemptAcquire();
-        return lease.IsAcquired;
-    }
-
-    private static TokenBucketRateLimiter Bucket(int perPeriod, TimeSpan period, int burst) => new(new TokenBucketRateLimiterOptions
-    {
-        TokenLimit = burst,
-        TokensPerPeriod = perPeriod,
-        ReplenishmentPeriod = period,
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    });
 }

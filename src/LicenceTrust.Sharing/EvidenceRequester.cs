@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -91,13 +90,10 @@ public sealed class EvidenceRequester(FederationPeers peers, FederationSite site
             throw LicenceTrustException.Forbidden("EVIDENCE_NOT_ALLOWED", $"本省与{home.NameZh}的互认协议不含该类证照 (type {outside} of {home.NodeId} is outside this province's recognition agreement).");
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(state.Options.TimeoutSeconds));
         try
         {
-            using var content = new ByteArrayContent(request.Sign(site.ListSigner, site.ListSignerCertificateDer));
-            content.Headers.ContentType = new MediaTypeHeaderValue(EvidenceRequest.MediaType);
-            using var response = await state.Http.PostAsync(new Uri(state.Options.BaseUrl.TrimEnd('/') + InboxPath), content, timeout.Token);
+            using var response = await state.PostSignedAsync(InboxPath, EvidenceRequest.MediaType, request.Sign(site.ListSigner, site.ListSignerCertificateDer),
+                TimeSpan.FromSeconds(state.Options.TimeoutSeconds), cancellationToken);
             if (response.Content.Headers.ContentLength > MaxAnswerBytes)
             {
                 throw Unavailable(home, "its answer is too large");
@@ -105,12 +101,12 @@ public sealed class EvidenceRequester(FederationPeers peers, FederationSite site
 
             if (response.StatusCode == HttpStatusCode.OK)
             {
-                var answer = await response.Content.ReadFromJsonAsync<EvidenceAnswer>(Json, timeout.Token);
+                var answer = await response.Content.ReadFromJsonAsync<EvidenceAnswer>(Json, cancellationToken);
                 return answer is { } a && a.RequestId == request.Id && a.Licences is not null ? a.Licences : throw Unavailable(home, "its answer is not for this request");
             }
 
             // The home node's refusal, passed on with its code (both nodes share one problem catalogue).
-            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Json, timeout.Token);
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Json, cancellationToken);
             var code = problem.TryGetProperty("code", out var c) && c.GetString() is { } text ? ProblemCatalogue.Find(text) : null;
             throw code is null ? Unavailable(home, $"it answered {(int)response.StatusCode}")
                 : new LicenceTrustException(new LicenceTrustError(KindOf(code.Status), code.Code,

@@ -1,7 +1,5 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using LicenceTrust.Samples;
-using LicenceTrust.Testing;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;

@@ -3,12 +3,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LicenceTrust.Core.Identifiers;
-using LicenceTrust.Core.Licences;
 using LicenceTrust.Issuance;
 using LicenceTrust.KeyStore;
 using LicenceTrust.Samples;
 using LicenceTrust.Storage;
-using LicenceTrust.Testing;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 

@@ -4,7 +4,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
-using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Trust;
 using LicenceTrust.KeyStore;
 using LicenceTrust.Samples;

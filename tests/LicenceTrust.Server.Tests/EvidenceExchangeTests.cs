@@ -10,7 +10,6 @@ using LicenceTrust.KeyStore;
 using LicenceTrust.Samples;
 using LicenceTrust.Sharing;
 using LicenceTrust.Storage;
-using LicenceTrust.Testing;
 using Xunit.Abstractions;
 
 namespace LicenceTrust.Server.Tests;
@@ -20,80 +19,22 @@ namespace LicenceTrust.Server.Tests;
 /// agreement with Guizhou leaves out food permits (so Chongqing, as home, refuses them to Guizhou's windows), and
 /// Guizhou does not recognise Chongqing's construction safety permits (so Guizhou's windows may not even ask for one).
 /// </summary>
-public sealed class SharingTrio : IAsyncLifetime
+public sealed class SharingTrio : ProvinceTrio
 {
-    private static readonly string[] Provinces = ["cq", "sc", "gz"];
-    private static readonly string GuizhouRegulator = UnifiedSocialCreditCode.FromBody("11520000MB3C00011").Value;
-
-    public string Keys { get; } = NodeProcess.CopyOfSampleKeys();
-
-    public Dictionary<string, NodeProcess> Nodes { get; } = [];
-
     /// <summary>Settings every node gets besides its peers (a load run lifts the per-key rate limit).</summary>
     public IReadOnlyList<string> ExtraArgs { get; init; } = [];
 
-    public async Task InitializeAsync()
-    {
-        var business = SampleLicenceTypes.BusinessLicence.Code.Value;
-        await CliAsync($"keys init --province gz --out {Keys} --plaintext");
-        await CliAsync($"keys issuer --keys {Keys} --province gz --authority {GuizhouRegulator} --name 贵州省市场监督管理局 --type {business} --plaintext");
-        string AllBut(Core.Licences.LicenceType left) => string.Join(',', SampleLicenceTypes.All.Where(t => t != left).Select(t => t.Code.Value));
-        foreach (var (own, peer, types) in new[]
-        {
-            ("cq", "gz", $" --types {AllBut(SampleLicenceTypes.FoodBusinessPermit)}"), ("sc", "gz", ""), ("gz", "sc", ""), ("gz", "cq", $" --types {AllBut(SampleLicenceTypes.ConstructionSafetyPermit)}"),
-        })
-        {
-            await CliAsync($"keys agreement --keys {Keys} --province {own} --peer {peer}{types}");
-        }
+    protected override IEnumerable<(string Own, string Peer, string Types)> Agreements =>
+    [
+        ("cq", "gz", AllBut(SampleLicenceTypes.FoodBusinessPermit)), ("sc", "gz", ""), ("gz", "sc", ""), ("gz", "cq", AllBut(SampleLicenceTypes.ConstructionSafetyPermit)),
+    ];
 
-        var ports = Provinces.ToDictionary(p => p, _ => FreePorts.Next());
-        var pins = Provinces.ToDictionary(p => p, p => KeyDirectory.Load(Keys, Province.FromNodeId(p), KeyAccess.From(null, allowPlaintext: true)).Root.Fingerprint);
-        var started = Provinces.Select(own => NodeProcess.StartAsync(own, ports[own], Keys, [.. Provinces.Where(p => p != own).SelectMany((peer, i) => new[]
-        {
-            $"--Node:Peers:{i}:Province={peer}", $"--Node:Peers:{i}:BaseUrl=http://127.0.0.1:{ports[peer]}", $"--Node:Peers:{i}:RootFingerprint={pins[peer]}",
-        }), .. ExtraArgs]));
-        foreach (var (province, node) in Provinces.Zip(await Task.WhenAll(started)))
-        {
-            Nodes[province] = node;
-        }
+    protected override IEnumerable<string> NodeSettings => ExtraArgs;
 
-        foreach (var node in Nodes.Values)
-        {
-            await WaitForPeersAsync(node);
-        }
-    }
+    // A fetched licence is verified at once: the window's node must hold the home's status lists too.
+    protected override bool Holds(JsonElement peer) => base.Holds(peer) && peer.GetProperty("statusFresh").GetBoolean();
 
-    public async Task DisposeAsync()
-    {
-        foreach (var node in Nodes.Values)
-        {
-            await node.DisposeAsync();
-        }
-
-        Directory.Delete(Keys, recursive: true);
-    }
-
-    private static async Task WaitForPeersAsync(NodeProcess node)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var peers = await node.Client().GetFromJsonAsync<JsonElement>("/api/v1/federation/peers");
-            if (peers.GetProperty("peers").EnumerateArray().All(p => p.GetProperty("trustListFresh").GetBoolean() && p.GetProperty("statusFresh").GetBoolean()))
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"{node.Province} has not synced its peers: {peers}");
-            await Task.Delay(100);
-        }
-    }
-
-    private static async Task CliAsync(string arguments)
-    {
-        var (code, text) = await Programs.RunAsync(Programs.Cli, arguments);
-        Assert.True(code == 0, $"licencetrust {arguments}: {text}");
-    }
+    private static string AllBut(Core.Licences.LicenceType left) => string.Join(',', SampleLicenceTypes.All.Where(t => t != left).Select(t => t.Code.Value));
 }
 
 /// <summary>A window of one province fetches a holder's licences from their home province: consent, agreement, replay, forgery, audit on both sides.</summary>
@@ -220,27 +161,28 @@ public sealed class EvidenceExchangeTests(SharingTrio trio, ITestOutputHelper ou
     }
 
     [Fact]
-    public async Task A_flood_of_requests_from_a_peer_is_cut_at_its_rate_audited_once_and_answers_nothing_else()
+    public async Task A_flood_of_requests_from_a_peer_is_let_through_no_faster_than_its_rate_cut_with_its_code_and_audited_once()
     {
         var holder = await IssueCompanyAsync(45);
         var sichuan = KeyDirectory.Load(trio.Keys, SampleProvinces.Sichuan, KeyAccess.From(null, allowPlaintext: true)).ListSigner!;
-        var flood = Enumerable.Range(0, 160).Select(i => new EvidenceRequest(SampleProvinces.Sichuan, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), DateTimeOffset.UtcNow,
+        var flood = Enumerable.Range(0, 300).Select(i => new EvidenceRequest(SampleProvinces.Sichuan, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), DateTimeOffset.UtcNow,
             $"f-{i}", "SC-2026-000108", Canteen, holder, [SampleLicenceTypes.BusinessLicence.Code.Value], null, "测试").Sign(sichuan.Key, sichuan.CertificateDer)).ToList();
 
-        var answers = new List<(HttpStatusCode Status, string? Code)>();
-        foreach (var chunk in flood.Chunk(40))
-        {
-            answers.AddRange(await Task.WhenAll(chunk.Select(PostAsync)));
-        }
+        // All at once. How many meet an empty bucket depends on how fast this machine takes them in (a busy one lets
+        // the bucket refill meanwhile); what the gate guarantees is that no more are let through than its rate.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var answers = await Task.WhenAll(flood.Select(PostAsync));
+        var seconds = clock.Elapsed.TotalSeconds;
 
         // Let the peer's bucket fill again (50 a second) before the class's other tests ask.
         await Task.Delay(TimeSpan.FromSeconds(3));
         var refusals = await new IssuanceStore(Chongqing.Database).SearchAuditAsync(new AuditQuery(EventIds: [AuditEvents.EvidenceRefused], PageSize: 200), CancellationToken.None);
-        output.WriteLine(string.Join(", ", answers.GroupBy(a => $"{(int)a.Status} {a.Code}").Select(g => $"{g.Key} x{g.Count()}")));
+        output.WriteLine($"in {seconds:F1} s: " + string.Join(", ", answers.GroupBy(a => $"{(int)a.Status} {a.Code}").Select(g => $"{g.Key} x{g.Count()}")));
 
         Assert.All(answers, a => Assert.True(a.Status is HttpStatusCode.OK || (a.Status, a.Code) == (HttpStatusCode.TooManyRequests, "EVIDENCE_RATE_LIMITED"), $"{a.Status} {a.Code}"));
-        Assert.Contains(answers, a => a.Status == HttpStatusCode.TooManyRequests);
-        Assert.Single(refusals.Items, e => e.Data.Contains("refused=EVIDENCE_RATE_LIMITED", StringComparison.Ordinal) && e.Actor == "peer:sc");
+        Assert.InRange(answers.Count(a => a.Status == HttpStatusCode.OK), 1, (2 * EvidenceGate.PeerRequestsPerSecond) + (EvidenceGate.PeerRequestsPerSecond * seconds) + 5);
+        var audited = refusals.Items.Count(e => e.Data.Contains("refused=EVIDENCE_RATE_LIMITED", StringComparison.Ordinal) && e.Actor == "peer:sc");
+        Assert.Equal(answers.Any(a => a.Status == HttpStatusCode.TooManyRequests) ? 1 : 0, audited);
     }
 
     private async Task<(HttpStatusCode Status, string? Code)> PostAsync(byte[] document)

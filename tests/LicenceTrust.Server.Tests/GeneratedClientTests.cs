@@ -53,6 +53,21 @@ public class GeneratedClientTests(NodeFixture node) : IClassFixture<NodeFixture>
         Assert.Equal("VALID", verified.Results.Single().Result.Verdict);
     }
 
+    [Fact]
+    public async Task A_window_system_fetches_a_holders_licence_for_a_case_through_the_generated_client()
+    {
+        // A holder of the node's own province: the same rules, answered here (docs/federation.md §9.2).
+        await node.IssueAsync(node.RegulatorKey, SampleLicenceTypes.BusinessLicence, 903);
+        var holder = DemoLicences.Create(SampleProvinces.Chongqing, SampleLicenceTypes.BusinessLicence, 903).Holder.Code;
+
+        var fetched = await Client(node.PartnerKey).FetchEvidenceAsync(new EvidenceFetchRequest { HolderCode = holder, Matter = "CYTB-SC-0101", CaseNumber = "CQ-CLIENT-0001", Officer = "窗口01" });
+        var refused = await Assert.ThrowsAsync<ApiException<ProblemDetails>>(() => Client(node.PartnerKey).FetchEvidenceAsync(new EvidenceFetchRequest { HolderCode = holder, Matter = "CYTB-XX-0000", CaseNumber = "CQ-CLIENT-0002" }));
+
+        Assert.Equal("cq", fetched.Province);
+        Assert.Equal("VALID", Assert.Single(fetched.Licences).Verification.Result.Verdict);
+        Assert.Equal(400, refused.StatusCode);
+    }
+
     private LicenceTrustClient Client(string key)
     {
         var http = new HttpClient { BaseAddress = node.BaseAddress };

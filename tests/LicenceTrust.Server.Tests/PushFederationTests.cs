@@ -8,7 +8,6 @@ using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Status;
 using LicenceTrust.Core.Trust;
 using LicenceTrust.Federation;
-using LicenceTrust.KeyStore;
 using LicenceTrust.Samples;
 using LicenceTrust.Testing;
 using Xunit.Abstractions;
@@ -19,77 +18,11 @@ namespace LicenceTrust.Server.Tests;
 /// Chongqing, Sichuan and Guizhou as three node processes that pull each other only every 300 s: every change
 /// must arrive by push (docs/federation.md §3). Guizhou's keys are made with the CLI, as a joining province makes them.
 /// </summary>
-public sealed class PushedTrio : IAsyncLifetime
+public sealed class PushedTrio : ProvinceTrio
 {
     public const int SyncIntervalSeconds = 300;
-    private static readonly string[] Provinces = ["cq", "sc", "gz"];
-    private static readonly string GuizhouRegulator = UnifiedSocialCreditCode.FromBody("11520000MB3C00011").Value;
 
-    public string Keys { get; } = NodeProcess.CopyOfSampleKeys();
-
-    public Dictionary<string, NodeProcess> Nodes { get; } = [];
-
-    public async Task InitializeAsync()
-    {
-        var business = SampleLicenceTypes.BusinessLicence.Code.Value;
-        await CliAsync($"keys init --province gz --out {Keys} --plaintext");
-        await CliAsync($"keys issuer --keys {Keys} --province gz --authority {GuizhouRegulator} --name 贵州省市场监督管理局 --type {business} --plaintext");
-        foreach (var (own, peer) in new[] { ("cq", "gz"), ("sc", "gz"), ("gz", "cq"), ("gz", "sc") })
-        {
-            await CliAsync($"keys agreement --keys {Keys} --province {own} --peer {peer}");
-        }
-
-        var ports = Provinces.ToDictionary(p => p, _ => FreePorts.Next());
-        var pins = Provinces.ToDictionary(p => p, p => KeyDirectory.Load(Keys, Province.FromNodeId(p), KeyAccess.From(null, allowPlaintext: true)).Root.Fingerprint);
-        var started = Provinces.Select(own => NodeProcess.StartAsync(own, ports[own], Keys, [.. Provinces.Where(p => p != own).SelectMany((peer, i) => new[]
-        {
-            $"--Node:Peers:{i}:Province={peer}", $"--Node:Peers:{i}:BaseUrl=http://127.0.0.1:{ports[peer]}",
-            $"--Node:Peers:{i}:RootFingerprint={pins[peer]}", $"--Node:Peers:{i}:SyncIntervalSeconds={SyncIntervalSeconds}",
-            $"--Node:Peers:{i}:TimeoutSeconds=1",
-        })]));
-        foreach (var (province, node) in Provinces.Zip(await Task.WhenAll(started)))
-        {
-            Nodes[province] = node;
-        }
-
-        // The first pass of each peer runs at start; after it, only push (or a pull 300 s on) brings news.
-        foreach (var node in Nodes.Values)
-        {
-            await WaitForPeersAsync(node);
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var node in Nodes.Values)
-        {
-            await node.DisposeAsync();
-        }
-
-        Directory.Delete(Keys, recursive: true);
-    }
-
-    private static async Task WaitForPeersAsync(NodeProcess node)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var peers = await node.Client().GetFromJsonAsync<JsonElement>("/api/v1/federation/peers");
-            if (peers.GetProperty("peers").EnumerateArray().All(p => p.GetProperty("trustListFresh").GetBoolean()))
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"{node.Province} has not synced its peers: {peers}");
-            await Task.Delay(100);
-        }
-    }
-
-    private static async Task CliAsync(string arguments)
-    {
-        var (code, text) = await Programs.RunAsync(Programs.Cli, arguments);
-        Assert.True(code == 0, $"licencetrust {arguments}: {text}");
-    }
+    protected override IEnumerable<string> PeerSettings(int i) => [$"--Node:Peers:{i}:SyncIntervalSeconds={SyncIntervalSeconds}", $"--Node:Peers:{i}:TimeoutSeconds=1"];
 }
 
 /// <summary>Push federation across three processes: changes arrive at once, a peer answers without calling home, and the inbox refuses what it must.</summary>

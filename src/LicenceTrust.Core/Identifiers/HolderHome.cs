@@ -11,6 +11,16 @@ public sealed record HolderHome(string Code, bool Personal, Province Province)
     /// <summary>The code as it may appear in a log or on a screen of another province.</summary>
     public string Masked => Personal ? PersonalDataMask.MaskCitizenId(Code) : Code;
 
+    /// <summary>Any holder code as a log may keep it: one that looks like a citizen ID number (17 digits and a check character) masked, any other as it is.</summary>
+    public static string MaskedForLog(string code)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        return LooksPersonal(code) ? PersonalDataMask.MaskCitizenId(code) : code;
+    }
+
+    // Seventeen digits and a check character are meant as a citizen ID number, anything else as a credit code.
+    private static bool LooksPersonal(string text) => text.Length == 18 && !text.AsSpan(0, 17).ContainsAnyExceptInRange('0', '9');
+
     /// <summary>
     /// Reads a unified social credit code (its characters 3-8 are the registration area) or a citizen ID number
     /// (its first six digits are the region), checks its check character, and finds the province in the registry.
@@ -19,8 +29,7 @@ public sealed record HolderHome(string Code, bool Personal, Province Province)
     public static HolderHome Of(string? code)
     {
         var text = code?.Trim().ToUpperInvariant() ?? string.Empty;
-        // Seventeen digits and a check character are meant as a citizen ID number, anything else as a credit code.
-        var citizen = text.Length == 18 && !text.AsSpan(0, 17).ContainsAnyExceptInRange('0', '9');
+        var citizen = LooksPersonal(text);
         string division;
         bool personal;
         var idError = string.Empty;

@@ -45,7 +45,7 @@ public static class ProblemCatalogue
         new("EVIDENCE_SIGNATURE_INVALID", 400, "调取请求未经请求省份的名单签名密钥签名", "the evidence request is not signed under the requesting province's pinned root"),
         new("EVIDENCE_REQUEST_EXPIRED", 400, "调取请求时间超出允许范围", "the evidence request was signed more than 2 minutes from the home node's clock"),
         new("CONSENT_LIFETIME_INVALID", 400, "授权码有效期应为1-10分钟", "a consent code lives 1 to 10 minutes"),
-        new("PROVINCE_INVALID", 400, "省份应为另一省份的节点代码", "the province is not another province's node id"),
+        new("PROVINCE_INVALID", 400, "省份应为省份的节点代码", "the province is not a province's node id of the registry"),
         new("LICENCE_TYPE_UNKNOWN", 400, "证照类型代码不在证照类型目录中", "a licence type code is not in the licence-type catalogue"),
         new("HOLDER_CODE_TYPE_NOT_ALLOWED", 400, "该证照类型不接受此代码类型", "the licence type does not take this holder code type"),
         new("HOLDER_NAME_INVALID", 400, "持证主体名称为空或过长", "the holder name is empty or too long"),

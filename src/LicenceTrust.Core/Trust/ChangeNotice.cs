@@ -1,5 +1,4 @@
 using System.Formats.Cbor;
-using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Crypto;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Pki;
@@ -54,23 +53,7 @@ public sealed record ChangeNotice(Province Province, long Sequence, DateTimeOffs
     }
 
     /// <summary>The province a notice says it is from, before any check (the receiver then checks it under that province's pinned root).</summary>
-    public static Province? ClaimedProvince(byte[] document)
-    {
-        try
-        {
-            if (CoseSign1.ReadDocument(document, out _) is not { } envelope)
-            {
-                return null;
-            }
-
-            var payload = envelope.Payload;
-            return Province.TryFromNodeId(SignedDocument.Value(SignedDocument.ReadMap(payload), "province").ReadTextString(), out var province) ? province : null;
-        }
-        catch (Exception e) when (e is CborContentException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
-        {
-            return null;
-        }
-    }
+    public static Province? ClaimedProvince(byte[] document) => SignedDocument.ClaimedProvince(document);
 
     /// <summary>Reads a notice signed under <paramref name="root"/>; order, age and rollback are the receiver's checks.</summary>
     public static ChangeNotice? TryRead(byte[] document, TrustAnchor root, out string error)

@@ -1,5 +1,4 @@
 using System.Formats.Cbor;
-using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Crypto;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Pki;
@@ -73,18 +72,7 @@ public sealed record EvidenceRequest(Province Province, string Id, DateTimeOffse
     }
 
     /// <summary>The province a request says it is from, before any check (the receiver checks it under that province's pinned root).</summary>
-    public static Province? ClaimedProvince(byte[] document)
-    {
-        try
-        {
-            return CoseSign1.ReadDocument(document, out _) is { } envelope
-                && Province.TryFromNodeId(SignedDocument.Value(SignedDocument.ReadMap(envelope.Payload), "province").ReadTextString(), out var province) ? province : null;
-        }
-        catch (Exception e) when (e is CborContentException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
-        {
-            return null;
-        }
-    }
+    public static Province? ClaimedProvince(byte[] document) => SignedDocument.ClaimedProvince(document);
 
     /// <summary>Reads a request signed under <paramref name="root"/>; its age, id and content are the receiver's checks.</summary>
     public static EvidenceRequest? TryRead(byte[] document, TrustAnchor root, out string error)

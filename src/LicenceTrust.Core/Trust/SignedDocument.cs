@@ -1,6 +1,7 @@
 using System.Formats.Cbor;
 using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Crypto;
+using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Pki;
 
 namespace LicenceTrust.Core.Trust;
@@ -88,6 +89,20 @@ public static class SignedDocument
 
         reader.ReadEndMap();
         return reader.BytesRemaining == 0 ? map : throw new FormatException("trailing bytes after the payload");
+    }
+
+    /// <summary>The province a signed document says in its payload's "province" it is from, before any check: the receiver then checks it under that province's pinned root.</summary>
+    internal static Province? ClaimedProvince(byte[] document)
+    {
+        try
+        {
+            return CoseSign1.ReadDocument(document, out _) is { } envelope
+                && Province.TryFromNodeId(Value(ReadMap(envelope.Payload), "province").ReadTextString(), out var province) ? province : null;
+        }
+        catch (Exception e) when (e is CborContentException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
+        {
+            return null;
+        }
     }
 
     internal static CborReader Value(Dictionary<string, ReadOnlyMemory<byte>> map, string key) =>

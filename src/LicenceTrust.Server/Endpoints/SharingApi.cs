@@ -5,7 +5,6 @@ using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Core.Text;
 using LicenceTrust.Core.Trust;
-using LicenceTrust.Federation;
 using LicenceTrust.Issuance;
 using LicenceTrust.Server.Hosting;
 using LicenceTrust.Sharing;
