@@ -175,13 +175,15 @@ public sealed partial class PeerSync
 
             var version = PeerProtocol.StatusListVersionOf(response.Headers.ETag?.Tag) ?? entry.Version;
             state.SetStatusList(new CachedStatusList(list, version, now));
-            await PersistAsync(kind, () => store.SavePeerDocumentAsync(new PeerDocument(_options.Province, kind, version, response.Headers.ETag?.Tag, bytes, now), cancellationToken));
+            // Measured when the change is in force here, before it is stored: a verification may see it from now on.
             if (cached is not null && list.UpdatedAt is { } updated && updated > cached.List.UpdatedAt)
             {
                 var delay = now - updated;
                 state.LastPropagationDelay = delay;
                 Propagation.Record(delay.TotalMilliseconds, new KeyValuePair<string, object?>("peer", _options.Province));
             }
+
+            await PersistAsync(kind, () => store.SavePeerDocumentAsync(new PeerDocument(_options.Province, kind, version, response.Headers.ETag?.Tag, bytes, now), cancellationToken));
         }
     }
 
