@@ -12,7 +12,7 @@ public sealed record EvidenceAnswer(string RequestId, IReadOnlyList<HeldLicence>
 /// The holder's home node answering a peer's evidence request (docs/federation.md §9). In this order, each refusal
 /// with its own code that says nothing of the holder's licences: a peer in force (<c>EVIDENCE_NOT_FROM_PEER</c>),
 /// within its rate (<c>EVIDENCE_RATE_LIMITED</c>, before any signature), signed under its pinned root
-/// (<c>EVIDENCE_SIGNATURE_INVALID</c>), recent (<c>EVIDENCE_REQUEST_EXPIRED</c>), within the officer's rate, never
+/// (<c>EVIDENCE_SIGNATURE_INVALID</c>), its texts within the text policy (<c>TEXT_CHARACTER_NOT_ALLOWED</c>), recent (<c>EVIDENCE_REQUEST_EXPIRED</c>), within the officer's rate, never
 /// seen (<c>EVIDENCE_REQUEST_REPLAYED</c>, by id, in the database so replicas agree), a matter of the catalogue
 /// (<c>MATTER_UNKNOWN</c>) that needs each type, each type within the recognition agreement with that peer
 /// (<c>EVIDENCE_NOT_ALLOWED</c>), a holder of this province, the consent where a type needs it (<c>CONSENT_*</c>),
@@ -53,6 +53,17 @@ public sealed class EvidenceProvider(FederationPeers peers, FederatedTrust trust
         {
             await RefusedAsync(province.NodeId, "-", $"province={province.NodeId}", "EVIDENCE_SIGNATURE_INVALID", cancellationToken);
             throw LicenceTrustException.Validation("EVIDENCE_SIGNATURE_INVALID", $"调取请求未经{province.NameZh}的名单签名密钥签名 (the request is not signed under {province.NodeId}'s pinned root).");
+        }
+
+        try
+        {
+            request.CheckTexts();
+        }
+        catch (LicenceTrustException e)
+        {
+            // The refused text itself is kept out of the audit: its field and code point say what was wrong.
+            await RefusedAsync(province.NodeId, request.Id, $"province={province.NodeId} field={e.Error.Field} character={e.Error.CodePoint}", e.Error.Code, cancellationToken);
+            throw;
         }
 
         if ((time.GetUtcNow() - request.IssuedAt).Duration() > Window)

@@ -1,9 +1,11 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Results;
+using LicenceTrust.Core.Text;
 using LicenceTrust.Core.Trust;
 using LicenceTrust.Federation;
 
@@ -131,14 +133,25 @@ public sealed class EvidenceRequester(FederationPeers peers, FederationSite site
     private static LicenceTrustException Unavailable(Province home, string why) =>
         new(new LicenceTrustError(ErrorKind.Unavailable, "EVIDENCE_PEER_UNAVAILABLE", $"{home.NameZh}节点暂时无法应答，请稍后重试 ({home.NodeId} could not answer: {why})."));
 
-    /// <summary>The officer as the other province sees them: the first character and the last two, the rest hidden.</summary>
+    /// <summary>
+    /// The officer as the other province sees them: the first character and the last two, the rest hidden. Counted in
+    /// text elements, so a name with a character outside the BMP (GB 18030's rare characters) is never cut inside it.
+    /// </summary>
     public static string Mask(string officer)
     {
         ArgumentNullException.ThrowIfNull(officer);
-        return officer.Length <= 3 ? new string('*', officer.Length) : officer[..1] + new string('*', Math.Min(officer.Length - 3, 8)) + officer[^2..];
+        var elements = StringInfo.GetTextElementEnumerator(officer);
+        var parts = new List<string>();
+        while (elements.MoveNext())
+        {
+            parts.Add(elements.GetTextElement());
+        }
+
+        return parts.Count <= 3 ? new string('*', parts.Count) : parts[0] + new string('*', Math.Min(parts.Count - 3, 8)) + parts[^2] + parts[^1];
     }
 
-    private static string Text(string? value, string field, string nameZh) =>
-        value?.Trim() is { Length: > 0 and <= EvidenceRequest.MaxText } text ? text
+    /// <summary>A window's text that is signed into the request: through the text policy first, then 1 to <see cref="EvidenceRequest.MaxText"/> characters.</summary>
+    public static string Text(string? value, string field, string nameZh) =>
+        TextPolicy.Clean(value?.Trim(), field) is { Length: > 0 and <= EvidenceRequest.MaxText } text ? text
             : throw LicenceTrustException.Validation("FIELD_INVALID", $"{nameZh}为空或超过{EvidenceRequest.MaxText}个字符 ({field} is empty or longer than {EvidenceRequest.MaxText} characters).", field);
 }

@@ -81,6 +81,47 @@ public class EvidenceRequestTests
         Assert.NotEqual(string.Empty, error);
     }
 
+    [Theory]
+    [InlineData("officer")]
+    [InlineData("caseNumber")]
+    [InlineData("matter")]
+    [InlineData("holderCode")]
+    [InlineData("types")]
+    [InlineData("consentCode")]
+    [InlineData("purpose")]
+    public void A_request_whose_text_holds_a_character_the_text_policy_refuses_is_refused_naming_the_field(string field)
+    {
+        const string Spoof = "SC-2026\u202E100000";
+        var clean = Request();
+        var request = field switch
+        {
+            "officer" => clean with { Officer = Spoof },
+            "caseNumber" => clean with { CaseNumber = Spoof },
+            "matter" => clean with { Matter = Spoof },
+            "holderCode" => clean with { Holder = Spoof },
+            "types" => clean with { Types = [clean.Types[0], Spoof] },
+            "consentCode" => clean with { Consent = Spoof },
+            _ => clean with { Purpose = Spoof },
+        };
+
+        clean.CheckTexts();
+        var refused = Assert.Throws<LicenceTrustException>(request.CheckTexts);
+
+        Assert.Equal(("TEXT_CHARACTER_NOT_ALLOWED", field, "U+202E"), (refused.Error.Code, refused.Error.Field, refused.Error.CodePoint));
+    }
+
+    [Theory]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("aaaa")]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaag")]
+    public void A_signed_request_whose_id_is_not_32_lower_case_hex_digits_is_not_read(string id)
+    {
+        var signed = (Request() with { Id = id }).Sign(Sichuan.ListSigner!.Key, Sichuan.ListSigner.CertificateDer);
+
+        Assert.Null(EvidenceRequest.TryRead(signed, Sichuan.Root, out var error));
+        Assert.Contains("32", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_shipped_matter_catalogue_matches_its_schema()
     {

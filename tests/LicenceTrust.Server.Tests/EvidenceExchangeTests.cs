@@ -161,6 +161,32 @@ public sealed class EvidenceExchangeTests(SharingTrio trio, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task A_text_the_text_policy_refuses_is_never_signed_by_the_window_node_and_a_request_carrying_one_is_refused_by_the_home_node()
+    {
+        var holder = await IssueCompanyAsync(46);
+        var sichuan = KeyDirectory.Load(trio.Keys, SampleProvinces.Sichuan, KeyAccess.From(null, allowPlaintext: true)).ListSigner!;
+
+        // At the window: nothing is signed, recorded or sent.
+        var (caseStatus, caseProblem) = await FetchAsync(Sichuan, new { holderCode = holder, matter = Canteen, caseNumber = "SC-2026-000109\u202E101" });
+        var (officerStatus, officerProblem) = await FetchAsync(Sichuan, new { holderCode = holder, matter = Canteen, caseNumber = "SC-2026-000110", officer = "clerk\u0000" });
+        // At the home node: a peer that signs one anyway.
+        var spoofed = new EvidenceRequest(SampleProvinces.Sichuan, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), DateTimeOffset.UtcNow, "w******ow",
+            "SC-2026-000111\u202E111", Canteen, holder, [SampleLicenceTypes.BusinessLicence.Code.Value], null, "测试");
+        var home = await PostAsync(spoofed.Sign(sichuan.Key, sichuan.CertificateDer));
+
+        Assert.Equal((HttpStatusCode.BadRequest, "TEXT_CHARACTER_NOT_ALLOWED", "caseNumber", "U+202E"),
+            (caseStatus, caseProblem.GetProperty("code").GetString(), caseProblem.GetProperty("field").GetString(), caseProblem.GetProperty("codePoint").GetString()));
+        Assert.Equal((HttpStatusCode.BadRequest, "TEXT_CHARACTER_NOT_ALLOWED", "officer"), (officerStatus, officerProblem.GetProperty("code").GetString(), officerProblem.GetProperty("field").GetString()));
+        Assert.Equal((HttpStatusCode.BadRequest, "TEXT_CHARACTER_NOT_ALLOWED"), (home.Status, home.Code));
+        var asked = await new IssuanceStore(Sichuan.Database).SearchAuditAsync(new AuditQuery(EventIds: [AuditEvents.EvidenceRequested], PageSize: 200), CancellationToken.None);
+        Assert.DoesNotContain(asked.Items, e => e.Data.Contains("SC-2026-000109", StringComparison.Ordinal) || e.Data.Contains("SC-2026-000110", StringComparison.Ordinal));
+        var refused = Assert.Single(await AuditAsync(Chongqing, spoofed.Id));
+        Assert.Equal((AuditEvents.EvidenceRefused, "province=sc field=caseNumber character=U+202E refused=TEXT_CHARACTER_NOT_ALLOWED"), (refused.EventId, refused.Data));
+        var everything = await new IssuanceStore(Chongqing.Database).SearchAuditAsync(new AuditQuery(PageSize: 500), CancellationToken.None);
+        Assert.DoesNotContain(everything.Items, e => e.Data.Contains('\u202E', StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_flood_of_requests_from_a_peer_is_let_through_no_faster_than_its_rate_cut_with_its_code_and_audited_once()
     {
         var holder = await IssueCompanyAsync(45);

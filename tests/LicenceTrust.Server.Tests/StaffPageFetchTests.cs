@@ -11,7 +11,7 @@ namespace LicenceTrust.Server.Tests;
 /// <summary>
 /// 调取 on the staff page (docs/ui.md, docs/federation.md §9): a Chongqing clerk, signed in, fetches a Sichuan company's
 /// three licences for a case and sees three verdict cards; a personal licence without the holder's consent code, and
-/// a holder code with a bad check character, each get a plain Chinese message saying what is missing.
+/// a case number carrying a hidden bidi override, and a holder code with a bad check character, each get a plain Chinese message saying what is missing.
 /// </summary>
 public class StaffPageFetchTests(StaffPageFixture ui, ITestOutputHelper output) : IClassFixture<StaffPageFixture>
 {
@@ -80,6 +80,13 @@ public class StaffPageFetchTests(StaffPageFixture ui, ITestOutputHelper output) 
             await page.ScreenshotAsync(new() { Path = Path.Combine(StaffPageFixture.Screenshots, "fetch-consent-required.png"), FullPage = true });
             violations.AddRange(await AxeAudit.ViolationsAsync(page, "调取, consent required", output));
 
+            // A case number pasted from another system with a hidden right-to-left override: refused before it is signed.
+            await page.FillAsync("#fetch-holder", company);
+            await page.FillAsync("#fetch-case", "CQ-2026-\u202E000323");
+            await page.ClickAsync("#fetch-submit");
+            await Expect(page.Locator("#fetch-error")).ToHaveTextAsync("办件编号含有不允许的字符U+202E（控制字符、不可见字符或文字方向控制符，常见于从其他系统复制的内容）：请删除后重新输入。", new() { Timeout = 20_000 });
+
+            await page.FillAsync("#fetch-case", "CQ-2026-000324");
             await page.FillAsync("#fetch-holder", company[..17] + (company[17] == '0' ? '1' : '0'));
             await page.SelectOptionAsync("#fetch-matter", "CYTB-SC-0103");
             await page.ClickAsync("#fetch-submit");

@@ -2,6 +2,8 @@ using System.Formats.Cbor;
 using LicenceTrust.Core.Crypto;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Pki;
+using LicenceTrust.Core.Results;
+using LicenceTrust.Core.Text;
 
 namespace LicenceTrust.Core.Trust;
 
@@ -32,6 +34,8 @@ public sealed record EvidenceRequest(Province Province, string Id, DateTimeOffse
 
     /// <summary>The longest text field (characters).</summary>
     public const int MaxText = 100;
+
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
 
     public byte[] Sign(ICredentialSigner signer, ReadOnlySpan<byte> signerCertificateDer)
     {
@@ -71,6 +75,27 @@ public sealed record EvidenceRequest(Province Province, string Id, DateTimeOffse
         return SignedDocument.Sign(MediaType, writer.Encode(), signer, signerCertificateDer);
     }
 
+    /// <summary>
+    /// Every text of the request through the one text policy (docs/api.md "Text policy"): the requesting node cleans
+    /// its texts before it signs them, and the home node refuses a request that breaks the policy before it writes any
+    /// of its texts to an exchange row, a usage log or the audit.
+    /// </summary>
+    /// <exception cref="LicenceTrustException">TEXT_CHARACTER_NOT_ALLOWED naming the field and the code point.</exception>
+    public void CheckTexts()
+    {
+        TextPolicy.Clean(Officer, "officer");
+        TextPolicy.Clean(CaseNumber, "caseNumber");
+        TextPolicy.Clean(Matter, "matter");
+        TextPolicy.Clean(Holder, "holderCode");
+        foreach (var type in Types)
+        {
+            TextPolicy.Clean(type, "types");
+        }
+
+        TextPolicy.Clean(Consent, "consentCode");
+        TextPolicy.Clean(Purpose, "purpose");
+    }
+
     /// <summary>The province a request says it is from, before any check (the receiver checks it under that province's pinned root).</summary>
     public static Province? ClaimedProvince(byte[] document) => SignedDocument.ClaimedProvince(document);
 
@@ -99,9 +124,15 @@ public sealed record EvidenceRequest(Province Province, string Id, DateTimeOffse
             }
 
             reader.ReadEndArray();
+            var id = Text(SignedDocument.Value(map, "id"));
+            if (id.Length != 32 || id.AsSpan().ContainsAnyExcept(LowerHex))
+            {
+                return (null, "the request's id is not 32 lower-case hex digits");
+            }
+
             return (new EvidenceRequest(
                 province,
-                Text(SignedDocument.Value(map, "id")),
+                id,
                 DateTimeOffset.FromUnixTimeMilliseconds(SignedDocument.Value(map, "iat").ReadInt64()),
                 Text(SignedDocument.Value(map, "officer")),
                 Text(SignedDocument.Value(map, "case")),

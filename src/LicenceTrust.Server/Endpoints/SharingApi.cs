@@ -129,8 +129,9 @@ public static class SharingApi
             return http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "staff";
         }
 
+        // The window system's own clerk id is checked as every text the request signs; a bad one is refused, never dropped.
         var key = ApiKeyAuthentication.ActorOf(http.User).Name;
-        return officer?.Trim() is { Length: > 0 and <= 40 } clerk ? $"{key}/{clerk}" : key;
+        return string.IsNullOrWhiteSpace(officer) ? key : $"{key}/{EvidenceRequester.Text(officer, "officer", "经办人")}";
     }
 
     private static MatterView View(Matter matter) =>
