@@ -111,7 +111,7 @@ public sealed class EvidenceRequester(FederationPeers peers, FederationSite site
             var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Json, cancellationToken);
             var code = problem.TryGetProperty("code", out var c) && c.GetString() is { } text ? ProblemCatalogue.Find(text) : null;
             throw code is null ? Unavailable(home, $"it answered {(int)response.StatusCode}")
-                : new LicenceTrustException(new LicenceTrustError(KindOf(code.Status), code.Code,
+                : new LicenceTrustException(new LicenceTrustError(ProblemCatalogue.KindOf(code), code.Code,
                     $"{home.NameZh}节点：{(problem.TryGetProperty("detail", out var d) ? d.GetString() : code.MeaningZh)}", RetryAfterSeconds: code.Status == 429 ? 1 : null));
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or NotSupportedException && !cancellationToken.IsCancellationRequested)
@@ -119,16 +119,6 @@ public sealed class EvidenceRequester(FederationPeers peers, FederationSite site
             throw Unavailable(home, e is TaskCanceledException ? $"no answer within {state.Options.TimeoutSeconds} s" : state.Describe(e));
         }
     }
-
-    private static ErrorKind KindOf(int status) => status switch
-    {
-        400 => ErrorKind.Validation,
-        403 => ErrorKind.Forbidden,
-        404 => ErrorKind.NotFound,
-        409 => ErrorKind.Conflict,
-        429 => ErrorKind.TooManyRequests,
-        _ => ErrorKind.Unavailable,
-    };
 
     private static LicenceTrustException Unavailable(Province home, string why) =>
         new(new LicenceTrustError(ErrorKind.Unavailable, "EVIDENCE_PEER_UNAVAILABLE", $"{home.NameZh}节点暂时无法应答，请稍后重试 ({home.NodeId} could not answer: {why})."));

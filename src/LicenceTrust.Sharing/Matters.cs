@@ -104,10 +104,13 @@ public sealed class MatterCatalogue
         return new MatterCatalogue(matters);
     }
 
+    /// <summary>The matter of that code, or null (a usage log may name a matter a later catalogue dropped).</summary>
+    public Matter? Find(string? code) => code is not null && _byCode.TryGetValue(code, out var matter) ? matter : null;
+
     /// <summary>The matter of that code.</summary>
     /// <exception cref="Core.Results.LicenceTrustException"><c>MATTER_UNKNOWN</c>.</exception>
-    public Matter Get(string? code) => code is not null && _byCode.TryGetValue(code, out var matter) ? matter
-        : throw Core.Results.LicenceTrustException.Validation("MATTER_UNKNOWN", $"事项清单中没有事项“{code}” (no matter {code} in the matter catalogue).", "matter");
+    public Matter Get(string? code) => Find(code)
+        ?? throw Core.Results.LicenceTrustException.Validation("MATTER_UNKNOWN", $"事项清单中没有事项“{code}” (no matter {code} in the matter catalogue).", "matter");
 
     private static Matter ToMatter(MatterEntry entry, string where, LicenceTypeCatalogue types)
     {

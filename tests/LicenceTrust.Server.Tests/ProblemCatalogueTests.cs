@@ -51,6 +51,15 @@ public partial class ProblemCatalogueTests
     }
 
     [Fact]
+    public void A_problem_passed_on_from_another_node_keeps_its_kind_and_so_its_status()
+    {
+        foreach (var entry in ProblemCatalogue.All.Where(e => e.Status is not (405 or 500)))
+        {
+            Assert.Equal(entry.Status, ProblemCatalogue.StatusOf(ProblemCatalogue.KindOf(entry)));
+        }
+    }
+
+    [Fact]
     public void Docs_api_md_lists_exactly_the_catalogue_with_its_statuses()
     {
         var docs = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "api.md"));

@@ -27,6 +27,14 @@ public class StaffPageFetchTests(StaffPageFixture ui, ITestOutputHelper output) 
             Assert.Equal("application/pdf", copy.Content.Headers.ContentType?.MediaType);
         }
 
+        // The copy's case number is refused as the fetch's is, never dropped or printed altered.
+        foreach (var (caseNumber, code) in new[] { ("CQ-2026-\u202E000320", "TEXT_CHARACTER_NOT_ALLOWED"), (new string('9', 101), "FIELD_INVALID") })
+        {
+            using var refused = await ui.Chongqing.Client(ui.Chongqing.PartnerKey).PostAsJsonAsync("/api/v1/evidence/copy", new { qrText = ui.ValidSichuan, caseNumber });
+            var problem = await refused.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+            Assert.Equal((System.Net.HttpStatusCode.BadRequest, code, "caseNumber"), (refused.StatusCode, problem.GetProperty("code").GetString(), problem.GetProperty("field").GetString()));
+        }
+
         await ui.Sichuan.IssueAsync(ui.Sichuan.HrKey, SampleLicenceTypes.ProfessionalQualification, 822);
         var person = DemoLicences.Create(SampleProvinces.Sichuan, SampleLicenceTypes.ProfessionalQualification, 822).Holder.Code;
         var (browser, page) = await ui.OpenAsync();

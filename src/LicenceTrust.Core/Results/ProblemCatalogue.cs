@@ -168,6 +168,13 @@ public static class ProblemCatalogue
         return Find(error.Code)?.Status ?? StatusOf(error.Kind);
     }
 
+    /// <summary>The kind of a catalogue entry, for a problem another node answered and this one passes on: the inverse of <see cref="StatusOf(ErrorKind)"/>.</summary>
+    public static ErrorKind KindOf(ProblemType type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return Enum.GetValues<ErrorKind>().FirstOrDefault(kind => StatusOf(kind) == type.Status, ErrorKind.Unavailable);
+    }
+
     public static int StatusOf(ErrorKind kind) => kind switch
     {
         ErrorKind.Validation => 400,

@@ -3,7 +3,6 @@ using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Json;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
-using LicenceTrust.Core.Text;
 using LicenceTrust.Core.Trust;
 using LicenceTrust.Issuance;
 using LicenceTrust.Server.Hosting;
@@ -90,7 +89,8 @@ public static class SharingApi
         }
 
         fonts.Install();
-        var caseNumber = body.CaseNumber?.Trim() is { Length: > 0 and <= EvidenceRequest.MaxText } given ? TextPolicy.Reveal(given) : null;
+        // The case number printed on the copy follows the rule of the one the fetch signed: refused, never dropped or altered.
+        var caseNumber = string.IsNullOrWhiteSpace(body.CaseNumber) ? null : EvidenceRequester.Text(body.CaseNumber, "caseNumber", "办件编号");
         var checkedNow = await VerifyApi.ToDetailedResponseAsync(await verification.VerifyAsync(qrText, http.RequestAborted), Disclosure.Full, types, verification, http.RequestAborted);
         if (checkedNow.Result.Summary is null)
         {
@@ -118,7 +118,7 @@ public static class SharingApi
         var holder = HolderHome.Of(holderCode);
         var entries = await store.UsageAsync(holder.Code, 200, http.RequestAborted);
         return TypedResults.Ok(new UsageResponse(holder.Masked, [.. entries.Select(e => new UsageView(e.At, e.Province, Province.FromNodeId(e.Province).NameZh, e.Officer, e.Matter,
-            matters.All.FirstOrDefault(m => m.Code == e.Matter)?.NameZh, e.CaseNumber, e.Purpose, e.Licences ?? []))]));
+            matters.Find(e.Matter)?.NameZh, e.CaseNumber, e.Purpose, e.Licences ?? []))]));
     }
 
     /// <summary>Who asks, for the audit: the signed-in clerk's user name, or the window system's key name and the clerk it names.</summary>
