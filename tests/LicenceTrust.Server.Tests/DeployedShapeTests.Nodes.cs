@@ -18,6 +18,7 @@ public sealed partial class DeployedShapeTests
     private const string TokenPin = "4321-pin";
     private static readonly SampleAuthority CqRegulator = SampleAuthorities.For(SampleProvinces.Chongqing, SampleLicenceTypes.BusinessLicence);
     private static readonly SampleAuthority ScRegulator = SampleAuthorities.For(SampleProvinces.Sichuan, SampleLicenceTypes.BusinessLicence);
+    private static readonly SampleAuthority CqHr = SampleAuthorities.For(SampleProvinces.Chongqing, SampleLicenceTypes.ProfessionalQualification);
     private static readonly SampleAuthority ScHr = SampleAuthorities.For(SampleProvinces.Sichuan, SampleLicenceTypes.ProfessionalQualification);
     private static readonly string GzRegulator = UnifiedSocialCreditCode.FromBody("11520000MB3C00011").Value;
     private static readonly string GzSecond = UnifiedSocialCreditCode.FromBody("11520000MB3C00027").Value;
@@ -54,6 +55,7 @@ public sealed partial class DeployedShapeTests
         }
 
         await IssuerAsync("cq", CqRegulator.Code.Value, CqRegulator.Name, [SampleLicenceTypes.BusinessLicence, SampleLicenceTypes.FoodBusinessPermit]);
+        await IssuerAsync("cq", CqHr.Code.Value, CqHr.Name, [SampleLicenceTypes.ProfessionalQualification]);
         await IssuerAsync("sc", ScRegulator.Code.Value, ScRegulator.Name, [SampleLicenceTypes.BusinessLicence, SampleLicenceTypes.FoodBusinessPermit]);
         await IssuerAsync("gz", GzRegulator, "贵州省市场监督管理局", [SampleLicenceTypes.BusinessLicence]);
         await IssuerAsync("gz", GzSecond, "贵州省食品经营许可审批局", [SampleLicenceTypes.FoodBusinessPermit]);

@@ -215,7 +215,7 @@ public sealed partial class DeployedShapeTests(ITestOutputHelper output) : IAsyn
             }
         });
 
-        await StepAsync("9. evidence exchange as deployed: a Sichuan window fetches a Chongqing company's licence over mTLS, both audits hold it", async () =>
+        await StepAsync("9. evidence exchange as deployed: a Sichuan window fetches a Chongqing company's licence over mTLS, both audits hold it; a citizen's with consent made on replica B", async () =>
         {
             var holder = Samples.DemoLicences.Create(SampleProvinces.Chongqing, SampleLicenceTypes.BusinessLicence, 8).Holder.Code;
             using var window = _nodes["sc"].Client(_nodes["sc"].PartnerKey);
@@ -227,6 +227,25 @@ public sealed partial class DeployedShapeTests(ITestOutputHelper output) : IAsyn
             // Chongqing's side is in its PostgreSQL database, Sichuan's in its SQLite one.
             Assert.Single((await new IssuanceStore(_nodes["cq"].Database).SearchAuditAsync(new AuditQuery(Subject: id), CancellationToken.None)).Items, e => e.EventId == AuditEvents.EvidenceProvided);
             Assert.Single((await new IssuanceStore(_nodes["sc"].Database).SearchAuditAsync(new AuditQuery(Subject: id), CancellationToken.None)).Items, e => e.EventId == AuditEvents.EvidenceRequested);
+
+            // A personal licence with the holder's consent: the code made on replica B, used once by the request replica A
+            // answers (one PostgreSQL transaction), refused when read out again, and the holder's log on B shows the fetch.
+            var person = await IssueAsync("cq", CqHr.Code.Value, SampleLicenceTypes.ProfessionalQualification, 10);
+            issued.Add(person.Id);
+            var citizen = Samples.DemoLicences.Create(SampleProvinces.Chongqing, SampleLicenceTypes.ProfessionalQualification, 10).Holder.Code;
+            await ExpectAsync("sc", person.Qr, "VALID", because: "Chongqing's qualification at Sichuan");
+            using var app = _nodes["cq-b"].Client(await _nodes["cq-b"].HolderAppKeyAsync());
+            using var made = await app.PostAsJsonAsync("/api/v1/consents", new { holderCode = citizen, types = new[] { SampleLicenceTypes.ProfessionalQualification.Code.Value }, province = "sc", minutes = 5 });
+            var code = (await made.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString();
+            var ask = new { holderCode = citizen, matter = "CYTB-RS-0301", caseNumber = "SC-DEPLOYED-0002", consentCode = code };
+            using var withConsent = await window.PostAsJsonAsync("/api/v1/evidence/fetch", ask);
+            var consented = await withConsent.Content.ReadFromJsonAsync<JsonElement>();
+            using var again = await window.PostAsJsonAsync("/api/v1/evidence/fetch", ask with { caseNumber = "SC-DEPLOYED-0003" });
+            Assert.True(withConsent.IsSuccessStatusCode, consented.ToString());
+            Assert.Equal(person.Id, Assert.Single(consented.GetProperty("licences").EnumerateArray()).GetProperty("identifier").GetString());
+            Assert.Equal("CONSENT_USED", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+            var usage = await app.GetFromJsonAsync<JsonElement>($"/api/v1/holders/{citizen}/usage");
+            Assert.Equal("SC-DEPLOYED-0002", Assert.Single(usage.GetProperty("entries").EnumerateArray()).GetProperty("caseNumber").GetString());
 
             // The inbox takes a request only over a connection with a federation client certificate.
             using var bare = new ByteArrayContent([0xD2, 0x84]);
