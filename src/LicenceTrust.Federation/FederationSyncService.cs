@@ -32,6 +32,12 @@ public sealed class FederationSyncService(FederationPeers peers, NoticeSender no
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
+                // A node without peers (yet: they may be configured while it runs) has nothing to look for.
+                if (peers.Syncs.Count == 0)
+                {
+                    continue;
+                }
+
                 try
                 {
                     var stored = (await store.PeerDocumentVersionsAsync(stoppingToken)).ToLookup(v => v.Peer, StringComparer.Ordinal);
