@@ -6,7 +6,7 @@ using LicenceTrust.Core.Results;
 namespace LicenceTrust.Issuance;
 
 /// <summary>An issue request that passed every lint: the cleaned command, its type, the key that will sign it, and the licence drafted under a placeholder identifier.</summary>
-internal sealed record LintedRequest(IssueCommand Command, LicenceType Type, IssuerSigning Signing, string AuthorityCode, Licence Draft);
+internal sealed record LintedRequest(IssueCommand Command, LicenceType Type, IssuerSigning Signing, Licence Draft);
 
 /// <summary>
 /// Drafting: who may issue what, and the licence a request would become. Every lint of a request runs
@@ -34,7 +34,7 @@ internal sealed class LicenceDrafting(IIssuerKeys keys, IssuanceOptions options,
         var type = Lints.KnownType(options.LicenceTypes, command.TypeCode);
         var signing = SigningFor(authorityCode, type);
         var draft = Draft(command, type, Placeholder(type, authorityCode), signing.Certificate.AuthorityName, time.GetUtcNow());
-        return new LintedRequest(command, type, signing, authorityCode, draft);
+        return new LintedRequest(command, type, signing, draft);
     }
 
     /// <summary>
