@@ -10,11 +10,11 @@ cd "$root"
 
 # Debian packages the tests use for real (never mocked): openssl for the SM2/ECDSA interop tests, Python with cbor2 for the LT2 reader outside .NET,
 # PostgreSQL for the store contract suite, SoftHSM2 for the PKCS#11 signer, Chromium for the staff page's end-to-end tests (driven by
-# Playwright at /usr/bin/chromium; no browser is ever downloaded), npm for the page's script bundle.
+# Playwright: Debian's headless shell of Chromium, /usr/bin/chromium-headless-shell; no browser is ever downloaded), npm for the page's script bundle.
 need=()
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
-[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/chromium-headless-shell ] || need+=(chromium-headless-shell)
 # SoftHSM2, a real PKCS#11 token, for the keys-in-an-HSM tests (Pkcs11Tests).
 [ -e /usr/lib/softhsm/libsofthsm2.so ] || need+=(softhsm2)
 # A CJK font, so the page's Chinese renders in the screenshots (the text checks do not depend on it), and the font

@@ -27,7 +27,7 @@ public sealed class ConsoleBatchTests : IAsyncLifetime
         await _node.CreateOfficerAsync("pi.liang", "皮亮", Authority, "clerk", Password);
         await _node.CreateOfficerAsync("shen.he", "沈禾", Authority, "approver", Password);
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox"] });
+        _browser = await HeadlessChromium.LaunchAsync(_playwright);
     }
 
     public async Task DisposeAsync()

@@ -65,7 +65,7 @@ public class ConsoleFixture : IAsyncLifetime
         }
 
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        Browser = await Playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox"] });
+        Browser = await HeadlessChromium.LaunchAsync(Playwright);
         Directory.CreateDirectory(ScreenshotFolder);
     }
 

@@ -58,7 +58,7 @@ public sealed partial class DeployedShapeTests(ITestOutputHelper output) : IAsyn
             }
 
             using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox"] });
+            await using var browser = await HeadlessChromium.LaunchAsync(playwright);
             string At(string replica, string path) => $"http://127.0.0.1:{_ports[replica].Http}{path}";
             await using var clerkContext = await browser.NewContextAsync(new() { BaseURL = At("cq", "/"), Locale = "zh-CN" });
             var clerk = await ConsoleFixture.SignInAsync(clerkContext, "li.si", ConsoleFixture.Password);

@@ -162,7 +162,7 @@ public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task An_officer_signed_in_at_replica_A_approves_at_replica_B_a_draft_made_at_A()
     {
         using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox"] });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         string A(string path) => $"http://127.0.0.1:{_ports[0]}{path}";
         string B(string path) => $"http://127.0.0.1:{_ports[1]}{path}";
 

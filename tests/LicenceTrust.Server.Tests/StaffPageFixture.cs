@@ -16,7 +16,7 @@ namespace LicenceTrust.Server.Tests;
 /// <summary>
 /// The Chongqing node serving the staff page, federated with a Sichuan node (both in-process on real
 /// HTTP, each its own SQLite), a staff account created with the CLI, and Playwright driving Debian's
-/// headless Chromium (/usr/bin/chromium; never a downloaded browser).
+/// headless Chromium (<see cref="HeadlessChromium"/>; never a downloaded browser).
 /// </summary>
 public sealed class StaffPageFixture : IAsyncLifetime
 {
@@ -114,7 +114,7 @@ public sealed class StaffPageFixture : IAsyncLifetime
     /// <summary>Headless Chromium; with <paramref name="camera"/> a fake camera showing that Y4M file, allowed without a prompt.</summary>
     public async Task<(IBrowser Browser, IPage Page)> OpenAsync(string? camera = null, bool denyCamera = false)
     {
-        var args = new List<string> { "--no-sandbox" };
+        var args = new List<string>();
         if (camera is not null)
         {
             args.AddRange(["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", $"--use-file-for-fake-video-capture={camera}"]);
@@ -125,7 +125,7 @@ public sealed class StaffPageFixture : IAsyncLifetime
             args.AddRange(["--use-fake-device-for-media-stream", "--deny-permission-prompts"]);
         }
 
-        var browser = await Playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = args });
+        var browser = await HeadlessChromium.LaunchAsync(Playwright, args);
         var context = await browser.NewContextAsync(new() { BaseURL = Chongqing.BaseAddress.ToString(), Locale = "zh-CN", ViewportSize = new() { Width = 1280, Height = 900 } });
         if (camera is not null)
         {
