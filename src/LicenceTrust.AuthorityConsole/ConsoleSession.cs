@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using LicenceTrust.Issuance;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 

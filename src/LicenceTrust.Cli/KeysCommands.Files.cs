@@ -1,6 +1,5 @@
 using System.CommandLine;
 using LicenceTrust.Core.Crypto;
-using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Pki;
 using LicenceTrust.KeyStore;
 

@@ -1,11 +1,7 @@
-using LicenceTrust.Samples;
 using System.CommandLine;
-using System.Globalization;
 using LicenceTrust.Core.Identifiers;
-using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Issuance;
-using LicenceTrust.KeyStore;
 using LicenceTrust.Storage;
 using LicenceTrust.Storage.Postgres;
 using LicenceTrust.Storage.Sqlite;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using LicenceTrust.Core.Codec;
-using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.KeyStore;
 using LicenceTrust.QrImages;

@@ -1,6 +1,5 @@
 using LicenceTrust.Core.Results;
 using LicenceTrust.Core.Text;
-using LicenceTrust.Core.Trust;
 using Microsoft.Extensions.Logging;
 
 namespace LicenceTrust.Federation;

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Net.Http.Json;
 using System.Text.Json;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Pki;

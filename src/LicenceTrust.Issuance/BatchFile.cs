@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text;
 using CsvHelper;
 using CsvHelper.Configuration;
-using LicenceTrust.Issuance;
 
 namespace LicenceTrust.Issuance;
 

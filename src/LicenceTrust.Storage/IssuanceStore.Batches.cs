@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Dapper;
-using LicenceTrust.Core.Status;
 using LicenceTrust.Issuance;
-using LicenceTrust.Verification;
 
 namespace LicenceTrust.Storage;
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using LicenceTrust.Core.Json;
 using LicenceTrust.Core.Status;
 using LicenceTrust.Issuance;
-using LicenceTrust.Verification;
 
 namespace LicenceTrust.Storage;
 

@@ -1,9 +1,7 @@
-using System.Text.Json;
 using Dapper;
 using LicenceTrust.Core.Json;
 using LicenceTrust.Core.Status;
 using LicenceTrust.Issuance;
-using LicenceTrust.Verification;
 
 namespace LicenceTrust.Storage;
 

@@ -4,7 +4,6 @@ using Dapper;
 using LicenceTrust.Core.Json;
 using LicenceTrust.Core.Status;
 using LicenceTrust.Issuance;
-using LicenceTrust.Verification;
 
 namespace LicenceTrust.Storage;
 

@@ -7,7 +7,6 @@ using System.Security.Cryptography.Cose;
 using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Crypto;
 using LicenceTrust.Core.Identifiers;
-using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Pki;
 using LicenceTrust.Core.Results;
 using LicenceTrust.KeyStore;

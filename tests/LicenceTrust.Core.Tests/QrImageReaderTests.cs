@@ -1,6 +1,5 @@
 using LicenceTrust.Samples;
 using System.Buffers.Binary;
-using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.QrImages;
 using LicenceTrust.Testing;

@@ -1,5 +1,4 @@
 using LicenceTrust.Samples;
-using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.QrImages;
 using LicenceTrust.Testing;

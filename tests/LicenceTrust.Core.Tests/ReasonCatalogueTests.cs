@@ -1,5 +1,4 @@
 using LicenceTrust.Core.Results;
-using LicenceTrust.Samples;
 
 namespace LicenceTrust.Core.Tests;
 

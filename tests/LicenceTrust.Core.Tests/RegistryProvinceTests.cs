@@ -5,7 +5,6 @@ using LicenceTrust.Core.Json;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Pki;
 using LicenceTrust.Core.Results;
-using LicenceTrust.Core.Status;
 using LicenceTrust.Samples;
 using LicenceTrust.Testing;
 

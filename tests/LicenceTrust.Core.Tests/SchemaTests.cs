@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Json.Schema;
-using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Json;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;

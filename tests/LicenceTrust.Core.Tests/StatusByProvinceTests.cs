@@ -1,6 +1,5 @@
 using LicenceTrust.Samples;
 using LicenceTrust.Core.Codec;
-using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Status;
 using LicenceTrust.Testing;

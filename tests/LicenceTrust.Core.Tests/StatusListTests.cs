@@ -1,6 +1,5 @@
 using LicenceTrust.Samples;
 using LicenceTrust.Core.Crypto;
-using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Pki;
 using LicenceTrust.Core.Status;
 using LicenceTrust.Testing;

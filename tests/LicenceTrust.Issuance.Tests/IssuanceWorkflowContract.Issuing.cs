@@ -1,7 +1,6 @@
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Core.Status;
-using LicenceTrust.KeyStore;
 using LicenceTrust.Samples;
 
 using LicenceTrust.Storage;

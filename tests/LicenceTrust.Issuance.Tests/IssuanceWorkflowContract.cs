@@ -1,4 +1,3 @@
-using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Core.Status;
 using LicenceTrust.KeyStore;

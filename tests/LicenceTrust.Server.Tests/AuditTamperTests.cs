@@ -1,5 +1,4 @@
 using System.Net;
-using LicenceTrust.Core.Licences;
 using LicenceTrust.Issuance;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;

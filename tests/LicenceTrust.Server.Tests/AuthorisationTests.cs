@@ -1,5 +1,4 @@
 using System.Net;
-using LicenceTrust.Core.Licences;
 using LicenceTrust.Samples;
 
 namespace LicenceTrust.Server.Tests;

@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using LicenceTrust.Core.Licences;
 using LicenceTrust.Issuance;
 using LicenceTrust.Samples;
 using Microsoft.Playwright;

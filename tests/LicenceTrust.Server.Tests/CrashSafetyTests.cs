@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Issuance;
 using LicenceTrust.Storage;

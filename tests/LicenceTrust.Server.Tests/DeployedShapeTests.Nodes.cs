@@ -7,7 +7,6 @@ using LicenceTrust.Core.Licences;
 using LicenceTrust.KeyStore;
 using LicenceTrust.Samples;
 using LicenceTrust.Testing;
-using Xunit.Abstractions;
 
 namespace LicenceTrust.Server.Tests;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using LicenceTrust.Core.Licences;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 using LicenceTrust.Samples;

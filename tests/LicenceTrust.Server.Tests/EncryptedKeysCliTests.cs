@@ -1,6 +1,5 @@
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Samples;
-using LicenceTrust.Testing;
 using Xunit.Abstractions;
 
 namespace LicenceTrust.Server.Tests;

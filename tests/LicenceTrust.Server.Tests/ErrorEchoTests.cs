@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Samples;
 

@@ -3,9 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
-using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Server.Hosting;
 using LicenceTrust.Testing;
 

@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using LicenceTrust.Core.Licences;
 using LicenceTrust.Federation;
 using LicenceTrust.Samples;
 using LicenceTrust.Testing;

@@ -2,9 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using LicenceTrust.Core.Licences;
 using LicenceTrust.Samples;
-using LicenceTrust.Testing;
 using Xunit.Abstractions;
 
 namespace LicenceTrust.Server.Tests;

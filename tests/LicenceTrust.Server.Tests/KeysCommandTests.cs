@@ -1,4 +1,3 @@
-using LicenceTrust.Testing;
 
 namespace LicenceTrust.Server.Tests;
 

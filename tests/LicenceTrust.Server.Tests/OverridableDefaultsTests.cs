@@ -1,4 +1,3 @@
-using LicenceTrust.Core.Licences;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using LicenceTrust.Samples;

@@ -1,7 +1,5 @@
 using LicenceTrust.Samples;
-using System.Text.Json;
 using LicenceTrust.Core.Crypto;
-using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Status;
 using LicenceTrust.Core.Trust;
 using LicenceTrust.Federation;

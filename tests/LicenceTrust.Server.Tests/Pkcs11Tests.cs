@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using LicenceTrust.Core.Crypto;
 using LicenceTrust.KeyStore;
 using LicenceTrust.Samples;
-using LicenceTrust.Testing;
 
 namespace LicenceTrust.Server.Tests;
 

@@ -1,7 +1,6 @@
 using LicenceTrust.Samples;
 using System.Net;
 using System.Text.Json;
-using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Pki;
 using LicenceTrust.Core.Results;

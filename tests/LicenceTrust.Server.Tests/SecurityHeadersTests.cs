@@ -1,5 +1,4 @@
 using System.Net;
-using LicenceTrust.Core.Licences;
 using LicenceTrust.Samples;
 using LicenceTrust.Server.Hosting;
 using Microsoft.AspNetCore.Http;

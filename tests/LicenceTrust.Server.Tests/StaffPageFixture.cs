@@ -3,13 +3,11 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using LicenceTrust.Core.Codec;
-using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.QrImages;
 using LicenceTrust.Testing;
 using Microsoft.Playwright;
 using SkiaSharp;
-using static Microsoft.Playwright.Assertions;
 
 namespace LicenceTrust.Server.Tests;
 

@@ -1,9 +1,7 @@
 using LicenceTrust.Samples;
-using System.Text;
 using System.Text.Json;
 using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Crypto;
-using LicenceTrust.Core.Licences;
 using LicenceTrust.QrImages;
 using LicenceTrust.Testing;
 using Microsoft.Playwright;

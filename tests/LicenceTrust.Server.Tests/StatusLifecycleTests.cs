@@ -2,7 +2,6 @@ using LicenceTrust.Samples;
 using System.Net;
 using LicenceTrust.Core.Crypto;
 using LicenceTrust.Core.Identifiers;
-using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Core.Status;
 using LicenceTrust.Testing;

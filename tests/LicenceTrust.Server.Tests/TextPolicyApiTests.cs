@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using LicenceTrust.Core.Licences;
 using LicenceTrust.Samples;
 
 namespace LicenceTrust.Server.Tests;

@@ -2,7 +2,6 @@ using LicenceTrust.Samples;
 using System.Net;
 using System.Text.Json;
 using LicenceTrust.Core.Crypto;
-using LicenceTrust.Core.Licences;
 using LicenceTrust.Testing;
 
 namespace LicenceTrust.Server.Tests;

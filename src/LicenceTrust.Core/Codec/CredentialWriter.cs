@@ -1,6 +1,5 @@
 using System.Formats.Cbor;
 using LicenceTrust.Core.Crypto;
-using LicenceTrust.Core.Licences;
 
 namespace LicenceTrust.Core.Codec;
 

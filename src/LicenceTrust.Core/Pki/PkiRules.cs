@@ -1,4 +1,3 @@
-using LicenceTrust.Core.Crypto;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Results;
 using Org.BouncyCastle.Crypto;

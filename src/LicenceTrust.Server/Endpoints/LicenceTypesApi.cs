@@ -1,5 +1,4 @@
 using LicenceTrust.Core.Licences;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LicenceTrust.Server.Endpoints;
 

@@ -4,7 +4,6 @@ using LicenceTrust.Core.Json;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Core.Trust;
-using LicenceTrust.Issuance;
 using LicenceTrust.Server.Hosting;
 using LicenceTrust.Sharing;
 using LicenceTrust.Verification;

@@ -4,7 +4,6 @@ using LicenceTrust.Core.Results;
 using LicenceTrust.Core.Status;
 using LicenceTrust.Status;
 using LicenceTrust.Issuance;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LicenceTrust.Server.Endpoints;
 

@@ -1,4 +1,3 @@
-using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Issuance;
 using LicenceTrust.KeyStore;

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using LicenceTrust.Core.Licences;

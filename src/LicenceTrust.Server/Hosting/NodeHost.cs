@@ -1,6 +1,4 @@
-using System.Text.Json.Serialization;
 using LicenceTrust.AuthorityConsole;
-using LicenceTrust.Core.Json;
 using LicenceTrust.Core.Licences;
 using LicenceTrust.Federation;
 using LicenceTrust.Issuance;
@@ -8,7 +6,6 @@ using LicenceTrust.KeyStore;
 using LicenceTrust.Server.Endpoints;
 using LicenceTrust.Status;
 using LicenceTrust.Storage;
-using LicenceTrust.Storage.Postgres;
 using LicenceTrust.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;

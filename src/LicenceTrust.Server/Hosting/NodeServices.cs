@@ -3,7 +3,6 @@ using System.Text.Json.Serialization;
 using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Json;
 using LicenceTrust.Core.Licences;
-using LicenceTrust.Core.Status;
 using LicenceTrust.AuthorityConsole;
 using LicenceTrust.Federation;
 using LicenceTrust.Issuance;

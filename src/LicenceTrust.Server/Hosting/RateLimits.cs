@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using LicenceTrust.AuthorityConsole;
 using LicenceTrust.Core.Results;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace LicenceTrust.Server.Hosting;

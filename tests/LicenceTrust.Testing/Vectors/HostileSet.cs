@@ -2,7 +2,6 @@ using LicenceTrust.Samples;
 using System.Formats.Cbor;
 using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Crypto;
-using LicenceTrust.Core.Licences;
 using LicenceTrust.Core.Results;
 
 namespace LicenceTrust.Testing.Vectors;

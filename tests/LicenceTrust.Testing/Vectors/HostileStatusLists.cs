@@ -1,7 +1,6 @@
 using LicenceTrust.Samples;
 using LicenceTrust.Core.Codec;
 using LicenceTrust.Core.Crypto;
-using LicenceTrust.Core.Identifiers;
 using LicenceTrust.Core.Pki;
 using LicenceTrust.Core.Status;
 
