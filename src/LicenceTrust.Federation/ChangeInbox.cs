@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using LicenceTrust.Core.Results;
 using LicenceTrust.Core.Trust;
 
@@ -24,15 +23,7 @@ public sealed class ChangeInbox(FederationPeers peers, FederatedTrust trust, Tim
     public const int NoticesPerSecond = 20;
 
     // By province, not by peer state: reloading the peers makes new states, and the rate must neither reset nor leak.
-    private readonly PartitionedRateLimiter<Core.Identifiers.Province> _rates = PartitionedRateLimiter.Create<Core.Identifiers.Province, Core.Identifiers.Province>(peer =>
-        RateLimitPartition.GetTokenBucketLimiter(peer, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = 2 * NoticesPerSecond,
-            TokensPerPeriod = NoticesPerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
+    private readonly TokenBuckets<Core.Identifiers.Province> _rates = new(NoticesPerSecond, TimeSpan.FromSeconds(1), 2 * NoticesPerSecond);
     private readonly object _order = new();
 
     /// <exception cref="LicenceTrustException">The notice is refused; the code says why (docs/api.md).</exception>
@@ -49,13 +40,10 @@ public sealed class ChangeInbox(FederationPeers peers, FederatedTrust trust, Tim
             throw LicenceTrustException.Forbidden("NOTICE_NOT_FROM_PEER", $"本节点未与{province.NameZh}互认，不接受其通知 (this node does not federate with {province.NodeId}).");
         }
 
-        using (var lease = _rates.AttemptAcquire(province))
+        if (!_rates.TryTake(province))
         {
-            if (!lease.IsAcquired)
-            {
-                throw new LicenceTrustException(new(ErrorKind.TooManyRequests, "NOTICE_RATE_LIMITED",
-                    $"{province.NodeId}的通知过于频繁 (more than {NoticesPerSecond} notices a second from {province.NodeId}; the next pull brings the change all the same)."));
-            }
+            throw new LicenceTrustException(new(ErrorKind.TooManyRequests, "NOTICE_RATE_LIMITED",
+                $"{province.NodeId}的通知过于频繁 (more than {NoticesPerSecond} notices a second from {province.NodeId}; the next pull brings the change all the same)."));
         }
 
         if (trust.Peer(province) is not { } held)
