@@ -29,6 +29,28 @@ public abstract partial class ConsoleTestsOn<TFixture>
     }
 
     [Fact]
+    public async Task The_auditor_finds_a_licence_sent_to_a_Sichuan_window_under_the_evidence_exchange_filter()
+    {
+        // A Sichuan window fetches a Chongqing company's licence for a case (docs/federation.md §9): Chongqing's audit holds its answer.
+        await fixture.Chongqing.IssueAsync(fixture.Chongqing.RegulatorKey, SampleLicenceTypes.BusinessLicence, 961);
+        var holder = DemoLicences.Create(SampleProvinces.Chongqing, SampleLicenceTypes.BusinessLicence, 961).Holder.Code;
+        using var fetched = await fixture.Sichuan.Client(fixture.Sichuan.PartnerKey).PostAsJsonAsync("/api/v1/evidence/fetch",
+            new { holderCode = holder, matter = "CYTB-SC-0101", caseNumber = "SC-CONSOLE-0961" });
+        var answer = await fetched.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.True(fetched.IsSuccessStatusCode, answer.ToString());
+
+        var (auditor, _, violations) = await fixture.SignInAsync("auditor");
+        await auditor.GotoAsync("/console/admin/audit");
+        await auditor.Locator("#a-event").SelectOptionAsync("sharing");
+        await auditor.GetByLabel("对象（证照标识、用户名或密钥ID）").FillAsync(answer.GetProperty("requestId").GetString()!);
+        await auditor.GetByRole(AriaRole.Button, new() { Name = "筛选" }).ClickAsync();
+        await Expect(auditor.Locator("[data-testid=audit-log] tbody tr")).ToHaveCountAsync(1);
+        await Expect(auditor.Locator("[data-testid=audit-log]")).ToContainTextAsync("向外省提供证照");
+        await Expect(auditor.Locator("[data-testid=audit-log]")).ToContainTextAsync("SC-CONSOLE-0961");
+        Assert.Empty(violations);
+    }
+
+    [Fact]
     public async Task A_security_administrators_API_key_is_made_only_when_a_second_approves_shown_once_to_them_revoked_checked_by_the_auditor_and_an_issuer_withdrawn_with_the_typed_fingerprint()
     {
         var (asker, _, violations) = await fixture.SignInAsync("sec.one");
