@@ -39,25 +39,23 @@ public sealed class EvidenceRequester(FederationPeers peers, FederationSite site
     public async Task<EvidenceFetch> FetchAsync(EvidenceAsk ask, string officer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ask);
-        var matter = matters.Get(ask.Matter);
-        var holder = HolderHome.Of(ask.HolderCode);
-        var caseNumber = Text(ask.CaseNumber, "caseNumber", "办件编号");
-        var purpose = ask.Purpose is null ? matter.NameZh : Text(ask.Purpose, "purpose", "用途");
-        var types = ask.Types is { Count: > 0 } named ? named.Distinct(StringComparer.Ordinal).ToList() : [.. matter.Licences.Select(l => l.Type.Code.Value)];
-        if (types.Count > EvidenceRequest.MaxTypes)
+        Matter matter;
+        HolderHome holder;
+        EvidenceRequest request;
+        try
         {
-            throw LicenceTrustException.Validation("FIELD_INVALID", $"一次最多调取{EvidenceRequest.MaxTypes}类证照 (at most {EvidenceRequest.MaxTypes} types a request).", "types");
+            (matter, holder, request) = Prepare(ask, officer);
+        }
+        catch (LicenceTrustException e)
+        {
+            // Refused here, before anything is asked: audited all the same (a clerk trying codes leaves a trace), by
+            // its code and field only, never what was typed.
+            await audit.RecordAsync(SharingEvent.EvidenceRequested, officer, "-", $"refused={e.Error.Code} field={e.Error.Field ?? "-"}", time.GetUtcNow(), cancellationToken);
+            throw;
         }
 
-        var consent = string.IsNullOrWhiteSpace(ask.ConsentCode) ? null : ask.ConsentCode.Trim();
-        if (consent is not null && (consent.Length != ConsentCodes.Digits || consent.AsSpan().ContainsAnyExceptInRange('0', '9')))
-        {
-            throw LicenceTrustException.Forbidden("CONSENT_INVALID", $"授权码应为{ConsentCodes.Digits}位数字 (a consent code is {ConsentCodes.Digits} digits).");
-        }
-
-        var request = new EvidenceRequest(own, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), time.GetUtcNow(), Mask(officer), caseNumber, matter.Code, holder.Code,
-            types, consent, purpose);
-        var exchange = new Exchange(request.Id, ExchangeSide.Requested, holder.Code, holder.Province.NodeId, request.Officer, caseNumber, matter.Code, purpose, types, request.IssuedAt);
+        var exchange = new Exchange(request.Id, ExchangeSide.Requested, holder.Code, holder.Province.NodeId, request.Officer, request.CaseNumber, matter.Code, request.Purpose, request.Types,
+            request.IssuedAt);
         await store.BeginExchangeAsync(exchange, cancellationToken);
         try
         {
@@ -77,6 +75,34 @@ public sealed class EvidenceRequester(FederationPeers peers, FederationSite site
                 time.GetUtcNow(), cancellationToken);
             throw;
         }
+    }
+
+    /// <summary>What this node checks alone before it signs anything: the matter and each type it needs, the holder's code, the texts, the consent code's form.</summary>
+    private (Matter Matter, HolderHome Holder, EvidenceRequest Request) Prepare(EvidenceAsk ask, string officer)
+    {
+        var matter = matters.Get(ask.Matter);
+        var holder = HolderHome.Of(ask.HolderCode);
+        var caseNumber = Text(ask.CaseNumber, "caseNumber", "办件编号");
+        var purpose = ask.Purpose is null ? matter.NameZh : Text(ask.Purpose, "purpose", "用途");
+        var types = ask.Types is { Count: > 0 } named ? named.Distinct(StringComparer.Ordinal).ToList() : [.. matter.Licences.Select(l => l.Type.Code.Value)];
+        if (types.Count > EvidenceRequest.MaxTypes)
+        {
+            throw LicenceTrustException.Validation("FIELD_INVALID", $"一次最多调取{EvidenceRequest.MaxTypes}类证照 (at most {EvidenceRequest.MaxTypes} types a request).", "types");
+        }
+
+        if (types.Any(t => matter.For(t) is null))
+        {
+            throw LicenceTrustException.Forbidden("EVIDENCE_NOT_ALLOWED", $"事项“{matter.NameZh}”不需要所列的某类证照 (matter {matter.Code} does not need every type named).");
+        }
+
+        var consent = string.IsNullOrWhiteSpace(ask.ConsentCode) ? null : ask.ConsentCode.Trim();
+        if (consent is not null && (consent.Length != ConsentCodes.Digits || consent.AsSpan().ContainsAnyExceptInRange('0', '9')))
+        {
+            throw LicenceTrustException.Forbidden("CONSENT_INVALID", $"授权码应为{ConsentCodes.Digits}位数字 (a consent code is {ConsentCodes.Digits} digits).");
+        }
+
+        return (matter, holder, new EvidenceRequest(own, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), time.GetUtcNow(), Mask(officer), caseNumber, matter.Code,
+            holder.Code, types, consent, purpose));
     }
 
     private async Task<IReadOnlyList<HeldLicence>> AskPeerAsync(Province home, EvidenceRequest request, CancellationToken cancellationToken)

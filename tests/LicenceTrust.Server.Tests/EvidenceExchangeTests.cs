@@ -145,6 +145,10 @@ public sealed class EvidenceExchangeTests(SharingTrio trio, ITestOutputHelper ou
         var stranger = await PostAsync(Request(Province.FromNodeId("hb"), DateTimeOffset.UtcNow).Sign(guizhou.Key, guizhou.CertificateDer));
         var (badCheckStatus, badCheck) = await FetchAsync(Sichuan, new { holderCode = holder[..17] + (holder[17] == '0' ? '1' : '0'), matter = Canteen, caseNumber = "SC-2026-000106" });
         var (unknownStatus, unknown) = await FetchAsync(Sichuan, new { holderCode = holder, matter = "CYTB-XX-9999", caseNumber = "SC-2026-000107" });
+        var (strayStatus, stray) = await FetchAsync(Sichuan, new
+        {
+            holderCode = holder, matter = "CYTB-SC-0101", caseNumber = "SC-2026-000112", types = new[] { SampleLicenceTypes.ConstructionSafetyPermit.Code.Value },
+        });
 
         Assert.Equal(HttpStatusCode.OK, first.Status);
         Assert.Equal((HttpStatusCode.Conflict, "EVIDENCE_REQUEST_REPLAYED"), (replayed.Status, replayed.Code));
@@ -153,11 +157,20 @@ public sealed class EvidenceExchangeTests(SharingTrio trio, ITestOutputHelper ou
         Assert.Equal((HttpStatusCode.Forbidden, "EVIDENCE_NOT_FROM_PEER"), (stranger.Status, stranger.Code));
         Assert.Equal((HttpStatusCode.BadRequest, "HOLDER_CODE_INVALID"), (badCheckStatus, badCheck.GetProperty("code").GetString()));
         Assert.Equal((HttpStatusCode.BadRequest, "MATTER_UNKNOWN"), (unknownStatus, unknown.GetProperty("code").GetString()));
+        Assert.Equal((HttpStatusCode.Forbidden, "EVIDENCE_NOT_ALLOWED"), (strayStatus, stray.GetProperty("code").GetString()));
+        // Refused at the window before anything is asked, and audited there by code and field only.
+        var windowRefusals = (await new IssuanceStore(Sichuan.Database).SearchAuditAsync(new AuditQuery(EventIds: [AuditEvents.EvidenceRequested], Subject: "-", PageSize: 100), CancellationToken.None)).Items;
+        foreach (var expected in new[] { "refused=HOLDER_CODE_INVALID field=holderCode", "refused=MATTER_UNKNOWN field=matter", "refused=EVIDENCE_NOT_ALLOWED field=-" })
+        {
+            Assert.Contains(windowRefusals, e => e.Data == expected);
+        }
         var refusals = await new IssuanceStore(Chongqing.Database).SearchAuditAsync(new AuditQuery(EventIds: [AuditEvents.EvidenceRefused], PageSize: 100), CancellationToken.None);
         foreach (var code in new[] { "EVIDENCE_REQUEST_REPLAYED", "EVIDENCE_SIGNATURE_INVALID", "EVIDENCE_REQUEST_EXPIRED", "EVIDENCE_NOT_FROM_PEER" })
         {
             Assert.Contains(refusals.Items, e => e.Data.Contains("refused=" + code, StringComparison.Ordinal));
         }
+
+        Assert.DoesNotContain(refusals.Items, e => e.Data.Contains("SC-2026-000112", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -166,7 +179,7 @@ public sealed class EvidenceExchangeTests(SharingTrio trio, ITestOutputHelper ou
         var holder = await IssueCompanyAsync(46);
         var sichuan = KeyDirectory.Load(trio.Keys, SampleProvinces.Sichuan, KeyAccess.From(null, allowPlaintext: true)).ListSigner!;
 
-        // At the window: nothing is signed, recorded or sent.
+        // At the window: nothing is signed or sent, and the refusal is audited without the text.
         var (caseStatus, caseProblem) = await FetchAsync(Sichuan, new { holderCode = holder, matter = Canteen, caseNumber = "SC-2026-000109\u202E101" });
         var (officerStatus, officerProblem) = await FetchAsync(Sichuan, new { holderCode = holder, matter = Canteen, caseNumber = "SC-2026-000110", officer = "clerk\u0000" });
         // At the home node: a peer that signs one anyway.
@@ -180,6 +193,7 @@ public sealed class EvidenceExchangeTests(SharingTrio trio, ITestOutputHelper ou
         Assert.Equal((HttpStatusCode.BadRequest, "TEXT_CHARACTER_NOT_ALLOWED"), (home.Status, home.Code));
         var asked = await new IssuanceStore(Sichuan.Database).SearchAuditAsync(new AuditQuery(EventIds: [AuditEvents.EvidenceRequested], PageSize: 200), CancellationToken.None);
         Assert.DoesNotContain(asked.Items, e => e.Data.Contains("SC-2026-000109", StringComparison.Ordinal) || e.Data.Contains("SC-2026-000110", StringComparison.Ordinal));
+        Assert.Contains(asked.Items, e => e.Data == "refused=TEXT_CHARACTER_NOT_ALLOWED field=caseNumber");
         var refused = Assert.Single(await AuditAsync(Chongqing, spoofed.Id));
         Assert.Equal((AuditEvents.EvidenceRefused, "province=sc field=caseNumber character=U+202E refused=TEXT_CHARACTER_NOT_ALLOWED"), (refused.EventId, refused.Data));
         var everything = await new IssuanceStore(Chongqing.Database).SearchAuditAsync(new AuditQuery(PageSize: 500), CancellationToken.None);
